@@ -1,0 +1,2 @@
+//! The `wsoa` command.
+fn main() {}

@@ -1,0 +1,123 @@
+//! Commands: what a user asks the ledger to record. `decide` checks a command against the
+//! current state and turns it into the event body that records it.
+//!
+//! Where a command carries exactly what its event will hold, it reuses the event's struct; where
+//! the ledger must fill something in (a version number, an evidence id) or resolve what a user
+//! typed (a reference of unknown kind), the command has its own struct.
+
+use crate::event::{
+    ActionAmended, ActionCreated, ActionStatusChanged, CorrectionRecorded, EvidenceKind,
+    EvidenceRedacted, InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded,
+    MonitoringVisitRecorded, ProgressReviewed, RevisitOutcomeRecorded, RevisitScheduled,
+    RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+};
+use crate::ids::{Digest, EvidenceId, RiskId, SubjectRef};
+
+/// Everything that can be recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Open a new ledger (only as its first event).
+    OpenLedger(LedgerOpened),
+    /// Record the inspection (once).
+    RecordInspection(InspectionRecorded),
+    /// Record an area of significant weakness.
+    RecordWeakness(WeaknessRecorded),
+    /// Submit the current version of the statement.
+    SubmitPlan {
+        /// What was submitted.
+        summary: Option<String>,
+    },
+    /// Record that the submitted version was found fit for purpose.
+    AcceptPlan {
+        /// What the letter said.
+        summary: Option<String>,
+    },
+    /// Start a new version of the statement.
+    RevisePlan {
+        /// What changes and why.
+        summary: String,
+    },
+    /// Create a workstream.
+    CreateWorkstream(WorkstreamCreated),
+    /// Amend a workstream.
+    AmendWorkstream(WorkstreamAmended),
+    /// Create an action.
+    CreateAction(ActionCreated),
+    /// Amend an action's owner, deadline or wording.
+    AmendAction(ActionAmended),
+    /// Change an action's status and RAG.
+    ChangeActionStatus(ActionStatusChanged),
+    /// Attach a file (already stored by its hash) as evidence.
+    AttachEvidence(AttachEvidence),
+    /// Purge a piece of evidence's content.
+    RedactEvidence(EvidenceRedacted),
+    /// Define a measure of impact.
+    DefineMeasure(MeasureDefined),
+    /// Record a measure's value.
+    RecordMeasure(MeasureRecorded),
+    /// Record a monitoring visit's feedback.
+    RecordVisit(MonitoringVisitRecorded),
+    /// Record a board's review of progress.
+    ReviewProgress(ProgressReviewed),
+    /// Raise a risk.
+    RaiseRisk(RaiseRisk),
+    /// Update a risk.
+    UpdateRisk(RiskUpdated),
+    /// Close a risk.
+    CloseRisk(RiskClosed),
+    /// Schedule (or reschedule) the revisit.
+    ScheduleRevisit(RevisitScheduled),
+    /// Record the revisit's outcome.
+    RecordRevisitOutcome(RevisitOutcomeRecorded),
+    /// Add a note about something in the plan.
+    AddNote(AddNote),
+    /// Record that an earlier event was wrong.
+    RecordCorrection(CorrectionRecorded),
+}
+
+/// Attach evidence whose content is already stored under `content_hash`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachEvidence {
+    /// An id to use; the ledger assigns the next free `E<n>` when none is given.
+    pub id: Option<EvidenceId>,
+    /// BLAKE3 of the content.
+    pub content_hash: Digest,
+    /// The file's name.
+    pub file_name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// What it is.
+    pub title: String,
+    /// What kind of document it is.
+    pub kind: EvidenceKind,
+    /// What it supports, as typed.
+    pub supports: Vec<SubjectRef>,
+}
+
+/// Raise a risk about things in the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RaiseRisk {
+    /// Its id.
+    pub id: RiskId,
+    /// What the risk is.
+    pub title: String,
+    /// How serious it is.
+    pub level: RiskLevel,
+    /// What it threatens, as typed (may be empty: a risk to the whole plan).
+    pub about: Vec<SubjectRef>,
+    /// What is being done about it.
+    pub mitigation: Option<String>,
+}
+
+/// Add a note about one thing in the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddNote {
+    /// What it is about, as typed.
+    pub about: SubjectRef,
+    /// The note.
+    pub text: String,
+    /// Whose voice it is.
+    pub from: Option<String>,
+}

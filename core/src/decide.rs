@@ -1,0 +1,1132 @@
+//! The rules. `decide(state, command, when)` holds every business rule and either returns the
+//! event body that records the command or a `Rejection` that says what was wrong and how to fix
+//! it. `State::apply` only applies events that were already decided; it never refuses.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::command::{AttachEvidence, Command, RaiseRisk};
+use crate::date::Date;
+use crate::event::Direction;
+use crate::event::{
+    ActionAmended, ActionCreated, ActionStatusChanged, CorrectionRecorded, Event, EventBody,
+    EvidenceAttached, EvidenceRedacted, InspectionRecorded, LedgerOpened, MeasureDefined,
+    MeasureRecorded, MonitoringVisitRecorded, NoteAdded, PlanAccepted, PlanRevised, PlanSubmitted,
+    ProgressReviewed, Rag, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
+    RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+};
+use crate::ids::{
+    ActionId, Digest, EvidenceId, MeasureId, RiskId, Subject, SubjectKind, SubjectRef, WeaknessId,
+    WorkstreamId,
+};
+
+/// The longest free text accepted in one field, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// Why a command was refused. Nothing is recorded when a command is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// Any command but `OpenLedger` on an empty ledger.
+    #[error("the ledger has not been opened yet: run `wsoa init --area NAME` first")]
+    NotOpened,
+    /// `OpenLedger` on a ledger that has events.
+    #[error("the ledger is already open for {area}; each ledger holds one local area's statement")]
+    AlreadyOpened {
+        /// The area it was opened for.
+        area: String,
+    },
+    /// An id that is already taken by something of the same kind.
+    #[error("{kind} {id} already exists (recorded in event {seq}); choose another id")]
+    DuplicateId {
+        /// What kind of thing.
+        kind: &'static str,
+        /// The id.
+        id: String,
+        /// The event that recorded the existing one.
+        seq: u64,
+    },
+    /// An id that names nothing of that kind.
+    #[error("there is no {kind} {id}; {known}")]
+    UnknownId {
+        /// What kind of thing.
+        kind: &'static str,
+        /// The id.
+        id: String,
+        /// The ids that do exist, as a sentence.
+        known: String,
+    },
+    /// An id without a kind that names more than one thing.
+    #[error("'{id}' is the id of more than one thing ({kinds}); write it as {example}")]
+    AmbiguousReference {
+        /// The id.
+        id: String,
+        /// The kinds that have it.
+        kinds: String,
+        /// How to write it with a kind.
+        example: String,
+    },
+    /// A required piece of text that is empty or only spaces.
+    #[error("{field} must not be empty")]
+    Blank {
+        /// Which field.
+        field: &'static str,
+    },
+    /// Text longer than `MAX_TEXT_CHARS`.
+    #[error(
+        "{field} is longer than {MAX_TEXT_CHARS} characters; shorten it or attach it as evidence"
+    )]
+    TooLong {
+        /// Which field.
+        field: &'static str,
+    },
+    /// Text with control characters other than newline and tab.
+    #[error("{field} contains a control character; remove it")]
+    ControlCharacter {
+        /// Which field.
+        field: &'static str,
+    },
+    /// A list that must name at least one thing is empty.
+    #[error("{what}: give at least one")]
+    EmptyList {
+        /// What the list is.
+        what: &'static str,
+    },
+    /// The same thing named twice in one list.
+    #[error("{kind} {id} is named twice; name it once")]
+    Repeated {
+        /// What kind of thing.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A command that would record no change.
+    #[error("{0}")]
+    NothingChanged(String),
+    /// A completed or withdrawn action reopened without saying why.
+    #[error("action {id} is {status}; reopening it needs a note saying why (add --note)")]
+    ReopenNeedsNote {
+        /// The action.
+        id: String,
+        /// Its current status.
+        status: &'static str,
+    },
+    /// Two dates in the wrong order.
+    #[error("{0}")]
+    DateOrder(String),
+    /// A business date after the day it is recorded.
+    #[error(
+        "{date} is in the future (today is {today}); record things on or after the day they happen"
+    )]
+    InFuture {
+        /// The date given.
+        date: Date,
+        /// Today.
+        today: Date,
+    },
+    /// A command that does not fit where the statement or a thing stands now.
+    #[error("{0}")]
+    WrongStage(String),
+    /// A correction that points past the end of the ledger.
+    #[error("there is no event {seq}: the ledger has {len} events (0 to {last})", last = .len.saturating_sub(1))]
+    UnknownEvent {
+        /// The sequence number given.
+        seq: u64,
+        /// How many events there are.
+        len: u64,
+    },
+    /// Numbers that contradict each other.
+    #[error("{0}")]
+    Inconsistent(String),
+}
+
+impl Rejection {
+    /// Whether the command conflicts with what exists (a duplicate), rather than breaking a rule;
+    /// the server answers these with 409.
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            Rejection::DuplicateId { .. } | Rejection::AlreadyOpened { .. }
+        )
+    }
+
+    /// Whether the command names something that does not exist; the server answers these with 404.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            Rejection::UnknownId { .. } | Rejection::UnknownEvent { .. }
+        )
+    }
+}
+
+/// Where the statement itself stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanStage {
+    /// Being written (version `n` not yet submitted).
+    Draft,
+    /// Submitted, awaiting the inspectorates' letter.
+    Submitted,
+    /// Found fit for purpose.
+    Accepted,
+}
+
+/// What the rules need to know about a workstream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkstreamState {
+    /// The event that created it.
+    pub created: u64,
+    /// Its title.
+    pub title: String,
+    /// Its sponsor.
+    pub sponsor: String,
+    /// The weaknesses it answers.
+    pub weaknesses: Vec<WeaknessId>,
+}
+
+/// What the rules need to know about an action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionState {
+    /// The event that created it.
+    pub created: u64,
+    /// Its workstream.
+    pub workstream: WorkstreamId,
+    /// Its wording.
+    pub title: String,
+    /// Its owner.
+    pub owner: String,
+    /// Its deadline.
+    pub due: Date,
+    /// Its status.
+    pub status: Status,
+    /// Its RAG, once one was given.
+    pub rag: Option<Rag>,
+}
+
+/// What the rules need to know about a measure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeasureState {
+    /// The event that defined it.
+    pub created: u64,
+    /// Its title.
+    pub title: String,
+}
+
+/// What the rules need to know about a piece of evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceState {
+    /// The event that attached it.
+    pub created: u64,
+    /// Its content hash.
+    pub content_hash: Digest,
+    /// Whether its content was purged.
+    pub redacted: bool,
+}
+
+/// What the rules need to know about a risk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskState {
+    /// The event that raised it.
+    pub created: u64,
+    /// Its level.
+    pub level: RiskLevel,
+    /// Its mitigation.
+    pub mitigation: Option<String>,
+    /// Whether it was closed.
+    pub closed: bool,
+}
+
+/// The state the rules are checked against: a fold of every event so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    /// How many events the ledger has.
+    pub len: u64,
+    /// The local area, once the ledger is open.
+    pub area: Option<String>,
+    /// The event that recorded the inspection.
+    pub inspection: Option<u64>,
+    /// The statement's current version, from 1.
+    pub plan_version: u32,
+    /// Where that version stands.
+    pub plan_stage: PlanStage,
+    /// Weaknesses by id, with the event that recorded each.
+    pub weaknesses: BTreeMap<WeaknessId, u64>,
+    /// Workstreams by id.
+    pub workstreams: BTreeMap<WorkstreamId, WorkstreamState>,
+    /// Actions by id.
+    pub actions: BTreeMap<ActionId, ActionState>,
+    /// Measures by id.
+    pub measures: BTreeMap<MeasureId, MeasureState>,
+    /// Evidence by id.
+    pub evidence: BTreeMap<EvidenceId, EvidenceState>,
+    /// Risks by id.
+    pub risks: BTreeMap<RiskId, RiskState>,
+    /// The revisit window, once scheduled.
+    pub revisit: Option<(Date, Date)>,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            len: 0,
+            area: None,
+            inspection: None,
+            plan_version: 1,
+            plan_stage: PlanStage::Draft,
+            weaknesses: BTreeMap::new(),
+            workstreams: BTreeMap::new(),
+            actions: BTreeMap::new(),
+            measures: BTreeMap::new(),
+            evidence: BTreeMap::new(),
+            risks: BTreeMap::new(),
+            revisit: None,
+        }
+    }
+}
+
+impl State {
+    /// The state after every event of `events`, in order.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> State {
+        let mut state = State::default();
+        for event in events {
+            state.apply(event);
+        }
+        state
+    }
+
+    /// Applies one event that `decide` produced. It trusts the event: it never refuses.
+    pub fn apply(&mut self, event: &Event) {
+        let seq = event.seq;
+        self.len = seq + 1;
+        match &event.body {
+            EventBody::LedgerOpened(e) => self.area = Some(e.area.clone()),
+            EventBody::InspectionRecorded(_) => self.inspection = Some(seq),
+            EventBody::WeaknessRecorded(e) => {
+                self.weaknesses.insert(e.id.clone(), seq);
+            }
+            EventBody::PlanSubmitted(_) => self.plan_stage = PlanStage::Submitted,
+            EventBody::PlanAccepted(_) => self.plan_stage = PlanStage::Accepted,
+            EventBody::PlanRevised(e) => {
+                self.plan_version = e.version;
+                self.plan_stage = PlanStage::Draft;
+            }
+            EventBody::WorkstreamCreated(e) => {
+                self.workstreams.insert(
+                    e.id.clone(),
+                    WorkstreamState {
+                        created: seq,
+                        title: e.title.clone(),
+                        sponsor: e.sponsor.clone(),
+                        weaknesses: e.weaknesses.clone(),
+                    },
+                );
+            }
+            EventBody::WorkstreamAmended(e) => {
+                if let Some(ws) = self.workstreams.get_mut(&e.id) {
+                    if let Some(title) = &e.title {
+                        ws.title.clone_from(title);
+                    }
+                    if let Some(sponsor) = &e.sponsor {
+                        ws.sponsor.clone_from(sponsor);
+                    }
+                    if let Some(weaknesses) = &e.weaknesses {
+                        ws.weaknesses.clone_from(weaknesses);
+                    }
+                }
+            }
+            EventBody::ActionCreated(e) => {
+                self.actions.insert(
+                    e.id.clone(),
+                    ActionState {
+                        created: seq,
+                        workstream: e.workstream.clone(),
+                        title: e.title.clone(),
+                        owner: e.owner.clone(),
+                        due: e.due,
+                        status: Status::NotStarted,
+                        rag: None,
+                    },
+                );
+            }
+            EventBody::ActionAmended(e) => {
+                if let Some(action) = self.actions.get_mut(&e.id) {
+                    if let Some(title) = &e.title {
+                        action.title.clone_from(title);
+                    }
+                    if let Some(owner) = &e.owner {
+                        action.owner.clone_from(owner);
+                    }
+                    if let Some(due) = e.due {
+                        action.due = due;
+                    }
+                }
+            }
+            EventBody::ActionStatusChanged(e) => {
+                if let Some(action) = self.actions.get_mut(&e.id) {
+                    action.status = e.status;
+                    if e.rag.is_some() {
+                        action.rag = e.rag;
+                    }
+                }
+            }
+            EventBody::EvidenceAttached(e) => {
+                self.evidence.insert(
+                    e.id.clone(),
+                    EvidenceState {
+                        created: seq,
+                        content_hash: e.content_hash,
+                        redacted: false,
+                    },
+                );
+            }
+            EventBody::EvidenceRedacted(e) => {
+                if let Some(evidence) = self.evidence.get_mut(&e.id) {
+                    evidence.redacted = true;
+                }
+            }
+            EventBody::MeasureDefined(e) => {
+                self.measures.insert(
+                    e.id.clone(),
+                    MeasureState {
+                        created: seq,
+                        title: e.title.clone(),
+                    },
+                );
+            }
+            EventBody::RiskRaised(e) => {
+                self.risks.insert(
+                    e.id.clone(),
+                    RiskState {
+                        created: seq,
+                        level: e.level,
+                        mitigation: e.mitigation.clone(),
+                        closed: false,
+                    },
+                );
+            }
+            EventBody::RiskUpdated(e) => {
+                if let Some(risk) = self.risks.get_mut(&e.id) {
+                    if let Some(level) = e.level {
+                        risk.level = level;
+                    }
+                    if e.mitigation.is_some() {
+                        risk.mitigation.clone_from(&e.mitigation);
+                    }
+                }
+            }
+            EventBody::RiskClosed(e) => {
+                if let Some(risk) = self.risks.get_mut(&e.id) {
+                    risk.closed = true;
+                }
+            }
+            EventBody::RevisitScheduled(e) => self.revisit = Some((e.from, e.to)),
+            EventBody::MeasureRecorded(_)
+            | EventBody::MonitoringVisitRecorded(_)
+            | EventBody::ProgressReviewed(_)
+            | EventBody::RevisitOutcomeRecorded(_)
+            | EventBody::NoteAdded(_)
+            | EventBody::CorrectionRecorded(_) => {}
+        }
+    }
+
+    /// The next free evidence id of the form `E<n>`.
+    pub fn next_evidence_id(&self) -> EvidenceId {
+        (self.evidence.len() + 1..)
+            .map(|n| EvidenceId::new(format!("E{n}")).expect("E<n> is a valid id"))
+            .find(|id| !self.evidence.contains_key(id))
+            .expect("an unbounded range always has a free id")
+    }
+
+    fn has(&self, kind: SubjectKind, id: &str) -> bool {
+        fn contains<K: Ord, V>(map: &BTreeMap<K, V>, id: &str) -> bool
+        where
+            K: std::borrow::Borrow<str>,
+        {
+            map.contains_key(id)
+        }
+        match kind {
+            SubjectKind::Weakness => contains(&self.weaknesses, id),
+            SubjectKind::Workstream => contains(&self.workstreams, id),
+            SubjectKind::Action => contains(&self.actions, id),
+            SubjectKind::Measure => contains(&self.measures, id),
+            SubjectKind::Evidence => contains(&self.evidence, id),
+            SubjectKind::Risk => contains(&self.risks, id),
+        }
+    }
+
+    fn ids_of(&self, kind: SubjectKind) -> Vec<&str> {
+        match kind {
+            SubjectKind::Weakness => self.weaknesses.keys().map(|k| k.as_str()).collect(),
+            SubjectKind::Workstream => self.workstreams.keys().map(|k| k.as_str()).collect(),
+            SubjectKind::Action => self.actions.keys().map(|k| k.as_str()).collect(),
+            SubjectKind::Measure => self.measures.keys().map(|k| k.as_str()).collect(),
+            SubjectKind::Evidence => self.evidence.keys().map(|k| k.as_str()).collect(),
+            SubjectKind::Risk => self.risks.keys().map(|k| k.as_str()).collect(),
+        }
+    }
+
+    fn unknown(&self, kind: SubjectKind, id: &str) -> Rejection {
+        let ids = self.ids_of(kind);
+        let word = kind.word();
+        let known = match ids.len() {
+            0 => format!("no {word} has been recorded yet"),
+            1..=12 => format!("the {word} ids are {}", ids.join(", ")),
+            n => format!(
+                "there are {n} {word} ids, from {} to {}",
+                ids[0],
+                ids[n - 1]
+            ),
+        };
+        Rejection::UnknownId {
+            kind: word,
+            id: id.to_owned(),
+            known,
+        }
+    }
+
+    fn require(&self, kind: SubjectKind, id: &str) -> Result<(), Rejection> {
+        if self.has(kind, id) {
+            Ok(())
+        } else {
+            Err(self.unknown(kind, id))
+        }
+    }
+
+    /// Resolves a reference as typed into the one thing it names.
+    pub fn resolve(&self, reference: &SubjectRef) -> Result<Subject, Rejection> {
+        let kind = match reference.kind {
+            Some(kind) => {
+                self.require(kind, &reference.id)?;
+                kind
+            }
+            None => {
+                let kinds: Vec<SubjectKind> = SubjectKind::ALL
+                    .into_iter()
+                    .filter(|kind| self.has(*kind, &reference.id))
+                    .collect();
+                match kinds.as_slice() {
+                    [] => {
+                        return Err(Rejection::UnknownId {
+                            kind: "weakness, workstream, action, measure, evidence or risk",
+                            id: reference.id.clone(),
+                            known: "check the id, or see `wsoa log` for what exists".to_owned(),
+                        });
+                    }
+                    [kind] => *kind,
+                    many => {
+                        return Err(Rejection::AmbiguousReference {
+                            id: reference.id.clone(),
+                            kinds: many
+                                .iter()
+                                .map(|k| k.word())
+                                .collect::<Vec<_>>()
+                                .join(" and "),
+                            example: format!("{}:{}", many[0].word(), reference.id),
+                        });
+                    }
+                }
+            }
+        };
+        let id = reference.id.clone();
+        // The id was checked for form when the reference was parsed, so these cannot fail; a
+        // failure would still surface as a clean rejection rather than a panic.
+        let invalid = |_| self.unknown(kind, &reference.id);
+        Ok(match kind {
+            SubjectKind::Weakness => Subject::Weakness(WeaknessId::new(id).map_err(invalid)?),
+            SubjectKind::Workstream => Subject::Workstream(WorkstreamId::new(id).map_err(invalid)?),
+            SubjectKind::Action => Subject::Action(ActionId::new(id).map_err(invalid)?),
+            SubjectKind::Measure => Subject::Measure(MeasureId::new(id).map_err(invalid)?),
+            SubjectKind::Evidence => Subject::Evidence(EvidenceId::new(id).map_err(invalid)?),
+            SubjectKind::Risk => Subject::Risk(RiskId::new(id).map_err(invalid)?),
+        })
+    }
+}
+
+/// When a command is decided: the business date it says it happened on, and today's date (which
+/// the caller reads from its clock, because the core reads none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct When {
+    /// The business date of the change.
+    pub occurred_on: Date,
+    /// The date it is being recorded.
+    pub today: Date,
+}
+
+fn text(field: &'static str, value: &str) -> Result<(), Rejection> {
+    if value.trim().is_empty() {
+        return Err(Rejection::Blank { field });
+    }
+    if value.chars().count() > MAX_TEXT_CHARS {
+        return Err(Rejection::TooLong { field });
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(Rejection::ControlCharacter { field });
+    }
+    Ok(())
+}
+
+fn optional_text(field: &'static str, value: Option<&String>) -> Result<(), Rejection> {
+    value.map_or(Ok(()), |value| text(field, value))
+}
+
+fn texts(field: &'static str, values: &[String]) -> Result<(), Rejection> {
+    values.iter().try_for_each(|value| text(field, value))
+}
+
+fn unique<'a, T: Ord + 'a + ToString>(
+    kind: &'static str,
+    ids: impl IntoIterator<Item = &'a T>,
+) -> Result<(), Rejection> {
+    let mut seen = BTreeSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(Rejection::Repeated {
+                kind,
+                id: id.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn not_empty<T>(what: &'static str, list: &[T]) -> Result<(), Rejection> {
+    if list.is_empty() {
+        Err(Rejection::EmptyList { what })
+    } else {
+        Ok(())
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::NotStarted => "not started",
+        Status::InProgress => "in progress",
+        Status::Complete => "complete",
+        Status::Blocked => "blocked",
+        Status::Withdrawn => "withdrawn",
+    }
+}
+
+fn rag_word(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Red => "red",
+        Rag::Amber => "amber",
+        Rag::Green => "green",
+    }
+}
+
+/// Checks `command` against `state` and returns the event body that records it.
+pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody, Rejection> {
+    if when.occurred_on > when.today {
+        return Err(Rejection::InFuture {
+            date: when.occurred_on,
+            today: when.today,
+        });
+    }
+    if let Command::OpenLedger(e) = command {
+        return open_ledger(state, e);
+    }
+    if state.area.is_none() {
+        return Err(Rejection::NotOpened);
+    }
+    let ws = |id: &WorkstreamId| state.require(SubjectKind::Workstream, id.as_str());
+    let weakness = |id: &WeaknessId| state.require(SubjectKind::Weakness, id.as_str());
+    let fresh = |kind: SubjectKind, id: &str, created: Option<u64>| match created {
+        Some(seq) => Err(Rejection::DuplicateId {
+            kind: kind.word(),
+            id: id.to_owned(),
+            seq,
+        }),
+        None => Ok(()),
+    };
+    Ok(match command {
+        Command::OpenLedger(_) => unreachable!("handled above"),
+        Command::RecordInspection(e) => {
+            if let Some(seq) = state.inspection {
+                return Err(Rejection::WrongStage(format!(
+                    "the inspection is already recorded (event {seq}); if it was wrong, record a correction with `wsoa correct {seq} --reason TEXT`"
+                )));
+            }
+            inspection(e)?;
+            EventBody::InspectionRecorded(e.clone())
+        }
+        Command::RecordWeakness(e) => {
+            fresh(
+                SubjectKind::Weakness,
+                e.id.as_str(),
+                state.weaknesses.get(&e.id).copied(),
+            )?;
+            weakness_fields(e)?;
+            EventBody::WeaknessRecorded(e.clone())
+        }
+        Command::SubmitPlan { summary } => {
+            optional_text("the summary", summary.as_ref())?;
+            let version = state.plan_version;
+            match state.plan_stage {
+                PlanStage::Draft => {}
+                PlanStage::Submitted => {
+                    return Err(Rejection::WrongStage(format!(
+                        "version {version} of the statement is already submitted; record the inspectorates' answer with `wsoa plan accept`, or revise it with `wsoa plan revise`"
+                    )));
+                }
+                PlanStage::Accepted => {
+                    return Err(Rejection::WrongStage(format!(
+                        "version {version} of the statement was accepted; to submit changes, first record them with `wsoa plan revise`"
+                    )));
+                }
+            }
+            EventBody::PlanSubmitted(PlanSubmitted {
+                version,
+                summary: summary.clone(),
+            })
+        }
+        Command::AcceptPlan { summary } => {
+            optional_text("the summary", summary.as_ref())?;
+            let version = state.plan_version;
+            match state.plan_stage {
+                PlanStage::Submitted => {}
+                PlanStage::Draft => {
+                    return Err(Rejection::WrongStage(format!(
+                        "version {version} of the statement has not been submitted; record the submission with `wsoa plan submit` first"
+                    )));
+                }
+                PlanStage::Accepted => {
+                    return Err(Rejection::WrongStage(format!(
+                        "version {version} of the statement is already accepted"
+                    )));
+                }
+            }
+            EventBody::PlanAccepted(PlanAccepted {
+                version,
+                summary: summary.clone(),
+            })
+        }
+        Command::RevisePlan { summary } => {
+            text("the summary of the revision", summary)?;
+            if state.plan_stage == PlanStage::Draft {
+                return Err(Rejection::WrongStage(format!(
+                    "version {} of the statement has not been submitted yet, so there is nothing to revise; submit it with `wsoa plan submit`",
+                    state.plan_version
+                )));
+            }
+            EventBody::PlanRevised(PlanRevised {
+                version: state.plan_version + 1,
+                summary: summary.clone(),
+            })
+        }
+        Command::CreateWorkstream(e) => {
+            fresh(
+                SubjectKind::Workstream,
+                e.id.as_str(),
+                state.workstreams.get(&e.id).map(|w| w.created),
+            )?;
+            workstream_fields(e)?;
+            e.weaknesses.iter().try_for_each(weakness)?;
+            EventBody::WorkstreamCreated(e.clone())
+        }
+        Command::AmendWorkstream(e) => {
+            ws(&e.id)?;
+            let current = &state.workstreams[&e.id];
+            amend_workstream(current, e)?;
+            if let Some(list) = &e.weaknesses {
+                list.iter().try_for_each(weakness)?;
+            }
+            EventBody::WorkstreamAmended(e.clone())
+        }
+        Command::CreateAction(e) => {
+            fresh(
+                SubjectKind::Action,
+                e.id.as_str(),
+                state.actions.get(&e.id).map(|a| a.created),
+            )?;
+            ws(&e.workstream)?;
+            action_fields(e)?;
+            EventBody::ActionCreated(e.clone())
+        }
+        Command::AmendAction(e) => {
+            state.require(SubjectKind::Action, e.id.as_str())?;
+            amend_action(&state.actions[&e.id], e)?;
+            EventBody::ActionAmended(e.clone())
+        }
+        Command::ChangeActionStatus(e) => {
+            state.require(SubjectKind::Action, e.id.as_str())?;
+            change_status(&state.actions[&e.id], e)?;
+            EventBody::ActionStatusChanged(e.clone())
+        }
+        Command::AttachEvidence(e) => EventBody::EvidenceAttached(attach(state, e)?),
+        Command::RedactEvidence(e) => {
+            state.require(SubjectKind::Evidence, e.id.as_str())?;
+            text("the reason", &e.reason)?;
+            if state.evidence[&e.id].redacted {
+                return Err(Rejection::NothingChanged(format!(
+                    "evidence {} is already redacted",
+                    e.id
+                )));
+            }
+            EventBody::EvidenceRedacted(EvidenceRedacted {
+                id: e.id.clone(),
+                reason: e.reason.clone(),
+            })
+        }
+        Command::DefineMeasure(e) => {
+            fresh(
+                SubjectKind::Measure,
+                e.id.as_str(),
+                state.measures.get(&e.id).map(|m| m.created),
+            )?;
+            measure_fields(e)?;
+            e.weaknesses.iter().try_for_each(weakness)?;
+            EventBody::MeasureDefined(e.clone())
+        }
+        Command::RecordMeasure(e) => {
+            state.require(SubjectKind::Measure, e.id.as_str())?;
+            measure_value(e)?;
+            EventBody::MeasureRecorded(e.clone())
+        }
+        Command::RecordVisit(e) => {
+            visit(e)?;
+            EventBody::MonitoringVisitRecorded(e.clone())
+        }
+        Command::ReviewProgress(e) => {
+            review(e)?;
+            e.assessments.iter().try_for_each(|a| ws(&a.workstream))?;
+            EventBody::ProgressReviewed(e.clone())
+        }
+        Command::RaiseRisk(e) => EventBody::RiskRaised(raise_risk(state, e)?),
+        Command::UpdateRisk(e) => {
+            let risk = open_risk(state, &e.id)?;
+            update_risk(risk, e)?;
+            EventBody::RiskUpdated(e.clone())
+        }
+        Command::CloseRisk(e) => {
+            open_risk(state, &e.id)?;
+            text("the reason", &e.reason)?;
+            EventBody::RiskClosed(RiskClosed {
+                id: e.id.clone(),
+                reason: e.reason.clone(),
+            })
+        }
+        Command::ScheduleRevisit(e) => {
+            if e.to < e.from {
+                return Err(Rejection::DateOrder(format!(
+                    "the revisit window ends ({}) before it starts ({})",
+                    e.to, e.from
+                )));
+            }
+            if state.revisit == Some((e.from, e.to)) {
+                return Err(Rejection::NothingChanged(format!(
+                    "the revisit is already scheduled for {} to {}",
+                    e.from, e.to
+                )));
+            }
+            EventBody::RevisitScheduled(RevisitScheduled {
+                from: e.from,
+                to: e.to,
+            })
+        }
+        Command::RecordRevisitOutcome(e) => {
+            not_empty("the revisit outcome names no weakness", &e.outcomes)?;
+            unique("weakness", e.outcomes.iter().map(|o| &o.weakness))?;
+            e.outcomes.iter().try_for_each(|o| weakness(&o.weakness))?;
+            EventBody::RevisitOutcomeRecorded(RevisitOutcomeRecorded {
+                outcomes: e.outcomes.clone(),
+            })
+        }
+        Command::AddNote(e) => {
+            let about = state.resolve(&e.about)?;
+            text("the note", &e.text)?;
+            optional_text("whose voice the note is (--from)", e.from.as_ref())?;
+            EventBody::NoteAdded(NoteAdded {
+                about,
+                text: e.text.clone(),
+                from: e.from.clone(),
+            })
+        }
+        Command::RecordCorrection(e) => {
+            if e.seq >= state.len {
+                return Err(Rejection::UnknownEvent {
+                    seq: e.seq,
+                    len: state.len,
+                });
+            }
+            text("the reason", &e.reason)?;
+            EventBody::CorrectionRecorded(CorrectionRecorded {
+                seq: e.seq,
+                reason: e.reason.clone(),
+            })
+        }
+    })
+}
+
+fn open_ledger(state: &State, e: &LedgerOpened) -> Result<EventBody, Rejection> {
+    if let Some(area) = &state.area {
+        return Err(Rejection::AlreadyOpened { area: area.clone() });
+    }
+    text("the local area's name", &e.area)?;
+    texts("a partner's name", &e.partners)?;
+    unique("partner", &e.partners)?;
+    Ok(EventBody::LedgerOpened(e.clone()))
+}
+
+fn inspection(e: &InspectionRecorded) -> Result<(), Rejection> {
+    not_empty("the inspection names no inspectorate", &e.inspectorates)?;
+    texts("an inspectorate's name", &e.inspectorates)?;
+    unique("inspectorate", &e.inspectorates)?;
+    if e.to < e.from {
+        return Err(Rejection::DateOrder(format!(
+            "the inspection ends ({}) before it starts ({})",
+            e.to, e.from
+        )));
+    }
+    if e.published < e.to {
+        return Err(Rejection::DateOrder(format!(
+            "the report is published ({}) before the inspection ends ({})",
+            e.published, e.to
+        )));
+    }
+    Ok(())
+}
+
+fn weakness_fields(e: &WeaknessRecorded) -> Result<(), Rejection> {
+    text("the weakness's title", &e.title)?;
+    optional_text("the finding", e.finding.as_ref())
+}
+
+fn workstream_fields(e: &WorkstreamCreated) -> Result<(), Rejection> {
+    text("the workstream's title", &e.title)?;
+    text("the sponsor", &e.sponsor)?;
+    not_empty(
+        "the workstream answers no weakness (add --weakness ID)",
+        &e.weaknesses,
+    )?;
+    unique("weakness", &e.weaknesses)
+}
+
+fn amend_workstream(current: &WorkstreamState, e: &WorkstreamAmended) -> Result<(), Rejection> {
+    text("the reason", &e.reason)?;
+    optional_text("the workstream's title", e.title.as_ref())?;
+    optional_text("the sponsor", e.sponsor.as_ref())?;
+    if let Some(list) = &e.weaknesses {
+        not_empty("the workstream would answer no weakness", list)?;
+        unique("weakness", list)?;
+    }
+    let changes = e.title.as_ref().is_some_and(|t| *t != current.title)
+        || e.sponsor.as_ref().is_some_and(|s| *s != current.sponsor)
+        || e.weaknesses
+            .as_ref()
+            .is_some_and(|w| *w != current.weaknesses);
+    if changes {
+        Ok(())
+    } else {
+        Err(Rejection::NothingChanged(format!(
+            "the amendment changes nothing in workstream {}: give a new --title, --sponsor or --weakness",
+            e.id
+        )))
+    }
+}
+
+fn action_fields(e: &ActionCreated) -> Result<(), Rejection> {
+    text("the action's title", &e.title)?;
+    text("the owner", &e.owner)?;
+    texts("a success criterion", &e.success)
+}
+
+fn amend_action(current: &ActionState, e: &ActionAmended) -> Result<(), Rejection> {
+    text("the reason", &e.reason)?;
+    optional_text("the action's title", e.title.as_ref())?;
+    optional_text("the owner", e.owner.as_ref())?;
+    let changes = e.title.as_ref().is_some_and(|t| *t != current.title)
+        || e.owner.as_ref().is_some_and(|o| *o != current.owner)
+        || e.due.is_some_and(|d| d != current.due);
+    if changes {
+        Ok(())
+    } else {
+        Err(Rejection::NothingChanged(format!(
+            "the amendment changes nothing in action {}: give a new --owner, --due or --title",
+            e.id
+        )))
+    }
+}
+
+fn change_status(current: &ActionState, e: &ActionStatusChanged) -> Result<(), Rejection> {
+    optional_text("the note", e.note.as_ref())?;
+    let rag_changes = e.rag.is_some() && e.rag != current.rag;
+    if e.status == current.status && !rag_changes {
+        let rag = current
+            .rag
+            .map(|rag| format!(" with RAG {}", rag_word(rag)))
+            .unwrap_or_default();
+        return Err(Rejection::NothingChanged(format!(
+            "action {} is already {}{rag}: a status change must change the status or the RAG (to record news only, use `wsoa note add`)",
+            e.id,
+            status_word(current.status)
+        )));
+    }
+    let reopening = matches!(current.status, Status::Complete | Status::Withdrawn)
+        && e.status != current.status;
+    if reopening && e.note.is_none() {
+        return Err(Rejection::ReopenNeedsNote {
+            id: e.id.to_string(),
+            status: status_word(current.status),
+        });
+    }
+    Ok(())
+}
+
+fn attach(state: &State, e: &AttachEvidence) -> Result<EvidenceAttached, Rejection> {
+    let id = match &e.id {
+        Some(id) => {
+            let created = state.evidence.get(id).map(|ev| ev.created);
+            if let Some(seq) = created {
+                return Err(Rejection::DuplicateId {
+                    kind: "evidence",
+                    id: id.to_string(),
+                    seq,
+                });
+            }
+            id.clone()
+        }
+        None => state.next_evidence_id(),
+    };
+    text("the evidence's title", &e.title)?;
+    text("the file name", &e.file_name)?;
+    text("the media type", &e.media_type)?;
+    not_empty(
+        "the evidence supports nothing (add --supports ID)",
+        &e.supports,
+    )?;
+    let supports = e
+        .supports
+        .iter()
+        .map(|reference| state.resolve(reference))
+        .collect::<Result<Vec<_>, _>>()?;
+    unique("supported item", &supports)?;
+    Ok(EvidenceAttached {
+        id,
+        content_hash: e.content_hash,
+        file_name: e.file_name.clone(),
+        media_type: e.media_type.clone(),
+        size: e.size,
+        title: e.title.clone(),
+        kind: e.kind,
+        supports,
+    })
+}
+
+fn measure_fields(e: &MeasureDefined) -> Result<(), Rejection> {
+    text("the measure's title", &e.title)?;
+    text("the unit", &e.unit)?;
+    not_empty(
+        "the measure evidences no weakness (add --weakness ID)",
+        &e.weaknesses,
+    )?;
+    unique("weakness", &e.weaknesses)?;
+    if e.target_by < e.baseline_on {
+        return Err(Rejection::DateOrder(format!(
+            "the target date ({}) is before the baseline date ({})",
+            e.target_by, e.baseline_on
+        )));
+    }
+    let order = e.target.compare(&e.baseline);
+    match (e.better, order) {
+        (Direction::HigherIsBetter, std::cmp::Ordering::Less) => {
+            Err(Rejection::Inconsistent(format!(
+                "the target ({}) is below the baseline ({}) but higher values count as better; add --lower-is-better if lower is better",
+                e.target, e.baseline
+            )))
+        }
+        (Direction::LowerIsBetter, std::cmp::Ordering::Greater) => {
+            Err(Rejection::Inconsistent(format!(
+                "the target ({}) is above the baseline ({}) but lower values count as better; drop --lower-is-better if higher is better",
+                e.target, e.baseline
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn measure_value(e: &MeasureRecorded) -> Result<(), Rejection> {
+    optional_text("the source", e.source.as_ref())
+}
+
+fn visit(e: &MonitoringVisitRecorded) -> Result<(), Rejection> {
+    text("who visited (--by)", &e.by)?;
+    optional_text("the summary", e.summary.as_ref())?;
+    texts("a strength", &e.strengths)?;
+    texts("a concern", &e.concerns)?;
+    texts("a next step", &e.next_steps)?;
+    if e.summary.is_none()
+        && e.strengths.is_empty()
+        && e.concerns.is_empty()
+        && e.next_steps.is_empty()
+    {
+        return Err(Rejection::EmptyList {
+            what: "the visit records no feedback (add --summary, --strength, --concern or --next-step)",
+        });
+    }
+    Ok(())
+}
+
+fn review(e: &ProgressReviewed) -> Result<(), Rejection> {
+    text("the forum", &e.forum)?;
+    not_empty(
+        "the review assesses no workstream (add --assess WORKSTREAM=on-track)",
+        &e.assessments,
+    )?;
+    unique("workstream", e.assessments.iter().map(|a| &a.workstream))?;
+    e.assessments
+        .iter()
+        .try_for_each(|a| optional_text("an assessment's note", a.note.as_ref()))
+}
+
+fn raise_risk(state: &State, e: &RaiseRisk) -> Result<RiskRaised, Rejection> {
+    if let Some(risk) = state.risks.get(&e.id) {
+        return Err(Rejection::DuplicateId {
+            kind: "risk",
+            id: e.id.to_string(),
+            seq: risk.created,
+        });
+    }
+    text("the risk's title", &e.title)?;
+    optional_text("the mitigation", e.mitigation.as_ref())?;
+    let about = e
+        .about
+        .iter()
+        .map(|reference| state.resolve(reference))
+        .collect::<Result<Vec<_>, _>>()?;
+    unique("item", &about)?;
+    Ok(RiskRaised {
+        id: e.id.clone(),
+        title: e.title.clone(),
+        level: e.level,
+        about,
+        mitigation: e.mitigation.clone(),
+    })
+}
+
+fn open_risk<'a>(state: &'a State, id: &RiskId) -> Result<&'a RiskState, Rejection> {
+    state.require(SubjectKind::Risk, id.as_str())?;
+    let risk = &state.risks[id];
+    if risk.closed {
+        return Err(Rejection::WrongStage(format!(
+            "risk {id} is closed; raise a new risk if it has come back"
+        )));
+    }
+    Ok(risk)
+}
+
+fn update_risk(current: &RiskState, e: &RiskUpdated) -> Result<(), Rejection> {
+    optional_text("the mitigation", e.mitigation.as_ref())?;
+    optional_text("the note", e.note.as_ref())?;
+    let changes = e.level.is_some_and(|l| l != current.level)
+        || (e.mitigation.is_some() && e.mitigation != current.mitigation)
+        || e.note.is_some();
+    if changes {
+        Ok(())
+    } else {
+        Err(Rejection::NothingChanged(format!(
+            "the update changes nothing in risk {}: give a new --level or --mitigation, or a --note",
+            e.id
+        )))
+    }
+}

@@ -1,0 +1,556 @@
+//! The event: the envelope that is hashed and chained, and one body variant per kind of change
+//! to a Written Statement of Action.
+//!
+//! Field order and variant order are part of the canonical bytes (docs/FORMAT.md): new variants
+//! go at the end of `EventBody`, and no field is ever reordered, removed or retyped.
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::decimal::Decimal;
+use crate::ids::{
+    ActionId, Digest, EvidenceId, MeasureId, RiskId, Subject, WeaknessId, WorkstreamId,
+};
+
+/// The version of the envelope encoding written by this code.
+pub const FORMAT_VERSION: u16 = 1;
+
+/// One immutable entry of the ledger. Every field is hashed, in this order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Encoding version of this envelope (`FORMAT_VERSION`).
+    pub format: u16,
+    /// Position in the ledger, from 0.
+    pub seq: u64,
+    /// Chain hash of event `seq - 1`; all zero for event 0.
+    pub prev: Digest,
+    /// When the ledger learned of it: Unix time in milliseconds, UTC.
+    pub recorded_at: i64,
+    /// The business date on which it happened (a board met, a visit took place).
+    pub occurred_on: Date,
+    /// Who recorded it.
+    pub actor: Actor,
+    /// What happened.
+    pub body: EventBody,
+}
+
+/// Who recorded an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The person or service, as named by their credentials (`--actor` on the command line).
+    pub name: String,
+    /// What they were allowed to do when they recorded it.
+    pub role: Role,
+}
+
+/// The roles of the people who use the ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Reads the plan.
+    Viewer,
+    /// Reads and verifies.
+    Auditor,
+    /// Records changes.
+    Officer,
+    /// Manages access.
+    Admin,
+}
+
+/// One variant per kind of change. Each variant holds a struct of the same name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventBody {
+    /// Tag 0: the genesis event.
+    LedgerOpened(LedgerOpened),
+    /// Tag 1.
+    InspectionRecorded(InspectionRecorded),
+    /// Tag 2.
+    WeaknessRecorded(WeaknessRecorded),
+    /// Tag 3.
+    PlanSubmitted(PlanSubmitted),
+    /// Tag 4.
+    PlanAccepted(PlanAccepted),
+    /// Tag 5.
+    PlanRevised(PlanRevised),
+    /// Tag 6.
+    WorkstreamCreated(WorkstreamCreated),
+    /// Tag 7.
+    WorkstreamAmended(WorkstreamAmended),
+    /// Tag 8.
+    ActionCreated(ActionCreated),
+    /// Tag 9.
+    ActionAmended(ActionAmended),
+    /// Tag 10.
+    ActionStatusChanged(ActionStatusChanged),
+    /// Tag 11.
+    EvidenceAttached(EvidenceAttached),
+    /// Tag 12.
+    EvidenceRedacted(EvidenceRedacted),
+    /// Tag 13.
+    MeasureDefined(MeasureDefined),
+    /// Tag 14.
+    MeasureRecorded(MeasureRecorded),
+    /// Tag 15.
+    MonitoringVisitRecorded(MonitoringVisitRecorded),
+    /// Tag 16.
+    ProgressReviewed(ProgressReviewed),
+    /// Tag 17.
+    RiskRaised(RiskRaised),
+    /// Tag 18.
+    RiskUpdated(RiskUpdated),
+    /// Tag 19.
+    RiskClosed(RiskClosed),
+    /// Tag 20.
+    RevisitScheduled(RevisitScheduled),
+    /// Tag 21.
+    RevisitOutcomeRecorded(RevisitOutcomeRecorded),
+    /// Tag 22.
+    NoteAdded(NoteAdded),
+    /// Tag 23.
+    CorrectionRecorded(CorrectionRecorded),
+}
+
+impl EventBody {
+    /// The variant's name in snake case, as used by `--kind` filters and JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventBody::LedgerOpened(_) => "ledger_opened",
+            EventBody::InspectionRecorded(_) => "inspection_recorded",
+            EventBody::WeaknessRecorded(_) => "weakness_recorded",
+            EventBody::PlanSubmitted(_) => "plan_submitted",
+            EventBody::PlanAccepted(_) => "plan_accepted",
+            EventBody::PlanRevised(_) => "plan_revised",
+            EventBody::WorkstreamCreated(_) => "workstream_created",
+            EventBody::WorkstreamAmended(_) => "workstream_amended",
+            EventBody::ActionCreated(_) => "action_created",
+            EventBody::ActionAmended(_) => "action_amended",
+            EventBody::ActionStatusChanged(_) => "action_status_changed",
+            EventBody::EvidenceAttached(_) => "evidence_attached",
+            EventBody::EvidenceRedacted(_) => "evidence_redacted",
+            EventBody::MeasureDefined(_) => "measure_defined",
+            EventBody::MeasureRecorded(_) => "measure_recorded",
+            EventBody::MonitoringVisitRecorded(_) => "monitoring_visit_recorded",
+            EventBody::ProgressReviewed(_) => "progress_reviewed",
+            EventBody::RiskRaised(_) => "risk_raised",
+            EventBody::RiskUpdated(_) => "risk_updated",
+            EventBody::RiskClosed(_) => "risk_closed",
+            EventBody::RevisitScheduled(_) => "revisit_scheduled",
+            EventBody::RevisitOutcomeRecorded(_) => "revisit_outcome_recorded",
+            EventBody::NoteAdded(_) => "note_added",
+            EventBody::CorrectionRecorded(_) => "correction_recorded",
+        }
+    }
+}
+
+/// The ledger of one local area's WSoA is opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerOpened {
+    /// The local area ("Northshire local area").
+    pub area: String,
+    /// The partners who own the plan jointly (the council, the ICB, ...).
+    pub partners: Vec<String>,
+}
+
+/// The joint inspection and the publication of its report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectionRecorded {
+    /// Who inspected ("Ofsted", "CQC").
+    pub inspectorates: Vec<String>,
+    /// First day on site.
+    pub from: Date,
+    /// Last day on site.
+    pub to: Date,
+    /// The day the report letter was published.
+    pub published: Date,
+}
+
+/// An area of significant weakness named in the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeaknessRecorded {
+    /// Its id.
+    pub id: WeaknessId,
+    /// A short title.
+    pub title: String,
+    /// The finding in the inspectors' words.
+    pub finding: Option<String>,
+}
+
+/// The statement (at a version) is submitted to Ofsted and CQC.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSubmitted {
+    /// The version submitted, from 1.
+    pub version: u32,
+    /// What was submitted.
+    pub summary: Option<String>,
+}
+
+/// Ofsted and CQC find the statement fit for purpose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanAccepted {
+    /// The version accepted.
+    pub version: u32,
+    /// What the letter said.
+    pub summary: Option<String>,
+}
+
+/// The statement is revised; the new version must be submitted again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanRevised {
+    /// The new version.
+    pub version: u32,
+    /// What changed and why.
+    pub summary: String,
+}
+
+/// A workstream with its senior accountable sponsor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkstreamCreated {
+    /// Its id.
+    pub id: WorkstreamId,
+    /// A short title.
+    pub title: String,
+    /// The senior accountable sponsor.
+    pub sponsor: String,
+    /// The weaknesses it answers (at least one).
+    pub weaknesses: Vec<WeaknessId>,
+}
+
+/// A workstream's title, sponsor or weaknesses change, for a reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkstreamAmended {
+    /// Which workstream.
+    pub id: WorkstreamId,
+    /// The new title, if it changed.
+    pub title: Option<String>,
+    /// The new sponsor, if they changed.
+    pub sponsor: Option<String>,
+    /// The new list of weaknesses, if it changed.
+    pub weaknesses: Option<Vec<WeaknessId>>,
+    /// Why.
+    pub reason: String,
+}
+
+/// An action of a workstream, with its owner and deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionCreated {
+    /// Its id.
+    pub id: ActionId,
+    /// The workstream it belongs to.
+    pub workstream: WorkstreamId,
+    /// What will be done.
+    pub title: String,
+    /// The lead officer.
+    pub owner: String,
+    /// The deadline.
+    pub due: Date,
+    /// Success criteria or measures of impact.
+    pub success: Vec<String>,
+}
+
+/// An action's owner, deadline or wording changes, for a reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionAmended {
+    /// Which action.
+    pub id: ActionId,
+    /// The new wording, if it changed.
+    pub title: Option<String>,
+    /// The new owner, if they changed.
+    pub owner: Option<String>,
+    /// The new deadline, if it moved.
+    pub due: Option<Date>,
+    /// Why (a slipped deadline's reason is what inspectors ask about).
+    pub reason: String,
+}
+
+/// Where an action stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Not started.
+    NotStarted,
+    /// In progress.
+    InProgress,
+    /// Complete.
+    Complete,
+    /// Blocked.
+    Blocked,
+    /// Withdrawn.
+    Withdrawn,
+}
+
+/// A red/amber/green rating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rag {
+    /// Red.
+    Red,
+    /// Amber.
+    Amber,
+    /// Green.
+    Green,
+}
+
+/// An action's status (and optionally its RAG) changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionStatusChanged {
+    /// Which action.
+    pub id: ActionId,
+    /// The status it now has.
+    pub status: Status,
+    /// The RAG it now has, if one was given.
+    pub rag: Option<Rag>,
+    /// The update that goes with it.
+    pub note: Option<String>,
+}
+
+/// What kind of document a piece of evidence is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// Any document.
+    Document,
+    /// Minutes of a board or meeting.
+    Minutes,
+    /// Audit results (such as an EHCP quality audit).
+    Audit,
+    /// A survey and its analysis.
+    Survey,
+    /// Training records and attendance.
+    Training,
+    /// A case study.
+    CaseStudy,
+    /// A performance dashboard or data extract.
+    Dashboard,
+    /// A policy, procedure or framework.
+    Policy,
+    /// Feedback from parents, carers or young people.
+    Feedback,
+    /// Anything else.
+    Other,
+}
+
+/// A file is attached as evidence. Only its hash is hashed; the content is stored beside.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceAttached {
+    /// Its id.
+    pub id: EvidenceId,
+    /// BLAKE3 hash of the file's content.
+    pub content_hash: Digest,
+    /// The file's name when attached.
+    pub file_name: String,
+    /// Its media type (`application/pdf`).
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// What it is, in a few words.
+    pub title: String,
+    /// What kind of document it is.
+    pub kind: EvidenceKind,
+    /// What it supports (at least one).
+    pub supports: Vec<Subject>,
+}
+
+/// A piece of evidence's content is purged for data-protection reasons; its hash stays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceRedacted {
+    /// Which evidence.
+    pub id: EvidenceId,
+    /// Why (the data-protection request).
+    pub reason: String,
+}
+
+/// Which way a measure should move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// Higher values are better (EHC plans issued within 20 weeks).
+    HigherIsBetter,
+    /// Lower values are better (exclusions, waiting times).
+    LowerIsBetter,
+}
+
+/// A measure of impact with its baseline and target.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureDefined {
+    /// Its id.
+    pub id: MeasureId,
+    /// What is measured.
+    pub title: String,
+    /// The unit ("%", "visitors", "days").
+    pub unit: String,
+    /// The value before the plan.
+    pub baseline: Decimal,
+    /// When the baseline was taken.
+    pub baseline_on: Date,
+    /// The value aimed for.
+    pub target: Decimal,
+    /// When it should be reached.
+    pub target_by: Date,
+    /// Which way is better.
+    pub better: Direction,
+    /// The weaknesses whose impact it shows (at least one).
+    pub weaknesses: Vec<WeaknessId>,
+}
+
+/// A measure's value on the event's `occurred_on` date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureRecorded {
+    /// Which measure.
+    pub id: MeasureId,
+    /// The value.
+    pub value: Decimal,
+    /// Where it came from ("EHC hub report, July 2019").
+    pub source: Option<String>,
+}
+
+/// Feedback from a DfE / NHS England monitoring visit held on `occurred_on`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringVisitRecorded {
+    /// Who visited ("DfE and NHS England advisers").
+    pub by: String,
+    /// Their overall view.
+    pub summary: Option<String>,
+    /// Strengths they found.
+    pub strengths: Vec<String>,
+    /// Concerns they raised.
+    pub concerns: Vec<String>,
+    /// What they asked to be done next.
+    pub next_steps: Vec<String>,
+}
+
+/// A board's view of one workstream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rating {
+    /// On track.
+    OnTrack,
+    /// At risk.
+    AtRisk,
+    /// Off track.
+    OffTrack,
+}
+
+/// One line of a progress review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    /// Which workstream.
+    pub workstream: WorkstreamId,
+    /// The board's rating.
+    pub rating: Rating,
+    /// Why, if said.
+    pub note: Option<String>,
+}
+
+/// A board (improvement board, partnership board) reviews progress on `occurred_on`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressReviewed {
+    /// Which forum ("SEND Improvement Board").
+    pub forum: String,
+    /// Its assessment of each workstream it reviewed (at least one, each workstream once).
+    pub assessments: Vec<Assessment>,
+}
+
+/// How serious a risk is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RiskLevel {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+}
+
+/// A risk to delivery is raised.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskRaised {
+    /// Its id.
+    pub id: RiskId,
+    /// What the risk is.
+    pub title: String,
+    /// How serious it is.
+    pub level: RiskLevel,
+    /// What it threatens.
+    pub about: Vec<Subject>,
+    /// What is being done about it.
+    pub mitigation: Option<String>,
+}
+
+/// A risk's level or mitigation changes, or there is news of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskUpdated {
+    /// Which risk.
+    pub id: RiskId,
+    /// The new level, if it changed.
+    pub level: Option<RiskLevel>,
+    /// The new mitigation, if it changed.
+    pub mitigation: Option<String>,
+    /// The update.
+    pub note: Option<String>,
+}
+
+/// A risk is closed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskClosed {
+    /// Which risk.
+    pub id: RiskId,
+    /// Why it no longer applies.
+    pub reason: String,
+}
+
+/// The window in which the inspectors will revisit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisitScheduled {
+    /// First day of the window.
+    pub from: Date,
+    /// Last day of the window.
+    pub to: Date,
+}
+
+/// The inspectors' judgement on one weakness at the revisit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Progress {
+    /// Sufficient progress.
+    Sufficient,
+    /// Not sufficient progress.
+    Insufficient,
+}
+
+/// One weakness's outcome at the revisit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Which weakness.
+    pub weakness: WeaknessId,
+    /// The judgement.
+    pub progress: Progress,
+}
+
+/// The revisit's outcome letter, weakness by weakness.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisitOutcomeRecorded {
+    /// One judgement per weakness judged (at least one, each weakness once).
+    pub outcomes: Vec<Outcome>,
+}
+
+/// A note: co-production, the voice of parent carers and young people, or any remark.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteAdded {
+    /// What it is about.
+    pub about: Subject,
+    /// The note.
+    pub text: String,
+    /// Whose voice it is, if not the recorder's ("Parent Carer Forum").
+    pub from: Option<String>,
+}
+
+/// An earlier event was wrong. The earlier event is never changed; this says how it was wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionRecorded {
+    /// The sequence number of the event that was wrong.
+    pub seq: u64,
+    /// What was wrong and what is right.
+    pub reason: String,
+}
