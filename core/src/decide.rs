@@ -435,9 +435,9 @@ impl State {
     }
 
     fn has(&self, kind: SubjectKind, id: &str) -> bool {
-        fn contains<K: Ord, V>(map: &BTreeMap<K, V>, id: &str) -> bool
+        fn contains<K, V>(map: &BTreeMap<K, V>, id: &str) -> bool
         where
-            K: std::borrow::Borrow<str>,
+            K: Ord + std::borrow::Borrow<str>,
         {
             map.contains_key(id)
         }

@@ -1,1 +1,17 @@
-//! The ledger on disk.
+//! The WSoA ledger on disk: sled trees holding the canonical event bytes, their chain hashes, the
+//! head record and the evidence blobs; the append protocol; and the verification walk.
+//!
+//! Architecture invariant: this is the only crate that touches sled. Every rule about what may be
+//! recorded lives in `wsoa-core`; this crate decides nothing, it only stores what `decide`
+//! produced, durably and in order, and proves on request that nothing changed since.
+
+mod blob;
+mod error;
+mod ledger;
+pub mod raw;
+mod verify;
+
+pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
+pub use error::StoreError;
+pub use ledger::{Appended, Context, Head, Ledger, StoredEvent};
+pub use verify::{Failure, VerifyError, VerifyReport};

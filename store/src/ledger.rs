@@ -1,0 +1,427 @@
+//! `Ledger`: opening a ledger directory, the append protocol, and reading events back.
+//!
+//! On disk a ledger directory holds `LOCK` (an advisory lock held while the ledger is open, so a
+//! second process gets a clear "in use" error) and `sled/`, a sled database with these trees:
+//!
+//! | tree         | key                      | value                                        |
+//! |--------------|--------------------------|----------------------------------------------|
+//! | `events`     | seq, u64 big-endian      | the event's canonical bytes                  |
+//! | `chain`      | seq, u64 big-endian      | the event's chain hash (32 bytes)            |
+//! | `meta`       | `format`                 | storage format, u16 big-endian               |
+//! | `meta`       | `head`                   | length u64 BE, last chain hash, last recorded_at i64 BE |
+//! | `blob_index` | content hash (32 bytes)  | size u64 BE, chunk count u32 BE              |
+//! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content                     |
+//!
+//! An append writes `events`, `chain` and `meta/head` in one sled transaction and flushes before
+//! it returns, so an acknowledged event survives the process being killed, and a crash leaves
+//! either the whole append or none of it.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use wsoa_core::decide::When;
+use wsoa_core::{
+    Actor, Command, Date, Digest, Event, EventBody, FORMAT_VERSION, Rejection, State, chain_hash,
+    decide, decode_event, encode_event,
+};
+
+use crate::error::StoreError;
+
+/// The storage layout version written in `meta/format`.
+pub(crate) const STORAGE_FORMAT: u16 = 1;
+pub(crate) const HEAD_KEY: &[u8] = b"head";
+const FORMAT_KEY: &[u8] = b"format";
+
+/// Who records a command, and when: the parts of an event's envelope the caller supplies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Context {
+    /// Who is recording.
+    pub actor: Actor,
+    /// The business date of the change.
+    pub occurred_on: Date,
+    /// The caller's clock, Unix milliseconds. The ledger never lets `recorded_at` go backwards:
+    /// if the clock stepped back, the previous event's time is used instead.
+    pub recorded_at: i64,
+}
+
+/// The end of the ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    /// How many events there are.
+    pub len: u64,
+    /// The chain hash of the last event (all zero when there is none).
+    pub hash: Digest,
+    /// When the last event was recorded (0 when there is none).
+    pub recorded_at: i64,
+}
+
+impl Head {
+    const EMPTY: Head = Head {
+        len: 0,
+        hash: Digest::ZERO,
+        recorded_at: 0,
+    };
+
+    pub(crate) fn to_bytes(self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(48);
+        bytes.extend_from_slice(&self.len.to_be_bytes());
+        bytes.extend_from_slice(self.hash.as_bytes());
+        bytes.extend_from_slice(&self.recorded_at.to_be_bytes());
+        bytes
+    }
+
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Head> {
+        if bytes.len() != 48 {
+            return None;
+        }
+        let len = u64::from_be_bytes(bytes[0..8].try_into().ok()?);
+        let hash = Digest(bytes[8..40].try_into().ok()?);
+        let recorded_at = i64::from_be_bytes(bytes[40..48].try_into().ok()?);
+        Some(Head {
+            len,
+            hash,
+            recorded_at,
+        })
+    }
+}
+
+/// An event that was just appended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Appended {
+    /// The event as stored.
+    pub event: Event,
+    /// Its chain hash.
+    pub hash: Digest,
+}
+
+/// An event read back from the ledger, with its bytes and chain hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEvent {
+    /// The decoded event.
+    pub event: Event,
+    /// Its canonical bytes, exactly as stored and hashed.
+    pub bytes: Vec<u8>,
+    /// Its chain hash.
+    pub hash: Digest,
+}
+
+/// An open ledger. Only one `Ledger` (in any process) can have a directory open at a time.
+pub struct Ledger {
+    dir: PathBuf,
+    pub(crate) db: sled::Db,
+    pub(crate) events: sled::Tree,
+    pub(crate) chain: sled::Tree,
+    pub(crate) meta: sled::Tree,
+    pub(crate) blobs: sled::Tree,
+    pub(crate) blob_index: sled::Tree,
+    /// The rule state, built on first need by folding every event; dropped whenever an append
+    /// fails part-way, so that it is rebuilt from what is really on disk.
+    state: Option<State>,
+    _lock: File,
+}
+
+pub(crate) fn seq_key(seq: u64) -> [u8; 8] {
+    seq.to_be_bytes()
+}
+
+impl Ledger {
+    /// Opens the ledger in `dir`, creating the directory and an empty ledger if there is none.
+    pub fn create(dir: &Path) -> Result<Ledger, StoreError> {
+        Ledger::open_inner(dir, true)
+    }
+
+    /// Opens the existing ledger in `dir`; fails with `NoLedger` if there is none.
+    pub fn open(dir: &Path) -> Result<Ledger, StoreError> {
+        Ledger::open_inner(dir, false)
+    }
+
+    fn open_inner(dir: &Path, create: bool) -> Result<Ledger, StoreError> {
+        let db_path = dir.join("sled");
+        if !create && !db_path.exists() {
+            return Err(StoreError::NoLedger {
+                dir: dir.to_owned(),
+            });
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(StoreError::io(format!("cannot create {}", dir.display())))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("LOCK"))
+            .map_err(StoreError::io(format!(
+                "cannot open {}",
+                dir.join("LOCK").display()
+            )))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::InUse {
+                    dir: dir.to_owned(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(StoreError::Io {
+                    context: format!("cannot lock {}", dir.join("LOCK").display()),
+                    source,
+                });
+            }
+        }
+        let db = sled::Config::new().path(&db_path).open()?;
+        let meta = db.open_tree("meta")?;
+        match meta.get(FORMAT_KEY)? {
+            Some(bytes) => {
+                let found = <[u8; 2]>::try_from(bytes.as_ref())
+                    .map(u16::from_be_bytes)
+                    .map_err(|_| {
+                        StoreError::Damaged("the storage format record is malformed".into())
+                    })?;
+                if found != STORAGE_FORMAT {
+                    return Err(StoreError::UnsupportedFormat {
+                        found,
+                        expected: STORAGE_FORMAT,
+                    });
+                }
+            }
+            None => {
+                meta.insert(FORMAT_KEY, &STORAGE_FORMAT.to_be_bytes())?;
+                db.flush()?;
+            }
+        }
+        Ok(Ledger {
+            dir: dir.to_owned(),
+            events: db.open_tree("events")?,
+            chain: db.open_tree("chain")?,
+            blobs: db.open_tree("blobs")?,
+            blob_index: db.open_tree("blob_index")?,
+            meta,
+            db,
+            state: None,
+            _lock: lock,
+        })
+    }
+
+    /// The ledger's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The head record: how many events there are and the last chain hash.
+    pub fn head(&self) -> Result<Head, StoreError> {
+        match self.meta.get(HEAD_KEY)? {
+            Some(bytes) => Head::from_bytes(&bytes)
+                .ok_or_else(|| StoreError::Damaged("the head record is malformed".into())),
+            None if self.events.is_empty() => Ok(Head::EMPTY),
+            None => Err(StoreError::Damaged(
+                "the head record is missing although there are events".into(),
+            )),
+        }
+    }
+
+    /// How many events there are.
+    pub fn len(&self) -> Result<u64, StoreError> {
+        Ok(self.head()?.len)
+    }
+
+    /// Whether the ledger has no events yet.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// The state the rules are checked against, as of the last event.
+    pub fn state(&mut self) -> Result<&State, StoreError> {
+        if self.state.is_none() {
+            let mut state = State::default();
+            for stored in self.events(0, None) {
+                state.apply(&stored?.event);
+            }
+            self.state = Some(state);
+        }
+        Ok(self.state.get_or_insert_with(State::default))
+    }
+
+    /// One event.
+    pub fn event(&self, seq: u64) -> Result<Option<StoredEvent>, StoreError> {
+        self.events(seq, Some(seq)).next().transpose()
+    }
+
+    /// The events from `from` to `to` (inclusive; to the end when `None`), decoded, in order.
+    /// Reading streams from disk: memory does not grow with the range.
+    pub fn events(
+        &self,
+        from: u64,
+        to: Option<u64>,
+    ) -> impl Iterator<Item = Result<StoredEvent, StoreError>> + use<> {
+        let range = match to {
+            Some(to) => self.events.range(seq_key(from)..=seq_key(to)),
+            None => self.events.range(seq_key(from)..),
+        };
+        range.map(|entry| {
+            let (key, bytes) = entry?;
+            let seq = <[u8; 8]>::try_from(key.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| StoreError::Damaged("an event key is not 8 bytes".into()))?;
+            let event =
+                decode_event(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
+            let hash = chain_hash(&bytes);
+            Ok(StoredEvent {
+                event,
+                bytes: bytes.to_vec(),
+                hash,
+            })
+        })
+    }
+
+    /// Checks one command against the rules and appends the event that records it.
+    pub fn execute(
+        &mut self,
+        command: &Command,
+        context: &Context,
+    ) -> Result<Appended, StoreError> {
+        let mut results = self.execute_each(std::iter::once((command.clone(), context.clone())))?;
+        match results.pop() {
+            Some(result) => Ok(result?),
+            None => unreachable!("one command gives one result"),
+        }
+    }
+
+    /// Checks each command in turn (each against the state the earlier accepted ones leave) and
+    /// appends every accepted one in a single transaction and a single flush (group commit). A
+    /// rejected command appends nothing and does not affect the others.
+    pub fn execute_each(
+        &mut self,
+        items: impl IntoIterator<Item = (Command, Context)>,
+    ) -> Result<Vec<Result<Appended, Rejection>>, StoreError> {
+        self.decide_and_append(items, false)
+    }
+
+    /// Checks every command and appends them all in one transaction, or, if any is rejected,
+    /// appends none and returns the first rejection with its position in `items`.
+    pub fn execute_all(
+        &mut self,
+        items: impl IntoIterator<Item = (Command, Context)>,
+    ) -> Result<Vec<Appended>, (usize, StoreError)> {
+        let results = self
+            .decide_and_append(items, true)
+            .map_err(|err| (0, err))?;
+        let mut appended = Vec::with_capacity(results.len());
+        for (index, result) in results.into_iter().enumerate() {
+            appended.push(result.map_err(|rejection| (index, rejection.into()))?);
+        }
+        Ok(appended)
+    }
+
+    fn decide_and_append(
+        &mut self,
+        items: impl IntoIterator<Item = (Command, Context)>,
+        all_or_nothing: bool,
+    ) -> Result<Vec<Result<Appended, Rejection>>, StoreError> {
+        let mut head = self.head()?;
+        self.state()?;
+        let mut state = self.state.take().unwrap_or_default();
+        let mut results = Vec::new();
+        let mut batch = Vec::new();
+        let mut failed = false;
+        for (command, context) in items {
+            let today = Date::from_unix_millis(context.recorded_at).ok_or_else(|| {
+                StoreError::Damaged(format!(
+                    "the clock reads {} ms since 1970, outside the supported years",
+                    context.recorded_at
+                ))
+            });
+            let today = match today {
+                Ok(today) => today,
+                Err(err) => {
+                    self.state = None;
+                    return Err(err);
+                }
+            };
+            let when = When {
+                occurred_on: context.occurred_on,
+                today,
+            };
+            match decide(&state, &command, when) {
+                Ok(body) => {
+                    let (appended, bytes) = next_event(&mut head, body, context);
+                    state.apply(&appended.event);
+                    batch.push((appended.event.seq, bytes, appended.hash));
+                    results.push(Ok(appended));
+                }
+                Err(rejection) => {
+                    failed = true;
+                    results.push(Err(rejection));
+                }
+            }
+        }
+        if failed && all_or_nothing {
+            // The working state has absorbed events that will not be written: rebuild it.
+            self.state = None;
+            return Ok(results);
+        }
+        match self.write(&batch, head) {
+            Ok(()) => {
+                self.state = Some(state);
+                Ok(results)
+            }
+            Err(err) => {
+                self.state = None;
+                Err(err)
+            }
+        }
+    }
+
+    /// Writes already-decided events and the new head in one transaction, then flushes.
+    fn write(&self, batch: &[(u64, Vec<u8>, Digest)], head: Head) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let head_bytes = head.to_bytes();
+        (&self.events, &self.chain, &self.meta)
+            .transaction(|(events, chain, meta)| {
+                for (seq, bytes, hash) in batch {
+                    events.insert(&seq_key(*seq), bytes.as_slice())?;
+                    chain.insert(&seq_key(*seq), hash.as_bytes())?;
+                }
+                meta.insert(HEAD_KEY, head_bytes.as_slice())?;
+                Ok::<(), ConflictableTransactionError<()>>(())
+            })
+            .map_err(|err| match err {
+                TransactionError::Storage(err) => StoreError::Database(err),
+                TransactionError::Abort(()) => {
+                    StoreError::Damaged("the append transaction was aborted".into())
+                }
+            })?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Flushes everything to disk. Appends already flush; this is for the blob writer.
+    pub(crate) fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+/// Builds the next event after `head`, advances `head` past it, and returns it with its
+/// canonical bytes.
+fn next_event(head: &mut Head, body: EventBody, context: Context) -> (Appended, Vec<u8>) {
+    let event = Event {
+        format: FORMAT_VERSION,
+        seq: head.len,
+        prev: head.hash,
+        recorded_at: context.recorded_at.max(head.recorded_at),
+        occurred_on: context.occurred_on,
+        actor: context.actor,
+        body,
+    };
+    let bytes = encode_event(&event);
+    let hash = chain_hash(&bytes);
+    *head = Head {
+        len: head.len + 1,
+        hash,
+        recorded_at: event.recorded_at,
+    };
+    (Appended { event, hash }, bytes)
+}

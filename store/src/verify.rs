@@ -1,0 +1,368 @@
+//! The verification walk: re-reads every stored event in order and checks, without trusting any
+//! derived record, that the history is whole and unaltered. It streams: memory stays constant
+//! whatever the length of the ledger (it keeps only the evidence still to be accounted for).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use wsoa_core::{DecodeError, Digest, EventBody, EvidenceId, chain_hash, decode_event};
+
+use crate::blob::{chunk_key, parse_index};
+use crate::error::StoreError;
+use crate::ledger::{HEAD_KEY, Head, Ledger, seq_key};
+
+/// What an intact ledger looks like.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// How many events were checked.
+    pub events: u64,
+    /// The chain hash of the last event.
+    pub head: Digest,
+    /// How many pieces of evidence had their content re-hashed.
+    pub evidence_checked: u64,
+    /// How many pieces of evidence were redacted (their content purged on purpose).
+    pub evidence_redacted: u64,
+}
+
+impl fmt::Display for VerifyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.events == 0 {
+            return write!(f, "The ledger is empty: there is nothing to verify yet.");
+        }
+        write!(
+            f,
+            "The ledger is intact. All {} events were checked: each decodes to exactly its stored \
+             bytes, each links to the one before it by its BLAKE3 chain hash, there are no gaps, \
+             and the head record agrees with the last event. ",
+            self.events
+        )?;
+        match (self.evidence_checked, self.evidence_redacted) {
+            (0, 0) => write!(f, "No evidence is attached. ")?,
+            (checked, 0) => write!(
+                f,
+                "The content of all {checked} pieces of evidence matches its recorded hash. "
+            )?,
+            (checked, redacted) => write!(
+                f,
+                "The content of {checked} pieces of evidence matches its recorded hash; {redacted} \
+                 were redacted on purpose, and their hashes remain in the history. "
+            )?,
+        }
+        write!(f, "The head hash is {}.", self.head)
+    }
+}
+
+/// Where verification failed: the first bad event (when the failure is in one), and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{failure}")]
+pub struct VerifyError {
+    /// The sequence number of the first event that does not verify, when there is one.
+    pub seq: Option<u64>,
+    /// What is wrong.
+    pub failure: Failure,
+}
+
+/// The ways a ledger can fail verification, each naming what was expected and what was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// The stored bytes are not a canonical event.
+    #[error("event {seq} cannot be decoded: {source}. Its bytes have been altered or damaged")]
+    Undecodable {
+        /// The position.
+        seq: u64,
+        /// Why.
+        source: DecodeError,
+    },
+    /// An event is missing from the sequence.
+    #[error(
+        "event {expected} is missing: the next stored event is {found}. Events have been deleted"
+    )]
+    Gap {
+        /// The sequence number expected.
+        expected: u64,
+        /// The next one found.
+        found: u64,
+    },
+    /// An event stored at one position says it is another.
+    #[error(
+        "the event stored at position {position} says it is event {claims}. Events have been moved or reordered"
+    )]
+    Misplaced {
+        /// Where it is stored.
+        position: u64,
+        /// The `seq` inside it.
+        claims: u64,
+    },
+    /// An event's `prev` is not the chain hash of the event before it.
+    #[error("event {seq} does not link to event {previous}: it names {found} as the previous hash, but event {previous} hashes to {expected}. The history has been altered at or before this point", previous = seq.saturating_sub(1))]
+    BadLink {
+        /// The event.
+        seq: u64,
+        /// The chain hash of the event before it.
+        expected: Digest,
+        /// The `prev` it holds.
+        found: Digest,
+    },
+    /// The chain hash recorded beside an event is not the hash of its bytes.
+    #[error(
+        "event {seq} has been altered: its bytes hash to {computed}, but {stored} was recorded when it was appended"
+    )]
+    HashMismatch {
+        /// The event.
+        seq: u64,
+        /// The hash recorded at append time.
+        stored: Digest,
+        /// The hash of the bytes now.
+        computed: Digest,
+    },
+    /// The chain hash recorded beside an event is missing.
+    #[error("the recorded chain hash of event {seq} is missing")]
+    ChainRecordMissing {
+        /// The event.
+        seq: u64,
+    },
+    /// There are events but no head record.
+    #[error("the head record is missing, although the ledger holds {events} events")]
+    HeadMissing {
+        /// How many events there are.
+        events: u64,
+    },
+    /// The head record does not describe the last event.
+    #[error(
+        "the head record says the ledger has {head_len} events ending in {head_hash}, but it has {events} events ending in {last_hash}. Events have been added or removed outside the ledger"
+    )]
+    HeadMismatch {
+        /// Length in the head record.
+        head_len: u64,
+        /// Hash in the head record.
+        head_hash: Digest,
+        /// Events actually found.
+        events: u64,
+        /// Chain hash of the last event found.
+        last_hash: Digest,
+    },
+    /// Evidence content that should be stored is not (and was not redacted).
+    #[error(
+        "the content of evidence {id} (attached in event {seq}, hash {hash}) is missing and was not redacted"
+    )]
+    EvidenceMissing {
+        /// The evidence.
+        id: EvidenceId,
+        /// The event that attached it.
+        seq: u64,
+        /// Its content hash.
+        hash: Digest,
+    },
+    /// Evidence content that no longer matches its hash.
+    #[error(
+        "the content of evidence {id} (attached in event {seq}) has been altered: it should hash to {expected} but hashes to {found}"
+    )]
+    EvidenceAltered {
+        /// The evidence.
+        id: EvidenceId,
+        /// The event that attached it.
+        seq: u64,
+        /// The hash in the event.
+        expected: Digest,
+        /// The hash of what is stored.
+        found: Digest,
+    },
+    /// The database could not be read at all.
+    #[error("the ledger could not be read: {0}")]
+    Storage(String),
+}
+
+impl From<sled::Error> for VerifyError {
+    fn from(err: sled::Error) -> VerifyError {
+        VerifyError {
+            seq: None,
+            failure: Failure::Storage(err.to_string()),
+        }
+    }
+}
+
+fn fail(seq: u64, failure: Failure) -> VerifyError {
+    VerifyError {
+        seq: Some(seq),
+        failure,
+    }
+}
+
+/// Evidence content seen so far: the hashes already checked, and the attachments whose content
+/// is absent until a redaction accounts for them.
+#[derive(Default)]
+struct EvidenceWalk {
+    checked: BTreeSet<Digest>,
+    absent: BTreeMap<EvidenceId, (u64, Digest)>,
+    attached: u64,
+    redacted: u64,
+}
+
+impl Ledger {
+    /// Walks the whole ledger and reports the first thing that does not verify.
+    pub fn verify(&self) -> Result<VerifyReport, VerifyError> {
+        let mut expected_seq = 0u64;
+        let mut prev = Digest::ZERO;
+        let mut evidence = EvidenceWalk::default();
+        for entry in self.events.iter() {
+            let (key, bytes) = entry?;
+            let position = <[u8; 8]>::try_from(key.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| VerifyError {
+                    seq: Some(expected_seq),
+                    failure: Failure::Storage("an event key is not 8 bytes long".into()),
+                })?;
+            if position != expected_seq {
+                return Err(fail(
+                    expected_seq,
+                    Failure::Gap {
+                        expected: expected_seq,
+                        found: position,
+                    },
+                ));
+            }
+            let seq = position;
+            let event = decode_event(&bytes)
+                .map_err(|source| fail(seq, Failure::Undecodable { seq, source }))?;
+            if event.seq != seq {
+                return Err(fail(
+                    seq,
+                    Failure::Misplaced {
+                        position: seq,
+                        claims: event.seq,
+                    },
+                ));
+            }
+            if event.prev != prev {
+                return Err(fail(
+                    seq,
+                    Failure::BadLink {
+                        seq,
+                        expected: prev,
+                        found: event.prev,
+                    },
+                ));
+            }
+            let computed = chain_hash(&bytes);
+            match self.chain.get(seq_key(seq))? {
+                Some(stored) if stored.as_ref() == computed.as_bytes() => {}
+                Some(stored) => {
+                    let stored = Digest(stored.as_ref().try_into().unwrap_or([0; 32]));
+                    return Err(fail(
+                        seq,
+                        Failure::HashMismatch {
+                            seq,
+                            stored,
+                            computed,
+                        },
+                    ));
+                }
+                None => return Err(fail(seq, Failure::ChainRecordMissing { seq })),
+            }
+            match &event.body {
+                EventBody::EvidenceAttached(attached) => {
+                    evidence.attached += 1;
+                    self.check_evidence(seq, &attached.id, attached.content_hash, &mut evidence)?;
+                }
+                EventBody::EvidenceRedacted(redacted) => {
+                    evidence.redacted += 1;
+                    evidence.absent.remove(&redacted.id);
+                }
+                _ => {}
+            }
+            prev = computed;
+            expected_seq += 1;
+        }
+        let head = match self.meta.get(HEAD_KEY)? {
+            Some(bytes) => Head::from_bytes(&bytes),
+            None => None,
+        };
+        match head {
+            None if expected_seq == 0 => {}
+            None => {
+                return Err(VerifyError {
+                    seq: None,
+                    failure: Failure::HeadMissing {
+                        events: expected_seq,
+                    },
+                });
+            }
+            Some(head) if head.len == expected_seq && head.hash == prev => {}
+            Some(head) => {
+                return Err(VerifyError {
+                    seq: Some(head.len.min(expected_seq)),
+                    failure: Failure::HeadMismatch {
+                        head_len: head.len,
+                        head_hash: head.hash,
+                        events: expected_seq,
+                        last_hash: prev,
+                    },
+                });
+            }
+        }
+        if let Some((id, (seq, hash))) = evidence.absent.into_iter().next() {
+            return Err(fail(seq, Failure::EvidenceMissing { id, seq, hash }));
+        }
+        Ok(VerifyReport {
+            events: expected_seq,
+            head: prev,
+            evidence_checked: evidence.attached - evidence.redacted,
+            evidence_redacted: evidence.redacted,
+        })
+    }
+
+    /// Re-hashes one attachment's content (once per distinct hash), or notes it as absent.
+    fn check_evidence(
+        &self,
+        seq: u64,
+        id: &EvidenceId,
+        hash: Digest,
+        walk: &mut EvidenceWalk,
+    ) -> Result<(), VerifyError> {
+        if walk.checked.contains(&hash) {
+            return Ok(());
+        }
+        let Some((size, chunks)) = self
+            .blob_index
+            .get(hash.as_bytes())?
+            .and_then(|value| parse_index(&value))
+        else {
+            walk.absent.insert(id.clone(), (seq, hash));
+            return Ok(());
+        };
+        let mut hasher = blake3::Hasher::new();
+        let mut total = 0u64;
+        for index in 0..chunks {
+            match self.blobs.get(chunk_key(&hash, index))? {
+                Some(chunk) => {
+                    hasher.update(&chunk);
+                    total += chunk.len() as u64;
+                }
+                None => {
+                    walk.absent.insert(id.clone(), (seq, hash));
+                    return Ok(());
+                }
+            }
+        }
+        let found = Digest(*hasher.finalize().as_bytes());
+        if found != hash || total != size {
+            return Err(fail(
+                seq,
+                Failure::EvidenceAltered {
+                    id: id.clone(),
+                    seq,
+                    expected: hash,
+                    found,
+                },
+            ));
+        }
+        walk.checked.insert(hash);
+        Ok(())
+    }
+}
+
+impl From<VerifyError> for StoreError {
+    fn from(err: VerifyError) -> StoreError {
+        StoreError::Damaged(err.to_string())
+    }
+}
