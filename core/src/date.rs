@@ -127,6 +127,19 @@ impl Date {
     }
 }
 
+/// A Unix time in milliseconds as ISO 8601 UTC with milliseconds: `2021-07-19T10:22:03.123Z`.
+pub fn format_unix_millis(millis: i64) -> String {
+    let day = millis.div_euclid(86_400_000);
+    let in_day = millis.rem_euclid(86_400_000);
+    let (hours, rest) = (in_day / 3_600_000, in_day % 3_600_000);
+    let (minutes, rest) = (rest / 60_000, rest % 60_000);
+    let (seconds, ms) = (rest / 1000, rest % 1000);
+    match Date::from_days_since_epoch(day) {
+        Some(date) => format!("{date}T{hours:02}:{minutes:02}:{seconds:02}.{ms:03}Z"),
+        None => format!("{millis} ms since 1970-01-01"),
+    }
+}
+
 fn is_leap(year: u16) -> bool {
     (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
@@ -262,5 +275,9 @@ mod tests {
         );
         assert_eq!(Date::from_unix_millis(-1), Some(date("1969-12-31")));
         assert_eq!(date("2021-06-30").days_until(date("2021-07-19")), 19);
+        assert_eq!(
+            format_unix_millis(1_626_690_123_456),
+            "2021-07-19T10:22:03.456Z"
+        );
     }
 }

@@ -554,3 +554,74 @@ pub struct CorrectionRecorded {
     /// What was wrong and what is right.
     pub reason: String,
 }
+
+/// Gives a unit enum its kebab-case words: `as_str`, `FromStr` (accepting any case, and spaces or
+/// underscores for hyphens), and the list of words for error messages.
+macro_rules! words {
+    ($name:ident, $what:literal, { $($variant:ident => $word:literal),+ $(,)? }) => {
+        impl $name {
+            /// Every value's word, comma separated.
+            pub const WORDS: &'static str = concat!($($word, ", "),+);
+
+            /// The value's word (`in-progress`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            /// The value's word for a sentence (`in progress`).
+            pub fn label(self) -> String {
+                self.as_str().replace('-', " ")
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::ids::ParseError;
+
+            fn from_str(input: &str) -> Result<$name, crate::ids::ParseError> {
+                let word = input.trim().to_ascii_lowercase().replace([' ', '_'], "-");
+                match word.as_str() {
+                    $($word => Ok($name::$variant),)+
+                    _ => Err(crate::ids::ParseError::Choice {
+                        what: $what,
+                        input: input.to_owned(),
+                        allowed: Self::WORDS.trim_end_matches(", "),
+                    }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+words!(Role, "role", { Viewer => "viewer", Auditor => "auditor", Officer => "officer", Admin => "admin" });
+words!(Status, "status", {
+    NotStarted => "not-started",
+    InProgress => "in-progress",
+    Complete => "complete",
+    Blocked => "blocked",
+    Withdrawn => "withdrawn",
+});
+words!(Rag, "RAG rating", { Red => "red", Amber => "amber", Green => "green" });
+words!(EvidenceKind, "kind of evidence", {
+    Document => "document",
+    Minutes => "minutes",
+    Audit => "audit",
+    Survey => "survey",
+    Training => "training",
+    CaseStudy => "case-study",
+    Dashboard => "dashboard",
+    Policy => "policy",
+    Feedback => "feedback",
+    Other => "other",
+});
+words!(Direction, "direction", { HigherIsBetter => "higher-is-better", LowerIsBetter => "lower-is-better" });
+words!(Rating, "assessment", { OnTrack => "on-track", AtRisk => "at-risk", OffTrack => "off-track" });
+words!(RiskLevel, "risk level", { Low => "low", Medium => "medium", High => "high" });
+words!(Progress, "revisit outcome", { Sufficient => "sufficient", Insufficient => "insufficient" });

@@ -38,6 +38,10 @@ impl fmt::Display for VerifyReport {
         )?;
         match (self.evidence_checked, self.evidence_redacted) {
             (0, 0) => write!(f, "No evidence is attached. ")?,
+            (1, 0) => write!(
+                f,
+                "The content of the one piece of evidence matches its recorded hash. "
+            )?,
             (checked, 0) => write!(
                 f,
                 "The content of all {checked} pieces of evidence matches its recorded hash. "

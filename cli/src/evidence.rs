@@ -1,0 +1,170 @@
+//! `wsoa evidence`: attach a file (stored once by its BLAKE3 hash), get it back checked against
+//! its hash, or redact it for data protection.
+
+use std::fs::File;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::Subcommand;
+use wsoa_core::command::AttachEvidence;
+use wsoa_core::event::{EvidenceKind, EvidenceRedacted};
+use wsoa_core::{Date, Digest, EvidenceId, SubjectRef};
+use wsoa_store::Ledger;
+
+use crate::output::Printer;
+
+#[derive(Subcommand, Debug)]
+pub enum EvidenceCommand {
+    /// Attach a file as evidence for weaknesses, workstreams, actions or measures.
+    #[command(
+        after_help = "Example:\n  wsoa evidence attach board-minutes-2021-12.pdf --title \"SEND Improvement Board minutes, December 2021\" --kind minutes --supports WS1 --supports 1.1"
+    )]
+    Attach {
+        /// The file.
+        file: PathBuf,
+        /// What it is, in a few words.
+        #[arg(long)]
+        title: String,
+        /// document, minutes, audit, survey, training, case-study, dashboard, policy, feedback or other.
+        #[arg(long, default_value_t = EvidenceKind::Document)]
+        kind: EvidenceKind,
+        /// What it supports: an id, or kind:id when the id is ambiguous (repeat for each).
+        #[arg(long = "supports", value_name = "ID", required = true)]
+        supports: Vec<SubjectRef>,
+        /// An id for it; the next free E1, E2, ... when not given.
+        #[arg(long)]
+        id: Option<EvidenceId>,
+        /// The date it was produced (a board met, an audit reported); today if not given.
+        #[arg(long, value_name = "DATE")]
+        on: Option<Date>,
+    },
+    /// Write a piece of evidence's content to a file, checked against its recorded hash.
+    #[command(after_help = "Example:\n  wsoa evidence get E3 --out minutes.pdf")]
+    Get {
+        /// Which evidence.
+        id: EvidenceId,
+        /// Where to write it (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Purge a piece of evidence's content for data-protection reasons; its hash stays in the
+    /// history, so verification still passes.
+    #[command(
+        after_help = "Example:\n  wsoa evidence redact E7 --reason \"Case study names a child; subject access request 2022/114\""
+    )]
+    Redact {
+        /// Which evidence.
+        id: EvidenceId,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The date of the decision; today if not given.
+        #[arg(long, value_name = "DATE")]
+        on: Option<Date>,
+    },
+}
+
+impl EvidenceCommand {
+    pub fn run(
+        self,
+        ledger: &mut Ledger,
+        actor: Option<String>,
+        out: &Printer,
+    ) -> anyhow::Result<()> {
+        match self {
+            EvidenceCommand::Attach {
+                file,
+                title,
+                kind,
+                supports,
+                id,
+                on,
+            } => {
+                let content =
+                    File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
+                if content.metadata().is_ok_and(|m| m.is_dir()) {
+                    bail!("{} is a directory; attach a file", file.display());
+                }
+                let file_name = file
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| file.display().to_string());
+                let media_type = mime_guess::from_path(&file)
+                    .first_or_octet_stream()
+                    .essence_str()
+                    .to_owned();
+                let command = AttachEvidence {
+                    id,
+                    content_hash: Digest::ZERO,
+                    file_name,
+                    media_type,
+                    size: 0,
+                    title,
+                    kind,
+                    supports,
+                };
+                let context = crate::context(actor, on)?;
+                let appended = ledger.attach_evidence(content, command, &context)?;
+                out.recorded(&appended)
+            }
+            EvidenceCommand::Get { id, out: path } => {
+                let state = ledger.state()?;
+                let Some(evidence) = state.evidence.get(&id) else {
+                    bail!(wsoa_store::StoreError::Rejected(
+                        wsoa_core::Rejection::UnknownId {
+                            kind: "evidence",
+                            id: id.to_string(),
+                            known: "see `wsoa log` for what was attached".to_owned(),
+                        }
+                    ));
+                };
+                if evidence.redacted {
+                    bail!(
+                        "evidence {id} was redacted: its content was purged and only its hash ({}) remains",
+                        evidence.content_hash
+                    );
+                }
+                let hash = evidence.content_hash;
+                if path.exists() {
+                    bail!(
+                        "{} already exists; choose another --out or remove it first",
+                        path.display()
+                    );
+                }
+                // Written beside the target and renamed only once the content has checked out
+                // against its hash, so a failed check never leaves a plausible-looking file.
+                let partial = path.with_extension("partial");
+                let mut file = File::create(&partial)
+                    .with_context(|| format!("cannot create {}", partial.display()))?;
+                let result = ledger.read_blob(&hash, &mut file);
+                drop(file);
+                let size = match result {
+                    Ok(size) => size,
+                    Err(err) => {
+                        let _ = std::fs::remove_file(&partial);
+                        return Err(err.into());
+                    }
+                };
+                std::fs::rename(&partial, &path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                match out.format {
+                    crate::output::Format::Json => out.json(&serde_json::json!({
+                        "id": id.to_string(),
+                        "content_hash": hash.to_hex(),
+                        "size": size,
+                        "out": path.display().to_string(),
+                    })),
+                    crate::output::Format::Text => out.line(&format!(
+                        "Wrote evidence {id} to {} ({size} bytes); its content matches hash {hash}.",
+                        path.display()
+                    )),
+                }
+            }
+            EvidenceCommand::Redact { id, reason, on } => {
+                let context = crate::context(actor, on)?;
+                let appended = ledger.redact_evidence(EvidenceRedacted { id, reason }, &context)?;
+                out.recorded(&appended)
+            }
+        }
+    }
+}

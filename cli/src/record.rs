@@ -1,0 +1,747 @@
+//! The recording commands: each turns its arguments into one `wsoa_core::Command`, which the
+//! ledger checks and appends. Arguments are parsed once, here, into the core's types.
+
+use clap::{Args, Subcommand};
+use wsoa_core::command::{AddNote, RaiseRisk};
+use wsoa_core::event::{
+    ActionAmended, ActionCreated, ActionStatusChanged, Assessment, CorrectionRecorded, Direction,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
+    Outcome, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled,
+    RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
+    WorkstreamCreated,
+};
+use wsoa_core::{
+    ActionId, Command, Date, Decimal, MeasureId, RiskId, SubjectRef, WeaknessId, WorkstreamId,
+};
+use wsoa_store::{Appended, Context, Ledger, StoreError};
+
+/// When a change happened; every recording command takes it.
+#[derive(Args, Debug, Clone)]
+pub struct When {
+    /// The date it happened (2021-07-15 or 15/07/2021); today if not given.
+    #[arg(long, value_name = "DATE")]
+    on: Option<Date>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecordCommand {
+    /// Open a new ledger for a local area's statement.
+    #[command(
+        after_help = "Example:\n  wsoa init --area \"Northshire local area\" --partner \"Northshire County Council\" --partner \"Northshire ICB\" --on 2021-01-04"
+    )]
+    Init {
+        /// The local area.
+        #[arg(long)]
+        area: String,
+        /// A partner that owns the statement jointly (repeat for each).
+        #[arg(long = "partner", value_name = "NAME")]
+        partners: Vec<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record the joint inspection.
+    #[command(subcommand)]
+    Inspection(InspectionCommand),
+    /// Record areas of significant weakness.
+    #[command(subcommand)]
+    Weakness(WeaknessCommand),
+    /// Record the statement's submission, acceptance and revisions.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Create and amend workstreams.
+    #[command(subcommand)]
+    Workstream(WorkstreamCommand),
+    /// Create actions, amend them, change their status.
+    #[command(subcommand)]
+    Action(ActionCommand),
+    /// Define measures of impact and record their values.
+    #[command(subcommand)]
+    Measure(MeasureCommand),
+    /// Record monitoring visits by DfE and NHS England advisers.
+    #[command(subcommand)]
+    Visit(VisitCommand),
+    /// Record board reviews of progress.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// Raise, update and close risks.
+    #[command(subcommand)]
+    Risk(RiskCommand),
+    /// Schedule the revisit and record its outcome.
+    #[command(subcommand)]
+    Revisit(RevisitCommand),
+    /// Add notes: co-production, the voice of parent carers and young people.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Record that an earlier event was wrong (the event itself is never changed).
+    #[command(
+        after_help = "Example:\n  wsoa correct 41 --reason \"The visit was on 14 June, not 4 June; the feedback is unchanged.\""
+    )]
+    Correct {
+        /// The sequence number of the event that was wrong.
+        seq: u64,
+        /// What was wrong and what is right.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InspectionCommand {
+    /// Record the inspection's dates and the report's publication.
+    #[command(
+        after_help = "Example:\n  wsoa inspection record --from 2021-03-08 --to 2021-03-12 --published 2021-04-20 --on 2021-04-20"
+    )]
+    Record {
+        /// First day on site.
+        #[arg(long)]
+        from: Date,
+        /// Last day on site.
+        #[arg(long)]
+        to: Date,
+        /// The day the report letter was published.
+        #[arg(long)]
+        published: Date,
+        /// Who inspected (repeat for each).
+        #[arg(long = "inspectorate", value_name = "NAME", default_values_t = ["Ofsted".to_owned(), "CQC".to_owned()])]
+        inspectorates: Vec<String>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WeaknessCommand {
+    /// Record an area of significant weakness, in the inspectors' words.
+    #[command(
+        after_help = "Example:\n  wsoa weakness add W1 --title \"Quality assurance of EHC plans\" --finding \"There is no quality assurance framework for the local area's work.\" --on 2021-04-20"
+    )]
+    Add {
+        /// Its id (W1, 3).
+        id: WeaknessId,
+        /// A short title.
+        #[arg(long)]
+        title: String,
+        /// The finding, as the report words it.
+        #[arg(long)]
+        finding: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlanCommand {
+    /// Record that the statement was submitted to Ofsted and CQC.
+    #[command(
+        after_help = "Example:\n  wsoa plan submit --summary \"Written statement of action, version 1\" --on 2021-07-30"
+    )]
+    Submit {
+        /// What was submitted.
+        #[arg(long)]
+        summary: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record that Ofsted and CQC found the statement fit for purpose.
+    #[command(
+        after_help = "Example:\n  wsoa plan accept --summary \"Letter: the statement is fit for purpose\" --on 2021-09-01"
+    )]
+    Accept {
+        /// What the letter said.
+        #[arg(long)]
+        summary: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record a revision of the statement (it must then be submitted again).
+    #[command(
+        after_help = "Example:\n  wsoa plan revise --summary \"Strengthened measures of impact as the inspectorates asked\" --on 2021-08-20"
+    )]
+    Revise {
+        /// What changed and why.
+        #[arg(long)]
+        summary: String,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WorkstreamCommand {
+    /// Create a workstream with its senior accountable sponsor.
+    #[command(
+        after_help = "Example:\n  wsoa workstream add WS1 --title \"EHC plan timeliness and quality\" --sponsor \"Director of Education\" --weakness W1 --weakness W2"
+    )]
+    Add {
+        /// Its id (WS1).
+        id: WorkstreamId,
+        /// A short title.
+        #[arg(long)]
+        title: String,
+        /// The senior accountable sponsor.
+        #[arg(long)]
+        sponsor: String,
+        /// A weakness it answers (repeat for each).
+        #[arg(long = "weakness", value_name = "ID", required = true)]
+        weaknesses: Vec<WeaknessId>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Change a workstream's title, sponsor or weaknesses, saying why.
+    #[command(
+        after_help = "Example:\n  wsoa workstream amend WS1 --sponsor \"Assistant Director, SEND\" --reason \"Restructure of the education directorate\""
+    )]
+    Amend {
+        /// Which workstream.
+        id: WorkstreamId,
+        /// The new title.
+        #[arg(long)]
+        title: Option<String>,
+        /// The new sponsor.
+        #[arg(long)]
+        sponsor: Option<String>,
+        /// The new list of weaknesses (repeat for each; replaces the old list).
+        #[arg(long = "weakness", value_name = "ID")]
+        weaknesses: Vec<WeaknessId>,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ActionCommand {
+    /// Create an action with its owner and deadline.
+    #[command(
+        after_help = "Example:\n  wsoa action add 1.1 --workstream WS1 --title \"Appoint a SEND quality assurance officer\" --owner \"Head of SEND\" --due 2021-09-30 --success \"Officer in post\" --success \"QA framework agreed by the board\""
+    )]
+    Add {
+        /// Its id (1.1, 2.3a, A2.3).
+        id: ActionId,
+        /// The workstream it belongs to.
+        #[arg(long)]
+        workstream: WorkstreamId,
+        /// What will be done.
+        #[arg(long)]
+        title: String,
+        /// The lead officer.
+        #[arg(long)]
+        owner: String,
+        /// The deadline.
+        #[arg(long)]
+        due: Date,
+        /// A success criterion or measure of impact (repeat for each).
+        #[arg(long = "success", value_name = "TEXT")]
+        success: Vec<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Change an action's owner, deadline or wording, saying why.
+    #[command(
+        after_help = "Example:\n  wsoa action amend 1.1 --due 2021-12-31 --reason \"Recruitment paused during the COVID-19 lockdown\""
+    )]
+    Amend {
+        /// Which action.
+        id: ActionId,
+        /// The new owner.
+        #[arg(long)]
+        owner: Option<String>,
+        /// The new deadline.
+        #[arg(long)]
+        due: Option<Date>,
+        /// The new wording.
+        #[arg(long)]
+        title: Option<String>,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Change an action's status (and RAG).
+    #[command(
+        after_help = "Example:\n  wsoa action status 1.1 complete --rag green --note \"QA officer started on 1 September\" --on 2021-09-01"
+    )]
+    Status {
+        /// Which action.
+        id: ActionId,
+        /// not-started, in-progress, complete, blocked or withdrawn.
+        status: Status,
+        /// red, amber or green.
+        #[arg(long)]
+        rag: Option<Rag>,
+        /// The update that goes with it (required when reopening a complete or withdrawn action).
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MeasureCommand {
+    /// Define a measure of impact with its baseline and target.
+    #[command(
+        after_help = "Example:\n  wsoa measure add M1 --title \"EHC plans issued within 20 weeks\" --unit % --baseline 12 --baseline-on 2018-08-31 --target 60 --target-by 2019-12-31 --weakness W1"
+    )]
+    Add {
+        /// Its id (M1).
+        id: MeasureId,
+        /// What is measured.
+        #[arg(long)]
+        title: String,
+        /// The unit (%, visitors, days).
+        #[arg(long)]
+        unit: String,
+        /// The value before the plan, as a decimal.
+        #[arg(long)]
+        baseline: Decimal,
+        /// When the baseline was taken.
+        #[arg(long)]
+        baseline_on: Date,
+        /// The value aimed for.
+        #[arg(long)]
+        target: Decimal,
+        /// When it should be reached.
+        #[arg(long)]
+        target_by: Date,
+        /// Lower values are better (waiting times, exclusions).
+        #[arg(long)]
+        lower_is_better: bool,
+        /// A weakness whose impact it shows (repeat for each).
+        #[arg(long = "weakness", value_name = "ID", required = true)]
+        weaknesses: Vec<WeaknessId>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record a measure's value on a date (--on).
+    #[command(
+        after_help = "Example:\n  wsoa measure record M1 63 --source \"EHC hub report, July 2019\" --on 2019-07-31"
+    )]
+    Record {
+        /// Which measure.
+        id: MeasureId,
+        /// The value, as a decimal (63, 12.5).
+        value: Decimal,
+        /// Where it came from.
+        #[arg(long)]
+        source: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VisitCommand {
+    /// Record a monitoring visit's feedback.
+    #[command(
+        after_help = "Example:\n  wsoa visit record --by \"DfE and NHS England advisers\" --summary \"The local area is making good progress\" --strength \"Strong co-production with the parent carer forum\" --concern \"EHC plan quality is inconsistent\" --next-step \"Show the impact of the QA framework\" --on 2021-11-18"
+    )]
+    Record {
+        /// Who visited.
+        #[arg(long)]
+        by: String,
+        /// Their overall view.
+        #[arg(long)]
+        summary: Option<String>,
+        /// A strength they found (repeat for each).
+        #[arg(long = "strength", value_name = "TEXT")]
+        strengths: Vec<String>,
+        /// A concern they raised (repeat for each).
+        #[arg(long = "concern", value_name = "TEXT")]
+        concerns: Vec<String>,
+        /// A next step they asked for (repeat for each).
+        #[arg(long = "next-step", value_name = "TEXT")]
+        next_steps: Vec<String>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReviewCommand {
+    /// Record a board's assessment of workstreams.
+    #[command(
+        after_help = "Example:\n  wsoa review record --forum \"SEND Improvement Board\" --assess WS1=on-track --assess \"WS2=at-risk:Recruitment to the new posts has slipped\" --on 2021-12-02"
+    )]
+    Record {
+        /// Which forum.
+        #[arg(long)]
+        forum: String,
+        /// WORKSTREAM=on-track|at-risk|off-track, optionally followed by :NOTE (repeat for each).
+        #[arg(long = "assess", value_name = "WORKSTREAM=RATING[:NOTE]", required = true, value_parser = parse_assessment)]
+        assessments: Vec<Assessment>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RiskCommand {
+    /// Raise a risk to delivery.
+    #[command(
+        after_help = "Example:\n  wsoa risk raise R1 --title \"Educational psychologist vacancies delay EHC assessments\" --level high --about WS1 --mitigation \"Locum cover agreed to March\""
+    )]
+    Raise {
+        /// Its id (R1).
+        id: RiskId,
+        /// What the risk is.
+        #[arg(long)]
+        title: String,
+        /// low, medium or high.
+        #[arg(long, default_value_t = RiskLevel::Medium)]
+        level: RiskLevel,
+        /// What it threatens: an id, or kind:id (repeat for each).
+        #[arg(long = "about", value_name = "ID")]
+        about: Vec<SubjectRef>,
+        /// What is being done about it.
+        #[arg(long)]
+        mitigation: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Change a risk's level or mitigation, or add news of it.
+    #[command(
+        after_help = "Example:\n  wsoa risk update R1 --level medium --note \"Two educational psychologists appointed\""
+    )]
+    Update {
+        /// Which risk.
+        id: RiskId,
+        /// The new level.
+        #[arg(long)]
+        level: Option<RiskLevel>,
+        /// The new mitigation.
+        #[arg(long)]
+        mitigation: Option<String>,
+        /// The update.
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Close a risk.
+    #[command(
+        after_help = "Example:\n  wsoa risk close R1 --reason \"Establishment fully recruited\""
+    )]
+    Close {
+        /// Which risk.
+        id: RiskId,
+        /// Why it no longer applies.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RevisitCommand {
+    /// Schedule (or reschedule) the window in which inspectors will revisit.
+    #[command(after_help = "Example:\n  wsoa revisit schedule --from 2022-09-01 --to 2022-11-30")]
+    Schedule {
+        /// First day of the window.
+        #[arg(long)]
+        from: Date,
+        /// Last day of the window.
+        #[arg(long)]
+        to: Date,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record the revisit's judgement on each weakness.
+    #[command(
+        after_help = "Example:\n  wsoa revisit outcome --weakness W1=sufficient --weakness W2=insufficient --on 2022-10-14"
+    )]
+    Outcome {
+        /// WEAKNESS=sufficient|insufficient (repeat for each).
+        #[arg(long = "weakness", value_name = "ID=OUTCOME", required = true, value_parser = parse_outcome)]
+        outcomes: Vec<Outcome>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NoteCommand {
+    /// Add a note about a weakness, workstream, action, measure, evidence or risk.
+    #[command(
+        after_help = "Example:\n  wsoa note add --about W3 --text \"Parents said the new Local Offer pages were easier to find\" --from \"Northshire Parent Carer Forum\""
+    )]
+    Add {
+        /// What it is about: an id, or kind:id when the id is ambiguous (action:1.1).
+        #[arg(long)]
+        about: SubjectRef,
+        /// The note.
+        #[arg(long)]
+        text: String,
+        /// Whose voice it is.
+        #[arg(long)]
+        from: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+fn parse_assessment(input: &str) -> Result<Assessment, String> {
+    let (workstream, rest) = input
+        .split_once('=')
+        .ok_or_else(|| format!("'{input}' should look like WS1=on-track or WS1=at-risk:NOTE"))?;
+    let (rating, note) = match rest.split_once(':') {
+        Some((rating, note)) => (rating, Some(note.to_owned())),
+        None => (rest, None),
+    };
+    Ok(Assessment {
+        workstream: workstream.parse().map_err(|e| format!("{e}"))?,
+        rating: rating.parse::<Rating>().map_err(|e| format!("{e}"))?,
+        note,
+    })
+}
+
+fn parse_outcome(input: &str) -> Result<Outcome, String> {
+    let (weakness, progress) = input
+        .split_once('=')
+        .ok_or_else(|| format!("'{input}' should look like W1=sufficient or W1=insufficient"))?;
+    Ok(Outcome {
+        weakness: weakness.parse().map_err(|e| format!("{e}"))?,
+        progress: progress.parse::<Progress>().map_err(|e| format!("{e}"))?,
+    })
+}
+
+fn some_if_any<T>(list: Vec<T>) -> Option<Vec<T>> {
+    if list.is_empty() { None } else { Some(list) }
+}
+
+impl RecordCommand {
+    /// Whether this command may create the ledger directory (only `init` may).
+    pub fn creates_ledger(&self) -> bool {
+        matches!(self, RecordCommand::Init { .. })
+    }
+
+    /// The `--on` date given, if any.
+    pub fn on(&self) -> Option<Date> {
+        use RecordCommand as R;
+        let when = match self {
+            R::Init { when, .. } | R::Correct { when, .. } => when,
+            R::Inspection(InspectionCommand::Record { when, .. }) => when,
+            R::Weakness(WeaknessCommand::Add { when, .. }) => when,
+            R::Plan(
+                PlanCommand::Submit { when, .. }
+                | PlanCommand::Accept { when, .. }
+                | PlanCommand::Revise { when, .. },
+            ) => when,
+            R::Workstream(
+                WorkstreamCommand::Add { when, .. } | WorkstreamCommand::Amend { when, .. },
+            ) => when,
+            R::Action(
+                ActionCommand::Add { when, .. }
+                | ActionCommand::Amend { when, .. }
+                | ActionCommand::Status { when, .. },
+            ) => when,
+            R::Measure(MeasureCommand::Add { when, .. } | MeasureCommand::Record { when, .. }) => {
+                when
+            }
+            R::Visit(VisitCommand::Record { when, .. }) => when,
+            R::Review(ReviewCommand::Record { when, .. }) => when,
+            R::Risk(
+                RiskCommand::Raise { when, .. }
+                | RiskCommand::Update { when, .. }
+                | RiskCommand::Close { when, .. },
+            ) => when,
+            R::Revisit(
+                RevisitCommand::Schedule { when, .. } | RevisitCommand::Outcome { when, .. },
+            ) => when,
+            R::Note(NoteCommand::Add { when, .. }) => when,
+        };
+        when.on
+    }
+
+    /// The core command these arguments ask for.
+    pub fn into_command(self) -> Command {
+        use RecordCommand as R;
+        match self {
+            R::Init { area, partners, .. } => Command::OpenLedger(LedgerOpened { area, partners }),
+            R::Inspection(InspectionCommand::Record {
+                from,
+                to,
+                published,
+                inspectorates,
+                ..
+            }) => Command::RecordInspection(InspectionRecorded {
+                inspectorates,
+                from,
+                to,
+                published,
+            }),
+            R::Weakness(WeaknessCommand::Add {
+                id, title, finding, ..
+            }) => Command::RecordWeakness(WeaknessRecorded { id, title, finding }),
+            R::Plan(PlanCommand::Submit { summary, .. }) => Command::SubmitPlan { summary },
+            R::Plan(PlanCommand::Accept { summary, .. }) => Command::AcceptPlan { summary },
+            R::Plan(PlanCommand::Revise { summary, .. }) => Command::RevisePlan { summary },
+            R::Workstream(WorkstreamCommand::Add {
+                id,
+                title,
+                sponsor,
+                weaknesses,
+                ..
+            }) => Command::CreateWorkstream(WorkstreamCreated {
+                id,
+                title,
+                sponsor,
+                weaknesses,
+            }),
+            R::Workstream(WorkstreamCommand::Amend {
+                id,
+                title,
+                sponsor,
+                weaknesses,
+                reason,
+                ..
+            }) => Command::AmendWorkstream(WorkstreamAmended {
+                id,
+                title,
+                sponsor,
+                weaknesses: some_if_any(weaknesses),
+                reason,
+            }),
+            R::Action(ActionCommand::Add {
+                id,
+                workstream,
+                title,
+                owner,
+                due,
+                success,
+                ..
+            }) => Command::CreateAction(ActionCreated {
+                id,
+                workstream,
+                title,
+                owner,
+                due,
+                success,
+            }),
+            R::Action(ActionCommand::Amend {
+                id,
+                owner,
+                due,
+                title,
+                reason,
+                ..
+            }) => Command::AmendAction(ActionAmended {
+                id,
+                title,
+                owner,
+                due,
+                reason,
+            }),
+            R::Action(ActionCommand::Status {
+                id,
+                status,
+                rag,
+                note,
+                ..
+            }) => Command::ChangeActionStatus(ActionStatusChanged {
+                id,
+                status,
+                rag,
+                note,
+            }),
+            R::Measure(MeasureCommand::Add {
+                id,
+                title,
+                unit,
+                baseline,
+                baseline_on,
+                target,
+                target_by,
+                lower_is_better,
+                weaknesses,
+                ..
+            }) => Command::DefineMeasure(MeasureDefined {
+                id,
+                title,
+                unit,
+                baseline,
+                baseline_on,
+                target,
+                target_by,
+                better: if lower_is_better {
+                    Direction::LowerIsBetter
+                } else {
+                    Direction::HigherIsBetter
+                },
+                weaknesses,
+            }),
+            R::Measure(MeasureCommand::Record {
+                id, value, source, ..
+            }) => Command::RecordMeasure(MeasureRecorded { id, value, source }),
+            R::Visit(VisitCommand::Record {
+                by,
+                summary,
+                strengths,
+                concerns,
+                next_steps,
+                ..
+            }) => Command::RecordVisit(MonitoringVisitRecorded {
+                by,
+                summary,
+                strengths,
+                concerns,
+                next_steps,
+            }),
+            R::Review(ReviewCommand::Record {
+                forum, assessments, ..
+            }) => Command::ReviewProgress(ProgressReviewed { forum, assessments }),
+            R::Risk(RiskCommand::Raise {
+                id,
+                title,
+                level,
+                about,
+                mitigation,
+                ..
+            }) => Command::RaiseRisk(RaiseRisk {
+                id,
+                title,
+                level,
+                about,
+                mitigation,
+            }),
+            R::Risk(RiskCommand::Update {
+                id,
+                level,
+                mitigation,
+                note,
+                ..
+            }) => Command::UpdateRisk(RiskUpdated {
+                id,
+                level,
+                mitigation,
+                note,
+            }),
+            R::Risk(RiskCommand::Close { id, reason, .. }) => {
+                Command::CloseRisk(RiskClosed { id, reason })
+            }
+            R::Revisit(RevisitCommand::Schedule { from, to, .. }) => {
+                Command::ScheduleRevisit(RevisitScheduled { from, to })
+            }
+            R::Revisit(RevisitCommand::Outcome { outcomes, .. }) => {
+                Command::RecordRevisitOutcome(RevisitOutcomeRecorded { outcomes })
+            }
+            R::Note(NoteCommand::Add {
+                about, text, from, ..
+            }) => Command::AddNote(AddNote { about, text, from }),
+            R::Correct { seq, reason, .. } => {
+                Command::RecordCorrection(CorrectionRecorded { seq, reason })
+            }
+        }
+    }
+
+    /// Checks and appends the command.
+    pub fn execute(self, ledger: &mut Ledger, context: &Context) -> Result<Appended, StoreError> {
+        ledger.execute(&self.into_command(), context)
+    }
+}
