@@ -78,7 +78,7 @@ pub enum Rejection {
         /// Which field.
         field: &'static str,
     },
-    /// Text with control characters other than newline and tab.
+    /// Text with control characters other than line breaks and tabs.
     #[error("{field} contains a control character; remove it")]
     ControlCharacter {
         /// Which field.
@@ -102,19 +102,21 @@ pub enum Rejection {
     #[error("{0}")]
     NothingChanged(String),
     /// A completed or withdrawn action reopened without saying why.
-    #[error("action {id} is {status}; reopening it needs a note saying why (add --note)")]
+    #[error(
+        "action {id} is {status}; moving it out of {status} needs a note saying why (add --note)"
+    )]
     ReopenNeedsNote {
         /// The action.
         id: String,
         /// Its current status.
-        status: &'static str,
+        status: String,
     },
     /// Two dates in the wrong order.
     #[error("{0}")]
     DateOrder(String),
     /// A business date after the day it is recorded.
     #[error(
-        "{date} is in the future (today is {today}); record things on or after the day they happen"
+        "{} is in the future (today is {}); record things on or after the day they happen", date.long(), today.long()
     )]
     InFuture {
         /// The date given.
@@ -126,7 +128,7 @@ pub enum Rejection {
     #[error("{0}")]
     WrongStage(String),
     /// A correction that points past the end of the ledger.
-    #[error("there is no event {seq}: the ledger has {len} events (0 to {last})", last = .len.saturating_sub(1))]
+    #[error("there is no event {seq}: {}", describe_len(*len))]
     UnknownEvent {
         /// The sequence number given.
         seq: u64,
@@ -154,6 +156,14 @@ impl Rejection {
             self,
             Rejection::UnknownId { .. } | Rejection::UnknownEvent { .. }
         )
+    }
+}
+
+fn describe_len(len: u64) -> String {
+    match len {
+        0 => "the ledger has no events".to_owned(),
+        1 => "the ledger has one event, event 0".to_owned(),
+        n => format!("the ledger has {n} events, 0 to {}", n - 1),
     }
 }
 
@@ -260,6 +270,8 @@ pub struct State {
     pub risks: BTreeMap<RiskId, RiskState>,
     /// The revisit window, once scheduled.
     pub revisit: Option<(Date, Date)>,
+    /// The smallest `n` for which `E<n>` is not yet taken. Ids are never freed, so it only grows.
+    evidence_next_free: u64,
 }
 
 impl Default for State {
@@ -277,6 +289,7 @@ impl Default for State {
             evidence: BTreeMap::new(),
             risks: BTreeMap::new(),
             revisit: None,
+            evidence_next_free: 1,
         }
     }
 }
@@ -375,6 +388,12 @@ impl State {
                         redacted: false,
                     },
                 );
+                while self
+                    .evidence
+                    .contains_key(format!("E{}", self.evidence_next_free).as_str())
+                {
+                    self.evidence_next_free += 1;
+                }
             }
             EventBody::EvidenceRedacted(e) => {
                 if let Some(evidence) = self.evidence.get_mut(&e.id) {
@@ -426,12 +445,9 @@ impl State {
         }
     }
 
-    /// The next free evidence id of the form `E<n>`.
+    /// The next free evidence id of the form `E<n>`: the smallest `n` not yet taken.
     pub fn next_evidence_id(&self) -> EvidenceId {
-        (self.evidence.len() + 1..)
-            .map(|n| EvidenceId::new(format!("E{n}")).expect("E<n> is a valid id"))
-            .find(|id| !self.evidence.contains_key(id))
-            .expect("an unbounded range always has a free id")
+        EvidenceId::new(format!("E{}", self.evidence_next_free)).expect("E<n> is a valid id")
     }
 
     fn has(&self, kind: SubjectKind, id: &str) -> bool {
@@ -558,7 +574,7 @@ fn text(field: &'static str, value: &str) -> Result<(), Rejection> {
     }
     if value
         .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
         return Err(Rejection::ControlCharacter { field });
     }
@@ -589,29 +605,24 @@ fn unique<'a, T: Ord + 'a + ToString>(
     Ok(())
 }
 
+fn unique_subjects(subjects: &[Subject]) -> Result<(), Rejection> {
+    let mut seen = BTreeSet::new();
+    for subject in subjects {
+        if !seen.insert(subject) {
+            return Err(Rejection::Repeated {
+                kind: subject.kind().word(),
+                id: subject.id().to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn not_empty<T>(what: &'static str, list: &[T]) -> Result<(), Rejection> {
     if list.is_empty() {
         Err(Rejection::EmptyList { what })
     } else {
         Ok(())
-    }
-}
-
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::NotStarted => "not started",
-        Status::InProgress => "in progress",
-        Status::Complete => "complete",
-        Status::Blocked => "blocked",
-        Status::Withdrawn => "withdrawn",
-    }
-}
-
-fn rag_word(rag: Rag) -> &'static str {
-    match rag {
-        Rag::Red => "red",
-        Rag::Amber => "amber",
-        Rag::Green => "green",
     }
 }
 
@@ -810,13 +821,15 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             if e.to < e.from {
                 return Err(Rejection::DateOrder(format!(
                     "the revisit window ends ({}) before it starts ({})",
-                    e.to, e.from
+                    e.to.long(),
+                    e.from.long()
                 )));
             }
             if state.revisit == Some((e.from, e.to)) {
                 return Err(Rejection::NothingChanged(format!(
                     "the revisit is already scheduled for {} to {}",
-                    e.from, e.to
+                    e.from.long(),
+                    e.to.long()
                 )));
             }
             EventBody::RevisitScheduled(RevisitScheduled {
@@ -875,13 +888,15 @@ fn inspection(e: &InspectionRecorded) -> Result<(), Rejection> {
     if e.to < e.from {
         return Err(Rejection::DateOrder(format!(
             "the inspection ends ({}) before it starts ({})",
-            e.to, e.from
+            e.to.long(),
+            e.from.long()
         )));
     }
     if e.published < e.to {
         return Err(Rejection::DateOrder(format!(
             "the report is published ({}) before the inspection ends ({})",
-            e.published, e.to
+            e.published.long(),
+            e.to.long()
         )));
     }
     Ok(())
@@ -954,12 +969,12 @@ fn change_status(current: &ActionState, e: &ActionStatusChanged) -> Result<(), R
     if e.status == current.status && !rag_changes {
         let rag = current
             .rag
-            .map(|rag| format!(" with RAG {}", rag_word(rag)))
+            .map(|rag| format!(" with RAG {rag}"))
             .unwrap_or_default();
         return Err(Rejection::NothingChanged(format!(
             "action {} is already {}{rag}: a status change must change the status or the RAG (to record news only, use `wsoa note add`)",
             e.id,
-            status_word(current.status)
+            current.status.label()
         )));
     }
     let reopening = matches!(current.status, Status::Complete | Status::Withdrawn)
@@ -967,7 +982,7 @@ fn change_status(current: &ActionState, e: &ActionStatusChanged) -> Result<(), R
     if reopening && e.note.is_none() {
         return Err(Rejection::ReopenNeedsNote {
             id: e.id.to_string(),
-            status: status_word(current.status),
+            status: current.status.label(),
         });
     }
     Ok(())
@@ -1000,7 +1015,7 @@ fn attach(state: &State, e: &AttachEvidence) -> Result<EvidenceAttached, Rejecti
         .iter()
         .map(|reference| state.resolve(reference))
         .collect::<Result<Vec<_>, _>>()?;
-    unique("supported item", &supports)?;
+    unique_subjects(&supports)?;
     Ok(EvidenceAttached {
         id,
         content_hash: e.content_hash,
@@ -1024,7 +1039,8 @@ fn measure_fields(e: &MeasureDefined) -> Result<(), Rejection> {
     if e.target_by < e.baseline_on {
         return Err(Rejection::DateOrder(format!(
             "the target date ({}) is before the baseline date ({})",
-            e.target_by, e.baseline_on
+            e.target_by.long(),
+            e.baseline_on.long()
         )));
     }
     let order = e.target.compare(&e.baseline);
@@ -1094,7 +1110,7 @@ fn raise_risk(state: &State, e: &RaiseRisk) -> Result<RiskRaised, Rejection> {
         .iter()
         .map(|reference| state.resolve(reference))
         .collect::<Result<Vec<_>, _>>()?;
-    unique("item", &about)?;
+    unique_subjects(&about)?;
     Ok(RiskRaised {
         id: e.id.clone(),
         title: e.title.clone(),
