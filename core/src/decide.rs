@@ -138,6 +138,15 @@ pub enum Rejection {
     /// Numbers that contradict each other.
     #[error("{0}")]
     Inconsistent(String),
+    /// An event whose canonical bytes would exceed the size every reader accepts.
+    #[error(
+        "the change is too large to record: its event would be {bytes} bytes, more than the {} allowed; shorten the text, or attach long documents as evidence",
+        crate::encoding::MAX_EVENT_BYTES
+    )]
+    EventTooLarge {
+        /// How large the event would be.
+        bytes: usize,
+    },
 }
 
 impl Rejection {

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use wsoa_core::decide::When;
+use wsoa_core::encoding::MAX_EVENT_BYTES;
 use wsoa_core::{
     Actor, Command, Date, Digest, Event, EventBody, FORMAT_VERSION, Rejection, State, chain_hash,
     decide, decode_event, encode_event,
@@ -342,9 +343,9 @@ impl Ledger {
                 occurred_on: context.occurred_on,
                 today,
             };
-            match decide(&state, &command, when) {
-                Ok(body) => {
-                    let (appended, bytes) = next_event(&mut head, body, context);
+            match decide(&state, &command, when).and_then(|body| next_event(&head, body, context)) {
+                Ok((appended, bytes, next)) => {
+                    head = next;
                     state.apply(&appended.event);
                     batch.push((appended.event.seq, bytes, appended.hash));
                     results.push(Ok(appended));
@@ -404,9 +405,13 @@ impl Ledger {
     }
 }
 
-/// Builds the next event after `head`, advances `head` past it, and returns it with its
-/// canonical bytes.
-fn next_event(head: &mut Head, body: EventBody, context: Context) -> (Appended, Vec<u8>) {
+/// Builds the event that follows `head`, with its canonical bytes and chain hash, and the head
+/// that follows it. Refuses an event too large for any reader to accept.
+fn next_event(
+    head: &Head,
+    body: EventBody,
+    context: Context,
+) -> Result<(Appended, Vec<u8>, Head), Rejection> {
     let event = Event {
         format: FORMAT_VERSION,
         seq: head.len,
@@ -417,11 +422,54 @@ fn next_event(head: &mut Head, body: EventBody, context: Context) -> (Appended, 
         body,
     };
     let bytes = encode_event(&event);
+    if bytes.len() > MAX_EVENT_BYTES {
+        return Err(Rejection::EventTooLarge { bytes: bytes.len() });
+    }
     let hash = chain_hash(&bytes);
-    *head = Head {
+    let next = Head {
         len: head.len + 1,
         hash,
         recorded_at: event.recorded_at,
     };
-    (Appended { event, hash }, bytes)
+    Ok((Appended { event, hash }, bytes, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsoa_core::Role;
+    use wsoa_core::event::LedgerOpened;
+
+    #[test]
+    fn an_event_too_large_to_read_back_is_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut ledger = Ledger::create(dir.path()).expect("creates");
+        // Each partner's name is within the per-field limit; together they are not.
+        let partners = (0..60)
+            .map(|n| format!("{n}{}", "€".repeat(19_990)))
+            .collect();
+        let command = Command::OpenLedger(LedgerOpened {
+            area: "Northshire".to_owned(),
+            partners,
+        });
+        let context = Context {
+            actor: Actor {
+                name: "A. Patel".to_owned(),
+                role: Role::Officer,
+            },
+            occurred_on: "2021-07-15".parse().expect("valid date"),
+            recorded_at: 1_626_307_200_000,
+        };
+        let err = ledger.execute(&command, &context).expect_err("too large");
+        assert!(
+            matches!(
+                err,
+                StoreError::Rejected(Rejection::EventTooLarge { bytes }) if bytes > MAX_EVENT_BYTES
+            ),
+            "{err}"
+        );
+        assert_eq!(ledger.head().expect("head"), Head::EMPTY);
+        assert!(ledger.events(0, None).next().is_none());
+        assert_eq!(ledger.state().expect("state").len, 0);
+    }
 }
