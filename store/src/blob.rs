@@ -95,17 +95,8 @@ impl Ledger {
         let command = Command::AttachEvidence(command);
         // Dry run: decide against the current state without writing, so that a rejection
         // writes no content. The append below decides again, against the same state.
-        let today = wsoa_core::Date::from_unix_millis(context.recorded_at).ok_or_else(|| {
-            StoreError::Damaged("the clock is outside the supported years".into())
-        })?;
-        wsoa_core::decide(
-            self.state()?,
-            &command,
-            wsoa_core::decide::When {
-                occurred_on: context.occurred_on,
-                today,
-            },
-        )?;
+        let when = crate::ledger::when(&self.head()?, context)?;
+        wsoa_core::decide(self.state()?, &command, when)?;
         if !self.has_blob(&first.hash)? {
             content
                 .seek(SeekFrom::Start(0))

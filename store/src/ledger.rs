@@ -326,22 +326,20 @@ impl Ledger {
         let mut batch = Vec::new();
         let mut failed = false;
         for (command, context) in items {
-            let today = Date::from_unix_millis(context.recorded_at).ok_or_else(|| {
-                StoreError::Damaged(format!(
-                    "the clock reads {} ms since 1970, outside the supported years",
-                    context.recorded_at
-                ))
+            let checked = when(&head, &context).and_then(|when| match &command {
+                // Content is stored before the event that references it (`attach_evidence`);
+                // an attachment whose content is not there would fail verification.
+                Command::AttachEvidence(attach) if !self.has_blob(&attach.content_hash)? => {
+                    Err(StoreError::BlobMissing(attach.content_hash))
+                }
+                _ => Ok(when),
             });
-            let today = match today {
-                Ok(today) => today,
+            let when = match checked {
+                Ok(when) => when,
                 Err(err) => {
                     self.state = None;
                     return Err(err);
                 }
-            };
-            let when = When {
-                occurred_on: context.occurred_on,
-                today,
             };
             match decide(&state, &command, when).and_then(|body| next_event(&head, body, context)) {
                 Ok((appended, bytes, next)) => {
@@ -403,6 +401,21 @@ impl Ledger {
         self.db.flush()?;
         Ok(())
     }
+}
+
+/// The dates a command is decided with. "Today" is the day of the time the event will carry:
+/// the caller's clock, or the head's time if the clock has stepped back behind it.
+pub(crate) fn when(head: &Head, context: &Context) -> Result<When, StoreError> {
+    let recorded_at = context.recorded_at.max(head.recorded_at);
+    let today = Date::from_unix_millis(recorded_at).ok_or_else(|| {
+        StoreError::Damaged(format!(
+            "the clock reads {recorded_at} ms since 1970, outside the supported years"
+        ))
+    })?;
+    Ok(When {
+        occurred_on: context.occurred_on,
+        today,
+    })
 }
 
 /// Builds the event that follows `head`, with its canonical bytes and chain hash, and the head

@@ -133,7 +133,7 @@ pub enum Failure {
     },
     /// The head record does not describe the last event.
     #[error(
-        "the head record says the ledger has {head_len} events ending in {head_hash}, but it has {events} events ending in {last_hash}. Events have been added or removed outside the ledger"
+        "the head record says the ledger has {head_len} events ending in {head_hash}, but it has {events} events ending in {last_hash}. Events have been added, removed or replaced at the end of the ledger outside it"
     )]
     HeadMismatch {
         /// Length in the head record.
@@ -293,8 +293,15 @@ impl Ledger {
             }
             Some(head) if head.len == expected_seq && head.hash == prev => {}
             Some(head) => {
+                // Same length, different hash: the last event was replaced. Otherwise the first
+                // event that is missing (tail cut off) or extra (events slipped in).
+                let first_bad = if head.len == expected_seq {
+                    expected_seq.saturating_sub(1)
+                } else {
+                    head.len.min(expected_seq)
+                };
                 return Err(VerifyError {
-                    seq: Some(head.len.min(expected_seq)),
+                    seq: Some(first_bad),
                     failure: Failure::HeadMismatch {
                         head_len: head.len,
                         head_hash: head.hash,
@@ -304,7 +311,9 @@ impl Ledger {
                 });
             }
         }
-        if let Some((id, (seq, hash))) = evidence.absent.into_iter().next() {
+        if let Some((id, (seq, hash))) =
+            evidence.absent.into_iter().min_by_key(|(_, (seq, _))| *seq)
+        {
             return Err(fail(seq, Failure::EvidenceMissing { id, seq, hash }));
         }
         Ok(VerifyReport {

@@ -1,0 +1,14 @@
+//! The one integration-test binary of `wsoa-store`; each concern lives in its own module below.
+//!
+//! - `fixture`: a ledger in a temporary directory holding a realistic WSoA history.
+//! - `tamper`: raw edits to the database, and the exact failure `Ledger::verify` reports.
+//! - `evidence`: evidence content: chunked round trips, deduplication, rejected attachments,
+//!   redaction.
+//! - `protocol`: the append protocol: clamped clocks, batches, the directory lock, reopening.
+//! - `model`: a property test running random command sequences against the store and a model.
+
+mod evidence;
+mod fixture;
+mod model;
+mod protocol;
+mod tamper;

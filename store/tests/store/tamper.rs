@@ -1,0 +1,513 @@
+//! Tampering: raw edits to the database (`wsoa_store::raw`) of a ledger with a realistic history
+//! and evidence, and the exact failure, position and message that `Ledger::verify` reports.
+
+use wsoa_core::{DecodeError, Digest, chain_hash, content_hash, decode_event, encode_event};
+use wsoa_store::{Failure, StoreError, VerifyError, raw};
+
+use crate::fixture::{Fixture, find, on, read_blob};
+
+/// Verification must fail; returns how.
+fn verify_fails(f: &Fixture) -> VerifyError {
+    match f.ledger.verify() {
+        Ok(report) => panic!("a tampered ledger verified: {report}"),
+        Err(err) => err,
+    }
+}
+
+/// The stored bytes of event `seq`.
+fn bytes_of(f: &Fixture, seq: u64) -> Vec<u8> {
+    raw::event_bytes(&f.ledger, seq)
+        .expect("the database is readable")
+        .expect("the event is stored")
+}
+
+/// Changes one byte of event `seq`'s text, keeping it a valid event; returns the new bytes.
+fn alter_text(f: &Fixture, seq: u64, needle: &[u8], replacement: u8) -> Vec<u8> {
+    let mut bytes = bytes_of(f, seq);
+    let at = find(&bytes, needle);
+    bytes[at] = replacement;
+    raw::put_event_bytes(&f.ledger, seq, &bytes).expect("raw write");
+    bytes
+}
+
+fn assert_names(err: &VerifyError, words: &str) {
+    let message = err.to_string();
+    assert!(
+        message.contains(words),
+        "the message should contain {words:?}: {message}"
+    );
+}
+
+#[test]
+fn an_intact_ledger_verifies_with_its_count_and_head_hash() {
+    let f = Fixture::history();
+    let report = f.ledger.verify().expect("an intact ledger verifies");
+    let head = f.ledger.head().expect("the head record is readable");
+    let events = f.events();
+    let last = events.last().expect("the history has events");
+
+    assert_eq!(report.events, 22);
+    assert_eq!(report.events, events.len() as u64);
+    assert_eq!(report.events, head.len);
+    assert_eq!(report.head, head.hash);
+    assert_eq!(report.head, last.hash);
+    assert_eq!(head.recorded_at, last.event.recorded_at);
+    assert_eq!(report.evidence_checked, 3);
+    assert_eq!(report.evidence_redacted, 0);
+
+    let mut prev = Digest::ZERO;
+    for (position, stored) in events.iter().enumerate() {
+        assert_eq!(stored.event.seq, position as u64);
+        assert_eq!(
+            stored.event.prev, prev,
+            "event {position} links to the one before"
+        );
+        assert_eq!(stored.hash, chain_hash(&stored.bytes));
+        assert_eq!(stored.bytes, encode_event(&stored.event));
+        prev = stored.hash;
+    }
+
+    let message = report.to_string();
+    assert!(message.contains("All 22 events were checked"), "{message}");
+    assert!(message.contains(&head.hash.to_hex()), "{message}");
+
+    let f = f.reopen();
+    assert_eq!(f.ledger.verify(), Ok(report), "the same after reopening");
+}
+
+#[test]
+fn a_text_byte_changed_in_the_middle_is_a_hash_mismatch_at_that_event() {
+    let f = Fixture::history();
+    let seq = f.seq_of("monitoring_visit_recorded");
+    let recorded = f.hash_of(seq);
+    let bytes = alter_text(&f, seq, b"good progress", b'G');
+    assert!(
+        decode_event(&bytes).is_ok(),
+        "the altered bytes still decode"
+    );
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(seq));
+    match &err.failure {
+        Failure::HashMismatch {
+            seq: at,
+            stored,
+            computed,
+        } => {
+            assert_eq!(*at, seq);
+            assert_eq!(*stored, recorded);
+            assert_eq!(*computed, chain_hash(&bytes));
+        }
+        other => panic!("expected HashMismatch, got {other:?}"),
+    }
+    assert_names(&err, &format!("event {seq} has been altered"));
+}
+
+#[test]
+fn a_byte_that_breaks_decoding_is_undecodable_at_that_event() {
+    let f = Fixture::history();
+    let seq = f.seq_of("monitoring_visit_recorded");
+    // 0xFF is never valid UTF-8, so the summary no longer decodes as text.
+    alter_text(&f, seq, b"good progress", 0xFF);
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(seq));
+    match &err.failure {
+        Failure::Undecodable {
+            seq: at,
+            source: DecodeError::Malformed(_),
+        } => assert_eq!(*at, seq),
+        other => panic!("expected Undecodable (malformed), got {other:?}"),
+    }
+    assert_names(&err, &format!("event {seq} cannot be decoded"));
+
+    // Reading the event back reports the same damage instead of returning garbage.
+    match f.ledger.event(seq) {
+        Err(StoreError::Corrupt { seq: at, .. }) => assert_eq!(at, seq),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_changed_prev_hash_is_a_bad_link_at_that_event() {
+    let f = Fixture::history();
+    let seq = f.seq_of("progress_reviewed");
+    let previous = f.hash_of(seq - 1);
+    let mut bytes = bytes_of(&f, seq);
+    let at = find(&bytes, previous.as_bytes());
+    bytes[at + 5] ^= 0x40;
+    raw::put_event_bytes(&f.ledger, seq, &bytes).expect("raw write");
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(seq));
+    match &err.failure {
+        Failure::BadLink {
+            seq: at,
+            expected,
+            found,
+        } => {
+            assert_eq!(*at, seq);
+            assert_eq!(*expected, previous);
+            let mut altered = previous;
+            altered.0[5] ^= 0x40;
+            assert_eq!(*found, altered);
+        }
+        other => panic!("expected BadLink, got {other:?}"),
+    }
+    assert_names(
+        &err,
+        &format!("event {seq} does not link to event {}", seq - 1),
+    );
+}
+
+#[test]
+fn a_changed_chain_record_is_a_hash_mismatch_at_that_event() {
+    let f = Fixture::history();
+    let seq = f.seq_of("note_added");
+    let real = f.hash_of(seq);
+    raw::put_chain_hash(&f.ledger, seq, Digest([7; 32])).expect("raw write");
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(seq));
+    assert_eq!(
+        err.failure,
+        Failure::HashMismatch {
+            seq,
+            stored: Digest([7; 32]),
+            computed: real,
+        }
+    );
+    assert_names(&err, &format!("event {seq} has been altered"));
+}
+
+/// Every single-bit change anywhere in a stored event is caught, and located at that event.
+#[test]
+fn every_single_bit_flip_in_an_event_is_caught_at_that_event() {
+    let f = Fixture::history();
+    let seq = f.seq_of("action_amended") - 1;
+    let original = bytes_of(&f, seq);
+    for index in 0..original.len() {
+        for bit in [0x01u8, 0x80] {
+            let mut bytes = original.clone();
+            bytes[index] ^= bit;
+            raw::put_event_bytes(&f.ledger, seq, &bytes).expect("raw write");
+            let err = verify_fails(&f);
+            assert_eq!(err.seq, Some(seq), "flip {bit:#x} at byte {index}: {err}");
+            let at = match &err.failure {
+                Failure::Undecodable { seq, .. }
+                | Failure::BadLink { seq, .. }
+                | Failure::HashMismatch { seq, .. } => *seq,
+                Failure::Misplaced { position, .. } => *position,
+                other => panic!("flip {bit:#x} at byte {index}: unexpected {other:?}"),
+            };
+            assert_eq!(at, seq, "flip {bit:#x} at byte {index}: {err}");
+            let message = err.to_string();
+            assert!(
+                message.contains(&format!("event {seq} "))
+                    || message.contains(&format!("position {seq} ")),
+                "flip {bit:#x} at byte {index}: the message should name event {seq}: {message}"
+            );
+        }
+    }
+    raw::put_event_bytes(&f.ledger, seq, &original).expect("raw write");
+    f.ledger.verify().expect("the original bytes verify again");
+}
+
+#[test]
+fn an_altered_event_with_its_chain_record_fixed_breaks_the_next_link() {
+    let f = Fixture::history();
+    let seq = f.seq_of("monitoring_visit_recorded");
+    let old = f.hash_of(seq);
+    let bytes = alter_text(&f, seq, b"good progress", b'G');
+    let new = chain_hash(&bytes);
+    raw::put_chain_hash(&f.ledger, seq, new).expect("raw write");
+
+    let err = verify_fails(&f);
+    let next = seq + 1;
+    assert_eq!(err.seq, Some(next));
+    assert_eq!(
+        err.failure,
+        Failure::BadLink {
+            seq: next,
+            expected: new,
+            found: old,
+        }
+    );
+    assert_names(&err, &format!("event {next} does not link to event {seq}"));
+}
+
+#[test]
+fn an_altered_last_event_with_its_chain_record_fixed_disagrees_with_the_head() {
+    let f = Fixture::history();
+    let len = f.len();
+    let last = len - 1;
+    let old = f.hash_of(last);
+    let bytes = alter_text(&f, last, b"home visits", b'H');
+    let new = chain_hash(&bytes);
+    raw::put_chain_hash(&f.ledger, last, new).expect("raw write");
+
+    let err = verify_fails(&f);
+    // The last event is the one that no longer matches the head record.
+    assert_eq!(err.seq, Some(last));
+    assert_eq!(
+        err.failure,
+        Failure::HeadMismatch {
+            head_len: len,
+            head_hash: old,
+            events: len,
+            last_hash: new,
+        }
+    );
+    assert_names(
+        &err,
+        &format!("has {len} events ending in {old}, but it has {len} events ending in {new}"),
+    );
+}
+
+#[test]
+fn an_event_added_behind_the_ledgers_back_disagrees_with_the_head() {
+    let f = Fixture::history();
+    let len = f.len();
+    let head = f.ledger.head().expect("readable");
+    // A well-formed event that links correctly, written straight into the database.
+    let mut forged = f
+        .ledger
+        .event(len - 1)
+        .expect("readable")
+        .expect("exists")
+        .event;
+    forged.seq = len;
+    forged.prev = head.hash;
+    let bytes = encode_event(&forged);
+    raw::put_event_bytes(&f.ledger, len, &bytes).expect("raw write");
+    raw::put_chain_hash(&f.ledger, len, chain_hash(&bytes)).expect("raw write");
+
+    let err = verify_fails(&f);
+    assert_eq!(
+        err.seq,
+        Some(len),
+        "the first event the head does not account for"
+    );
+    assert_eq!(
+        err.failure,
+        Failure::HeadMismatch {
+            head_len: len,
+            head_hash: head.hash,
+            events: len + 1,
+            last_hash: chain_hash(&bytes),
+        }
+    );
+    assert_names(
+        &err,
+        &format!("the head record says the ledger has {len} events"),
+    );
+    assert_names(&err, &format!("but it has {} events", len + 1));
+}
+
+#[test]
+fn a_deleted_event_in_the_middle_is_a_gap() {
+    let f = Fixture::history();
+    let seq = f.seq_of("measure_recorded");
+    raw::remove_event(&f.ledger, seq).expect("raw delete");
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(seq));
+    assert_eq!(
+        err.failure,
+        Failure::Gap {
+            expected: seq,
+            found: seq + 1,
+        }
+    );
+    assert_names(&err, &format!("event {seq} is missing"));
+
+    // Two more deleted after it: the gap is reported from the first missing one.
+    raw::remove_event(&f.ledger, seq + 1).expect("raw delete");
+    raw::remove_event(&f.ledger, seq + 2).expect("raw delete");
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(seq));
+    assert_eq!(
+        err.failure,
+        Failure::Gap {
+            expected: seq,
+            found: seq + 3,
+        }
+    );
+}
+
+#[test]
+fn a_deleted_first_event_is_a_gap_at_zero() {
+    let f = Fixture::history();
+    raw::remove_event(&f.ledger, 0).expect("raw delete");
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(0));
+    assert_eq!(
+        err.failure,
+        Failure::Gap {
+            expected: 0,
+            found: 1,
+        }
+    );
+    assert_names(&err, "event 0 is missing");
+}
+
+#[test]
+fn a_deleted_last_event_disagrees_with_the_head() {
+    let f = Fixture::history();
+    let len = f.len();
+    let last_hash = f.hash_of(len - 1);
+    let new_last_hash = f.hash_of(len - 2);
+    raw::remove_event(&f.ledger, len - 1).expect("raw delete");
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(len - 1));
+    assert_eq!(
+        err.failure,
+        Failure::HeadMismatch {
+            head_len: len,
+            head_hash: last_hash,
+            events: len - 1,
+            last_hash: new_last_hash,
+        }
+    );
+    assert_names(
+        &err,
+        &format!("the head record says the ledger has {len} events"),
+    );
+    assert_names(&err, &format!("but it has {} events", len - 1));
+}
+
+#[test]
+fn swapped_events_are_misplaced() {
+    let f = Fixture::history();
+    let a = f.seq_of("workstream_created");
+    let b = f.seq_of("progress_reviewed");
+    raw::swap_events(&f.ledger, a, b).expect("raw swap");
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(a));
+    assert_eq!(
+        err.failure,
+        Failure::Misplaced {
+            position: a,
+            claims: b,
+        }
+    );
+    assert_names(&err, &format!("position {a} says it is event {b}"));
+
+    // Swapping back restores an intact ledger: the swap moved both bytes and chain records.
+    raw::swap_events(&f.ledger, a, b).expect("raw swap");
+    f.ledger
+        .verify()
+        .expect("swapped back, the ledger verifies");
+
+    raw::swap_events(&f.ledger, b, b + 1).expect("raw swap");
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(b));
+    assert_eq!(
+        err.failure,
+        Failure::Misplaced {
+            position: b,
+            claims: b + 1,
+        }
+    );
+}
+
+#[test]
+fn a_dropped_head_record_is_head_missing_and_stops_appends() {
+    let mut f = Fixture::history();
+    let len = f.len();
+    raw::remove_head(&f.ledger).expect("raw delete");
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, None);
+    assert_eq!(err.failure, Failure::HeadMissing { events: len });
+    assert_names(&err, &format!("the ledger holds {len} events"));
+
+    assert!(matches!(f.ledger.head(), Err(StoreError::Damaged(_))));
+    let refused = f.ledger.execute(
+        &wsoa_core::Command::SubmitPlan { summary: None },
+        &on("2020-05-01", "2020-05-01"),
+    );
+    assert!(
+        matches!(refused, Err(StoreError::Damaged(_))),
+        "{refused:?}"
+    );
+    assert_eq!(raw::event_bytes(&f.ledger, len).expect("readable"), None);
+
+    let f = f.reopen();
+    assert_eq!(
+        verify_fails(&f).failure,
+        Failure::HeadMissing { events: len }
+    );
+}
+
+#[test]
+fn altered_evidence_names_the_evidence_and_the_event_that_attached_it() {
+    let f = Fixture::history();
+    let e2 = f.evidence("E2");
+    assert!(raw::alter_blob(&f.ledger, &e2.hash).expect("raw write"));
+    let mut altered = e2.content.clone();
+    altered[0] ^= 0x01;
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(e2.seq));
+    assert_eq!(
+        err.failure,
+        Failure::EvidenceAltered {
+            id: e2.id.clone(),
+            seq: e2.seq,
+            expected: e2.hash,
+            found: content_hash(&altered),
+        }
+    );
+    assert_names(
+        &err,
+        &format!(
+            "evidence E2 (attached in event {}) has been altered",
+            e2.seq
+        ),
+    );
+
+    match read_blob(&f.ledger, &e2.hash) {
+        Err(StoreError::BlobAltered { expected, found }) => {
+            assert_eq!(expected, e2.hash);
+            assert_eq!(found, content_hash(&altered));
+        }
+        other => panic!("expected BlobAltered, got {other:?}"),
+    }
+}
+
+#[test]
+fn evidence_removed_without_a_redaction_is_missing() {
+    let f = Fixture::history();
+    let e1 = f.evidence("E1");
+    raw::remove_blob(&f.ledger, &e1.hash).expect("raw delete");
+    assert!(!f.ledger.has_blob(&e1.hash).expect("readable"));
+
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(e1.seq));
+    assert_eq!(
+        err.failure,
+        Failure::EvidenceMissing {
+            id: e1.id.clone(),
+            seq: e1.seq,
+            hash: e1.hash,
+        }
+    );
+    assert_names(
+        &err,
+        &format!(
+            "evidence E1 (attached in event {}, hash {}) is missing and was not redacted",
+            e1.seq, e1.hash
+        ),
+    );
+    assert!(matches!(
+        read_blob(&f.ledger, &e1.hash),
+        Err(StoreError::BlobMissing(hash)) if hash == e1.hash
+    ));
+
+    // The damage is on disk, not in memory.
+    let f = f.reopen();
+    assert_eq!(verify_fails(&f), err);
+}
