@@ -13,6 +13,8 @@ pub mod decimal;
 pub mod encoding;
 pub mod event;
 pub mod ids;
+pub mod plan;
+pub mod point;
 
 pub use chain::{CHAIN_CONTEXT, chain_hash, content_hash};
 pub use command::Command;

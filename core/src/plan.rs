@@ -1,0 +1,885 @@
+//! `Plan`: the state of the statement after a set of events, with every fact citing the events it
+//! rests on. A pure fold: `Plan::apply` takes events in ledger order; the point in time decides
+//! which events are folded (see `point`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::decimal::Decimal;
+use crate::event::{
+    Direction, Event, EventBody, EvidenceKind, Progress, Rag, Rating, RiskLevel, Status,
+};
+use crate::ids::{Digest, Subject};
+
+/// Who recorded something and when: the event it rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cite {
+    /// The event's sequence number.
+    pub seq: u64,
+    /// When it happened.
+    pub on: Date,
+    /// Who recorded it.
+    pub by: String,
+}
+
+impl Cite {
+    fn of(event: &Event) -> Cite {
+        Cite {
+            seq: event.seq,
+            on: event.occurred_on,
+            by: event.actor.name.clone(),
+        }
+    }
+}
+
+/// The statement itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    /// The current version, from 1.
+    pub version: u32,
+    /// `draft`, `submitted` or `accepted`.
+    pub stage: &'static str,
+    /// Submissions, acceptances and revisions, in order: (what, version, summary, cite).
+    pub history: Vec<StatementStep>,
+}
+
+/// One step in the statement's life.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatementStep {
+    /// `submitted`, `accepted` or `revised`.
+    pub step: &'static str,
+    /// The version concerned.
+    pub version: u32,
+    /// What was said.
+    pub summary: Option<String>,
+    /// The event.
+    pub cite: Cite,
+}
+
+/// The inspection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InspectionView {
+    /// Who inspected.
+    pub inspectorates: Vec<String>,
+    /// First day on site.
+    pub from: Date,
+    /// Last day on site.
+    pub to: Date,
+    /// Publication of the report.
+    pub published: Date,
+    /// The event.
+    pub cite: Cite,
+}
+
+/// An area of weakness.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WeaknessView {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The inspectors' finding.
+    pub finding: Option<String>,
+    /// The revisit's judgement, once recorded.
+    pub outcome: Option<(Progress, Cite)>,
+    /// The event that recorded it.
+    pub cite: Cite,
+}
+
+/// A board's latest view of a workstream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AssessmentView {
+    /// The rating.
+    pub rating: Rating,
+    /// The forum.
+    pub forum: String,
+    /// Why, if said.
+    pub note: Option<String>,
+    /// The review event.
+    pub cite: Cite,
+}
+
+/// A workstream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WorkstreamView {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its sponsor.
+    pub sponsor: String,
+    /// The weaknesses it answers.
+    pub weaknesses: Vec<String>,
+    /// Every board assessment, oldest first.
+    pub assessments: Vec<AssessmentView>,
+    /// Amendments: (reason, cite).
+    pub amendments: Vec<(String, Cite)>,
+    /// The event that created it.
+    pub cite: Cite,
+}
+
+/// A change of owner, deadline or wording.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Amendment {
+    /// The owner before and after, if it changed.
+    pub owner: Option<(String, String)>,
+    /// The deadline before and after, if it moved.
+    pub due: Option<(Date, Date)>,
+    /// The wording before and after, if it changed.
+    pub title: Option<(String, String)>,
+    /// Why.
+    pub reason: String,
+    /// The event.
+    pub cite: Cite,
+}
+
+/// A status change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusChange {
+    /// The status before.
+    pub from: Status,
+    /// The status after.
+    pub to: Status,
+    /// The RAG before.
+    pub rag_from: Option<Rag>,
+    /// The RAG after.
+    pub rag_to: Option<Rag>,
+    /// The update given with it.
+    pub note: Option<String>,
+    /// The event.
+    pub cite: Cite,
+}
+
+/// An action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ActionView {
+    /// Its id.
+    pub id: String,
+    /// Its workstream.
+    pub workstream: String,
+    /// Its wording.
+    pub title: String,
+    /// Its owner.
+    pub owner: String,
+    /// Its deadline.
+    pub due: Date,
+    /// The deadline it was created with.
+    pub original_due: Date,
+    /// Success criteria.
+    pub success: Vec<String>,
+    /// Its status.
+    pub status: Status,
+    /// Its RAG, once given.
+    pub rag: Option<Rag>,
+    /// Every status change, oldest first.
+    pub status_changes: Vec<StatusChange>,
+    /// Every amendment, oldest first.
+    pub amendments: Vec<Amendment>,
+    /// Notes about it: (text, from, cite).
+    pub notes: Vec<(String, Option<String>, Cite)>,
+    /// Evidence that supports it.
+    pub evidence: Vec<String>,
+    /// The event that created it.
+    pub cite: Cite,
+}
+
+impl ActionView {
+    /// Whether it is past its deadline on `today` and neither complete nor withdrawn.
+    pub fn overdue(&self, today: Date) -> bool {
+        self.due < today && !matches!(self.status, Status::Complete | Status::Withdrawn)
+    }
+
+    /// The latest update: the newest note of a status change or of a note about it.
+    pub fn latest_update(&self) -> Option<(&str, &Cite)> {
+        let from_status = self
+            .status_changes
+            .iter()
+            .filter_map(|change| change.note.as_deref().map(|note| (note, &change.cite)));
+        let from_notes = self
+            .notes
+            .iter()
+            .map(|(text, _, cite)| (text.as_str(), cite));
+        from_status
+            .chain(from_notes)
+            .max_by_key(|(_, cite)| cite.seq)
+    }
+
+    /// When it was (last) completed, if it is complete.
+    pub fn completed(&self) -> Option<&Cite> {
+        if self.status != Status::Complete {
+            return None;
+        }
+        self.status_changes
+            .iter()
+            .rev()
+            .find(|change| change.to == Status::Complete)
+            .map(|change| &change.cite)
+    }
+}
+
+/// One value of a measure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MeasureValue {
+    /// The value.
+    pub value: Decimal,
+    /// Where it came from.
+    pub source: Option<String>,
+    /// The event (its date is the value's date).
+    pub cite: Cite,
+}
+
+/// A measure of impact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MeasureView {
+    /// Its id.
+    pub id: String,
+    /// What is measured.
+    pub title: String,
+    /// The unit.
+    pub unit: String,
+    /// The baseline.
+    pub baseline: Decimal,
+    /// When the baseline was taken.
+    pub baseline_on: Date,
+    /// The target.
+    pub target: Decimal,
+    /// When the target should be reached.
+    pub target_by: Date,
+    /// Which way is better.
+    pub better: Direction,
+    /// The weaknesses it evidences.
+    pub weaknesses: Vec<String>,
+    /// Its values, in the order they were recorded.
+    pub values: Vec<MeasureValue>,
+    /// The event that defined it.
+    pub cite: Cite,
+}
+
+/// Which way a measure has moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Trend {
+    /// No value recorded yet.
+    NoData,
+    /// Moved the better way from the baseline.
+    Improving,
+    /// Unchanged from the baseline.
+    Unchanged,
+    /// Moved the worse way from the baseline.
+    Worsening,
+}
+
+impl MeasureView {
+    /// The latest value by date (the last recorded among those of the latest date).
+    pub fn latest(&self) -> Option<&MeasureValue> {
+        self.values
+            .iter()
+            .max_by(|a, b| a.cite.on.cmp(&b.cite.on).then(a.cite.seq.cmp(&b.cite.seq)))
+    }
+
+    /// The direction of travel from the baseline to the latest value.
+    pub fn trend(&self) -> Trend {
+        let Some(latest) = self.latest() else {
+            return Trend::NoData;
+        };
+        let order = latest.value.compare(&self.baseline);
+        match (order, self.better) {
+            (std::cmp::Ordering::Equal, _) => Trend::Unchanged,
+            (std::cmp::Ordering::Greater, Direction::HigherIsBetter)
+            | (std::cmp::Ordering::Less, Direction::LowerIsBetter) => Trend::Improving,
+            _ => Trend::Worsening,
+        }
+    }
+
+    /// Whether the latest value meets the target.
+    pub fn target_met(&self) -> bool {
+        self.latest().is_some_and(|latest| {
+            let order = latest.value.compare(&self.target);
+            match self.better {
+                Direction::HigherIsBetter => order != std::cmp::Ordering::Less,
+                Direction::LowerIsBetter => order != std::cmp::Ordering::Greater,
+            }
+        })
+    }
+}
+
+/// A piece of evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceView {
+    /// Its id.
+    pub id: String,
+    /// What it is.
+    pub title: String,
+    /// What kind of document.
+    pub kind: EvidenceKind,
+    /// The file's name.
+    pub file_name: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// BLAKE3 of its content.
+    pub content_hash: Digest,
+    /// What it supports.
+    pub supports: Vec<Subject>,
+    /// The redaction, if its content was purged: (reason, cite).
+    pub redacted: Option<(String, Cite)>,
+    /// The event that attached it.
+    pub cite: Cite,
+}
+
+/// A monitoring visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VisitView {
+    /// Its number, from 1, in the order recorded.
+    pub number: usize,
+    /// Who visited.
+    pub by: String,
+    /// Their overall view.
+    pub summary: Option<String>,
+    /// Strengths.
+    pub strengths: Vec<String>,
+    /// Concerns.
+    pub concerns: Vec<String>,
+    /// Next steps.
+    pub next_steps: Vec<String>,
+    /// The event.
+    pub cite: Cite,
+}
+
+/// A board review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReviewView {
+    /// The forum.
+    pub forum: String,
+    /// (workstream, rating, note).
+    pub assessments: Vec<(String, Rating, Option<String>)>,
+    /// The event.
+    pub cite: Cite,
+}
+
+/// A risk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RiskView {
+    /// Its id.
+    pub id: String,
+    /// What it is.
+    pub title: String,
+    /// Its level.
+    pub level: RiskLevel,
+    /// What it threatens.
+    pub about: Vec<Subject>,
+    /// Its mitigation.
+    pub mitigation: Option<String>,
+    /// Updates: (note, cite).
+    pub updates: Vec<(Option<String>, Cite)>,
+    /// The closure, if closed: (reason, cite).
+    pub closed: Option<(String, Cite)>,
+    /// The event that raised it.
+    pub cite: Cite,
+}
+
+/// A note about something in the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoteView {
+    /// What it is about.
+    pub about: Subject,
+    /// The note.
+    pub text: String,
+    /// Whose voice.
+    pub from: Option<String>,
+    /// The event.
+    pub cite: Cite,
+}
+
+/// A correction of an earlier event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CorrectionView {
+    /// The event that was wrong.
+    pub corrects: u64,
+    /// What was wrong.
+    pub reason: String,
+    /// The correcting event.
+    pub cite: Cite,
+}
+
+/// The plan as the folded events describe it. Collections keep the order things were recorded
+/// in; `index` maps ids to positions.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// How many events were folded.
+    pub events: u64,
+    /// The sequence number of the last event folded.
+    pub last_seq: Option<u64>,
+    /// The local area.
+    pub area: Option<String>,
+    /// The partners.
+    pub partners: Vec<String>,
+    /// The inspection.
+    pub inspection: Option<InspectionView>,
+    /// The statement.
+    pub statement: Option<Statement>,
+    /// Weaknesses, in the order recorded.
+    pub weaknesses: Vec<WeaknessView>,
+    /// Workstreams, in the order created.
+    pub workstreams: Vec<WorkstreamView>,
+    /// Actions, in the order created.
+    pub actions: Vec<ActionView>,
+    /// Measures, in the order defined.
+    pub measures: Vec<MeasureView>,
+    /// Evidence, in the order attached.
+    pub evidence: Vec<EvidenceView>,
+    /// Monitoring visits, in the order recorded.
+    pub visits: Vec<VisitView>,
+    /// Board reviews, in the order recorded.
+    pub reviews: Vec<ReviewView>,
+    /// Risks, in the order raised.
+    pub risks: Vec<RiskView>,
+    /// Notes, in the order added.
+    pub notes: Vec<NoteView>,
+    /// Corrections, in the order recorded.
+    pub corrections: Vec<CorrectionView>,
+    /// The revisit window: (from, to, cite).
+    pub revisit: Option<(Date, Date, Cite)>,
+    #[serde(skip)]
+    index: Index,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Index {
+    weaknesses: BTreeMap<String, usize>,
+    workstreams: BTreeMap<String, usize>,
+    actions: BTreeMap<String, usize>,
+    measures: BTreeMap<String, usize>,
+    evidence: BTreeMap<String, usize>,
+    risks: BTreeMap<String, usize>,
+}
+
+impl Plan {
+    /// The plan after every event of `events`, in order.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Plan {
+        let mut plan = Plan::default();
+        for event in events {
+            plan.apply(event);
+        }
+        plan
+    }
+
+    /// A weakness by id.
+    pub fn weakness(&self, id: &str) -> Option<&WeaknessView> {
+        self.index.weaknesses.get(id).map(|&i| &self.weaknesses[i])
+    }
+
+    /// A workstream by id.
+    pub fn workstream(&self, id: &str) -> Option<&WorkstreamView> {
+        self.index
+            .workstreams
+            .get(id)
+            .map(|&i| &self.workstreams[i])
+    }
+
+    /// An action by id.
+    pub fn action(&self, id: &str) -> Option<&ActionView> {
+        self.index.actions.get(id).map(|&i| &self.actions[i])
+    }
+
+    /// A measure by id.
+    pub fn measure(&self, id: &str) -> Option<&MeasureView> {
+        self.index.measures.get(id).map(|&i| &self.measures[i])
+    }
+
+    /// A piece of evidence by id.
+    pub fn evidence_item(&self, id: &str) -> Option<&EvidenceView> {
+        self.index.evidence.get(id).map(|&i| &self.evidence[i])
+    }
+
+    /// A risk by id.
+    pub fn risk(&self, id: &str) -> Option<&RiskView> {
+        self.index.risks.get(id).map(|&i| &self.risks[i])
+    }
+
+    /// The workstreams that answer a weakness.
+    pub fn workstreams_for<'a>(
+        &'a self,
+        weakness: &'a str,
+    ) -> impl Iterator<Item = &'a WorkstreamView> {
+        self.workstreams
+            .iter()
+            .filter(move |ws| ws.weaknesses.iter().any(|w| w == weakness))
+    }
+
+    /// The actions of a workstream.
+    pub fn actions_of<'a>(&'a self, workstream: &'a str) -> impl Iterator<Item = &'a ActionView> {
+        self.actions
+            .iter()
+            .filter(move |a| a.workstream == workstream)
+    }
+
+    /// The measures that evidence a weakness.
+    pub fn measures_for<'a>(&'a self, weakness: &'a str) -> impl Iterator<Item = &'a MeasureView> {
+        self.measures
+            .iter()
+            .filter(move |m| m.weaknesses.iter().any(|w| w == weakness))
+    }
+
+    /// A short human name for a subject: "action 1.1 'Appoint a QA officer'".
+    pub fn describe(&self, subject: &Subject) -> String {
+        let title = match subject {
+            Subject::Weakness(id) => self.weakness(id.as_str()).map(|w| w.title.clone()),
+            Subject::Workstream(id) => self.workstream(id.as_str()).map(|w| w.title.clone()),
+            Subject::Action(id) => self.action(id.as_str()).map(|a| a.title.clone()),
+            Subject::Measure(id) => self.measure(id.as_str()).map(|m| m.title.clone()),
+            Subject::Evidence(id) => self.evidence_item(id.as_str()).map(|e| e.title.clone()),
+            Subject::Risk(id) => self.risk(id.as_str()).map(|r| r.title.clone()),
+        };
+        match title {
+            Some(title) => format!("{subject} '{title}'"),
+            None => subject.to_string(),
+        }
+    }
+
+    /// Applies one event. Like `State::apply`, it never refuses: events that refer to things
+    /// outside the folded set (possible when folding "as of" a business date) change nothing.
+    pub fn apply(&mut self, event: &Event) {
+        self.events += 1;
+        self.last_seq = Some(event.seq);
+        let cite = Cite::of(event);
+        match &event.body {
+            EventBody::LedgerOpened(e) => {
+                self.area = Some(e.area.clone());
+                self.partners.clone_from(&e.partners);
+            }
+            EventBody::InspectionRecorded(e) => {
+                self.inspection = Some(InspectionView {
+                    inspectorates: e.inspectorates.clone(),
+                    from: e.from,
+                    to: e.to,
+                    published: e.published,
+                    cite,
+                });
+            }
+            EventBody::WeaknessRecorded(e) => {
+                let view = WeaknessView {
+                    id: e.id.to_string(),
+                    title: e.title.clone(),
+                    finding: e.finding.clone(),
+                    outcome: None,
+                    cite,
+                };
+                push(
+                    &mut self.weaknesses,
+                    &mut self.index.weaknesses,
+                    view.id.clone(),
+                    view,
+                );
+            }
+            EventBody::PlanSubmitted(e) => {
+                self.statement_step("submitted", e.version, e.summary.clone(), cite)
+            }
+            EventBody::PlanAccepted(e) => {
+                self.statement_step("accepted", e.version, e.summary.clone(), cite)
+            }
+            EventBody::PlanRevised(e) => {
+                self.statement_step("revised", e.version, Some(e.summary.clone()), cite)
+            }
+            EventBody::WorkstreamCreated(e) => {
+                let view = WorkstreamView {
+                    id: e.id.to_string(),
+                    title: e.title.clone(),
+                    sponsor: e.sponsor.clone(),
+                    weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
+                    assessments: Vec::new(),
+                    amendments: Vec::new(),
+                    cite,
+                };
+                push(
+                    &mut self.workstreams,
+                    &mut self.index.workstreams,
+                    view.id.clone(),
+                    view,
+                );
+            }
+            EventBody::WorkstreamAmended(e) => {
+                if let Some(&i) = self.index.workstreams.get(e.id.as_str()) {
+                    let ws = &mut self.workstreams[i];
+                    if let Some(title) = &e.title {
+                        ws.title.clone_from(title);
+                    }
+                    if let Some(sponsor) = &e.sponsor {
+                        ws.sponsor.clone_from(sponsor);
+                    }
+                    if let Some(list) = &e.weaknesses {
+                        ws.weaknesses = list.iter().map(ToString::to_string).collect();
+                    }
+                    ws.amendments.push((e.reason.clone(), cite));
+                }
+            }
+            EventBody::ActionCreated(e) => {
+                let view = ActionView {
+                    id: e.id.to_string(),
+                    workstream: e.workstream.to_string(),
+                    title: e.title.clone(),
+                    owner: e.owner.clone(),
+                    due: e.due,
+                    original_due: e.due,
+                    success: e.success.clone(),
+                    status: Status::NotStarted,
+                    rag: None,
+                    status_changes: Vec::new(),
+                    amendments: Vec::new(),
+                    notes: Vec::new(),
+                    evidence: Vec::new(),
+                    cite,
+                };
+                push(
+                    &mut self.actions,
+                    &mut self.index.actions,
+                    view.id.clone(),
+                    view,
+                );
+            }
+            EventBody::ActionAmended(e) => {
+                if let Some(&i) = self.index.actions.get(e.id.as_str()) {
+                    let action = &mut self.actions[i];
+                    let amendment = Amendment {
+                        owner: changed(&action.owner, e.owner.as_ref()),
+                        due: e
+                            .due
+                            .filter(|due| *due != action.due)
+                            .map(|due| (action.due, due)),
+                        title: changed(&action.title, e.title.as_ref()),
+                        reason: e.reason.clone(),
+                        cite,
+                    };
+                    if let Some(owner) = &e.owner {
+                        action.owner.clone_from(owner);
+                    }
+                    if let Some(due) = e.due {
+                        action.due = due;
+                    }
+                    if let Some(title) = &e.title {
+                        action.title.clone_from(title);
+                    }
+                    action.amendments.push(amendment);
+                }
+            }
+            EventBody::ActionStatusChanged(e) => {
+                if let Some(&i) = self.index.actions.get(e.id.as_str()) {
+                    let action = &mut self.actions[i];
+                    let rag_to = e.rag.or(action.rag);
+                    action.status_changes.push(StatusChange {
+                        from: action.status,
+                        to: e.status,
+                        rag_from: action.rag,
+                        rag_to,
+                        note: e.note.clone(),
+                        cite,
+                    });
+                    action.status = e.status;
+                    action.rag = rag_to;
+                }
+            }
+            EventBody::EvidenceAttached(e) => {
+                for subject in &e.supports {
+                    if let Subject::Action(id) = subject
+                        && let Some(&i) = self.index.actions.get(id.as_str())
+                    {
+                        self.actions[i].evidence.push(e.id.to_string());
+                    }
+                }
+                let view = EvidenceView {
+                    id: e.id.to_string(),
+                    title: e.title.clone(),
+                    kind: e.kind,
+                    file_name: e.file_name.clone(),
+                    media_type: e.media_type.clone(),
+                    size: e.size,
+                    content_hash: e.content_hash,
+                    supports: e.supports.clone(),
+                    redacted: None,
+                    cite,
+                };
+                push(
+                    &mut self.evidence,
+                    &mut self.index.evidence,
+                    view.id.clone(),
+                    view,
+                );
+            }
+            EventBody::EvidenceRedacted(e) => {
+                if let Some(&i) = self.index.evidence.get(e.id.as_str()) {
+                    self.evidence[i].redacted = Some((e.reason.clone(), cite));
+                }
+            }
+            EventBody::MeasureDefined(e) => {
+                let view = MeasureView {
+                    id: e.id.to_string(),
+                    title: e.title.clone(),
+                    unit: e.unit.clone(),
+                    baseline: e.baseline.clone(),
+                    baseline_on: e.baseline_on,
+                    target: e.target.clone(),
+                    target_by: e.target_by,
+                    better: e.better,
+                    weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
+                    values: Vec::new(),
+                    cite,
+                };
+                push(
+                    &mut self.measures,
+                    &mut self.index.measures,
+                    view.id.clone(),
+                    view,
+                );
+            }
+            EventBody::MeasureRecorded(e) => {
+                if let Some(&i) = self.index.measures.get(e.id.as_str()) {
+                    self.measures[i].values.push(MeasureValue {
+                        value: e.value.clone(),
+                        source: e.source.clone(),
+                        cite,
+                    });
+                }
+            }
+            EventBody::MonitoringVisitRecorded(e) => {
+                self.visits.push(VisitView {
+                    number: self.visits.len() + 1,
+                    by: e.by.clone(),
+                    summary: e.summary.clone(),
+                    strengths: e.strengths.clone(),
+                    concerns: e.concerns.clone(),
+                    next_steps: e.next_steps.clone(),
+                    cite,
+                });
+            }
+            EventBody::ProgressReviewed(e) => {
+                for assessment in &e.assessments {
+                    if let Some(&i) = self.index.workstreams.get(assessment.workstream.as_str()) {
+                        self.workstreams[i].assessments.push(AssessmentView {
+                            rating: assessment.rating,
+                            forum: e.forum.clone(),
+                            note: assessment.note.clone(),
+                            cite: cite.clone(),
+                        });
+                    }
+                }
+                self.reviews.push(ReviewView {
+                    forum: e.forum.clone(),
+                    assessments: e
+                        .assessments
+                        .iter()
+                        .map(|a| (a.workstream.to_string(), a.rating, a.note.clone()))
+                        .collect(),
+                    cite,
+                });
+            }
+            EventBody::RiskRaised(e) => {
+                let view = RiskView {
+                    id: e.id.to_string(),
+                    title: e.title.clone(),
+                    level: e.level,
+                    about: e.about.clone(),
+                    mitigation: e.mitigation.clone(),
+                    updates: Vec::new(),
+                    closed: None,
+                    cite,
+                };
+                push(
+                    &mut self.risks,
+                    &mut self.index.risks,
+                    view.id.clone(),
+                    view,
+                );
+            }
+            EventBody::RiskUpdated(e) => {
+                if let Some(&i) = self.index.risks.get(e.id.as_str()) {
+                    let risk = &mut self.risks[i];
+                    if let Some(level) = e.level {
+                        risk.level = level;
+                    }
+                    if e.mitigation.is_some() {
+                        risk.mitigation.clone_from(&e.mitigation);
+                    }
+                    risk.updates.push((e.note.clone(), cite));
+                }
+            }
+            EventBody::RiskClosed(e) => {
+                if let Some(&i) = self.index.risks.get(e.id.as_str()) {
+                    self.risks[i].closed = Some((e.reason.clone(), cite));
+                }
+            }
+            EventBody::RevisitScheduled(e) => self.revisit = Some((e.from, e.to, cite)),
+            EventBody::RevisitOutcomeRecorded(e) => {
+                for outcome in &e.outcomes {
+                    if let Some(&i) = self.index.weaknesses.get(outcome.weakness.as_str()) {
+                        self.weaknesses[i].outcome = Some((outcome.progress, cite.clone()));
+                    }
+                }
+            }
+            EventBody::NoteAdded(e) => {
+                if let Subject::Action(id) = &e.about
+                    && let Some(&i) = self.index.actions.get(id.as_str())
+                {
+                    self.actions[i]
+                        .notes
+                        .push((e.text.clone(), e.from.clone(), cite.clone()));
+                }
+                self.notes.push(NoteView {
+                    about: e.about.clone(),
+                    text: e.text.clone(),
+                    from: e.from.clone(),
+                    cite,
+                });
+            }
+            EventBody::CorrectionRecorded(e) => self.corrections.push(CorrectionView {
+                corrects: e.seq,
+                reason: e.reason.clone(),
+                cite,
+            }),
+        }
+    }
+
+    fn statement_step(
+        &mut self,
+        step: &'static str,
+        version: u32,
+        summary: Option<String>,
+        cite: Cite,
+    ) {
+        let statement = self.statement.get_or_insert_with(|| Statement {
+            version,
+            stage: "draft",
+            history: Vec::new(),
+        });
+        statement.version = version;
+        statement.stage = match step {
+            "revised" => "draft",
+            other => other,
+        };
+        statement.history.push(StatementStep {
+            step,
+            version,
+            summary,
+            cite,
+        });
+    }
+}
+
+fn push<T>(list: &mut Vec<T>, index: &mut BTreeMap<String, usize>, id: String, item: T) {
+    // An id appears once in a valid ledger; if an "as of" fold ever met it twice, the later
+    // record replaces the earlier rather than duplicating it.
+    match index.get(&id) {
+        Some(&i) => list[i] = item,
+        None => {
+            index.insert(id, list.len());
+            list.push(item);
+        }
+    }
+}
+
+fn changed(current: &str, new: Option<&String>) -> Option<(String, String)> {
+    new.filter(|new| new.as_str() != current)
+        .map(|new| (current.to_owned(), new.clone()))
+}
