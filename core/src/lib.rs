@@ -10,9 +10,11 @@ pub mod command;
 pub mod date;
 pub mod decide;
 pub mod decimal;
+pub mod demo;
 pub mod encoding;
 pub mod event;
 pub mod ids;
+pub mod memory;
 pub mod plan;
 pub mod point;
 

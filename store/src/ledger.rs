@@ -21,11 +21,10 @@ use std::path::{Path, PathBuf};
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
+use wsoa_core::chain::{Head, seal};
 use wsoa_core::decide::When;
-use wsoa_core::encoding::MAX_EVENT_BYTES;
 use wsoa_core::{
-    Actor, Command, Date, Digest, Event, EventBody, FORMAT_VERSION, Rejection, State, chain_hash,
-    decide, decode_event, encode_event,
+    Actor, Command, Date, Digest, Event, Rejection, State, chain_hash, decide, decode_event,
 };
 
 use crate::error::StoreError;
@@ -47,45 +46,23 @@ pub struct Context {
     pub recorded_at: i64,
 }
 
-/// The end of the ledger.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Head {
-    /// How many events there are.
-    pub len: u64,
-    /// The chain hash of the last event (all zero when there is none).
-    pub hash: Digest,
-    /// When the last event was recorded (0 when there is none).
-    pub recorded_at: i64,
+pub(crate) fn head_to_bytes(head: Head) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(48);
+    bytes.extend_from_slice(&head.len.to_be_bytes());
+    bytes.extend_from_slice(head.hash.as_bytes());
+    bytes.extend_from_slice(&head.recorded_at.to_be_bytes());
+    bytes
 }
 
-impl Head {
-    const EMPTY: Head = Head {
-        len: 0,
-        hash: Digest::ZERO,
-        recorded_at: 0,
-    };
-
-    pub(crate) fn to_bytes(self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(48);
-        bytes.extend_from_slice(&self.len.to_be_bytes());
-        bytes.extend_from_slice(self.hash.as_bytes());
-        bytes.extend_from_slice(&self.recorded_at.to_be_bytes());
-        bytes
+pub(crate) fn head_from_bytes(bytes: &[u8]) -> Option<Head> {
+    if bytes.len() != 48 {
+        return None;
     }
-
-    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Head> {
-        if bytes.len() != 48 {
-            return None;
-        }
-        let len = u64::from_be_bytes(bytes[0..8].try_into().ok()?);
-        let hash = Digest(bytes[8..40].try_into().ok()?);
-        let recorded_at = i64::from_be_bytes(bytes[40..48].try_into().ok()?);
-        Some(Head {
-            len,
-            hash,
-            recorded_at,
-        })
-    }
+    Some(Head {
+        len: u64::from_be_bytes(bytes[0..8].try_into().ok()?),
+        hash: Digest(bytes[8..40].try_into().ok()?),
+        recorded_at: i64::from_be_bytes(bytes[40..48].try_into().ok()?),
+    })
 }
 
 /// An event that was just appended.
@@ -212,7 +189,7 @@ impl Ledger {
     /// The head record: how many events there are and the last chain hash.
     pub fn head(&self) -> Result<Head, StoreError> {
         match self.meta.get(HEAD_KEY)? {
-            Some(bytes) => Head::from_bytes(&bytes)
+            Some(bytes) => head_from_bytes(&bytes)
                 .ok_or_else(|| StoreError::Damaged("the head record is malformed".into())),
             None if self.events.is_empty() => Ok(Head::EMPTY),
             None => Err(StoreError::Damaged(
@@ -341,12 +318,24 @@ impl Ledger {
                     return Err(err);
                 }
             };
-            match decide(&state, &command, when).and_then(|body| next_event(&head, body, context)) {
-                Ok((appended, bytes, next)) => {
+            let sealed = decide(&state, &command, when).and_then(|body| {
+                seal(
+                    &head,
+                    body,
+                    context.actor,
+                    context.occurred_on,
+                    context.recorded_at,
+                )
+            });
+            match sealed {
+                Ok((sealed, next)) => {
                     head = next;
-                    state.apply(&appended.event);
-                    batch.push((appended.event.seq, bytes, appended.hash));
-                    results.push(Ok(appended));
+                    state.apply(&sealed.event);
+                    batch.push((sealed.event.seq, sealed.bytes, sealed.hash));
+                    results.push(Ok(Appended {
+                        event: sealed.event,
+                        hash: sealed.hash,
+                    }));
                 }
                 Err(rejection) => {
                     failed = true;
@@ -376,7 +365,7 @@ impl Ledger {
         if batch.is_empty() {
             return Ok(());
         }
-        let head_bytes = head.to_bytes();
+        let head_bytes = head_to_bytes(head);
         (&self.events, &self.chain, &self.meta)
             .transaction(|(events, chain, meta)| {
                 for (seq, bytes, hash) in batch {
@@ -403,54 +392,22 @@ impl Ledger {
     }
 }
 
-/// The dates a command is decided with. "Today" is the day of the time the event will carry:
-/// the caller's clock, or the head's time if the clock has stepped back behind it.
+/// The dates a command is decided with after `head`.
 pub(crate) fn when(head: &Head, context: &Context) -> Result<When, StoreError> {
-    let recorded_at = context.recorded_at.max(head.recorded_at);
-    let today = Date::from_unix_millis(recorded_at).ok_or_else(|| {
-        StoreError::Damaged(format!(
-            "the clock reads {recorded_at} ms since 1970, outside the supported years"
-        ))
-    })?;
-    Ok(When {
-        occurred_on: context.occurred_on,
-        today,
-    })
-}
-
-/// Builds the event that follows `head`, with its canonical bytes and chain hash, and the head
-/// that follows it. Refuses an event too large for any reader to accept.
-fn next_event(
-    head: &Head,
-    body: EventBody,
-    context: Context,
-) -> Result<(Appended, Vec<u8>, Head), Rejection> {
-    let event = Event {
-        format: FORMAT_VERSION,
-        seq: head.len,
-        prev: head.hash,
-        recorded_at: context.recorded_at.max(head.recorded_at),
-        occurred_on: context.occurred_on,
-        actor: context.actor,
-        body,
-    };
-    let bytes = encode_event(&event);
-    if bytes.len() > MAX_EVENT_BYTES {
-        return Err(Rejection::EventTooLarge { bytes: bytes.len() });
-    }
-    let hash = chain_hash(&bytes);
-    let next = Head {
-        len: head.len + 1,
-        hash,
-        recorded_at: event.recorded_at,
-    };
-    Ok((Appended { event, hash }, bytes, next))
+    head.when(context.occurred_on, context.recorded_at)
+        .ok_or_else(|| {
+            StoreError::Damaged(format!(
+                "the clock reads {} ms since 1970, outside the supported years",
+                context.recorded_at
+            ))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use wsoa_core::Role;
+    use wsoa_core::encoding::MAX_EVENT_BYTES;
     use wsoa_core::event::LedgerOpened;
 
     #[test]

@@ -13,5 +13,6 @@ mod verify;
 
 pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
 pub use error::StoreError;
-pub use ledger::{Appended, Context, Head, Ledger, StoredEvent};
+pub use ledger::{Appended, Context, Ledger, StoredEvent};
 pub use verify::{Failure, VerifyError, VerifyReport};
+pub use wsoa_core::chain::Head;

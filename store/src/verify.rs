@@ -9,7 +9,7 @@ use wsoa_core::{DecodeError, Digest, EventBody, EvidenceId, chain_hash, decode_e
 
 use crate::blob::{chunk_key, parse_index};
 use crate::error::StoreError;
-use crate::ledger::{HEAD_KEY, Head, Ledger, seq_key};
+use crate::ledger::{HEAD_KEY, Ledger, head_from_bytes, seq_key};
 
 /// What an intact ledger looks like.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -278,7 +278,7 @@ impl Ledger {
             expected_seq += 1;
         }
         let head = match self.meta.get(HEAD_KEY)? {
-            Some(bytes) => Head::from_bytes(&bytes),
+            Some(bytes) => head_from_bytes(&bytes),
             None => None,
         };
         match head {
