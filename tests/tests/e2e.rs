@@ -1,0 +1,38 @@
+//! End-to-end tests of the real `wsoa` binary, run as a subprocess against a ledger in a
+//! temporary directory. Build the binary first: `cargo build -p wsoa-cli` (see `harness`).
+//!
+//! One test binary (as ripgrep does it): the modules live in `tests/e2e/`, named by `#[path]`
+//! because cargo would otherwise compile every file directly under `tests/` as its own binary.
+
+/// Finding the binary, a temporary ledger per test, running commands and checking their output.
+#[path = "e2e/harness.rs"]
+mod harness;
+
+/// A whole Written Statement of Action, from inspection to revisit, with its hash chain
+/// recomputed independently from `wsoa log`.
+#[path = "e2e/lifecycle.rs"]
+mod lifecycle;
+
+/// Bad input of every kind: exit 2, a message naming the problem, and nothing recorded.
+#[path = "e2e/rejections.rs"]
+mod rejections;
+
+/// Dates: the ISO and UK day-first forms record the same day.
+#[path = "e2e/dates.rs"]
+mod dates;
+
+/// A ledger held open by another process is refused as "in use", and usable once released.
+#[path = "e2e/locking.rs"]
+mod locking;
+
+/// An event altered on disk is caught by `wsoa verify`, which names it.
+#[path = "e2e/tamper.rs"]
+mod tamper;
+
+/// Every subcommand's `--help` ends with an example.
+#[path = "e2e/help.rs"]
+mod help;
+
+/// Redacting evidence purges its content but keeps the ledger verifiable.
+#[path = "e2e/redaction.rs"]
+mod redaction;
