@@ -131,22 +131,20 @@ impl EvidenceCommand {
                         path.display()
                     );
                 }
-                // Written beside the target and renamed only once the content has checked out
-                // against its hash, so a failed check never leaves a plausible-looking file.
-                let partial = path.with_extension("partial");
-                let mut file = File::create(&partial)
-                    .with_context(|| format!("cannot create {}", partial.display()))?;
-                let result = ledger.read_blob(&hash, &mut file);
-                drop(file);
-                let size = match result {
-                    Ok(size) => size,
-                    Err(err) => {
-                        let _ = std::fs::remove_file(&partial);
-                        return Err(err.into());
-                    }
+                // Written to a fresh temporary file beside the target and moved into place only
+                // once the content has checked out against its hash, so a failed check never
+                // leaves a plausible-looking file, and no existing file is ever overwritten.
+                let folder = match path.parent() {
+                    Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+                    _ => PathBuf::from("."),
                 };
-                std::fs::rename(&partial, &path)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                let mut partial = tempfile::NamedTempFile::new_in(&folder)
+                    .with_context(|| format!("cannot write in {}", folder.display()))?;
+                let size = ledger.read_blob(&hash, partial.as_file_mut())?;
+                partial.persist_noclobber(&path).map_err(|err| {
+                    anyhow::Error::new(err.error)
+                        .context(format!("cannot write {}", path.display()))
+                })?;
                 match out.format {
                     crate::output::Format::Json => out.json(&serde_json::json!({
                         "id": id.to_string(),

@@ -298,13 +298,13 @@ pub enum MeasureCommand {
         #[arg(long)]
         unit: String,
         /// The value before the plan, as a decimal.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         baseline: Decimal,
         /// When the baseline was taken.
         #[arg(long)]
         baseline_on: Date,
         /// The value aimed for.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         target: Decimal,
         /// When it should be reached.
         #[arg(long)]
@@ -325,7 +325,8 @@ pub enum MeasureCommand {
     Record {
         /// Which measure.
         id: MeasureId,
-        /// The value, as a decimal (63, 12.5).
+        /// The value, as a decimal (63, 12.5, -3).
+        #[arg(allow_negative_numbers = true)]
         value: Decimal,
         /// Where it came from.
         #[arg(long)]

@@ -43,11 +43,11 @@ impl Head {
         recorded_at: 0,
     };
 
-    /// The dates a command is decided with after this head. "Today" is the day of the time the
-    /// event will carry: `recorded_at`, or the head's own time if the clock stepped back behind
-    /// it. `None` if that time is outside the supported years.
+    /// The dates a command is decided with after this head. "Today" is the UK date of the time
+    /// the event will carry: `recorded_at`, or the head's own time if the clock stepped back
+    /// behind it. `None` if that time is outside the supported years.
     pub fn when(&self, occurred_on: Date, recorded_at: i64) -> Option<When> {
-        let today = Date::from_unix_millis(recorded_at.max(self.recorded_at))?;
+        let today = Date::uk_from_unix_millis(recorded_at.max(self.recorded_at))?;
         Some(When { occurred_on, today })
     }
 }

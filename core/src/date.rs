@@ -111,6 +111,23 @@ impl Date {
         Date::from_days_since_epoch(millis.div_euclid(86_400_000))
     }
 
+    /// The civil date in the UK (Europe/London) at a Unix time in milliseconds: Greenwich Mean
+    /// Time in winter, British Summer Time (UTC+1) from 01:00 UTC on the last Sunday of March
+    /// to 01:00 UTC on the last Sunday of October, as the law has fixed since 1996. A council
+    /// officer's "today" is this date, not the UTC one.
+    pub fn uk_from_unix_millis(millis: i64) -> Option<Date> {
+        const HOUR: i64 = 3_600_000;
+        let utc = Date::from_unix_millis(millis)?;
+        let starts = last_sunday(utc.year, 3).days_since_epoch() * 86_400_000 + HOUR;
+        let ends = last_sunday(utc.year, 10).days_since_epoch() * 86_400_000 + HOUR;
+        let offset = if (starts..ends).contains(&millis) {
+            HOUR
+        } else {
+            0
+        };
+        Date::from_unix_millis(millis + offset)
+    }
+
     /// The number of days from `self` to `later` (negative if `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         later.days_since_epoch() - self.days_since_epoch()
@@ -138,6 +155,17 @@ pub fn format_unix_millis(millis: i64) -> String {
         Some(date) => format!("{date}T{hours:02}:{minutes:02}:{seconds:02}.{ms:03}Z"),
         None => format!("{millis} ms since 1970-01-01"),
     }
+}
+
+/// The last Sunday of a month (1970-01-01 was a Thursday).
+fn last_sunday(year: u16, month: u8) -> Date {
+    let last = Date {
+        year,
+        month,
+        day: days_in_month(year, month),
+    };
+    let weekday = (last.days_since_epoch() + 4).rem_euclid(7); // 0 = Sunday
+    Date::from_days_since_epoch(last.days_since_epoch() - weekday).unwrap_or(last)
 }
 
 fn is_leap(year: u16) -> bool {
@@ -259,6 +287,47 @@ mod tests {
         assert!("2020-02-29".parse::<Date>().is_ok());
         assert!("2000-02-29".parse::<Date>().is_ok());
         assert!("1900-02-29".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn uk_dates_follow_british_summer_time() {
+        let at = |text: &str| {
+            // "YYYY-MM-DDTHH:MM" in UTC.
+            let (day, time) = text.split_once('T').expect("a time");
+            let (h, m) = time.split_once(':').expect("hours and minutes");
+            date(day).days_since_epoch() * 86_400_000
+                + h.parse::<i64>().expect("hours") * 3_600_000
+                + m.parse::<i64>().expect("minutes") * 60_000
+        };
+        // Summer: 23:30 UTC is already the next day in London.
+        assert_eq!(
+            Date::uk_from_unix_millis(at("2021-07-15T23:30")),
+            Some(date("2021-07-16"))
+        );
+        // Winter: GMT, the same day.
+        assert_eq!(
+            Date::uk_from_unix_millis(at("2021-12-15T23:30")),
+            Some(date("2021-12-15"))
+        );
+        // 2021: BST from 01:00 UTC on 28 March to 01:00 UTC on 31 October.
+        assert_eq!(last_sunday(2021, 3), date("2021-03-28"));
+        assert_eq!(last_sunday(2021, 10), date("2021-10-31"));
+        assert_eq!(
+            Date::uk_from_unix_millis(at("2021-03-27T23:30")),
+            Some(date("2021-03-27"))
+        );
+        assert_eq!(
+            Date::uk_from_unix_millis(at("2021-03-28T23:30")),
+            Some(date("2021-03-29"))
+        );
+        assert_eq!(
+            Date::uk_from_unix_millis(at("2021-10-30T23:30")),
+            Some(date("2021-10-31"))
+        );
+        assert_eq!(
+            Date::uk_from_unix_millis(at("2021-10-31T23:30")),
+            Some(date("2021-10-31"))
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub enum Point {
     Now,
     /// The ledger as it stood after this event.
     Seq(u64),
-    /// What the ledger had recorded by the end of this day (by `recorded_at`, UTC).
+    /// What the ledger had recorded by the end of this day (by `recorded_at`, as a UK date).
     Known(Date),
     /// What had happened by this day (by `occurred_on`), whenever it was recorded.
     AsOf(Date),
@@ -46,7 +46,7 @@ impl Point {
             Point::Seq(_) => Inclusion::Stop,
             // `recorded_at` never decreases along the ledger, so the first event recorded after
             // the day ends the prefix.
-            Point::Known(day) => match Date::from_unix_millis(event.recorded_at) {
+            Point::Known(day) => match Date::uk_from_unix_millis(event.recorded_at) {
                 Some(recorded) if recorded <= day => Inclusion::Include,
                 _ => Inclusion::Stop,
             },
@@ -76,7 +76,7 @@ impl Point {
             Point::Known(day) | Point::AsOf(day) => day,
             Point::Now => today,
             Point::Seq(_) | Point::Visit(_) => last_recorded_at
-                .and_then(Date::from_unix_millis)
+                .and_then(Date::uk_from_unix_millis)
                 .unwrap_or(today),
         }
     }

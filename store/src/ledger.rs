@@ -110,6 +110,21 @@ impl Ledger {
         Ledger::open_inner(dir, true)
     }
 
+    /// Creates the ledger in `dir` with its first event (`OpenLedger`). When the command is
+    /// refused, nothing is created: no directory, no database.
+    pub fn init(
+        dir: &Path,
+        command: &Command,
+        context: &Context,
+    ) -> Result<(Ledger, Appended), StoreError> {
+        if !dir.join("sled").exists() {
+            decide(&State::default(), command, when(&Head::EMPTY, context)?)?;
+        }
+        let mut ledger = Ledger::create(dir)?;
+        let appended = ledger.execute(command, context)?;
+        Ok((ledger, appended))
+    }
+
     /// Opens the existing ledger in `dir`; fails with `NoLedger` if there is none.
     pub fn open(dir: &Path) -> Result<Ledger, StoreError> {
         Ledger::open_inner(dir, false)

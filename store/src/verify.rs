@@ -36,20 +36,29 @@ impl fmt::Display for VerifyReport {
              and the head record agrees with the last event. ",
             self.events
         )?;
+        let pieces = |n: u64| match n {
+            1 => "one piece".to_owned(),
+            n => format!("{n} pieces"),
+        };
         match (self.evidence_checked, self.evidence_redacted) {
             (0, 0) => write!(f, "No evidence is attached. ")?,
-            (1, 0) => write!(
-                f,
-                "The content of the one piece of evidence matches its recorded hash. "
-            )?,
             (checked, 0) => write!(
                 f,
-                "The content of all {checked} pieces of evidence matches its recorded hash. "
+                "The content of every piece of evidence ({}) matches its recorded hash. ",
+                pieces(checked)
+            )?,
+            (0, redacted) => write!(
+                f,
+                "The only evidence ({}) was redacted on purpose; its hashes remain in the history. ",
+                pieces(redacted)
             )?,
             (checked, redacted) => write!(
                 f,
-                "The content of {checked} pieces of evidence matches its recorded hash; {redacted} \
-                 were redacted on purpose, and their hashes remain in the history. "
+                "The content of {} of evidence matches its recorded hash; {} more {} redacted on \
+                 purpose, and their hashes remain in the history. ",
+                pieces(checked),
+                pieces(redacted),
+                if redacted == 1 { "was" } else { "were" }
             )?,
         }
         write!(f, "The head hash is {}.", self.head)
@@ -377,5 +386,36 @@ impl Ledger {
 impl From<VerifyError> for StoreError {
     fn from(err: VerifyError) -> StoreError {
         StoreError::Damaged(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(evidence_checked: u64, evidence_redacted: u64) -> String {
+        VerifyReport {
+            events: 12,
+            head: Digest([7; 32]),
+            evidence_checked,
+            evidence_redacted,
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn the_report_counts_evidence_in_plain_english() {
+        assert!(report(0, 0).contains("No evidence is attached."));
+        assert!(report(1, 0).contains("every piece of evidence (one piece) matches"));
+        assert!(report(3, 0).contains("every piece of evidence (3 pieces) matches"));
+        assert!(report(0, 1).contains("The only evidence (one piece) was redacted on purpose"));
+        assert!(report(2, 1).contains(
+            "2 pieces of evidence matches its recorded hash; one piece more was redacted"
+        ));
+        assert!(report(1, 2).contains(
+            "one piece of evidence matches its recorded hash; 2 pieces more were redacted"
+        ));
+        assert!(report(0, 0).contains("All 12 events were checked"));
+        assert!(report(0, 0).contains(&Digest([7; 32]).to_hex()));
     }
 }

@@ -693,7 +693,7 @@ impl Model {
         });
         let when = When {
             occurred_on: context.occurred_on,
-            today: Date::from_unix_millis(recorded_at).expect("a clock in range"),
+            today: Date::uk_from_unix_millis(recorded_at).expect("a clock in range"),
         };
         let body = decide(state, command, when)?;
         let event = Event {

@@ -178,3 +178,50 @@ fn redacting_one_copy_keeps_shared_content_for_the_other() {
     let report = sandbox.verified();
     assert_eq!(report["evidence_redacted"], 1, "{report}");
 }
+
+#[test]
+fn getting_evidence_never_touches_other_files() {
+    let sandbox = ledger();
+    let id = attach(
+        &sandbox,
+        "minutes.txt",
+        b"Board minutes, 2 November 2021\n",
+        "minutes",
+    );
+    // Files that a careless temporary name could clobber, and the target itself.
+    let partial = sandbox.file("copy.partial", b"someone else's work");
+    let existing = sandbox.file("existing.txt", b"keep me");
+    let out = sandbox.root().join("copy.txt");
+    sandbox
+        .run(&[
+            "evidence",
+            "get",
+            &id,
+            "--out",
+            out.to_str().expect("UTF-8 path"),
+        ])
+        .success();
+    assert_eq!(
+        std::fs::read(&out).expect("written"),
+        b"Board minutes, 2 November 2021\n"
+    );
+    assert_eq!(
+        std::fs::read(&partial).expect("still there"),
+        b"someone else's work"
+    );
+    let refused = sandbox
+        .run(&[
+            "evidence",
+            "get",
+            &id,
+            "--out",
+            existing.to_str().expect("UTF-8 path"),
+        ])
+        .code_is(2);
+    assert!(
+        refused.stderr.contains("already exists"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(std::fs::read(&existing).expect("still there"), b"keep me");
+}
