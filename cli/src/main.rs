@@ -1,10 +1,16 @@
 //! The `wsoa` command: argument parsing, reading files, printing and exit codes. Every rule lives
 //! in `wsoa-core` and every byte on disk in `wsoa-store`; this binary only connects them.
 
+mod demo;
+mod diff;
 mod evidence;
+mod narrative;
 mod output;
+mod point;
 mod read;
 mod record;
+mod show;
+mod timeline;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,7 +22,7 @@ use clap::{Parser, Subcommand};
 use wsoa_core::{Actor, Date, Role};
 use wsoa_store::{Context, Ledger, StoreError};
 
-use crate::output::Format;
+use crate::output::OutputFormat;
 
 /// Exit code for a ledger that does not verify, or a failure of the machine.
 const EXIT_FAILED: u8 = 1;
@@ -39,8 +45,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "WSOA_ACTOR")]
     actor: Option<String>,
     /// How to print results.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
     #[command(subcommand)]
     command: Commands,
 }
@@ -60,6 +66,35 @@ enum Commands {
     /// Check that the history is whole and unaltered; exits 1 naming the first bad event if not.
     #[command(after_help = "Example:\n  wsoa --data ./northshire verify")]
     Verify,
+    /// Build a realistic demo ledger of a fictional local area, verify it, and show how to explore it.
+    #[command(
+        after_help = "Example:\n  wsoa --data ./demo demo\n  wsoa --data ./demo-region demo --events 1000000"
+    )]
+    Demo(demo::DemoArgs),
+    /// Show the plan: each weakness, its workstreams and actions, measures and risks, now or at
+    /// any point in time.
+    #[command(
+        after_help = "Example:\n  wsoa show\n  wsoa show --as-of 2021-11-18\n  wsoa show --point visit:last --format csv > tracker.csv"
+    )]
+    Show(show::ShowArgs),
+    /// Write the impact narrative for the revisit, weakness by weakness, citing the events it
+    /// rests on.
+    #[command(
+        after_help = "Example:\n  wsoa narrative --style html --out narrative.html\n  wsoa narrative --as-of 2022-09-01"
+    )]
+    Narrative(narrative::NarrativeArgs),
+    /// The history as people read it: a line per event with both of its dates, who recorded
+    /// it and what happened; entries recorded long after the event are flagged LATE.
+    #[command(
+        after_help = "Example:\n  wsoa timeline --about WS1 --since 2021-09-01\n  wsoa timeline --kind action_status_changed --late-after 7\n  wsoa timeline --by Patel --as-of 2021-11-18 --format json"
+    )]
+    Timeline(timeline::TimelineArgs),
+    /// What changed between two points in time, such as since the last monitoring visit: actions
+    /// added, completed and re-dated, RAG movements, evidence, measures, feedback and risks.
+    #[command(
+        after_help = "Example:\n  wsoa diff --from visit:last\n  wsoa diff --from 2021-11-18 --to 2022-03-01\n  wsoa diff --from seq:40 --to visit:2 --format json"
+    )]
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -109,11 +144,17 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let out = output::Printer::new(cli.format);
+    if out.csv && !matches!(cli.command, Commands::Show(_)) {
+        anyhow::bail!(output::CSV_ONLY_FOR_SHOW);
+    }
     match cli.command {
         Commands::Record(command) => {
-            let mut ledger = open_for(&cli.data, command.creates_ledger())?;
             let context = context(cli.actor, command.on())?;
-            let appended = command.execute(&mut ledger, &context)?;
+            let appended = if command.creates_ledger() {
+                Ledger::init(&cli.data, &command.into_command(), &context)?.1
+            } else {
+                command.execute(&mut Ledger::open(&cli.data)?, &context)?
+            };
             out.recorded(&appended)?;
         }
         Commands::Evidence(command) => {
@@ -128,16 +169,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let ledger = Ledger::open(&cli.data)?;
             return read::verify(&ledger, &out);
         }
+        Commands::Demo(args) => demo::run(&cli.data, &args, &out)?,
+        Commands::Show(args) => show::run(&Ledger::open(&cli.data)?, &args, &out)?,
+        Commands::Narrative(args) => narrative::run(&Ledger::open(&cli.data)?, &args)?,
+        Commands::Timeline(args) => timeline::run(&Ledger::open(&cli.data)?, &args, &out)?,
+        Commands::Diff(args) => diff::run(&Ledger::open(&cli.data)?, &args, &out)?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn open_for(dir: &std::path::Path, create: bool) -> Result<Ledger, StoreError> {
-    if create {
-        Ledger::create(dir)
-    } else {
-        Ledger::open(dir)
-    }
 }
 
 /// The recording context: the actor from `--actor` or the OS user, the business date from `--on`
@@ -147,7 +185,7 @@ fn context(actor: Option<String>, on: Option<Date>) -> anyhow::Result<Context> {
         .duration_since(UNIX_EPOCH)
         .context("the system clock is set before 1970")?;
     let recorded_at = i64::try_from(now.as_millis()).context("the system clock is out of range")?;
-    let today = Date::from_unix_millis(recorded_at)
+    let today = Date::uk_from_unix_millis(recorded_at)
         .context("the system clock is outside the years this program supports")?;
     let name = actor
         .or_else(|| std::env::var("USER").ok())

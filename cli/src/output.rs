@@ -1,4 +1,5 @@
-//! Printing: every command's result as plain text for people or JSON for programs.
+//! Printing: every command's result as plain text for people or JSON for programs (and, for
+//! `wsoa show`, CSV for spreadsheets).
 
 use std::io::Write;
 
@@ -16,14 +17,40 @@ pub enum Format {
     Json,
 }
 
+/// What `--format` asks for: the printer's formats, and CSV, which only `wsoa show` prints.
+///
+/// Kept apart from `Format` so that every command that prints text or JSON matches on two
+/// formats only; `run` refuses `--format csv` for every command but `show` before it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Sentences and aligned lines for people.
+    Text,
+    /// JSON for programs (one object per line where there are many).
+    Json,
+    /// CSV with a header row, one row per action (`wsoa show` only).
+    Csv,
+}
+
+/// The message for `--format csv` given to a command that cannot print CSV.
+pub const CSV_ONLY_FOR_SHOW: &str =
+    "--format csv is only for `wsoa show`; use --format text or --format json with this command";
+
 /// Prints results in the chosen format to standard output.
 pub struct Printer {
     pub format: Format,
+    /// Whether CSV was asked for (`format` is then `Text`).
+    pub csv: bool,
 }
 
 impl Printer {
-    pub fn new(format: Format) -> Printer {
-        Printer { format }
+    pub fn new(format: OutputFormat) -> Printer {
+        Printer {
+            format: match format {
+                OutputFormat::Json => Format::Json,
+                OutputFormat::Text | OutputFormat::Csv => Format::Text,
+            },
+            csv: format == OutputFormat::Csv,
+        }
     }
 
     /// Prints one line.

@@ -58,7 +58,7 @@ pub struct DemoStep {
 /// The story; with `target_events` it grows (more workstreams, actions and updates over a longer
 /// period, as a large area or a region would have) to about that many events.
 ///
-/// Without a target, or with one no larger than the base story, it is the base story (about 250
+/// Without a target, or with one no larger than the base story, it is the base story (about 170
 /// events, 2021 to 2022). Every step is accepted by `decide` when applied in order, and the same
 /// argument always gives the same steps.
 pub fn story(target_events: Option<u64>) -> impl Iterator<Item = DemoStep> {
@@ -1331,7 +1331,10 @@ const MEASURES: [MeasureRow; 4] = [
 ];
 
 /// Measure values: measure, the day described, the day recorded, the value.
-const VALUES: &[(&str, (u16, u8, u8), (u16, u8, u8), &str)] = &[
+/// A measure's value: measure, the day it describes, the day it was recorded, the value.
+type Value = (&'static str, (u16, u8, u8), (u16, u8, u8), &'static str);
+
+const VALUES: &[Value] = &[
     ("M1", (2021, 6, 30), (2021, 9, 14), "34"),
     ("M2", (2021, 6, 30), (2021, 9, 14), "1312"),
     ("M1", (2021, 9, 30), (2021, 10, 20), "42"),
@@ -2427,7 +2430,7 @@ impl Story {
             emitted: 0,
             marks: BTreeMap::new(),
             last_recorded_at: 0,
-            rng: Rng(0x5EED_0F_DA7E),
+            rng: Rng(0x005E_ED0F_DA7E),
         }
     }
 
@@ -2586,7 +2589,20 @@ fn larger_story_episodes(workstreams: u64) -> Vec<Planned> {
 
 /// The themes of the locality workstreams: the weakness each answers, its name, and its measure
 /// (title, unit, baseline and target in tenths, lower is better, one decimal place).
-const THEMES: [(&str, &str, &str, &str, i64, i64, bool, bool); 11] = [
+/// A theme: weakness, name, measure title, unit, baseline and target in tenths, lower is better,
+/// one decimal place.
+type Theme = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    bool,
+    bool,
+);
+
+const THEMES: [Theme; 11] = [
     (
         "W1",
         "joint commissioning of therapies",
@@ -3000,10 +3016,7 @@ impl Growth {
                 *quota -= 1;
             }
         }
-        if day.day() <= 7
-            && self.workdays.iter().any(|w| *w == day)
-            && self.first_workday_of_month(day)
-        {
+        if self.first_workday_of_month(day) {
             for ws in 0..self.workstreams.len() {
                 if *quota == 0 {
                     return;
@@ -3020,7 +3033,7 @@ impl Growth {
             }
             if self.board_meets(locality, day) {
                 *quota -= 1;
-                let minutes = day.month() % 2 == 0 && *quota > 0;
+                let minutes = day.month().is_multiple_of(2) && *quota > 0;
                 self.board(locality, day, minutes, out);
                 if minutes {
                     *quota -= 1;
@@ -3438,10 +3451,10 @@ impl Growth {
         let action = self.actions.remove(&key).expect("a live action");
         let moved = *self.live.last().expect("the action is live");
         self.live.swap_remove(action.slot);
-        if moved != key {
-            if let Some(other) = self.actions.get_mut(&moved) {
-                other.slot = action.slot;
-            }
+        if moved != key
+            && let Some(other) = self.actions.get_mut(&moved)
+        {
+            other.slot = action.slot;
         }
     }
 
@@ -3457,7 +3470,14 @@ impl Growth {
         let key = self.live[self.rng.below(self.live.len() as u64) as usize];
         let (status, rag, ws, created, id, owner_changed) = {
             let a = &self.actions[&key];
-            (a.status, a.rag, a.workstream, a.created, a.id.clone(), a.owner_changed)
+            (
+                a.status,
+                a.rag,
+                a.workstream,
+                a.created,
+                a.id.clone(),
+                a.owner_changed,
+            )
         };
         let covid = day < d(2022, 4, 1);
         let mut roll = self.rng.below(100);
@@ -3534,7 +3554,11 @@ impl Growth {
                 )
             }
             94..=96 => {
-                let owner = format!("{}, {place} (from {})", self.rng.pick(&OWNER_ROLES), day.long());
+                let owner = format!(
+                    "{}, {place} (from {})",
+                    self.rng.pick(&OWNER_ROLES),
+                    day.long()
+                );
                 if let Some(action) = self.actions.get_mut(&key) {
                     action.owner_changed = Some(day);
                 }
@@ -3663,10 +3687,10 @@ mod tests {
                 assert_eq!(e.size, file.content.len() as u64);
                 seen.evidence_kinds.insert(e.kind);
             }
-            if let EventBody::ActionAmended(e) = &body {
-                if e.due.is_some() {
-                    seen.slip_reasons.push(e.reason.clone());
-                }
+            if let EventBody::ActionAmended(e) = &body
+                && e.due.is_some()
+            {
+                seen.slip_reasons.push(e.reason.clone());
             }
             if let EventBody::MeasureRecorded(e) = &body {
                 *seen.measure_values.entry(e.id.to_string()).or_default() += 1;

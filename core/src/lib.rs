@@ -11,12 +11,16 @@ pub mod date;
 pub mod decide;
 pub mod decimal;
 pub mod demo;
+pub mod diff;
 pub mod encoding;
 pub mod event;
 pub mod ids;
 pub mod memory;
+pub mod narrative;
 pub mod plan;
 pub mod point;
+pub mod show;
+pub mod timeline;
 
 pub use chain::{CHAIN_CONTEXT, chain_hash, content_hash};
 pub use command::Command;

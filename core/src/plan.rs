@@ -883,3 +883,246 @@ fn changed(current: &str, new: Option<&String>) -> Option<(String, String)> {
     new.filter(|new| new.as_str() != current)
         .map(|new| (current.to_owned(), new.clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{
+        ActionAmended, ActionCreated, ActionStatusChanged, Actor, MeasureDefined, MeasureRecorded,
+        NoteAdded, Role, WorkstreamCreated,
+    };
+    use crate::ids::{ActionId, MeasureId, WeaknessId, WorkstreamId};
+
+    fn date(text: &str) -> Date {
+        text.parse().expect("valid date")
+    }
+
+    /// A plan folded from bodies, each with its business date, in ledger order.
+    fn fold(bodies: Vec<(&str, EventBody)>) -> Plan {
+        let events: Vec<Event> = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(seq, (on, body))| Event {
+                format: crate::event::FORMAT_VERSION,
+                seq: seq as u64,
+                prev: Digest::ZERO,
+                recorded_at: 1_626_350_400_000 + seq as i64,
+                occurred_on: date(on),
+                actor: Actor {
+                    name: "A. Patel".to_owned(),
+                    role: Role::Officer,
+                },
+                body,
+            })
+            .collect();
+        Plan::from_events(&events)
+    }
+
+    fn action_1_1(due: &str) -> Vec<(&'static str, EventBody)> {
+        vec![
+            (
+                "2021-05-10",
+                EventBody::WorkstreamCreated(WorkstreamCreated {
+                    id: WorkstreamId::new("WS1").expect("valid"),
+                    title: "Quality assurance".to_owned(),
+                    sponsor: "Director of Education".to_owned(),
+                    weaknesses: vec![WeaknessId::new("W1").expect("valid")],
+                }),
+            ),
+            (
+                "2021-05-10",
+                EventBody::ActionCreated(ActionCreated {
+                    id: ActionId::new("1.1").expect("valid"),
+                    workstream: WorkstreamId::new("WS1").expect("valid"),
+                    title: "Appoint a QA officer".to_owned(),
+                    owner: "Head of SEND".to_owned(),
+                    due: date(due),
+                    success: vec!["Officer in post".to_owned()],
+                }),
+            ),
+        ]
+    }
+
+    fn status(to: Status, note: Option<&str>) -> EventBody {
+        EventBody::ActionStatusChanged(ActionStatusChanged {
+            id: ActionId::new("1.1").expect("valid"),
+            status: to,
+            rag: None,
+            note: note.map(str::to_owned),
+        })
+    }
+
+    #[test]
+    fn an_action_is_overdue_only_after_its_deadline_and_while_open() {
+        let plan = fold(action_1_1("2021-09-30"));
+        let action = plan.action("1.1").expect("exists");
+        assert!(!action.overdue(date("2021-09-30")), "due today is not late");
+        assert!(action.overdue(date("2021-10-01")));
+        for (closed, overdue) in [
+            (Status::Complete, false),
+            (Status::Withdrawn, false),
+            (Status::Blocked, true),
+            (Status::InProgress, true),
+        ] {
+            let mut bodies = action_1_1("2021-09-30");
+            bodies.push(("2021-09-01", status(closed, None)));
+            let plan = fold(bodies);
+            let action = plan.action("1.1").expect("exists");
+            assert_eq!(action.overdue(date("2021-12-01")), overdue, "{closed}");
+        }
+    }
+
+    #[test]
+    fn the_latest_update_is_the_newest_note_of_either_kind_and_keeps_the_rag() {
+        let mut bodies = action_1_1("2021-09-30");
+        bodies.push((
+            "2021-08-02",
+            EventBody::ActionStatusChanged(ActionStatusChanged {
+                id: ActionId::new("1.1").expect("valid"),
+                status: Status::InProgress,
+                rag: Some(Rag::Amber),
+                note: Some("Post advertised".to_owned()),
+            }),
+        ));
+        bodies.push((
+            "2021-08-20",
+            EventBody::NoteAdded(NoteAdded {
+                about: Subject::Action(ActionId::new("1.1").expect("valid")),
+                text: "Interviews on 2 September".to_owned(),
+                from: None,
+            }),
+        ));
+        // A status change without a note is not an update, and keeps the last RAG.
+        bodies.push(("2021-08-25", status(Status::Blocked, None)));
+        let plan = fold(bodies);
+        let action = plan.action("1.1").expect("exists");
+        let (text, cite) = action.latest_update().expect("there is an update");
+        assert_eq!(text, "Interviews on 2 September");
+        assert_eq!(cite.on, date("2021-08-20"));
+        assert_eq!(action.status, Status::Blocked);
+        assert_eq!(action.rag, Some(Rag::Amber));
+        assert!(action.completed().is_none());
+
+        let mut bodies = action_1_1("2021-09-30");
+        bodies.push(("2021-09-01", status(Status::Complete, Some("In post"))));
+        let plan = fold(bodies);
+        let action = plan.action("1.1").expect("exists");
+        assert_eq!(action.latest_update().map(|(t, _)| t), Some("In post"));
+        assert_eq!(action.completed().map(|c| c.on), Some(date("2021-09-01")));
+        assert!(
+            fold(action_1_1("2021-09-30"))
+                .action("1.1")
+                .expect("exists")
+                .latest_update()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_slipped_deadline_keeps_the_original_and_records_each_move() {
+        let mut bodies = action_1_1("2021-09-30");
+        for (on, due) in [("2021-09-20", "2021-12-31"), ("2021-12-20", "2022-03-31")] {
+            bodies.push((
+                on,
+                EventBody::ActionAmended(ActionAmended {
+                    id: ActionId::new("1.1").expect("valid"),
+                    title: None,
+                    owner: None,
+                    due: Some(date(due)),
+                    reason: "Recruitment paused".to_owned(),
+                }),
+            ));
+        }
+        let plan = fold(bodies);
+        let action = plan.action("1.1").expect("exists");
+        assert_eq!(action.due, date("2022-03-31"));
+        assert_eq!(action.original_due, date("2021-09-30"));
+        let moves: Vec<_> = action.amendments.iter().filter_map(|a| a.due).collect();
+        assert_eq!(
+            moves,
+            vec![
+                (date("2021-09-30"), date("2021-12-31")),
+                (date("2021-12-31"), date("2022-03-31"))
+            ]
+        );
+        assert!(
+            !action.overdue(date("2022-01-10")),
+            "judged on the new deadline"
+        );
+    }
+
+    fn measure(better: Direction, values: &[(&'static str, &str)]) -> MeasureView {
+        let mut bodies = vec![(
+            "2021-09-06",
+            EventBody::MeasureDefined(MeasureDefined {
+                id: MeasureId::new("M1").expect("valid"),
+                title: "A measure".to_owned(),
+                unit: "%".to_owned(),
+                baseline: "40".parse().expect("decimal"),
+                baseline_on: date("2021-03-31"),
+                target: match better {
+                    Direction::HigherIsBetter => "60",
+                    Direction::LowerIsBetter => "20",
+                }
+                .parse()
+                .expect("decimal"),
+                target_by: date("2022-09-30"),
+                better,
+                weaknesses: vec![WeaknessId::new("W1").expect("valid")],
+            }),
+        )];
+        for (on, value) in values {
+            bodies.push((
+                on,
+                EventBody::MeasureRecorded(MeasureRecorded {
+                    id: MeasureId::new("M1").expect("valid"),
+                    value: value.parse().expect("decimal"),
+                    source: None,
+                }),
+            ));
+        }
+        fold(bodies).measure("M1").expect("exists").clone()
+    }
+
+    #[test]
+    fn trend_and_target_for_higher_is_better() {
+        let higher = Direction::HigherIsBetter;
+        let none = measure(higher, &[]);
+        assert_eq!(none.trend(), Trend::NoData);
+        assert!(!none.target_met());
+        let rising = measure(higher, &[("2021-12-31", "50")]);
+        assert_eq!(rising.trend(), Trend::Improving);
+        assert!(!rising.target_met());
+        let met = measure(higher, &[("2021-12-31", "60.0")]);
+        assert!(met.target_met(), "exactly the target meets it");
+        assert_eq!(
+            measure(higher, &[("2021-12-31", "40.00")]).trend(),
+            Trend::Unchanged
+        );
+        assert_eq!(
+            measure(higher, &[("2021-12-31", "39.5")]).trend(),
+            Trend::Worsening
+        );
+        // The latest is by date, not by recording order: a back-dated value does not hide a
+        // newer one.
+        let back_dated = measure(higher, &[("2022-03-31", "65"), ("2021-12-31", "30")]);
+        assert_eq!(back_dated.latest().map(|v| v.value.as_str()), Some("65"));
+        assert_eq!(back_dated.trend(), Trend::Improving);
+        assert!(back_dated.target_met());
+    }
+
+    #[test]
+    fn trend_and_target_for_lower_is_better() {
+        let lower = Direction::LowerIsBetter;
+        let falling = measure(lower, &[("2021-12-31", "30")]);
+        assert_eq!(falling.trend(), Trend::Improving);
+        assert!(!falling.target_met());
+        let met = measure(lower, &[("2021-12-31", "30"), ("2022-06-30", "20")]);
+        assert!(met.target_met(), "exactly the target meets it");
+        let below = measure(lower, &[("2022-06-30", "12")]);
+        assert!(below.target_met());
+        let rising = measure(lower, &[("2021-12-31", "55")]);
+        assert_eq!(rising.trend(), Trend::Worsening);
+        assert!(!rising.target_met());
+    }
+}

@@ -36,3 +36,15 @@ mod help;
 /// Redacting evidence purges its content but keeps the ledger verifiable.
 #[path = "e2e/redaction.rs"]
 mod redaction;
+
+/// The impact narrative: the finding, what was done, what changed, and the verified head.
+#[path = "e2e/narrative.rs"]
+mod narrative;
+
+/// `wsoa show`: the plan as a tree, a CSV tracker and JSON, now and at earlier points in time.
+#[path = "e2e/show.rs"]
+mod show;
+
+/// `wsoa timeline` (late entries flagged, filters) and `wsoa diff` (since the last visit).
+#[path = "e2e/timeline.rs"]
+mod timeline;

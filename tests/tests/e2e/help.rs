@@ -4,7 +4,7 @@
 
 use crate::harness::{Sandbox, run_command};
 
-const SUBCOMMANDS: [&str; 27] = [
+const SUBCOMMANDS: &[&str] = &[
     "init",
     "inspection record",
     "weakness add",
@@ -32,6 +32,11 @@ const SUBCOMMANDS: [&str; 27] = [
     "evidence redact",
     "log",
     "verify",
+    "demo",
+    "show",
+    "timeline",
+    "diff",
+    "narrative",
 ];
 
 /// The help text of `wsoa PATH --help`, which must exit 0.

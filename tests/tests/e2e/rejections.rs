@@ -539,3 +539,68 @@ fn init_twice_is_refused() {
         &["already open for Northshire local area"],
     );
 }
+
+#[test]
+fn a_refused_init_creates_nothing() {
+    let sandbox = Sandbox::new();
+    for args in [
+        &["init", "--area", " "][..],
+        &[
+            "init",
+            "--area",
+            "Northshire local area",
+            "--on",
+            &future_date(),
+        ],
+    ] {
+        let output = sandbox.run(args).code_is(2);
+        assert!(output.stdout.is_empty(), "{}", output.stdout);
+        assert!(
+            !sandbox.data().exists(),
+            "`{}` should leave no ledger behind",
+            output.command
+        );
+    }
+    // A later, valid init still works.
+    sandbox
+        .run(&[
+            "init",
+            "--area",
+            "Northshire local area",
+            "--on",
+            "2021-01-04",
+        ])
+        .success();
+}
+
+#[test]
+fn negative_values_are_typed_as_people_write_them() {
+    let sandbox = plan();
+    sandbox
+        .run(&[
+            "measure",
+            "add",
+            "M2",
+            "--title",
+            "Change in exclusions on the previous year",
+            "--unit",
+            "%",
+            "--baseline",
+            "-3",
+            "--baseline-on",
+            "2021-03-31",
+            "--target",
+            "-10",
+            "--target-by",
+            "2022-03-31",
+            "--lower-is-better",
+            "--weakness",
+            "W1",
+        ])
+        .success();
+    let recorded = sandbox.record(&["measure", "record", "M2", "-4.5", "--on", "2021-10-01"]);
+    assert_eq!(recorded["kind"], "measure_recorded");
+    let log = sandbox.log();
+    let last = log.last().expect("events");
+    assert_eq!(last["body"]["measure_recorded"]["value"], "-4.5");
+}

@@ -1,0 +1,1201 @@
+//! `wsoa show`: the plan at a point in time as people and programs read it. A tree (each area of
+//! weakness, its workstreams and their actions, its measures; then open risks and the revisit),
+//! a CSV tracker with one row per action, and `ShowView`, the serialisable view the tree is drawn
+//! from and the CLI prints as JSON. Pure: the caller folds the events and says what "today" is.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::decimal::Decimal;
+use crate::event::{Direction, Progress, Rag, Rating, RiskLevel, Status};
+use crate::plan::{ActionView, Cite, MeasureView, Plan, RiskView, Trend, WorkstreamView};
+
+/// The widest a line of the tree gets before text wraps.
+const WIDTH: usize = 100;
+/// The width of the labels in front of values ("Sponsor", "Evidence", "Mitigation").
+const LABEL: usize = 12;
+
+/// Everything `wsoa show` prints, as one serialisable value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ShowView {
+    /// The local area.
+    pub area: Option<String>,
+    /// The day overdue actions are judged against.
+    pub today: Date,
+    /// How many events were folded.
+    pub events: u64,
+    /// The sequence number of the last event folded.
+    pub last_seq: Option<u64>,
+    /// The inspection, once recorded.
+    pub inspection: Option<InspectionShow>,
+    /// Where the statement stands, once submitted.
+    pub statement: Option<StatementShow>,
+    /// The latest monitoring visit, if any.
+    pub latest_visit: Option<VisitShow>,
+    /// Counts at a glance.
+    pub counts: Counts,
+    /// Each area of weakness with its workstreams, actions and measures.
+    pub weaknesses: Vec<WeaknessShow>,
+    /// Workstreams that answer no weakness recorded at this point.
+    pub other_workstreams: Vec<WorkstreamShow>,
+    /// Actions whose workstream is not recorded at this point.
+    pub other_actions: Vec<ActionShow>,
+    /// Measures that evidence no weakness recorded at this point.
+    pub other_measures: Vec<MeasureShow>,
+    /// Risks not yet closed, in the order raised.
+    pub open_risks: Vec<RiskShow>,
+    /// The revisit window, once scheduled.
+    pub revisit: Option<RevisitShow>,
+}
+
+/// Counts at a glance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Areas of weakness.
+    pub weaknesses: usize,
+    /// Workstreams.
+    pub workstreams: usize,
+    /// Actions.
+    pub actions: usize,
+    /// Actions complete.
+    pub complete: usize,
+    /// Actions in progress.
+    pub in_progress: usize,
+    /// Actions not started.
+    pub not_started: usize,
+    /// Actions blocked.
+    pub blocked: usize,
+    /// Actions withdrawn.
+    pub withdrawn: usize,
+    /// Actions past their deadline and neither complete nor withdrawn.
+    pub overdue: usize,
+    /// Actions whose deadline has moved from the one they were created with.
+    pub deadlines_moved: usize,
+    /// Measures.
+    pub measures: usize,
+    /// Measures whose latest value meets the target.
+    pub measures_meeting_target: usize,
+    /// Pieces of evidence.
+    pub evidence: usize,
+    /// Risks not yet closed.
+    pub open_risks: usize,
+    /// Risks raised, open or closed.
+    pub risks_raised: usize,
+    /// Monitoring visits.
+    pub monitoring_visits: usize,
+    /// Corrections of earlier events.
+    pub corrections: usize,
+}
+
+/// The inspection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InspectionShow {
+    /// Who inspected.
+    pub inspectorates: Vec<String>,
+    /// First day on site.
+    pub from: Date,
+    /// Last day on site.
+    pub to: Date,
+    /// Publication of the report.
+    pub published: Date,
+}
+
+/// Where the statement stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatementShow {
+    /// Its current version.
+    pub version: u32,
+    /// `draft`, `submitted` or `accepted`.
+    pub stage: &'static str,
+    /// When it reached that stage.
+    pub since: Date,
+}
+
+/// The latest monitoring visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VisitShow {
+    /// Its number, from 1.
+    pub number: usize,
+    /// When it took place.
+    pub on: Date,
+    /// Who visited.
+    pub by: String,
+    /// Their overall view.
+    pub summary: Option<String>,
+}
+
+/// An area of weakness.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WeaknessShow {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The inspectors' finding.
+    pub finding: Option<String>,
+    /// The revisit's judgement, once recorded.
+    pub outcome: Option<OutcomeShow>,
+    /// The workstreams that answer it first (a workstream is shown in full under the first of
+    /// its weaknesses).
+    pub workstreams: Vec<WorkstreamShow>,
+    /// Workstreams that also answer it, shown in full under another weakness.
+    pub also_answered_by: Vec<String>,
+    /// The measures that evidence it first.
+    pub measures: Vec<MeasureShow>,
+    /// Measures that also evidence it, shown in full under another weakness.
+    pub also_measured_by: Vec<String>,
+}
+
+/// A revisit judgement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutcomeShow {
+    /// Sufficient progress or not.
+    pub progress: Progress,
+    /// When it was given.
+    pub on: Date,
+}
+
+/// A workstream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WorkstreamShow {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The senior accountable sponsor.
+    pub sponsor: String,
+    /// Every weakness it answers.
+    pub weaknesses: Vec<String>,
+    /// The board's latest assessment.
+    pub assessment: Option<AssessmentShow>,
+    /// Its actions, in the order created.
+    pub actions: Vec<ActionShow>,
+}
+
+/// A board's assessment of a workstream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AssessmentShow {
+    /// The rating.
+    pub rating: Rating,
+    /// The forum.
+    pub forum: String,
+    /// When the board met.
+    pub on: Date,
+    /// Why, if said.
+    pub note: Option<String>,
+}
+
+/// An action, as a tracker row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ActionShow {
+    /// Its reference.
+    pub id: String,
+    /// Its workstream.
+    pub workstream: String,
+    /// What will be done.
+    pub title: String,
+    /// The lead officer.
+    pub owner: String,
+    /// The deadline.
+    pub due: Date,
+    /// The deadline it was created with.
+    pub original_due: Date,
+    /// Its status.
+    pub status: Status,
+    /// Its RAG, once given.
+    pub rag: Option<Rag>,
+    /// When it was completed, if it is complete.
+    pub completed_on: Option<Date>,
+    /// Past its deadline and neither complete nor withdrawn.
+    pub overdue: bool,
+    /// How many days past its deadline, when overdue.
+    pub days_overdue: Option<i64>,
+    /// Success criteria.
+    pub success: Vec<String>,
+    /// The latest update.
+    pub latest_update: Option<UpdateShow>,
+    /// The evidence that supports it.
+    pub evidence: Vec<String>,
+}
+
+/// An update: what was said, when and by whom.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UpdateShow {
+    /// What was said.
+    pub text: String,
+    /// When.
+    pub on: Date,
+    /// Who recorded it.
+    pub by: String,
+    /// The event it rests on.
+    pub seq: u64,
+}
+
+/// A measure of impact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MeasureShow {
+    /// Its id.
+    pub id: String,
+    /// What is measured.
+    pub title: String,
+    /// The unit.
+    pub unit: String,
+    /// Which way is better.
+    pub better: Direction,
+    /// The baseline.
+    pub baseline: Decimal,
+    /// When the baseline was taken.
+    pub baseline_on: Date,
+    /// The latest value by date.
+    pub latest: Option<ValueShow>,
+    /// How many values have been recorded.
+    pub values: usize,
+    /// The target.
+    pub target: Decimal,
+    /// When the target should be reached.
+    pub target_by: Date,
+    /// The direction of travel from the baseline.
+    pub trend: Trend,
+    /// Whether the latest value meets the target.
+    pub target_met: bool,
+}
+
+/// One value of a measure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ValueShow {
+    /// The value.
+    pub value: Decimal,
+    /// Its date.
+    pub on: Date,
+    /// Where it came from.
+    pub source: Option<String>,
+}
+
+/// An open risk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RiskShow {
+    /// Its id.
+    pub id: String,
+    /// What it is.
+    pub title: String,
+    /// Its level.
+    pub level: RiskLevel,
+    /// What it threatens ("workstream WS4").
+    pub about: Vec<String>,
+    /// What is being done about it.
+    pub mitigation: Option<String>,
+    /// When it was raised.
+    pub raised_on: Date,
+    /// The latest update with a note.
+    pub latest_update: Option<UpdateShow>,
+}
+
+/// The revisit window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RevisitShow {
+    /// First day of the window.
+    pub from: Date,
+    /// Last day of the window.
+    pub to: Date,
+}
+
+/// The view of `plan` with overdue actions judged on `today`.
+pub fn view(plan: &Plan, today: Date) -> ShowView {
+    let recorded = |id: &str| plan.weakness(id).is_some();
+    let primary = |weaknesses: &[String]| weaknesses.iter().find(|w| recorded(w)).cloned();
+
+    let mut weaknesses: Vec<WeaknessShow> = plan
+        .weaknesses
+        .iter()
+        .map(|weakness| WeaknessShow {
+            id: weakness.id.clone(),
+            title: weakness.title.clone(),
+            finding: weakness.finding.clone(),
+            outcome: weakness
+                .outcome
+                .as_ref()
+                .map(|(progress, cite)| OutcomeShow {
+                    progress: *progress,
+                    on: cite.on,
+                }),
+            workstreams: Vec::new(),
+            also_answered_by: Vec::new(),
+            measures: Vec::new(),
+            also_measured_by: Vec::new(),
+        })
+        .collect();
+    // `weaknesses` is built from `plan.weaknesses`, so positions are shared.
+    let position = |id: &str| plan.weaknesses.iter().position(|w| w.id == id);
+
+    let mut other_workstreams = Vec::new();
+    for workstream in &plan.workstreams {
+        let shown = workstream_show(plan, workstream, today);
+        let first = primary(&workstream.weaknesses);
+        for id in &workstream.weaknesses {
+            if Some(id) != first.as_ref()
+                && let Some(i) = position(id)
+            {
+                weaknesses[i].also_answered_by.push(workstream.id.clone());
+            }
+        }
+        match first.as_deref().and_then(position) {
+            Some(i) => weaknesses[i].workstreams.push(shown),
+            None => other_workstreams.push(shown),
+        }
+    }
+
+    let mut other_measures = Vec::new();
+    for measure in &plan.measures {
+        let shown = measure_show(measure);
+        let first = primary(&measure.weaknesses);
+        for id in &measure.weaknesses {
+            if Some(id) != first.as_ref()
+                && let Some(i) = position(id)
+            {
+                weaknesses[i].also_measured_by.push(measure.id.clone());
+            }
+        }
+        match first.as_deref().and_then(position) {
+            Some(i) => weaknesses[i].measures.push(shown),
+            None => other_measures.push(shown),
+        }
+    }
+
+    let other_actions = plan
+        .actions
+        .iter()
+        .filter(|action| plan.workstream(&action.workstream).is_none())
+        .map(|action| action_show(action, today))
+        .collect();
+
+    let count = |status: Status| plan.actions.iter().filter(|a| a.status == status).count();
+    let counts = Counts {
+        weaknesses: plan.weaknesses.len(),
+        workstreams: plan.workstreams.len(),
+        actions: plan.actions.len(),
+        complete: count(Status::Complete),
+        in_progress: count(Status::InProgress),
+        not_started: count(Status::NotStarted),
+        blocked: count(Status::Blocked),
+        withdrawn: count(Status::Withdrawn),
+        overdue: plan.actions.iter().filter(|a| a.overdue(today)).count(),
+        deadlines_moved: plan
+            .actions
+            .iter()
+            .filter(|a| a.due != a.original_due)
+            .count(),
+        measures: plan.measures.len(),
+        measures_meeting_target: plan.measures.iter().filter(|m| m.target_met()).count(),
+        evidence: plan.evidence.len(),
+        open_risks: plan.risks.iter().filter(|r| r.closed.is_none()).count(),
+        risks_raised: plan.risks.len(),
+        monitoring_visits: plan.visits.len(),
+        corrections: plan.corrections.len(),
+    };
+
+    ShowView {
+        area: plan.area.clone(),
+        today,
+        events: plan.events,
+        last_seq: plan.last_seq,
+        inspection: plan.inspection.as_ref().map(|i| InspectionShow {
+            inspectorates: i.inspectorates.clone(),
+            from: i.from,
+            to: i.to,
+            published: i.published,
+        }),
+        statement: plan.statement.as_ref().map(|s| StatementShow {
+            version: s.version,
+            stage: s.stage,
+            since: s.history.last().map_or(today, |step| step.cite.on),
+        }),
+        latest_visit: plan
+            .visits
+            .iter()
+            .max_by(|a, b| by_date(&a.cite, &b.cite))
+            .map(|v| VisitShow {
+                number: v.number,
+                on: v.cite.on,
+                by: v.by.clone(),
+                summary: v.summary.clone(),
+            }),
+        counts,
+        weaknesses,
+        other_workstreams,
+        other_actions,
+        other_measures,
+        open_risks: plan
+            .risks
+            .iter()
+            .filter(|r| r.closed.is_none())
+            .map(risk_show)
+            .collect(),
+        revisit: plan.revisit.as_ref().map(|(from, to, _)| RevisitShow {
+            from: *from,
+            to: *to,
+        }),
+    }
+}
+
+/// Orders two cites by their date, then by the order they were recorded in.
+fn by_date(a: &Cite, b: &Cite) -> std::cmp::Ordering {
+    a.on.cmp(&b.on).then(a.seq.cmp(&b.seq))
+}
+
+fn update(text: &str, cite: &Cite) -> UpdateShow {
+    UpdateShow {
+        text: text.to_owned(),
+        on: cite.on,
+        by: cite.by.clone(),
+        seq: cite.seq,
+    }
+}
+
+fn workstream_show(plan: &Plan, workstream: &WorkstreamView, today: Date) -> WorkstreamShow {
+    WorkstreamShow {
+        id: workstream.id.clone(),
+        title: workstream.title.clone(),
+        sponsor: workstream.sponsor.clone(),
+        weaknesses: workstream.weaknesses.clone(),
+        assessment: workstream
+            .assessments
+            .iter()
+            .max_by(|a, b| by_date(&a.cite, &b.cite))
+            .map(|a| AssessmentShow {
+                rating: a.rating,
+                forum: a.forum.clone(),
+                on: a.cite.on,
+                note: a.note.clone(),
+            }),
+        actions: plan
+            .actions_of(&workstream.id)
+            .map(|action| action_show(action, today))
+            .collect(),
+    }
+}
+
+fn action_show(action: &ActionView, today: Date) -> ActionShow {
+    let overdue = action.overdue(today);
+    ActionShow {
+        id: action.id.clone(),
+        workstream: action.workstream.clone(),
+        title: action.title.clone(),
+        owner: action.owner.clone(),
+        due: action.due,
+        original_due: action.original_due,
+        status: action.status,
+        rag: action.rag,
+        completed_on: action.completed().map(|cite| cite.on),
+        overdue,
+        days_overdue: overdue.then(|| action.due.days_until(today)),
+        success: action.success.clone(),
+        latest_update: action
+            .latest_update()
+            .map(|(text, cite)| update(text, cite)),
+        evidence: action.evidence.clone(),
+    }
+}
+
+fn measure_show(measure: &MeasureView) -> MeasureShow {
+    MeasureShow {
+        id: measure.id.clone(),
+        title: measure.title.clone(),
+        unit: measure.unit.clone(),
+        better: measure.better,
+        baseline: measure.baseline.clone(),
+        baseline_on: measure.baseline_on,
+        latest: measure.latest().map(|v| ValueShow {
+            value: v.value.clone(),
+            on: v.cite.on,
+            source: v.source.clone(),
+        }),
+        values: measure.values.len(),
+        target: measure.target.clone(),
+        target_by: measure.target_by,
+        trend: measure.trend(),
+        target_met: measure.target_met(),
+    }
+}
+
+fn risk_show(risk: &RiskView) -> RiskShow {
+    RiskShow {
+        id: risk.id.clone(),
+        title: risk.title.clone(),
+        level: risk.level,
+        about: risk.about.iter().map(ToString::to_string).collect(),
+        mitigation: risk.mitigation.clone(),
+        raised_on: risk.cite.on,
+        latest_update: risk
+            .updates
+            .iter()
+            .filter_map(|(note, cite)| note.as_deref().map(|note| (note, cite)))
+            .max_by(|a, b| by_date(a.1, b.1))
+            .map(|(note, cite)| update(note, cite)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tree
+// ---------------------------------------------------------------------------------------------
+
+/// The plan as an indented tree for a terminal: plain text, no colour, wrapped to 100 columns.
+pub fn text(plan: &Plan, today: Date) -> String {
+    let view = view(plan, today);
+    let mut out = Tree::default();
+    header(&mut out, &view);
+    if view.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
+        out.blank();
+        out.line(
+            0,
+            "No areas of weakness, workstreams or actions are recorded at this point.",
+        );
+    }
+    for weakness in &view.weaknesses {
+        out.blank();
+        weakness_tree(&mut out, &view, weakness);
+    }
+    if !view.other_workstreams.is_empty() || !view.other_actions.is_empty() {
+        out.blank();
+        out.line(
+            0,
+            "Workstreams and actions not yet linked to a recorded weakness",
+        );
+        for workstream in &view.other_workstreams {
+            out.blank();
+            workstream_tree(&mut out, 4, workstream);
+        }
+        for action in &view.other_actions {
+            out.blank();
+            action_tree(&mut out, 4, action);
+        }
+    }
+    if !view.other_measures.is_empty() {
+        out.blank();
+        out.line(0, "Measures not yet linked to a recorded weakness");
+        for measure in &view.other_measures {
+            measure_tree(&mut out, 4, measure);
+        }
+    }
+    out.blank();
+    risks_tree(&mut out, &view);
+    out.blank();
+    revisit_tree(&mut out, &view);
+    out.finish()
+}
+
+fn header(out: &mut Tree, view: &ShowView) {
+    let area = view
+        .area
+        .as_deref()
+        .unwrap_or("(local area not yet recorded)");
+    out.line(0, &format!("{area}: Written Statement of Action"));
+    let events = match (view.events, view.last_seq) {
+        (0, _) | (_, None) => "no events".to_owned(),
+        (1, Some(seq)) => format!("1 event (event {seq})"),
+        (n, Some(seq)) => format!("{n} events (last event {seq})"),
+    };
+    out.wrapped(
+        0,
+        &format!("The plan on {}, from {events}.", view.today.long()),
+    );
+    out.blank();
+    match &view.inspection {
+        Some(inspection) => out.field(
+            0,
+            "Inspection",
+            &format!(
+                "{}, {} to {}; report published {}",
+                and_list(&inspection.inspectorates),
+                inspection.from.long(),
+                inspection.to.long(),
+                inspection.published.long()
+            ),
+        ),
+        None => out.field(0, "Inspection", "not yet recorded"),
+    }
+    match &view.statement {
+        Some(statement) => out.field(
+            0,
+            "Statement",
+            &format!(
+                "version {}, {} on {}",
+                statement.version,
+                match statement.stage {
+                    "accepted" => "found fit for purpose",
+                    "submitted" => "submitted",
+                    _ => "in draft, revised",
+                },
+                statement.since.long()
+            ),
+        ),
+        None => out.field(0, "Statement", "not yet submitted"),
+    }
+    match &view.latest_visit {
+        Some(visit) => {
+            let summary = visit
+                .summary
+                .as_deref()
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            out.field(
+                0,
+                "Last visit",
+                &format!(
+                    "{} ({} of {}) by {}{summary}",
+                    visit.on.long(),
+                    ordinal(visit.number),
+                    view.counts.monitoring_visits,
+                    visit.by
+                ),
+            );
+        }
+        None => out.field(0, "Last visit", "no monitoring visit yet"),
+    }
+
+    let c = &view.counts;
+    out.blank();
+    out.line(0, "At a glance");
+    out.field(
+        2,
+        "Actions",
+        &format!(
+            "{}: {} complete, {} in progress, {} not started, {} blocked, {} withdrawn",
+            c.actions, c.complete, c.in_progress, c.not_started, c.blocked, c.withdrawn
+        ),
+    );
+    out.field(
+        2,
+        "Overdue",
+        &format!(
+            "{}{}",
+            c.overdue,
+            if c.deadlines_moved > 0 {
+                format!(
+                    "; {} {} moved since first set",
+                    c.deadlines_moved,
+                    plural(c.deadlines_moved, "deadline", "deadlines")
+                )
+            } else {
+                String::new()
+            }
+        ),
+    );
+    out.field(
+        2,
+        "Measures",
+        &format!(
+            "{}: {} meeting {}",
+            c.measures,
+            c.measures_meeting_target,
+            plural(c.measures_meeting_target, "its target", "their targets")
+        ),
+    );
+    out.field(
+        2,
+        "Risks",
+        &format!("{} open, {} raised in all", c.open_risks, c.risks_raised),
+    );
+    out.field(
+        2,
+        "Evidence",
+        &format!("{} {}", c.evidence, plural(c.evidence, "piece", "pieces")),
+    );
+    if c.corrections > 0 {
+        out.field(
+            2,
+            "Corrected",
+            &format!(
+                "{} earlier {} (see `wsoa log`)",
+                c.corrections,
+                plural(c.corrections, "event", "events")
+            ),
+        );
+    }
+}
+
+fn weakness_tree(out: &mut Tree, view: &ShowView, weakness: &WeaknessShow) {
+    out.line(0, &format!("{}  {}", weakness.id, weakness.title));
+    let indent = weakness.id.len() + 2;
+    if let Some(finding) = &weakness.finding {
+        out.field(indent, "Finding", finding);
+    }
+    if let Some(outcome) = &weakness.outcome {
+        out.field(
+            indent,
+            "Revisit",
+            &format!(
+                "{} ({})",
+                progress_words(outcome.progress),
+                outcome.on.long()
+            ),
+        );
+    }
+    if weakness.workstreams.is_empty() && weakness.also_answered_by.is_empty() {
+        out.field(indent, "Workstreams", "none yet");
+    }
+    for workstream in &weakness.workstreams {
+        out.blank();
+        workstream_tree(out, indent, workstream);
+    }
+    if !weakness.also_answered_by.is_empty() {
+        out.blank();
+        let shown: Vec<String> = weakness
+            .also_answered_by
+            .iter()
+            .map(|id| format!("{id} (shown under {})", shown_under(view, id, true)))
+            .collect();
+        out.wrapped(indent, &format!("Also answered by {}.", and_list(&shown)));
+    }
+    out.blank();
+    out.line(indent, "Measures");
+    if weakness.measures.is_empty() && weakness.also_measured_by.is_empty() {
+        out.line(indent + 2, "none yet");
+    }
+    for measure in &weakness.measures {
+        measure_tree(out, indent + 2, measure);
+    }
+    if !weakness.also_measured_by.is_empty() {
+        let shown: Vec<String> = weakness
+            .also_measured_by
+            .iter()
+            .map(|id| format!("{id} (shown under {})", shown_under(view, id, false)))
+            .collect();
+        out.wrapped(
+            indent + 2,
+            &format!("Also measured by {}.", and_list(&shown)),
+        );
+    }
+}
+
+/// The weakness a workstream (or a measure) is shown in full under.
+fn shown_under(view: &ShowView, id: &str, workstream: bool) -> String {
+    view.weaknesses
+        .iter()
+        .find(|w| {
+            if workstream {
+                w.workstreams.iter().any(|ws| ws.id == id)
+            } else {
+                w.measures.iter().any(|m| m.id == id)
+            }
+        })
+        .map_or_else(|| "another weakness".to_owned(), |w| w.id.clone())
+}
+
+fn workstream_tree(out: &mut Tree, indent: usize, workstream: &WorkstreamShow) {
+    out.wrapped(indent, &format!("{}  {}", workstream.id, workstream.title));
+    let inner = indent + workstream.id.len() + 2;
+    out.field(inner, "Sponsor", &workstream.sponsor);
+    if workstream.weaknesses.len() > 1 {
+        out.field(inner, "Answers", &and_list(&workstream.weaknesses));
+    }
+    match &workstream.assessment {
+        Some(a) => {
+            let note = a
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            out.field(
+                inner,
+                "Board",
+                &format!(
+                    "{}, {}, {}{note}",
+                    rating_words(a.rating),
+                    a.forum,
+                    a.on.long()
+                ),
+            );
+        }
+        None => out.field(inner, "Board", "not yet assessed"),
+    }
+    if workstream.actions.is_empty() {
+        out.field(inner, "Actions", "none yet");
+    }
+    for action in &workstream.actions {
+        out.blank();
+        action_tree(out, inner, action);
+    }
+}
+
+fn action_tree(out: &mut Tree, indent: usize, action: &ActionShow) {
+    out.wrapped_hanging(
+        indent,
+        action.id.len() + 2,
+        &format!("{}  {}", action.id, action.title),
+    );
+    let inner = indent + action.id.len() + 2;
+    out.field(inner, "Lead", &action.owner);
+    let mut due = action.due.long();
+    if action.due != action.original_due {
+        due.push_str(&format!(" (was {})", action.original_due.long()));
+    }
+    if let Some(days) = action.days_overdue {
+        due.push_str(&format!(
+            "   OVERDUE by {days} {}",
+            plural(usize::try_from(days).unwrap_or(usize::MAX), "day", "days")
+        ));
+    }
+    out.field(inner, "Due", &due);
+    out.field(inner, "Status", &status_words(action));
+    let evidence = match action.evidence.len() {
+        0 => "none yet".to_owned(),
+        n => format!("{n} ({})", action.evidence.join(", ")),
+    };
+    out.field(inner, "Evidence", &evidence);
+    if let Some(update) = &action.latest_update {
+        out.field(
+            inner,
+            "Update",
+            &format!("{}: {}", update.on.long(), update.text),
+        );
+    }
+}
+
+fn status_words(action: &ActionShow) -> String {
+    let mut words = action.status.label();
+    if let Some(on) = action.completed_on {
+        words.push_str(&format!(" on {}", on.long()));
+    }
+    if let Some(rag) = action.rag {
+        words.push_str(&format!(", RAG {rag}"));
+    }
+    words
+}
+
+fn measure_tree(out: &mut Tree, indent: usize, measure: &MeasureShow) {
+    out.wrapped_hanging(
+        indent,
+        measure.id.len() + 2,
+        &format!(
+            "{}  {} ({}; {})",
+            measure.id,
+            measure.title,
+            measure.unit,
+            measure.better.label()
+        ),
+    );
+    let inner = indent + measure.id.len() + 2;
+    out.field(
+        inner,
+        "Baseline",
+        &format!("{} on {}", measure.baseline, measure.baseline_on.long()),
+    );
+    match &measure.latest {
+        Some(latest) => {
+            let source = latest
+                .source
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            out.field(
+                inner,
+                "Latest",
+                &format!("{} on {}{source}", latest.value, latest.on.long()),
+            );
+        }
+        None => out.field(inner, "Latest", "no value recorded yet"),
+    }
+    out.field(
+        inner,
+        "Target",
+        &format!("{} by {}", measure.target, measure.target_by.long()),
+    );
+    let trend = match measure.trend {
+        Trend::NoData => "no data yet",
+        Trend::Improving => "improving",
+        Trend::Unchanged => "unchanged",
+        Trend::Worsening => "worsening",
+    };
+    let met = if measure.latest.is_none() {
+        ""
+    } else if measure.target_met {
+        "; target met"
+    } else {
+        "; target not yet met"
+    };
+    out.field(
+        inner,
+        "Progress",
+        &format!("{trend} since the baseline{met}"),
+    );
+}
+
+fn risks_tree(out: &mut Tree, view: &ShowView) {
+    out.line(0, "Open risks");
+    if view.open_risks.is_empty() {
+        out.line(2, "none");
+    }
+    for risk in &view.open_risks {
+        out.wrapped_hanging(
+            2,
+            risk.id.len() + 2,
+            &format!("{}  {}", risk.id, risk.title),
+        );
+        let inner = 2 + risk.id.len() + 2;
+        out.field(
+            inner,
+            "Level",
+            &format!("{}, raised {}", risk.level, risk.raised_on.long()),
+        );
+        if !risk.about.is_empty() {
+            out.field(inner, "About", &risk.about.join(", "));
+        }
+        if let Some(mitigation) = &risk.mitigation {
+            out.field(inner, "Mitigation", mitigation);
+        }
+        if let Some(update) = &risk.latest_update {
+            out.field(
+                inner,
+                "Update",
+                &format!("{}: {}", update.on.long(), update.text),
+            );
+        }
+    }
+}
+
+fn revisit_tree(out: &mut Tree, view: &ShowView) {
+    out.line(0, "Revisit");
+    match &view.revisit {
+        Some(revisit) => out.field(
+            2,
+            "Window",
+            &format!("{} to {}", revisit.from.long(), revisit.to.long()),
+        ),
+        None => out.field(2, "Window", "not yet scheduled"),
+    }
+    let outcomes: Vec<String> = view
+        .weaknesses
+        .iter()
+        .filter_map(|w| {
+            w.outcome
+                .as_ref()
+                .map(|o| format!("{} {}", w.id, progress_words(o.progress)))
+        })
+        .collect();
+    if outcomes.is_empty() {
+        out.field(2, "Outcomes", "not yet recorded");
+    } else {
+        out.field(2, "Outcomes", &outcomes.join("; "));
+    }
+}
+
+fn rating_words(rating: Rating) -> String {
+    rating.label()
+}
+
+fn progress_words(progress: Progress) -> &'static str {
+    match progress {
+        Progress::Sufficient => "sufficient progress",
+        Progress::Insufficient => "insufficient progress",
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Lines of text with indentation and wrapping.
+#[derive(Default)]
+struct Tree {
+    out: String,
+}
+
+impl Tree {
+    fn line(&mut self, indent: usize, text: &str) {
+        self.out.push_str(&" ".repeat(indent));
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    fn blank(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    /// A paragraph wrapped at `WIDTH`, every line at `indent`.
+    fn wrapped(&mut self, indent: usize, text: &str) {
+        self.wrapped_hanging(indent, 0, text);
+    }
+
+    /// A paragraph wrapped at `WIDTH`, its first line at `indent` and the rest `hang` further in.
+    fn wrapped_hanging(&mut self, indent: usize, hang: usize, text: &str) {
+        let first = WIDTH.saturating_sub(indent).max(20);
+        let rest = WIDTH.saturating_sub(indent + hang).max(20);
+        for (i, line) in wrap(text, first, rest).iter().enumerate() {
+            let at = if i == 0 { indent } else { indent + hang };
+            self.line(at, line);
+        }
+    }
+
+    /// `Label      value`, the value wrapped under itself.
+    fn field(&mut self, indent: usize, label: &str, value: &str) {
+        let pad = LABEL.max(label.len() + 1);
+        let width = WIDTH.saturating_sub(indent + pad).max(20);
+        for (i, line) in wrap(value, width, width).iter().enumerate() {
+            let head = if i == 0 {
+                format!("{label:<pad$}")
+            } else {
+                " ".repeat(pad)
+            };
+            self.line(indent, format!("{head}{line}").trim_end());
+        }
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// Greedy word wrap: the first line at most `first` characters, the others at most `rest`; a
+/// word longer than a line gets a line of its own. Line breaks in the text are kept, and so are
+/// runs of spaces between words on the same line.
+fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        // Each word with the number of spaces before it.
+        let mut words: Vec<(usize, String)> = Vec::new();
+        let (mut gap, mut word) = (0, String::new());
+        for ch in paragraph.chars() {
+            if ch.is_whitespace() {
+                if !word.is_empty() {
+                    words.push((gap, std::mem::take(&mut word)));
+                    gap = 0;
+                }
+                gap += 1;
+            } else {
+                word.push(ch);
+            }
+        }
+        if !word.is_empty() {
+            words.push((gap, word));
+        }
+        let mut line = String::new();
+        for (gap, word) in words {
+            let width = if lines.is_empty() { first } else { rest };
+            let len = line.chars().count();
+            if len > 0 && len + gap + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push_str(&" ".repeat(gap));
+            }
+            line.push_str(&word);
+        }
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tracker
+// ---------------------------------------------------------------------------------------------
+
+/// The columns of the CSV tracker, in order.
+pub const CSV_COLUMNS: [&str; 13] = [
+    "Ref",
+    "Workstream",
+    "Area of weakness",
+    "Action",
+    "Lead",
+    "Deadline",
+    "Original deadline",
+    "Status",
+    "RAG",
+    "Overdue",
+    "Success criteria",
+    "Latest update",
+    "Evidence",
+];
+
+/// The plan as a council's action tracker: a header row, then one row per action in the order
+/// the actions were created. Dates are ISO 8601; lists are joined with "; ".
+pub fn csv(plan: &Plan, today: Date) -> String {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let rows = std::iter::once(CSV_COLUMNS.map(str::to_owned).to_vec()).chain(
+        plan.actions
+            .iter()
+            .map(|action| csv_row(plan, action, today)),
+    );
+    for row in rows {
+        writer
+            .write_record(&row)
+            .expect("writing CSV to memory cannot fail");
+    }
+    let bytes = writer
+        .into_inner()
+        .expect("flushing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("CSV built from strings is UTF-8")
+}
+
+fn csv_row(plan: &Plan, action: &ActionView, today: Date) -> Vec<String> {
+    let workstream = plan.workstream(&action.workstream);
+    let weaknesses = workstream
+        .map(|ws| {
+            ws.weaknesses
+                .iter()
+                .map(|id| match plan.weakness(id) {
+                    Some(w) => format!("{id} {}", w.title),
+                    None => id.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    let status = capitalise(&action.status.label());
+    vec![
+        action.id.clone(),
+        match workstream {
+            Some(ws) => format!("{} {}", ws.id, ws.title),
+            None => action.workstream.clone(),
+        },
+        weaknesses,
+        action.title.clone(),
+        action.owner.clone(),
+        action.due.to_string(),
+        action.original_due.to_string(),
+        status,
+        action
+            .rag
+            .map(|rag| capitalise(rag.as_str()))
+            .unwrap_or_default(),
+        if action.overdue(today) { "Yes" } else { "No" }.to_owned(),
+        action.success.join("; "),
+        action
+            .latest_update()
+            .map(|(text, cite)| format!("{}: {text}", cite.on))
+            .unwrap_or_default(),
+        action.evidence.join("; "),
+    ]
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
