@@ -58,6 +58,11 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
     let report = ledger
         .verify()
         .map_err(|err| StoreError::Damaged(format!("the demo ledger does not verify: {err}")))?;
+    // The impact narrative, as a self-contained HTML page beside the ledger's database.
+    let narrative_path = data.join("narrative.html");
+    let (narrative, _) = crate::narrative::build(&ledger, wsoa_core::point::Point::Now)?;
+    std::fs::write(&narrative_path, narrative.to_html())
+        .with_context(|| format!("cannot write {}", narrative_path.display()))?;
     let seconds = started.elapsed().as_secs_f64();
     let state = ledger.state()?;
     let counts = [
@@ -79,6 +84,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
                 "area": AREA,
                 "events": built.events,
                 "head": report.head.to_hex(),
+                "narrative": narrative_path.display().to_string(),
                 "seconds": (seconds * 10.0).round() / 10.0,
                 "verify": {
                     "ok": true,
@@ -136,6 +142,10 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
                 "  Verified: all {} events link up unaltered, and the content of {} pieces of evidence matches its hash.",
                 report.events, report.evidence_checked
             ))?;
+            out.line(&format!(
+                "  The impact narrative for the revisit: {}",
+                narrative_path.display()
+            ))?;
             out.line("")?;
             out.line("Explore it:")?;
             let file = built
@@ -155,6 +165,26 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
                 (
                     format!("wsoa --data {dir} log --format json --to 5"),
                     "events with their canonical bytes and hashes",
+                ),
+                (
+                    format!("wsoa --data {dir} show"),
+                    "the plan now, weakness by weakness",
+                ),
+                (
+                    format!("wsoa --data {dir} show --point visit:1"),
+                    "the plan as it stood at the first monitoring visit",
+                ),
+                (
+                    format!("wsoa --data {dir} timeline --about W1"),
+                    "everything that happened about one weakness",
+                ),
+                (
+                    format!("wsoa --data {dir} diff --from visit:last"),
+                    "what changed since the last monitoring visit",
+                ),
+                (
+                    format!("wsoa --data {dir} narrative --style html --out narrative.html"),
+                    "the impact narrative, rebuilt from the ledger",
                 ),
                 (
                     format!("wsoa --data {dir} verify"),

@@ -42,7 +42,17 @@ pub struct NarrativeArgs {
 
 /// Builds the narrative at the point asked for and prints it or writes it to `--out`.
 pub fn run(ledger: &Ledger, args: &NarrativeArgs) -> anyhow::Result<()> {
-    let mut point = resolve(ledger, args.at.point())?;
+    let (narrative, source) = build(ledger, args.at.point())?;
+    let text = match args.style {
+        Style::Md => narrative.to_markdown(),
+        Style::Html => narrative.to_html(),
+    };
+    write(args, &text, &source)
+}
+
+/// The narrative at `point` (unresolved), and the ledger prefix it was built from.
+pub fn build(ledger: &Ledger, point: Point) -> anyhow::Result<(Narrative, Source)> {
+    let mut point = resolve(ledger, point)?;
     if point == Point::Now {
         // Judge deadlines as at the day the last event was recorded, so that the same events
         // always give the same text.
@@ -87,11 +97,11 @@ pub fn run(ledger: &Ledger, args: &NarrativeArgs) -> anyhow::Result<()> {
                 .context("an event was recorded outside the years this program supports")?,
         ),
     };
-    let narrative = Narrative::build(&plan, &records, &source);
-    let text = match args.style {
-        Style::Md => narrative.to_markdown(),
-        Style::Html => narrative.to_html(),
-    };
+    Ok((Narrative::build(&plan, &records, &source), source))
+}
+
+/// Prints the narrative, or writes it to `--out`.
+fn write(args: &NarrativeArgs, text: &str, source: &Source) -> anyhow::Result<()> {
     match &args.out {
         None => {
             let mut stdout = std::io::stdout().lock();

@@ -48,3 +48,7 @@ mod show;
 /// `wsoa timeline` (late entries flagged, filters) and `wsoa diff` (since the last visit).
 #[path = "e2e/timeline.rs"]
 mod timeline;
+
+/// `wsoa demo`: builds, verifies and narrates a realistic ledger that every command can read.
+#[path = "e2e/demo.rs"]
+mod demo;

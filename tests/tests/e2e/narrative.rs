@@ -8,7 +8,7 @@ children and young people with SEND <script>alert(1)</script>.";
 
 /// Checks that every tag opened is closed in order (void elements excepted) and nothing is
 /// left open: a tiny well-formedness check for the page `wsoa narrative` writes.
-fn check_well_formed(html: &str) {
+pub fn check_well_formed(html: &str) {
     const VOID: &[&str] = &["meta", "br", "hr", "img", "link", "input"];
     let rest = html
         .strip_prefix("<!DOCTYPE html>")

@@ -1,0 +1,72 @@
+//! `wsoa demo` on an empty directory: it builds a realistic ledger, verifies it, writes the
+//! impact narrative beside it, and every reading command works on the result.
+
+use crate::harness::Sandbox;
+use crate::narrative::check_well_formed;
+
+#[test]
+fn the_demo_builds_a_ledger_that_verifies_and_narrates() {
+    let sandbox = Sandbox::new();
+    let built = sandbox.json(&["demo"]).success().json();
+    let events = built["events"].as_u64().expect("an event count");
+    assert!(events >= 150, "{built}");
+    for (what, at_least) in [
+        ("weaknesses", 3),
+        ("workstreams", 5),
+        ("actions", 25),
+        ("measures", 4),
+        ("evidence", 3),
+    ] {
+        assert!(
+            built[what].as_u64().expect("a count") >= at_least,
+            "{what}: {built}"
+        );
+    }
+
+    // An independent walk agrees with what the demo reported.
+    let verified = sandbox.verified();
+    assert_eq!(verified["events"].as_u64(), Some(events));
+    assert_eq!(verified["head"], built["head"]);
+
+    let narrative = sandbox.data().join("narrative.html");
+    let html = std::fs::read_to_string(&narrative).expect("the demo writes the narrative");
+    assert!(!html.contains("<script"), "the narrative has no scripts");
+    check_well_formed(&html);
+    assert!(
+        html.contains(built["head"].as_str().expect("a head hash")),
+        "the narrative ends with the head hash it was built from"
+    );
+
+    // The commands the demo suggests work on what it built.
+    for args in [
+        &["show"][..],
+        &["show", "--point", "visit:1"],
+        &["timeline", "--about", "W1"],
+        &["diff", "--from", "visit:last"],
+        &["log", "--from", "150"],
+    ] {
+        let output = sandbox.run(args).success();
+        assert!(
+            !output.stdout.trim().is_empty(),
+            "`{}` printed nothing",
+            output.command
+        );
+    }
+
+    // A second demo into the same directory is refused and changes nothing.
+    let again = sandbox.run(&["demo"]).code_is(2);
+    assert!(
+        again.stderr.contains("already holds a ledger"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(sandbox.verified(), verified);
+}
+
+#[test]
+fn the_demo_grows_to_the_size_asked_for() {
+    let sandbox = Sandbox::new();
+    let built = sandbox.json(&["demo", "--events", "3000"]).success().json();
+    assert_eq!(built["events"].as_u64(), Some(3000), "{built}");
+    assert_eq!(sandbox.verified()["events"].as_u64(), Some(3000));
+}
