@@ -15,18 +15,7 @@ use wsoa_core::{Date, Event};
 
 /// The demo story grown to about `events` events, recorded through the ledger's rules.
 fn ledger(events: Option<u64>) -> MemoryLedger {
-    let mut ledger = MemoryLedger::new();
-    for step in wsoa_core::demo::story(events) {
-        ledger
-            .record(
-                &step.command,
-                step.actor,
-                step.occurred_on,
-                step.recorded_at,
-            )
-            .expect("every step of the demo story is accepted");
-    }
-    ledger
+    wsoa_core::demo::in_memory(events)
 }
 
 fn rebuild(c: &mut Criterion) {

@@ -24,6 +24,26 @@ use crate::event::{
 };
 use crate::ids::{ActionId, MeasureId, RiskId, SubjectKind, SubjectRef, WeaknessId, WorkstreamId};
 
+/// The story recorded in a ledger in memory, through the same rules as the stored ledger: the
+/// fixed history that tests, snapshots and benchmarks of the projections read.
+///
+/// # Panics
+/// If the story breaks a rule, which the story's own tests rule out.
+pub fn in_memory(target_events: Option<u64>) -> crate::memory::MemoryLedger {
+    let mut ledger = crate::memory::MemoryLedger::new();
+    for (index, step) in story(target_events).enumerate() {
+        if let Err(rejection) = ledger.record(
+            &step.command,
+            step.actor,
+            step.occurred_on,
+            step.recorded_at,
+        ) {
+            panic!("step {index} of the demo story is refused: {rejection}");
+        }
+    }
+    ledger
+}
+
 /// The fictional local area the demo story is about.
 pub const AREA: &str = "Northshire local area";
 

@@ -1817,7 +1817,6 @@ impl Narrative {
 mod tests {
     use super::*;
     use crate::command::Command;
-    use crate::demo::story;
     use crate::event::{
         ActionCreated, Actor, EvidenceRedacted, InspectionRecorded, LedgerOpened, Outcome,
         RevisitOutcomeRecorded, Role, WeaknessRecorded, WorkstreamCreated,
@@ -1827,22 +1826,7 @@ mod tests {
 
     /// The demo story, recorded in a ledger in memory.
     fn demo_ledger() -> MemoryLedger {
-        let mut ledger = MemoryLedger::new();
-        for step in story(None) {
-            if let (Command::AttachEvidence(attach), Some(file)) = (&step.command, &step.file) {
-                assert_eq!(attach.content_hash, crate::content_hash(&file.content));
-                assert_eq!(attach.size, file.content.len() as u64);
-            }
-            ledger
-                .record(
-                    &step.command,
-                    step.actor,
-                    step.occurred_on,
-                    step.recorded_at,
-                )
-                .expect("every step of the demo story is accepted");
-        }
-        ledger
+        crate::demo::in_memory(None)
     }
 
     /// The narrative of every event of a ledger, judged at the day its last event was recorded.

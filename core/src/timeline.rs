@@ -1177,18 +1177,7 @@ mod tests {
 
     /// The demo story, recorded in memory.
     fn demo() -> MemoryLedger {
-        let mut ledger = MemoryLedger::new();
-        for step in crate::demo::story(None) {
-            ledger
-                .record(
-                    &step.command,
-                    step.actor,
-                    step.occurred_on,
-                    step.recorded_at,
-                )
-                .expect("the demo story is accepted");
-        }
-        ledger
+        crate::demo::in_memory(None)
     }
 
     fn entries(ledger: &MemoryLedger) -> Vec<Entry> {

@@ -17,22 +17,7 @@ use wsoa_core::{ActionId, WeaknessId, WorkstreamId, show};
 /// The demo story's base ledger (about 170 events, 2021 to 2022), recorded through the same
 /// rules as the stored ledger. The story computes each attachment's content hash and size.
 fn demo() -> Vec<Event> {
-    let mut ledger = MemoryLedger::new();
-    for step in wsoa_core::demo::story(None) {
-        if let (Command::AttachEvidence(attach), Some(file)) = (&step.command, &step.file) {
-            assert_eq!(attach.content_hash, wsoa_core::content_hash(&file.content));
-            assert_eq!(attach.size, file.content.len() as u64);
-        }
-        ledger
-            .record(
-                &step.command,
-                step.actor,
-                step.occurred_on,
-                step.recorded_at,
-            )
-            .expect("every step of the demo story is accepted");
-    }
-    ledger.events().cloned().collect()
+    wsoa_core::demo::in_memory(None).events().cloned().collect()
 }
 
 fn date(text: &str) -> Date {
