@@ -20,10 +20,10 @@ timed() {
   local label=$1
   shift
   local start end
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   "$@" >/dev/null
-  end=$(date +%s.%N)
-  printf '%-40s %8.2f s\n' "$label" "$(echo "$end - $start" | bc)"
+  end=$(date +%s%N)
+  awk -v label="$label" -v ns="$((end - start))" 'BEGIN { printf "%-40s %8.2f s\n", label, ns / 1e9 }'
 }
 
 echo "== end to end, release build, $(nproc) cores"
