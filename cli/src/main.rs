@@ -1,6 +1,7 @@
 //! The `wsoa` command: argument parsing, reading files, printing and exit codes. Every rule lives
 //! in `wsoa-core` and every byte on disk in `wsoa-store`; this binary only connects them.
 
+mod audit;
 mod demo;
 mod diff;
 mod evidence;
@@ -63,9 +64,36 @@ enum Commands {
         after_help = "Example:\n  wsoa log --from 10 --to 20\n  wsoa log --format json > events.jsonl"
     )]
     Log(read::LogArgs),
-    /// Check that the history is whole and unaltered; exits 1 naming the first bad event if not.
-    #[command(after_help = "Example:\n  wsoa --data ./northshire verify")]
-    Verify,
+    /// Check that the history is whole and unaltered, and (with --checkpoint) that it still
+    /// extends a signed checkpoint; exits 1 naming the first bad event if not.
+    #[command(
+        after_help = "Example:\n  wsoa --data ./northshire verify\n  wsoa verify --checkpoint visit-3.checkpoint --trust \"$(cat board.vkey)\""
+    )]
+    Verify(read::VerifyArgs),
+    /// Manage Ed25519 signing keys for checkpoints.
+    #[command(subcommand)]
+    Key(audit::KeyCommand),
+    /// Sign a checkpoint of the ledger (C2SP tlog-checkpoint in a signed note) and keep it.
+    #[command(
+        after_help = "Example:\n  wsoa checkpoint --key board.key > visit-3.checkpoint\n  wsoa checkpoint --key board.key --size 120"
+    )]
+    Checkpoint(audit::CheckpointArgs),
+    /// Add a second signature to a checkpoint (a DfE or NHS England adviser, a partner), after
+    /// checking the log's signature and, with --previous, that the ledger extends the last one.
+    #[command(
+        after_help = "Example:\n  wsoa cosign visit-3.checkpoint --key adviser.key --trust \"$(cat board.vkey)\" --previous visit-2.checkpoint > visit-3.cosigned"
+    )]
+    Cosign(audit::CosignArgs),
+    /// Print an inclusion proof of one event, or a consistency proof between two sizes.
+    #[command(
+        after_help = "Example:\n  wsoa prove 41 --format json > event-41.proof\n  wsoa prove --from 120 --to 173 --format json > growth.proof"
+    )]
+    Prove(audit::ProveArgs),
+    /// Check a proof against a signed checkpoint, without the ledger.
+    #[command(
+        after_help = "Example:\n  wsoa check-proof event-41.proof --checkpoint visit-3.checkpoint --trust \"$(cat board.vkey)\""
+    )]
+    CheckProof(audit::CheckProofArgs),
     /// Build a realistic demo ledger of a fictional local area, verify it, and show how to explore it.
     #[command(
         after_help = "Example:\n  wsoa --data ./demo demo\n  wsoa --data ./demo-region demo --events 1000000"
@@ -126,6 +154,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
         if let Some(store) = cause.downcast_ref::<StoreError>() {
             return match store {
                 StoreError::Rejected(_)
+                | StoreError::Proof(_)
                 | StoreError::InUse { .. }
                 | StoreError::NoLedger { .. }
                 | StoreError::UnsupportedFormat { .. }
@@ -165,10 +194,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let ledger = Ledger::open(&cli.data)?;
             read::log(&ledger, &args, &out)?;
         }
-        Commands::Verify => {
+        Commands::Verify(args) => {
             let ledger = Ledger::open(&cli.data)?;
-            return read::verify(&ledger, &out);
+            return read::verify(&ledger, &args, &out);
         }
+        Commands::Key(command) => audit::key(command, &out)?,
+        Commands::Checkpoint(args) => audit::checkpoint(&Ledger::open(&cli.data)?, &args, &out)?,
+        Commands::Cosign(args) => {
+            let ledger = Ledger::open(&cli.data).ok();
+            audit::cosign(ledger.as_ref(), &args, &out)?;
+        }
+        Commands::Prove(args) => audit::prove(&Ledger::open(&cli.data)?, &args, &out)?,
+        Commands::CheckProof(args) => audit::check_proof(&args, &out)?,
         Commands::Demo(args) => demo::run(&cli.data, &args, &out)?,
         Commands::Show(args) => show::run(&Ledger::open(&cli.data)?, &args, &out)?,
         Commands::Narrative(args) => narrative::run(&Ledger::open(&cli.data)?, &args)?,

@@ -29,6 +29,7 @@ pub fn log(ledger: &Ledger, args: &LogArgs, out: &Printer) -> anyhow::Result<()>
             Format::Json => {
                 let mut value = serde_json::to_value(event)?;
                 value["hash"] = json!(stored.hash.to_hex());
+                value["leaf_hash"] = json!(wsoa_core::merkle::leaf_hash(&stored.bytes).to_hex());
                 value["bytes"] = json!(hex::encode(&stored.bytes));
                 value["recorded_at_iso"] = json!(format_unix_millis(event.recorded_at));
                 out.json(&value)?;
@@ -57,9 +58,38 @@ pub fn log(ledger: &Ledger, args: &LogArgs, out: &Printer) -> anyhow::Result<()>
     Ok(())
 }
 
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// A signed checkpoint the ledger must still extend (repeatable).
+    #[arg(long = "checkpoint", value_name = "FILE", requires = "trust")]
+    checkpoints: Vec<std::path::PathBuf>,
+    /// A verifier key trusted to sign checkpoints (repeatable).
+    #[arg(long = "trust", value_name = "VKEY")]
+    trust: Vec<wsoa_core::note::Verifier>,
+}
+
 /// Verifies the whole ledger; exit 0 with a report when intact, 1 naming the first bad event.
-pub fn verify(ledger: &Ledger, out: &Printer) -> anyhow::Result<ExitCode> {
-    match ledger.verify() {
+pub fn verify(ledger: &Ledger, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
+    let mut pins = Vec::new();
+    let mut witnessed = Vec::new();
+    for path in &args.checkpoints {
+        let (_, checkpoint, signers) = crate::audit::trusted_checkpoint(path, &args.trust)?;
+        let origin = ledger.origin()?;
+        if checkpoint.origin != origin {
+            anyhow::bail!(
+                "{} is a checkpoint of another ledger ({}), not of this one ({origin})",
+                path.display(),
+                checkpoint.origin
+            );
+        }
+        pins.push((checkpoint.size, checkpoint.root));
+        witnessed.push(format!(
+            "It extends the checkpoint of its first {} events signed by {}.",
+            checkpoint.size,
+            signers.join(" and ")
+        ));
+    }
+    match ledger.verify_pinned(&pins) {
         Ok(report) => {
             match out.format {
                 Format::Json => out.json(&json!({
@@ -68,9 +98,11 @@ pub fn verify(ledger: &Ledger, out: &Printer) -> anyhow::Result<ExitCode> {
                     "head": report.head.to_hex(),
                     "evidence_checked": report.evidence_checked,
                     "evidence_redacted": report.evidence_redacted,
-                    "message": report.to_string(),
+                    "root": report.root.to_hex(),
+                    "checkpoints": pins.len(),
+                    "message": format!("{report} {}", witnessed.join(" ")).trim_end().to_owned(),
                 }))?,
-                Format::Text => out.line(&report.to_string())?,
+                Format::Text => out.line(format!("{report} {}", witnessed.join(" ")).trim_end())?,
             }
             Ok(ExitCode::SUCCESS)
         }

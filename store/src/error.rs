@@ -10,6 +10,9 @@ pub enum StoreError {
     /// The command broke a rule; show the message to the user, who can fix the command.
     #[error(transparent)]
     Rejected(#[from] Rejection),
+    /// A proof or root was asked for sizes the ledger cannot give (beyond its end, or reversed).
+    #[error(transparent)]
+    Proof(#[from] wsoa_core::merkle::ProofError),
     /// Another process has the ledger open; wait for it to finish, or stop it.
     #[error(
         "the ledger at {} is in use by another process (a running `wsoa serve`, or another command); wait for it to finish and try again",

@@ -94,6 +94,8 @@ pub struct Ledger {
     pub(crate) meta: sled::Tree,
     pub(crate) blobs: sled::Tree,
     pub(crate) blob_index: sled::Tree,
+    pub(crate) nodes: sled::Tree,
+    pub(crate) checkpoints: sled::Tree,
     /// The rule state, built on first need by folding every event; dropped whenever an append
     /// fails part-way, so that it is rebuilt from what is really on disk.
     state: Option<State>,
@@ -183,17 +185,21 @@ impl Ledger {
                 db.flush()?;
             }
         }
-        Ok(Ledger {
+        let ledger = Ledger {
             dir: dir.to_owned(),
             events: db.open_tree("events")?,
             chain: db.open_tree("chain")?,
             blobs: db.open_tree("blobs")?,
             blob_index: db.open_tree("blob_index")?,
+            nodes: db.open_tree("nodes")?,
+            checkpoints: db.open_tree("checkpoints")?,
             meta,
             db,
             state: None,
             _lock: lock,
-        })
+        };
+        ledger.backfill_tree()?;
+        Ok(ledger)
     }
 
     /// The ledger's directory.
@@ -381,12 +387,20 @@ impl Ledger {
             return Ok(());
         }
         let head_bytes = head_to_bytes(head);
-        (&self.events, &self.chain, &self.meta)
-            .transaction(|(events, chain, meta)| {
+        // The Merkle nodes these events complete are computed before the transaction, whose
+        // closure sled may run more than once.
+        let (nodes, tree_size) =
+            self.nodes_for(batch.iter().map(|(_, bytes, _)| bytes.as_slice()))?;
+        (&self.events, &self.chain, &self.meta, &self.nodes)
+            .transaction(|(events, chain, meta, tree)| {
                 for (seq, bytes, hash) in batch {
                     events.insert(&seq_key(*seq), bytes.as_slice())?;
                     chain.insert(&seq_key(*seq), hash.as_bytes())?;
                 }
+                for (key, hash) in &nodes {
+                    tree.insert(key.as_slice(), hash.as_bytes().as_slice())?;
+                }
+                meta.insert(crate::tree::TREE_SIZE_KEY, &tree_size.to_be_bytes())?;
                 meta.insert(HEAD_KEY, head_bytes.as_slice())?;
                 Ok::<(), ConflictableTransactionError<()>>(())
             })

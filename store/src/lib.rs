@@ -9,6 +9,7 @@ mod blob;
 mod error;
 mod ledger;
 pub mod raw;
+mod tree;
 mod verify;
 
 pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};

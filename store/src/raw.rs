@@ -81,3 +81,102 @@ pub fn remove_blob(ledger: &Ledger, hash: &Digest) -> Result<(), StoreError> {
     }
     ledger.flush()
 }
+
+/// Rewrites history the way someone with direct access to the database could: decodes event
+/// `seq`, lets `edit` change it, then re-chains every later event to it (new `prev`s, chain hashes
+/// and head) and rebuilds the Merkle tree, so that the hash chain alone verifies again. Only a
+/// checkpoint taken before the rewrite can tell.
+pub fn rewrite_history(
+    ledger: &Ledger,
+    seq: u64,
+    edit: impl FnOnce(&mut wsoa_core::Event),
+) -> Result<(), StoreError> {
+    let mut events: Vec<wsoa_core::Event> = ledger
+        .events(seq, None)
+        .map(|stored| stored.map(|s| s.event))
+        .collect::<Result<_, _>>()?;
+    let Some(first) = events.first_mut() else {
+        return Ok(());
+    };
+    edit(first);
+    let mut prev = match seq.checked_sub(1) {
+        Some(before) => ledger
+            .event(before)?
+            .map_or(Digest::ZERO, |stored| stored.hash),
+        None => Digest::ZERO,
+    };
+    let mut last = None;
+    for event in &mut events {
+        event.prev = prev;
+        let bytes = wsoa_core::encode_event(event);
+        prev = wsoa_core::chain_hash(&bytes);
+        ledger.events.insert(seq_key(event.seq), bytes)?;
+        ledger.chain.insert(seq_key(event.seq), prev.as_bytes())?;
+        last = Some((event.seq, event.recorded_at));
+    }
+    if let Some((last_seq, recorded_at)) = last {
+        let head = wsoa_core::chain::Head {
+            len: last_seq + 1,
+            hash: prev,
+            recorded_at,
+        };
+        ledger
+            .meta
+            .insert(HEAD_KEY, crate::ledger::head_to_bytes(head))?;
+    }
+    rebuild_tree(ledger)
+}
+
+/// Cuts the ledger back to its first `len` events, fixing up the head record and the Merkle
+/// tree so that the hash chain alone still verifies. Only a checkpoint of a larger size can tell.
+pub fn truncate(ledger: &Ledger, len: u64) -> Result<(), StoreError> {
+    let tail: Vec<_> = ledger
+        .events
+        .range(seq_key(len)..)
+        .keys()
+        .collect::<Result<_, _>>()?;
+    for key in tail {
+        ledger.events.remove(&key)?;
+        ledger.chain.remove(&key)?;
+    }
+    match len.checked_sub(1) {
+        Some(last) => {
+            let stored = ledger
+                .event(last)?
+                .ok_or_else(|| StoreError::Damaged(format!("there is no event {last}")))?;
+            let head = wsoa_core::chain::Head {
+                len,
+                hash: stored.hash,
+                recorded_at: stored.event.recorded_at,
+            };
+            ledger
+                .meta
+                .insert(HEAD_KEY, crate::ledger::head_to_bytes(head))?;
+        }
+        None => {
+            ledger.meta.remove(HEAD_KEY)?;
+        }
+    }
+    rebuild_tree(ledger)
+}
+
+/// Throws the Merkle tree away and builds it again from the events, as opening a ledger written
+/// before the tree was kept does.
+pub fn rebuild_tree(ledger: &Ledger) -> Result<(), StoreError> {
+    ledger.nodes.clear()?;
+    ledger.meta.remove(crate::tree::TREE_SIZE_KEY)?;
+    ledger.backfill_tree()
+}
+
+/// Overwrites one stored Merkle tree hash (level, index), as an attacker covering their tracks
+/// might.
+pub fn put_tree_node(
+    ledger: &Ledger,
+    level: u32,
+    index: u64,
+    hash: Digest,
+) -> Result<(), StoreError> {
+    let key = crate::tree::node_key(wsoa_core::merkle::NodeId { level, index });
+    ledger.nodes.insert(key, hash.as_bytes())?;
+    ledger.flush()
+}

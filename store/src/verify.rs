@@ -22,6 +22,8 @@ pub struct VerifyReport {
     pub evidence_checked: u64,
     /// How many pieces of evidence were redacted (their content purged on purpose).
     pub evidence_redacted: u64,
+    /// The RFC 6962 Merkle root of all the events.
+    pub root: Digest,
 }
 
 impl fmt::Display for VerifyReport {
@@ -180,6 +182,40 @@ pub enum Failure {
         /// The hash of what is stored.
         found: Digest,
     },
+    /// The Merkle tree kept beside the events does not match the events.
+    #[error("the Merkle tree kept beside the events is wrong at level {level}, position {index}: it holds {}, but the events give {computed}. The tree has been altered, so proofs from it cannot be trusted", stored.map_or_else(|| "nothing".to_owned(), |d| d.to_hex()))]
+    TreeMismatch {
+        /// The height of the subtree.
+        level: u32,
+        /// Its position at that height.
+        index: u64,
+        /// What the store holds.
+        stored: Option<Digest>,
+        /// What the event bytes give.
+        computed: Digest,
+    },
+    /// The ledger is shorter than a pinned checkpoint: events have been cut off the end.
+    #[error(
+        "a trusted checkpoint says the ledger had {pinned} events, but it now has only {events}: events have been cut off the end"
+    )]
+    Truncated {
+        /// The size the checkpoint pins.
+        pinned: u64,
+        /// How many events there are.
+        events: u64,
+    },
+    /// The first events do not have the root a pinned checkpoint says they had.
+    #[error(
+        "a trusted checkpoint says the first {size} events have root {pinned}, but today they give {computed}: the history up to that checkpoint has been rewritten, reordered or replaced"
+    )]
+    CheckpointMismatch {
+        /// The checkpoint's tree size.
+        size: u64,
+        /// The root it pins.
+        pinned: Digest,
+        /// The root the events give today.
+        computed: Digest,
+    },
     /// The database could not be read at all.
     #[error("the ledger could not be read: {0}")]
     Storage(String),
@@ -191,6 +227,26 @@ impl From<sled::Error> for VerifyError {
             seq: None,
             failure: Failure::Storage(err.to_string()),
         }
+    }
+}
+
+fn check_pin(
+    tree: &wsoa_core::merkle::CompactRange,
+    size: u64,
+    pinned: Digest,
+) -> Result<(), VerifyError> {
+    let computed = tree.root();
+    if computed == pinned {
+        Ok(())
+    } else {
+        Err(VerifyError {
+            seq: size.checked_sub(1),
+            failure: Failure::CheckpointMismatch {
+                size,
+                pinned,
+                computed,
+            },
+        })
     }
 }
 
@@ -214,6 +270,18 @@ struct EvidenceWalk {
 impl Ledger {
     /// Walks the whole ledger and reports the first thing that does not verify.
     pub fn verify(&self) -> Result<VerifyReport, VerifyError> {
+        self.verify_pinned(&[])
+    }
+
+    /// Walks the whole ledger, and also checks that for each `(size, root)` pin (from trusted
+    /// checkpoints) the first `size` events still have that RFC 6962 root: the ledger today
+    /// extends what the checkpoint described.
+    pub fn verify_pinned(&self, pins: &[(u64, Digest)]) -> Result<VerifyReport, VerifyError> {
+        let mut tree = wsoa_core::merkle::CompactRange::new();
+        let mut tree_fault: Option<VerifyError> = None;
+        for &(size, pinned) in pins.iter().filter(|(size, _)| *size == 0) {
+            check_pin(&tree, size, pinned)?;
+        }
         let mut expected_seq = 0u64;
         let mut prev = Digest::ZERO;
         let mut evidence = EvidenceWalk::default();
@@ -285,6 +353,28 @@ impl Ledger {
             }
             prev = computed;
             expected_seq += 1;
+            for (id, computed) in tree.push(wsoa_core::merkle::leaf_hash(&bytes)) {
+                let stored = self.stored_node(id).map_err(|err| VerifyError {
+                    seq: Some(seq),
+                    failure: Failure::Storage(err.to_string()),
+                })?;
+                // A wrong tree is reported after the checks of the events themselves, which
+                // say more precisely what happened to the history.
+                if stored != Some(computed) && tree_fault.is_none() {
+                    tree_fault = Some(fail(
+                        seq,
+                        Failure::TreeMismatch {
+                            level: id.level,
+                            index: id.index,
+                            stored,
+                            computed,
+                        },
+                    ));
+                }
+            }
+            for &(size, pinned) in pins.iter().filter(|(size, _)| *size == expected_seq) {
+                check_pin(&tree, size, pinned)?;
+            }
         }
         let head = match self.meta.get(HEAD_KEY)? {
             Some(bytes) => head_from_bytes(&bytes),
@@ -325,7 +415,21 @@ impl Ledger {
         {
             return Err(fail(seq, Failure::EvidenceMissing { id, seq, hash }));
         }
+        if let Some(&(pinned, _)) = pins.iter().find(|(size, _)| *size > expected_seq) {
+            return Err(VerifyError {
+                seq: Some(expected_seq),
+                failure: Failure::Truncated {
+                    pinned,
+                    events: expected_seq,
+                },
+            });
+        }
+        if let Some(fault) = tree_fault {
+            return Err(fault);
+        }
+        let computed = tree.root();
         Ok(VerifyReport {
+            root: computed,
             events: expected_seq,
             head: prev,
             evidence_checked: evidence.attached - evidence.redacted,
@@ -399,6 +503,7 @@ mod tests {
             head: Digest([7; 32]),
             evidence_checked,
             evidence_redacted,
+            root: Digest([9; 32]),
         }
         .to_string()
     }

@@ -52,3 +52,8 @@ mod timeline;
 /// `wsoa demo`: builds, verifies and narrates a realistic ledger that every command can read.
 #[path = "e2e/demo.rs"]
 mod demo;
+
+/// The audit story: keys, a signed and cosigned checkpoint, proofs checked without the ledger,
+/// and a rewritten or truncated history that the chain alone misses but the checkpoint catches.
+#[path = "e2e/audit.rs"]
+mod audit;

@@ -6,9 +6,12 @@
 //!   redaction.
 //! - `protocol`: the append protocol: clamped clocks, batches, the directory lock, reopening.
 //! - `model`: a property test running random command sequences against the store and a model.
+//! - `merkle`: the stored RFC 6962 tree: roots and proofs at every size, the backfill of older
+//!   ledgers, and checkpoints catching rewrites and truncation that the hash chain alone misses.
 
 mod evidence;
 mod fixture;
+mod merkle;
 mod model;
 mod protocol;
 mod tamper;

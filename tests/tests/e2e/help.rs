@@ -37,6 +37,11 @@ const SUBCOMMANDS: &[&str] = &[
     "timeline",
     "diff",
     "narrative",
+    "key generate",
+    "checkpoint",
+    "cosign",
+    "prove",
+    "check-proof",
 ];
 
 /// The help text of `wsoa PATH --help`, which must exit 0.

@@ -1,0 +1,239 @@
+//! The auditor's story through the real binary: a board signs a checkpoint, a DfE adviser
+//! cosigns it, the ledger grows and still extends it, proofs are checked without the ledger, and
+//! a history rewritten or cut short behind the ledger's back (re-chained so that the hash chain
+//! alone verifies) is caught by the checkpoint.
+
+use crate::harness::Sandbox;
+
+/// Generates a key and returns its verifier key.
+fn key(sandbox: &Sandbox, name: &str, file: &str) -> String {
+    let output = sandbox.json(&["key", "generate", "--name", name, "--out", file]);
+    let vkey = output.json()["verifier_key"]
+        .as_str()
+        .expect("a verifier key")
+        .to_owned();
+    assert!(vkey.starts_with(&format!("{name}+")), "{vkey}");
+    vkey
+}
+
+/// Writes what a command printed to a file in the sandbox.
+fn save(sandbox: &Sandbox, name: &str, args: &[&str]) -> String {
+    let output = sandbox.run(args).success();
+    let path = sandbox.file(name, output.stdout.as_bytes());
+    path.to_str().expect("UTF-8 path").to_owned()
+}
+
+#[test]
+fn checkpoints_pin_the_history_and_proofs_check_without_the_ledger() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo"]);
+    let board = key(&sandbox, "northshire-board", "board.key");
+    let adviser = key(&sandbox, "dfe-adviser", "adviser.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(sandbox.root().join("board.key"))
+            .expect("the key exists")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the signing key is private");
+    }
+
+    // The board signs; the adviser checks the board's signature and cosigns.
+    let signed = save(
+        &sandbox,
+        "v3.checkpoint",
+        &["checkpoint", "--key", "board.key"],
+    );
+    let cosigned = save(
+        &sandbox,
+        "v3.cosigned",
+        &["cosign", &signed, "--key", "adviser.key", "--trust", &board],
+    );
+    let text = std::fs::read_to_string(&cosigned).expect("written");
+    assert!(
+        text.contains("— northshire-board ") && text.contains("— dfe-adviser "),
+        "{text}"
+    );
+    let size: u64 = text
+        .lines()
+        .nth(1)
+        .expect("a size line")
+        .parse()
+        .expect("a number");
+
+    // The ledger grows, and still extends the cosigned checkpoint.
+    sandbox.record(&[
+        "note",
+        "add",
+        "--about",
+        "W1",
+        "--text",
+        "Parents say plans are clearer",
+        "--on",
+        "2022-10-21",
+    ]);
+    let verified = sandbox
+        .run(&[
+            "verify",
+            "--checkpoint",
+            &cosigned,
+            "--trust",
+            &board,
+            "--trust",
+            &adviser,
+        ])
+        .success();
+    assert!(
+        verified.stdout.contains(&format!(
+            "extends the checkpoint of its first {size} events"
+        )),
+        "{}",
+        verified.stdout
+    );
+
+    // A proof of one event, and of growth, checked with only the checkpoint and a key.
+    let proof = save(
+        &sandbox,
+        "e41.proof",
+        &[
+            "--format",
+            "json",
+            "prove",
+            "41",
+            "--size",
+            &size.to_string(),
+        ],
+    );
+    let checked = sandbox
+        .run(&[
+            "check-proof",
+            &proof,
+            "--checkpoint",
+            &cosigned,
+            "--trust",
+            &adviser,
+        ])
+        .success();
+    assert!(
+        checked.stdout.contains("Event 41 is in the ledger"),
+        "{}",
+        checked.stdout
+    );
+    let growth = save(
+        &sandbox,
+        "growth.proof",
+        &[
+            "--format",
+            "json",
+            "prove",
+            "--from",
+            "100",
+            "--to",
+            &size.to_string(),
+        ],
+    );
+    sandbox
+        .run(&[
+            "check-proof",
+            &growth,
+            "--checkpoint",
+            &signed,
+            "--trust",
+            &board,
+        ])
+        .success();
+
+    // A proof with one hash flipped, or checked against an untrusted key, is refused.
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&proof).expect("written")).expect("JSON");
+    let first = forged["proof"][0].as_str().expect("a hash").to_owned();
+    let flipped = format!(
+        "{}{}",
+        if first.starts_with('0') { "1" } else { "0" },
+        &first[1..]
+    );
+    forged["proof"][0] = serde_json::Value::String(flipped);
+    let forged = sandbox.file("forged.proof", forged.to_string().as_bytes());
+    let refused = sandbox
+        .run(&[
+            "check-proof",
+            forged.to_str().expect("UTF-8"),
+            "--checkpoint",
+            &cosigned,
+            "--trust",
+            &adviser,
+        ])
+        .code_is(2);
+    assert!(
+        refused.stderr.contains("does not verify"),
+        "{}",
+        refused.stderr
+    );
+    let stranger = key(&sandbox, "stranger", "stranger.key");
+    let refused = sandbox
+        .run(&[
+            "check-proof",
+            &proof,
+            "--checkpoint",
+            &cosigned,
+            "--trust",
+            &stranger,
+        ])
+        .code_is(2);
+    assert!(refused.stderr.contains("signatures"), "{}", refused.stderr);
+}
+
+#[test]
+fn a_rewritten_or_truncated_history_is_caught_by_the_checkpoint() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo"]);
+    let board = key(&sandbox, "northshire-board", "board.key");
+    let signed = save(&sandbox, "cp", &["checkpoint", "--key", "board.key"]);
+
+    // Someone with the database rewrites event 30 and re-chains everything after it.
+    {
+        let ledger = wsoa_store::Ledger::open(&sandbox.data()).expect("opens");
+        wsoa_store::raw::rewrite_history(&ledger, 30, |event| {
+            event.actor.name = "Someone else".to_owned();
+        })
+        .expect("raw write");
+    }
+    sandbox.run(&["verify"]).success();
+    let caught = sandbox
+        .run(&["verify", "--checkpoint", &signed, "--trust", &board])
+        .code_is(1);
+    assert!(caught.stdout.contains("rewritten"), "{}", caught.stdout);
+
+    // Cutting the tail off is caught too.
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo"]);
+    let board = key(&sandbox, "northshire-board", "board.key");
+    let signed = save(&sandbox, "cp", &["checkpoint", "--key", "board.key"]);
+    {
+        let ledger = wsoa_store::Ledger::open(&sandbox.data()).expect("opens");
+        let len = ledger.len().expect("readable");
+        wsoa_store::raw::truncate(&ledger, len - 5).expect("raw write");
+    }
+    sandbox.run(&["verify"]).success();
+    let caught = sandbox
+        .run(&[
+            "--format",
+            "json",
+            "verify",
+            "--checkpoint",
+            &signed,
+            "--trust",
+            &board,
+        ])
+        .code_is(1);
+    let report: serde_json::Value = serde_json::from_str(caught.stdout.trim()).expect("JSON");
+    assert_eq!(report["ok"], false);
+    assert!(
+        report["message"]
+            .as_str()
+            .expect("a message")
+            .contains("cut off"),
+        "{report}"
+    );
+}
