@@ -32,5 +32,9 @@ timed "verify (1e6 events)" "$wsoa" --data "$data" verify
 timed "show (1e6 events)" "$wsoa" --data "$data" show
 timed "show --at 500000" "$wsoa" --data "$data" show --at 500000
 timed "narrative --style html" "$wsoa" --data "$data" narrative --style html
+"$wsoa" key generate --name bench --out "$work/bench.key" >/dev/null
+timed "checkpoint (root of 1e6 events)" "$wsoa" --data "$data" checkpoint --key "$work/bench.key"
+timed "prove 500000 (inclusion, 1e6)" "$wsoa" --data "$data" prove 500000 --format json
+timed "prove --from 1000 --to 1000000" "$wsoa" --data "$data" prove --from 1000 --to 1000000 --format json
 echo "ledger size on disk: $(du -sh "$data" | cut -f1)"
 [ -n "${1:-}" ] || rm -rf "$work"
