@@ -14,7 +14,8 @@ pub const MIN_YEAR: u16 = 1900;
 /// The latest year a date may have.
 pub const MAX_YEAR: u16 = 9999;
 
-const MONTH_NAMES: [&str; 12] = [
+/// The months' names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -133,14 +134,14 @@ impl Date {
         later.days_since_epoch() - self.days_since_epoch()
     }
 
+    /// The month's name: "July".
+    pub fn month_name(self) -> &'static str {
+        MONTH_NAMES[usize::from(self.month - 1)]
+    }
+
     /// The date as people read it in the UK: "15 July 2021".
     pub fn long(self) -> String {
-        format!(
-            "{} {} {}",
-            self.day,
-            MONTH_NAMES[usize::from(self.month - 1)],
-            self.year
-        )
+        format!("{} {} {}", self.day, self.month_name(), self.year)
     }
 }
 

@@ -146,24 +146,6 @@ fn is_workday(date: Date) -> bool {
     weekday(date) < 5 && !matches!((date.month(), date.day()), (12, 25..=31) | (1, 1))
 }
 
-fn month_name(date: Date) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[usize::from(date.month() - 1)]
-}
-
 fn last_day_of_previous_month(date: Date) -> Date {
     add_days(d(date.year(), date.month(), 1), -1)
 }
@@ -1570,7 +1552,11 @@ fn base_story() -> Vec<Planned> {
             .iter()
             .find(|m| m.0 == id)
             .map_or("Performance report", |m| m.9);
-        let source = format!("{source}, {} {}", month_name(ymd(occurred)), occurred.0);
+        let source = format!(
+            "{source}, {} {}",
+            Date::month_name(ymd(occurred)),
+            occurred.0
+        );
         s.late(
             ymd(occurred),
             ymd(recorded),
@@ -3219,7 +3205,7 @@ impl Growth {
                 tenths(value, one_place),
                 &format!(
                     "Locality dashboard, {} {}",
-                    month_name(month_end),
+                    Date::month_name(month_end),
                     month_end.year()
                 ),
             ),
