@@ -19,7 +19,11 @@ fn corpus() -> &'static [Vec<u8>] {
 
 fn check(bytes: &[u8]) {
     if let Ok(event) = decode_event(bytes) {
-        assert_eq!(encode_event(&event), bytes, "a decoded event re-encodes to its bytes");
+        assert_eq!(
+            encode_event(&event),
+            bytes,
+            "a decoded event re-encodes to its bytes"
+        );
     }
 }
 
