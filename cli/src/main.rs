@@ -2,6 +2,7 @@
 //! in `wsoa-core` and every byte on disk in `wsoa-store`; this binary only connects them.
 
 mod audit;
+mod bundle;
 mod demo;
 mod diff;
 mod evidence;
@@ -67,9 +68,20 @@ enum Commands {
     /// Check that the history is whole and unaltered, and (with --checkpoint) that it still
     /// extends a signed checkpoint; exits 1 naming the first bad event if not.
     #[command(
-        after_help = "Example:\n  wsoa --data ./northshire verify\n  wsoa verify --checkpoint visit-3.checkpoint --trust \"$(cat board.vkey)\""
+        after_help = "Example:\n  wsoa --data ./northshire verify\n  wsoa verify northshire.wsoa\n  wsoa verify --checkpoint visit-3.checkpoint --trust \"$(cat board.vkey)\""
     )]
     Verify(read::VerifyArgs),
+    /// Write the whole ledger (events, evidence content, checkpoints) to one bundle file that
+    /// anyone can verify offline with `wsoa verify FILE`.
+    #[command(
+        after_help = "Example:\n  wsoa --data ./northshire export --out northshire.wsoa\n  wsoa verify northshire.wsoa --checkpoint visit-3.checkpoint --trust \"$(cat board.vkey)\""
+    )]
+    Export(bundle::ExportArgs),
+    /// Restore a ledger from a bundle into a new directory, verifying it on the way.
+    #[command(
+        after_help = "Example:\n  wsoa import northshire.wsoa --data ./northshire-restored\n  wsoa --data ./northshire-restored verify"
+    )]
+    Import(bundle::ImportArgs),
     /// Manage Ed25519 signing keys for checkpoints.
     #[command(subcommand)]
     Key(audit::KeyCommand),
@@ -195,9 +207,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             read::log(&ledger, &args, &out)?;
         }
         Commands::Verify(args) => {
+            if let Some(path) = &args.bundle {
+                return bundle::verify(path, &args, &out);
+            }
             let ledger = Ledger::open(&cli.data)?;
             return read::verify(&ledger, &args, &out);
         }
+        Commands::Export(args) => bundle::export(&Ledger::open(&cli.data)?, &args, &out)?,
+        Commands::Import(args) => bundle::import(&cli.data, &args, &out)?,
         Commands::Key(command) => audit::key(command, &out)?,
         Commands::Checkpoint(args) => audit::checkpoint(&Ledger::open(&cli.data)?, &args, &out)?,
         Commands::Cosign(args) => {

@@ -60,6 +60,9 @@ pub fn log(ledger: &Ledger, args: &LogArgs, out: &Printer) -> anyhow::Result<()>
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
+    /// A bundle file (`wsoa export`) to verify offline instead of the ledger in --data.
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: Option<std::path::PathBuf>,
     /// A signed checkpoint the ledger must still extend (repeatable).
     #[arg(long = "checkpoint", value_name = "FILE", requires = "trust")]
     checkpoints: Vec<std::path::PathBuf>,
@@ -70,11 +73,24 @@ pub struct VerifyArgs {
 
 /// Verifies the whole ledger; exit 0 with a report when intact, 1 naming the first bad event.
 pub fn verify(ledger: &Ledger, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
+    let (pins, witnessed) = trusted_pins(args, || Ok(ledger.origin()?))?;
+    report(ledger.verify_pinned(&pins), pins.len(), &witnessed, out)
+}
+
+/// `(size, root)` pairs from trusted checkpoints.
+pub type Pins = Vec<(u64, wsoa_core::Digest)>;
+
+/// The `(size, root)` pins of the checkpoints given, after checking their signatures and that
+/// they are checkpoints of the ledger with this origin; and a sentence for each.
+pub fn trusted_pins(
+    args: &VerifyArgs,
+    origin: impl Fn() -> anyhow::Result<String>,
+) -> anyhow::Result<(Pins, Vec<String>)> {
     let mut pins = Vec::new();
     let mut witnessed = Vec::new();
     for path in &args.checkpoints {
         let (_, checkpoint, signers) = crate::audit::trusted_checkpoint(path, &args.trust)?;
-        let origin = ledger.origin()?;
+        let origin = origin()?;
         if checkpoint.origin != origin {
             anyhow::bail!(
                 "{} is a checkpoint of another ledger ({}), not of this one ({origin})",
@@ -89,7 +105,18 @@ pub fn verify(ledger: &Ledger, args: &VerifyArgs, out: &Printer) -> anyhow::Resu
             signers.join(" and ")
         ));
     }
-    match ledger.verify_pinned(&pins) {
+    Ok((pins, witnessed))
+}
+
+/// Prints a verification outcome: exit 0 with the report when intact, 1 naming the first bad
+/// event when not.
+pub fn report(
+    result: Result<wsoa_store::VerifyReport, wsoa_store::VerifyError>,
+    checkpoints: usize,
+    witnessed: &[String],
+    out: &Printer,
+) -> anyhow::Result<ExitCode> {
+    match result {
         Ok(report) => {
             match out.format {
                 Format::Json => out.json(&json!({
@@ -99,7 +126,7 @@ pub fn verify(ledger: &Ledger, args: &VerifyArgs, out: &Printer) -> anyhow::Resu
                     "evidence_checked": report.evidence_checked,
                     "evidence_redacted": report.evidence_redacted,
                     "root": report.root.to_hex(),
-                    "checkpoints": pins.len(),
+                    "checkpoints": checkpoints,
                     "message": format!("{report} {}", witnessed.join(" ")).trim_end().to_owned(),
                 }))?,
                 Format::Text => out.line(format!("{report} {}", witnessed.join(" ")).trim_end())?,

@@ -106,7 +106,7 @@ impl Ledger {
         self.execute(&command, context)
     }
 
-    fn write_blob(
+    pub(crate) fn write_blob(
         &self,
         content: &mut impl Read,
         expected: crate::BlobInfo,

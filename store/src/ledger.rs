@@ -381,6 +381,36 @@ impl Ledger {
         }
     }
 
+    /// Appends events exactly as they are (their bytes were decided elsewhere, as in a bundle
+    /// being imported), without deciding them again: each must decode, be the next `seq`, and
+    /// link to the head. Chain hashes, the head and the Merkle nodes are written as for any
+    /// append, in one transaction.
+    pub(crate) fn append_raw(&mut self, events: &[Vec<u8>]) -> Result<(), StoreError> {
+        let mut head = self.head()?;
+        let mut batch = Vec::with_capacity(events.len());
+        for bytes in events {
+            let event = decode_event(bytes).map_err(|source| StoreError::Corrupt {
+                seq: head.len,
+                source,
+            })?;
+            if event.seq != head.len || event.prev != head.hash {
+                return Err(StoreError::Damaged(format!(
+                    "event {} does not follow the head (length {}, hash {})",
+                    event.seq, head.len, head.hash
+                )));
+            }
+            let hash = chain_hash(bytes);
+            batch.push((event.seq, bytes.clone(), hash));
+            head = Head {
+                len: head.len + 1,
+                hash,
+                recorded_at: event.recorded_at,
+            };
+        }
+        self.state = None;
+        self.write(&batch, head)
+    }
+
     /// Writes already-decided events and the new head in one transaction, then flushes.
     fn write(&self, batch: &[(u64, Vec<u8>, Digest)], head: Head) -> Result<(), StoreError> {
         if batch.is_empty() {

@@ -6,6 +6,7 @@
 //! produced, durably and in order, and proves on request that nothing changed since.
 
 mod blob;
+mod bundle;
 mod error;
 mod ledger;
 pub mod raw;
@@ -13,6 +14,7 @@ mod tree;
 mod verify;
 
 pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
+pub use bundle::{BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle};
 pub use error::StoreError;
 pub use ledger::{Appended, Context, Ledger, StoredEvent};
 pub use verify::{Failure, VerifyError, VerifyReport};

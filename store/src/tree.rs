@@ -180,11 +180,7 @@ impl Ledger {
         let genesis = self.event(0)?.ok_or_else(|| {
             StoreError::Damaged("the ledger has no events, so it has no origin yet".into())
         })?;
-        let area = match &genesis.event.body {
-            wsoa_core::EventBody::LedgerOpened(opened) => slug(&opened.area),
-            _ => "ledger".to_owned(),
-        };
-        Ok(format!("wsoa/{area}/{}", &genesis.hash.to_hex()[..16]))
+        Ok(origin_of(&genesis.event, &genesis.hash))
     }
 
     /// Keeps a signed checkpoint (its signed-note text) under its tree size; a later note for
@@ -210,6 +206,15 @@ impl Ledger {
             })
             .collect()
     }
+}
+
+/// The checkpoint origin of the ledger whose event 0 is `genesis`, with chain hash `hash`.
+pub(crate) fn origin_of(genesis: &wsoa_core::Event, hash: &wsoa_core::Digest) -> String {
+    let area = match &genesis.body {
+        wsoa_core::EventBody::LedgerOpened(opened) => slug(&opened.area),
+        _ => "ledger".to_owned(),
+    };
+    format!("wsoa/{area}/{}", &hash.to_hex()[..16])
 }
 
 /// Lower-case letters and digits, other runs of characters as one hyphen.

@@ -219,6 +219,9 @@ pub enum Failure {
     /// The database could not be read at all.
     #[error("the ledger could not be read: {0}")]
     Storage(String),
+    /// A bundle file is malformed, truncated, or its end hash does not match its bytes.
+    #[error("the bundle is damaged: {0}")]
+    Bundle(String),
 }
 
 impl From<sled::Error> for VerifyError {
@@ -267,6 +270,294 @@ struct EvidenceWalk {
     redacted: u64,
 }
 
+/// What a source holds for one piece of evidence content.
+pub(crate) enum Content {
+    /// Present, and it hashes to its hash.
+    Intact,
+    /// Not there (never stored, or purged).
+    Absent,
+    /// There, but it hashes to this instead.
+    Altered(Digest),
+}
+
+/// Where the verification walk reads from: a ledger on disk, or a bundle streamed from a file.
+/// Only `next_event` and `content` are required; the other checks exist where the source keeps
+/// derived records (chain hashes, a head record, a Merkle tree) that must agree with the events.
+pub(crate) trait Source {
+    /// The next event, with the position it is stored at, or `None` at the end.
+    fn next_event(&mut self) -> Result<Option<(u64, Vec<u8>)>, VerifyError>;
+    /// Whether the content with this hash is present and intact.
+    fn content(&mut self, hash: &Digest) -> Result<Content, VerifyError>;
+    /// Checks the chain hash recorded beside event `seq` against the one computed.
+    fn check_chain(&mut self, _seq: u64, _computed: Digest) -> Result<(), VerifyError> {
+        Ok(())
+    }
+    /// The stored Merkle node `id`, when the source keeps a tree (`None` when it does not).
+    fn stored_node(
+        &mut self,
+        _seq: u64,
+        _id: wsoa_core::merkle::NodeId,
+    ) -> Result<Option<Option<Digest>>, VerifyError> {
+        Ok(None)
+    }
+    /// Checks a head record against the walk's count and last chain hash.
+    fn check_head(&mut self, _events: u64, _last: Digest) -> Result<(), VerifyError> {
+        Ok(())
+    }
+    /// Called with each event once it has been checked.
+    fn accepted(&mut self, _seq: u64, _bytes: &[u8]) -> Result<(), VerifyError> {
+        Ok(())
+    }
+}
+
+/// The verification walk over any source: decodes strictly, checks order, links, chain hashes,
+/// evidence content and, per pin, the RFC 6962 root of the first `size` events. Memory stays
+/// constant apart from the evidence hashes.
+pub(crate) fn walk(
+    source: &mut impl Source,
+    pins: &[(u64, Digest)],
+) -> Result<VerifyReport, VerifyError> {
+    let mut tree = wsoa_core::merkle::CompactRange::new();
+    let mut tree_fault: Option<VerifyError> = None;
+    for &(size, pinned) in pins.iter().filter(|(size, _)| *size == 0) {
+        check_pin(&tree, size, pinned)?;
+    }
+    let mut expected_seq = 0u64;
+    let mut prev = Digest::ZERO;
+    let mut evidence = EvidenceWalk::default();
+    while let Some((position, bytes)) = source.next_event()? {
+        if position != expected_seq {
+            return Err(fail(
+                expected_seq,
+                Failure::Gap {
+                    expected: expected_seq,
+                    found: position,
+                },
+            ));
+        }
+        let seq = position;
+        let event = decode_event(&bytes)
+            .map_err(|source| fail(seq, Failure::Undecodable { seq, source }))?;
+        if event.seq != seq {
+            return Err(fail(
+                seq,
+                Failure::Misplaced {
+                    position: seq,
+                    claims: event.seq,
+                },
+            ));
+        }
+        if event.prev != prev {
+            return Err(fail(
+                seq,
+                Failure::BadLink {
+                    seq,
+                    expected: prev,
+                    found: event.prev,
+                },
+            ));
+        }
+        let computed = chain_hash(&bytes);
+        source.check_chain(seq, computed)?;
+        match &event.body {
+            EventBody::EvidenceAttached(attached) => {
+                evidence.attached += 1;
+                let hash = attached.content_hash;
+                if !evidence.checked.contains(&hash) {
+                    match source.content(&hash)? {
+                        Content::Intact => {
+                            evidence.checked.insert(hash);
+                        }
+                        Content::Absent => {
+                            evidence.absent.insert(attached.id.clone(), (seq, hash));
+                        }
+                        Content::Altered(found) => {
+                            return Err(fail(
+                                seq,
+                                Failure::EvidenceAltered {
+                                    id: attached.id.clone(),
+                                    seq,
+                                    expected: hash,
+                                    found,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+            EventBody::EvidenceRedacted(redacted) => {
+                evidence.redacted += 1;
+                evidence.absent.remove(&redacted.id);
+            }
+            _ => {}
+        }
+        prev = computed;
+        expected_seq += 1;
+        for (id, computed) in tree.push(wsoa_core::merkle::leaf_hash(&bytes)) {
+            let Some(stored) = source.stored_node(seq, id)? else {
+                continue;
+            };
+            // A wrong tree is reported after the checks of the events themselves, which
+            // say more precisely what happened to the history.
+            if stored != Some(computed) && tree_fault.is_none() {
+                tree_fault = Some(fail(
+                    seq,
+                    Failure::TreeMismatch {
+                        level: id.level,
+                        index: id.index,
+                        stored,
+                        computed,
+                    },
+                ));
+            }
+        }
+        for &(size, pinned) in pins.iter().filter(|(size, _)| *size == expected_seq) {
+            check_pin(&tree, size, pinned)?;
+        }
+        source.accepted(seq, &bytes)?;
+    }
+    source.check_head(expected_seq, prev)?;
+    if let Some((id, (seq, hash))) = evidence.absent.into_iter().min_by_key(|(_, (seq, _))| *seq) {
+        return Err(fail(seq, Failure::EvidenceMissing { id, seq, hash }));
+    }
+    if let Some(&(pinned, _)) = pins.iter().find(|(size, _)| *size > expected_seq) {
+        return Err(VerifyError {
+            seq: Some(expected_seq),
+            failure: Failure::Truncated {
+                pinned,
+                events: expected_seq,
+            },
+        });
+    }
+    if let Some(fault) = tree_fault {
+        return Err(fault);
+    }
+    Ok(VerifyReport {
+        root: tree.root(),
+        events: expected_seq,
+        head: prev,
+        evidence_checked: evidence.attached - evidence.redacted,
+        evidence_redacted: evidence.redacted,
+    })
+}
+
+/// A ledger on disk as a source for the walk.
+struct LedgerSource<'a> {
+    ledger: &'a Ledger,
+    events: sled::Iter,
+    next: u64,
+}
+
+fn storage(seq: u64, err: impl fmt::Display) -> VerifyError {
+    VerifyError {
+        seq: Some(seq),
+        failure: Failure::Storage(err.to_string()),
+    }
+}
+
+impl Source for LedgerSource<'_> {
+    fn next_event(&mut self) -> Result<Option<(u64, Vec<u8>)>, VerifyError> {
+        let Some(entry) = self.events.next() else {
+            return Ok(None);
+        };
+        let (key, bytes) = entry?;
+        let position = <[u8; 8]>::try_from(key.as_ref())
+            .map(u64::from_be_bytes)
+            .map_err(|_| storage(self.next, "an event key is not 8 bytes long"))?;
+        self.next = position.saturating_add(1);
+        Ok(Some((position, bytes.to_vec())))
+    }
+
+    fn content(&mut self, hash: &Digest) -> Result<Content, VerifyError> {
+        let ledger = self.ledger;
+        let Some((size, chunks)) = ledger
+            .blob_index
+            .get(hash.as_bytes())?
+            .and_then(|value| parse_index(&value))
+        else {
+            return Ok(Content::Absent);
+        };
+        let mut hasher = blake3::Hasher::new();
+        let mut total = 0u64;
+        for index in 0..chunks {
+            match ledger.blobs.get(chunk_key(hash, index))? {
+                Some(chunk) => {
+                    hasher.update(&chunk);
+                    total += chunk.len() as u64;
+                }
+                None => return Ok(Content::Absent),
+            }
+        }
+        let found = Digest(*hasher.finalize().as_bytes());
+        if found != *hash || total != size {
+            return Ok(Content::Altered(found));
+        }
+        Ok(Content::Intact)
+    }
+
+    fn check_chain(&mut self, seq: u64, computed: Digest) -> Result<(), VerifyError> {
+        match self.ledger.chain.get(seq_key(seq))? {
+            Some(stored) if stored.as_ref() == computed.as_bytes() => Ok(()),
+            Some(stored) => {
+                let stored = Digest(stored.as_ref().try_into().unwrap_or([0; 32]));
+                Err(fail(
+                    seq,
+                    Failure::HashMismatch {
+                        seq,
+                        stored,
+                        computed,
+                    },
+                ))
+            }
+            None => Err(fail(seq, Failure::ChainRecordMissing { seq })),
+        }
+    }
+
+    fn stored_node(
+        &mut self,
+        seq: u64,
+        id: wsoa_core::merkle::NodeId,
+    ) -> Result<Option<Option<Digest>>, VerifyError> {
+        self.ledger
+            .stored_node(id)
+            .map(Some)
+            .map_err(|err| storage(seq, err))
+    }
+
+    fn check_head(&mut self, events: u64, last: Digest) -> Result<(), VerifyError> {
+        let head = match self.ledger.meta.get(HEAD_KEY)? {
+            Some(bytes) => head_from_bytes(&bytes),
+            None => None,
+        };
+        match head {
+            None if events == 0 => Ok(()),
+            None => Err(VerifyError {
+                seq: None,
+                failure: Failure::HeadMissing { events },
+            }),
+            Some(head) if head.len == events && head.hash == last => Ok(()),
+            Some(head) => {
+                // Same length, different hash: the last event was replaced. Otherwise the first
+                // event that is missing (tail cut off) or extra (events slipped in).
+                let first_bad = if head.len == events {
+                    events.saturating_sub(1)
+                } else {
+                    head.len.min(events)
+                };
+                Err(VerifyError {
+                    seq: Some(first_bad),
+                    failure: Failure::HeadMismatch {
+                        head_len: head.len,
+                        head_hash: head.hash,
+                        events,
+                        last_hash: last,
+                    },
+                })
+            }
+        }
+    }
+}
+
 impl Ledger {
     /// Walks the whole ledger and reports the first thing that does not verify.
     pub fn verify(&self) -> Result<VerifyReport, VerifyError> {
@@ -277,213 +568,12 @@ impl Ledger {
     /// checkpoints) the first `size` events still have that RFC 6962 root: the ledger today
     /// extends what the checkpoint described.
     pub fn verify_pinned(&self, pins: &[(u64, Digest)]) -> Result<VerifyReport, VerifyError> {
-        let mut tree = wsoa_core::merkle::CompactRange::new();
-        let mut tree_fault: Option<VerifyError> = None;
-        for &(size, pinned) in pins.iter().filter(|(size, _)| *size == 0) {
-            check_pin(&tree, size, pinned)?;
-        }
-        let mut expected_seq = 0u64;
-        let mut prev = Digest::ZERO;
-        let mut evidence = EvidenceWalk::default();
-        for entry in self.events.iter() {
-            let (key, bytes) = entry?;
-            let position = <[u8; 8]>::try_from(key.as_ref())
-                .map(u64::from_be_bytes)
-                .map_err(|_| VerifyError {
-                    seq: Some(expected_seq),
-                    failure: Failure::Storage("an event key is not 8 bytes long".into()),
-                })?;
-            if position != expected_seq {
-                return Err(fail(
-                    expected_seq,
-                    Failure::Gap {
-                        expected: expected_seq,
-                        found: position,
-                    },
-                ));
-            }
-            let seq = position;
-            let event = decode_event(&bytes)
-                .map_err(|source| fail(seq, Failure::Undecodable { seq, source }))?;
-            if event.seq != seq {
-                return Err(fail(
-                    seq,
-                    Failure::Misplaced {
-                        position: seq,
-                        claims: event.seq,
-                    },
-                ));
-            }
-            if event.prev != prev {
-                return Err(fail(
-                    seq,
-                    Failure::BadLink {
-                        seq,
-                        expected: prev,
-                        found: event.prev,
-                    },
-                ));
-            }
-            let computed = chain_hash(&bytes);
-            match self.chain.get(seq_key(seq))? {
-                Some(stored) if stored.as_ref() == computed.as_bytes() => {}
-                Some(stored) => {
-                    let stored = Digest(stored.as_ref().try_into().unwrap_or([0; 32]));
-                    return Err(fail(
-                        seq,
-                        Failure::HashMismatch {
-                            seq,
-                            stored,
-                            computed,
-                        },
-                    ));
-                }
-                None => return Err(fail(seq, Failure::ChainRecordMissing { seq })),
-            }
-            match &event.body {
-                EventBody::EvidenceAttached(attached) => {
-                    evidence.attached += 1;
-                    self.check_evidence(seq, &attached.id, attached.content_hash, &mut evidence)?;
-                }
-                EventBody::EvidenceRedacted(redacted) => {
-                    evidence.redacted += 1;
-                    evidence.absent.remove(&redacted.id);
-                }
-                _ => {}
-            }
-            prev = computed;
-            expected_seq += 1;
-            for (id, computed) in tree.push(wsoa_core::merkle::leaf_hash(&bytes)) {
-                let stored = self.stored_node(id).map_err(|err| VerifyError {
-                    seq: Some(seq),
-                    failure: Failure::Storage(err.to_string()),
-                })?;
-                // A wrong tree is reported after the checks of the events themselves, which
-                // say more precisely what happened to the history.
-                if stored != Some(computed) && tree_fault.is_none() {
-                    tree_fault = Some(fail(
-                        seq,
-                        Failure::TreeMismatch {
-                            level: id.level,
-                            index: id.index,
-                            stored,
-                            computed,
-                        },
-                    ));
-                }
-            }
-            for &(size, pinned) in pins.iter().filter(|(size, _)| *size == expected_seq) {
-                check_pin(&tree, size, pinned)?;
-            }
-        }
-        let head = match self.meta.get(HEAD_KEY)? {
-            Some(bytes) => head_from_bytes(&bytes),
-            None => None,
+        let mut source = LedgerSource {
+            ledger: self,
+            events: self.events.iter(),
+            next: 0,
         };
-        match head {
-            None if expected_seq == 0 => {}
-            None => {
-                return Err(VerifyError {
-                    seq: None,
-                    failure: Failure::HeadMissing {
-                        events: expected_seq,
-                    },
-                });
-            }
-            Some(head) if head.len == expected_seq && head.hash == prev => {}
-            Some(head) => {
-                // Same length, different hash: the last event was replaced. Otherwise the first
-                // event that is missing (tail cut off) or extra (events slipped in).
-                let first_bad = if head.len == expected_seq {
-                    expected_seq.saturating_sub(1)
-                } else {
-                    head.len.min(expected_seq)
-                };
-                return Err(VerifyError {
-                    seq: Some(first_bad),
-                    failure: Failure::HeadMismatch {
-                        head_len: head.len,
-                        head_hash: head.hash,
-                        events: expected_seq,
-                        last_hash: prev,
-                    },
-                });
-            }
-        }
-        if let Some((id, (seq, hash))) =
-            evidence.absent.into_iter().min_by_key(|(_, (seq, _))| *seq)
-        {
-            return Err(fail(seq, Failure::EvidenceMissing { id, seq, hash }));
-        }
-        if let Some(&(pinned, _)) = pins.iter().find(|(size, _)| *size > expected_seq) {
-            return Err(VerifyError {
-                seq: Some(expected_seq),
-                failure: Failure::Truncated {
-                    pinned,
-                    events: expected_seq,
-                },
-            });
-        }
-        if let Some(fault) = tree_fault {
-            return Err(fault);
-        }
-        let computed = tree.root();
-        Ok(VerifyReport {
-            root: computed,
-            events: expected_seq,
-            head: prev,
-            evidence_checked: evidence.attached - evidence.redacted,
-            evidence_redacted: evidence.redacted,
-        })
-    }
-
-    /// Re-hashes one attachment's content (once per distinct hash), or notes it as absent.
-    fn check_evidence(
-        &self,
-        seq: u64,
-        id: &EvidenceId,
-        hash: Digest,
-        walk: &mut EvidenceWalk,
-    ) -> Result<(), VerifyError> {
-        if walk.checked.contains(&hash) {
-            return Ok(());
-        }
-        let Some((size, chunks)) = self
-            .blob_index
-            .get(hash.as_bytes())?
-            .and_then(|value| parse_index(&value))
-        else {
-            walk.absent.insert(id.clone(), (seq, hash));
-            return Ok(());
-        };
-        let mut hasher = blake3::Hasher::new();
-        let mut total = 0u64;
-        for index in 0..chunks {
-            match self.blobs.get(chunk_key(&hash, index))? {
-                Some(chunk) => {
-                    hasher.update(&chunk);
-                    total += chunk.len() as u64;
-                }
-                None => {
-                    walk.absent.insert(id.clone(), (seq, hash));
-                    return Ok(());
-                }
-            }
-        }
-        let found = Digest(*hasher.finalize().as_bytes());
-        if found != hash || total != size {
-            return Err(fail(
-                seq,
-                Failure::EvidenceAltered {
-                    id: id.clone(),
-                    seq,
-                    expected: hash,
-                    found,
-                },
-            ));
-        }
-        walk.checked.insert(hash);
-        Ok(())
+        walk(&mut source, pins)
     }
 }
 

@@ -8,7 +8,10 @@
 //! - `model`: a property test running random command sequences against the store and a model.
 //! - `merkle`: the stored RFC 6962 tree: roots and proofs at every size, the backfill of older
 //!   ledgers, and checkpoints catching rewrites and truncation that the hash chain alone misses.
+//! - `bundle`: offline bundles: export, offline verification and import round trips, redacted
+//!   and multi-chunk evidence, and damage to the file caught.
 
+mod bundle;
 mod evidence;
 mod fixture;
 mod merkle;

@@ -237,3 +237,89 @@ fn a_rewritten_or_truncated_history_is_caught_by_the_checkpoint() {
         "{report}"
     );
 }
+
+#[test]
+fn a_bundle_verifies_offline_catches_corruption_and_restores_a_ledger() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo"]);
+    let board = key(&sandbox, "northshire-board", "board.key");
+    let signed = save(&sandbox, "cp", &["checkpoint", "--key", "board.key"]);
+    let head = sandbox.verified()["head"]
+        .as_str()
+        .expect("a head")
+        .to_owned();
+
+    // Export, and refuse to overwrite the file.
+    sandbox.run(&["export", "--out", "bundle.wsoa"]).success();
+    let refused = sandbox.run(&["export", "--out", "bundle.wsoa"]).code_is(2);
+    assert!(refused.stderr.contains("bundle.wsoa"), "{}", refused.stderr);
+
+    // Verified offline (no ledger needed), with the same head, and against the checkpoint.
+    let elsewhere = Sandbox::new();
+    let bundle = sandbox.root().join("bundle.wsoa");
+    let bundle_arg = bundle.to_str().expect("UTF-8 path");
+    let offline = elsewhere
+        .json(&[
+            "verify",
+            bundle_arg,
+            "--checkpoint",
+            &signed,
+            "--trust",
+            &board,
+        ])
+        .json();
+    assert_eq!(offline["ok"], true, "{offline}");
+    assert_eq!(offline["head"], head.as_str());
+    assert_eq!(offline["checkpoints"], 1);
+    assert!(
+        !elsewhere.data().exists(),
+        "verifying a bundle creates no ledger"
+    );
+
+    // One byte altered: exit 1, naming what is wrong.
+    let mut bytes = std::fs::read(&bundle).expect("written");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    let corrupt = sandbox.file("corrupt.wsoa", &bytes);
+    let caught = sandbox
+        .run(&["verify", corrupt.to_str().expect("UTF-8 path")])
+        .code_is(1);
+    assert!(
+        caught.stdout.contains("does NOT verify"),
+        "{}",
+        caught.stdout
+    );
+    let restored = sandbox.root().join("restored");
+    import(&sandbox, corrupt.to_str().expect("UTF-8"), &restored).code_is(1);
+    assert!(!restored.exists(), "a corrupt bundle restores nothing");
+
+    // Imported into a new directory, the copy verifies with the same head and still extends
+    // the original checkpoint.
+    import(&sandbox, bundle_arg, &restored).success();
+    let data = restored.to_str().expect("UTF-8 path");
+    let copy = with_data(&sandbox, data, &["--format", "json", "verify"]);
+    let copy = copy.success().json();
+    assert_eq!(copy["head"], head.as_str());
+    with_data(
+        &sandbox,
+        data,
+        &["verify", "--checkpoint", &signed, "--trust", &board],
+    )
+    .success();
+    // Importing again over the copy is refused.
+    import(&sandbox, bundle_arg, &restored).code_is(2);
+}
+
+/// Runs `wsoa import FILE --data DIR`.
+fn import(sandbox: &Sandbox, bundle: &str, dir: &std::path::Path) -> crate::harness::Output {
+    let mut command = sandbox.command();
+    command.arg("import").arg(bundle).arg("--data").arg(dir);
+    crate::harness::run_command(command)
+}
+
+/// Runs `wsoa --data DIR ARGS`.
+fn with_data(sandbox: &Sandbox, dir: &str, args: &[&str]) -> crate::harness::Output {
+    let mut command = sandbox.command();
+    command.arg("--data").arg(dir).args(args);
+    crate::harness::run_command(command)
+}

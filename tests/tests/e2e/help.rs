@@ -42,6 +42,8 @@ const SUBCOMMANDS: &[&str] = &[
     "cosign",
     "prove",
     "check-proof",
+    "export",
+    "import",
 ];
 
 /// The help text of `wsoa PATH --help`, which must exit 0.

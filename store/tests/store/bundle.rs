@@ -1,0 +1,341 @@
+//! Offline bundles: an export verifies offline with the ledger's head and root, imports into a
+//! new ledger that verifies the same, carries content larger than a chunk and leaves redacted
+//! content out, and every kind of damage to the file is caught.
+
+use std::io::Cursor;
+
+use wsoa_core::Digest;
+use wsoa_core::event::{EvidenceKind, EvidenceRedacted};
+use wsoa_core::note::{Checkpoint, Note, Signer};
+use wsoa_store::{BLOB_CHUNK_BYTES, Failure, Ledger, StoreError, VerifyError, verify_bundle};
+
+use crate::fixture::{Fixture, attachment, evidence_id, find, generated_bytes, on, read_blob};
+
+fn export(f: &Fixture) -> Vec<u8> {
+    let mut bundle = Vec::new();
+    let report = f.ledger.export(&mut bundle).expect("the export succeeds");
+    let head = f.ledger.head().expect("head");
+    assert_eq!((report.events, report.head), (head.len, head.hash));
+    bundle
+}
+
+fn verify(bundle: &[u8]) -> Result<wsoa_store::VerifyReport, VerifyError> {
+    verify_bundle(Cursor::new(bundle), &[])
+}
+
+/// Keeps a signed checkpoint of the whole ledger and returns its note text.
+fn keep_checkpoint(f: &Fixture) -> String {
+    let size = f.len();
+    let root = f.ledger.merkle_root(size).expect("root");
+    let checkpoint = Checkpoint::new(f.ledger.origin().expect("origin"), size, root);
+    let signer = Signer::generate("northshire-board", [7; 32]).expect("a signer");
+    let note = Note::sign(&checkpoint.to_text().expect("text"), &signer)
+        .expect("signed")
+        .to_string();
+    f.ledger.keep_checkpoint(size, &note).expect("kept");
+    note
+}
+
+/// Recomputes the end record so that only the damage under test is in the file.
+fn reseal(bundle: &mut [u8]) {
+    let end = bundle.len() - 41;
+    assert_eq!(bundle[end], 0, "the last record is the end record");
+    let hash = blake3::hash(&bundle[..end]);
+    bundle[end + 9..].copy_from_slice(hash.as_bytes());
+}
+
+/// The offset of each record: (offset, tag, length).
+fn records(bundle: &[u8]) -> Vec<(usize, u8, usize)> {
+    let mut offset = wsoa_store::BUNDLE_MAGIC.len();
+    let mut out = Vec::new();
+    while offset < bundle.len() {
+        let tag = bundle[offset];
+        let length = u64::from_be_bytes(bundle[offset + 1..offset + 9].try_into().expect("8"));
+        out.push((offset, tag, length as usize));
+        offset += 9 + length as usize;
+    }
+    out
+}
+
+#[test]
+fn a_bundle_round_trips_through_verify_and_import() {
+    let mut f = Fixture::history();
+    let large = generated_bytes(BLOB_CHUNK_BYTES * 2 + 12_345, 42);
+    let big = f.attach(
+        large.clone(),
+        attachment(
+            Some("E9"),
+            "case-file-audit.pdf",
+            "Case file audit, all localities",
+            EvidenceKind::Audit,
+            &["WS1"],
+        ),
+        on("2020-06-01", "2020-06-01"),
+    );
+    let note = keep_checkpoint(&f);
+    let original = f.ledger.verify().expect("the fixture verifies");
+
+    let bundle = export(&f);
+    assert!(bundle.starts_with(b"WSOA-BUNDLE 1\n"));
+    let offline = verify(&bundle).expect("the bundle verifies");
+    assert_eq!(
+        offline, original,
+        "same events, head, root and evidence counts"
+    );
+    let pinned = verify_bundle(
+        Cursor::new(&bundle),
+        &[(3, f.ledger.merkle_root(3).expect("r"))],
+    )
+    .expect("a pin of an earlier size holds");
+    assert_eq!(pinned.root, original.root);
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let target = dir.path().join("copy");
+    let copy = Ledger::import(&target, Cursor::new(&bundle)).expect("the import succeeds");
+    let verified = copy.verify().expect("the copy verifies");
+    assert_eq!(verified, original);
+    assert_eq!(copy.head().expect("head"), f.ledger.head().expect("head"));
+    assert_eq!(
+        copy.merkle_root(verified.events).expect("root"),
+        original.root
+    );
+    for attached in &f.evidence {
+        assert_eq!(
+            read_blob(&copy, &attached.hash).expect("the content was imported"),
+            attached.content,
+            "{}",
+            attached.id
+        );
+    }
+    assert_eq!(read_blob(&copy, &big.hash).expect("large"), large);
+    assert_eq!(
+        copy.checkpoints().expect("checkpoints"),
+        vec![(original.events, note)]
+    );
+    assert_eq!(
+        copy.origin().expect("origin"),
+        f.ledger.origin().expect("origin")
+    );
+    assert_eq!(
+        wsoa_store::bundle_origin(Cursor::new(&bundle)).expect("origin"),
+        f.ledger.origin().expect("origin")
+    );
+    // Exporting the copy gives the same file, byte for byte.
+    let mut again = Vec::new();
+    copy.export(&mut again).expect("export");
+    assert!(again == bundle, "the copy exports the same bundle");
+}
+
+#[test]
+fn redacted_evidence_is_exported_without_its_content_and_still_verifies() {
+    let mut f = Fixture::history();
+    let e3 = f.evidence("E3");
+    f.ledger
+        .redact_evidence(
+            EvidenceRedacted {
+                id: evidence_id("E3"),
+                reason: "Subject access request".to_owned(),
+            },
+            &on("2020-06-01", "2020-06-01"),
+        )
+        .expect("redacted");
+    let bundle = export(&f);
+    let contents = records(&bundle)
+        .into_iter()
+        .filter(|(_, tag, _)| *tag == 2)
+        .count();
+    assert_eq!(
+        contents,
+        f.evidence.len() - 1,
+        "no record for redacted content"
+    );
+    assert!(
+        !bundle
+            .windows(e3.content.len())
+            .any(|window| window == e3.content.as_slice()),
+        "the redacted content is not in the bundle"
+    );
+    let report = verify(&bundle).expect("a bundle with redacted evidence verifies");
+    assert_eq!(report.evidence_redacted, 1);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let copy = Ledger::import(dir.path(), Cursor::new(&bundle)).expect("imported");
+    assert_eq!(copy.verify().expect("verifies").evidence_redacted, 1);
+}
+
+#[test]
+fn a_missing_content_record_is_reported_as_the_ledger_walk_reports_it() {
+    let f = Fixture::history();
+    let e2 = f.evidence("E2");
+    let mut bundle = export(&f);
+    let (offset, _, length) = records(&bundle)
+        .into_iter()
+        .find(|(offset, tag, _)| {
+            *tag == 2 && bundle[offset + 9..offset + 41] == *e2.hash.as_bytes()
+        })
+        .expect("E2's content record");
+    bundle.drain(offset..offset + 9 + length);
+    reseal(&mut bundle);
+    let err = verify(&bundle).expect_err("missing content is caught");
+    assert_eq!(
+        err.failure,
+        Failure::EvidenceMissing {
+            id: e2.id.clone(),
+            seq: e2.seq,
+            hash: e2.hash
+        }
+    );
+}
+
+#[test]
+fn a_flipped_byte_in_an_event_names_the_event() {
+    let f = Fixture::history();
+    let mut bundle = export(&f);
+    let seq = f.seq_of("monitoring_visit_recorded");
+    let at = find(&bundle, b"making good progress");
+    bundle[at] ^= 0x01;
+    let err = verify(&bundle).expect_err("caught");
+    assert_eq!(err.seq, Some(seq + 1), "{err}");
+    assert!(
+        matches!(err.failure, Failure::BadLink { seq: bad, .. } if bad == seq + 1),
+        "{err}"
+    );
+    // Even with the end hash recomputed, the chain catches it.
+    reseal(&mut bundle);
+    assert_eq!(verify(&bundle).expect_err("caught").seq, Some(seq + 1));
+}
+
+#[test]
+fn a_flipped_byte_in_evidence_content_names_the_evidence() {
+    let f = Fixture::history();
+    let e2 = f.evidence("E2");
+    let mut bundle = export(&f);
+    let at = find(&bundle, b"42 plans audited");
+    bundle[at] ^= 0x01;
+    let err = verify(&bundle).expect_err("caught");
+    match &err.failure {
+        Failure::EvidenceAltered { id, seq, .. } => {
+            assert_eq!((id, *seq), (&e2.id, e2.seq));
+        }
+        other => panic!("expected altered evidence, got {other}"),
+    }
+    assert!(err.to_string().contains("evidence E2"), "{err}");
+}
+
+#[test]
+fn truncation_and_damage_to_the_file_are_caught() {
+    let f = Fixture::history();
+    let bundle = export(&f);
+    let bundle_failure = |bytes: &[u8], expected: &str| {
+        let err = verify(bytes).expect_err("caught");
+        match &err.failure {
+            Failure::Bundle(message) => assert!(message.contains(expected), "{message}"),
+            other => panic!("expected a damaged bundle, got {other}"),
+        }
+    };
+    // Cut inside a record, and cleanly after a record (the end record is missing).
+    bundle_failure(&bundle[..bundle.len() / 2], "truncated");
+    let end = bundle.len() - 41;
+    bundle_failure(&bundle[..end], "truncated");
+    bundle_failure(&bundle[..end + 20], "truncated");
+    // A wrong end hash.
+    let mut wrong = bundle.clone();
+    *wrong.last_mut().expect("a byte") ^= 0x80;
+    bundle_failure(&wrong, "has been altered");
+    // A checkpoint or the magic line altered, which no chain covers.
+    let mut magic = bundle.clone();
+    magic[0] = b'X';
+    bundle_failure(&magic, "WSOA-BUNDLE 1");
+    // Bytes after the end.
+    let mut extra = bundle.clone();
+    extra.push(0);
+    bundle_failure(&extra, "after its end record");
+    // An unknown record type.
+    let mut unknown = bundle.clone();
+    let (offset, _, _) = records(&bundle)[1];
+    unknown[offset] = 9;
+    bundle_failure(&unknown, "unknown type 9");
+    // Nothing at all.
+    bundle_failure(b"", "WSOA-BUNDLE 1");
+}
+
+#[test]
+fn records_out_of_order_are_caught() {
+    let f = Fixture::history();
+    let bundle = export(&f);
+    let events: Vec<_> = records(&bundle)
+        .into_iter()
+        .filter(|(_, tag, _)| *tag == 1)
+        .collect();
+    let (a, b) = (events[3], events[4]);
+    let mut swapped = bundle[..a.0].to_vec();
+    swapped.extend_from_slice(&bundle[b.0..b.0 + 9 + b.2]);
+    swapped.extend_from_slice(&bundle[a.0..a.0 + 9 + a.2]);
+    swapped.extend_from_slice(&bundle[b.0 + 9 + b.2..]);
+    assert_eq!(swapped.len(), bundle.len());
+    reseal(&mut swapped);
+    let err = verify(&swapped).expect_err("caught");
+    assert_eq!(
+        err.failure,
+        Failure::Misplaced {
+            position: 3,
+            claims: 4
+        }
+    );
+}
+
+#[test]
+fn a_pin_the_bundle_does_not_extend_is_caught() {
+    let f = Fixture::history();
+    let bundle = export(&f);
+    let err =
+        verify_bundle(Cursor::new(&bundle), &[(f.len() + 1, Digest([1; 32]))]).expect_err("caught");
+    assert!(matches!(err.failure, Failure::Truncated { .. }), "{err}");
+    let err = verify_bundle(Cursor::new(&bundle), &[(2, Digest([1; 32]))]).expect_err("caught");
+    assert!(
+        matches!(err.failure, Failure::CheckpointMismatch { size: 2, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_refuses_a_directory_in_use_and_a_corrupt_bundle_creates_nothing() {
+    let f = Fixture::history();
+    let bundle = export(&f);
+    // A directory that holds a ledger, or anything else, is refused.
+    let refused = Ledger::import(f.path(), Cursor::new(&bundle));
+    assert!(refused.is_err());
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("notes.txt"), b"keep me").expect("written");
+    match Ledger::import(dir.path(), Cursor::new(&bundle)) {
+        Err(StoreError::Damaged(message)) => assert!(message.contains("not empty"), "{message}"),
+        Err(other) => panic!("expected a refusal, got {other}"),
+        Ok(_) => panic!("imported into a non-empty directory"),
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("notes.txt")).expect("untouched"),
+        b"keep me"
+    );
+
+    // A corrupt bundle leaves no ledger behind, whether the directory existed or not.
+    let mut corrupt = bundle.clone();
+    let at = find(&corrupt, b"42 plans audited");
+    corrupt[at] ^= 0x01;
+    let fresh = tempfile::tempdir().expect("a temporary directory");
+    let target = fresh.path().join("copy");
+    let err = Ledger::import(&target, Cursor::new(&corrupt))
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("evidence E2"), "{err}");
+    assert!(!target.exists(), "nothing was created");
+    let truncated = &bundle[..bundle.len() - 10];
+    assert!(Ledger::import(fresh.path(), Cursor::new(truncated)).is_err());
+    assert_eq!(
+        std::fs::read_dir(fresh.path()).expect("readable").count(),
+        0,
+        "the empty directory is left empty"
+    );
+    assert!(matches!(
+        Ledger::open(fresh.path()),
+        Err(StoreError::NoLedger { .. })
+    ));
+}
