@@ -33,13 +33,30 @@ pub enum KeyCommand {
 }
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct CheckpointArgs {
+    #[command(subcommand)]
+    record: Option<CheckpointCommand>,
     /// The signing key file (from `wsoa key generate`).
-    #[arg(long)]
-    key: PathBuf,
+    #[arg(long, required = true)]
+    key: Option<PathBuf>,
     /// Sign the tree of the first N events (default: all).
     #[arg(long, value_name = "N")]
     size: Option<u64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CheckpointCommand {
+    /// Record a signed (often cosigned) checkpoint of this ledger in it, so the ledger itself
+    /// says that its history up to that point was witnessed.
+    #[command(after_help = "Example:\n  wsoa checkpoint record visit-3.cosigned --on 2022-07-13")]
+    Record {
+        /// The signed checkpoint.
+        file: PathBuf,
+        /// The date it was signed; today if not given.
+        #[arg(long, value_name = "DATE")]
+        on: Option<wsoa_core::Date>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -149,8 +166,23 @@ pub fn key(command: KeyCommand, out: &Printer) -> anyhow::Result<()> {
     }
 }
 
-pub fn checkpoint(ledger: &Ledger, args: &CheckpointArgs, out: &Printer) -> anyhow::Result<()> {
-    let signer = signer(&args.key)?;
+pub fn checkpoint(
+    ledger: &mut Ledger,
+    args: &CheckpointArgs,
+    actor: Option<String>,
+    out: &Printer,
+) -> anyhow::Result<()> {
+    if let Some(CheckpointCommand::Record { file, on }) = &args.record {
+        let context = crate::context(actor, *on)?;
+        let appended = ledger.record_checkpoint(&read(file)?, &context)?;
+        return out.recorded(&appended);
+    }
+    let Some(key) = &args.key else {
+        bail!(
+            "give --key FILE to sign a checkpoint, or `wsoa checkpoint record FILE` to record one"
+        );
+    };
+    let signer = signer(key)?;
     let len = ledger.len()?;
     let size = args.size.unwrap_or(len);
     if size == 0 || size > len {

@@ -216,7 +216,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Commands::Export(args) => bundle::export(&Ledger::open(&cli.data)?, &args, &out)?,
         Commands::Import(args) => bundle::import(&cli.data, &args, &out)?,
         Commands::Key(command) => audit::key(command, &out)?,
-        Commands::Checkpoint(args) => audit::checkpoint(&Ledger::open(&cli.data)?, &args, &out)?,
+        Commands::Checkpoint(args) => {
+            audit::checkpoint(&mut Ledger::open(&cli.data)?, &args, cli.actor, &out)?;
+        }
         Commands::Cosign(args) => {
             let ledger = Ledger::open(&cli.data).ok();
             audit::cosign(ledger.as_ref(), &args, &out)?;

@@ -126,6 +126,7 @@ pub fn recorded_id(body: &EventBody) -> Option<String> {
         EventBody::PlanAccepted(e) => format!("version {}", e.version),
         EventBody::PlanRevised(e) => format!("version {}", e.version),
         EventBody::CorrectionRecorded(e) => format!("event {}", e.seq),
+        EventBody::CheckpointRecorded(e) => format!("checkpoint of {} events", e.size),
         _ => return None,
     })
 }

@@ -73,6 +73,12 @@ pub enum Command {
     AddNote(AddNote),
     /// Record that an earlier event was wrong.
     RecordCorrection(CorrectionRecorded),
+    /// Record a signed checkpoint of this ledger (its note text). The ledger checks that it is
+    /// its own, at a size it has, with its root, before deciding.
+    RecordCheckpoint {
+        /// The signed note.
+        note: String,
+    },
 }
 
 /// Attach evidence whose content is already stored under `content_hash`.

@@ -450,7 +450,8 @@ impl State {
             | EventBody::ProgressReviewed(_)
             | EventBody::RevisitOutcomeRecorded(_)
             | EventBody::NoteAdded(_)
-            | EventBody::CorrectionRecorded(_) => {}
+            | EventBody::CorrectionRecorded(_)
+            | EventBody::CheckpointRecorded(_) => {}
         }
     }
 
@@ -864,6 +865,9 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
                 from: e.from.clone(),
             })
         }
+        Command::RecordCheckpoint { note } => {
+            EventBody::CheckpointRecorded(checkpoint(state, note)?)
+        }
         Command::RecordCorrection(e) => {
             if e.seq >= state.len {
                 return Err(Rejection::UnknownEvent {
@@ -1154,4 +1158,26 @@ fn update_risk(current: &RiskState, e: &RiskUpdated) -> Result<(), Rejection> {
             e.id
         )))
     }
+}
+
+fn checkpoint(state: &State, note: &str) -> Result<crate::event::CheckpointRecorded, Rejection> {
+    let parsed = crate::note::Note::parse(note).map_err(|err| {
+        Rejection::Inconsistent(format!("the checkpoint is not a signed note: {err}"))
+    })?;
+    let body = crate::note::Checkpoint::parse(parsed.text()).map_err(|err| {
+        Rejection::Inconsistent(format!("the signed note does not hold a checkpoint: {err}"))
+    })?;
+    if body.size == 0 || body.size > state.len {
+        return Err(Rejection::Inconsistent(format!(
+            "the checkpoint is of {} events, but the ledger has {}: record a checkpoint of this ledger",
+            body.size, state.len
+        )));
+    }
+    Ok(crate::event::CheckpointRecorded {
+        origin: body.origin,
+        size: body.size,
+        root: body.root,
+        signers: parsed.signatures().iter().map(|s| s.name.clone()).collect(),
+        note: note.to_owned(),
+    })
 }

@@ -109,6 +109,8 @@ pub enum EventBody {
     NoteAdded(NoteAdded),
     /// Tag 23.
     CorrectionRecorded(CorrectionRecorded),
+    /// Tag 24: a signed (often cosigned) checkpoint of this ledger, recorded in it.
+    CheckpointRecorded(CheckpointRecorded),
 }
 
 impl EventBody {
@@ -139,6 +141,7 @@ impl EventBody {
             EventBody::RevisitOutcomeRecorded(_) => "revisit_outcome_recorded",
             EventBody::NoteAdded(_) => "note_added",
             EventBody::CorrectionRecorded(_) => "correction_recorded",
+            EventBody::CheckpointRecorded(_) => "checkpoint_recorded",
         }
     }
 }
@@ -553,6 +556,23 @@ pub struct CorrectionRecorded {
     pub seq: u64,
     /// What was wrong and what is right.
     pub reason: String,
+}
+
+/// A signed checkpoint of this ledger (C2SP signed note over a tlog checkpoint) is recorded in
+/// it: once a DfE adviser has cosigned the history up to a monitoring visit, that history can
+/// never be rewritten unnoticed, and the ledger itself says so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointRecorded {
+    /// The checkpoint's origin line (this ledger's).
+    pub origin: String,
+    /// The tree size it pins: the history up to event `size - 1`.
+    pub size: u64,
+    /// The RFC 6962 root it pins.
+    pub root: Digest,
+    /// The names on its signature lines, in order.
+    pub signers: Vec<String>,
+    /// The signed note, exactly as given, so anyone can check the signatures later.
+    pub note: String,
 }
 
 /// Gives a unit enum its kebab-case words: `as_str`, `FromStr` (accepting any case, and spaces or

@@ -697,6 +697,20 @@ fn opening(plan: &Plan, source: &Source) -> Section {
         ),
     };
     claims.push(Claim::plain(&judged));
+    for checkpoint in &plan.checkpoints {
+        let signers: Vec<String> = checkpoint.signers.iter().map(|s| one_line(s)).collect();
+        claims.push(Claim::new(
+            format!(
+                "On {}, the history up to event {} was witnessed: a checkpoint of its first {} events (Merkle root {}) signed by {} was recorded in the ledger, so that history cannot be rewritten unnoticed.",
+                checkpoint.cite.on.long(),
+                checkpoint.size.saturating_sub(1),
+                checkpoint.size,
+                checkpoint.root.short(),
+                list(&signers)
+            ),
+            vec![&checkpoint.cite],
+        ));
+    }
     Section::new("About this document", claims, "")
 }
 

@@ -405,6 +405,19 @@ pub struct CorrectionView {
     pub cite: Cite,
 }
 
+/// A signed checkpoint recorded in the ledger: the history up to event `size - 1` witnessed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckpointView {
+    /// How many events it pins.
+    pub size: u64,
+    /// The RFC 6962 root it pins.
+    pub root: Digest,
+    /// Who signed it.
+    pub signers: Vec<String>,
+    /// The event that recorded it.
+    pub cite: Cite,
+}
+
 /// The plan as the folded events describe it. Collections keep the order things were recorded
 /// in; `index` maps ids to positions.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -441,6 +454,8 @@ pub struct Plan {
     pub notes: Vec<NoteView>,
     /// Corrections, in the order recorded.
     pub corrections: Vec<CorrectionView>,
+    /// Signed checkpoints recorded in the ledger, in the order recorded.
+    pub checkpoints: Vec<CheckpointView>,
     /// The revisit window: (from, to, cite).
     pub revisit: Option<(Date, Date, Cite)>,
     #[serde(skip)]
@@ -833,6 +848,12 @@ impl Plan {
                     cite,
                 });
             }
+            EventBody::CheckpointRecorded(e) => self.checkpoints.push(CheckpointView {
+                size: e.size,
+                root: e.root,
+                signers: e.signers.clone(),
+                cite,
+            }),
             EventBody::CorrectionRecorded(e) => self.corrections.push(CorrectionView {
                 corrects: e.seq,
                 reason: e.reason.clone(),

@@ -18,7 +18,7 @@ use crate::ids::{Digest, Subject, SubjectKind, SubjectRef};
 use crate::plan::Plan;
 
 /// Every kind of event, in tag order, as `EventBody::kind` names them and `--kind` takes them.
-pub const KINDS: [&str; 24] = [
+pub const KINDS: [&str; 25] = [
     "ledger_opened",
     "inspection_recorded",
     "weakness_recorded",
@@ -43,6 +43,7 @@ pub const KINDS: [&str; 24] = [
     "revisit_outcome_recorded",
     "note_added",
     "correction_recorded",
+    "checkpoint_recorded",
 ];
 
 /// How many days after it happened an event may be recorded before it is flagged late, unless
@@ -707,6 +708,16 @@ impl Timeline {
                     vec![e.about.clone()],
                 )
             }
+            EventBody::CheckpointRecorded(e) => (
+                format!(
+                    "History to event {} witnessed: checkpoint of {} events (root {}) signed by {}, recorded by {by}",
+                    e.size.saturating_sub(1),
+                    e.size,
+                    e.root.short(),
+                    and_list(&e.signers)
+                ),
+                vec![],
+            ),
             EventBody::CorrectionRecorded(e) => {
                 let (what, about) = match self.brief(e.seq) {
                     Some(brief) => {
@@ -1531,6 +1542,23 @@ mod tests {
             }),
             officer,
             "event 14 (action status changed: action 1.1 'Appoint a QA officer'",
+            0,
+        );
+        let board = crate::note::Signer::generate("northshire-board", [7; 32]).expect("a key");
+        let text = crate::note::Checkpoint::new(
+            "wsoa/northshire-local-area/0011223344556677",
+            20,
+            Digest([5; 32]),
+        )
+        .to_text()
+        .expect("a checkpoint");
+        let note = crate::note::Note::sign(&text, &board)
+            .expect("signed")
+            .to_string();
+        record(
+            Command::RecordCheckpoint { note },
+            officer,
+            "History to event 19 witnessed: checkpoint of 20 events (root 050505050505) signed by northshire-board",
             0,
         );
         (ledger, expected)

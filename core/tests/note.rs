@@ -886,3 +886,92 @@ proptest! {
         }
     }
 }
+
+/// Recording a checkpoint in the ledger: `decide` takes the signed note apart, and refuses
+/// anything that is not a signed checkpoint of a size the ledger has.
+mod recording {
+    use wsoa_core::decide::When;
+    use wsoa_core::event::{EventBody, LedgerOpened};
+    use wsoa_core::memory::MemoryLedger;
+    use wsoa_core::note::{Checkpoint, Note, Signer};
+    use wsoa_core::{Actor, Command, Date, Digest, Rejection, Role, decide};
+
+    fn ledger() -> MemoryLedger {
+        let mut ledger = MemoryLedger::new();
+        let day: Date = "2021-07-15".parse().expect("a date");
+        ledger
+            .record(
+                &Command::OpenLedger(LedgerOpened {
+                    area: "Northshire local area".to_owned(),
+                    partners: vec![],
+                }),
+                Actor {
+                    name: "A. Patel".to_owned(),
+                    role: Role::Officer,
+                },
+                day,
+                1_626_350_400_000,
+            )
+            .expect("accepted");
+        ledger
+    }
+
+    fn note(size: u64) -> String {
+        let board = Signer::generate("northshire-board", [3; 32]).expect("a key");
+        let text = Checkpoint::new("wsoa/northshire-local-area/00", size, Digest([1; 32]))
+            .to_text()
+            .expect("a checkpoint");
+        Note::sign(&text, &board).expect("signed").to_string()
+    }
+
+    fn when() -> When {
+        let day: Date = "2021-07-15".parse().expect("a date");
+        When {
+            occurred_on: day,
+            today: day,
+        }
+    }
+
+    #[test]
+    fn a_signed_checkpoint_of_a_size_the_ledger_has_is_recorded_with_its_signers() {
+        let ledger = ledger();
+        let body = decide(
+            ledger.state(),
+            &Command::RecordCheckpoint { note: note(1) },
+            when(),
+        )
+        .expect("accepted");
+        let EventBody::CheckpointRecorded(recorded) = body else {
+            panic!("a checkpoint event");
+        };
+        assert_eq!(recorded.size, 1);
+        assert_eq!(recorded.root, Digest([1; 32]));
+        assert_eq!(recorded.signers, vec!["northshire-board".to_owned()]);
+        assert_eq!(recorded.origin, "wsoa/northshire-local-area/00");
+        assert_eq!(recorded.note, note(1));
+    }
+
+    #[test]
+    fn anything_else_is_refused() {
+        let ledger = ledger();
+        for (note, words) in [
+            (note(2), "the ledger has 1"),
+            (note(0), "of 0 events"),
+            ("not a note".to_owned(), "not a signed note"),
+            (
+                Note::sign(
+                    "just text\n",
+                    &Signer::generate("board", [4; 32]).expect("a key"),
+                )
+                .expect("signed")
+                .to_string(),
+                "does not hold a checkpoint",
+            ),
+        ] {
+            let err = decide(ledger.state(), &Command::RecordCheckpoint { note }, when())
+                .expect_err("refused");
+            assert!(matches!(err, Rejection::Inconsistent(_)), "{err}");
+            assert!(err.to_string().contains(words), "{err}");
+        }
+    }
+}

@@ -234,3 +234,48 @@ fn slug(text: &str) -> String {
         slug.to_owned()
     }
 }
+
+impl Ledger {
+    /// Records a signed checkpoint of this ledger in it (a `CheckpointRecorded` event), after
+    /// checking that it is this ledger's (its origin) and that its root is this ledger's root at
+    /// its size: a checkpoint of another history is refused.
+    pub fn record_checkpoint(
+        &mut self,
+        note: &str,
+        context: &crate::ledger::Context,
+    ) -> Result<crate::ledger::Appended, StoreError> {
+        use wsoa_core::Rejection;
+        let refuse = |why: String| StoreError::Rejected(Rejection::Inconsistent(why));
+        let parsed = wsoa_core::note::Note::parse(note)
+            .map_err(|err| refuse(format!("the checkpoint is not a signed note: {err}")))?;
+        let checkpoint = wsoa_core::note::Checkpoint::parse(parsed.text())
+            .map_err(|err| refuse(format!("the signed note does not hold a checkpoint: {err}")))?;
+        let origin = self.origin()?;
+        if checkpoint.origin != origin {
+            return Err(refuse(format!(
+                "the checkpoint is of another ledger ({}), not of this one ({origin})",
+                checkpoint.origin
+            )));
+        }
+        let len = self.len()?;
+        if checkpoint.size == 0 || checkpoint.size > len {
+            return Err(refuse(format!(
+                "the checkpoint is of {} events, but this ledger has {len}",
+                checkpoint.size
+            )));
+        }
+        let root = self.merkle_root(checkpoint.size)?;
+        if root != checkpoint.root {
+            return Err(refuse(format!(
+                "the checkpoint says the first {} events have root {}, but this ledger's are {root}: it does not describe this history",
+                checkpoint.size, checkpoint.root
+            )));
+        }
+        self.execute(
+            &wsoa_core::Command::RecordCheckpoint {
+                note: note.to_owned(),
+            },
+            context,
+        )
+    }
+}

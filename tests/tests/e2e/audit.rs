@@ -323,3 +323,47 @@ fn with_data(sandbox: &Sandbox, dir: &str, args: &[&str]) -> crate::harness::Out
     command.arg("--data").arg(dir).args(args);
     crate::harness::run_command(command)
 }
+
+#[test]
+fn a_cosigned_checkpoint_recorded_in_the_ledger_is_told_in_the_timeline_and_narrative() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo"]);
+    let board = key(&sandbox, "northshire-board", "board.key");
+    key(&sandbox, "dfe-adviser", "adviser.key");
+    let signed = save(&sandbox, "cp", &["checkpoint", "--key", "board.key"]);
+    let cosigned = save(
+        &sandbox,
+        "cp.cosigned",
+        &["cosign", &signed, "--key", "adviser.key", "--trust", &board],
+    );
+    let recorded = sandbox.record(&["checkpoint", "record", &cosigned, "--on", "2022-10-21"]);
+    assert_eq!(recorded["kind"], "checkpoint_recorded");
+
+    let timeline = sandbox
+        .run(&["timeline", "--kind", "checkpoint_recorded"])
+        .success();
+    assert!(
+        timeline.stdout.contains("witnessed")
+            && timeline.stdout.contains("northshire-board and dfe-adviser"),
+        "{}",
+        timeline.stdout
+    );
+    let narrative = sandbox.run(&["narrative"]).success();
+    assert!(
+        narrative.stdout.contains("was witnessed"),
+        "{}",
+        narrative.stdout
+    );
+    sandbox.run(&["verify"]).success();
+
+    // A checkpoint of another ledger is refused, and nothing is recorded.
+    let other = Sandbox::opened();
+    let before = other.verified();
+    let refused = other.run(&["checkpoint", "record", &cosigned]).code_is(2);
+    assert!(
+        refused.stderr.contains("another ledger"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(other.verified(), before);
+}

@@ -38,7 +38,7 @@ const SUBCOMMANDS: &[&str] = &[
     "diff",
     "narrative",
     "key generate",
-    "checkpoint",
+    "checkpoint record",
     "cosign",
     "prove",
     "check-proof",
