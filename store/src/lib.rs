@@ -17,5 +17,5 @@ pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
 pub use bundle::{BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle};
 pub use error::StoreError;
 pub use ledger::{Appended, Context, Ledger, StoredEvent};
-pub use verify::{Failure, VerifyError, VerifyReport};
+pub use verify::{Failure, Redaction, VerifyError, VerifyReport};
 pub use wsoa_core::chain::Head;

@@ -24,6 +24,23 @@ pub struct VerifyReport {
     pub evidence_redacted: u64,
     /// The RFC 6962 Merkle root of all the events.
     pub root: Digest,
+    /// Every redaction, in order: what was redacted, why, when and by whom.
+    pub redactions: Vec<Redaction>,
+}
+
+/// A piece of evidence whose content was purged on purpose, as its redaction event says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redaction {
+    /// The evidence.
+    pub id: EvidenceId,
+    /// The reason given (the data-protection request).
+    pub reason: String,
+    /// When it was decided.
+    pub on: wsoa_core::Date,
+    /// Who recorded it.
+    pub by: String,
+    /// The redaction event.
+    pub seq: u64,
 }
 
 impl fmt::Display for VerifyReport {
@@ -62,6 +79,17 @@ impl fmt::Display for VerifyReport {
                 pieces(redacted),
                 if redacted == 1 { "was" } else { "were" }
             )?,
+        }
+        for redaction in &self.redactions {
+            write!(
+                f,
+                "Evidence {} was redacted under \"{}\" on {} by {} (event {}). ",
+                redaction.id,
+                redaction.reason.trim(),
+                redaction.on.long(),
+                redaction.by,
+                redaction.seq
+            )?;
         }
         write!(f, "The head hash is {}.", self.head)
     }
@@ -268,6 +296,7 @@ struct EvidenceWalk {
     absent: BTreeMap<EvidenceId, (u64, Digest)>,
     attached: u64,
     redacted: u64,
+    redactions: Vec<Redaction>,
 }
 
 /// What a source holds for one piece of evidence content.
@@ -388,6 +417,13 @@ pub(crate) fn walk(
             EventBody::EvidenceRedacted(redacted) => {
                 evidence.redacted += 1;
                 evidence.absent.remove(&redacted.id);
+                evidence.redactions.push(Redaction {
+                    id: redacted.id.clone(),
+                    reason: redacted.reason.clone(),
+                    on: event.occurred_on,
+                    by: event.actor.name.clone(),
+                    seq,
+                });
             }
             _ => {}
         }
@@ -438,6 +474,7 @@ pub(crate) fn walk(
         head: prev,
         evidence_checked: evidence.attached - evidence.redacted,
         evidence_redacted: evidence.redacted,
+        redactions: evidence.redactions,
     })
 }
 
@@ -594,6 +631,7 @@ mod tests {
             evidence_checked,
             evidence_redacted,
             root: Digest([9; 32]),
+            redactions: Vec::new(),
         }
         .to_string()
     }

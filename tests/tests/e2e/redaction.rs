@@ -110,6 +110,13 @@ fn redacted_evidence_cannot_be_retrieved_but_the_ledger_verifies() {
         "verify should pass and mention the redaction: {}",
         text.stdout
     );
+    assert!(
+        text.stdout.contains(
+            "Evidence E1 was redacted under \"Case study names a child; subject access request 2022/114\" on 1 March 2022 by "
+        ),
+        "verify says which evidence was redacted, why, when and by whom: {}",
+        text.stdout
+    );
     let report = sandbox.verified();
     assert_eq!(report["evidence_redacted"], 1, "{report}");
     assert_eq!(report["evidence_checked"], 1, "{report}");
