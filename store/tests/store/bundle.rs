@@ -339,3 +339,63 @@ fn import_refuses_a_directory_in_use_and_a_corrupt_bundle_creates_nothing() {
         Err(StoreError::NoLedger { .. })
     ));
 }
+
+/// Outside input never panics or hangs the bundle reader: arbitrary bytes, and a real bundle
+/// with one byte changed, inserted or removed, or cut short, are refused cleanly (or, if a change
+/// happens to leave a valid bundle, verified as one).
+mod fuzz {
+    use std::io::Cursor;
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+    use wsoa_store::{bundle_origin, verify_bundle};
+
+    use super::export;
+    use crate::fixture::Fixture;
+
+    fn bundle() -> &'static [u8] {
+        static BUNDLE: OnceLock<Vec<u8>> = OnceLock::new();
+        BUNDLE.get_or_init(|| export(&Fixture::history()))
+    }
+
+    fn read(bytes: &[u8]) {
+        let _ = verify_bundle(Cursor::new(bytes), &[]);
+        let _ = bundle_origin(Cursor::new(bytes));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes(mut bytes in proptest::collection::vec(any::<u8>(), 0..256), magic in any::<bool>()) {
+            if magic {
+                // Past the magic line, so the record reader itself is exercised.
+                let mut with_magic = b"WSOA-BUNDLE 1\n".to_vec();
+                with_magic.append(&mut bytes);
+                bytes = with_magic;
+            }
+            read(&bytes);
+        }
+
+        #[test]
+        fn mutated_bundles(
+            position in any::<proptest::sample::Index>(),
+            value in any::<u8>(),
+            mutation in 0u8..4,
+        ) {
+            let mut bytes = bundle().to_vec();
+            let at = position.index(bytes.len());
+            match mutation {
+                0 => bytes[at] ^= value.max(1),
+                1 => bytes.truncate(at),
+                2 => bytes.insert(at, value),
+                _ => {
+                    bytes.remove(at);
+                }
+            }
+            // Any change to the file breaks its closing hash, whatever else it does.
+            prop_assert!(verify_bundle(Cursor::new(&bytes), &[]).is_err());
+            read(&bytes);
+        }
+    }
+}
