@@ -20,6 +20,10 @@ pub struct ExportArgs {
     /// The bundle file to write; it must not exist yet.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Export only the events about this weakness, workstream or action (and what sits under
+    /// it), each with an inclusion proof against the latest kept checkpoint: an excerpt.
+    #[arg(long, value_name = "ID")]
+    about: Option<wsoa_core::SubjectRef>,
 }
 
 #[derive(Args, Debug)]
@@ -29,8 +33,12 @@ pub struct ImportArgs {
     bundle: PathBuf,
 }
 
-/// Writes the whole ledger as a bundle; a partly written file is removed on failure.
+/// Writes the whole ledger as a bundle (or, with --about, an excerpt); a partly written file is
+/// removed on failure.
 pub fn export(ledger: &Ledger, args: &ExportArgs, out: &Printer) -> anyhow::Result<()> {
+    if let Some(about) = &args.about {
+        return excerpt(ledger, about, &args.out, out);
+    }
     let file = File::create_new(&args.out).with_context(|| {
         format!(
             "cannot create {} (an existing file is never overwritten)",
@@ -82,8 +90,116 @@ fn open(path: &Path) -> anyhow::Result<BufReader<File>> {
     Ok(BufReader::new(file))
 }
 
+/// Writes the events about `about`, proven against the latest kept checkpoint.
+fn excerpt(
+    ledger: &Ledger,
+    about: &wsoa_core::SubjectRef,
+    path: &Path,
+    out: &Printer,
+) -> anyhow::Result<()> {
+    use wsoa_core::plan::Plan;
+    use wsoa_core::timeline::{Filter, Timeline};
+    let Some((size, note)) = ledger.checkpoints()?.pop() else {
+        anyhow::bail!(
+            "an excerpt is proven against a signed checkpoint, and none is kept yet: sign one with `wsoa checkpoint --key FILE`"
+        );
+    };
+    let mut plan = Plan::default();
+    let mut events = Vec::new();
+    for stored in ledger.events(0, Some(size.saturating_sub(1))) {
+        let stored = stored?;
+        plan.apply(&stored.event);
+        events.push(stored);
+    }
+    let matcher = Filter {
+        about: Some(about.clone()),
+        ..Filter::default()
+    }
+    .compile(&plan)
+    .context("--about")?;
+    let mut timeline = Timeline::new();
+    let seqs: Vec<u64> = events
+        .iter()
+        .filter(|stored| matcher.matches(&timeline.entry(&stored.event, stored.hash)))
+        .map(|stored| stored.event.seq)
+        .collect();
+    let file = File::create_new(path).with_context(|| {
+        format!(
+            "cannot create {} (an existing file is never overwritten)",
+            path.display()
+        )
+    })?;
+    let proven = match ledger.export_excerpt(&seqs, size, &note, BufWriter::new(file)) {
+        Ok(proven) => proven,
+        Err(err) => {
+            let _ = std::fs::remove_file(path);
+            return Err(err.into());
+        }
+    };
+    match out.format {
+        Format::Json => out.json(&json!({ "out": path.display().to_string(), "events": proven, "checkpoint_size": size })),
+        Format::Text => out.line(&format!(
+            "Exported {proven} events about {} to {}, each with its inclusion proof against the checkpoint of {size} events. Check it anywhere with `wsoa verify {} --trust VKEY`.",
+            about.id,
+            path.display(),
+            path.display()
+        )),
+    }
+}
+
+/// Whether the file at `path` is an excerpt rather than a whole bundle.
+pub fn is_excerpt(path: &Path) -> bool {
+    let mut start = vec![0u8; wsoa_store::EXCERPT_MAGIC.len()];
+    File::open(path)
+        .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut start))
+        .is_ok()
+        && start == wsoa_store::EXCERPT_MAGIC
+}
+
+/// Verifies an excerpt offline: its checkpoint's signatures (with --trust) and every event's
+/// inclusion proof. Exit 0, or 1 with what failed.
+pub fn verify_excerpt(path: &Path, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
+    match wsoa_store::verify_excerpt(open(path)?, args.trusted()) {
+        Ok(report) => {
+            let signed = if report.signers.is_empty() {
+                "whose signatures were not checked (give --trust VKEY to check them)".to_owned()
+            } else {
+                format!("signed by {}", report.signers.join(" and "))
+            };
+            let message = format!(
+                "The excerpt is intact: each of its {} events ({}) is in the ledger {} as of the checkpoint of {} events {signed}, by its inclusion proof; {} pieces of evidence content match their hashes.",
+                report.events.len(),
+                report
+                    .events
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                report.origin,
+                report.size,
+                report.contents
+            );
+            match out.format {
+                Format::Json => out.json(&json!({ "ok": true, "events": report.events, "size": report.size, "root": report.root.to_hex(), "message": message }))?,
+                Format::Text => out.line(&message)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            match out.format {
+                Format::Json => out.json(&json!({ "ok": false, "message": err.to_string() }))?,
+                Format::Text => out.line(&format!("The excerpt does NOT verify: {err}"))?,
+            }
+            Ok(ExitCode::from(crate::EXIT_FAILED))
+        }
+    }
+}
+
 /// Verifies a bundle offline, with the same report and exit codes as a ledger.
 pub fn verify(path: &Path, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
+    if is_excerpt(path) {
+        return verify_excerpt(path, args, out);
+    }
     let origin = || match wsoa_store::bundle_origin(open(path)?) {
         Ok(origin) => Ok(origin),
         Err(err) => anyhow::bail!("{} has no readable first event: {err}", path.display()),

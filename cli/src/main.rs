@@ -175,6 +175,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 StoreError::Corrupt { .. }
                 | StoreError::Damaged(_)
                 | StoreError::BlobAltered { .. }
+                | StoreError::Excerpt(_)
                 | StoreError::Io { .. }
                 | StoreError::Database(_) => EXIT_FAILED,
             };

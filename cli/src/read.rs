@@ -71,6 +71,13 @@ pub struct VerifyArgs {
     trust: Vec<wsoa_core::note::Verifier>,
 }
 
+impl VerifyArgs {
+    /// The verifier keys given with --trust.
+    pub fn trusted(&self) -> &[wsoa_core::note::Verifier] {
+        &self.trust
+    }
+}
+
 /// Verifies the whole ledger; exit 0 with a report when intact, 1 naming the first bad event.
 pub fn verify(ledger: &Ledger, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
     let (pins, witnessed) = trusted_pins(args, || Ok(ledger.origin()?))?;

@@ -73,6 +73,9 @@ pub enum StoreError {
         /// The hash when read again.
         second: Digest,
     },
+    /// An excerpt (`wsoa export --about`) does not verify: it was altered, or is not what it says.
+    #[error("the excerpt does not verify: {0}")]
+    Excerpt(String),
     /// Reading or writing files failed.
     #[error("{context}: {source}")]
     Io {

@@ -8,6 +8,7 @@
 mod blob;
 mod bundle;
 mod error;
+mod excerpt;
 mod ledger;
 pub mod raw;
 mod tree;
@@ -16,6 +17,7 @@ mod verify;
 pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
 pub use bundle::{BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle};
 pub use error::StoreError;
+pub use excerpt::{EXCERPT_MAGIC, ExcerptReport, verify_excerpt};
 pub use ledger::{Appended, Context, Ledger, StoredEvent};
 pub use verify::{Failure, Redaction, VerifyError, VerifyReport};
 pub use wsoa_core::chain::Head;

@@ -6,6 +6,8 @@
 //!   redaction.
 //! - `protocol`: the append protocol: clamped clocks, batches, the directory lock, reopening.
 //! - `model`: a property test running random command sequences against the store and a model.
+//! - `excerpt`: the events about one thing, each proven against a signed checkpoint, checked
+//!   offline; any alteration caught.
 //! - `merkle`: the stored RFC 6962 tree: roots and proofs at every size, the backfill of older
 //!   ledgers, and checkpoints catching rewrites and truncation that the hash chain alone misses.
 //! - `bundle`: offline bundles: export, offline verification and import round trips, redacted
@@ -13,6 +15,7 @@
 
 mod bundle;
 mod evidence;
+mod excerpt;
 mod fixture;
 mod merkle;
 mod model;

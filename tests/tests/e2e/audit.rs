@@ -367,3 +367,62 @@ fn a_cosigned_checkpoint_recorded_in_the_ledger_is_told_in_the_timeline_and_narr
     );
     assert_eq!(other.verified(), before);
 }
+
+#[test]
+fn an_excerpt_about_one_workstream_is_proven_event_by_event() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo"]);
+    // No checkpoint yet: an excerpt has nothing to be proven against.
+    let refused = sandbox
+        .run(&["export", "--out", "ws1.excerpt", "--about", "WS1"])
+        .code_is(2);
+    assert!(
+        refused.stderr.contains("wsoa checkpoint --key"),
+        "{}",
+        refused.stderr
+    );
+
+    let board = key(&sandbox, "northshire-board", "board.key");
+    sandbox.run(&["checkpoint", "--key", "board.key"]).success();
+    let exported = sandbox
+        .json(&["export", "--out", "ws1.excerpt", "--about", "WS1"])
+        .json();
+    let events = exported["events"].as_u64().expect("a count");
+    assert!(events >= 5, "{exported}");
+
+    let checked = sandbox
+        .run(&[
+            "--format",
+            "json",
+            "verify",
+            "ws1.excerpt",
+            "--trust",
+            &board,
+        ])
+        .success();
+    let report: serde_json::Value = serde_json::from_str(checked.stdout.trim()).expect("JSON");
+    assert_eq!(report["ok"], true);
+    assert_eq!(
+        report["events"].as_array().map(Vec::len),
+        Some(events as usize)
+    );
+    assert!(
+        report["message"]
+            .as_str()
+            .expect("a message")
+            .contains("signed by northshire-board"),
+        "{report}"
+    );
+
+    let path = sandbox.root().join("ws1.excerpt");
+    let mut bytes = std::fs::read(&path).expect("written");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&path, bytes).expect("written");
+    let caught = sandbox.run(&["verify", "ws1.excerpt"]).code_is(1);
+    assert!(
+        caught.stdout.contains("does NOT verify"),
+        "{}",
+        caught.stdout
+    );
+}
