@@ -109,3 +109,52 @@ fn an_event_altered_and_resealed_fails_its_inclusion_proof() {
         "{err}"
     );
 }
+
+/// Outside input never panics or hangs the excerpt reader.
+mod fuzz {
+    use std::io::Cursor;
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+    use wsoa_store::{EXCERPT_MAGIC, verify_excerpt};
+
+    use crate::fixture::Fixture;
+
+    fn excerpt() -> &'static [u8] {
+        static EXCERPT: OnceLock<Vec<u8>> = OnceLock::new();
+        EXCERPT.get_or_init(|| super::excerpt(&Fixture::history(), &[1, 2, 6, 9]).0)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes(mut bytes in proptest::collection::vec(any::<u8>(), 0..256), magic in any::<bool>()) {
+            if magic {
+                let mut with_magic = EXCERPT_MAGIC.to_vec();
+                with_magic.append(&mut bytes);
+                bytes = with_magic;
+            }
+            prop_assert!(verify_excerpt(Cursor::new(&bytes), &[]).is_err());
+        }
+
+        #[test]
+        fn mutated_excerpts(
+            position in any::<proptest::sample::Index>(),
+            value in any::<u8>(),
+            mutation in 0u8..4,
+        ) {
+            let mut bytes = excerpt().to_vec();
+            let at = position.index(bytes.len());
+            match mutation {
+                0 => bytes[at] ^= value.max(1),
+                1 => bytes.truncate(at),
+                2 => bytes.insert(at, value),
+                _ => {
+                    bytes.remove(at);
+                }
+            }
+            prop_assert!(verify_excerpt(Cursor::new(&bytes), &[]).is_err());
+        }
+    }
+}
