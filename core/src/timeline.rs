@@ -1057,7 +1057,8 @@ pub(crate) fn because(reason: &str) -> String {
     let ordinary = letters.next().is_some_and(char::is_uppercase)
         && first_word.chars().count() > 1
         && letters.all(|c| c.is_lowercase())
-        && !PROPER_WORDS.contains(&first_word);
+        && !PROPER_WORDS.contains(&first_word)
+        && !crate::date::MONTH_NAMES.contains(&first_word);
     let reason = if ordinary {
         let mut chars = reason.chars();
         chars
@@ -1070,22 +1071,10 @@ pub(crate) fn because(reason: &str) -> String {
     format!(", because {reason}")
 }
 
-/// Capitalised words that keep their capital at the start of a reason.
+/// Capitalised words (besides the months) that keep their capital at the start of a reason.
 const PROPER_WORDS: &[&str] = &[
     "Ofsted",
     "Northshire",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Monday",
     "Tuesday",
     "Wednesday",

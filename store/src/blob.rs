@@ -201,7 +201,7 @@ impl Ledger {
         Ok(appended)
     }
 
-    fn purge_blob(&self, hash: &Digest) -> Result<(), StoreError> {
+    pub(crate) fn purge_blob(&self, hash: &Digest) -> Result<(), StoreError> {
         // The index entry goes first, so a crash part-way leaves unreachable chunks, never an
         // index entry pointing at half a file.
         if let Some((_, chunks)) = self

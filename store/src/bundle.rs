@@ -17,10 +17,11 @@ use crate::verify::{Content, Failure, Source, VerifyError, VerifyReport, walk};
 /// The first line of every bundle.
 pub const BUNDLE_MAGIC: &[u8] = b"WSOA-BUNDLE 1\n";
 
-const TAG_END: u8 = 0;
+// Record tags, shared with excerpts (`excerpt.rs`), which use the same framing.
+pub(crate) const TAG_END: u8 = 0;
 const TAG_EVENT: u8 = 1;
-const TAG_CONTENT: u8 = 2;
-const TAG_CHECKPOINT: u8 = 3;
+pub(crate) const TAG_CONTENT: u8 = 2;
+pub(crate) const TAG_CHECKPOINT: u8 = 3;
 /// The largest signed checkpoint a bundle may carry.
 const MAX_CHECKPOINT_BYTES: u64 = 1 << 16;
 /// How many imported events are written per transaction.

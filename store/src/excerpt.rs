@@ -21,9 +21,9 @@ use crate::ledger::Ledger;
 /// The first line of every excerpt.
 pub const EXCERPT_MAGIC: &[u8] = b"WSOA-EXCERPT 1\n";
 
-const TAG_END: u8 = 0;
-const TAG_CONTENT: u8 = 2;
-const TAG_CHECKPOINT: u8 = 3;
+use crate::bundle::{TAG_CHECKPOINT, TAG_CONTENT, TAG_END};
+
+/// The record of a proven event, the one kind of record a bundle does not have.
 const TAG_PROVEN: u8 = 4;
 
 /// The largest record other than evidence content an excerpt may hold.

@@ -5,7 +5,7 @@
 
 use wsoa_core::Digest;
 
-use crate::blob::{chunk_key, parse_index};
+use crate::blob::chunk_key;
 use crate::error::StoreError;
 use crate::ledger::{HEAD_KEY, Ledger, seq_key};
 
@@ -70,16 +70,7 @@ pub fn alter_blob(ledger: &Ledger, hash: &Digest) -> Result<bool, StoreError> {
 
 /// Deletes the content stored under `hash` without recording a redaction.
 pub fn remove_blob(ledger: &Ledger, hash: &Digest) -> Result<(), StoreError> {
-    if let Some((_, chunks)) = ledger
-        .blob_index
-        .remove(hash.as_bytes())?
-        .and_then(|value| parse_index(&value))
-    {
-        for index in 0..chunks {
-            ledger.blobs.remove(chunk_key(hash, index))?;
-        }
-    }
-    ledger.flush()
+    ledger.purge_blob(hash)
 }
 
 /// Rewrites history the way someone with direct access to the database could: decodes event
