@@ -171,7 +171,11 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::NoLedger { .. }
                 | StoreError::UnsupportedFormat { .. }
                 | StoreError::BlobMissing(_)
-                | StoreError::ContentChanged { .. } => EXIT_INPUT,
+                | StoreError::ContentChanged { .. }
+                | StoreError::BadTokenName(_)
+                | StoreError::TokenExists(_)
+                | StoreError::NoSuchToken(_)
+                | StoreError::IdempotencyKeyReused => EXIT_INPUT,
                 StoreError::Corrupt { .. }
                 | StoreError::Damaged(_)
                 | StoreError::BlobAltered { .. }

@@ -9,7 +9,7 @@ use wsoa_core::event::EvidenceRedacted;
 use wsoa_core::{Command, Digest, EventBody};
 
 use crate::error::StoreError;
-use crate::ledger::{Appended, Context, Ledger};
+use crate::ledger::{Appended, Context, Ledger, Reader};
 
 /// The size of one stored chunk of evidence content.
 pub const BLOB_CHUNK_BYTES: usize = 1 << 20;
@@ -144,41 +144,6 @@ impl Ledger {
         self.flush()
     }
 
-    /// Whether content with this hash is stored.
-    pub fn has_blob(&self, hash: &Digest) -> Result<bool, StoreError> {
-        Ok(self.blob_index.contains_key(hash.as_bytes())?)
-    }
-
-    /// Streams the content stored under `hash` into `out`, checking it against the hash as it
-    /// goes. On `BlobAltered` the bytes already written must be discarded.
-    pub fn read_blob(&self, hash: &Digest, out: &mut impl Write) -> Result<u64, StoreError> {
-        let (size, chunks) = self
-            .blob_index
-            .get(hash.as_bytes())?
-            .and_then(|value| parse_index(&value))
-            .ok_or(StoreError::BlobMissing(*hash))?;
-        let mut hasher = blake3::Hasher::new();
-        let mut written = 0u64;
-        for index in 0..chunks {
-            let chunk = self
-                .blobs
-                .get(chunk_key(hash, index))?
-                .ok_or(StoreError::BlobMissing(*hash))?;
-            hasher.update(&chunk);
-            out.write_all(&chunk)
-                .map_err(StoreError::io("cannot write the evidence out"))?;
-            written += chunk.len() as u64;
-        }
-        let found = Digest(*hasher.finalize().as_bytes());
-        if found != *hash || written != size {
-            return Err(StoreError::BlobAltered {
-                expected: *hash,
-                found,
-            });
-        }
-        Ok(written)
-    }
-
     /// Appends an `EvidenceRedacted` event, then purges the content unless another piece of
     /// evidence that is not redacted has the same content.
     pub fn redact_evidence(
@@ -214,5 +179,42 @@ impl Ledger {
             }
         }
         self.flush()
+    }
+}
+
+impl Reader {
+    /// Whether content with this hash is stored.
+    pub fn has_blob(&self, hash: &Digest) -> Result<bool, StoreError> {
+        Ok(self.blob_index.contains_key(hash.as_bytes())?)
+    }
+
+    /// Streams the content stored under `hash` into `out`, checking it against the hash as it
+    /// goes. On `BlobAltered` the bytes already written must be discarded.
+    pub fn read_blob(&self, hash: &Digest, out: &mut impl Write) -> Result<u64, StoreError> {
+        let (size, chunks) = self
+            .blob_index
+            .get(hash.as_bytes())?
+            .and_then(|value| parse_index(&value))
+            .ok_or(StoreError::BlobMissing(*hash))?;
+        let mut hasher = blake3::Hasher::new();
+        let mut written = 0u64;
+        for index in 0..chunks {
+            let chunk = self
+                .blobs
+                .get(chunk_key(hash, index))?
+                .ok_or(StoreError::BlobMissing(*hash))?;
+            hasher.update(&chunk);
+            out.write_all(&chunk)
+                .map_err(StoreError::io("cannot write the evidence out"))?;
+            written += chunk.len() as u64;
+        }
+        let found = Digest(*hasher.finalize().as_bytes());
+        if found != *hash || written != size {
+            return Err(StoreError::BlobAltered {
+                expected: *hash,
+                found,
+            });
+        }
+        Ok(written)
     }
 }

@@ -11,7 +11,7 @@ use wsoa_core::{Digest, EventBody, chain_hash, decode_event};
 
 use crate::blob::{BLOB_CHUNK_BYTES, BlobInfo, parse_index};
 use crate::error::StoreError;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Reader};
 use crate::verify::{Content, Failure, Source, VerifyError, VerifyReport, walk};
 
 /// The first line of every bundle.
@@ -76,7 +76,7 @@ fn record(out: &mut impl Write, tag: u8, payload: &[u8]) -> Result<(), StoreErro
         .map_err(StoreError::io("cannot write the bundle"))
 }
 
-impl Ledger {
+impl Reader {
     /// Writes the whole ledger as a bundle: the magic line, every event in order, each piece
     /// of stored evidence content just before the first event that attaches it (redacted
     /// content has none), the kept checkpoints, and the end record.
@@ -132,7 +132,9 @@ impl Ledger {
         report.file_hash = file_hash;
         Ok(report)
     }
+}
 
+impl Ledger {
     /// Creates a new ledger in `dir` from a bundle, verifying it as it streams in: events are
     /// appended exactly as they are (never decided again), evidence content and checkpoints
     /// are stored. `dir` must not exist or be empty. If the bundle does not verify, nothing is

@@ -13,14 +13,14 @@ pub enum StoreError {
     /// A proof or root was asked for sizes the ledger cannot give (beyond its end, or reversed).
     #[error(transparent)]
     Proof(#[from] wsoa_core::merkle::ProofError),
-    /// Another process has the ledger open; wait for it to finish, or stop it.
-    #[error(
-        "the ledger at {} is in use by another process (a running `wsoa serve`, or another command); wait for it to finish and try again",
-        dir.display()
-    )]
+    /// Another process has the ledger open; wait for it to finish, or stop it. When that
+    /// process is a running `wsoa serve`, `server` is its address: work through it instead.
+    #[error("{}", in_use_message(dir, server.as_deref()))]
     InUse {
         /// The ledger's directory.
         dir: PathBuf,
+        /// The address of the server holding it, when a server does.
+        server: Option<String>,
     },
     /// There is no ledger in the directory; create one with `wsoa init`.
     #[error(
@@ -76,6 +76,22 @@ pub enum StoreError {
     /// An excerpt (`wsoa export --about`) does not verify: it was altered, or is not what it says.
     #[error("the excerpt does not verify: {0}")]
     Excerpt(String),
+    /// A token name is empty, too long or holds control characters.
+    #[error("{0}")]
+    BadTokenName(String),
+    /// An unrevoked token already has this name; names are the actors events are recorded under.
+    #[error(
+        "a token named '{0}' already exists; choose another name, or revoke it first with `wsoa token revoke '{0}'`"
+    )]
+    TokenExists(String),
+    /// No unrevoked token has this name or id.
+    #[error("no active token is named '{0}' or has that id; `wsoa token list` shows them")]
+    NoSuchToken(String),
+    /// The same idempotency key was used before for a different request.
+    #[error(
+        "the Idempotency-Key was already used for a different request; use a new key for a new request"
+    )]
+    IdempotencyKeyReused,
     /// Reading or writing files failed.
     #[error("{context}: {source}")]
     Io {
@@ -87,6 +103,19 @@ pub enum StoreError {
     /// sled failed.
     #[error("the database failed: {0}")]
     Database(#[from] sled::Error),
+}
+
+fn in_use_message(dir: &std::path::Path, server: Option<&str>) -> String {
+    match server {
+        Some(url) => format!(
+            "the ledger at {} is held by a running `wsoa serve` at {url}; work through it with --server {url} --token TOKEN (or set WSOA_SERVER and WSOA_TOKEN), or stop the server first",
+            dir.display()
+        ),
+        None => format!(
+            "the ledger at {} is in use by another process (a running `wsoa serve`, or another command); wait for it to finish and try again",
+            dir.display()
+        ),
+    }
 }
 
 impl StoreError {

@@ -16,7 +16,7 @@ use wsoa_core::note::{Checkpoint, Note, Verifier};
 use wsoa_core::{Digest, EventBody, decode_event};
 
 use crate::error::StoreError;
-use crate::ledger::Ledger;
+use crate::ledger::Reader;
 
 /// The first line of every excerpt.
 pub const EXCERPT_MAGIC: &[u8] = b"WSOA-EXCERPT 1\n";
@@ -53,7 +53,7 @@ fn write_record(out: &mut impl Write, tag: u8, parts: &[&[u8]]) -> std::io::Resu
     parts.iter().try_for_each(|part| out.write_all(part))
 }
 
-impl Ledger {
+impl Reader {
     /// Writes an excerpt of the events `seqs` (ascending), proven against the kept signed
     /// checkpoint `note` of `size` events, with the content of the evidence they attach.
     pub fn export_excerpt(

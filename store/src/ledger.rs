@@ -33,6 +33,10 @@ use crate::error::StoreError;
 pub(crate) const STORAGE_FORMAT: u16 = 1;
 pub(crate) const HEAD_KEY: &[u8] = b"head";
 const FORMAT_KEY: &[u8] = b"format";
+/// The file a running server writes its address to, so that a command refused as "in use" can
+/// say where the server is. A stale file (after a crash) is harmless: it is read only while the
+/// lock is held.
+const SERVER_FILE: &str = "SERVER";
 
 /// Who records a command, and when: the parts of an event's envelope the caller supplies.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +69,28 @@ pub(crate) fn head_from_bytes(bytes: &[u8]) -> Option<Head> {
     })
 }
 
+/// A command to decide and append, with the key its result is remembered under, if any.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// What to record.
+    pub command: Command,
+    /// Who records it, and when.
+    pub context: Context,
+    /// Remember the appended event under this key, in the same transaction, so that a retry
+    /// with the same key finds it instead of appending again.
+    pub idempotency: Option<IdempotencyKey>,
+}
+
+/// An idempotency key: the caller's key (already scoped, e.g. by the token that sent it) and a
+/// hash of the request it came with, so that a key reused for a different request is caught.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The scoped key.
+    pub key: Vec<u8>,
+    /// A hash of the request.
+    pub request: Digest,
+}
+
 /// An event that was just appended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Appended {
@@ -85,8 +111,14 @@ pub struct StoredEvent {
     pub hash: Digest,
 }
 
-/// An open ledger. Only one `Ledger` (in any process) can have a directory open at a time.
-pub struct Ledger {
+/// A read handle on a ledger: the sled trees, shared. Cloning is cheap (the handles are
+/// reference-counted), and a `Reader` can be sent to other threads, so that reads (projections,
+/// proofs, verification, evidence downloads) run beside the one writer without waiting for it.
+///
+/// Every read bounds itself by the head it reads first: an append writes its events before (or
+/// with) the head that counts them, so a reader never sees a head naming events it cannot read.
+#[derive(Clone)]
+pub struct Reader {
     dir: PathBuf,
     pub(crate) db: sled::Db,
     pub(crate) events: sled::Tree,
@@ -96,10 +128,108 @@ pub struct Ledger {
     pub(crate) blob_index: sled::Tree,
     pub(crate) nodes: sled::Tree,
     pub(crate) checkpoints: sled::Tree,
+    pub(crate) tokens: sled::Tree,
+    pub(crate) idempotency: sled::Tree,
+}
+
+/// An open ledger: the only handle that writes. Only one `Ledger` (in any process) can have a
+/// directory open at a time; it holds the directory's lock file until dropped.
+///
+/// A `Ledger` dereferences to its [`Reader`], so every read is available on it too.
+pub struct Ledger {
+    reader: Reader,
     /// The rule state, built on first need by folding every event; dropped whenever an append
     /// fails part-way, so that it is rebuilt from what is really on disk.
     state: Option<State>,
     _lock: File,
+}
+
+impl std::ops::Deref for Ledger {
+    type Target = Reader;
+
+    fn deref(&self) -> &Reader {
+        &self.reader
+    }
+}
+
+impl Reader {
+    /// The event remembered under an idempotency key, if any: `Ok(Some(seq))` when the key was
+    /// used for the same request, `IdempotencyKeyReused` when for a different one.
+    pub fn idempotent(&self, key: &IdempotencyKey) -> Result<Option<u64>, StoreError> {
+        let Some(value) = self.idempotency.get(key.key.as_slice())? else {
+            return Ok(None);
+        };
+        if value.len() != 40 {
+            return Err(StoreError::Damaged(
+                "an idempotency record is not 40 bytes".into(),
+            ));
+        }
+        if &value[8..] != key.request.as_bytes() {
+            return Err(StoreError::IdempotencyKeyReused);
+        }
+        let mut seq = [0u8; 8];
+        seq.copy_from_slice(&value[..8]);
+        Ok(Some(u64::from_be_bytes(seq)))
+    }
+
+    /// The ledger's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The head record: how many events there are and the last chain hash.
+    pub fn head(&self) -> Result<Head, StoreError> {
+        match self.meta.get(HEAD_KEY)? {
+            Some(bytes) => head_from_bytes(&bytes)
+                .ok_or_else(|| StoreError::Damaged("the head record is malformed".into())),
+            None if self.events.is_empty() => Ok(Head::EMPTY),
+            None => Err(StoreError::Damaged(
+                "the head record is missing although there are events".into(),
+            )),
+        }
+    }
+
+    /// How many events there are.
+    pub fn len(&self) -> Result<u64, StoreError> {
+        Ok(self.head()?.len)
+    }
+
+    /// Whether the ledger has no events yet.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// One event.
+    pub fn event(&self, seq: u64) -> Result<Option<StoredEvent>, StoreError> {
+        self.events(seq, Some(seq)).next().transpose()
+    }
+
+    /// The events from `from` to `to` (inclusive; to the end when `None`), decoded, in order.
+    /// Reading streams from disk: memory does not grow with the range.
+    pub fn events(
+        &self,
+        from: u64,
+        to: Option<u64>,
+    ) -> impl Iterator<Item = Result<StoredEvent, StoreError>> + use<> {
+        let range = match to {
+            Some(to) => self.events.range(seq_key(from)..=seq_key(to)),
+            None => self.events.range(seq_key(from)..),
+        };
+        range.map(|entry| {
+            let (key, bytes) = entry?;
+            let seq = <[u8; 8]>::try_from(key.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| StoreError::Damaged("an event key is not 8 bytes".into()))?;
+            let event =
+                decode_event(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
+            let hash = chain_hash(&bytes);
+            Ok(StoredEvent {
+                event,
+                bytes: bytes.to_vec(),
+                hash,
+            })
+        })
+    }
 }
 
 pub(crate) fn seq_key(seq: u64) -> [u8; 8] {
@@ -155,6 +285,10 @@ impl Ledger {
             Err(std::fs::TryLockError::WouldBlock) => {
                 return Err(StoreError::InUse {
                     dir: dir.to_owned(),
+                    server: std::fs::read_to_string(dir.join(SERVER_FILE))
+                        .ok()
+                        .map(|url| url.trim().to_owned())
+                        .filter(|url| !url.is_empty()),
                 });
             }
             Err(std::fs::TryLockError::Error(source)) => {
@@ -185,7 +319,7 @@ impl Ledger {
                 db.flush()?;
             }
         }
-        let ledger = Ledger {
+        let reader = Reader {
             dir: dir.to_owned(),
             events: db.open_tree("events")?,
             chain: db.open_tree("chain")?,
@@ -193,8 +327,13 @@ impl Ledger {
             blob_index: db.open_tree("blob_index")?,
             nodes: db.open_tree("nodes")?,
             checkpoints: db.open_tree("checkpoints")?,
+            tokens: db.open_tree("tokens")?,
+            idempotency: db.open_tree("idempotency")?,
             meta,
             db,
+        };
+        let ledger = Ledger {
+            reader,
             state: None,
             _lock: lock,
         };
@@ -202,31 +341,30 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// The ledger's directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// Writes the address of the server that holds this ledger into the directory, so that a
+    /// command refused as "in use" can name it; [`Ledger::withdraw_server`] removes it.
+    pub fn announce_server(&self, url: &str) -> Result<(), StoreError> {
+        let path = self.dir().join(SERVER_FILE);
+        std::fs::write(&path, format!("{url}\n"))
+            .map_err(StoreError::io(format!("cannot write {}", path.display())))
     }
 
-    /// The head record: how many events there are and the last chain hash.
-    pub fn head(&self) -> Result<Head, StoreError> {
-        match self.meta.get(HEAD_KEY)? {
-            Some(bytes) => head_from_bytes(&bytes)
-                .ok_or_else(|| StoreError::Damaged("the head record is malformed".into())),
-            None if self.events.is_empty() => Ok(Head::EMPTY),
-            None => Err(StoreError::Damaged(
-                "the head record is missing although there are events".into(),
+    /// Removes the server address written by [`Ledger::announce_server`].
+    pub fn withdraw_server(&self) -> Result<(), StoreError> {
+        let path = self.dir().join(SERVER_FILE);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(err) => Err(StoreError::io(format!("cannot remove {}", path.display()))(
+                err,
             )),
         }
     }
 
-    /// How many events there are.
-    pub fn len(&self) -> Result<u64, StoreError> {
-        Ok(self.head()?.len)
-    }
-
-    /// Whether the ledger has no events yet.
-    pub fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.len()? == 0)
+    /// A read handle that can be cloned and sent to other threads. The directory's lock belongs
+    /// to this `Ledger`: keep it alive as long as its readers are in use.
+    pub fn reader(&self) -> Reader {
+        self.reader.clone()
     }
 
     /// The state the rules are checked against, as of the last event.
@@ -239,38 +377,6 @@ impl Ledger {
             self.state = Some(state);
         }
         Ok(self.state.get_or_insert_with(State::default))
-    }
-
-    /// One event.
-    pub fn event(&self, seq: u64) -> Result<Option<StoredEvent>, StoreError> {
-        self.events(seq, Some(seq)).next().transpose()
-    }
-
-    /// The events from `from` to `to` (inclusive; to the end when `None`), decoded, in order.
-    /// Reading streams from disk: memory does not grow with the range.
-    pub fn events(
-        &self,
-        from: u64,
-        to: Option<u64>,
-    ) -> impl Iterator<Item = Result<StoredEvent, StoreError>> + use<> {
-        let range = match to {
-            Some(to) => self.events.range(seq_key(from)..=seq_key(to)),
-            None => self.events.range(seq_key(from)..),
-        };
-        range.map(|entry| {
-            let (key, bytes) = entry?;
-            let seq = <[u8; 8]>::try_from(key.as_ref())
-                .map(u64::from_be_bytes)
-                .map_err(|_| StoreError::Damaged("an event key is not 8 bytes".into()))?;
-            let event =
-                decode_event(&bytes).map_err(|source| StoreError::Corrupt { seq, source })?;
-            let hash = chain_hash(&bytes);
-            Ok(StoredEvent {
-                event,
-                bytes: bytes.to_vec(),
-                hash,
-            })
-        })
     }
 
     /// Checks one command against the rules and appends the event that records it.
@@ -293,6 +399,19 @@ impl Ledger {
         &mut self,
         items: impl IntoIterator<Item = (Command, Context)>,
     ) -> Result<Vec<Result<Appended, Rejection>>, StoreError> {
+        self.submit_each(items.into_iter().map(|(command, context)| Submission {
+            command,
+            context,
+            idempotency: None,
+        }))
+    }
+
+    /// As [`Ledger::execute_each`], remembering each appended event under its idempotency key
+    /// (in the same transaction, so a key is never kept for an event that was not written).
+    pub fn submit_each(
+        &mut self,
+        items: impl IntoIterator<Item = Submission>,
+    ) -> Result<Vec<Result<Appended, Rejection>>, StoreError> {
         self.decide_and_append(items, false)
     }
 
@@ -302,8 +421,13 @@ impl Ledger {
         &mut self,
         items: impl IntoIterator<Item = (Command, Context)>,
     ) -> Result<Vec<Appended>, (usize, StoreError)> {
+        let submissions = items.into_iter().map(|(command, context)| Submission {
+            command,
+            context,
+            idempotency: None,
+        });
         let results = self
-            .decide_and_append(items, true)
+            .decide_and_append(submissions, true)
             .map_err(|err| (0, err))?;
         let mut appended = Vec::with_capacity(results.len());
         for (index, result) in results.into_iter().enumerate() {
@@ -314,7 +438,7 @@ impl Ledger {
 
     fn decide_and_append(
         &mut self,
-        items: impl IntoIterator<Item = (Command, Context)>,
+        items: impl IntoIterator<Item = Submission>,
         all_or_nothing: bool,
     ) -> Result<Vec<Result<Appended, Rejection>>, StoreError> {
         let mut head = self.head()?;
@@ -322,8 +446,14 @@ impl Ledger {
         let mut state = self.state.take().unwrap_or_default();
         let mut results = Vec::new();
         let mut batch = Vec::new();
+        let mut keys = Vec::new();
         let mut failed = false;
-        for (command, context) in items {
+        for Submission {
+            command,
+            context,
+            idempotency,
+        } in items
+        {
             let checked = when(&head, &context).and_then(|when| match &command {
                 // Content is stored before the event that references it (`attach_evidence`);
                 // an attachment whose content is not there would fail verification.
@@ -352,6 +482,9 @@ impl Ledger {
                 Ok((sealed, next)) => {
                     head = next;
                     state.apply(&sealed.event);
+                    if let Some(key) = idempotency {
+                        keys.push((key, sealed.event.seq));
+                    }
                     batch.push((sealed.event.seq, sealed.bytes, sealed.hash));
                     results.push(Ok(Appended {
                         event: sealed.event,
@@ -369,7 +502,7 @@ impl Ledger {
             self.state = None;
             return Ok(results);
         }
-        match self.write(&batch, head) {
+        match self.write(&batch, &keys, head) {
             Ok(()) => {
                 self.state = Some(state);
                 Ok(results)
@@ -408,11 +541,16 @@ impl Ledger {
             };
         }
         self.state = None;
-        self.write(&batch, head)
+        self.write(&batch, &[], head)
     }
 
     /// Writes already-decided events and the new head in one transaction, then flushes.
-    fn write(&self, batch: &[(u64, Vec<u8>, Digest)], head: Head) -> Result<(), StoreError> {
+    fn write(
+        &self,
+        batch: &[(u64, Vec<u8>, Digest)],
+        keys: &[(IdempotencyKey, u64)],
+        head: Head,
+    ) -> Result<(), StoreError> {
         if batch.is_empty() {
             return Ok(());
         }
@@ -421,11 +559,22 @@ impl Ledger {
         // closure sled may run more than once.
         let (nodes, tree_size) =
             self.nodes_for(batch.iter().map(|(_, bytes, _)| bytes.as_slice()))?;
-        (&self.events, &self.chain, &self.meta, &self.nodes)
-            .transaction(|(events, chain, meta, tree)| {
+        (
+            &self.events,
+            &self.chain,
+            &self.meta,
+            &self.nodes,
+            &self.idempotency,
+        )
+            .transaction(|(events, chain, meta, tree, idempotency)| {
                 for (seq, bytes, hash) in batch {
                     events.insert(&seq_key(*seq), bytes.as_slice())?;
                     chain.insert(&seq_key(*seq), hash.as_bytes())?;
+                }
+                for (key, seq) in keys {
+                    let mut value = seq_key(*seq).to_vec();
+                    value.extend_from_slice(key.request.as_bytes());
+                    idempotency.insert(key.key.as_slice(), value)?;
                 }
                 for (key, hash) in &nodes {
                     tree.insert(key.as_slice(), hash.as_bytes().as_slice())?;

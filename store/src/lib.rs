@@ -11,6 +11,7 @@ mod error;
 mod excerpt;
 mod ledger;
 pub mod raw;
+mod token;
 mod tree;
 mod verify;
 
@@ -18,6 +19,7 @@ pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
 pub use bundle::{BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle};
 pub use error::StoreError;
 pub use excerpt::{EXCERPT_MAGIC, ExcerptReport, verify_excerpt};
-pub use ledger::{Appended, Context, Ledger, StoredEvent};
+pub use ledger::{Appended, Context, IdempotencyKey, Ledger, Reader, StoredEvent, Submission};
+pub use token::{TOKEN_HASH_CONTEXT, TOKEN_PREFIX, TokenRecord, check_token_name, token_hash};
 pub use verify::{Failure, Redaction, VerifyError, VerifyReport};
 pub use wsoa_core::chain::Head;

@@ -14,7 +14,7 @@ use wsoa_core::merkle::{
 };
 
 use crate::error::StoreError;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Reader};
 
 pub(crate) const TREE_SIZE_KEY: &[u8] = b"tree_size";
 
@@ -31,7 +31,7 @@ pub(crate) fn node_key(id: NodeId) -> [u8; 9] {
     key
 }
 
-impl Ledger {
+impl Reader {
     /// How many events the stored Merkle tree covers (all of them, once the ledger is open).
     pub fn tree_size(&self) -> Result<u64, StoreError> {
         Ok(match self.meta.get(TREE_SIZE_KEY)? {
@@ -135,7 +135,9 @@ impl Ledger {
         }
         Ok((nodes, frontier.size()))
     }
+}
 
+impl Ledger {
     /// Builds the tree for events appended before the tree was kept (a ledger from an earlier
     /// version), in batches. Idempotent: it starts where the stored tree ends.
     pub(crate) fn backfill_tree(&self) -> Result<(), StoreError> {
@@ -172,7 +174,7 @@ impl Ledger {
     }
 }
 
-impl Ledger {
+impl Reader {
     /// The checkpoint origin of this ledger: `wsoa/<area>/<first 16 hex digits of the chain hash
     /// of event 0>`. The genesis hash covers the area, the partners and the moment the ledger
     /// was opened, so no two ledgers share an origin.
@@ -181,14 +183,6 @@ impl Ledger {
             StoreError::Damaged("the ledger has no events, so it has no origin yet".into())
         })?;
         Ok(origin_of(&genesis.event, &genesis.hash))
-    }
-
-    /// Keeps a signed checkpoint (its signed-note text) under its tree size; a later note for
-    /// the same size (with more cosignatures) replaces the earlier.
-    pub fn keep_checkpoint(&self, size: u64, note: &str) -> Result<(), StoreError> {
-        self.checkpoints
-            .insert(size.to_be_bytes(), note.as_bytes())?;
-        self.flush()
     }
 
     /// The kept checkpoints, smallest size first: (size, signed-note text).
@@ -236,6 +230,14 @@ fn slug(text: &str) -> String {
 }
 
 impl Ledger {
+    /// Keeps a signed checkpoint (its signed-note text) under its tree size; a later note for
+    /// the same size (with more cosignatures) replaces the earlier.
+    pub fn keep_checkpoint(&self, size: u64, note: &str) -> Result<(), StoreError> {
+        self.checkpoints
+            .insert(size.to_be_bytes(), note.as_bytes())?;
+        self.flush()
+    }
+
     /// Records a signed checkpoint of this ledger in it (a `CheckpointRecorded` event), after
     /// checking that it is this ledger's (its origin) and that its root is this ledger's root at
     /// its size: a checkpoint of another history is refused.

@@ -9,7 +9,7 @@ use wsoa_core::{DecodeError, Digest, EventBody, EvidenceId, chain_hash, decode_e
 
 use crate::blob::{chunk_key, parse_index};
 use crate::error::StoreError;
-use crate::ledger::{HEAD_KEY, Ledger, head_from_bytes, seq_key};
+use crate::ledger::{HEAD_KEY, Reader, head_from_bytes, seq_key};
 
 /// What an intact ledger looks like.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -480,7 +480,7 @@ pub(crate) fn walk(
 
 /// A ledger on disk as a source for the walk.
 struct LedgerSource<'a> {
-    ledger: &'a Ledger,
+    ledger: &'a Reader,
     events: sled::Iter,
     next: u64,
 }
@@ -595,7 +595,7 @@ impl Source for LedgerSource<'_> {
     }
 }
 
-impl Ledger {
+impl Reader {
     /// Walks the whole ledger and reports the first thing that does not verify.
     pub fn verify(&self) -> Result<VerifyReport, VerifyError> {
         self.verify_pinned(&[])

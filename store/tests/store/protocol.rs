@@ -303,7 +303,10 @@ fn a_ledger_open_elsewhere_is_in_use_until_it_is_dropped() {
     let len = f.len();
     for second in [Ledger::open(f.path()), Ledger::create(f.path())] {
         match second {
-            Err(StoreError::InUse { dir }) => assert_eq!(dir, f.path()),
+            Err(StoreError::InUse { dir, server }) => {
+                assert_eq!(dir, f.path());
+                assert_eq!(server, None);
+            }
             Err(other) => panic!("expected InUse, got {other}"),
             Ok(_) => panic!("the ledger was opened twice"),
         }
