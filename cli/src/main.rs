@@ -11,6 +11,7 @@ mod output;
 mod point;
 mod read;
 mod record;
+mod serve;
 mod show;
 mod timeline;
 
@@ -135,6 +136,15 @@ enum Commands {
         after_help = "Example:\n  wsoa diff --from visit:last\n  wsoa diff --from 2021-11-18 --to 2022-03-01\n  wsoa diff --from seq:40 --to visit:2 --format json"
     )]
     Diff(diff::DiffArgs),
+    /// Serve the ledger over HTTP to a partnership: a JSON API with bearer tokens and roles,
+    /// one writer that commits concurrent changes together. Stops cleanly on Ctrl-C or SIGTERM.
+    #[command(
+        after_help = "Example:\n  wsoa --data ./northshire token create --name \"A. Patel\" --role admin\n  wsoa --data ./northshire serve --addr 127.0.0.1:8080\n  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/plan"
+    )]
+    Serve(serve::ServeArgs),
+    /// Create, list and revoke the access tokens of `wsoa serve` (offline, on the data directory).
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
 }
 
 fn main() -> ExitCode {
@@ -172,6 +182,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::UnsupportedFormat { .. }
                 | StoreError::BlobMissing(_)
                 | StoreError::ContentChanged { .. }
+                | StoreError::Query(_)
                 | StoreError::BadTokenName(_)
                 | StoreError::TokenExists(_)
                 | StoreError::NoSuchToken(_)
@@ -235,6 +246,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Commands::Narrative(args) => narrative::run(&Ledger::open(&cli.data)?, &args)?,
         Commands::Timeline(args) => timeline::run(&Ledger::open(&cli.data)?, &args, &out)?,
         Commands::Diff(args) => diff::run(&Ledger::open(&cli.data)?, &args, &out)?,
+        Commands::Serve(args) => serve::serve(&cli.data, &args)?,
+        Commands::Token(command) => serve::token(&cli.data, &command, &out)?,
     }
     Ok(ExitCode::SUCCESS)
 }

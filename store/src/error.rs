@@ -76,6 +76,10 @@ pub enum StoreError {
     /// An excerpt (`wsoa export --about`) does not verify: it was altered, or is not what it says.
     #[error("the excerpt does not verify: {0}")]
     Excerpt(String),
+    /// A point in time or a range that names nothing in this ledger (no such event, no visit
+    /// yet, points in the wrong order); the message says what to give instead.
+    #[error("{0}")]
+    Query(String),
     /// A token name is empty, too long or holds control characters.
     #[error("{0}")]
     BadTokenName(String),
@@ -119,7 +123,8 @@ fn in_use_message(dir: &std::path::Path, server: Option<&str>) -> String {
 }
 
 impl StoreError {
-    pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
+    /// Wraps an I/O error with what was being done: `.map_err(StoreError::io("cannot read x"))`.
+    pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
         let context = context.into();
         move |source| StoreError::Io { context, source }
     }

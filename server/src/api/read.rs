@@ -1,0 +1,407 @@
+//! The reading endpoints: the plan, the timeline, what changed between two points, the impact
+//! narrative and the raw log, each at any point in time with the CLI's own parameters
+//! (`at`, `as_known`, `as_of`, `point`). Every fold runs on the blocking pool.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::IntoParams;
+use wsoa_core::date::format_unix_millis;
+use wsoa_core::plan::Plan;
+use wsoa_core::point::Point;
+use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Filter, Timeline};
+use wsoa_core::{Date, SubjectRef};
+
+use crate::auth::{Caller, Permission};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::{AppState, today};
+
+/// When to read the ledger at; at most one may be given (default: now).
+///
+/// Flattened into each reading endpoint's query, so every field is a string (serde's flatten
+/// hands numbers over as text) and parsed here, once.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct PointQuery {
+    /// The ledger as it stood after this event (a sequence number).
+    pub at: Option<String>,
+    /// What the ledger had recorded by the end of this day (2021-11-18).
+    pub as_known: Option<String>,
+    /// What had happened by this day, by the events' own dates.
+    pub as_of: Option<String>,
+    /// Any point as one value: now, seq:N, known:DATE, asof:DATE, DATE, visit:last, visit:N.
+    pub point: Option<String>,
+}
+
+impl PointQuery {
+    /// The point these parameters name.
+    pub fn point(&self) -> Result<Point, ApiError> {
+        let given = [
+            self.at.is_some(),
+            self.as_known.is_some(),
+            self.as_of.is_some(),
+            self.point.is_some(),
+        ];
+        if given.iter().filter(|given| **given).count() > 1 {
+            return Err(ApiError::bad_request(
+                "give at most one of at, as_known, as_of and point",
+            ));
+        }
+        let date = |name: &str, text: &str| {
+            text.parse::<Date>()
+                .map_err(|err| ApiError::bad_request(format!("{name}: '{text}' is not a date: {err}")))
+        };
+        Ok(if let Some(seq) = &self.at {
+            Point::Seq(seq.trim().parse().map_err(|_| {
+                ApiError::bad_request(format!("at: '{seq}' is not an event number"))
+            })?)
+        } else if let Some(day) = &self.as_known {
+            Point::Known(date("as_known", day)?)
+        } else if let Some(day) = &self.as_of {
+            Point::AsOf(date("as_of", day)?)
+        } else if let Some(point) = &self.point {
+            point
+                .parse()
+                .map_err(|err| ApiError::bad_request(format!("point: {err}")))?
+        } else {
+            Point::Now
+        })
+    }
+}
+
+/// How the plan is returned.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct PlanQuery {
+    /// json (default), text (the tree `wsoa show` prints) or csv (the tracker).
+    pub format: Option<String>,
+    /// The point in time (documented as its own parameters).
+    #[serde(flatten)]
+    #[param(ignore)]
+    pub at: PointQuery,
+}
+
+/// The plan: each weakness with its workstreams and actions, measures, evidence, risks.
+#[utoipa::path(get, path = "/api/v1/plan", tag = "read", params(PlanQuery, PointQuery),
+    responses((status = 200, description = "The plan (JSON, or text/csv with format)"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<PlanQuery>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::Read)?;
+    let asked = query.at.point()?;
+    let format = query.format.clone().unwrap_or_else(|| "json".to_owned());
+    if !matches!(format.as_str(), "json" | "text" | "csv") {
+        return Err(ApiError::bad_request(format!(
+            "format '{format}' is not one of json, text, csv"
+        )));
+    }
+    let clock_today = today()?;
+    state
+        .read(move |reader| {
+            let point = reader.resolve_point(asked)?;
+            let (plan, last_recorded_at) = reader.plan_at(point)?;
+            let today = point.today(last_recorded_at, clock_today);
+            Ok(match format.as_str() {
+                "text" => text(wsoa_core::show::text(&plan, today), "text/plain; charset=utf-8"),
+                "csv" => text(wsoa_core::show::csv(&plan, today), "text/csv; charset=utf-8"),
+                _ => {
+                    let mut value = serde_json::to_value(wsoa_core::show::view(&plan, today))
+                        .map_err(ApiError::internal)?;
+                    value["point"] = json!(point.to_string());
+                    Json(value).into_response()
+                }
+            })
+        })
+        .await
+}
+
+/// Which events the timeline shows.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct TimelineQuery {
+    /// Only events about this thing or anything under it (WS1, 1.1, weakness:W1).
+    pub about: Option<String>,
+    /// Only events that happened on or after this day.
+    pub since: Option<String>,
+    /// Only events that happened on or before this day.
+    pub until: Option<String>,
+    /// Only events recorded by someone whose name contains this (any case).
+    pub by: Option<String>,
+    /// Only events of this kind, such as action_status_changed.
+    pub kind: Option<String>,
+    /// Flag events recorded this many days or more after they happened (default 14).
+    pub late_after: Option<String>,
+    /// The point in time (documented as its own parameters).
+    #[serde(flatten)]
+    #[param(ignore)]
+    pub at: PointQuery,
+}
+
+/// The history as people read it: one entry per event with both dates, who, and what.
+#[utoipa::path(get, path = "/api/v1/timeline", tag = "read", params(TimelineQuery, PointQuery),
+    responses((status = 200, description = "Entries, oldest first"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<TimelineQuery>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Permission::Read)?;
+    let asked = query.at.point()?;
+    let date = |name: &str, text: &Option<String>| -> Result<Option<Date>, ApiError> {
+        text.as_deref()
+            .map(|text| {
+                text.parse::<Date>().map_err(|err| {
+                    ApiError::bad_request(format!("{name}: '{text}' is not a date: {err}"))
+                })
+            })
+            .transpose()
+    };
+    let about = query
+        .about
+        .as_deref()
+        .map(|text| {
+            text.parse::<SubjectRef>()
+                .map_err(|err| ApiError::bad_request(format!("about: {err}")))
+        })
+        .transpose()?;
+    let filter = Filter {
+        about,
+        since: date("since", &query.since)?,
+        until: date("until", &query.until)?,
+        actor: query.by.clone(),
+        kind: query.kind.clone(),
+    };
+    let late_after = match &query.late_after {
+        Some(days) => days.trim().parse::<u32>().map_err(|_| {
+            ApiError::bad_request(format!("late_after: '{days}' is not a whole number of days"))
+        })?,
+        None => DEFAULT_LATE_AFTER as u32,
+    };
+    let late_after = i64::from(late_after);
+    state
+        .read(move |reader| {
+            let point = reader.resolve_point(asked)?;
+            let plan = if filter.about.is_some() {
+                reader.plan_at(point)?.0
+            } else {
+                Plan::default()
+            };
+            let matcher = filter
+                .compile(&plan)
+                .map_err(|err| ApiError::bad_request(err.to_string()))?;
+            let mut timeline = Timeline::new();
+            let mut entries = Vec::new();
+            reader.for_each_at(point, |stored| {
+                let entry = timeline.entry(&stored.event, stored.hash);
+                if matcher.matches(&entry) {
+                    entries.push(serde_json::to_value(entry.view(late_after)).map_err(ApiError::internal)?);
+                }
+                Ok::<(), ApiError>(())
+            })?;
+            Ok(Json(json!({ "point": point.to_string(), "entries": entries })))
+        })
+        .await
+}
+
+/// The two points to compare.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DiffQuery {
+    /// The earlier point (visit:last, a date, seq:N ...).
+    pub from: String,
+    /// The later point (default: now).
+    pub to: Option<String>,
+    /// json (default) or text.
+    pub format: Option<String>,
+}
+
+/// What changed between two points, such as since the last monitoring visit.
+#[utoipa::path(get, path = "/api/v1/diff", tag = "read", params(DiffQuery),
+    responses((status = 200, description = "The changes"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn diff(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<DiffQuery>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::Read)?;
+    let parse = |name: &str, text: &str| -> Result<Point, ApiError> {
+        text.parse()
+            .map_err(|err| ApiError::bad_request(format!("{name}: {err}")))
+    };
+    let from = parse("from", &query.from)?;
+    let to = match &query.to {
+        Some(to) => parse("to", to)?,
+        None => Point::Now,
+    };
+    let as_text = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("text") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "format '{other}' is not one of json, text"
+            )));
+        }
+    };
+    state
+        .read(move |reader| {
+            let between = reader.plans_between(from, to)?;
+            let events: Vec<&wsoa_core::Event> = between.events.iter().collect();
+            let mut changes = wsoa_core::diff::diff(&between.before, &between.after, &events);
+            changes.from = wsoa_core::diff::Moment::new(&from, &between.before);
+            changes.to = wsoa_core::diff::Moment::new(&to, &between.after);
+            Ok(if as_text {
+                text(changes.text(), "text/plain; charset=utf-8")
+            } else {
+                Json(serde_json::to_value(&changes).map_err(ApiError::internal)?).into_response()
+            })
+        })
+        .await
+}
+
+/// How the narrative is written.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct NarrativeQuery {
+    /// md (default) or html.
+    pub style: Option<String>,
+    /// The point in time (documented as its own parameters).
+    #[serde(flatten)]
+    #[param(ignore)]
+    pub at: PointQuery,
+}
+
+/// The impact narrative for the revisit, weakness by weakness, citing its events.
+#[utoipa::path(get, path = "/api/v1/narrative", tag = "read", params(NarrativeQuery, PointQuery),
+    responses((status = 200, description = "Markdown or HTML", content_type = "text/markdown"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn narrative(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<NarrativeQuery>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::Read)?;
+    let asked = query.at.point()?;
+    let html = match query.style.as_deref() {
+        None | Some("md") => false,
+        Some("html") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "style '{other}' is not one of md, html"
+            )));
+        }
+    };
+    state
+        .read(move |reader| {
+            let (narrative, _source) = reader.narrative_at(asked)?;
+            Ok(if html {
+                text(narrative.to_html(), "text/html; charset=utf-8")
+            } else {
+                text(narrative.to_markdown(), "text/markdown; charset=utf-8")
+            })
+        })
+        .await
+}
+
+/// Which events of the log.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LogQuery {
+    /// The first event (default 0).
+    pub from: Option<u64>,
+    /// The last event (default: the last one).
+    pub to: Option<u64>,
+}
+
+/// The raw events, one JSON object per line (`application/x-ndjson`), each with its canonical
+/// bytes (hex), chain hash and Merkle leaf hash, from which anyone can recompute every hash.
+#[utoipa::path(get, path = "/api/v1/log", tag = "read", params(LogQuery),
+    responses((status = 200, description = "One event per line", content_type = "application/x-ndjson"), (status = 401, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn log(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<LogQuery>,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::Read)?;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(16);
+    let reader = state.reader().clone();
+    // Streams from the blocking pool: memory stays flat whatever the ledger's size.
+    tokio::task::spawn_blocking(move || {
+        let len = match reader.len() {
+            Ok(len) => len,
+            Err(err) => {
+                let _ = sender.blocking_send(Err(std::io::Error::other(err.to_string())));
+                return;
+            }
+        };
+        if len == 0 {
+            return;
+        }
+        let to = query.to.unwrap_or(len - 1).min(len - 1);
+        let mut chunk = Vec::with_capacity(64 * 1024);
+        for stored in reader.events(query.from.unwrap_or(0), Some(to)) {
+            let line = stored
+                .map_err(|err| std::io::Error::other(err.to_string()))
+                .and_then(|stored| log_line(&stored).map_err(std::io::Error::other));
+            match line {
+                Ok(line) => {
+                    chunk.extend_from_slice(line.as_bytes());
+                    chunk.push(b'\n');
+                    if chunk.len() >= 64 * 1024
+                        && sender.blocking_send(Ok(std::mem::take(&mut chunk))).is_err()
+                    {
+                        return;
+                    }
+                }
+                Err(err) => {
+                    let _ = sender.blocking_send(Err(err));
+                    return;
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = sender.blocking_send(Ok(chunk));
+        }
+    });
+    let stream = tokio_stream_from(receiver);
+    let mut response = Body::from_stream(stream).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    Ok(response)
+}
+
+/// One event of the log as JSON, as `wsoa log --format json` prints it.
+pub fn log_line(stored: &wsoa_store::StoredEvent) -> Result<String, serde_json::Error> {
+    let event = &stored.event;
+    let mut value = serde_json::to_value(event)?;
+    value["hash"] = json!(stored.hash.to_hex());
+    value["leaf_hash"] = json!(wsoa_core::merkle::leaf_hash(&stored.bytes).to_hex());
+    value["bytes"] = json!(hex::encode(&stored.bytes));
+    value["recorded_at_iso"] = json!(format_unix_millis(event.recorded_at));
+    serde_json::to_string(&value)
+}
+
+/// A stream over a channel's items.
+pub fn tokio_stream_from<T: Send + 'static>(
+    receiver: tokio::sync::mpsc::Receiver<T>,
+) -> impl futures_util::Stream<Item = T> + Send + 'static {
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    })
+}
+
+/// A text response with a content type.
+pub fn text(body: String, content_type: &'static str) -> Response {
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

@@ -1,0 +1,191 @@
+//! `ApiError`: every failure a handler can return, as JSON `{ "error": { "code", "message" } }`
+//! with the status that tells a client what to do. Rule violations and bad input are 4xx with
+//! a message that says what to fix; a failure of the machine is a 500 whose detail goes to the
+//! log, never to the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use wsoa_core::Rejection;
+use wsoa_store::StoreError;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable machine-readable code, such as `rule_violation` or `unauthorized`.
+    pub code: String,
+    /// What was wrong and how to fix it, for a person.
+    pub message: String,
+}
+
+/// An error a handler returns.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    /// An error with this status, code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 400: the request could not be understood (malformed JSON, a bad parameter).
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 401: no token, or one that is not (or no longer) valid.
+    pub fn unauthorized(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// 403: a valid token whose role may not do this.
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// 404: no such thing.
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 413: the body or upload is larger than the server accepts.
+    pub fn too_large(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+    }
+
+    /// 503: the server is shutting down.
+    pub fn unavailable(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
+
+    /// 500: a bug or a failure of the machine. The detail is logged, not shown.
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %detail, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed to complete the request; the failure is in its log",
+        )
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<Rejection> for ApiError {
+    fn from(rejection: Rejection) -> ApiError {
+        let message = rejection.to_string();
+        if rejection.is_not_found() {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+        } else if rejection.is_conflict() {
+            ApiError::new(StatusCode::CONFLICT, "conflict", message)
+        } else if matches!(rejection, Rejection::EventTooLarge { .. }) {
+            ApiError::too_large(message)
+        } else {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", message)
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> ApiError {
+        match err {
+            StoreError::Rejected(rejection) => rejection.into(),
+            StoreError::Proof(err) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_proof_request",
+                err.to_string(),
+            ),
+            StoreError::BlobMissing(_) => ApiError::not_found(err.to_string()),
+            StoreError::Query(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_point",
+                err.to_string(),
+            ),
+            StoreError::BadTokenName(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_token_name",
+                err.to_string(),
+            ),
+            StoreError::TokenExists(_) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", err.to_string())
+            }
+            StoreError::NoSuchToken(_) => ApiError::not_found(err.to_string()),
+            StoreError::IdempotencyKeyReused => ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_key_reused",
+                err.to_string(),
+            ),
+            StoreError::ContentChanged { .. } => ApiError::bad_request(err.to_string()),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(err: tokio::task::JoinError) -> ApiError {
+        ApiError::internal(err)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let err = ApiError::internal("sled: the disk is on fire at /var/lib/wsoa");
+        assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!err.message().contains("disk"));
+    }
+
+    #[test]
+    fn rule_violations_are_unprocessable_and_too_large_events_are_413() {
+        let rule: ApiError = Rejection::NothingChanged("nothing".into()).into();
+        assert_eq!(rule.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(rule.message(), "nothing");
+        let large: ApiError = Rejection::EventTooLarge { bytes: 2_000_000 }.into();
+        assert_eq!(large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+}

@@ -1,0 +1,143 @@
+//! The server's shared state: a read handle on the ledger, the channel to the writer, the
+//! limits, and the clock. Cloned into every handler (it is a few reference counts).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::oneshot;
+use wsoa_core::{Actor, Date};
+use wsoa_store::{Context, Reader};
+
+use crate::error::ApiError;
+use crate::writer::Job;
+
+/// Limits the server enforces; see `wsoa serve --help` for the defaults.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// The largest JSON request body, in bytes.
+    pub max_body_bytes: usize,
+    /// The largest evidence upload, in bytes.
+    pub max_upload_bytes: u64,
+    /// How long a client may take to send a request's headers (slowloris protection).
+    pub header_read_timeout: Duration,
+    /// How long one request may take, end to end.
+    pub request_timeout: Duration,
+    /// The most connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// How long shutdown waits for requests in flight before it stops anyway.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 100 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(120),
+            max_connections: 1024,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    reader: Reader,
+    jobs: std::sync::mpsc::Sender<Job>,
+    limits: Limits,
+    ready: AtomicBool,
+}
+
+impl AppState {
+    /// State over a ledger whose writer receives `jobs`.
+    pub fn new(reader: Reader, jobs: std::sync::mpsc::Sender<Job>, limits: Limits) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                reader,
+                jobs,
+                limits,
+                ready: AtomicBool::new(true),
+            }),
+        }
+    }
+
+    /// The read handle.
+    pub fn reader(&self) -> &Reader {
+        &self.inner.reader
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// Whether the server takes new work (false once shutdown has begun).
+    pub fn is_ready(&self) -> bool {
+        self.inner.ready.load(Ordering::SeqCst)
+    }
+
+    /// Marks the server as shutting down: `/readyz` fails and writes are refused with 503.
+    pub fn stop_accepting(&self) {
+        self.inner.ready.store(false, Ordering::SeqCst);
+    }
+
+    /// Runs blocking read work (sled) on the blocking pool, never on an async worker.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Reader) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let reader = self.inner.reader.clone();
+        tokio::task::spawn_blocking(move || work(&reader)).await?
+    }
+
+    /// Sends a job to the writer and waits for its answer.
+    pub async fn write<T>(&self, job: impl FnOnce(oneshot::Sender<T>) -> Job) -> Result<T, ApiError> {
+        if !self.is_ready() {
+            return Err(ApiError::unavailable(
+                "the server is shutting down and takes no new changes; retry against it once it is back",
+            ));
+        }
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .jobs
+            .send(job(reply))
+            .map_err(|_| ApiError::internal("the writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| ApiError::internal("the writer dropped a job without answering"))
+    }
+}
+
+/// The recording context for a request: the token's holder as the actor, the business date
+/// given (or today in the UK), and the clock.
+pub fn context(actor: Actor, on: Option<Date>) -> Result<Context, ApiError> {
+    let recorded_at = now_millis()?;
+    let today = Date::uk_from_unix_millis(recorded_at)
+        .ok_or_else(|| ApiError::internal("the clock is outside the supported years"))?;
+    Ok(Context {
+        actor,
+        occurred_on: on.unwrap_or(today),
+        recorded_at,
+    })
+}
+
+/// Now, in Unix milliseconds.
+pub fn now_millis() -> Result<i64, ApiError> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(ApiError::internal)?;
+    i64::try_from(now.as_millis()).map_err(ApiError::internal)
+}
+
+/// Today in the UK by the clock.
+pub fn today() -> Result<Date, ApiError> {
+    Date::uk_from_unix_millis(now_millis()?)
+        .ok_or_else(|| ApiError::internal("the clock is outside the supported years"))
+}

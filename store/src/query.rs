@@ -1,0 +1,216 @@
+//! Reading the ledger at a point in time: resolving a point (`visit:last`, `seq:N`) against the
+//! events, streaming the events that belong to it, and the folds every reader needs (the plan,
+//! the plan at two points with the events between, the impact narrative). The CLI and the
+//! server both read through these, so the same question always gets the same answer.
+
+use wsoa_core::narrative::{EventRecord, Narrative, Source};
+use wsoa_core::plan::Plan;
+use wsoa_core::point::{Inclusion, Point, visit_seq};
+use wsoa_core::{Date, Digest, Event, EventBody};
+
+use crate::error::StoreError;
+use crate::ledger::{Reader, StoredEvent};
+
+fn query(message: impl Into<String>) -> StoreError {
+    StoreError::Query(message.into())
+}
+
+impl Reader {
+    /// Resolves `visit:N` and `visit:last` to the sequence number of that visit's event, and
+    /// checks that `seq:N` names an event that exists.
+    pub fn resolve_point(&self, point: Point) -> Result<Point, StoreError> {
+        match point {
+            Point::Visit(n) => {
+                let mut visits = Vec::new();
+                for stored in self.events(0, None) {
+                    let stored = stored?;
+                    if matches!(stored.event.body, EventBody::MonitoringVisitRecorded(_)) {
+                        visits.push(stored.event);
+                    }
+                }
+                match visit_seq(n, &visits) {
+                    Some(seq) => Ok(Point::Seq(seq)),
+                    None if visits.is_empty() => Err(query(format!(
+                        "no monitoring visit has been recorded yet, so {point} names no moment"
+                    ))),
+                    None => Err(query(format!(
+                        "{point} names no moment: {} monitoring visits have been recorded",
+                        visits.len()
+                    ))),
+                }
+            }
+            Point::Seq(seq) => {
+                let len = self.len()?;
+                if seq >= len {
+                    return Err(query(format!(
+                        "there is no event {seq}: the ledger has {len} events; give --at a number from 0 to {}",
+                        len.saturating_sub(1)
+                    )));
+                }
+                Ok(point)
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// Calls `each` with every event that belongs to `point` (already resolved), in ledger
+    /// order, reading the ledger as a stream.
+    pub fn for_each_at<E: From<StoreError>>(
+        &self,
+        point: Point,
+        mut each: impl FnMut(&StoredEvent) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let to = match point {
+            Point::Seq(seq) => Some(seq),
+            _ => None,
+        };
+        for stored in self.events(0, to) {
+            let stored = stored?;
+            match point.includes(&stored.event) {
+                Inclusion::Include => each(&stored)?,
+                Inclusion::Skip => {}
+                Inclusion::Stop => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// The plan at `point` (already resolved), and when its last event was recorded.
+    pub fn plan_at(&self, point: Point) -> Result<(Plan, Option<i64>), StoreError> {
+        let mut plan = Plan::default();
+        let mut last_recorded_at = None;
+        self.for_each_at(point, |stored| {
+            plan.apply(&stored.event);
+            last_recorded_at = Some(stored.event.recorded_at);
+            Ok::<(), StoreError>(())
+        })?;
+        Ok((plan, last_recorded_at))
+    }
+
+    /// The plan at two points (unresolved; `from` must not be later than `to`) and the events
+    /// in the later but not the earlier, folded in one pass over the ledger.
+    pub fn plans_between(&self, from: Point, to: Point) -> Result<Between, StoreError> {
+        let (asked_from, asked_to) = (from, to);
+        let from = self.resolve_point(from)?;
+        let to = self.resolve_point(to)?;
+        if let (Point::AsOf(a), Point::AsOf(b)) = (from, to)
+            && a > b
+        {
+            return Err(query(format!(
+                "--from {asked_from} is after --to {asked_to}: give the earlier point first"
+            )));
+        }
+        let (mut before, mut after) = (Plan::default(), Plan::default());
+        let mut between: Vec<Event> = Vec::new();
+        let (mut from_open, mut to_open) = (true, true);
+        for stored in self.events(0, None) {
+            let event = stored?.event;
+            let take = |point: Point, open: &mut bool| {
+                *open
+                    && match point.includes(&event) {
+                        Inclusion::Include => true,
+                        Inclusion::Skip => false,
+                        Inclusion::Stop => {
+                            *open = false;
+                            false
+                        }
+                    }
+            };
+            let in_from = take(from, &mut from_open);
+            let in_to = take(to, &mut to_open);
+            if in_from {
+                before.apply(&event);
+            }
+            if in_to {
+                after.apply(&event);
+                if !in_from {
+                    between.push(event);
+                }
+            }
+            if !from_open && !to_open {
+                break;
+            }
+        }
+        if is_prefix(from) && is_prefix(to) && before.last_seq > after.last_seq {
+            return Err(query(format!(
+                "--from {asked_from} (event {}) is after --to {asked_to} (event {}): give the earlier point first",
+                before.last_seq.map_or("none".to_owned(), |s| s.to_string()),
+                after.last_seq.map_or("none".to_owned(), |s| s.to_string()),
+            )));
+        }
+        Ok(Between {
+            before,
+            after,
+            events: between,
+        })
+    }
+
+    /// The impact narrative at `point` (unresolved), and the ledger prefix it was built from.
+    pub fn narrative_at(&self, point: Point) -> Result<(Narrative, Source), StoreError> {
+        let mut point = self.resolve_point(point)?;
+        if point == Point::Now {
+            // Judge deadlines as at the day the last event was recorded, so that the same
+            // events always give the same text.
+            let len = self.len()?;
+            if len == 0 {
+                return Err(query(
+                    "the ledger has no events yet, so there is nothing to narrate",
+                ));
+            }
+            point = Point::Seq(len - 1);
+        }
+        let mut plan = Plan::default();
+        let mut records = Vec::new();
+        let mut last: Option<(u64, Digest, i64)> = None;
+        self.for_each_at(point, |stored| {
+            plan.apply(&stored.event);
+            records.push(EventRecord {
+                seq: stored.event.seq,
+                kind: stored.event.body.kind(),
+                hash: stored.hash,
+            });
+            last = Some((stored.event.seq, stored.hash, stored.event.recorded_at));
+            Ok::<(), StoreError>(())
+        })?;
+        let Some((last_seq, last_hash, last_recorded_at)) = last else {
+            return Err(query(format!(
+                "no event belongs to {point}, so there is nothing to narrate"
+            )));
+        };
+        let (read, head, as_of) = match point {
+            // An "as of" reading skips events that happened later but reads the whole ledger.
+            Point::AsOf(day) => {
+                let head = self.head()?;
+                (head.len, head.hash, Some(day))
+            }
+            _ => (last_seq + 1, last_hash, None),
+        };
+        let recorded_day = Date::from_unix_millis(last_recorded_at).ok_or_else(|| {
+            query("an event was recorded outside the years this program supports")
+        })?;
+        let source = Source {
+            folded: records.len() as u64,
+            read,
+            head,
+            as_of,
+            today: point.today(Some(last_recorded_at), recorded_day),
+        };
+        Ok((Narrative::build(&plan, &records, &source), source))
+    }
+}
+
+/// The plan at two points and the events between them.
+pub struct Between {
+    /// The plan at the earlier point.
+    pub before: Plan,
+    /// The plan at the later point.
+    pub after: Plan,
+    /// The events in the later point but not the earlier, in ledger order.
+    pub events: Vec<Event>,
+}
+
+/// Whether a point selects a prefix of the ledger (so that two such points can be ordered by
+/// their last events).
+fn is_prefix(point: Point) -> bool {
+    matches!(point, Point::Now | Point::Seq(_) | Point::Known(_))
+}
