@@ -211,10 +211,9 @@ pub fn token(data: &Path, command: &TokenCommand, out: &Printer) -> anyhow::Resu
                     }
                     for record in &tokens {
                         let state = match record.revoked_at {
-                            Some(at) => format!(
-                                "revoked {}",
-                                wsoa_core::date::format_unix_millis(at)
-                            ),
+                            Some(at) => {
+                                format!("revoked {}", wsoa_core::date::format_unix_millis(at))
+                            }
                             None => "active".to_owned(),
                         };
                         out.line(&format!(

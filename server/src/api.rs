@@ -11,12 +11,14 @@ pub mod tokens;
 use std::time::Duration;
 
 use axum::Json;
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::Router;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -53,7 +55,10 @@ struct BearerAuth;
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
@@ -64,7 +69,9 @@ struct Counter(std::sync::Arc<std::sync::atomic::AtomicU64>);
 impl MakeRequestId for Counter {
     fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
         let id = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        axum::http::HeaderValue::from_str(&format!("{id:08x}")).ok().map(RequestId::new)
+        axum::http::HeaderValue::from_str(&format!("{id:08x}"))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -73,7 +80,16 @@ pub fn app(state: AppState) -> Router {
     let limits = state.limits().clone();
     let api = Router::new()
         .route("/commands", post(commands::submit))
-        .route("/evidence", get(evidence::list).post(evidence::upload).layer(DefaultBodyLimit::max(usize::try_from(limits.max_upload_bytes).unwrap_or(usize::MAX).saturating_add(64 * 1024))))
+        .route(
+            "/evidence",
+            get(evidence::list)
+                .post(evidence::upload)
+                .layer(DefaultBodyLimit::max(
+                    usize::try_from(limits.max_upload_bytes)
+                        .unwrap_or(usize::MAX)
+                        .saturating_add(64 * 1024),
+                )),
+        )
         .route("/evidence/{id}/content", get(evidence::content))
         .route("/plan", get(read::plan))
         .route("/timeline", get(read::timeline))
@@ -82,7 +98,10 @@ pub fn app(state: AppState) -> Router {
         .route("/log", get(read::log))
         .route("/verify", get(audit::verify))
         .route("/checkpoint", get(audit::latest_checkpoint))
-        .route("/checkpoints", get(audit::checkpoints).post(audit::keep_checkpoint))
+        .route(
+            "/checkpoints",
+            get(audit::checkpoints).post(audit::keep_checkpoint),
+        )
         .route("/proofs", get(audit::proof))
         .route("/bundle", get(audit::bundle))
         .route("/tokens", get(tokens::list).post(tokens::create))
@@ -109,7 +128,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(axum::middleware::map_response(json_errors))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(Counter::default()))
@@ -130,18 +152,35 @@ async fn json_errors(response: Response) -> Response {
         return response;
     }
     let (_, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 16 * 1024).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 16 * 1024)
+        .await
+        .unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes).trim().to_owned();
     let (code, fallback) = match status {
-        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is larger than this server accepts"),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "too_large",
+            "the request body is larger than this server accepts",
+        ),
         StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long and was stopped"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "the body's content type is not accepted here"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this endpoint does not take that method"),
-        StatusCode::INTERNAL_SERVER_ERROR => ("internal", "the server failed to complete the request"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "the body's content type is not accepted here",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this endpoint does not take that method",
+        ),
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            ("internal", "the server failed to complete the request")
+        }
         _ if status.is_client_error() => ("bad_request", "the request is not valid"),
         _ => ("unavailable", "the server cannot answer now"),
     };
-    let message = if text.is_empty() || status.is_server_error() { fallback.to_owned() } else { text };
+    let message = if text.is_empty() || status.is_server_error() {
+        fallback.to_owned()
+    } else {
+        text
+    };
     ApiError::new(status, code, message).into_response()
 }
 

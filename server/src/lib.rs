@@ -5,12 +5,12 @@
 //! checked by `wsoa-core`'s `decide` and appended by `wsoa-store`'s `Ledger`, owned by the
 //! writer; reads go through cloned `wsoa_store::Reader`s and never wait for the writer.
 
-pub mod wire;
 pub mod api;
 pub mod auth;
 pub mod error;
 pub mod serve;
 pub mod state;
+pub mod wire;
 pub mod writer;
 
 pub use api::{ApiDoc, app};

@@ -102,7 +102,12 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), wsoa_store::StoreError> {
     let ledger = Ledger::create(dir)?;
-    let url = format!("http://{}", listener.local_addr().map_err(wsoa_store::StoreError::io("cannot read the listening address"))?);
+    let url = format!(
+        "http://{}",
+        listener.local_addr().map_err(wsoa_store::StoreError::io(
+            "cannot read the listening address"
+        ))?
+    );
     ledger.announce_server(&url)?;
     let reader = ledger.reader();
     let (jobs, receiver) = std::sync::mpsc::channel();

@@ -98,7 +98,10 @@ impl AppState {
     }
 
     /// Sends a job to the writer and waits for its answer.
-    pub async fn write<T>(&self, job: impl FnOnce(oneshot::Sender<T>) -> Job) -> Result<T, ApiError> {
+    pub async fn write<T>(
+        &self,
+        job: impl FnOnce(oneshot::Sender<T>) -> Job,
+    ) -> Result<T, ApiError> {
         if !self.is_ready() {
             return Err(ApiError::unavailable(
                 "the server is shutting down and takes no new changes; retry against it once it is back",

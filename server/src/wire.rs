@@ -16,7 +16,9 @@ use std::collections::BTreeSet;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
 use wsoa_core::chain::chain_hash;
 use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
 use wsoa_core::encoding::{DecodeError, decode_event};
@@ -172,7 +174,8 @@ impl OnWire<String> for SubjectRef {
 }
 
 /// What to say when an uploaded file's facts are missing from a JSON body.
-const UPLOAD_HINT: &str = "give it for content already stored, or upload the file in a multipart request and the server fills it in";
+const UPLOAD_HINT: &str = "give it for content already stored, or upload the file in a multipart \
+                           request and the server fills it in";
 
 impl OnWire<Option<String>> for Digest {
     fn read(form: Option<String>, field: &str) -> Result<Digest, WireError> {
@@ -318,23 +321,23 @@ macro_rules! core_command {
 }
 
 /// Defines one request struct per command kind (each with the optional `on` date and
-/// `deny_unknown_fields`), the `CommandRequest` enum over them, and the conversions both ways.
-/// Each wire field has the same name as the core field it becomes (unless renamed with
-/// `as "json_name"`), so a field of the core struct that the wire forgot is a compile error.
+/// `deny_unknown_fields`), the `CommandRequest` enum over them, its schema, and the conversions
+/// both ways. An entry reads `"kind" => WireStruct for CommandVariant(CorePayload) { fields }`.
+/// Each wire field has the name of the core field it becomes (its JSON name may differ, with
+/// `field as "json_name"`), and the core side is destructured without `..`, so a core field that
+/// the wire forgot, or a `Command` variant without a kind, is a compile error.
 macro_rules! commands {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident($tag:literal) => $request:ident => $core:ident $(($payload:ident))? {
+        $tag:literal => $request:ident for $variant:ident $(($payload:ident))? {
             $(
                 $(#[$($attr:tt)*])*
-                $field:ident $(as $json:literal)? : $wire:ty
+                $field:ident $(as $json:tt)? : $wire:ty
             ),* $(,)?
         }
     )+) => {
         $(
             $(#[doc = $doc])*
-            #[doc = ""]
-            #[doc = concat!("The fields of a `", $tag, "` command, besides `kind`.")]
             #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, ToSchema)]
             #[serde(deny_unknown_fields)]
             pub struct $request {
@@ -352,16 +355,19 @@ macro_rules! commands {
 
             impl $request {
                 /// Every field's name in the JSON, `on` first.
-                const FIELDS: &'static [&'static str] = &["on", $(json_name!($field $($json)?)),*];
+                const FIELDS: &'static [&'static str] =
+                    &["on", $(json_name!($field $($json)?)),*];
 
                 /// Reads the fields of a body whose `kind` was this one. The type of every field
                 /// present is checked first, so that a wrong type is reported with the field's
                 /// name, which a derived `Deserialize` does not give.
                 fn from_object(body: Map<String, Value>) -> Result<$request, String> {
                     let kind = $tag;
-                    if let Some(unknown) = body.keys().find(|key| !Self::FIELDS.contains(&key.as_str())) {
+                    let unknown = body.keys().find(|key| !Self::FIELDS.contains(&key.as_str()));
+                    if let Some(unknown) = unknown {
                         return Err(format!(
-                            "field '{unknown}' is not part of a '{kind}' command: its fields are kind, {}",
+                            "field '{unknown}' is not part of a '{kind}' command: \
+                             its fields are kind, {}",
                             Self::FIELDS.join(", ")
                         ));
                     }
@@ -377,7 +383,7 @@ macro_rules! commands {
         /// `on` date, and the command's fields. Unknown fields are refused. Ids, dates, decimals
         /// and hashes are strings as the command line accepts them; enums are the command
         /// line's words; optional fields may be absent or null.
-        #[derive(Serialize, Debug, Clone, PartialEq, Eq, ToSchema)]
+        #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
         #[serde(tag = "kind")]
         pub enum CommandRequest {
             $(
@@ -421,8 +427,11 @@ macro_rules! commands {
                     $(
                         CommandRequest::$variant(request) => {
                             let on: Option<Date> = OnWire::read(request.on, "on")?;
-                            let command = core_command!($core ($($payload)?) {
-                                $($field: OnWire::read(request.$field, json_name!($field $($json)?))?,)*
+                            let command = core_command!($variant ($($payload)?) {
+                                $($field: OnWire::read(
+                                    request.$field,
+                                    json_name!($field $($json)?),
+                                )?,)*
                             });
                             Ok((command, on))
                         }
@@ -430,7 +439,10 @@ macro_rules! commands {
                 }
             }
 
-            fn from_object(kind: &str, body: Map<String, Value>) -> Result<CommandRequest, String> {
+            fn from_object(
+                kind: &str,
+                body: Map<String, Value>,
+            ) -> Result<CommandRequest, String> {
                 match kind {
                     $($tag => $request::from_object(body).map(CommandRequest::$variant),)+
                     other => Err(format!(
@@ -441,13 +453,25 @@ macro_rules! commands {
             }
         }
 
+        impl PartialSchema for CommandRequest {
+            fn schema() -> RefOr<Schema> {
+                command_schema([$(($tag, <$request as PartialSchema>::schema())),+])
+            }
+        }
+
+        impl ToSchema for CommandRequest {
+            fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                $(<$request as ToSchema>::schemas(schemas);)+
+            }
+        }
+
         impl From<&Command> for CommandRequest {
             /// The request that asks for exactly this command, with no `on` date (see
             /// `with_on`). `into_command` gives the same command back.
             fn from(command: &Command) -> CommandRequest {
                 match command {
                     $(
-                        core_command!($core ($($payload)?) { $($field),* }) => {
+                        core_command!($variant ($($payload)?) { $($field),* }) => {
                             CommandRequest::$variant($request {
                                 on: None,
                                 $($field: OnWire::write($field),)*
@@ -458,6 +482,56 @@ macro_rules! commands {
             }
         }
     };
+}
+
+/// The OpenAPI schema of `CommandRequest`, written by hand because a derived one would say
+/// `allOf` (the kind's fields, and `kind`), which contradicts the kind's `additionalProperties:
+/// false`: each kind is instead one object with `kind` among its properties, so that a strict
+/// validator accepts exactly what the server does.
+fn command_schema<const N: usize>(kinds: [(&'static str, RefOr<Schema>); N]) -> RefOr<Schema> {
+    let mut one_of = OneOfBuilder::new()
+        .description(Some(
+            "One recording command: a `kind` naming the command, an optional `on` date (today if \
+             absent or null), and the command's fields. Unknown fields are refused. Ids, dates, \
+             decimals and hashes are strings as the command line accepts them; enums are the \
+             command line's words; optional fields may be absent or null.",
+        ))
+        .examples([
+            serde_json::json!({
+                "kind": "create_action",
+                "on": "2021-07-15",
+                "id": "1.1",
+                "workstream": "WS1",
+                "title": "Appoint a SEND quality assurance officer",
+                "owner": "Head of SEND",
+                "due": "2021-12-31",
+                "success": ["Officer in post"],
+            }),
+            serde_json::json!({
+                "kind": "change_action_status",
+                "id": "1.1",
+                "status": "in-progress",
+                "rag": "amber",
+                "note": "Interviews held; an offer has been made",
+            }),
+        ]);
+    for (kind, schema) in kinds {
+        let item = match schema {
+            RefOr::T(Schema::Object(mut object)) => {
+                let tag = ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([kind]))
+                    .description(Some("Which command this is."));
+                object.title = Some(kind.to_owned());
+                object.properties.insert("kind".to_owned(), tag.into());
+                object.required.insert(0, "kind".to_owned());
+                RefOr::T(Schema::Object(object))
+            }
+            other => other,
+        };
+        one_of = one_of.item(item);
+    }
+    RefOr::T(Schema::OneOf(one_of.build()))
 }
 
 /// Checks that a field, if present, has the JSON type its wire type needs, naming it if not.
@@ -475,7 +549,7 @@ fn check_type<T: serde::de::DeserializeOwned>(
 
 commands! {
     /// Open a new ledger for a local area's statement (only as its first event).
-    OpenLedger("open_ledger") => OpenLedgerRequest => OpenLedger(LedgerOpened) {
+    "open_ledger" => OpenLedgerRequest for OpenLedger(LedgerOpened) {
         /// The local area.
         #[schema(example = "Northshire local area")]
         area: String,
@@ -485,7 +559,7 @@ commands! {
         partners: Vec<String>,
     }
     /// Record the joint inspection's dates and the report's publication (once).
-    RecordInspection("record_inspection") => RecordInspectionRequest => RecordInspection(InspectionRecorded) {
+    "record_inspection" => RecordInspectionRequest for RecordInspection(InspectionRecorded) {
         /// Who inspected; Ofsted and CQC if absent.
         #[serde(default = "default_inspectorates")]
         #[schema(example = json!(["Ofsted", "CQC"]))]
@@ -501,7 +575,7 @@ commands! {
         published: String,
     }
     /// Record an area of significant weakness, in the inspectors' words.
-    RecordWeakness("record_weakness") => RecordWeaknessRequest => RecordWeakness(WeaknessRecorded) {
+    "record_weakness" => RecordWeaknessRequest for RecordWeakness(WeaknessRecorded) {
         /// Its id.
         #[schema(example = "W1")]
         id: String,
@@ -513,25 +587,25 @@ commands! {
         finding: Option<String>,
     }
     /// Record that the current version of the statement was submitted to Ofsted and CQC.
-    SubmitPlan("submit_plan") => SubmitPlanRequest => SubmitPlan {
+    "submit_plan" => SubmitPlanRequest for SubmitPlan {
         /// What was submitted.
         #[schema(example = "Written statement of action, version 1")]
         summary: Option<String>,
     }
     /// Record that Ofsted and CQC found the submitted version fit for purpose.
-    AcceptPlan("accept_plan") => AcceptPlanRequest => AcceptPlan {
+    "accept_plan" => AcceptPlanRequest for AcceptPlan {
         /// What the letter said.
         #[schema(example = "Letter: the statement is fit for purpose")]
         summary: Option<String>,
     }
     /// Start a new version of the statement (it must then be submitted again).
-    RevisePlan("revise_plan") => RevisePlanRequest => RevisePlan {
+    "revise_plan" => RevisePlanRequest for RevisePlan {
         /// What changes and why.
         #[schema(example = "Strengthened measures of impact as the inspectorates asked")]
         summary: String,
     }
     /// Create a workstream with its senior accountable sponsor.
-    CreateWorkstream("create_workstream") => CreateWorkstreamRequest => CreateWorkstream(WorkstreamCreated) {
+    "create_workstream" => CreateWorkstreamRequest for CreateWorkstream(WorkstreamCreated) {
         /// Its id.
         #[schema(example = "WS1")]
         id: String,
@@ -546,7 +620,7 @@ commands! {
         weaknesses: Vec<String>,
     }
     /// Change a workstream's title, sponsor or weaknesses, saying why.
-    AmendWorkstream("amend_workstream") => AmendWorkstreamRequest => AmendWorkstream(WorkstreamAmended) {
+    "amend_workstream" => AmendWorkstreamRequest for AmendWorkstream(WorkstreamAmended) {
         /// Which workstream.
         #[schema(example = "WS1")]
         id: String,
@@ -563,7 +637,7 @@ commands! {
         reason: String,
     }
     /// Create an action of a workstream with its owner and deadline.
-    CreateAction("create_action") => CreateActionRequest => CreateAction(ActionCreated) {
+    "create_action" => CreateActionRequest for CreateAction(ActionCreated) {
         /// Its id.
         #[schema(example = "1.1")]
         id: String,
@@ -585,7 +659,7 @@ commands! {
         success: Vec<String>,
     }
     /// Change an action's owner, deadline or wording, saying why.
-    AmendAction("amend_action") => AmendActionRequest => AmendAction(ActionAmended) {
+    "amend_action" => AmendActionRequest for AmendAction(ActionAmended) {
         /// Which action.
         #[schema(example = "1.1")]
         id: String,
@@ -601,7 +675,8 @@ commands! {
         reason: String,
     }
     /// Change an action's status (and RAG).
-    ChangeActionStatus("change_action_status") => ChangeActionStatusRequest => ChangeActionStatus(ActionStatusChanged) {
+    "change_action_status" => ChangeActionStatusRequest
+        for ChangeActionStatus(ActionStatusChanged) {
         /// Which action.
         #[schema(example = "1.1")]
         id: String,
@@ -618,7 +693,7 @@ commands! {
     /// Attach a file as evidence. In a JSON body the content must already be stored under
     /// `content_hash`; in a multipart upload the server fills in `content_hash` and `size` from
     /// the file.
-    AttachEvidence("attach_evidence") => AttachEvidenceRequest => AttachEvidence(AttachEvidence) {
+    "attach_evidence" => AttachEvidenceRequest for AttachEvidence(AttachEvidence) {
         /// An id for it; the next free E1, E2, ... when absent.
         #[schema(example = "E3")]
         id: Option<String>,
@@ -647,7 +722,7 @@ commands! {
         supports: Vec<String>,
     }
     /// Purge a piece of evidence's content for data-protection reasons; its hash stays.
-    RedactEvidence("redact_evidence") => RedactEvidenceRequest => RedactEvidence(EvidenceRedacted) {
+    "redact_evidence" => RedactEvidenceRequest for RedactEvidence(EvidenceRedacted) {
         /// Which evidence.
         #[schema(example = "E7")]
         id: String,
@@ -656,7 +731,7 @@ commands! {
         reason: String,
     }
     /// Define a measure of impact with its baseline and target.
-    DefineMeasure("define_measure") => DefineMeasureRequest => DefineMeasure(MeasureDefined) {
+    "define_measure" => DefineMeasureRequest for DefineMeasure(MeasureDefined) {
         /// Its id.
         #[schema(example = "M1")]
         id: String,
@@ -687,7 +762,7 @@ commands! {
         weaknesses: Vec<String>,
     }
     /// Record a measure's value on the `on` date.
-    RecordMeasure("record_measure") => RecordMeasureRequest => RecordMeasure(MeasureRecorded) {
+    "record_measure" => RecordMeasureRequest for RecordMeasure(MeasureRecorded) {
         /// Which measure.
         #[schema(example = "M1")]
         id: String,
@@ -699,7 +774,7 @@ commands! {
         source: Option<String>,
     }
     /// Record a monitoring visit's feedback (the visit took place on `on`).
-    RecordVisit("record_visit") => RecordVisitRequest => RecordVisit(MonitoringVisitRecorded) {
+    "record_visit" => RecordVisitRequest for RecordVisit(MonitoringVisitRecorded) {
         /// Who visited.
         #[schema(example = "DfE and NHS England advisers")]
         by: String,
@@ -720,7 +795,7 @@ commands! {
         next_steps: Vec<String>,
     }
     /// Record a board's assessment of workstreams (the board met on `on`).
-    ReviewProgress("review_progress") => ReviewProgressRequest => ReviewProgress(ProgressReviewed) {
+    "review_progress" => ReviewProgressRequest for ReviewProgress(ProgressReviewed) {
         /// Which forum.
         #[schema(example = "SEND Improvement Board")]
         forum: String,
@@ -728,7 +803,7 @@ commands! {
         assessments: Vec<AssessmentRequest>,
     }
     /// Raise a risk to delivery.
-    RaiseRisk("raise_risk") => RaiseRiskRequest => RaiseRisk(RaiseRisk) {
+    "raise_risk" => RaiseRiskRequest for RaiseRisk(RaiseRisk) {
         /// Its id.
         #[schema(example = "R1")]
         id: String,
@@ -748,7 +823,7 @@ commands! {
         mitigation: Option<String>,
     }
     /// Change a risk's level or mitigation, or add news of it.
-    UpdateRisk("update_risk") => UpdateRiskRequest => UpdateRisk(RiskUpdated) {
+    "update_risk" => UpdateRiskRequest for UpdateRisk(RiskUpdated) {
         /// Which risk.
         #[schema(example = "R1")]
         id: String,
@@ -762,7 +837,7 @@ commands! {
         note: Option<String>,
     }
     /// Close a risk.
-    CloseRisk("close_risk") => CloseRiskRequest => CloseRisk(RiskClosed) {
+    "close_risk" => CloseRiskRequest for CloseRisk(RiskClosed) {
         /// Which risk.
         #[schema(example = "R1")]
         id: String,
@@ -771,7 +846,7 @@ commands! {
         reason: String,
     }
     /// Schedule (or reschedule) the window in which the inspectors will revisit.
-    ScheduleRevisit("schedule_revisit") => ScheduleRevisitRequest => ScheduleRevisit(RevisitScheduled) {
+    "schedule_revisit" => ScheduleRevisitRequest for ScheduleRevisit(RevisitScheduled) {
         /// First day of the window.
         #[schema(example = "2022-09-01")]
         from: String,
@@ -780,12 +855,13 @@ commands! {
         to: String,
     }
     /// Record the revisit's judgement on each weakness.
-    RecordRevisitOutcome("record_revisit_outcome") => RecordRevisitOutcomeRequest => RecordRevisitOutcome(RevisitOutcomeRecorded) {
+    "record_revisit_outcome" => RecordRevisitOutcomeRequest
+        for RecordRevisitOutcome(RevisitOutcomeRecorded) {
         /// One judgement per weakness judged (at least one, each weakness once).
         outcomes: Vec<OutcomeRequest>,
     }
     /// Add a note about a weakness, workstream, action, measure, evidence or risk.
-    AddNote("add_note") => AddNoteRequest => AddNote(AddNote) {
+    "add_note" => AddNoteRequest for AddNote(AddNote) {
         /// What it is about: an id, or kind:id when the id is ambiguous.
         #[schema(example = "action:1.1")]
         about: String,
@@ -797,7 +873,7 @@ commands! {
         from: Option<String>,
     }
     /// Record that an earlier event was wrong (the event itself is never changed).
-    RecordCorrection("record_correction") => RecordCorrectionRequest => RecordCorrection(CorrectionRecorded) {
+    "record_correction" => RecordCorrectionRequest for RecordCorrection(CorrectionRecorded) {
         /// The sequence number of the event that was wrong.
         #[schema(example = 41)]
         seq: u64,
@@ -806,7 +882,7 @@ commands! {
         reason: String,
     }
     /// Record a signed checkpoint of this ledger (its C2SP signed note, often cosigned).
-    RecordCheckpoint("record_checkpoint") => RecordCheckpointRequest => RecordCheckpoint {
+    "record_checkpoint" => RecordCheckpointRequest for RecordCheckpoint {
         /// The signed note, exactly as signed.
         note: String,
     }

@@ -21,7 +21,7 @@ pub use bundle::{BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle};
 pub use error::StoreError;
 pub use excerpt::{EXCERPT_MAGIC, ExcerptReport, verify_excerpt};
 pub use ledger::{Appended, Context, IdempotencyKey, Ledger, Reader, StoredEvent, Submission};
-pub use token::{TOKEN_HASH_CONTEXT, TOKEN_PREFIX, TokenRecord, check_token_name, token_hash};
 pub use query::Between;
+pub use token::{TOKEN_HASH_CONTEXT, TOKEN_PREFIX, TokenRecord, check_token_name, token_hash};
 pub use verify::{Failure, Redaction, VerifyError, VerifyReport};
 pub use wsoa_core::chain::Head;

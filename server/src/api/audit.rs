@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 use wsoa_core::Digest;
 use wsoa_core::merkle::leaf_hash;
 
-use crate::api::read::{text, tokio_stream_from};
+use crate::api::read::{ChannelWriter, text, tokio_stream_from};
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -25,7 +25,10 @@ use crate::writer::Job;
 #[utoipa::path(get, path = "/api/v1/verify", tag = "audit",
     responses((status = 200, description = "The report"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn verify(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
     caller.require(Permission::Audit)?;
     state
         .read(|reader| {
@@ -118,7 +121,8 @@ pub async fn keep_checkpoint(
     caller.require(Permission::Audit)?;
     let note = String::from_utf8(body.to_vec())
         .map_err(|_| ApiError::bad_request("the checkpoint is not UTF-8 text"))?;
-    let refuse = |why: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_checkpoint", why);
+    let refuse =
+        |why: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_checkpoint", why);
     let parsed = wsoa_core::note::Note::parse(&note)
         .map_err(|err| refuse(format!("the body is not a signed note: {err}")))?;
     let checkpoint = wsoa_core::note::Checkpoint::parse(parsed.text())
@@ -246,7 +250,7 @@ pub async fn bundle(
     tokio::task::spawn_blocking(move || {
         let out = std::io::BufWriter::with_capacity(
             256 * 1024,
-            ChunkSender {
+            ChannelWriter {
                 sender: sender.clone(),
             },
         );
@@ -266,21 +270,4 @@ pub async fn bundle(
         HeaderValue::from_static("attachment; filename=\"ledger.wsoa\""),
     );
     Ok(response)
-}
-
-struct ChunkSender {
-    sender: tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-}
-
-impl std::io::Write for ChunkSender {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.sender
-            .blocking_send(Ok(buf.to_vec()))
-            .map_err(|_| std::io::Error::other("the client went away"))?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

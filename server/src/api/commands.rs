@@ -1,11 +1,11 @@
 //! `POST /api/v1/commands`: every recording command, as one JSON body tagged with its `kind`
 //! (see `wire`). The actor is the token's holder; `Idempotency-Key` makes retries safe.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use wsoa_core::Command;
 use wsoa_store::{IdempotencyKey, Submission};
 
@@ -51,7 +51,7 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     caller.require(Permission::Record)?;
     require_json(&headers)?;
-    let request: CommandRequest = serde_json::from_slice(&body)
+    let request = CommandRequest::from_json(&body)
         .map_err(|err| ApiError::bad_request(format!("the body is not a valid command: {err}")))?;
     let (command, on) = request
         .into_command()
@@ -89,7 +89,10 @@ pub async fn submit(
                 context,
                 idempotency,
             };
-            match state.write(|reply| Job::Submit { submission, reply }).await? {
+            match state
+                .write(|reply| Job::Submit { submission, reply })
+                .await?
+            {
                 Ok(Outcome::Appended(seq)) => (seq, false),
                 Ok(Outcome::Replayed(seq)) => (seq, true),
                 Err(SubmitError::Rejected(rejection)) => return Err(rejection.into()),
@@ -113,7 +116,11 @@ pub async fn recorded_response(
                 .ok_or_else(|| ApiError::internal(format!("appended event {seq} cannot be read")))
         })
         .await?;
-    let body = Json(RecordedEvent::new(&stored.event, &stored.bytes, stored.hash));
+    let body = Json(RecordedEvent::new(
+        &stored.event,
+        &stored.bytes,
+        stored.hash,
+    ));
     let mut response = if replayed {
         (StatusCode::OK, body).into_response()
     } else {

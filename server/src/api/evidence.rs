@@ -15,7 +15,7 @@ use wsoa_core::event::EvidenceKind;
 use wsoa_core::{Date, Digest, EvidenceId, SubjectRef};
 
 use crate::api::commands::recorded_response;
-use crate::api::read::tokio_stream_from;
+use crate::api::read::{ChannelWriter, tokio_stream_from};
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::{AppState, context};
@@ -69,7 +69,11 @@ pub async fn list(
                         media_type: evidence.media_type.clone(),
                         size: evidence.size,
                         content_hash: evidence.content_hash.to_hex(),
-                        supports: evidence.supports.iter().map(ToString::to_string).collect(),
+                        supports: evidence
+                            .supports
+                            .iter()
+                            .map(|subject| format!("{}:{}", subject.kind().word(), subject.id()))
+                            .collect(),
                         redacted: evidence.redacted.as_ref().map(|(reason, _)| reason.clone()),
                         seq: evidence.cite.seq,
                     })
@@ -127,7 +131,9 @@ pub async fn content(
             // The client sees a truncated body (the length header promised more), never
             // altered bytes passed off as whole.
             tracing::error!(error = %err, "evidence download failed");
-            let _ = out.sender.blocking_send(Err(std::io::Error::other(err.to_string())));
+            let _ = out
+                .sender
+                .blocking_send(Err(std::io::Error::other(err.to_string())));
         }
     });
     let mut response = Body::from_stream(tokio_stream_from(receiver)).into_response();
@@ -146,25 +152,11 @@ pub async fn content(
         ))
         .unwrap_or(HeaderValue::from_static("attachment")),
     );
-    headers.insert("x-content-hash", HeaderValue::from_str(&hash.to_hex()).map_err(ApiError::internal)?);
+    headers.insert(
+        "x-content-hash",
+        HeaderValue::from_str(&hash.to_hex()).map_err(ApiError::internal)?,
+    );
     Ok(response)
-}
-
-struct ChannelWriter {
-    sender: tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
-}
-
-impl std::io::Write for ChannelWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.sender
-            .blocking_send(Ok(buf.to_vec()))
-            .map_err(|_| std::io::Error::other("the client went away"))?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// A file name safe inside a quoted header value: printable ASCII without quotes or
@@ -235,12 +227,18 @@ pub async fn upload(
                             "the file is larger than this server's upload limit of {limit} bytes; ask its operator to raise --max-upload-bytes"
                         )));
                     }
-                    temp = tokio::task::spawn_blocking(move || {
-                        temp.write_all(&chunk).map(|()| temp)
-                    })
-                    .await?
-                    .map_err(ApiError::internal)?;
+                    temp =
+                        tokio::task::spawn_blocking(move || temp.write_all(&chunk).map(|()| temp))
+                            .await?
+                            .map_err(ApiError::internal)?;
                 }
+                // The writer hashes the content from the start.
+                let temp = tokio::task::spawn_blocking(move || {
+                    use std::io::Seek as _;
+                    temp.rewind().map(|()| temp)
+                })
+                .await?
+                .map_err(ApiError::internal)?;
                 file = Some((temp, file_name, declared));
             }
             "title" | "kind" | "id" | "media_type" | "on" | "supports" => {
@@ -267,9 +265,11 @@ pub async fn upload(
             }
         }
     }
-    let (file, file_name, declared) =
-        file.ok_or_else(|| ApiError::bad_request("no 'file' part: send the document as the form field 'file'"))?;
-    let title = title.ok_or_else(|| ApiError::bad_request("no 'title': say what the document is"))?;
+    let (file, file_name, declared) = file.ok_or_else(|| {
+        ApiError::bad_request("no 'file' part: send the document as the form field 'file'")
+    })?;
+    let title =
+        title.ok_or_else(|| ApiError::bad_request("no 'title': say what the document is"))?;
     if supports.is_empty() {
         return Err(ApiError::bad_request(
             "no 'supports': name what the evidence supports (W1, WS1, 1.1, measure:M1 ...)",
@@ -334,6 +334,9 @@ fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::too_large(format!("the upload is too large: {}", err.body_text()))
     } else {
-        ApiError::bad_request(format!("the upload is not valid multipart/form-data: {}", err.body_text()))
+        ApiError::bad_request(format!(
+            "the upload is not valid multipart/form-data: {}",
+            err.body_text()
+        ))
     }
 }

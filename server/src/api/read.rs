@@ -51,8 +51,9 @@ impl PointQuery {
             ));
         }
         let date = |name: &str, text: &str| {
-            text.parse::<Date>()
-                .map_err(|err| ApiError::bad_request(format!("{name}: '{text}' is not a date: {err}")))
+            text.parse::<Date>().map_err(|err| {
+                ApiError::bad_request(format!("{name}: '{text}' is not a date: {err}"))
+            })
         };
         Ok(if let Some(seq) = &self.at {
             Point::Seq(seq.trim().parse().map_err(|_| {
@@ -107,8 +108,14 @@ pub async fn plan(
             let (plan, last_recorded_at) = reader.plan_at(point)?;
             let today = point.today(last_recorded_at, clock_today);
             Ok(match format.as_str() {
-                "text" => text(wsoa_core::show::text(&plan, today), "text/plain; charset=utf-8"),
-                "csv" => text(wsoa_core::show::csv(&plan, today), "text/csv; charset=utf-8"),
+                "text" => text(
+                    wsoa_core::show::text(&plan, today),
+                    "text/plain; charset=utf-8",
+                ),
+                "csv" => text(
+                    wsoa_core::show::csv(&plan, today),
+                    "text/csv; charset=utf-8",
+                ),
                 _ => {
                     let mut value = serde_json::to_value(wsoa_core::show::view(&plan, today))
                         .map_err(ApiError::internal)?;
@@ -178,7 +185,9 @@ pub async fn timeline(
     };
     let late_after = match &query.late_after {
         Some(days) => days.trim().parse::<u32>().map_err(|_| {
-            ApiError::bad_request(format!("late_after: '{days}' is not a whole number of days"))
+            ApiError::bad_request(format!(
+                "late_after: '{days}' is not a whole number of days"
+            ))
         })?,
         None => DEFAULT_LATE_AFTER as u32,
     };
@@ -199,11 +208,15 @@ pub async fn timeline(
             reader.for_each_at(point, |stored| {
                 let entry = timeline.entry(&stored.event, stored.hash);
                 if matcher.matches(&entry) {
-                    entries.push(serde_json::to_value(entry.view(late_after)).map_err(ApiError::internal)?);
+                    entries.push(
+                        serde_json::to_value(entry.view(late_after)).map_err(ApiError::internal)?,
+                    );
                 }
                 Ok::<(), ApiError>(())
             })?;
-            Ok(Json(json!({ "point": point.to_string(), "entries": entries })))
+            Ok(Json(
+                json!({ "point": point.to_string(), "entries": entries }),
+            ))
         })
         .await
 }
@@ -353,7 +366,9 @@ pub async fn log(
                     chunk.extend_from_slice(line.as_bytes());
                     chunk.push(b'\n');
                     if chunk.len() >= 64 * 1024
-                        && sender.blocking_send(Ok(std::mem::take(&mut chunk))).is_err()
+                        && sender
+                            .blocking_send(Ok(std::mem::take(&mut chunk)))
+                            .is_err()
                     {
                         return;
                     }
@@ -386,6 +401,25 @@ pub fn log_line(stored: &wsoa_store::StoredEvent) -> Result<String, serde_json::
     value["bytes"] = json!(hex::encode(&stored.bytes));
     value["recorded_at_iso"] = json!(format_unix_millis(event.recorded_at));
     serde_json::to_string(&value)
+}
+
+/// A blocking writer that sends what is written, chunk by chunk, to a streamed response body.
+pub struct ChannelWriter {
+    /// Where the chunks go.
+    pub sender: tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+}
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.sender
+            .blocking_send(Ok(buf.to_vec()))
+            .map_err(|_| std::io::Error::other("the client went away"))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A stream over a channel's items.

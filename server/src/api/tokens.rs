@@ -68,7 +68,10 @@ pub struct CreatedToken {
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
     responses((status = 200, body = [TokenView]), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<TokenView>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<TokenView>>, ApiError> {
     caller.require(Permission::ManageTokens)?;
     state
         .read(|reader| Ok(Json(reader.tokens()?.iter().map(TokenView::from).collect())))
@@ -89,13 +92,19 @@ pub async fn create(
     require_json(&headers)?;
     let request: NewToken = serde_json::from_slice(&body)
         .map_err(|err| ApiError::bad_request(format!("the body is not a token request: {err}")))?;
-    let role: Role = request.role.parse().map_err(|err| {
-        ApiError::bad_request(format!("role: {err}"))
-    })?;
+    let role: Role = request
+        .role
+        .parse()
+        .map_err(|err| ApiError::bad_request(format!("role: {err}")))?;
     let now = now_millis()?;
     let name = request.name;
     let (token, record) = state
-        .write(|reply| Job::CreateToken { name, role, now, reply })
+        .write(|reply| Job::CreateToken {
+            name,
+            role,
+            now,
+            reply,
+        })
         .await??;
     tracing::info!(token_id = %record.id, role = %record.role, "token created");
     Ok((
@@ -121,7 +130,11 @@ pub async fn revoke(
     caller.require(Permission::ManageTokens)?;
     let now = now_millis()?;
     let record = state
-        .write(|reply| Job::RevokeToken { name_or_id, now, reply })
+        .write(|reply| Job::RevokeToken {
+            name_or_id,
+            now,
+            reply,
+        })
         .await??;
     tracing::info!(token_id = %record.id, "token revoked");
     Ok(Json(TokenView::from(&record)))

@@ -1,0 +1,331 @@
+//! Bad input of every kind: the right status, a JSON error that says what to fix, and nothing
+//! appended.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use wsoa_core::Role;
+
+use crate::harness::{BODY_LIMIT, Fixture, UPLOAD_LIMIT, multipart};
+
+/// Posts a raw body to /commands as the officer and checks the status, the code, a phrase of
+/// the message, and that nothing was appended.
+async fn check(
+    fixture: &Fixture,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+    status: StatusCode,
+    code: &str,
+    says: &str,
+) {
+    let before = fixture.len();
+    let reply = fixture
+        .call(
+            Method::POST,
+            "/api/v1/commands",
+            Some(fixture.token(Role::Officer)),
+            content_type,
+            body,
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, status, "{}", reply.text());
+    assert_eq!(reply.error_code(), code, "{}", reply.text());
+    assert!(
+        reply.error_message().contains(says),
+        "expected '{says}' in: {}",
+        reply.error_message()
+    );
+    assert_eq!(fixture.len(), before, "nothing is appended");
+}
+
+#[tokio::test]
+async fn malformed_bodies_unknown_fields_and_wrong_content_types_are_refused() {
+    let fixture = Fixture::with_plan().await;
+    let json_type = Some("application/json");
+    check(
+        &fixture,
+        json_type,
+        b"{\"kind\": ".to_vec(),
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "",
+    )
+    .await;
+    check(
+        &fixture,
+        json_type,
+        b"[1, 2]".to_vec(),
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "kind",
+    )
+    .await;
+    check(
+        &fixture,
+        json_type,
+        json!({"kind": "record_weakness", "id": "W2", "title": "Joint commissioning", "colour": "red"}).to_string().into_bytes(),
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "colour",
+    )
+    .await;
+    check(
+        &fixture,
+        json_type,
+        json!({"kind": "launch_rocket"}).to_string().into_bytes(),
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "launch_rocket",
+    )
+    .await;
+    check(
+        &fixture,
+        json_type,
+        json!({"kind": "create_action", "id": "1.2", "workstream": "WS1", "title": "Audit plans", "owner": "QA lead", "due": "31 Smarch 2021"}).to_string().into_bytes(),
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "due",
+    )
+    .await;
+    check(
+        &fixture,
+        json_type,
+        json!({"kind": "change_action_status", "id": "1.1", "status": "nearly-done"})
+            .to_string()
+            .into_bytes(),
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        "status",
+    )
+    .await;
+    check(
+        &fixture,
+        Some("text/plain"),
+        json!({"kind": "add_note", "about": "W1", "text": "hello"})
+            .to_string()
+            .into_bytes(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "application/json",
+    )
+    .await;
+    check(
+        &fixture,
+        None,
+        json!({"kind": "add_note", "about": "W1", "text": "hello"})
+            .to_string()
+            .into_bytes(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "application/json",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rule_violations_are_422_duplicates_409_and_unknown_ids_404() {
+    let fixture = Fixture::with_plan().await;
+    let json_type = Some("application/json");
+    check(
+        &fixture,
+        json_type,
+        json!({"kind": "record_weakness", "id": "W1", "title": "Again"})
+            .to_string()
+            .into_bytes(),
+        StatusCode::CONFLICT,
+        "conflict",
+        "W1",
+    )
+    .await;
+    check(
+        &fixture,
+        json_type,
+        json!({"kind": "change_action_status", "id": "9.9", "status": "complete"})
+            .to_string()
+            .into_bytes(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "9.9",
+    )
+    .await;
+    check(
+        &fixture,
+        json_type,
+        json!({"kind": "add_note", "about": "W1", "text": "From the future", "on": "2999-01-01"})
+            .to_string()
+            .into_bytes(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "rule_violation",
+        "future",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn bodies_and_uploads_over_the_limits_are_413_and_append_nothing() {
+    let fixture = Fixture::with_plan().await;
+    let text = "x".repeat(BODY_LIMIT + 1);
+    check(
+        &fixture,
+        Some("application/json"),
+        json!({"kind": "add_note", "about": "W1", "text": text})
+            .to_string()
+            .into_bytes(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        "",
+    )
+    .await;
+    let before = fixture.len();
+    let content = vec![b'a'; UPLOAD_LIMIT as usize + 1];
+    let (content_type, body) = multipart(&[
+        ("title", None, b"Too big"),
+        ("supports", None, b"W1"),
+        ("file", Some("big.bin"), &content),
+    ]);
+    let reply = fixture
+        .call(
+            Method::POST,
+            "/api/v1/evidence",
+            Some(fixture.token(Role::Officer)),
+            Some(&content_type),
+            body,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        reply.text()
+    );
+    assert_eq!(reply.error_code(), "too_large");
+    assert_eq!(fixture.len(), before);
+}
+
+#[tokio::test]
+async fn unicode_round_trips_and_file_names_lose_their_paths() {
+    let fixture = Fixture::with_plan().await;
+    let title = "Ymgynghori â rhieni — «co-production» 👪 \"quoted\" <b>not bold</b>";
+    let reply = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands",
+            &json!({"kind": "add_note", "about": "W1", "text": title}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let timeline = fixture
+        .get(Role::Viewer, "/api/v1/timeline?kind=note_added")
+        .await;
+    assert!(
+        timeline.text().contains("co-production"),
+        "{}",
+        timeline.text()
+    );
+    let entries = timeline.json()["entries"].clone();
+    assert!(entries.to_string().contains("👪"), "{entries}");
+
+    for (name, stored) in [
+        ("../../etc/passwd", Some("passwd")),
+        ("..\\..\\windows\\system.ini", Some("system.ini")),
+        ("/absolute/report.pdf", Some("report.pdf")),
+        ("..", None),
+        ("dir/", None),
+    ] {
+        let before = fixture.len();
+        let (content_type, body) = multipart(&[
+            ("title", None, b"A document"),
+            ("supports", None, b"W1"),
+            ("file", Some(name), b"content"),
+        ]);
+        let reply = fixture
+            .call(
+                Method::POST,
+                "/api/v1/evidence",
+                Some(fixture.token(Role::Officer)),
+                Some(&content_type),
+                body,
+                &[],
+            )
+            .await;
+        match stored {
+            Some(stored) => {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::CREATED,
+                    "{name}: {}",
+                    reply.text()
+                );
+                let list = fixture.get(Role::Viewer, "/api/v1/evidence").await.json();
+                let last = list
+                    .as_array()
+                    .and_then(|l| l.last())
+                    .cloned()
+                    .expect("listed");
+                assert_eq!(last["file_name"], stored, "{name}");
+            }
+            None => {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::BAD_REQUEST,
+                    "{name}: {}",
+                    reply.text()
+                );
+                assert_eq!(fixture.len(), before);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_query_parameters_and_unknown_paths_get_json_errors() {
+    let fixture = Fixture::with_plan().await;
+    for (path, status, says) in [
+        (
+            "/api/v1/plan?at=99",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no event 99",
+        ),
+        (
+            "/api/v1/plan?at=x",
+            StatusCode::BAD_REQUEST,
+            "not an event number",
+        ),
+        (
+            "/api/v1/plan?as_of=2021-02-30",
+            StatusCode::BAD_REQUEST,
+            "as_of",
+        ),
+        (
+            "/api/v1/plan?at=1&as_of=2021-01-01",
+            StatusCode::BAD_REQUEST,
+            "at most one",
+        ),
+        (
+            "/api/v1/plan?point=visit:last",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no monitoring visit",
+        ),
+        ("/api/v1/plan?format=pdf", StatusCode::BAD_REQUEST, "pdf"),
+        ("/api/v1/diff", StatusCode::BAD_REQUEST, "from"),
+        (
+            "/api/v1/narrative?style=docx",
+            StatusCode::BAD_REQUEST,
+            "docx",
+        ),
+        (
+            "/api/v1/nothing-here",
+            StatusCode::NOT_FOUND,
+            "openapi.json",
+        ),
+    ] {
+        let reply = fixture.get(Role::Viewer, path).await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.text());
+        assert!(
+            reply.error_message().contains(says),
+            "{path}: expected '{says}' in {}",
+            reply.error_message()
+        );
+    }
+}

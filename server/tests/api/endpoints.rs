@@ -1,0 +1,364 @@
+//! The success path of every endpoint.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use wsoa_core::Role;
+use wsoa_core::chain::chain_hash;
+use wsoa_core::encoding::decode_event;
+
+use crate::harness::{Fixture, multipart};
+
+#[tokio::test]
+async fn health_readiness_and_the_openapi_document_need_no_token() {
+    let fixture = Fixture::new();
+    for path in ["/healthz", "/readyz", "/api/v1/openapi.json"] {
+        let reply = fixture
+            .call(Method::GET, path, None, None, Vec::new(), &[])
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+    }
+    let doc = fixture
+        .call(
+            Method::GET,
+            "/api/v1/openapi.json",
+            None,
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await
+        .json();
+    // The document is generated from the handlers: every route is in it.
+    for path in [
+        "/api/v1/commands",
+        "/api/v1/plan",
+        "/api/v1/timeline",
+        "/api/v1/diff",
+        "/api/v1/narrative",
+        "/api/v1/log",
+        "/api/v1/verify",
+        "/api/v1/checkpoint",
+        "/api/v1/checkpoints",
+        "/api/v1/proofs",
+        "/api/v1/bundle",
+        "/api/v1/evidence",
+        "/api/v1/evidence/{id}/content",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{name_or_id}",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["CommandRequest"].is_object());
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+}
+
+#[tokio::test]
+async fn a_recorded_command_carries_the_tokens_name_and_role_and_its_bytes_verify() {
+    let fixture = Fixture::new();
+    let reply = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands",
+            &json!({"kind": "open_ledger", "area": "Northshire local area", "actor": "someone else"}),
+        )
+        .await;
+    // An "actor" in the body is an unknown field, refused: the actor comes from the token.
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+    assert!(reply.error_message().contains("actor"), "{}", reply.text());
+    assert_eq!(fixture.len(), 0);
+
+    let reply = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands",
+            &json!({"kind": "open_ledger", "area": "Northshire local area", "on": "2021-01-04"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(body["seq"], 0);
+    assert_eq!(body["kind"], "ledger_opened");
+    assert_eq!(body["actor"]["name"], "officer person");
+    assert_eq!(body["actor"]["role"], "officer");
+    assert_eq!(body["occurred_on"], "2021-01-04");
+    let bytes = hex::decode(body["bytes"].as_str().expect("bytes")).expect("hex");
+    assert_eq!(chain_hash(&bytes).to_hex(), body["hash"]);
+    let event = decode_event(&bytes).expect("decodes");
+    assert_eq!(event.actor.name, "officer person");
+    let stored = fixture.reader.event(0).expect("reads").expect("exists");
+    assert_eq!(stored.bytes, bytes);
+}
+
+#[tokio::test]
+async fn the_plan_timeline_diff_narrative_and_log_read_the_recorded_plan() {
+    let fixture = Fixture::with_plan().await;
+    let plan = fixture.get(Role::Viewer, "/api/v1/plan").await;
+    assert_eq!(plan.status, StatusCode::OK, "{}", plan.text());
+    let text = plan.text();
+    assert!(text.contains("Agree a QA framework"), "{text}");
+    assert_eq!(plan.json()["point"], "now");
+
+    let tree = fixture.get(Role::Viewer, "/api/v1/plan?format=text").await;
+    assert!(
+        tree.text().contains("Northshire local area"),
+        "{}",
+        tree.text()
+    );
+    let csv = fixture.get(Role::Viewer, "/api/v1/plan?format=csv").await;
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.text().contains("1.1"), "{}", csv.text());
+
+    // Before the action was created, it was not in the plan.
+    let earlier = fixture.get(Role::Viewer, "/api/v1/plan?at=3").await;
+    assert!(!earlier.text().contains("Agree a QA framework"));
+    let as_of = fixture
+        .get(Role::Viewer, "/api/v1/plan?as_of=2021-04-30")
+        .await;
+    assert!(!as_of.text().contains("Agree a QA framework"));
+
+    let timeline = fixture
+        .get(Role::Viewer, "/api/v1/timeline?about=1.1")
+        .await
+        .json();
+    let entries = timeline["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2, "{timeline}");
+
+    let diff = fixture
+        .get(Role::Viewer, "/api/v1/diff?from=seq:3&format=text")
+        .await;
+    assert_eq!(diff.status, StatusCode::OK, "{}", diff.text());
+    assert!(diff.text().contains("1.1"), "{}", diff.text());
+    let diff = fixture.get(Role::Viewer, "/api/v1/diff?from=seq:3").await;
+    assert!(diff.json().is_object());
+
+    let markdown = fixture.get(Role::Viewer, "/api/v1/narrative").await;
+    assert_eq!(
+        markdown.headers["content-type"],
+        "text/markdown; charset=utf-8"
+    );
+    assert!(markdown.text().contains("Quality assurance of EHC plans"));
+    let html = fixture
+        .get(Role::Viewer, "/api/v1/narrative?style=html")
+        .await;
+    assert!(
+        html.text().starts_with("<!DOCTYPE html>"),
+        "{}",
+        &html.text()[..40]
+    );
+
+    let log = fixture.get(Role::Viewer, "/api/v1/log").await;
+    assert_eq!(log.headers["content-type"], "application/x-ndjson");
+    let lines: Vec<serde_json::Value> = log
+        .text()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len() as u64, fixture.len());
+    let mut prev = wsoa_core::Digest([0; 32]);
+    for (seq, line) in lines.iter().enumerate() {
+        let bytes = hex::decode(line["bytes"].as_str().expect("bytes")).expect("hex");
+        let event = decode_event(&bytes).expect("decodes");
+        assert_eq!(event.seq, seq as u64);
+        assert_eq!(event.prev, prev);
+        prev = chain_hash(&bytes);
+        assert_eq!(prev.to_hex(), line["hash"]);
+    }
+    let some = fixture.get(Role::Viewer, "/api/v1/log?from=2&to=3").await;
+    assert_eq!(some.text().lines().count(), 2);
+}
+
+#[tokio::test]
+async fn verification_proofs_checkpoints_and_the_bundle_serve_auditors() {
+    let fixture = Fixture::with_plan().await;
+    let report = fixture.get(Role::Auditor, "/api/v1/verify").await.json();
+    assert_eq!(report["verified"], true, "{report}");
+    assert_eq!(report["events"], fixture.len());
+
+    let inclusion = fixture
+        .get(Role::Auditor, "/api/v1/proofs?seq=2")
+        .await
+        .json();
+    let root: wsoa_core::Digest = inclusion["root"]
+        .as_str()
+        .expect("root")
+        .parse()
+        .expect("hash");
+    let leaf: wsoa_core::Digest = inclusion["leaf_hash"]
+        .as_str()
+        .expect("leaf")
+        .parse()
+        .expect("hash");
+    let proof: Vec<wsoa_core::Digest> = inclusion["proof"]
+        .as_array()
+        .expect("proof")
+        .iter()
+        .map(|h| h.as_str().expect("hex").parse().expect("hash"))
+        .collect();
+    wsoa_core::merkle::verify_inclusion(&leaf, 2, fixture.len(), &proof, &root)
+        .expect("the inclusion proof checks");
+    let consistency = fixture
+        .get(Role::Auditor, "/api/v1/proofs?from=2&to=6")
+        .await
+        .json();
+    assert_eq!(consistency["size1"], 2);
+
+    // A signed checkpoint is kept, and served back.
+    let size = fixture.len();
+    let origin = fixture.reader.origin().expect("origin");
+    let root = fixture.reader.merkle_root(size).expect("root");
+    let signer = wsoa_core::note::Signer::from_seed("northshire-board", &[7; 32]).expect("signer");
+    let checkpoint = wsoa_core::note::Checkpoint::new(origin, size, root);
+    let note =
+        wsoa_core::note::Note::sign(&checkpoint.to_text().expect("text"), &signer).expect("signs");
+    let kept = fixture
+        .call(
+            Method::POST,
+            "/api/v1/checkpoints",
+            Some(fixture.token(Role::Auditor)),
+            Some("text/plain"),
+            note.to_string().into_bytes(),
+            &[],
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text());
+    let latest = fixture.get(Role::Viewer, "/api/v1/checkpoint").await;
+    assert_eq!(latest.text(), note.to_string());
+    let verified = fixture.get(Role::Auditor, "/api/v1/verify").await.json();
+    assert_eq!(verified["checkpoints_checked"], 1, "{verified}");
+
+    let bundle = fixture.get(Role::Auditor, "/api/v1/bundle").await;
+    assert_eq!(bundle.status, StatusCode::OK);
+    let report = wsoa_store::verify_bundle(&bundle.body[..], &[])
+        .unwrap_or_else(|err| panic!("the bundle does not verify: {err}"));
+    assert_eq!(report.events, fixture.len());
+}
+
+#[tokio::test]
+async fn evidence_is_uploaded_listed_and_downloaded_byte_for_byte() {
+    let fixture = Fixture::with_plan().await;
+    let content: Vec<u8> = (0..40_000u32).map(|n| (n * 7 % 251) as u8).collect();
+    let (content_type, body) = multipart(&[
+        (
+            "title",
+            None,
+            "QA framework, board minutes — ‘approved’".as_bytes(),
+        ),
+        ("supports", None, b"W1, 1.1"),
+        ("kind", None, b"minutes"),
+        ("on", None, b"2021-07-01"),
+        ("file", Some("C:\\Users\\pat\\..\\minutes.pdf"), &content),
+    ]);
+    let reply = fixture
+        .call(
+            Method::POST,
+            "/api/v1/evidence",
+            Some(fixture.token(Role::Officer)),
+            Some(&content_type),
+            body,
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_eq!(reply.json()["id"], "E1");
+    let list = fixture.get(Role::Viewer, "/api/v1/evidence").await.json();
+    assert_eq!(list[0]["file_name"], "minutes.pdf", "{list}");
+    assert_eq!(list[0]["media_type"], "application/pdf");
+    assert_eq!(list[0]["title"], "QA framework, board minutes — ‘approved’");
+    assert_eq!(list[0]["supports"], json!(["weakness:W1", "action:1.1"]));
+    let download = fixture
+        .get(Role::Viewer, "/api/v1/evidence/E1/content")
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.body.as_ref(), content.as_slice());
+    assert_eq!(
+        download.headers["content-disposition"],
+        "attachment; filename=\"minutes.pdf\""
+    );
+
+    // Redaction purges the content: the download says so.
+    let redacted = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands",
+            &json!({"kind": "redact_evidence", "id": "E1", "reason": "Names a child; data-protection request 2021/14"}),
+        )
+        .await;
+    assert_eq!(redacted.status, StatusCode::CREATED, "{}", redacted.text());
+    let gone = fixture
+        .get(Role::Viewer, "/api/v1/evidence/E1/content")
+        .await;
+    assert_eq!(gone.status, StatusCode::GONE, "{}", gone.text());
+    assert!(gone.error_message().contains("data-protection request"));
+    let missing = fixture
+        .get(Role::Viewer, "/api/v1/evidence/E9/content")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn admins_create_list_and_revoke_tokens_and_a_revoked_token_stops_working() {
+    let fixture = Fixture::new();
+    let created = fixture
+        .post_json(
+            Role::Admin,
+            "/api/v1/tokens",
+            &json!({"name": "DfE adviser", "role": "auditor"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let secret = created.json()["token"].as_str().expect("secret").to_owned();
+    let as_adviser = fixture
+        .call(
+            Method::GET,
+            "/api/v1/verify",
+            Some(&secret),
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await;
+    assert_eq!(as_adviser.status, StatusCode::OK, "{}", as_adviser.text());
+    let list = fixture.get(Role::Admin, "/api/v1/tokens").await;
+    assert!(
+        !list.text().contains(&secret),
+        "the list never shows secrets"
+    );
+    assert_eq!(list.json().as_array().expect("list").len(), 5);
+    let duplicate = fixture
+        .post_json(
+            Role::Admin,
+            "/api/v1/tokens",
+            &json!({"name": "DfE adviser", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+    let revoked = fixture
+        .call(
+            Method::DELETE,
+            "/api/v1/tokens/DfE%20adviser",
+            Some(fixture.token(Role::Admin)),
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.text());
+    let after = fixture
+        .call(
+            Method::GET,
+            "/api/v1/verify",
+            Some(&secret),
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.error_code(), "unauthorized");
+}
