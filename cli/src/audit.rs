@@ -45,6 +45,16 @@ pub struct CheckpointArgs {
     size: Option<u64>,
 }
 
+impl CheckpointArgs {
+    /// The file and date of `wsoa checkpoint record FILE`, when that is the command.
+    pub fn record_file(&self) -> Option<(&PathBuf, Option<wsoa_core::Date>)> {
+        match &self.record {
+            Some(CheckpointCommand::Record { file, on }) => Some((file, *on)),
+            None => None,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum CheckpointCommand {
     /// Record a signed (often cosigned) checkpoint of this ledger in it, so the ledger itself

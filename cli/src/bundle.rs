@@ -27,10 +27,14 @@ pub struct ExportArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ImportArgs {
     /// The bundle file to restore (from `wsoa export`).
-    #[arg(value_name = "FILE")]
-    bundle: PathBuf,
+    #[arg(value_name = "FILE", required = true)]
+    bundle: Option<PathBuf>,
+    /// Or import a spreadsheet tracker into the existing ledger.
+    #[command(subcommand)]
+    pub what: Option<crate::import::ImportCommand>,
 }
 
 /// Writes the whole ledger as a bundle (or, with --about, an excerpt); a partly written file is
@@ -211,6 +215,11 @@ pub fn verify(path: &Path, args: &VerifyArgs, out: &Printer) -> anyhow::Result<E
 
 /// Restores a bundle into a new ledger in `dir`, verifying it on the way.
 pub fn import(dir: &Path, args: &ImportArgs, out: &Printer) -> anyhow::Result<()> {
+    let Some(bundle) = &args.bundle else {
+        anyhow::bail!(
+            "give the bundle to restore (wsoa import FILE), or use `wsoa import tracker FILE`"
+        );
+    };
     if dir.exists()
         && std::fs::read_dir(dir)
             .with_context(|| format!("cannot read {}", dir.display()))?
@@ -222,8 +231,8 @@ pub fn import(dir: &Path, args: &ImportArgs, out: &Printer) -> anyhow::Result<()
             dir.display()
         );
     }
-    let ledger = Ledger::import(dir, open(&args.bundle)?)
-        .with_context(|| format!("{} was not imported", args.bundle.display()))?;
+    let ledger = Ledger::import(dir, open(bundle)?)
+        .with_context(|| format!("{} was not imported", bundle.display()))?;
     let report = ledger.verify()?;
     match out.format {
         Format::Json => out.json(&json!({

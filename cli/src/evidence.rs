@@ -166,3 +166,59 @@ impl EvidenceCommand {
         }
     }
 }
+
+impl EvidenceCommand {
+    /// Runs the command through a server: uploads, downloads (checked against the hash the
+    /// ledger holds) and redactions, printing what a local run prints.
+    pub fn run_remote(self, remote: &crate::remote::Remote, out: &Printer) -> anyhow::Result<()> {
+        match self {
+            EvidenceCommand::Attach {
+                file,
+                title,
+                kind,
+                supports,
+                id,
+                on,
+            } => {
+                let file_name = file
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| file.display().to_string());
+                let media_type = mime_guess::from_path(&file)
+                    .first_or_octet_stream()
+                    .essence_str()
+                    .to_owned();
+                let command = AttachEvidence {
+                    id,
+                    content_hash: Digest::ZERO,
+                    file_name,
+                    media_type,
+                    size: 0,
+                    title,
+                    kind,
+                    supports,
+                };
+                out.recorded(&remote.attach(&file, &command, on)?)
+            }
+            EvidenceCommand::Get { id, out: path } => {
+                let (hash, size) = remote.download_evidence(&id.to_string(), &path)?;
+                match out.format {
+                    crate::output::Format::Json => out.json(&serde_json::json!({
+                        "id": id.to_string(),
+                        "content_hash": hash.to_hex(),
+                        "size": size,
+                        "out": path.display().to_string(),
+                    })),
+                    crate::output::Format::Text => out.line(&format!(
+                        "Wrote evidence {id} to {} ({size} bytes); its content matches hash {hash}.",
+                        path.display()
+                    )),
+                }
+            }
+            EvidenceCommand::Redact { id, reason, on } => {
+                let command = wsoa_core::Command::RedactEvidence(EvidenceRedacted { id, reason });
+                out.recorded(&remote.record(&command, on)?)
+            }
+        }
+    }
+}

@@ -5,15 +5,19 @@ mod audit;
 mod bundle;
 mod demo;
 mod diff;
+mod docx;
 mod evidence;
+mod import;
 mod narrative;
 mod output;
 mod point;
 mod read;
 mod record;
+mod remote;
 mod serve;
 mod show;
 mod timeline;
+mod xlsx;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -47,6 +51,19 @@ pub struct Cli {
     /// Who is recording (defaults to the operating-system user).
     #[arg(long, global = true, env = "WSOA_ACTOR")]
     actor: Option<String>,
+    /// Work through a running `wsoa serve` at this address instead of on --data: every command
+    /// records and reads through its API, with the same output.
+    #[arg(long, global = true, env = "WSOA_SERVER", value_name = "URL")]
+    server: Option<String>,
+    /// The bearer token to use with --server (from `wsoa token create`).
+    #[arg(
+        long,
+        global = true,
+        env = "WSOA_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    token: Option<String>,
     /// How to print results.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
@@ -78,9 +95,10 @@ enum Commands {
         after_help = "Example:\n  wsoa --data ./northshire export --out northshire.wsoa\n  wsoa verify northshire.wsoa --checkpoint visit-3.checkpoint --trust \"$(cat board.vkey)\""
     )]
     Export(bundle::ExportArgs),
-    /// Restore a ledger from a bundle into a new directory, verifying it on the way.
+    /// Restore a ledger from a bundle into a new directory, verifying it on the way; or, with
+    /// `tracker`, import a spreadsheet tracker into this ledger.
     #[command(
-        after_help = "Example:\n  wsoa import northshire.wsoa --data ./northshire-restored\n  wsoa --data ./northshire-restored verify"
+        after_help = "Example:\n  wsoa import northshire.wsoa --data ./northshire-restored\n  wsoa --data ./northshire-restored verify\n  wsoa import tracker northshire-tracker-2021-10.xlsx --dry-run"
     )]
     Import(bundle::ImportArgs),
     /// Manage Ed25519 signing keys for checkpoints.
@@ -115,13 +133,13 @@ enum Commands {
     /// Show the plan: each weakness, its workstreams and actions, measures and risks, now or at
     /// any point in time.
     #[command(
-        after_help = "Example:\n  wsoa show\n  wsoa show --as-of 2021-11-18\n  wsoa show --point visit:last --format csv > tracker.csv"
+        after_help = "Example:\n  wsoa show\n  wsoa show --as-of 2021-11-18\n  wsoa show --point visit:last --format csv > tracker.csv\n  wsoa show --as-of 2022-02-03 --format xlsx --out board-tracker.xlsx"
     )]
     Show(show::ShowArgs),
     /// Write the impact narrative for the revisit, weakness by weakness, citing the events it
     /// rests on.
     #[command(
-        after_help = "Example:\n  wsoa narrative --style html --out narrative.html\n  wsoa narrative --as-of 2022-09-01"
+        after_help = "Example:\n  wsoa narrative --style html --out narrative.html\n  wsoa narrative --as-of 2022-09-01\n  wsoa narrative --format docx --out narrative.docx"
     )]
     Narrative(narrative::NarrativeArgs),
     /// The history as people read it: a line per event with both of its dates, who recorded
@@ -173,6 +191,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// ledger or a failing machine exits 1.
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
+        if let Some(remote) = cause.downcast_ref::<remote::RemoteError>() {
+            return remote.exit_code();
+        }
         if let Some(store) = cause.downcast_ref::<StoreError>() {
             return match store {
                 StoreError::Rejected(_)
@@ -201,8 +222,14 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let out = output::Printer::new(cli.format);
-    if out.csv && !matches!(cli.command, Commands::Show(_)) {
-        anyhow::bail!(output::CSV_ONLY_FOR_SHOW);
+    let name = match &cli.command {
+        Commands::Show(_) => "show",
+        Commands::Narrative(_) => "narrative",
+        _ => "",
+    };
+    output::check_format(cli.format, name)?;
+    if let Some(url) = cli.server.clone() {
+        return remote::run(cli, &url, &out);
     }
     match cli.command {
         Commands::Record(command) => {
@@ -230,7 +257,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return read::verify(&ledger, &args, &out);
         }
         Commands::Export(args) => bundle::export(&Ledger::open(&cli.data)?, &args, &out)?,
-        Commands::Import(args) => bundle::import(&cli.data, &args, &out)?,
+        Commands::Import(mut args) => match args.what.take() {
+            Some(command) => return import::run(command, &cli.data, cli.actor, &out),
+            None => bundle::import(&cli.data, &args, &out)?,
+        },
         Commands::Key(command) => audit::key(command, &out)?,
         Commands::Checkpoint(args) => {
             audit::checkpoint(&mut Ledger::open(&cli.data)?, &args, cli.actor, &out)?;
@@ -242,8 +272,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Commands::Prove(args) => audit::prove(&Ledger::open(&cli.data)?, &args, &out)?,
         Commands::CheckProof(args) => audit::check_proof(&args, &out)?,
         Commands::Demo(args) => demo::run(&cli.data, &args, &out)?,
-        Commands::Show(args) => show::run(&Ledger::open(&cli.data)?, &args, &out)?,
-        Commands::Narrative(args) => narrative::run(&Ledger::open(&cli.data)?, &args)?,
+        Commands::Show(args) => show::run(&cli.data, &args, &out)?,
+        Commands::Narrative(args) => narrative::run(&cli.data, &args, &out)?,
         Commands::Timeline(args) => timeline::run(&Ledger::open(&cli.data)?, &args, &out)?,
         Commands::Diff(args) => diff::run(&Ledger::open(&cli.data)?, &args, &out)?,
         Commands::Serve(args) => serve::serve(&cli.data, &args)?,

@@ -1,8 +1,9 @@
-//! `wsoa narrative`: the impact narrative for the revisit, weakness by weakness, as Markdown or
-//! as a self-contained HTML page, built from the ledger at any point in time.
+//! `wsoa narrative`: the impact narrative for the revisit, weakness by weakness, as Markdown, as
+//! a self-contained HTML page or as a Word document (`--format docx`, see `docx`), built from
+//! the ledger at any point in time.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
@@ -12,6 +13,7 @@ use wsoa_core::point::Point;
 use wsoa_core::{Date, Digest};
 use wsoa_store::Ledger;
 
+use crate::output::{OutputFormat, Printer, write_file};
 use crate::point::{At, for_each, resolve};
 
 /// How the narrative is written.
@@ -27,10 +29,10 @@ pub enum Style {
 /// The options of `wsoa narrative`.
 #[derive(Args, Debug)]
 pub struct NarrativeArgs {
-    /// Markdown or HTML.
-    #[arg(long, value_enum, default_value_t = Style::Md)]
-    style: Style,
-    /// Write the narrative to this file instead of standard output.
+    /// Markdown (the default) or HTML. Not with --format docx, which has a layout of its own.
+    #[arg(long, value_enum)]
+    style: Option<Style>,
+    /// Write the narrative to this file instead of standard output (needed with --format docx).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Overwrite the file given with --out if it already exists.
@@ -40,14 +42,32 @@ pub struct NarrativeArgs {
     at: At,
 }
 
-/// Builds the narrative at the point asked for and prints it or writes it to `--out`.
-pub fn run(ledger: &Ledger, args: &NarrativeArgs) -> anyhow::Result<()> {
-    let (narrative, source) = build(ledger, args.at.point())?;
-    let text = match args.style {
-        Style::Md => narrative.to_markdown(),
-        Style::Html => narrative.to_html(),
+/// Builds the narrative at the point asked for from the ledger in `data` and prints it or writes
+/// it to `--out`; with `--format docx`, writes it as a Word document (the options are checked
+/// before the ledger is opened, so a mistake is reported as such).
+pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<()> {
+    let docx = out.requested == OutputFormat::Docx;
+    if docx && let Some(style) = args.style {
+        let style = if style == Style::Html { "html" } else { "md" };
+        bail!(
+            "--style {style} cannot be used with --format docx: the Word document has its own layout; leave out --style, or leave out --format docx for Markdown or HTML"
+        );
+    }
+    if out.requested.writes_file() && args.out.is_none() {
+        bail!(out.requested.needs_out());
+    }
+    let ledger = Ledger::open(data)?;
+    let (narrative, source) = build(&ledger, args.at.point())?;
+    let bytes = if docx {
+        crate::docx::document(&narrative, &source)?
+    } else {
+        match args.style.unwrap_or_default() {
+            Style::Md => narrative.to_markdown(),
+            Style::Html => narrative.to_html(),
+        }
+        .into_bytes()
     };
-    write(args, &text, &source)
+    write(args, &bytes, &source, docx)
 }
 
 /// The narrative at `point` (unresolved), and the ledger prefix it was built from.
@@ -101,37 +121,19 @@ pub fn build(ledger: &Ledger, point: Point) -> anyhow::Result<(Narrative, Source
 }
 
 /// Prints the narrative, or writes it to `--out`.
-fn write(args: &NarrativeArgs, text: &str, source: &Source) -> anyhow::Result<()> {
+fn write(args: &NarrativeArgs, bytes: &[u8], source: &Source, docx: bool) -> anyhow::Result<()> {
     match &args.out {
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
+            stdout.write_all(bytes)?;
             stdout.flush()?;
         }
         Some(path) => {
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true);
-            if args.force {
-                options.create(true).truncate(true);
-            } else {
-                options.create_new(true);
-            }
-            let mut file = options.open(path).map_err(|err| {
-                if err.kind() == std::io::ErrorKind::AlreadyExists {
-                    anyhow::anyhow!(
-                        "{} already exists; give --force to overwrite it",
-                        path.display()
-                    )
-                } else {
-                    anyhow::Error::new(err).context(format!("cannot write {}", path.display()))
-                }
-            })?;
-            file.write_all(text.as_bytes())
-                .and_then(|()| file.sync_all())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            write_file(path, bytes, args.force)?;
             writeln!(
                 std::io::stdout().lock(),
-                "Wrote the impact narrative, built from {} events (head {}), to {}.",
+                "Wrote the impact narrative{}, built from {} events (head {}), to {}.",
+                if docx { " as a Word document" } else { "" },
                 source.folded,
                 source.head.short(),
                 path.display()

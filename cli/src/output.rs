@@ -1,7 +1,9 @@
 //! Printing: every command's result as plain text for people or JSON for programs (and, for
-//! `wsoa show`, CSV for spreadsheets).
+//! `wsoa show`, CSV for spreadsheets); which command takes which `--format`; writing a file
+//! given with `--out` without overwriting one by accident.
 
 use std::io::Write;
+use std::path::Path;
 
 use clap::ValueEnum;
 use serde_json::{Value, json};
@@ -17,10 +19,11 @@ pub enum Format {
     Json,
 }
 
-/// What `--format` asks for: the printer's formats, and CSV, which only `wsoa show` prints.
+/// What `--format` asks for: the printer's formats, and the documents only one command writes.
 ///
 /// Kept apart from `Format` so that every command that prints text or JSON matches on two
-/// formats only; `run` refuses `--format csv` for every command but `show` before it starts.
+/// formats only; `run` refuses a format meant for another command before it starts
+/// (`check_format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// Sentences and aligned lines for people.
@@ -29,17 +32,101 @@ pub enum OutputFormat {
     Json,
     /// CSV with a header row, one row per action (`wsoa show` only).
     Csv,
+    /// An Excel workbook: the tracker, the measures, the history (`wsoa show --out FILE` only).
+    Xlsx,
+    /// A Word document (`wsoa narrative --out FILE` only).
+    Docx,
 }
 
-/// The message for `--format csv` given to a command that cannot print CSV.
-pub const CSV_ONLY_FOR_SHOW: &str =
-    "--format csv is only for `wsoa show`; use --format text or --format json with this command";
+impl OutputFormat {
+    /// The word `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Text => "text",
+            OutputFormat::Json => "json",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Xlsx => "xlsx",
+            OutputFormat::Docx => "docx",
+        }
+    }
+
+    /// The one subcommand that writes this format, or `None` when every command takes it.
+    pub fn only_for(self) -> Option<&'static str> {
+        match self {
+            OutputFormat::Text | OutputFormat::Json => None,
+            OutputFormat::Csv | OutputFormat::Xlsx => Some("show"),
+            OutputFormat::Docx => Some("narrative"),
+        }
+    }
+
+    /// Whether the format is a binary file, which is written only to `--out FILE`: it would be
+    /// garbage on a terminal.
+    pub fn writes_file(self) -> bool {
+        matches!(self, OutputFormat::Xlsx | OutputFormat::Docx)
+    }
+
+    /// The refusal of a binary format without `--out FILE`.
+    pub fn needs_out(self) -> String {
+        format!("--format {} writes a file; give --out FILE", self.name())
+    }
+}
+
+/// Refuses a `--format` that the subcommand `command` (`show`, `narrative`, or any other name)
+/// cannot write, with a message naming the command that can and what this one writes instead.
+pub fn check_format(format: OutputFormat, command: &str) -> anyhow::Result<()> {
+    match format.only_for() {
+        Some(only) if only != command => {
+            let instead = match command {
+                "show" => {
+                    "`wsoa show` prints text, JSON or CSV, or writes a workbook with --format xlsx --out FILE"
+                }
+                "narrative" => {
+                    "`wsoa narrative` writes Markdown, HTML with --style html, or Word with --format docx --out FILE"
+                }
+                _ => "use --format text or --format json with this command",
+            };
+            anyhow::bail!(
+                "--format {} is only for `wsoa {only}`; {instead}",
+                format.name()
+            )
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `bytes` to `path`, refusing to replace an existing file unless `force`; the file is
+/// synced before this returns, so a reported success is on disk.
+pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(path).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{} already exists; give --force to overwrite it",
+                path.display()
+            )
+        } else {
+            anyhow::Error::new(err).context(format!("cannot write {}", path.display()))
+        }
+    })?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|err| anyhow::Error::new(err).context(format!("cannot write {}", path.display())))
+}
 
 /// Prints results in the chosen format to standard output.
 pub struct Printer {
     pub format: Format,
     /// Whether CSV was asked for (`format` is then `Text`).
     pub csv: bool,
+    /// What `--format` asked for, for the commands that write documents (`format` is then
+    /// `Text`, for the line that says what was written).
+    pub requested: OutputFormat,
 }
 
 impl Printer {
@@ -47,9 +134,13 @@ impl Printer {
         Printer {
             format: match format {
                 OutputFormat::Json => Format::Json,
-                OutputFormat::Text | OutputFormat::Csv => Format::Text,
+                OutputFormat::Text
+                | OutputFormat::Csv
+                | OutputFormat::Xlsx
+                | OutputFormat::Docx => Format::Text,
             },
             csv: format == OutputFormat::Csv,
+            requested: format,
         }
     }
 

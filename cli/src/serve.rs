@@ -72,6 +72,9 @@ pub fn serve(data: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         max_connections: args.max_connections.max(1),
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
     };
+    // The tokens are checked before serving (the server then takes the same lock), so that an
+    // operator sees at once how to make the first one.
+    let has_tokens = Ledger::create(data)?.has_tokens()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -81,12 +84,6 @@ pub fn serve(data: &Path, args: &ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let local = listener.local_addr()?;
-        // The tokens are checked before serving, with the lock the server is about to take,
-        // so that an operator sees at once how to make the first one.
-        let has_tokens = {
-            let ledger = Ledger::create(data)?;
-            ledger.has_tokens()?
-        };
         println!(
             "Serving the ledger at {} on http://{local} (API under /api/v1, described at /api/v1/openapi.json). Ctrl-C stops it.",
             data.display()

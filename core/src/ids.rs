@@ -285,6 +285,16 @@ pub struct SubjectRef {
     pub id: String,
 }
 
+/// As typed: `kind:id` when the kind was named, the id alone otherwise; `FromStr` reads it back.
+impl fmt::Display for SubjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            Some(kind) => write!(f, "{}:{}", kind.word(), self.id),
+            None => f.write_str(&self.id),
+        }
+    }
+}
+
 impl FromStr for SubjectRef {
     type Err = ParseError;
 

@@ -23,6 +23,7 @@ pub mod plan;
 pub mod point;
 pub mod show;
 pub mod timeline;
+pub mod tracker;
 
 pub use chain::{CHAIN_CONTEXT, chain_hash, content_hash};
 pub use command::Command;

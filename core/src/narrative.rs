@@ -12,7 +12,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::date::Date;
 use crate::decimal::Decimal;
-use crate::event::{Direction, Progress, Rating, Status};
+use crate::event::{Direction, Progress, Rag, Rating, Status};
 use crate::ids::{Digest, Subject};
 use crate::plan::{ActionView, Cite, MeasureValue, MeasureView, Plan, RiskView, WorkstreamView};
 
@@ -118,6 +118,54 @@ pub struct WeaknessNarrative {
     pub outcome: Option<Claim>,
     /// What was done, what slipped, what changed, what was said, the evidence, what is open.
     pub sections: Vec<Section>,
+    /// Its actions as table rows, in the order created, for renderers that draw tables (the
+    /// Word document); the sections tell the same facts in sentences.
+    pub actions: Vec<ActionRow>,
+    /// Its measures as table rows, in the order defined.
+    pub measures: Vec<MeasureRow>,
+}
+
+/// One action of an area of weakness, as a table row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionRow {
+    /// Its reference.
+    pub id: String,
+    /// What will be done.
+    pub title: String,
+    /// The lead officer.
+    pub owner: String,
+    /// Its deadline.
+    pub due: Date,
+    /// The deadline it was created with.
+    pub original_due: Date,
+    /// Its status.
+    pub status: Status,
+    /// Its RAG, once given.
+    pub rag: Option<Rag>,
+    /// Past its deadline on the day deadlines are judged at, and neither complete nor withdrawn.
+    pub overdue: bool,
+}
+
+/// One measure of an area of weakness, as a table row, with amounts written as the sentences
+/// write them (`63%`, `1,240 visitors`, `5 or fewer`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeasureRow {
+    /// Its id.
+    pub id: String,
+    /// What is measured.
+    pub title: String,
+    /// The baseline.
+    pub baseline: String,
+    /// When the baseline was taken.
+    pub baseline_on: Date,
+    /// The latest value that no correction has declared wrong, and its date.
+    pub latest: Option<(String, Date)>,
+    /// The target.
+    pub target: String,
+    /// When the target should be reached.
+    pub target_by: Date,
+    /// Whether that latest value meets the target.
+    pub met: bool,
 }
 
 /// One cited event, for the appendix.
@@ -911,6 +959,37 @@ fn weakness_narrative(
         evidence(plan, scope),
         open(plan, scope, &actions, today),
     ];
+    let action_rows = actions
+        .iter()
+        .map(|a| ActionRow {
+            id: one_line(&a.id),
+            title: one_line(&a.title),
+            owner: one_line(&a.owner),
+            due: a.due,
+            original_due: a.original_due,
+            status: a.status,
+            rag: a.rag,
+            overdue: a.overdue(today),
+        })
+        .collect();
+    let measure_rows = plan
+        .measures
+        .iter()
+        .filter(|m| scope.measures.contains(m.id.as_str()))
+        .map(|m| {
+            let (_, latest) = sound_values(m, corrected);
+            MeasureRow {
+                id: one_line(&m.id),
+                title: one_line(&m.title),
+                baseline: amount(&m.baseline, &m.unit),
+                baseline_on: m.baseline_on,
+                latest: latest.map(|v| (amount(&v.value, &m.unit), v.cite.on)),
+                target: target_amount(m),
+                target_by: m.target_by,
+                met: latest.is_some_and(|v| meets_target(m, &v.value)),
+            }
+        })
+        .collect();
     WeaknessNarrative {
         id: one_line(&weakness.id),
         title: one_line(&weakness.title),
@@ -918,6 +997,8 @@ fn weakness_narrative(
         finding,
         outcome,
         sections,
+        actions: action_rows,
+        measures: measure_rows,
     }
 }
 
@@ -1122,6 +1203,23 @@ fn sound_values<'a>(
     (values, latest)
 }
 
+/// The target with its unit, "or fewer" when lower is better.
+fn target_amount(measure: &MeasureView) -> String {
+    match measure.better {
+        Direction::HigherIsBetter => amount(&measure.target, &measure.unit),
+        Direction::LowerIsBetter => format!("{} or fewer", amount(&measure.target, &measure.unit)),
+    }
+}
+
+/// Whether `value` meets the measure's target, whichever way is better.
+fn meets_target(measure: &MeasureView, value: &Decimal) -> bool {
+    let order = value.compare(&measure.target);
+    match measure.better {
+        Direction::HigherIsBetter => order != std::cmp::Ordering::Less,
+        Direction::LowerIsBetter => order != std::cmp::Ordering::Greater,
+    }
+}
+
 fn changed(
     plan: &Plan,
     scope: &Scope<'_>,
@@ -1136,12 +1234,9 @@ fn changed(
     {
         let unit = &measure.unit;
         let name = capitalise(&one_line(&measure.title));
-        let target = match measure.better {
-            Direction::HigherIsBetter => amount(&measure.target, unit),
-            Direction::LowerIsBetter => format!("{} or fewer", amount(&measure.target, unit)),
-        };
         let against = format!(
-            "against a target of {target} by {}",
+            "against a target of {} by {}",
+            target_amount(measure),
             measure.target_by.long()
         );
         let (values, latest) = sound_values(measure, corrected);
@@ -1179,13 +1274,7 @@ fn changed(
                 latest.cite.on.long()
             )
         };
-        let met = {
-            let o = latest.value.compare(&measure.target);
-            match measure.better {
-                Direction::HigherIsBetter => o != std::cmp::Ordering::Less,
-                Direction::LowerIsBetter => o != std::cmp::Ordering::Greater,
-            }
-        };
+        let met = meets_target(measure, &latest.value);
         let improving = matches!(
             (order, measure.better),
             (std::cmp::Ordering::Greater, Direction::HigherIsBetter)

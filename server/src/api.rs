@@ -32,7 +32,7 @@ use crate::state::AppState;
 #[openapi(
     info(title = "WSoA evidence ledger API", description = "Record and read a local area's Written Statement of Action as a hash-chained ledger. Every request but /healthz, /readyz and this document needs 'Authorization: Bearer TOKEN'."),
     paths(
-        commands::submit,
+        commands::submit, commands::submit_batch,
         evidence::list, evidence::content, evidence::upload,
         read::plan, read::timeline, read::diff, read::narrative, read::log,
         audit::verify, audit::latest_checkpoint, audit::checkpoints, audit::keep_checkpoint, audit::proof, audit::bundle,
@@ -80,6 +80,7 @@ pub fn app(state: AppState) -> Router {
     let limits = state.limits().clone();
     let api = Router::new()
         .route("/commands", post(commands::submit))
+        .route("/commands/batch", post(commands::submit_batch))
         .route(
             "/evidence",
             get(evidence::list)

@@ -101,7 +101,12 @@ pub async fn run(
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), wsoa_store::StoreError> {
-    let ledger = Ledger::create(dir)?;
+    let opened = dir.to_owned();
+    let ledger = tokio::task::spawn_blocking(move || Ledger::create(&opened))
+        .await
+        .map_err(|err| {
+            wsoa_store::StoreError::Damaged(format!("opening the ledger failed: {err}"))
+        })??;
     let url = format!(
         "http://{}",
         listener.local_addr().map_err(wsoa_store::StoreError::io(

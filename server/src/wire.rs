@@ -166,10 +166,7 @@ impl OnWire<String> for SubjectRef {
         })
     }
     fn write(&self) -> String {
-        match self.kind {
-            Some(kind) => format!("{}:{}", kind.word(), self.id),
-            None => self.id.clone(),
-        }
+        self.to_string()
     }
 }
 

@@ -52,6 +52,13 @@ pub enum Job {
         /// Where the answer goes.
         reply: oneshot::Sender<SubmitResult>,
     },
+    /// Decide and append several commands all together, or none of them (`execute_all`).
+    SubmitAll {
+        /// The commands with their contexts, in order.
+        items: Vec<(wsoa_core::Command, Context)>,
+        /// Where the answer goes: the appended events, or the first refusal and its position.
+        reply: oneshot::Sender<Result<Vec<Appended>, (usize, StoreError)>>,
+    },
     /// Store an uploaded file and append the `EvidenceAttached` event for it.
     Attach {
         /// The uploaded content (a temporary file, removed when dropped).
@@ -138,6 +145,9 @@ pub fn run(mut ledger: Ledger, jobs: mpsc::Receiver<Job>) -> Ledger {
                     }
                 }
                 commit_group(&mut ledger, group);
+            }
+            Job::SubmitAll { items, reply } => {
+                let _ = reply.send(ledger.execute_all(items));
             }
             Job::Attach {
                 file,

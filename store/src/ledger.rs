@@ -232,6 +232,28 @@ impl Reader {
     }
 }
 
+/// Opens sled's database. This process holds the directory's `LOCK`, so sled's own file lock can
+/// only be held by an instance this process just dropped whose background I/O threads are still
+/// finishing (sled releases its lock when the last of them ends). Wait for them, for at most two
+/// seconds, rather than report a ledger that is not in use as if it were.
+fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
+    let mut attempts = 0;
+    loop {
+        match sled::Config::new().path(path).open() {
+            Err(sled::Error::Io(err))
+                if attempts < 200 && err.to_string().contains("could not acquire lock") =>
+            {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+/// How many events `replicate` appends per transaction.
+const REPLICATE_BATCH: usize = 10_000;
+
 pub(crate) fn seq_key(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
 }
@@ -255,6 +277,33 @@ impl Ledger {
         let mut ledger = Ledger::create(dir)?;
         let appended = ledger.execute(command, context)?;
         Ok((ledger, appended))
+    }
+
+    /// Creates a new ledger in `dir` holding exactly `events` (canonical bytes, in order),
+    /// appended as they are, never decided again: each must decode, be the next, and link to the
+    /// one before. This is how a copy of another ledger's history (fetched from a server) is
+    /// made readable by every local reading command. `dir` must hold no ledger yet.
+    pub fn replicate(
+        dir: &Path,
+        events: impl IntoIterator<Item = Result<Vec<u8>, StoreError>>,
+    ) -> Result<Ledger, StoreError> {
+        if dir.join("sled").exists() {
+            return Err(StoreError::Damaged(format!(
+                "{} already holds a ledger; replicate only into a new directory",
+                dir.display()
+            )));
+        }
+        let mut ledger = Ledger::create(dir)?;
+        let mut batch = Vec::with_capacity(REPLICATE_BATCH);
+        for bytes in events {
+            batch.push(bytes?);
+            if batch.len() == REPLICATE_BATCH {
+                ledger.append_raw(&batch)?;
+                batch.clear();
+            }
+        }
+        ledger.append_raw(&batch)?;
+        Ok(ledger)
     }
 
     /// Opens the existing ledger in `dir`; fails with `NoLedger` if there is none.
@@ -298,7 +347,7 @@ impl Ledger {
                 });
             }
         }
-        let db = sled::Config::new().path(&db_path).open()?;
+        let db = open_sled(&db_path)?;
         let meta = db.open_tree("meta")?;
         match meta.get(FORMAT_KEY)? {
             Some(bytes) => {

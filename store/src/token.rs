@@ -202,6 +202,17 @@ mod tests {
     }
 
     #[test]
+    fn the_token_hash_is_the_documented_derivation() {
+        // docs/FORMAT.md section 17, computed independently with Python's blake3 package:
+        // blake3(secret, derive_key_context="wsoa-ledger 2026 api token v1").
+        let secret = format!("{TOKEN_PREFIX}{}", "00".repeat(32));
+        assert_eq!(
+            token_hash(&secret).to_hex(),
+            "e6239158eb2b2a869f4115ca6ca3e23f28862326b75893b7077141c8d14340ee"
+        );
+    }
+
+    #[test]
     fn bad_names_are_refused_with_the_reason() {
         for (name, says) in [
             ("", "needs a name"),

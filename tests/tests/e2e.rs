@@ -57,3 +57,13 @@ mod demo;
 /// and a rewritten or truncated history that the chain alone misses but the checkpoint catches.
 #[path = "e2e/audit.rs"]
 mod audit;
+
+/// Board papers out: the tracker as an Excel workbook read back with calamine and imported back,
+/// the narrative as a Word document opened by LibreOffice, binary formats refused without `--out`.
+#[path = "e2e/export.rs"]
+mod export;
+
+/// `wsoa import tracker`: a council's spreadsheet (CSV and XLSX) as events: a dry run, the real
+/// import, the same file again, next month's changes, and bad rows refused row by row.
+#[path = "e2e/import.rs"]
+mod import;

@@ -103,6 +103,100 @@ pub async fn submit(
     recorded_response(&state, appended.0, appended.1).await
 }
 
+/// Several commands to record together.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandBatch {
+    /// The commands, in order; each is decided against the state the earlier ones leave.
+    #[schema(value_type = Vec<CommandRequest>)]
+    pub commands: Vec<serde_json::Value>,
+}
+
+/// The events a batch appended.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct RecordedBatch {
+    /// One per command, in order.
+    pub events: Vec<RecordedEvent>,
+}
+
+/// Record several changes all together or not at all (a spreadsheet import): if any command is
+/// refused, nothing is appended and the error names the command by its position (from 0).
+#[utoipa::path(
+    post,
+    path = "/api/v1/commands/batch",
+    tag = "record",
+    request_body(content = CommandBatch, description = "Commands, each tagged by `kind`."),
+    responses(
+        (status = 201, description = "All recorded", body = RecordedBatch),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn submit_batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Permission::Record)?;
+    require_json(&headers)?;
+    if headers.contains_key(IDEMPOTENCY_KEY) {
+        return Err(ApiError::bad_request(
+            "Idempotency-Key is not taken for batches; send the batch without it (a batch is all or nothing, so a failed one can be sent again)",
+        ));
+    }
+    let batch: CommandBatch = serde_json::from_slice(&body).map_err(|err| {
+        ApiError::bad_request(format!("the body is not a batch of commands: {err}"))
+    })?;
+    let mut items = Vec::with_capacity(batch.commands.len());
+    for (index, value) in batch.commands.into_iter().enumerate() {
+        let at = |message: String| ApiError::bad_request(format!("command {index}: {message}"));
+        let request = CommandRequest::from_json(value.to_string().as_bytes())
+            .map_err(|err| at(err.to_string()))?;
+        let (command, on) = request.into_command().map_err(|err| at(err.to_string()))?;
+        if matches!(
+            command,
+            Command::RedactEvidence(_) | Command::RecordCheckpoint { .. }
+        ) {
+            return Err(at(
+                "redactions and checkpoints are recorded one at a time, with POST /api/v1/commands"
+                    .to_owned(),
+            ));
+        }
+        items.push((command, context(caller.actor(), on)?));
+    }
+    let appended = match state.write(|reply| Job::SubmitAll { items, reply }).await? {
+        Ok(appended) => appended,
+        Err((index, err)) => {
+            let err = ApiError::from(err);
+            return Err(ApiError::new(
+                err.status(),
+                err.code(),
+                format!("command {index}: {}; nothing was recorded", err.message()),
+            ));
+        }
+    };
+    let seqs: Vec<u64> = appended.iter().map(|a| a.event.seq).collect();
+    let events = state
+        .read(move |reader| {
+            seqs.iter()
+                .map(|seq| {
+                    let stored = reader.event(*seq)?.ok_or_else(|| {
+                        ApiError::internal(format!("appended event {seq} cannot be read"))
+                    })?;
+                    Ok(RecordedEvent::new(
+                        &stored.event,
+                        &stored.bytes,
+                        stored.hash,
+                    ))
+                })
+                .collect::<Result<Vec<_>, ApiError>>()
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(RecordedBatch { events })).into_response())
+}
+
 /// The response for an appended (or replayed) event: the stored bytes and hash, read back.
 pub async fn recorded_response(
     state: &AppState,

@@ -31,6 +31,7 @@ async fn health_readiness_and_the_openapi_document_need_no_token() {
     // The document is generated from the handlers: every route is in it.
     for path in [
         "/api/v1/commands",
+        "/api/v1/commands/batch",
         "/api/v1/plan",
         "/api/v1/timeline",
         "/api/v1/diff",
@@ -361,4 +362,50 @@ async fn admins_create_list_and_revoke_tokens_and_a_revoked_token_stops_working(
         .await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     assert_eq!(after.error_code(), "unauthorized");
+}
+
+#[tokio::test]
+async fn a_batch_records_every_command_or_none() {
+    let fixture = Fixture::with_plan().await;
+    let before = fixture.len();
+    let refused = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands/batch",
+            &json!({"commands": [
+                {"kind": "record_weakness", "id": "W2", "title": "Joint commissioning"},
+                {"kind": "create_workstream", "id": "WS2", "title": "Commissioning", "sponsor": "ICB director", "weaknesses": ["W2"]},
+                {"kind": "create_action", "id": "2.1", "workstream": "WS9", "title": "Map services", "owner": "ICB lead", "due": "2022-03-31"},
+            ]}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text());
+    assert!(
+        refused.error_message().starts_with("command 2: "),
+        "{}",
+        refused.text()
+    );
+    assert!(refused.error_message().contains("nothing was recorded"));
+    assert_eq!(fixture.len(), before, "all or nothing");
+
+    let recorded = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands/batch",
+            &json!({"commands": [
+                {"kind": "record_weakness", "id": "W2", "title": "Joint commissioning"},
+                {"kind": "create_workstream", "id": "WS2", "title": "Commissioning", "sponsor": "ICB director", "weaknesses": ["W2"]},
+                {"kind": "create_action", "id": "2.1", "workstream": "WS2", "title": "Map services", "owner": "ICB lead", "due": "2022-03-31"},
+            ]}),
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
+    let events = recorded.json()["events"]
+        .as_array()
+        .expect("events")
+        .clone();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2]["seq"], before + 2);
+    assert_eq!(events[2]["actor"]["name"], "officer person");
+    assert_eq!(fixture.len(), before + 3);
 }

@@ -82,6 +82,15 @@ fn endpoints() -> Vec<Endpoint> {
         },
         Endpoint {
             method: Method::POST,
+            path: "/api/v1/commands/batch",
+            content_type: Some("application/json".into()),
+            body: json!({"commands": [{"kind": "add_note", "about": "W1", "text": "Batch note"}]})
+                .to_string()
+                .into_bytes(),
+            needs: Needs::Record,
+        },
+        Endpoint {
+            method: Method::POST,
             path: "/api/v1/evidence",
             content_type: Some(upload_type),
             body: upload,

@@ -38,12 +38,18 @@ const SUBCOMMANDS: &[&str] = &[
     "diff",
     "narrative",
     "key generate",
+    "checkpoint",
     "checkpoint record",
     "cosign",
     "prove",
     "check-proof",
     "export",
     "import",
+    "serve",
+    "token create",
+    "token list",
+    "token revoke",
+    "import tracker",
 ];
 
 /// The help text of `wsoa PATH --help`, which must exit 0.
@@ -66,11 +72,21 @@ fn listed(help: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every leaf subcommand, found by walking the binary's help from the top.
+/// Whether a help text's usage runs the command itself, not only its subcommands
+/// (`wsoa import FILE` as well as `wsoa import tracker FILE`).
+fn runs_itself(help: &str) -> bool {
+    help.lines()
+        .skip_while(|line| !line.starts_with("Usage:"))
+        .take_while(|line| !line.trim().is_empty())
+        .any(|line| !line.trim_end().ends_with("<COMMAND>"))
+}
+
+/// Every runnable subcommand, found by walking the binary's help from the top: the leaves, and
+/// the commands that also run without a subcommand.
 fn discover(sandbox: &Sandbox, path: &str, leaves: &mut Vec<String>) {
     let text = help(sandbox, path);
     let children = listed(&text);
-    if children.is_empty() {
+    if children.is_empty() || (!path.is_empty() && runs_itself(&text)) {
         leaves.push(path.to_owned());
     }
     for child in children {

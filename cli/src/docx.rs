@@ -1,0 +1,445 @@
+//! `wsoa narrative --format docx`: the impact narrative as a Word document, drawn from the same
+//! `Narrative` view the Markdown and HTML renderers use. A title; the opening sections; each
+//! area of weakness under a Heading 1 (so Word's navigation pane lists them) with the finding
+//! quoted, tables of its actions and measures, and its sections under Heading 2; the appendix of
+//! cited events; and, last, the verification statement with the ledger head it was built from.
+//! The bytes go to the caller, which writes the file; the same narrative gives the same bytes.
+
+use std::io::Cursor;
+
+use anyhow::Context as _;
+use docx_rs::{
+    AbstractNumbering, AlignmentType, Docx, Footer, IndentLevel, Level, LevelJc, LevelText,
+    LineSpacing, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph,
+    Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Table, TableCell,
+    TableRow, WidthType,
+};
+use wsoa_core::event::Rag;
+use wsoa_core::narrative::{ActionRow, Claim, MeasureRow, Narrative, Section, Source};
+use wsoa_core::plan::Cite;
+
+/// A4 in twentieths of a point, with 20 mm margins: the page the HTML narrative prints on.
+const PAGE_WIDTH: u32 = 11_906;
+const PAGE_HEIGHT: u32 = 16_838;
+const MARGIN: i32 = 1_134;
+/// The width between the margins, which every table fills.
+const TEXT_WIDTH: usize = 9_638;
+
+/// The numbering (list) definition of the bulleted claims; docx-rs already defines number 1.
+const BULLETS: usize = 2;
+
+/// The fills of RAG cells: the tracker workbook's red, amber and green.
+fn rag_fill(rag: Rag) -> (&'static str, &'static str) {
+    match rag {
+        Rag::Red => ("FF0000", "FFFFFF"),
+        Rag::Amber => ("FFC000", "000000"),
+        Rag::Green => ("00B050", "FFFFFF"),
+    }
+}
+
+/// The narrative as the bytes of a .docx file. `source` says what it was built from, for the
+/// footer and the document's properties (its dates are the day deadlines are judged at, so
+/// that the same events give the same bytes; the events and head hash are a custom property).
+pub fn document(narrative: &Narrative, source: &Source) -> anyhow::Result<Vec<u8>> {
+    let day = format!("{}T00:00:00Z", source.today);
+    let mut docx = Docx::new()
+        .created_at(&day)
+        .updated_at(&day)
+        // One custom property only: docx-rs keeps them in a HashMap, whose order (and so the
+        // file's bytes) would change from run to run with two or more.
+        .custom_property(
+            "wsoa-source",
+            format!("{} events, head {}", source.folded, source.head.to_hex()),
+        )
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(PageMargin {
+            top: MARGIN,
+            left: MARGIN,
+            bottom: MARGIN,
+            right: MARGIN,
+            header: 567,
+            footer: 567,
+            gutter: 0,
+        })
+        .default_fonts(
+            RunFonts::new()
+                .ascii("Georgia")
+                .hi_ansi("Georgia")
+                .cs("Georgia"),
+        )
+        .default_size(22)
+        .default_line_spacing(LineSpacing::new().after(120))
+        .add_style(heading("Title", "Title", 40, None))
+        .add_style(heading("Heading1", "heading 1", 32, Some(0)))
+        .add_style(heading("Heading2", "heading 2", 26, Some(1)))
+        .add_style(
+            Style::new("Quote", StyleType::Paragraph)
+                .name("Quote")
+                .based_on("Normal")
+                .italic()
+                .indent(Some(567), None, Some(567), None),
+        )
+        .add_style(
+            Style::new("Citation", StyleType::Character)
+                .name("Citation")
+                .size(18)
+                .color("444444"),
+        )
+        .add_abstract_numbering(
+            AbstractNumbering::new(BULLETS).add_level(
+                Level::new(
+                    0,
+                    Start::new(1),
+                    NumberFormat::new("bullet"),
+                    LevelText::new("\u{2022}"),
+                    LevelJc::new("left"),
+                )
+                .indent(
+                    Some(567),
+                    Some(SpecialIndentType::Hanging(283)),
+                    None,
+                    None,
+                ),
+            ),
+        )
+        .add_numbering(Numbering::new(BULLETS, BULLETS))
+        .footer(
+            Footer::new().add_paragraph(
+                Paragraph::new()
+                    .add_run(
+                        Run::new()
+                            .add_text(clean(&format!(
+                                "{} \u{2014} built from {} events, head {} \u{2014} page ",
+                                narrative.title,
+                                source.folded,
+                                source.head.short()
+                            )))
+                            .size(16),
+                    )
+                    .add_page_num(PageNum::new())
+                    .add_run(Run::new().add_text(" of ").size(16))
+                    .add_num_pages(NumPages::new()),
+            ),
+        );
+
+    docx = docx.add_paragraph(styled("Title", &narrative.title));
+    docx = section(docx, &narrative.opening, "Heading1", false);
+    docx = section(docx, &narrative.visits, "Heading1", false);
+    if let Some(risks) = &narrative.plan_risks {
+        docx = section(docx, risks, "Heading1", false);
+    }
+    for weakness in &narrative.weaknesses {
+        docx = docx.add_paragraph(
+            styled("Heading1", &format!("{}: {}", weakness.id, weakness.title))
+                .page_break_before(true),
+        );
+        docx = docx.add_paragraph(claim(Paragraph::new(), &weakness.introduction));
+        if let Some(finding) = &weakness.finding {
+            docx = docx.add_paragraph(styled("Quote", &finding.text));
+        }
+        if let Some(outcome) = &weakness.outcome {
+            docx = docx.add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(clean(&outcome.text)).bold())
+                    .add_run(cites(&outcome.cites)),
+            );
+        }
+        docx = docx.add_paragraph(styled("Heading2", "Actions at a glance"));
+        docx = if weakness.actions.is_empty() {
+            docx.add_paragraph(text("No action answers this area yet."))
+        } else {
+            docx.add_table(actions_table(&weakness.actions))
+        };
+        docx = docx.add_paragraph(styled("Heading2", "Measures at a glance"));
+        docx = if weakness.measures.is_empty() {
+            docx.add_paragraph(text(
+                "No measure of impact has been defined for this area yet.",
+            ))
+        } else {
+            docx.add_table(measures_table(&weakness.measures))
+        };
+        for part in &weakness.sections {
+            docx = section(docx, part, "Heading2", true);
+        }
+    }
+    if let Some(corrections) = &narrative.corrections {
+        docx = section(docx, corrections, "Heading1", false);
+    }
+    docx = docx
+        .add_paragraph(styled("Heading1", "Appendix: the events cited").page_break_before(true));
+    docx = if narrative.appendix.is_empty() {
+        docx.add_paragraph(text("No event is cited."))
+    } else {
+        docx.add_table(appendix_table(narrative))
+    };
+    // Last, as the Markdown and HTML narratives end with it: what the document was built from.
+    docx = docx.add_paragraph(styled("Heading1", "Verification"));
+    docx = docx.add_paragraph(text(&narrative.verification));
+
+    let mut bytes = Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut bytes)
+        .context("cannot build the Word document in memory")?;
+    deflate(bytes.into_inner()).context("cannot compress the Word document")
+}
+
+/// The same archive with every part deflated. docx-rs stores its parts uncompressed, and the
+/// narrative's XML is repetitive (every run carries its properties), so this makes the file
+/// about ten times smaller, which matters for a board paper that is emailed. Parts keep their
+/// order ([Content_Types].xml first) and a fixed date, so the same narrative gives the same
+/// bytes.
+fn deflate(stored: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
+    let mut input = zip::ZipArchive::new(Cursor::new(stored))?;
+    let mut output = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for index in 0..input.len() {
+        let mut part = input.by_index(index)?;
+        let name = part.name()?.into_owned();
+        if part.is_dir() {
+            output.add_directory(name, options)?;
+        } else {
+            output.start_file(name, options)?;
+            std::io::copy(&mut part, &mut output)?;
+        }
+    }
+    Ok(output.finish()?.into_inner())
+}
+
+/// A heading style with Word's built-in name ("heading 1"), so that the navigation pane and a
+/// table of contents find it, and its outline level.
+fn heading(id: &str, name: &str, size: usize, outline: Option<usize>) -> Style {
+    let style = Style::new(id, StyleType::Paragraph)
+        .name(name)
+        .based_on("Normal")
+        .next("Normal")
+        .size(size)
+        .bold()
+        .color("1F3864")
+        .line_spacing(LineSpacing::new().before(240).after(120));
+    match outline {
+        Some(level) => style.outline_lvl(level),
+        None => style,
+    }
+}
+
+/// Text as Word can hold it: XML 1.0 has no place for control characters.
+fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+fn text(words: &str) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(clean(words)))
+}
+
+fn styled(style: &str, words: &str) -> Paragraph {
+    text(words).style(style)
+}
+
+/// "[events 12, 15]" in the small grey citation style, after a space.
+fn cites(cites: &[Cite]) -> Run {
+    let list = match cites {
+        [] => return Run::new(),
+        [one] => format!(" [event {}]", one.seq),
+        many => format!(
+            " [events {}]",
+            many.iter()
+                .map(|c| c.seq.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Run::new().add_text(list).style("Citation")
+}
+
+fn claim(paragraph: Paragraph, claim: &Claim) -> Paragraph {
+    paragraph
+        .add_run(Run::new().add_text(clean(&claim.text)))
+        .add_run(cites(&claim.cites))
+}
+
+/// A headed section: cited claims as bullets when `bullets` (as the Markdown does), the others
+/// as paragraphs.
+fn section(mut docx: Docx, section: &Section, heading: &str, bullets: bool) -> Docx {
+    docx = docx.add_paragraph(styled(heading, &section.heading).keep_next(true));
+    for item in &section.claims {
+        let mut paragraph = Paragraph::new();
+        if bullets && !item.cites.is_empty() {
+            paragraph = paragraph.numbering(NumberingId::new(BULLETS), IndentLevel::new(0));
+        }
+        docx = docx.add_paragraph(claim(paragraph, item));
+    }
+    docx
+}
+
+/// A table cell of `width` twentieths of a point holding `words`.
+fn cell(words: &str, width: usize) -> TableCell {
+    TableCell::new()
+        .width(width, WidthType::Dxa)
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(clean(words)).size(18)))
+}
+
+/// A table with a shaded bold header row and columns of the given widths.
+fn table(headings: &[&str], widths: &[usize], rows: Vec<TableRow>) -> Table {
+    let head = headings
+        .iter()
+        .zip(widths)
+        .map(|(name, width)| {
+            TableCell::new()
+                .width(*width, WidthType::Dxa)
+                .shading(Shading::new().shd_type(ShdType::Clear).fill("D9E1F2"))
+                .add_paragraph(
+                    Paragraph::new()
+                        .add_run(Run::new().add_text(*name).bold().size(18))
+                        .keep_next(true),
+                )
+        })
+        .collect();
+    let mut all = vec![TableRow::new(head).cant_split()];
+    all.extend(rows);
+    Table::new(all)
+        .set_grid(widths.to_vec())
+        .width(TEXT_WIDTH, WidthType::Dxa)
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Ref, action, owner, deadline (with the original when it moved, and "overdue"), status and
+/// RAG, the RAG cell filled in its colour with the word in it.
+fn actions_table(actions: &[ActionRow]) -> Table {
+    const WIDTHS: [usize; 6] = [800, 3_238, 1_900, 1_700, 1_100, 900];
+    let rows = actions
+        .iter()
+        .map(|action| {
+            let mut deadline =
+                Paragraph::new().add_run(Run::new().add_text(action.due.long()).size(18));
+            if action.due != action.original_due {
+                deadline = deadline.add_run(
+                    Run::new()
+                        .add_text(format!(" (was {})", action.original_due.long()))
+                        .size(18),
+                );
+            }
+            if action.overdue {
+                deadline = deadline.add_run(
+                    Run::new()
+                        .add_text(" \u{2014} overdue")
+                        .bold()
+                        .color("9C0006")
+                        .size(18),
+                );
+            }
+            let rag = match action.rag {
+                Some(rag) => {
+                    let (fill, ink) = rag_fill(rag);
+                    TableCell::new()
+                        .width(WIDTHS[5], WidthType::Dxa)
+                        .shading(Shading::new().shd_type(ShdType::Clear).fill(fill))
+                        .add_paragraph(
+                            Paragraph::new().align(AlignmentType::Center).add_run(
+                                Run::new()
+                                    .add_text(capitalise(rag.as_str()))
+                                    .bold()
+                                    .color(ink)
+                                    .size(18),
+                            ),
+                        )
+                }
+                None => cell("", WIDTHS[5]),
+            };
+            TableRow::new(vec![
+                cell(&action.id, WIDTHS[0]),
+                cell(&action.title, WIDTHS[1]),
+                cell(&action.owner, WIDTHS[2]),
+                TableCell::new()
+                    .width(WIDTHS[3], WidthType::Dxa)
+                    .add_paragraph(deadline),
+                cell(&capitalise(&action.status.label()), WIDTHS[4]),
+                rag,
+            ])
+            .cant_split()
+        })
+        .collect();
+    table(
+        &["Ref", "Action", "Owner", "Deadline", "Status", "RAG"],
+        &WIDTHS,
+        rows,
+    )
+}
+
+/// Each measure: baseline, latest value (corrected values left out, as the sentences do),
+/// target, and whether it is met.
+fn measures_table(measures: &[MeasureRow]) -> Table {
+    const WIDTHS: [usize; 5] = [3_038, 1_700, 1_700, 2_000, 1_200];
+    let rows = measures
+        .iter()
+        .map(|measure| {
+            let latest = match &measure.latest {
+                Some((value, on)) => format!("{value} ({})", on.long()),
+                None => "none recorded yet".to_owned(),
+            };
+            let met = match (&measure.latest, measure.met) {
+                (None, _) => "No data yet",
+                (Some(_), true) => "Yes",
+                (Some(_), false) => "Not yet",
+            };
+            TableRow::new(vec![
+                cell(&format!("{} {}", measure.id, measure.title), WIDTHS[0]),
+                cell(
+                    &format!("{} ({})", measure.baseline, measure.baseline_on.long()),
+                    WIDTHS[1],
+                ),
+                cell(&latest, WIDTHS[2]),
+                cell(
+                    &format!("{} by {}", measure.target, measure.target_by.long()),
+                    WIDTHS[3],
+                ),
+                cell(met, WIDTHS[4]),
+            ])
+            .cant_split()
+        })
+        .collect();
+    table(
+        &["Measure", "Baseline", "Latest", "Target", "Target met"],
+        &WIDTHS,
+        rows,
+    )
+}
+
+/// Every cited event: number, date, kind (and any correction), who recorded it, hash prefix.
+fn appendix_table(narrative: &Narrative) -> Table {
+    const WIDTHS: [usize; 5] = [800, 1_800, 2_600, 2_638, 1_800];
+    let rows = narrative
+        .appendix
+        .iter()
+        .map(|event| {
+            let mut kind = event.kind.clone().unwrap_or_else(|| "unknown".to_owned());
+            for (seq, _) in &event.corrected_by {
+                kind.push_str(&format!(" (corrected by event {seq})"));
+            }
+            TableRow::new(vec![
+                cell(&event.seq.to_string(), WIDTHS[0]),
+                cell(&event.on.long(), WIDTHS[1]),
+                cell(&kind, WIDTHS[2]),
+                cell(&event.actor, WIDTHS[3]),
+                cell(
+                    &event.hash.map(|h| h.short()).unwrap_or_default(),
+                    WIDTHS[4],
+                ),
+            ])
+            .cant_split()
+        })
+        .collect();
+    table(
+        &["Event", "Date", "Kind", "Recorded by", "Hash begins"],
+        &WIDTHS,
+        rows,
+    )
+}

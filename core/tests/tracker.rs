@@ -1,0 +1,1183 @@
+//! Given/when/then tests of `wsoa_core::tracker`: spreadsheets laid out as councils lay them out
+//! (title rows, two-row headings, blank and totals rows, section headings, every way of writing a
+//! date, a status and a RAG), the commands an import plans against the ledger, the second import
+//! that plans nothing, next month's file that plans only the changes, and every problem message,
+//! word for word.
+
+use wsoa_core::command::AddNote;
+use wsoa_core::decide::When;
+use wsoa_core::event::{
+    ActionAmended, ActionCreated, ActionStatusChanged, LedgerOpened, Rag, Status, WeaknessRecorded,
+    WorkstreamCreated,
+};
+use wsoa_core::memory::MemoryLedger;
+use wsoa_core::plan::Plan;
+use wsoa_core::tracker::{
+    Cell, ColumnMap, Field, ImportOptions, ImportPlan, Sheet, excel_serial_date, plan_import,
+};
+use wsoa_core::{
+    ActionId, Actor, Command, Date, Role, SubjectKind, SubjectRef, WeaknessId, WorkstreamId,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Given / when / then
+// ---------------------------------------------------------------------------------------------
+
+fn date(text: &str) -> Date {
+    text.parse().expect("valid date")
+}
+
+/// The day every test is run on.
+const TODAY: &str = "2022-06-30";
+
+/// A ledger in memory, opened for Northshire, with a clock that moves a minute per event.
+struct Ledger {
+    memory: MemoryLedger,
+    clock: i64,
+}
+
+impl Ledger {
+    fn opened() -> Ledger {
+        let mut ledger = Ledger {
+            memory: MemoryLedger::new(),
+            // Noon on TODAY, so that every business date in the tests is in the past.
+            clock: 1_656_590_400_000,
+        };
+        ledger.given(
+            "2021-04-20",
+            &[Command::OpenLedger(LedgerOpened {
+                area: "Northshire local area".to_owned(),
+                partners: vec!["Northshire County Council".to_owned()],
+            })],
+        );
+        ledger
+    }
+
+    fn given(&mut self, on: &str, commands: &[Command]) {
+        for command in commands {
+            self.clock += 60_000;
+            let actor = Actor {
+                name: "qa.officer".to_owned(),
+                role: Role::Officer,
+            };
+            if let Err(rejection) = self.memory.record(command, actor, date(on), self.clock) {
+                panic!("given command was refused: {rejection}\n{command:?}");
+            }
+        }
+    }
+
+    fn plan(&self) -> Plan {
+        Plan::from_events(self.memory.events())
+    }
+
+    /// Plans an import of `sheet` on the day `on`.
+    fn import(&self, sheet: &Sheet, options: &ImportOptions, on: &str) -> ImportPlan {
+        let when = When {
+            occurred_on: date(on),
+            today: date(TODAY),
+        };
+        plan_import(&self.plan(), self.memory.state(), sheet, options, when)
+    }
+
+    /// Plans an import that must have no problems, and records it.
+    #[track_caller]
+    fn imported(&mut self, sheet: &Sheet, options: &ImportOptions, on: &str) -> ImportPlan {
+        let planned = self.import(sheet, options, on);
+        assert_eq!(problems(&planned), Vec::<String>::new(), "no problems");
+        let commands: Vec<Command> = planned.commands().cloned().collect();
+        self.given(on, &commands);
+        planned
+    }
+}
+
+fn sheet(rows: &[&[&str]]) -> Sheet {
+    Sheet::from_text(rows.iter().map(|row| {
+        row.iter()
+            .map(|cell| (*cell).to_owned())
+            .collect::<Vec<_>>()
+    }))
+}
+
+fn options() -> ImportOptions {
+    ImportOptions {
+        source: "tracker.csv".to_owned(),
+        default_sponsor: Some("Director of Education".to_owned()),
+        ..ImportOptions::default()
+    }
+}
+
+fn problems(plan: &ImportPlan) -> Vec<String> {
+    plan.problems.iter().map(ToString::to_string).collect()
+}
+
+fn notices(plan: &ImportPlan) -> Vec<String> {
+    plan.notices.iter().map(ToString::to_string).collect()
+}
+
+/// Each step as "row N: summary".
+fn summaries(plan: &ImportPlan) -> Vec<String> {
+    plan.steps
+        .iter()
+        .map(|step| match step.row {
+            Some(row) => format!("row {row}: {}", step.summary),
+            None => step.summary.clone(),
+        })
+        .collect()
+}
+
+fn action(id: &str) -> ActionId {
+    ActionId::new(id).expect("valid id")
+}
+
+const HEADINGS: &[&str] = &[
+    "Area of weakness",
+    "Workstream",
+    "Ref",
+    "Action",
+    "Lead",
+    "Deadline",
+    "Status",
+    "RAG",
+    "Success criteria",
+    "Update",
+];
+
+/// September's tracker, as a council keeps it: a title row and a date above the headings, a
+/// blank row between workstreams, weakness and workstream cells only on the first row of each
+/// (merged cells), dates written three ways, "Done" and "Blue", and a totals row.
+fn september() -> Sheet {
+    sheet(&[
+        &["Northshire SEND Written Statement of Action: action tracker"],
+        &["Position at 30 September 2021"],
+        &[],
+        HEADINGS,
+        &[
+            "W1: Quality assurance",
+            "WS1 Quality of EHC plans",
+            "1.1",
+            "Appoint a SEND quality assurance officer",
+            "Head of SEND",
+            "30/09/2021",
+            "Complete",
+            "G",
+            "Officer in post",
+            "Officer started on 1 September",
+        ],
+        &[
+            "",
+            "",
+            "1.2",
+            "Agree a quality assurance framework",
+            "Head of SEND",
+            "2021-12-31",
+            "In progress",
+            "Amber",
+            "Framework agreed by the board\nFour-level audit in use",
+            "Draft shared with the parent carer forum",
+        ],
+        &[
+            "",
+            "",
+            "1.3",
+            "Audit 20 EHC plans each term",
+            "SEND QA Officer",
+            "15 January 2022",
+            "Not started",
+            "",
+            "80% of audited plans good or better",
+            "",
+        ],
+        &[],
+        &[
+            "W2: Timeliness of EHC plans",
+            "WS2 EHC needs assessment",
+            "2.1",
+            "Recruit two more EHC coordinators",
+            "Assistant Director, SEND",
+            "31 October 2021",
+            "In progress",
+            "R",
+            "",
+            "Recruitment paused during restrictions",
+        ],
+        &[
+            "",
+            "",
+            "2.2",
+            "Publish timeliness on the Local Offer",
+            "Head of SEND",
+            "September 2021",
+            "Done",
+            "Blue",
+            "",
+            "",
+        ],
+        &["Total", "", "5", "", "", "", "", "", "", ""],
+    ])
+}
+
+/// October's tracker: 1.2's deadline slipped, 1.3 started, 2.1 has a new owner and turned
+/// amber, 2.2 is unchanged, and 2.3 is new.
+fn october() -> Sheet {
+    sheet(&[
+        &["Northshire SEND Written Statement of Action: action tracker"],
+        &["Position at 31 October 2021"],
+        &[],
+        HEADINGS,
+        &[
+            "W1: Quality assurance",
+            "WS1 Quality of EHC plans",
+            "1.1",
+            "Appoint a SEND quality assurance officer",
+            "Head of SEND",
+            "30/09/2021",
+            "Completed",
+            "G",
+            "Officer in post",
+            "Officer started on 1 September",
+        ],
+        &[
+            "",
+            "",
+            "1.2",
+            "Agree a quality assurance framework",
+            "Head of SEND",
+            "31/03/2022",
+            "In progress",
+            "Amber",
+            "Framework agreed by the board\nFour-level audit in use",
+            "Draft shared with the parent carer forum",
+        ],
+        &[
+            "",
+            "",
+            "1.3",
+            "Audit 20 EHC plans each term",
+            "SEND QA Officer",
+            "15 January 2022",
+            "In progress",
+            "G",
+            "80% of audited plans good or better",
+            "First 10 plans audited",
+        ],
+        &[],
+        &[
+            "W2: Timeliness of EHC plans",
+            "WS2 EHC needs assessment",
+            "2.1",
+            "Recruit two more EHC coordinators",
+            "Head of SEND Commissioning",
+            "31 October 2021",
+            "In progress",
+            "A",
+            "",
+            "One coordinator started; the second post is re-advertised",
+        ],
+        &[
+            "",
+            "",
+            "2.2",
+            "Publish timeliness on the Local Offer",
+            "Head of SEND",
+            "30/09/2021",
+            "Done",
+            "Blue",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "",
+            "2.3",
+            "Weekly EHC hub tracking meeting",
+            "EHC Hub Manager",
+            "30 November 2021",
+            "",
+            "",
+            "",
+            "",
+        ],
+        &["Total", "", "6", "", "", "", "", "", "", ""],
+    ])
+}
+
+// ---------------------------------------------------------------------------------------------
+// A first import
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_first_import_records_weaknesses_workstreams_actions_statuses_and_updates() {
+    let ledger = Ledger::opened();
+    let planned = ledger.import(&september(), &options(), "2021-09-30");
+    assert_eq!(problems(&planned), Vec::<String>::new());
+    assert_eq!(planned.header_row, Some(4));
+    assert_eq!(planned.action_rows, 5);
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 5: new area of weakness W1 'Quality assurance'",
+            "row 9: new area of weakness W2 'Timeliness of EHC plans'",
+            "row 5: new workstream WS1 'Quality of EHC plans' (sponsor Director of Education; answers W1)",
+            "row 9: new workstream WS2 'EHC needs assessment' (sponsor Director of Education; answers W2)",
+            "row 5: new action 1.1 'Appoint a SEND quality assurance officer' in WS1 (owner Head of SEND, due 30 September 2021)",
+            "row 5: action 1.1: status not started → complete, RAG green, update 'Officer started on 1 September'",
+            "row 6: new action 1.2 'Agree a quality assurance framework' in WS1 (owner Head of SEND, due 31 December 2021)",
+            "row 6: action 1.2: status not started → in progress, RAG amber, update 'Draft shared with the parent carer forum'",
+            "row 7: new action 1.3 'Audit 20 EHC plans each term' in WS1 (owner SEND QA Officer, due 15 January 2022)",
+            "row 9: new action 2.1 'Recruit two more EHC coordinators' in WS2 (owner Assistant Director, SEND, due 31 October 2021)",
+            "row 9: action 2.1: status not started → in progress, RAG red, update 'Recruitment paused during restrictions'",
+            "row 10: new action 2.2 'Publish timeliness on the Local Offer' in WS2 (owner Head of SEND, due 30 September 2021)",
+            "row 10: action 2.2: status not started → complete, RAG green",
+        ]
+    );
+    assert_eq!(notices(&planned), ["row 11: skipped: a totals row"]);
+    let commands: Vec<&Command> = planned.commands().collect();
+    assert_eq!(
+        commands[0],
+        &Command::RecordWeakness(WeaknessRecorded {
+            id: WeaknessId::new("W1").expect("valid"),
+            title: "Quality assurance".to_owned(),
+            finding: None,
+        })
+    );
+    assert_eq!(
+        commands[2],
+        &Command::CreateWorkstream(WorkstreamCreated {
+            id: WorkstreamId::new("WS1").expect("valid"),
+            title: "Quality of EHC plans".to_owned(),
+            sponsor: "Director of Education".to_owned(),
+            weaknesses: vec![WeaknessId::new("W1").expect("valid")],
+        })
+    );
+    assert_eq!(
+        commands[6],
+        &Command::CreateAction(ActionCreated {
+            id: action("1.2"),
+            workstream: WorkstreamId::new("WS1").expect("valid"),
+            title: "Agree a quality assurance framework".to_owned(),
+            owner: "Head of SEND".to_owned(),
+            due: date("2021-12-31"),
+            success: vec![
+                "Framework agreed by the board".to_owned(),
+                "Four-level audit in use".to_owned()
+            ],
+        })
+    );
+    assert_eq!(
+        commands[12],
+        &Command::ChangeActionStatus(ActionStatusChanged {
+            id: action("2.2"),
+            status: Status::Complete,
+            rag: Some(Rag::Green),
+            note: None,
+        })
+    );
+}
+
+#[test]
+fn importing_the_same_file_twice_plans_nothing_the_second_time() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(&september(), &options(), "2021-09-30");
+    let again = ledger.import(&september(), &options(), "2021-10-01");
+    assert_eq!(problems(&again), Vec::<String>::new());
+    assert_eq!(summaries(&again), Vec::<String>::new());
+    assert_eq!(again.action_rows, 5);
+}
+
+#[test]
+fn next_months_file_plans_only_what_changed() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(&september(), &options(), "2021-09-30");
+    let october = ledger.import(&october(), &options(), "2021-10-31");
+    assert_eq!(problems(&october), Vec::<String>::new());
+    assert_eq!(
+        summaries(&october),
+        [
+            "row 6: action 1.2: deadline 31 December 2021 → 31 March 2022",
+            "row 7: action 1.3: status not started → in progress, RAG green, update 'First 10 plans audited'",
+            "row 9: action 2.1: owner 'Assistant Director, SEND' → 'Head of SEND Commissioning'",
+            "row 9: action 2.1: RAG red → amber, update 'One coordinator started; the second post is re-advertised'",
+            "row 11: new action 2.3 'Weekly EHC hub tracking meeting' in WS2 (owner EHC Hub Manager, due 30 November 2021)",
+        ]
+    );
+    let commands: Vec<&Command> = october.commands().collect();
+    assert_eq!(
+        commands[0],
+        &Command::AmendAction(ActionAmended {
+            id: action("1.2"),
+            title: None,
+            owner: None,
+            due: Some(date("2022-03-31")),
+            reason: "the tracker tracker.csv, row 6, says so (imported with `wsoa import tracker`)"
+                .to_owned(),
+        })
+    );
+    assert_eq!(
+        commands[3],
+        &Command::ChangeActionStatus(ActionStatusChanged {
+            id: action("2.1"),
+            status: Status::InProgress,
+            rag: Some(Rag::Amber),
+            note: Some("One coordinator started; the second post is re-advertised".to_owned()),
+        })
+    );
+    ledger.given(
+        "2021-10-31",
+        &october.commands().cloned().collect::<Vec<_>>(),
+    );
+    let plan = ledger.plan();
+    let a12 = plan.action("1.2").expect("1.2 exists");
+    assert_eq!(
+        (a12.original_due, a12.due),
+        (date("2021-12-31"), date("2022-03-31"))
+    );
+    assert_eq!(
+        plan.action("2.1").map(|a| a.owner.as_str()),
+        Some("Head of SEND Commissioning")
+    );
+    // And once recorded, October's file matches too.
+    assert_eq!(
+        summaries(&ledger.import(&self::october(), &options(), "2021-11-01")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_reason_given_names_the_import_too() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(&september(), &options(), "2021-09-30");
+    let with_reason = ImportOptions {
+        reason: Some("Agreed at the October improvement board".to_owned()),
+        ..options()
+    };
+    let october = ledger.import(&october(), &with_reason, "2021-10-31");
+    let Some(Command::AmendAction(amended)) = october.commands().next() else {
+        panic!("the first step amends 1.2");
+    };
+    assert_eq!(
+        amended.reason,
+        "Agreed at the October improvement board (tracker tracker.csv, row 6)"
+    );
+}
+
+#[test]
+fn an_update_alone_is_a_note_and_a_reopened_action_says_why() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(&september(), &options(), "2021-09-30");
+    let mut rows = september();
+    // 1.3: only the update changes. 1.1: back in progress with no new update.
+    rows.rows[6][9] = Cell::Text("Audit tool agreed".to_owned());
+    rows.rows[4][6] = Cell::Text("In progress".to_owned());
+    let planned = ledger.import(&rows, &options(), "2021-10-10");
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 5: action 1.1: status complete → in progress, update 'Reopened in the tracker tracker.csv (row 5)'",
+            "row 7: action 1.3: update 'Audit tool agreed'",
+        ]
+    );
+    assert_eq!(
+        planned.steps[1].command,
+        Command::AddNote(AddNote {
+            about: SubjectRef {
+                kind: Some(SubjectKind::Action),
+                id: "1.3".to_owned()
+            },
+            text: "Audit tool agreed".to_owned(),
+            from: None,
+        })
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layouts
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_two_row_heading_section_rows_and_serial_dates_are_read() {
+    // "Progress" is merged over Status and RAG, with their headings in the row below; sections
+    // are heading rows merged across the sheet (each cell holds the same text once filled).
+    let mut tracker = sheet(&[
+        &[
+            "Ref",
+            "Action",
+            "Lead officer(s)",
+            "Timescale",
+            "Progress",
+            "",
+            "Latest update",
+        ],
+        &["", "", "", "", "Status", "RAG", ""],
+        &["Area of weakness 1: Quality assurance"; 7],
+        &["Workstream 1 - Quality of EHC plans"; 7],
+        &[
+            "1.1",
+            "Appoint a QA officer",
+            "Head of SEND",
+            "",
+            "Done",
+            "B",
+            "",
+        ],
+        &[
+            "1.2",
+            "Agree a QA framework",
+            "Head of SEND",
+            "",
+            "ongoing",
+            "a",
+            "Draft agreed",
+        ],
+        &["Workstream 2: Timeliness"; 7],
+        &[
+            "2.1",
+            "Weekly tracking meeting",
+            "EHC Hub Manager",
+            "",
+            "Not yet started",
+            "",
+            "",
+        ],
+    ]);
+    tracker.rows[4][3] = Cell::Number(44_469.0);
+    tracker.rows[5][3] = Cell::Date(date("2021-12-31"));
+    tracker.rows[7][3] = Cell::Number(44_530.5);
+    let ledger = Ledger::opened();
+    let planned = ledger.import(&tracker, &options(), "2021-09-30");
+    assert_eq!(problems(&planned), Vec::<String>::new());
+    assert_eq!(planned.header_row, Some(1));
+    let headings: Vec<String> = planned
+        .columns
+        .iter()
+        .map(|c| format!("{} {} = {:?}", c.letter, c.heading, c.field))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "A Ref = Some(Ref)",
+            "B Action = Some(Action)",
+            "C Lead officer(s) = Some(Owner)",
+            "D Timescale = Some(Due)",
+            "E Progress / Status = Some(Status)",
+            "F RAG = Some(Rag)",
+            "G Latest update = Some(Update)",
+        ]
+    );
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 3: new area of weakness W1 'Quality assurance'",
+            "row 4: new workstream WS1 'Quality of EHC plans' (sponsor Director of Education; answers W1)",
+            "row 7: new workstream WS2 'Timeliness' (sponsor Director of Education; answers W1)",
+            "row 5: new action 1.1 'Appoint a QA officer' in WS1 (owner Head of SEND, due 30 September 2021)",
+            "row 5: action 1.1: status not started → complete, RAG green",
+            "row 6: new action 1.2 'Agree a QA framework' in WS1 (owner Head of SEND, due 31 December 2021)",
+            "row 6: action 1.2: status not started → in progress, RAG amber, update 'Draft agreed'",
+            "row 8: new action 2.1 'Weekly tracking meeting' in WS2 (owner EHC Hub Manager, due 30 November 2021)",
+        ]
+    );
+    assert_eq!(
+        notices(&planned),
+        [
+            "row 3: 'Area of weakness 1: Quality assurance' is a heading: its area of weakness applies to the rows below",
+            "row 4: 'Workstream 1 - Quality of EHC plans' is a heading: its workstream applies to the rows below",
+            "row 7: 'Workstream 2: Timeliness' is a heading: its workstream applies to the rows below",
+        ]
+    );
+}
+
+#[test]
+fn titles_alone_find_what_the_ledger_has_or_take_the_next_free_id() {
+    let mut ledger = Ledger::opened();
+    ledger.given(
+        "2021-04-20",
+        &[
+            Command::RecordWeakness(WeaknessRecorded {
+                id: WeaknessId::new("W1").expect("valid"),
+                title: "Quality assurance".to_owned(),
+                finding: None,
+            }),
+            Command::CreateWorkstream(WorkstreamCreated {
+                id: WorkstreamId::new("WS1").expect("valid"),
+                title: "Quality assurance framework".to_owned(),
+                sponsor: "Director of Education".to_owned(),
+                weaknesses: vec![WeaknessId::new("W1").expect("valid")],
+            }),
+        ],
+    );
+    // "WS1" is taken by the ledger, so the titles alone take WS2 and WS3.
+    let tracker = sheet(&[
+        &[
+            "Area of weakness",
+            "Workstream",
+            "Ref",
+            "Action",
+            "Owner",
+            "Due",
+        ],
+        &[
+            "quality  assurance",
+            "EHC plans",
+            "1.1",
+            "Appoint",
+            "Head of SEND",
+            "2021-09-30",
+        ],
+        &[
+            "Joint commissioning",
+            "Commissioning",
+            "2.1",
+            "Map need",
+            "ICB lead",
+            "2021-09-30",
+        ],
+        &["", "WS1", "3.1", "Review", "ICB lead", "2021-09-30"],
+    ]);
+    let planned = ledger.import(&tracker, &options(), "2021-09-30");
+    assert_eq!(problems(&planned), Vec::<String>::new());
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 3: new area of weakness W2 'Joint commissioning'",
+            "row 2: new workstream WS2 'EHC plans' (sponsor Director of Education; answers W1)",
+            "row 3: new workstream WS3 'Commissioning' (sponsor Director of Education; answers W2)",
+            // Row 4's blank weakness is row 3's (merged cells read so), so WS1 now answers it too.
+            "row 4: workstream WS1: now answers W1, W2",
+            "row 2: new action 1.1 'Appoint' in WS2 (owner Head of SEND, due 30 September 2021)",
+            "row 3: new action 2.1 'Map need' in WS3 (owner ICB lead, due 30 September 2021)",
+            "row 4: new action 3.1 'Review' in WS1 (owner ICB lead, due 30 September 2021)",
+        ]
+    );
+}
+
+#[test]
+fn maps_name_columns_by_heading_or_letter_and_can_leave_one_out() {
+    let tracker = sheet(&[
+        &[
+            "No.",
+            "What",
+            "Who leads",
+            "Target",
+            "Notes",
+            "Internal notes",
+        ],
+        &[
+            "1.1",
+            "Appoint a QA officer",
+            "Head of SEND",
+            "30/09/2021",
+            "Advertised",
+            "x",
+        ],
+    ]);
+    let ledger = Ledger::opened();
+    let mapped = ImportOptions {
+        maps: vec![
+            "What=action".parse::<ColumnMap>().expect("valid"),
+            "who leads=lead".parse().expect("valid"),
+            "D=due".parse().expect("valid"),
+            "F=ignore".parse().expect("valid"),
+        ],
+        default_workstream: Some("WS1 Quality assurance".to_owned()),
+        default_weakness: Some("W1 Quality assurance".to_owned()),
+        ..options()
+    };
+    let planned = ledger.import(&tracker, &mapped, "2021-09-30");
+    assert_eq!(problems(&planned), Vec::<String>::new());
+    assert_eq!(
+        summaries(&planned),
+        [
+            "new area of weakness W1 'Quality assurance'",
+            "row 2: new workstream WS1 'Quality assurance' (sponsor Director of Education; answers W1)",
+            "row 2: new action 1.1 'Appoint a QA officer' in WS1 (owner Head of SEND, due 30 September 2021)",
+            "row 2: action 1.1: update 'Advertised'",
+        ]
+    );
+    assert_eq!(
+        notices(&planned),
+        ["columns not imported: F 'Internal notes'"]
+    );
+    assert_eq!(
+        "Lead".parse::<ColumnMap>().map_err(|e| e.to_string()),
+        Err("'Lead' is not COLUMN=FIELD: write the column's heading or letter, '=', and what it holds (ref, action, owner, due, status, rag, success, update, workstream, weakness, sponsor, ignore), such as \"Lead person=owner\" or H=ignore".to_owned())
+    );
+    assert_eq!(
+        "Lead=boss".parse::<ColumnMap>().map_err(|e| e.to_string()),
+        Err("'boss' is not a valid field: use one of ref, action, owner, due, status, rag, success, update, workstream, weakness, sponsor, ignore".to_owned())
+    );
+    assert_eq!(
+        "Owner (interim) = owner".parse::<ColumnMap>(),
+        Ok(ColumnMap {
+            column: "Owner (interim)".to_owned(),
+            field: Field::Owner
+        })
+    );
+}
+
+#[test]
+fn defaults_fill_blank_cells_of_new_actions() {
+    let tracker = sheet(&[
+        &["Ref", "Action", "Lead", "Deadline"],
+        &["1.1", "Appoint a QA officer", "", "Autumn 2021"],
+        &["1.2", "Agree a framework", "Head of SEND", ""],
+    ]);
+    let ledger = Ledger::opened();
+    let defaults = ImportOptions {
+        default_owner: Some("Head of SEND".to_owned()),
+        default_due: Some(date("2021-12-31")),
+        default_workstream: Some("WS1 Quality assurance".to_owned()),
+        default_weakness: Some("W1 Quality assurance".to_owned()),
+        ..options()
+    };
+    let planned = ledger.import(&tracker, &defaults, "2021-09-30");
+    assert_eq!(problems(&planned), Vec::<String>::new());
+    assert_eq!(
+        summaries(&planned)[2..],
+        [
+            "row 2: new action 1.1 'Appoint a QA officer' in WS1 (owner Head of SEND, due 31 December 2021)",
+            "row 3: new action 1.2 'Agree a framework' in WS1 (owner Head of SEND, due 31 December 2021)",
+        ]
+    );
+    assert_eq!(
+        notices(&planned),
+        [
+            "row 2: deadline 'Autumn 2021' is not a date; action 1.1 takes --default-due 31 December 2021"
+        ]
+    );
+}
+
+#[test]
+fn excel_serial_dates_have_the_1900_leap_year_bug() {
+    assert_eq!(excel_serial_date(44_469.0), Some(date("2021-09-30")));
+    assert_eq!(excel_serial_date(59.0), Some(date("1900-02-28")));
+    assert_eq!(excel_serial_date(60.0), None);
+    assert_eq!(excel_serial_date(61.0), Some(date("1900-03-01")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problems, word for word
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn every_row_level_problem_is_reported_row_by_row() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(&september(), &options(), "2021-09-30");
+    let tracker = sheet(&[
+        &["Tracker"],
+        &[
+            "Area of weakness",
+            "Workstream",
+            "Ref",
+            "Action",
+            "Lead",
+            "Deadline",
+            "Status",
+            "RAG",
+        ],
+        &["W1", "WS1", "1.4", "Train SENCOs", "", "2021-12-01", "", ""],
+        &["", "", "1.5", "Survey parents", "Head of SEND", "", "", ""],
+        &[
+            "",
+            "",
+            "1.6",
+            "Refresh the Local Offer",
+            "Head of SEND",
+            "Autumn 2021",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "",
+            "1.2",
+            "Agree a quality assurance framework",
+            "Head of SEND",
+            "TBC",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "",
+            "A 1.7",
+            "Co-produce the charter",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "",
+            "",
+            "Publish the charter",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "",
+            "1.5",
+            "Survey parents again",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "",
+            "1.8",
+            "Case audits",
+            "Head of SEND",
+            "Q3",
+            "Sort of",
+            "Purple",
+        ],
+        &[
+            "",
+            "",
+            "1.9",
+            "Panel review",
+            "Head of SEND",
+            "2021-12-01",
+            "In progress",
+            "Blue",
+        ],
+        &[
+            "",
+            "",
+            "1.10",
+            "Data dashboard",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "Red/Amber",
+        ],
+        &["", "", "1.11", "", "Head of SEND", "2021-12-01", "", ""],
+        &[
+            "",
+            "WS9",
+            "9.1",
+            "Something",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "WS2 EHC needs assessment",
+            "1.1",
+            "Appoint a SEND quality assurance officer",
+            "",
+            "",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "WS5 New workstream",
+            "5.1",
+            "Start",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "",
+        ],
+        &[
+            "",
+            "WS5 Renamed",
+            "5.2",
+            "Carry on",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "",
+        ],
+        &[
+            "W9",
+            "WS6 Another",
+            "6.1",
+            "Begin",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "",
+        ],
+        &[
+            "W1",
+            "WS1",
+            "1.12",
+            "Con\u{7}trol",
+            "Head of SEND",
+            "2021-12-01",
+            "",
+            "",
+        ],
+    ]);
+    let no_sponsor = ImportOptions {
+        default_sponsor: None,
+        ..options()
+    };
+    let planned = ledger.import(&tracker, &no_sponsor, "2021-10-31");
+    assert_eq!(
+        problems(&planned),
+        [
+            "row 3: no owner in 'Lead'; fill the cell or give --default-owner NAME",
+            "row 4: no deadline in 'Deadline'; fill the cell or give --default-due DATE",
+            "row 5: deadline 'Autumn 2021' is not a date; give --default-due or fix the cell",
+            "row 6: deadline 'TBC' is not a date; fix the cell, or clear it to keep the deadline in the ledger (31 December 2021)",
+            "row 7: reference 'A 1.7' is not a valid action id (it contains a space); use letters, digits, dots and hyphens, such as 1.1 or A2.3",
+            "row 8: no reference in 'Ref' for the action 'Publish the charter'; give every action a reference, such as 1.1",
+            "row 9: reference 1.5 is also on row 4; give each action its own reference",
+            "row 10: status 'Sort of' is not a status; write Not started, In progress, Complete, Blocked or Withdrawn",
+            "row 10: RAG 'Purple' is not a RAG rating; write Red, Amber or Green (or R, A, G), or Blue for complete",
+            "row 10: deadline 'Q3' is not a date; give --default-due or fix the cell",
+            "row 11: RAG 'Blue' means complete but the status is 'In progress'; make them agree",
+            "row 12: RAG 'Red/Amber' gives more than one rating; write one of Red, Amber or Green",
+            "row 13: action 1.11 is new and has no text in 'Action'; fill the cell",
+            "row 14: workstream WS9 is not in the ledger and 'Workstream' gives no title for it; write it as 'WS9 Title' or record it first with `wsoa workstream add`",
+            "row 15: action 1.1 is in workstream WS1 in the ledger but WS2 here; an action cannot move to another workstream, so fix the cell",
+            "row 16: workstream WS5 'New workstream' is new and has no sponsor; add a Sponsor column (or --map COLUMN=sponsor) or give --default-sponsor NAME",
+            "row 17: workstream WS5 is called 'Renamed' here but 'New workstream' on row 16; use one title",
+            "row 18: area of weakness W9 is not in the ledger and 'Area of weakness' gives no title for it; write it as 'W9 Title' or record it first with `wsoa weakness add`",
+            "row 19: new action 1.12 'Con\u{7}trol' in WS1 (owner Head of SEND, due 1 December 2021): the action's title contains a control character; remove it",
+        ]
+    );
+}
+
+#[test]
+fn file_level_problems_say_which_option_fixes_them() {
+    let ledger = Ledger::opened();
+    let cases: Vec<(Sheet, ImportOptions, Vec<&str>)> = vec![
+        (
+            sheet(&[
+                &["Northshire tracker"],
+                &["Item", "Text"],
+                &["1.1", "Appoint"],
+            ]),
+            options(),
+            vec![
+                "no row of headings found: none of the first 50 rows has two or more of the usual headings (Ref, Action, Lead or Owner, Deadline, Status, RAG, Success criteria, Update, Workstream, Area of weakness); name the columns with --map COLUMN=FIELD",
+            ],
+        ),
+        (
+            sheet(&[
+                &["Lead", "Deadline", "Status"],
+                &["Head of SEND", "2021-09-30", "Done"],
+            ]),
+            options(),
+            vec![
+                "no column holds the action's reference (a heading such as Ref); name it with --map COLUMN=ref",
+                "no column holds the action (a heading such as Action); name it with --map COLUMN=action",
+            ],
+        ),
+        (
+            sheet(&[
+                &["Ref", "Action", "Deadline", "Revised deadline"],
+                &["1.1", "Appoint", "2021-09-30", "2021-12-31"],
+            ]),
+            options(),
+            vec![
+                "columns C 'Deadline' and D 'Revised deadline' are both read as the deadline; keep one with --map 'Revised deadline=ignore'",
+            ],
+        ),
+        (
+            sheet(&[&["Ref", "Action"], &["1.1", "Appoint"]]),
+            ImportOptions {
+                maps: vec!["Lead person=owner".parse().expect("valid")],
+                ..options()
+            },
+            vec![
+                "--map 'Lead person=owner': no column is headed 'Lead person' and it is not a column letter; the headings on row 1 are Ref, Action",
+            ],
+        ),
+        (
+            sheet(&[&["Ref", "Action"], &["1.1", "Appoint"]]),
+            options(),
+            vec![
+                "no column holds the owner (a heading such as Lead or Owner), and new actions need one; name it with --map COLUMN=owner or give --default-owner NAME",
+                "no column holds the deadline (a heading such as Deadline, Timescale or Due), and new actions need one; name it with --map COLUMN=due or give --default-due DATE",
+                "no column holds the workstream (a heading such as Workstream), and new actions need one; name it with --map COLUMN=workstream or give --default-workstream 'WS1 Title'",
+            ],
+        ),
+        (
+            sheet(&[
+                &["Ref", "Action", "Lead", "Due", "Workstream"],
+                &["1.1", "Appoint", "Head", "2021-09-30", "WS1 Quality"],
+            ]),
+            options(),
+            vec![
+                "row 2: workstream WS1 'Quality' is new and answers no area of weakness; add an Area of weakness column (or --map COLUMN=weakness) or give --default-weakness 'W1 Title'",
+            ],
+        ),
+    ];
+    for (tracker, options, expected) in cases {
+        let planned = ledger.import(&tracker, &options, "2021-09-30");
+        assert_eq!(problems(&planned), expected);
+        assert!(planned.steps.is_empty() || !planned.problems.is_empty());
+    }
+}
+
+#[test]
+fn an_unopened_ledger_or_a_future_date_is_refused_before_the_file_is_read() {
+    let empty = Ledger {
+        memory: MemoryLedger::new(),
+        clock: 0,
+    };
+    let planned = empty.import(&september(), &options(), "2021-09-30");
+    assert_eq!(
+        problems(&planned),
+        ["the ledger has not been opened yet: run `wsoa init --area NAME` first"]
+    );
+    let planned = Ledger::opened().import(&september(), &options(), "2022-07-01");
+    assert_eq!(
+        problems(&planned),
+        [
+            "1 July 2022 is in the future (today is 30 June 2022); record things on or after the day they happen"
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round trip with `wsoa show --format csv`
+// ---------------------------------------------------------------------------------------------
+
+/// The CSV tracker `wsoa show` writes, read back as a sheet.
+fn csv_sheet(csv: &str) -> Sheet {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv.as_bytes());
+    Sheet::from_text(reader.records().map(|record| {
+        record
+            .expect("valid CSV")
+            .iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    }))
+}
+
+#[test]
+fn the_demo_plans_tracker_csv_imports_into_a_new_ledger_and_matches_its_own() {
+    let demo = wsoa_core::demo::in_memory(None);
+    let plan = Plan::from_events(demo.events());
+    let today = date(TODAY);
+    let exported = wsoa_core::show::csv(&plan, today);
+    let tracker = csv_sheet(&exported);
+
+    // Into the demo's own ledger: it already matches.
+    let last = demo.events().last().map(|e| e.occurred_on).expect("events");
+    let when = When {
+        occurred_on: last,
+        today: last,
+    };
+    let same = plan_import(&plan, demo.state(), &tracker, &options(), when);
+    assert_eq!(problems(&same), Vec::<String>::new());
+    assert_eq!(summaries(&same), Vec::<String>::new());
+
+    // Into a new ledger: the same tracker comes out (but for what only events can give: the
+    // original deadline, the date of the latest update, and the evidence).
+    let mut fresh = Ledger::opened();
+    fresh.imported(&tracker, &options(), TODAY);
+    let again = wsoa_core::show::csv(&fresh.plan(), today);
+    let keep = |csv: &str| -> Vec<Vec<String>> {
+        csv_sheet(csv)
+            .rows
+            .iter()
+            .map(|row| {
+                [0, 1, 2, 3, 4, 5, 7, 8, 10]
+                    .iter()
+                    .map(|&c| row.get(c).map(Cell::text).unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(keep(&again), keep(&exported));
+}
+
+#[test]
+fn a_renamed_workstream_and_a_new_sponsor_are_amended() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(&september(), &options(), "2021-09-30");
+    let tracker = sheet(&[
+        &["Workstream", "Workstream lead", "Ref", "Action"],
+        &[
+            "WS1 Quality and timeliness of EHC plans",
+            "Assistant Director, SEND",
+            "1.1",
+            "Appoint a SEND quality assurance officer",
+        ],
+    ]);
+    let planned = ledger.import(&tracker, &options(), "2021-10-31");
+    assert_eq!(problems(&planned), Vec::<String>::new());
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 2: workstream WS1: title 'Quality of EHC plans' → 'Quality and timeliness of EHC plans'; sponsor 'Director of Education' → 'Assistant Director, SEND'"
+        ]
+    );
+    assert_eq!(
+        planned.steps[0].command,
+        Command::AmendWorkstream(wsoa_core::event::WorkstreamAmended {
+            id: WorkstreamId::new("WS1").expect("valid"),
+            title: Some("Quality and timeliness of EHC plans".to_owned()),
+            sponsor: Some("Assistant Director, SEND".to_owned()),
+            weaknesses: None,
+            reason: "the tracker tracker.csv, row 2, says so (imported with `wsoa import tracker`)"
+                .to_owned(),
+        })
+    );
+}
+
+#[test]
+fn rows_that_are_not_actions_are_skipped_and_said_so() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(&september(), &options(), "2021-09-30");
+    let tracker = sheet(&[
+        &[
+            "Ref",
+            "Action",
+            "Lead",
+            "Deadline",
+            "Success criteria",
+            "Comments",
+            "Latest update",
+            "Evidence",
+        ],
+        &[
+            "1.1",
+            "Appoint a SEND quality assurance officer",
+            "Head of SEND",
+            "30/09/2021",
+            "Officer in post and trained",
+            "",
+            "",
+            "Job description",
+        ],
+        &["1.2", "", "", "", "", "", "", ""],
+        &["Ref", "Action", "Lead", "Deadline", "", "", "", ""],
+        &["", "", "", "", "", "", "", "See the board minutes"],
+        &["Key: R = red, A = amber, G = green"],
+        &["Grand total", "2", "", "", "", "", "", ""],
+    ]);
+    let planned = ledger.import(&tracker, &options(), "2021-10-31");
+    assert_eq!(problems(&planned), Vec::<String>::new());
+    assert_eq!(summaries(&planned), Vec::<String>::new());
+    assert_eq!(
+        notices(&planned),
+        [
+            "columns not imported: F 'Comments', H 'Evidence'",
+            "actions in the ledger but not in the tracker, left as they are: 1.2, 1.3, 2.1, 2.2",
+            "row 2: the success criteria of action 1.1 differ from the ledger's; no event amends success criteria, so they are left as recorded",
+            "row 3: skipped: only a reference (1.2), nothing else",
+            "row 4: skipped: a repeated row of headings",
+            "row 5: skipped: no reference and no action",
+            "row 6: skipped: 'Key: R = red, A = amber, G = green' stands alone on its row, so it is read as a heading, not an action",
+            "row 7: skipped: a totals row",
+        ]
+    );
+}
