@@ -98,7 +98,23 @@ pub fn run(
     out: &Printer,
 ) -> anyhow::Result<ExitCode> {
     match command {
-        ImportCommand::Tracker(args) => import_tracker(data, &args, actor, out),
+        ImportCommand::Tracker(args) => import_tracker(data, &args, actor, out, None),
+    }
+}
+
+/// Runs an import through a server: the plan is made against a verified replica of its
+/// ledger, and recorded with one all-or-nothing batch.
+pub fn run_remote(
+    command: ImportCommand,
+    remote: &crate::remote::Remote,
+    out: &Printer,
+) -> anyhow::Result<ExitCode> {
+    let (_guard, dir) = remote.events_replica()?.into_dir();
+    match command {
+        ImportCommand::Tracker(args) => {
+            // The actor is the server's to set (the token's holder); any name works here.
+            import_tracker(&dir, &args, Some("server".to_owned()), out, Some(remote))
+        }
     }
 }
 
@@ -107,6 +123,7 @@ fn import_tracker(
     args: &TrackerArgs,
     actor: Option<String>,
     out: &Printer,
+    remote: Option<&crate::remote::Remote>,
 ) -> anyhow::Result<ExitCode> {
     let context = crate::context(actor, args.on)?;
     let today = Date::uk_from_unix_millis(context.recorded_at)
@@ -163,6 +180,17 @@ fn import_tracker(
             "{source} has {} (listed above), so nothing was recorded; fix the file or give the options the messages name, and check with --dry-run",
             counted(problems, "problem", "problems")
         );
+    }
+    if let Some(remote) = remote {
+        drop(ledger);
+        let commands: Vec<_> = planned
+            .steps
+            .iter()
+            .map(|step| step.command.clone())
+            .collect();
+        let appended = remote.record_all(&commands, args.on)?;
+        report.print(out, Some(&appended))?;
+        return Ok(ExitCode::SUCCESS);
     }
     let items = planned
         .steps

@@ -171,6 +171,40 @@ impl Remote {
         appended(response)
     }
 
+    /// Records commands all together or none of them (`POST /api/v1/commands/batch`).
+    pub fn record_all(
+        &self,
+        commands: &[Command],
+        on: Option<Date>,
+    ) -> anyhow::Result<Vec<Appended>> {
+        let requests: Vec<CommandRequest> = commands
+            .iter()
+            .map(|command| CommandRequest::from(command).with_on(on))
+            .collect();
+        let body = json!({ "commands": requests }).to_string();
+        let mut response = self.check(
+            self.agent
+                .post(self.url("/commands/batch"))
+                .header("Authorization", &self.auth())
+                .header("Content-Type", "application/json")
+                .send(body.as_str()),
+        )?;
+        let batch: wsoa_server::api::commands::RecordedBatch = response
+            .body_mut()
+            .read_json()
+            .context("the server's answer is not a batch of recorded events")?;
+        batch
+            .events
+            .iter()
+            .map(|recorded| {
+                let (event, hash) = recorded
+                    .decode()
+                    .context("the server's answer does not hold to its own hash")?;
+                Ok(Appended { event, hash })
+            })
+            .collect()
+    }
+
     /// Uploads a file as evidence.
     pub fn attach(
         &self,
@@ -462,6 +496,11 @@ pub fn run(cli: Cli, url: &str, out: &Printer) -> anyhow::Result<ExitCode> {
         Commands::Token(command) => token(&remote, &command, out)?,
         Commands::Key(command) => crate::audit::key(command, out)?,
         Commands::CheckProof(args) => crate::audit::check_proof(&args, out)?,
+        Commands::Import(mut args) if args.what.is_some() => {
+            if let Some(command) = args.what.take() {
+                return crate::import::run_remote(command, &remote, out);
+            }
+        }
         Commands::Demo(_) | Commands::Import(_) | Commands::Serve(_) => bail!(
             "this command works on a local directory, not through a server: leave out --server (and WSOA_SERVER)"
         ),
