@@ -75,7 +75,7 @@ impl MakeRequestId for Counter {
     }
 }
 
-/// The whole application: the API, the health checks and the middleware.
+/// The whole application: the API, the health checks, the web pages and the middleware.
 pub fn app(state: AppState) -> Router {
     let limits = state.limits().clone();
     let api = Router::new()
@@ -122,13 +122,17 @@ pub fn app(state: AppState) -> Router {
         .on_response(|response: &Response, latency: Duration, _span: &tracing::Span| {
             tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "done");
         });
-    Router::new()
+    // JSON error bodies for the API and the health checks (the API's own fallback answers
+    // unknown /api/v1 paths); the web pages answer errors, and unknown paths, with HTML pages.
+    let json = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .fallback(not_found)
+        .layer(axum::middleware::map_response(json_errors));
+    Router::new()
+        .merge(json)
+        .merge(crate::web::routes())
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(axum::middleware::map_response(json_errors))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,

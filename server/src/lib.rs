@@ -1,5 +1,6 @@
-//! The WSoA ledger over HTTP: a JSON API under `/api/v1` with bearer tokens and roles, and one
-//! writer task that owns every append and commits concurrent commands in groups.
+//! The WSoA ledger over HTTP: a JSON API under `/api/v1` with bearer tokens and roles, the web
+//! pages people sign in to (`web`), and one writer task that owns every append and commits
+//! concurrent commands in groups.
 //!
 //! Architecture invariant: this crate decides nothing and stores nothing itself. Commands are
 //! checked by `wsoa-core`'s `decide` and appended by `wsoa-store`'s `Ledger`, owned by the
@@ -10,6 +11,7 @@ pub mod auth;
 pub mod error;
 pub mod serve;
 pub mod state;
+pub mod web;
 pub mod wire;
 pub mod writer;
 

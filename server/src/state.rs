@@ -1,5 +1,6 @@
 //! The server's shared state: a read handle on the ledger, the channel to the writer, the
-//! limits, and the clock. Cloned into every handler (it is a few reference counts).
+//! limits, the web pages' sessions, and the clock. Cloned into every handler (it is a few
+//! reference counts).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,6 +54,7 @@ struct Inner {
     jobs: std::sync::mpsc::Sender<Job>,
     limits: Limits,
     ready: AtomicBool,
+    web: crate::web::WebState,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
                 jobs,
                 limits,
                 ready: AtomicBool::new(true),
+                web: crate::web::WebState::default(),
             }),
         }
     }
@@ -76,6 +79,11 @@ impl AppState {
     /// The limits.
     pub fn limits(&self) -> &Limits {
         &self.inner.limits
+    }
+
+    /// What the web pages keep: sessions, the last verification, the cookie settings.
+    pub fn web(&self) -> &crate::web::WebState {
+        &self.inner.web
     }
 
     /// Whether the server takes new work (false once shutdown has begun).

@@ -1,0 +1,862 @@
+//! `/actions/{id}`: one action. What it is now (lead, deadline, status, RAG, success criteria),
+//! its full history from the ledger (every status, RAG, owner, deadline and wording change with
+//! who recorded it, when it happened, when it was recorded and why), its evidence, and, for
+//! officers, the forms to change its status, amend it, add a note and attach evidence.
+//!
+//! Each form posts to its own address and, when recorded, redirects back here (303), so the
+//! page shows the new state at once; when refused, the page comes back (422) with the problem
+//! next to the field and what was typed kept.
+
+use std::io::Write as _;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use wsoa_core::command::{AddNote, AttachEvidence};
+use wsoa_core::event::{ActionAmended, ActionStatusChanged, EvidenceKind, Rag, Status};
+use wsoa_core::plan::{ActionView, EvidenceView, Plan};
+use wsoa_core::point::Point;
+use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter, Timeline};
+use wsoa_core::{ActionId, Command, Date, Digest, Rejection, SubjectKind, SubjectRef};
+
+use crate::auth::Permission;
+use crate::state::{AppState, context, today};
+use crate::web::input::{self, Errors, Fields, FormState, field_named, refusal, submit};
+use crate::web::layout::{Nav, page as layout_page};
+use crate::web::widgets::{
+    self, Control, Field, error_summary_for, overdue_tag, rag_tag, status_tag,
+};
+use crate::web::{Signed, WebError, evidence, html_response};
+use crate::writer::Job;
+
+/// The largest text part of an upload form (a title, a kind, a date): anything longer is not
+/// what the form sends.
+const MAX_UPLOAD_TEXT: usize = 64 * 1024;
+
+/// What the action page shows.
+pub struct ActionData {
+    /// The plan now.
+    pub plan: Plan,
+    /// The action.
+    pub action: ActionView,
+    /// Every event about it (and its evidence and risks), oldest first.
+    pub history: Vec<Entry>,
+    /// The day deadlines are judged at.
+    pub today: Date,
+}
+
+/// The four forms of the page, each with what it holds.
+pub struct ActionForms {
+    /// Change status and RAG.
+    pub status: FormState,
+    /// Amend the lead, the deadline or the wording.
+    pub amend: FormState,
+    /// Add a note.
+    pub note: FormState,
+    /// Attach evidence.
+    pub evidence: FormState,
+}
+
+impl ActionForms {
+    fn fresh(action: &ActionView, today: Date) -> Result<ActionForms, WebError> {
+        let on = today.to_string();
+        Ok(ActionForms {
+            status: FormState::fresh(&[
+                ("status", action.status.as_str().to_owned()),
+                ("on", on.clone()),
+            ])?,
+            amend: FormState::fresh(&[
+                ("title", action.title.clone()),
+                ("owner", action.owner.clone()),
+                ("due", action.due.to_string()),
+                ("on", on.clone()),
+            ])?,
+            note: FormState::fresh(&[("on", on.clone())])?,
+            evidence: FormState::fresh(&[("kind", "document".to_owned()), ("on", on)])?,
+        })
+    }
+}
+
+fn parse_id(id: &str) -> Result<ActionId, WebError> {
+    ActionId::new(id).map_err(|_| {
+        WebError::NotFound(format!(
+            "There is no action '{id}'. Action references look like 1.1; find them on the plan."
+        ))
+    })
+}
+
+/// Reads the action, its history and the plan.
+pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebError> {
+    let clock_today = today()?;
+    let wanted = id.clone();
+    state
+        .read(move |reader| {
+            let (plan, _) = reader.plan_at(Point::Now)?;
+            let id = wanted;
+            let Some(action) = plan.action(id.as_str()).cloned() else {
+                return Ok(None);
+            };
+            let filter = Filter {
+                about: Some(SubjectRef {
+                    kind: Some(SubjectKind::Action),
+                    id: id.to_string(),
+                }),
+                ..Filter::default()
+            };
+            let matcher = filter
+                .compile(&plan)
+                .map_err(|err| crate::error::ApiError::internal(err.to_string()))?;
+            let mut timeline = Timeline::new();
+            let mut history = Vec::new();
+            reader.for_each_at(Point::Now, |stored| {
+                let entry = timeline.entry(&stored.event, stored.hash);
+                if matcher.matches(&entry) {
+                    history.push(entry);
+                }
+                Ok::<(), crate::error::ApiError>(())
+            })?;
+            Ok(Some(ActionData {
+                plan,
+                action,
+                history,
+                today: clock_today,
+            }))
+        })
+        .await?
+        .ok_or_else(|| {
+            WebError::NotFound(format!(
+                "There is no action {id} in the ledger. Find the action on the plan."
+            ))
+        })
+}
+
+/// The action as it is now, without its history.
+async fn current_action(state: &AppState, id: &ActionId) -> Result<ActionView, WebError> {
+    let wanted = id.clone();
+    state
+        .read(move |reader| {
+            Ok(reader
+                .plan_at(Point::Now)?
+                .0
+                .action(wanted.as_str())
+                .cloned())
+        })
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("There is no action {id} in the ledger.")))
+}
+
+/// `GET /actions/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = parse_id(&id)?;
+    let data = load(&state, &id).await?;
+    let forms = ActionForms::fresh(&data.action, data.today)?;
+    Ok(respond(StatusCode::OK, &user, &data, &forms, None))
+}
+
+fn respond(
+    status: StatusCode,
+    user: &Signed,
+    data: &ActionData,
+    forms: &ActionForms,
+    failed: Option<&str>,
+) -> Response {
+    let title = format!("Action {}", data.action.id);
+    let title = if failed.is_some() {
+        format!("Error: {title}")
+    } else {
+        title
+    };
+    html_response(
+        status,
+        layout_page(&title, user, Nav::Plan, render(user, data, forms, failed)),
+    )
+}
+
+fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<&str>) -> Markup {
+    let action = &data.action;
+    let workstream = data.plan.workstream(&action.workstream);
+    let evidence: Vec<&EvidenceView> = action
+        .evidence
+        .iter()
+        .filter_map(|id| data.plan.evidence_item(id))
+        .collect();
+    html! {
+        @if let Some(prefix) = failed {
+            @let errors = match prefix {
+                "status-" => &forms.status.errors,
+                "amend-" => &forms.amend.errors,
+                "note-" => &forms.note.errors,
+                _ => &forms.evidence.errors,
+            };
+            (error_summary_for(errors, prefix))
+        }
+        span.caption { "Action " (action.id) " of workstream " (action.workstream) }
+        h1.heading-l data-testid="action-title" { (action.title) }
+        dl.summary-list data-testid="action-summary" {
+            (widgets::row("Workstream", match workstream {
+                Some(ws) => html! { (ws.id) ": " (ws.title) },
+                None => html! { (action.workstream) },
+            }))
+            (widgets::row("Lead", html! { span data-testid="action-owner" { (action.owner) } }))
+            (widgets::row("Due", html! {
+                span data-testid="action-due" { (widgets::date(action.due)) }
+                @if action.due != action.original_due { " (first set for " (action.original_due.long()) ")" }
+                @if action.overdue(data.today) { " " (overdue_tag(action.due.days_until(data.today))) }
+            }))
+            (widgets::row("Status", html! { span data-testid="action-status" { (status_tag(action.status)) } }))
+            (widgets::row("RAG", html! { span data-testid="action-rag" { (rag_tag(action.rag)) } }))
+            (widgets::row("Success criteria", html! {
+                @if action.success.is_empty() { "None recorded" }
+                @else { ul.list { @for criterion in &action.success { li { (criterion) } } } }
+            }))
+            (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (event " (action.cite.seq) ")" }))
+        }
+
+        h2.heading-m id="history" { "History" }
+        p.body {
+            "Everything the ledger holds about this action, its evidence and the risks to it, oldest first. "
+            "“Happened” is the date given for the change; “Recorded” is when the ledger learned of it. "
+            "Entries recorded " (DEFAULT_LATE_AFTER) " days or more after they happened are marked late."
+        }
+        (history_table(action, &data.history))
+
+        h2.heading-m id="evidence" { "Evidence" }
+        @if evidence.is_empty() {
+            p.body { "No evidence supports this action yet." }
+        } @else {
+            ul.list.list--plain data-testid="action-evidence" {
+                @for item in &evidence {
+                    li id=(format!("evidence-{}", item.id)) {
+                        strong { (item.id) } " " (item.title) " (" (item.kind.label()) ")"
+                        div { (evidence::file_cell(item)) }
+                    }
+                }
+            }
+        }
+
+        @if user.can(Permission::Record) {
+            hr.section-break;
+            (status_form(user, action, &forms.status))
+            (amend_form(user, action, &forms.amend))
+            (note_form(user, action, &forms.note))
+            (evidence_form(user, action, &forms.evidence))
+        }
+    }
+}
+
+fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
+    html! {
+        div.table-wrapper {
+            table.table data-testid="history" {
+                caption.visually-hidden { "History of action " (action.id) }
+                thead {
+                    tr {
+                        th scope="col" { "Event" }
+                        th scope="col" { "Happened" }
+                        th scope="col" { "Recorded" }
+                        th scope="col" { "By" }
+                        th scope="col" { "What changed" }
+                    }
+                }
+                tbody {
+                    @for entry in history {
+                        tr data-testid=(format!("history-{}", entry.seq)) data-kind=(entry.kind) {
+                            td { (entry.seq) }
+                            td { (widgets::date(entry.occurred_on)) }
+                            td {
+                                (widgets::recorded(entry.recorded_at))
+                                @if entry.is_late(DEFAULT_LATE_AFTER) {
+                                    br; (widgets::tag(widgets::Colour::Yellow, &format!("Late: {} days after", entry.late_days)))
+                                }
+                            }
+                            td { (entry.actor) }
+                            td { (detail(action, entry)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The change an entry records, with tags for status and RAG moves and the reason for an
+/// amendment, then the timeline's sentence.
+fn detail(action: &ActionView, entry: &Entry) -> Markup {
+    let status = action
+        .status_changes
+        .iter()
+        .find(|change| change.cite.seq == entry.seq);
+    let amendment = action
+        .amendments
+        .iter()
+        .find(|amendment| amendment.cite.seq == entry.seq);
+    html! {
+        @if let Some(change) = status {
+            div.tags {
+                "Status " (status_tag(change.from)) " to " (status_tag(change.to))
+                @if change.rag_from != change.rag_to {
+                    "; RAG " (rag_tag(change.rag_from)) " to " (rag_tag(change.rag_to))
+                }
+            }
+        }
+        @if let Some(amendment) = amendment {
+            ul.list.list--plain {
+                @if let Some((from, to)) = &amendment.due { li { "Deadline: " (from.long()) " to " strong { (to.long()) } } }
+                @if let Some((from, to)) = &amendment.owner { li { "Lead: " (from) " to " strong { (to) } } }
+                @if let Some((from, to)) = &amendment.title { li { "Wording: “" (from) "” to " strong { "“" (to) "”" } } }
+                li { "Reason: " (amendment.reason) }
+            }
+        }
+        p.body-s { (entry.sentence) }
+    }
+}
+
+fn hidden(user: &Signed, form: &FormState) -> Markup {
+    html! {
+        input type="hidden" name="csrf" value=(user.csrf);
+        input type="hidden" name="nonce" value=(form.value("nonce"));
+    }
+}
+
+fn status_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
+    let mut rags = vec![(
+        String::new(),
+        format!(
+            "Keep as it is ({})",
+            action.rag.map_or("none".to_owned(), |rag| rag.label())
+        ),
+    )];
+    rags.extend(widgets::choices(Rag::WORDS));
+    html! {
+        h2.heading-m id="change-status" { "Change the status" }
+        form #status-form method="post" action=(format!("/actions/{}/status", action.id)) novalidate {
+            (hidden(user, form))
+            (widgets::field(&Field { id: "status-status", name: "status", label: "Status", hint: None,
+                error: form.error("status"), value: form.value("status"), control: Control::Select(widgets::choices(Status::WORDS)) }))
+            (widgets::field(&Field { id: "status-rag", name: "rag", label: "RAG rating", hint: None,
+                error: form.error("rag"), value: form.value("rag"), control: Control::Select(rags) }))
+            (widgets::field(&Field { id: "status-note", name: "note", label: "Update (optional)",
+                hint: Some("What happened, in a sentence or two. Needed when reopening a complete or withdrawn action."),
+                error: form.error("note"), value: form.value("note"), control: Control::Textarea { rows: 3 } }))
+            (date_field("status-on", form))
+            button.button type="submit" data-testid="submit-status" { "Change the status" }
+        }
+    }
+}
+
+fn amend_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
+    html! {
+        h2.heading-m id="amend" { "Amend the lead, deadline or wording" }
+        form #amend-form method="post" action=(format!("/actions/{}/amend", action.id)) novalidate {
+            (hidden(user, form))
+            (widgets::field(&Field { id: "amend-owner", name: "owner", label: "Lead", hint: None,
+                error: form.error("owner"), value: form.value("owner"), control: Control::Text }))
+            (widgets::field(&Field { id: "amend-due", name: "due", label: "Deadline", hint: Some("For example, 2022-03-31"),
+                error: form.error("due"), value: form.value("due"), control: Control::Date }))
+            (widgets::field(&Field { id: "amend-title", name: "title", label: "Wording", hint: None,
+                error: form.error("title"), value: form.value("title"), control: Control::Textarea { rows: 2 } }))
+            (widgets::field(&Field { id: "amend-reason", name: "reason", label: "Reason for the change",
+                hint: Some("Inspectors ask why deadlines move: say why"),
+                error: form.error("reason"), value: form.value("reason"), control: Control::Textarea { rows: 2 } }))
+            (date_field("amend-on", form))
+            button.button type="submit" data-testid="submit-amend" { "Amend the action" }
+        }
+    }
+}
+
+fn note_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
+    html! {
+        h2.heading-m id="add-note" { "Add a note" }
+        form #note-form method="post" action=(format!("/actions/{}/notes", action.id)) novalidate {
+            (hidden(user, form))
+            (widgets::field(&Field { id: "note-text", name: "text", label: "Note", hint: None,
+                error: form.error("text"), value: form.value("text"), control: Control::Textarea { rows: 3 } }))
+            (widgets::field(&Field { id: "note-from", name: "from", label: "Whose voice it is (optional)",
+                hint: Some("For example, Parent Carer Forum. Leave blank if it is your own."),
+                error: form.error("from"), value: form.value("from"), control: Control::Text }))
+            (date_field("note-on", form))
+            button.button type="submit" data-testid="submit-note" { "Add the note" }
+        }
+    }
+}
+
+fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
+    html! {
+        h2.heading-m id="attach" { "Attach evidence" }
+        form #evidence-form method="post" action=(format!("/actions/{}/evidence", action.id)) enctype="multipart/form-data" novalidate {
+            input type="hidden" name="csrf" value=(user.csrf);
+            (widgets::field(&Field { id: "evidence-title", name: "title", label: "What it is",
+                hint: Some("For example, Minutes of the SEND Improvement Board, 23 September 2021"),
+                error: form.error("title"), value: form.value("title"), control: Control::Text }))
+            (widgets::field(&Field { id: "evidence-kind", name: "kind", label: "Kind of document", hint: None,
+                error: form.error("kind"), value: form.value("kind"), control: Control::Select(widgets::choices(EvidenceKind::WORDS)) }))
+            (date_field("evidence-on", form))
+            (widgets::field(&Field { id: "evidence-file", name: "file", label: "File",
+                hint: Some("Keep personal data about children out of evidence where you can: only the file's hash enters the history, and its content can be redacted later."),
+                error: form.error("file"), value: "", control: Control::File }))
+            button.button type="submit" data-testid="submit-evidence" { "Attach the file" }
+        }
+    }
+}
+
+fn date_field(id: &str, form: &FormState) -> Markup {
+    widgets::field(&Field {
+        id,
+        name: "on",
+        label: "When it happened",
+        hint: Some("The day of the change, for example 2021-09-23. It cannot be in the future."),
+        error: form.error("on"),
+        value: form.value("on"),
+        control: Control::Date,
+    })
+}
+
+/// After a refusal: the page again with one form holding what was typed and the problems.
+async fn refused(
+    state: &AppState,
+    user: &Signed,
+    id: &ActionId,
+    which: &'static str,
+    fields: Fields,
+    errors: Errors,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let data = load(state, id).await?;
+    let mut forms = ActionForms::fresh(&data.action, data.today)?;
+    let form = FormState::again(fields, errors);
+    match which {
+        "status-" => forms.status = form,
+        "amend-" => forms.amend = form,
+        "note-" => forms.note = form,
+        _ => forms.evidence = form,
+    }
+    Ok(respond(status, user, &data, &forms, Some(which)))
+}
+
+fn recorded(state: &AppState, user: &Signed, id: &ActionId, message: String) -> Response {
+    user.flash(state, message);
+    Redirect::to(&format!("/actions/{id}")).into_response()
+}
+
+/// `POST /actions/{id}/status`: fields `status`, `rag` (blank keeps it), `note`, `on`.
+pub async fn change_status(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let id = parse_id(&id)?;
+    let mut errors = Errors::default();
+    let status: Option<Status> = input::parsed(&fields, &mut errors, "status", "the status");
+    let rag: Option<Rag> = match fields.optional("rag") {
+        None => None,
+        Some(_) => input::parsed(&fields, &mut errors, "rag", "the RAG rating"),
+    };
+    let note = fields.optional("note");
+    let on = input::occurred_on(&fields, &mut errors);
+    let (Some(status), Some(on), true) = (status, on, errors.is_empty()) else {
+        return refused(
+            &state,
+            &user,
+            &id,
+            "status-",
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let command = Command::ChangeActionStatus(ActionStatusChanged {
+        id: id.clone(),
+        status,
+        rag,
+        note,
+    });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(recorded(
+            &state,
+            &user,
+            &id,
+            format!("Action {id} is now {} (event {seq}).", status.label()),
+        )),
+        Err(refusal_reason) => {
+            refusal(&mut errors, refusal_reason, |rejection| match rejection {
+                Rejection::ReopenNeedsNote { .. } => "note",
+                Rejection::InFuture { .. } => "on",
+                other => field_named(other, &[("the note", "note")]).unwrap_or("status"),
+            });
+            refused(
+                &state,
+                &user,
+                &id,
+                "status-",
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /actions/{id}/amend`: fields `owner`, `due`, `title` (each sent only if changed from
+/// what the action has now), `reason`, `on`.
+pub async fn amend(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let id = parse_id(&id)?;
+    let current = current_action(&state, &id).await?;
+    let mut errors = Errors::default();
+    let owner = fields.optional("owner");
+    let title = fields.optional("title");
+    let due = input::optional_date(&fields, &mut errors, "due", "the deadline");
+    let reason = input::required(&fields, &mut errors, "reason", "the reason for the change");
+    let on = input::occurred_on(&fields, &mut errors);
+    // Only what differs from the action now is recorded; a blank field changes nothing.
+    let owner = owner.filter(|owner| *owner != current.owner);
+    let title = title.filter(|title| *title != current.title);
+    let due = due.filter(|due| *due != current.due);
+    if errors.is_empty() && owner.is_none() && title.is_none() && due.is_none() {
+        errors.add(
+            "owner",
+            "Change the lead, the deadline or the wording: as typed, they are the same as now",
+        );
+    }
+    let (Some(on), true) = (on, errors.is_empty()) else {
+        return refused(
+            &state,
+            &user,
+            &id,
+            "amend-",
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let moved = due.is_some();
+    let command = Command::AmendAction(ActionAmended {
+        id: id.clone(),
+        title,
+        owner,
+        due,
+        reason,
+    });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(recorded(
+            &state,
+            &user,
+            &id,
+            if moved {
+                format!("The deadline of action {id} was moved (event {seq}).")
+            } else {
+                format!("Action {id} was amended (event {seq}).")
+            },
+        )),
+        Err(refusal_reason) => {
+            refusal(&mut errors, refusal_reason, |rejection| match rejection {
+                Rejection::InFuture { .. } => "on",
+                Rejection::DateOrder(_) => "due",
+                other => field_named(
+                    other,
+                    &[
+                        ("the reason", "reason"),
+                        ("the owner", "owner"),
+                        ("the action's title", "title"),
+                    ],
+                )
+                .unwrap_or("reason"),
+            });
+            refused(
+                &state,
+                &user,
+                &id,
+                "amend-",
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /actions/{id}/notes`: fields `text`, `from`, `on`.
+pub async fn add_note(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let id = parse_id(&id)?;
+    let mut errors = Errors::default();
+    let text = input::required(&fields, &mut errors, "text", "the note");
+    let from = fields.optional("from");
+    let on = input::occurred_on(&fields, &mut errors);
+    let (Some(on), true) = (on, errors.is_empty()) else {
+        return refused(
+            &state,
+            &user,
+            &id,
+            "note-",
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let command = Command::AddNote(AddNote {
+        about: SubjectRef {
+            kind: Some(SubjectKind::Action),
+            id: id.to_string(),
+        },
+        // Trimmed at the ends only: line breaks inside are part of what was said.
+        text,
+        from,
+    });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(recorded(
+            &state,
+            &user,
+            &id,
+            format!("The note was added to action {id} (event {seq})."),
+        )),
+        Err(refusal_reason) => {
+            refusal(&mut errors, refusal_reason, |rejection| match rejection {
+                Rejection::InFuture { .. } => "on",
+                other => field_named(other, &[("the note", "text"), ("whose voice", "from")])
+                    .unwrap_or("text"),
+            });
+            refused(
+                &state,
+                &user,
+                &id,
+                "note-",
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /actions/{id}/evidence` (`multipart/form-data`): parts `csrf`, `title`, `kind`, `on`
+/// and `file`. The file streams to a temporary file, refused past the server's upload limit;
+/// the writer stores it and appends the event only if the rules accept it.
+pub async fn attach(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    user.require_record()?;
+    let mut multipart = multipart.map_err(|err| {
+        WebError::BadRequest(format!(
+            "The upload could not be read ({}). Submit it from the action's page.",
+            err.body_text()
+        ))
+    })?;
+    let id = parse_id(&id)?;
+    let limit = state.limits().max_upload_bytes;
+    let mut fields = Fields::default();
+    let mut errors = Errors::default();
+    let mut file: Option<(std::fs::File, String, Option<String>)> = None;
+    let mut too_large = false;
+    let bad = |err: axum::extract::multipart::MultipartError| {
+        WebError::BadRequest(format!(
+            "The upload could not be read ({}). Try again.",
+            err.body_text()
+        ))
+    };
+    while let Some(mut part) = multipart.next_field().await.map_err(bad)? {
+        let name = part.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let file_name = part.file_name().unwrap_or("").to_owned();
+            let declared = part.content_type().map(str::to_owned);
+            let mut temp = tempfile::tempfile().map_err(crate::error::ApiError::internal)?;
+            let mut written = 0u64;
+            while let Some(chunk) = part.chunk().await.map_err(bad)? {
+                written += chunk.len() as u64;
+                if written > limit {
+                    too_large = true;
+                    break;
+                }
+                temp = tokio::task::spawn_blocking(move || temp.write_all(&chunk).map(|()| temp))
+                    .await?
+                    .map_err(crate::error::ApiError::internal)?;
+            }
+            if too_large {
+                break;
+            }
+            if !file_name.trim().is_empty() || written > 0 {
+                let temp = tokio::task::spawn_blocking(move || {
+                    use std::io::Seek as _;
+                    temp.rewind().map(|()| temp)
+                })
+                .await?
+                .map_err(crate::error::ApiError::internal)?;
+                file = Some((temp, file_name, declared));
+            }
+        } else {
+            let mut text = Vec::new();
+            while let Some(chunk) = part.chunk().await.map_err(bad)? {
+                text.extend_from_slice(&chunk);
+                if text.len() > MAX_UPLOAD_TEXT {
+                    return Err(WebError::TooLarge(format!(
+                        "The form's field '{name}' is longer than {MAX_UPLOAD_TEXT} bytes."
+                    )));
+                }
+            }
+            fields.set(&name, String::from_utf8_lossy(&text).into_owned());
+        }
+    }
+    user.check_csrf(Some(fields.get("csrf")))?;
+    if too_large {
+        errors.add(
+            "file",
+            format!(
+                "The file is larger than this server's upload limit of {}. Choose a smaller file, or ask the server's operator to raise it.",
+                widgets::size(limit)
+            ),
+        );
+        return refused(
+            &state,
+            &user,
+            &id,
+            "evidence-",
+            fields,
+            errors,
+            StatusCode::PAYLOAD_TOO_LARGE,
+        )
+        .await;
+    }
+    let title = input::required(&fields, &mut errors, "title", "what the document is");
+    // The form always sends a kind; a client that sends none means any document.
+    let kind: Option<EvidenceKind> = match fields.optional("kind") {
+        None => Some(EvidenceKind::Document),
+        Some(_) => input::parsed(&fields, &mut errors, "kind", "the kind of document"),
+    };
+    let on = input::occurred_on(&fields, &mut errors);
+    let file = match file {
+        None => {
+            errors.add("file", "Choose the file to attach");
+            None
+        }
+        Some((temp, name, declared)) => match crate::api::evidence::base_name(&name) {
+            Ok(name) => Some((temp, name, declared)),
+            Err(_) => {
+                errors.add("file", "The file has no usable name: rename it, for example minutes.pdf, and choose it again");
+                None
+            }
+        },
+    };
+    let (Some(kind), Some(on), Some((temp, file_name, declared)), true) =
+        (kind, on, file, errors.is_empty())
+    else {
+        if !errors.is_empty() && errors.get("file").is_none() {
+            // Browsers never send a chosen file again, so say so beside the field.
+            errors.add(
+                "file",
+                "Choose the file again: it is not kept when the form has a problem",
+            );
+        }
+        return refused(
+            &state,
+            &user,
+            &id,
+            "evidence-",
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let media_type = declared
+        .filter(|declared| declared != "application/octet-stream" && !declared.trim().is_empty())
+        .unwrap_or_else(|| {
+            mime_guess::from_path(&file_name)
+                .first_or_octet_stream()
+                .essence_str()
+                .to_owned()
+        });
+    let command = AttachEvidence {
+        id: None,
+        content_hash: Digest([0; 32]),
+        file_name,
+        media_type,
+        size: 0,
+        title,
+        kind,
+        supports: vec![SubjectRef {
+            kind: Some(SubjectKind::Action),
+            id: id.to_string(),
+        }],
+    };
+    let context = context(user.actor(), Some(on))?;
+    let appended = state
+        .write(|reply| Job::Attach {
+            file: temp,
+            command,
+            context,
+            reply,
+        })
+        .await?;
+    match appended {
+        Ok(appended) => {
+            let evidence = match &appended.event.body {
+                wsoa_core::EventBody::EvidenceAttached(e) => e.id.to_string(),
+                _ => "the evidence".to_owned(),
+            };
+            Ok(recorded(
+                &state,
+                &user,
+                &id,
+                format!(
+                    "Evidence {evidence} was attached to action {id} (event {}).",
+                    appended.event.seq
+                ),
+            ))
+        }
+        Err(wsoa_store::StoreError::Rejected(rejection)) => {
+            let field = match &rejection {
+                Rejection::InFuture { .. } => "on",
+                other => field_named(
+                    other,
+                    &[("the evidence's title", "title"), ("the file name", "file")],
+                )
+                .unwrap_or("file"),
+            };
+            errors.add(field, input::web_message(&rejection));
+            if field != "file" {
+                errors.add(
+                    "file",
+                    "Choose the file again: it is not kept when the form has a problem",
+                );
+            }
+            refused(
+                &state,
+                &user,
+                &id,
+                "evidence-",
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}

@@ -1,0 +1,364 @@
+//! `/`: the plan dashboard. Counts at a glance, then each area of weakness with its workstreams
+//! (their sponsor and the board's latest rating) and their actions (status, RAG, lead, deadline;
+//! overdue ones flagged in words and with a bar), and its measures as line charts with their
+//! values in a table. A date picker shows the plan as it stood on any past day (`?as_of=`), by
+//! the dates things happened.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use serde::Deserialize;
+use wsoa_core::Date;
+use wsoa_core::plan::Plan;
+use wsoa_core::point::Point;
+use wsoa_core::show::{ActionShow, MeasureShow, ShowView, WorkstreamShow, view};
+
+use crate::auth::Permission;
+use crate::state::{AppState, today};
+use crate::web::input::Errors;
+use crate::web::layout::{Nav, page as layout_page};
+use crate::web::widgets::{
+    self, Control, Field, error_summary, overdue_tag, rag_tag, rating_tag, risk_tag, status_tag,
+};
+use crate::web::{Signed, WebError, chart, html_response};
+
+/// The dashboard's query.
+#[derive(Debug, Default, Deserialize)]
+pub struct DashboardQuery {
+    /// Show the plan as it stood on this day (`YYYY-MM-DD`).
+    pub as_of: Option<String>,
+}
+
+/// `GET /`: the plan, now or as of a day.
+pub async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Response, WebError> {
+    let typed = query.as_of.unwrap_or_default();
+    let mut errors = Errors::default();
+    let as_of = match typed.trim() {
+        "" => None,
+        text => match text.parse::<Date>() {
+            Ok(day) => Some(day),
+            Err(_) => {
+                errors.add(
+                    "as_of",
+                    "The date must be a real date, written as year-month-day, such as 2021-11-18",
+                );
+                None
+            }
+        },
+    };
+    let point = as_of.map_or(Point::Now, Point::AsOf);
+    let clock_today = today()?;
+    let (plan, shown, today) = state
+        .read(move |reader| {
+            let point = reader.resolve_point(point)?;
+            let (plan, last_recorded_at) = reader.plan_at(point)?;
+            let today = point.today(last_recorded_at, clock_today);
+            let shown = view(&plan, today);
+            Ok((plan, shown, today))
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let content = render(&user, &plan, &shown, today, as_of, &typed, &errors);
+    let title = match (&errors.is_empty(), as_of) {
+        (false, _) => "Error: Plan".to_owned(),
+        (true, Some(day)) => format!("Plan as of {}", day.long()),
+        (true, None) => "Plan".to_owned(),
+    };
+    Ok(html_response(
+        status,
+        layout_page(&title, &user, Nav::Plan, content),
+    ))
+}
+
+fn render(
+    user: &Signed,
+    plan: &Plan,
+    shown: &ShowView,
+    today: Date,
+    as_of: Option<Date>,
+    typed: &str,
+    errors: &Errors,
+) -> Markup {
+    let area = shown.area.as_deref().unwrap_or("The local area");
+    html! {
+        (error_summary(errors))
+        span.caption { (area) }
+        h1.heading-l { "Written Statement of Action" }
+        p.body data-testid="point" {
+            @match as_of {
+                Some(day) => {
+                    "The plan as it stood on " strong { (day.long()) } ", by the dates things happened: "
+                    (plural(shown.events, "event", "events")) " of the ledger. Deadlines are judged at that day."
+                }
+                None => {
+                    "The plan now, from " (plural(shown.events, "event", "events"))
+                    @if let Some(seq) = shown.last_seq { " (the last is event " (seq) ")" }
+                    ". Deadlines are judged at " (today.long()) "."
+                }
+            }
+        }
+        form #as-of-form.filters method="get" action="/" novalidate {
+            (widgets::field(&Field {
+                id: "as_of",
+                name: "as_of",
+                label: "See the plan as it stood on a past date",
+                hint: Some("For example, the day of a monitoring visit: 2021-11-18"),
+                error: errors.get("as_of"),
+                value: typed,
+                control: Control::Date,
+            }))
+            div.button-group {
+                button.button.button--secondary type="submit" data-testid="show-as-of" { "Show the plan on this date" }
+                @if as_of.is_some() || !typed.is_empty() {
+                    a.link href="/" { "Back to the plan now" }
+                }
+            }
+        }
+        @if user.can(Permission::Record) {
+            h2.heading-m { "Record a change" }
+            ul.list.list--plain data-testid="record-links" {
+                li { a href="/actions/new" { "Add an action" } }
+                li { a href="/visits/new" { "Record a monitoring visit" } }
+                li { a href="/reviews/new" { "Record a board review" } }
+                li { a href="/measures/values/new" { "Record a measure's value" } }
+            }
+        }
+        h2.heading-m { "At a glance" }
+        ul.counts data-testid="counts" {
+            (count("actions", shown.counts.actions, "actions", ""))
+            (count("complete", shown.counts.complete, "complete", "count--complete"))
+            (count("in-progress", shown.counts.in_progress, "in progress", ""))
+            (count("overdue", shown.counts.overdue, "overdue", "count--overdue"))
+            (count("blocked", shown.counts.blocked, "blocked", "count--blocked"))
+            (count("not-started", shown.counts.not_started, "not started", ""))
+        }
+        @if let Some(visit) = &shown.latest_visit {
+            p.body data-testid="latest-visit" {
+                "Last monitoring visit: " (widgets::date(visit.on)) " by " (visit.by) "."
+                @if let Some(summary) = &visit.summary { " " (summary) }
+            }
+        }
+        @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
+            p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
+        }
+        @for weakness in &shown.weaknesses {
+            section.weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {
+                h2.heading-l id=(format!("weakness-{}-heading", weakness.id)) {
+                    span.caption { "Area of weakness " (weakness.id) }
+                    // A space, so that the heading's accessible name reads "W1 Strategic ...".
+                    " "
+                    (weakness.title)
+                }
+                @if let Some(outcome) = &weakness.outcome {
+                    p.body {
+                        "Revisit: "
+                        @match outcome.progress {
+                            wsoa_core::event::Progress::Sufficient => (widgets::tag(widgets::Colour::Green, "Sufficient progress")),
+                            wsoa_core::event::Progress::Insufficient => (widgets::tag(widgets::Colour::Red, "Insufficient progress")),
+                        }
+                        " on " (widgets::date(outcome.on))
+                    }
+                }
+                @if let Some(finding) = &weakness.finding {
+                    blockquote.inset.body-s { (finding) }
+                }
+                @for workstream in &weakness.workstreams {
+                    (workstream_section(workstream))
+                }
+                @if !weakness.also_answered_by.is_empty() {
+                    p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
+                }
+                @if !weakness.measures.is_empty() {
+                    h3.heading-m { "Measures of impact" }
+                    @for measure in &weakness.measures { (measure_section(plan, measure)) }
+                }
+                @if !weakness.also_measured_by.is_empty() {
+                    p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
+                }
+            }
+        }
+        @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
+            section.weakness {
+                h2.heading-l { "Not under a recorded area of weakness" }
+                @for workstream in &shown.other_workstreams { (workstream_section(workstream)) }
+                @if !shown.other_actions.is_empty() {
+                    h3.heading-m { "Actions of workstreams not recorded at this point" }
+                    (actions_table(&shown.other_actions, "Other actions"))
+                }
+                @for measure in &shown.other_measures { (measure_section(plan, measure)) }
+            }
+        }
+        @if !shown.open_risks.is_empty() {
+            h2.heading-l { "Open risks" }
+            div.table-wrapper {
+                table.table data-testid="risks" {
+                    thead { tr { th scope="col" { "Risk" } th scope="col" { "Level" } th scope="col" { "About" } th scope="col" { "Mitigation" } } }
+                    tbody {
+                        @for risk in &shown.open_risks {
+                            tr {
+                                td { strong { (risk.id) } " " (risk.title) }
+                                td { (risk_tag(risk.level)) }
+                                td { (risk.about.join(", ")) }
+                                td { (risk.mitigation.as_deref().unwrap_or("None recorded")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let Some(revisit) = &shown.revisit {
+            p.body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
+        }
+    }
+}
+
+fn count(id: &str, number: usize, label: &str, class: &str) -> Markup {
+    html! {
+        li.count.(class) data-testid=(format!("count-{id}")) {
+            span.count__number { (number) }
+            span.count__label { (label) }
+        }
+    }
+}
+
+fn workstream_section(workstream: &WorkstreamShow) -> Markup {
+    html! {
+        section.workstream id=(format!("workstream-{}", workstream.id)) {
+            h3.heading-m {
+                span.caption { "Workstream " (workstream.id) }
+                " "
+                (workstream.title)
+            }
+            dl.summary-list {
+                (widgets::row("Sponsor", html! { (workstream.sponsor) }))
+                (widgets::row("Board's latest view", match &workstream.assessment {
+                    Some(assessment) => html! {
+                        (rating_tag(assessment.rating)) " " (assessment.forum) ", " (widgets::date(assessment.on))
+                        @if let Some(note) = &assessment.note { ": " (note) }
+                    },
+                    None => html! { "Not yet assessed" },
+                }))
+            }
+            @if workstream.actions.is_empty() {
+                p.body { "No actions yet." }
+            } @else {
+                (actions_table(&workstream.actions, &format!("Actions of workstream {}", workstream.id)))
+            }
+        }
+    }
+}
+
+/// The actions as a table: reference (linking to the action's page), what, lead, deadline,
+/// status, RAG; an overdue row is marked with a bar and says "Overdue by N days".
+pub fn actions_table(actions: &[ActionShow], caption: &str) -> Markup {
+    html! {
+        div.table-wrapper {
+            table.table data-testid="actions" {
+                caption.visually-hidden { (caption) }
+                thead {
+                    tr {
+                        th scope="col" { "Ref" }
+                        th scope="col" { "Action" }
+                        th scope="col" { "Lead" }
+                        th scope="col" { "Due" }
+                        th scope="col" { "Status" }
+                        th scope="col" { "RAG" }
+                    }
+                }
+                tbody {
+                    @for action in actions {
+                        tr.overdue[action.overdue] id=(format!("action-{}", action.id)) data-testid=(format!("action-row-{}", action.id)) {
+                            td { a href=(format!("/actions/{}", action.id)) { (action.id) } }
+                            td {
+                                (action.title)
+                                @if let Some(update) = &action.latest_update {
+                                    br;
+                                    span.meta { "Latest: " (update.text) " (" (update.on.long()) ")" }
+                                }
+                            }
+                            td { (action.owner) }
+                            td {
+                                (widgets::date(action.due))
+                                @if action.due != action.original_due {
+                                    br; span.meta { "first set for " (action.original_due.long()) }
+                                }
+                                @if let Some(days) = action.days_overdue {
+                                    br; (overdue_tag(days))
+                                }
+                            }
+                            td { (status_tag(action.status)) }
+                            td { (rag_tag(action.rag)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn measure_section(plan: &Plan, measure: &MeasureShow) -> Markup {
+    let Some(full) = plan.measure(&measure.id) else {
+        return html! {};
+    };
+    let chart_id = format!("chart-{}", measure.id.to_ascii_lowercase());
+    let mut values: Vec<_> = full.values.iter().collect();
+    values.sort_by(|a, b| a.cite.on.cmp(&b.cite.on).then(a.cite.seq.cmp(&b.cite.seq)));
+    html! {
+        div.measure id=(format!("measure-{}", measure.id)) {
+            h4.heading-s { (measure.id) ": " (measure.title) }
+            p.meta {
+                "Baseline " (widgets::amount(measure.baseline.as_str(), &measure.unit)) " on " (measure.baseline_on.long())
+                "; target " (widgets::amount(measure.target.as_str(), &measure.unit)) " by " (measure.target_by.long())
+                " (" (measure.better.label()) "). "
+                @if measure.target_met { (widgets::tag(widgets::Colour::Green, "Target met")) }
+                @else { (widgets::tag(widgets::Colour::Grey, "Target not yet met")) }
+            }
+            (chart::svg(full, &chart_id))
+            details {
+                summary { "The values of " (measure.id) " as a table" }
+                div {
+                    @if values.is_empty() {
+                        p.body { "No values have been recorded yet." }
+                    } @else {
+                        table.table {
+                            caption.visually-hidden { "Values of " (measure.id) }
+                            thead { tr { th scope="col" { "Date" } th scope="col" class="num" { "Value" } th scope="col" { "Source" } } }
+                            tbody {
+                                tr {
+                                    td { (widgets::date(measure.baseline_on)) " (baseline)" }
+                                    td.num { (widgets::amount(measure.baseline.as_str(), &measure.unit)) }
+                                    td { }
+                                }
+                                @for value in &values {
+                                    tr {
+                                        td { (widgets::date(value.cite.on)) }
+                                        td.num { (widgets::amount(value.value.as_str(), &measure.unit)) }
+                                        td { (value.source.as_deref().unwrap_or("")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "1 event", "173 events".
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

@@ -1,0 +1,560 @@
+//! The recording forms that are not about one action: a new action, a monitoring visit's
+//! feedback (strengths, concerns, next steps), a board review (a rating per workstream) and a
+//! measure's value. Officers and admins only: for anyone else the pages are 403 and hold no form.
+//!
+//! Each builds a core `Command` from what was typed and sends it through the writer; a problem
+//! (a date that is not a date, or a rule of the statement) brings the form back with status 422,
+//! the error summary, the message beside the field and what was typed.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use wsoa_core::event::{
+    ActionCreated, Assessment, MeasureRecorded, MonitoringVisitRecorded, ProgressReviewed, Rating,
+};
+use wsoa_core::plan::Plan;
+use wsoa_core::point::Point;
+use wsoa_core::{ActionId, Command, MeasureId, Rejection, WorkstreamId};
+
+use crate::state::{AppState, today};
+use crate::web::input::{self, Errors, FormState, field_named, refusal, submit};
+use crate::web::layout::{Nav, page as layout_page};
+use crate::web::widgets::{self, Control, Field, error_summary_for};
+use crate::web::{Signed, WebError, html_response};
+
+/// A form page: the error summary, the heading, an introduction and the form.
+struct FormPage<'a> {
+    title: &'a str,
+    intro: &'a str,
+    /// The form's id; its fields' ids start with `prefix`.
+    form_id: &'a str,
+    prefix: &'a str,
+    action: &'a str,
+    submit: &'a str,
+}
+
+fn render(
+    status: StatusCode,
+    user: &Signed,
+    page: &FormPage<'_>,
+    form: &FormState,
+    body: Markup,
+) -> Response {
+    let title = if form.errors.is_empty() {
+        page.title.to_owned()
+    } else {
+        format!("Error: {}", page.title)
+    };
+    let content = html! {
+        (error_summary_for(&form.errors, page.prefix))
+        h1.heading-l { (page.title) }
+        p.body { (page.intro) }
+        form id=(page.form_id) method="post" action=(page.action) novalidate {
+            input type="hidden" name="csrf" value=(user.csrf);
+            input type="hidden" name="nonce" value=(form.value("nonce"));
+            (body)
+            div.button-group {
+                button.button type="submit" data-testid="submit" { (page.submit) }
+                a.link href="/" { "Cancel" }
+            }
+        }
+    };
+    html_response(status, layout_page(&title, user, Nav::Record, content))
+}
+
+/// A field whose id is the page's prefix and its name.
+fn text(
+    prefix: &str,
+    form: &FormState,
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    control: Control,
+) -> Markup {
+    let id = format!("{prefix}{name}");
+    widgets::field(&Field {
+        id: &id,
+        name,
+        label,
+        hint,
+        error: form.error(name),
+        value: form.value(name),
+        control,
+    })
+}
+
+async fn plan(state: &AppState) -> Result<Plan, WebError> {
+    Ok(state
+        .read(|reader| Ok(reader.plan_at(Point::Now)?.0))
+        .await?)
+}
+
+fn done(state: &AppState, user: &Signed, to: &str, message: String) -> Response {
+    user.flash(state, message);
+    Redirect::to(to).into_response()
+}
+
+fn today_text() -> Result<String, WebError> {
+    Ok(today()?.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new action
+// ---------------------------------------------------------------------------------------------
+
+const NEW_ACTION: FormPage<'static> = FormPage {
+    title: "Add an action",
+    intro: "An action of a workstream, with the lead officer who will take it and the date by which it will be done: the law requires both.",
+    form_id: "new-action-form",
+    prefix: "action-",
+    action: "/actions/new",
+    submit: "Add the action",
+};
+
+fn new_action_body(plan: &Plan, form: &FormState) -> Markup {
+    let mut workstreams = vec![(String::new(), "Choose a workstream".to_owned())];
+    workstreams.extend(
+        plan.workstreams
+            .iter()
+            .map(|ws| (ws.id.clone(), format!("{}: {}", ws.id, ws.title))),
+    );
+    let p = NEW_ACTION.prefix;
+    html! {
+        (text(p, form, "workstream", "Workstream", None, Control::Select(workstreams)))
+        (text(p, form, "id", "Reference", Some("For example, 2.4: letters, digits, dots and hyphens"), Control::Text))
+        (text(p, form, "title", "What will be done", None, Control::Textarea { rows: 3 }))
+        (text(p, form, "owner", "Lead", Some("The lead officer, by role: for example, Head of SEND Services"), Control::Text))
+        (text(p, form, "due", "Deadline", Some("For example, 2022-03-31"), Control::Date))
+        (text(p, form, "success", "Success criteria (optional)", Some("One a line: how you will know it worked"), Control::Textarea { rows: 3 }))
+        (text(p, form, "on", "Date it was agreed", Some("It cannot be in the future"), Control::Date))
+    }
+}
+
+/// `GET /actions/new`.
+pub async fn new_action_page(
+    State(state): State<AppState>,
+    user: Signed,
+) -> Result<Response, WebError> {
+    user.require_record()?;
+    let plan = plan(&state).await?;
+    let form = FormState::fresh(&[("on", today_text()?)])?;
+    Ok(render(
+        StatusCode::OK,
+        &user,
+        &NEW_ACTION,
+        &form,
+        new_action_body(&plan, &form),
+    ))
+}
+
+/// `POST /actions/new`: fields `workstream`, `id`, `title`, `owner`, `due`, `success` (one a
+/// line), `on`.
+pub async fn new_action(
+    State(state): State<AppState>,
+    user: Signed,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let mut errors = Errors::default();
+    let workstream: Option<WorkstreamId> =
+        input::parsed(&fields, &mut errors, "workstream", "the workstream");
+    let id: Option<ActionId> = input::parsed(&fields, &mut errors, "id", "the action's reference");
+    let title = input::required(&fields, &mut errors, "title", "what will be done");
+    let owner = input::required(&fields, &mut errors, "owner", "the lead");
+    let due = input::date(&fields, &mut errors, "due", "the deadline");
+    let success = fields.lines("success");
+    let on = input::occurred_on(&fields, &mut errors);
+    let again = |errors: Errors| async {
+        let plan = plan(&state).await?;
+        let form = FormState::again(fields.clone(), errors);
+        Ok::<_, WebError>(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &user,
+            &NEW_ACTION,
+            &form,
+            new_action_body(&plan, &form),
+        ))
+    };
+    let (Some(workstream), Some(id), Some(due), Some(on), true) =
+        (workstream, id, due, on, errors.is_empty())
+    else {
+        return again(errors).await;
+    };
+    let command = Command::CreateAction(ActionCreated {
+        id: id.clone(),
+        workstream,
+        title,
+        owner,
+        due,
+        success,
+    });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(done(
+            &state,
+            &user,
+            &format!("/actions/{id}"),
+            format!("Action {id} was added (event {seq})."),
+        )),
+        Err(refused) => {
+            refusal(&mut errors, refused, |rejection| match rejection {
+                Rejection::DuplicateId { .. } => "id",
+                Rejection::UnknownId { .. } => "workstream",
+                Rejection::InFuture { .. } => "on",
+                other => field_named(
+                    other,
+                    &[
+                        ("the action's title", "title"),
+                        ("the owner", "owner"),
+                        ("a success criterion", "success"),
+                    ],
+                )
+                .unwrap_or("title"),
+            });
+            again(errors).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A monitoring visit
+// ---------------------------------------------------------------------------------------------
+
+const VISIT: FormPage<'static> = FormPage {
+    title: "Record a monitoring visit",
+    intro: "The written feedback of a DfE and NHS England monitoring visit: their overall view, the strengths they found, their concerns and what they asked to be done next.",
+    form_id: "visit-form",
+    prefix: "visit-",
+    action: "/visits/new",
+    submit: "Record the visit",
+};
+
+fn visit_body(form: &FormState) -> Markup {
+    let p = VISIT.prefix;
+    let lines = Some("One a line");
+    html! {
+        (text(p, form, "by", "Who visited", Some("For example, DfE SEND adviser and NHS England SEND adviser"), Control::Text))
+        (text(p, form, "on", "Date of the visit", Some("For example, 2021-11-18. It cannot be in the future."), Control::Date))
+        (text(p, form, "summary", "Their overall view (optional)", None, Control::Textarea { rows: 3 }))
+        (text(p, form, "strengths", "Strengths", lines, Control::Textarea { rows: 4 }))
+        (text(p, form, "concerns", "Concerns", lines, Control::Textarea { rows: 4 }))
+        (text(p, form, "next_steps", "Next steps", lines, Control::Textarea { rows: 4 }))
+    }
+}
+
+/// `GET /visits/new`.
+pub async fn visit_page(user: Signed) -> Result<Response, WebError> {
+    user.require_record()?;
+    let form = FormState::fresh(&[("on", today_text()?)])?;
+    Ok(render(
+        StatusCode::OK,
+        &user,
+        &VISIT,
+        &form,
+        visit_body(&form),
+    ))
+}
+
+/// `POST /visits/new`: fields `by`, `on`, `summary`, `strengths`, `concerns`, `next_steps`
+/// (the last three one item a line).
+pub async fn visit(
+    State(state): State<AppState>,
+    user: Signed,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let mut errors = Errors::default();
+    let by = input::required(&fields, &mut errors, "by", "who visited");
+    let on = input::date(&fields, &mut errors, "on", "the date of the visit");
+    let summary = fields.optional("summary");
+    let (strengths, concerns, next_steps) = (
+        fields.lines("strengths"),
+        fields.lines("concerns"),
+        fields.lines("next_steps"),
+    );
+    if summary.is_none() && strengths.is_empty() && concerns.is_empty() && next_steps.is_empty() {
+        errors.add(
+            "summary",
+            "Enter their overall view, or at least one strength, concern or next step",
+        );
+    }
+    let again = |errors: Errors| {
+        let form = FormState::again(fields.clone(), errors);
+        render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &user,
+            &VISIT,
+            &form,
+            visit_body(&form),
+        )
+    };
+    let (Some(on), true) = (on, errors.is_empty()) else {
+        return Ok(again(errors));
+    };
+    let command = Command::RecordVisit(MonitoringVisitRecorded {
+        by,
+        summary,
+        strengths,
+        concerns,
+        next_steps,
+    });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(done(
+            &state,
+            &user,
+            "/diff",
+            format!(
+                "The monitoring visit of {} was recorded (event {seq}).",
+                on.long()
+            ),
+        )),
+        Err(refused) => {
+            refusal(&mut errors, refused, |rejection| match rejection {
+                Rejection::InFuture { .. } => "on",
+                other => field_named(
+                    other,
+                    &[
+                        ("who visited", "by"),
+                        ("the summary", "summary"),
+                        ("a strength", "strengths"),
+                        ("a concern", "concerns"),
+                        ("a next step", "next_steps"),
+                    ],
+                )
+                .unwrap_or("summary"),
+            });
+            Ok(again(errors))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A board review
+// ---------------------------------------------------------------------------------------------
+
+const REVIEW: FormPage<'static> = FormPage {
+    title: "Record a board review",
+    intro: "A board's (such as the SEND Improvement Board's) assessment of progress: rate each workstream it reviewed. Leave a workstream as not assessed if the board did not review it.",
+    form_id: "review-form",
+    prefix: "review-",
+    action: "/reviews/new",
+    submit: "Record the review",
+};
+
+fn review_body(plan: &Plan, form: &FormState) -> Markup {
+    let p = REVIEW.prefix;
+    let mut ratings = vec![(String::new(), "Not assessed".to_owned())];
+    ratings.extend(widgets::choices(Rating::WORDS));
+    html! {
+        (text(p, form, "forum", "Board", Some("For example, Northshire SEND Improvement Board"), Control::Text))
+        (text(p, form, "on", "Date of the meeting", Some("It cannot be in the future"), Control::Date))
+        @if plan.workstreams.is_empty() {
+            p.body.inset { "No workstreams are recorded yet, so there is nothing to assess." }
+        }
+        @for workstream in &plan.workstreams {
+            fieldset.fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
+                legend { "Workstream " (workstream.id) ": " (workstream.title) }
+                (text(p, form, &format!("rating-{}", workstream.id), "Assessment", None, Control::Select(ratings.clone())))
+                (text(p, form, &format!("note-{}", workstream.id), "Why (optional)", None, Control::Textarea { rows: 2 }))
+            }
+        }
+    }
+}
+
+/// `GET /reviews/new`.
+pub async fn review_page(
+    State(state): State<AppState>,
+    user: Signed,
+) -> Result<Response, WebError> {
+    user.require_record()?;
+    let plan = plan(&state).await?;
+    let form = FormState::fresh(&[("on", today_text()?)])?;
+    Ok(render(
+        StatusCode::OK,
+        &user,
+        &REVIEW,
+        &form,
+        review_body(&plan, &form),
+    ))
+}
+
+/// `POST /reviews/new`: fields `forum`, `on`, and for each workstream `rating-{id}` (blank, or
+/// on-track, at-risk, off-track) and `note-{id}`.
+pub async fn review(
+    State(state): State<AppState>,
+    user: Signed,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let plan = plan(&state).await?;
+    let mut errors = Errors::default();
+    let forum = input::required(&fields, &mut errors, "forum", "the board");
+    let on = input::date(&fields, &mut errors, "on", "the date of the meeting");
+    let mut assessments = Vec::new();
+    for workstream in &plan.workstreams {
+        let rating_field = format!("rating-{}", workstream.id);
+        if fields.optional(&rating_field).is_none() {
+            continue;
+        }
+        let rating: Option<Rating> =
+            input::parsed(&fields, &mut errors, &rating_field, "the assessment");
+        let (Some(rating), Ok(id)) = (rating, WorkstreamId::new(workstream.id.as_str())) else {
+            continue;
+        };
+        assessments.push(Assessment {
+            workstream: id,
+            rating,
+            note: fields.optional(&format!("note-{}", workstream.id)),
+        });
+    }
+    let first_rating = plan
+        .workstreams
+        .first()
+        .map_or_else(|| "forum".to_owned(), |ws| format!("rating-{}", ws.id));
+    if assessments.is_empty() && errors.get(&first_rating).is_none() {
+        errors.add(&first_rating, "Assess at least one workstream");
+    }
+    let again = |errors: Errors| {
+        let form = FormState::again(fields.clone(), errors);
+        render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &user,
+            &REVIEW,
+            &form,
+            review_body(&plan, &form),
+        )
+    };
+    let (Some(on), true) = (on, errors.is_empty()) else {
+        return Ok(again(errors));
+    };
+    let assessed = assessments.len();
+    let command = Command::ReviewProgress(ProgressReviewed { forum, assessments });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(done(
+            &state,
+            &user,
+            "/",
+            format!(
+                "The review of {} was recorded (event {seq}).",
+                crate::web::dashboard::plural(assessed as u64, "workstream", "workstreams")
+            ),
+        )),
+        Err(refused) => {
+            // A rejection names a fixed field, and the workstreams' fields are named at run
+            // time: a problem with a note is shown at the board's field, its message saying
+            // which.
+            refusal(&mut errors, refused, |rejection| match rejection {
+                Rejection::InFuture { .. } => "on",
+                _ => "forum",
+            });
+            Ok(again(errors))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A measure's value
+// ---------------------------------------------------------------------------------------------
+
+const MEASURE_VALUE: FormPage<'static> = FormPage {
+    title: "Record a measure's value",
+    intro: "A new value of a measure of impact, on the date it was measured, with where it came from.",
+    form_id: "measure-value-form",
+    prefix: "measure-",
+    action: "/measures/values/new",
+    submit: "Record the value",
+};
+
+fn measure_value_body(plan: &Plan, form: &FormState) -> Markup {
+    let p = MEASURE_VALUE.prefix;
+    let mut measures = vec![(String::new(), "Choose a measure".to_owned())];
+    measures.extend(plan.measures.iter().map(|m| {
+        (
+            m.id.clone(),
+            format!(
+                "{}: {} ({})",
+                m.id,
+                m.title,
+                if m.unit.is_empty() {
+                    "no unit"
+                } else {
+                    &m.unit
+                }
+            ),
+        )
+    }));
+    html! {
+        (text(p, form, "measure", "Measure", None, Control::Select(measures)))
+        (text(p, form, "value", "Value", Some("A number, such as 63 or 12.5, in the measure's unit"), Control::Decimal))
+        (text(p, form, "on", "Date of the value", Some("The day it was measured, for example 2022-06-30"), Control::Date))
+        (text(p, form, "source", "Source (optional)", Some("For example, EHC hub report, June 2022"), Control::Text))
+    }
+}
+
+/// `GET /measures/values/new`.
+pub async fn measure_value_page(
+    State(state): State<AppState>,
+    user: Signed,
+) -> Result<Response, WebError> {
+    user.require_record()?;
+    let plan = plan(&state).await?;
+    let form = FormState::fresh(&[("on", today_text()?)])?;
+    Ok(render(
+        StatusCode::OK,
+        &user,
+        &MEASURE_VALUE,
+        &form,
+        measure_value_body(&plan, &form),
+    ))
+}
+
+/// `POST /measures/values/new`: fields `measure`, `value`, `on`, `source`.
+pub async fn measure_value(
+    State(state): State<AppState>,
+    user: Signed,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let mut errors = Errors::default();
+    let measure: Option<MeasureId> = input::parsed(&fields, &mut errors, "measure", "the measure");
+    let value = input::decimal(&fields, &mut errors, "value", "the value");
+    let on = input::date(&fields, &mut errors, "on", "the date of the value");
+    let source = fields.optional("source");
+    let again = |errors: Errors| async {
+        let plan = plan(&state).await?;
+        let form = FormState::again(fields.clone(), errors);
+        Ok::<_, WebError>(render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &user,
+            &MEASURE_VALUE,
+            &form,
+            measure_value_body(&plan, &form),
+        ))
+    };
+    let (Some(measure), Some(value), Some(on), true) = (measure, value, on, errors.is_empty())
+    else {
+        return again(errors).await;
+    };
+    let command = Command::RecordMeasure(MeasureRecorded {
+        id: measure.clone(),
+        value,
+        source,
+    });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(done(
+            &state,
+            &user,
+            &format!("/#measure-{measure}"),
+            format!("The value of measure {measure} was recorded (event {seq})."),
+        )),
+        Err(refused) => {
+            refusal(&mut errors, refused, |rejection| match rejection {
+                Rejection::UnknownId { .. } => "measure",
+                Rejection::InFuture { .. } => "on",
+                other => field_named(other, &[("the source", "source")]).unwrap_or("value"),
+            });
+            again(errors).await
+        }
+    }
+}

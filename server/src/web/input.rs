@@ -1,0 +1,485 @@
+//! What a form posted, and what happens to it: the fields as typed (`Fields`, kept to show them
+//! again), the problems found (`Errors`, each tied to the field it concerns), parsing what people
+//! type into core types, and sending the resulting `Command` through the writer exactly as the
+//! API does, with the session's actor.
+//!
+//! Only the shape of input is checked here (is this a date, a number, an id); every rule of the
+//! statement is `decide`'s, and its `Rejection` comes back to be shown next to a field.
+
+use axum::extract::Form;
+use axum::extract::rejection::FormRejection;
+use wsoa_core::{Command, Date, Decimal, Rejection};
+use wsoa_store::{IdempotencyKey, Submission};
+
+use crate::state::{AppState, context, today};
+use crate::web::{Signed, WebError};
+use crate::writer::{Job, Outcome, SubmitError};
+
+/// The fields of a posted form, in the order sent; a name may repeat.
+#[derive(Clone, Debug, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    /// Fields from name/value pairs.
+    pub fn new(pairs: Vec<(String, String)>) -> Fields {
+        Fields(pairs)
+    }
+
+    /// Fields from a posted form, or a 400 page when the body is not a form.
+    pub fn from_form(
+        form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    ) -> Result<Fields, WebError> {
+        match form {
+            Ok(Form(pairs)) => Ok(Fields(pairs)),
+            Err(err) => Err(WebError::BadRequest(format!(
+                "The form could not be read: {}. Submit it from the page again.",
+                err.body_text()
+            ))),
+        }
+    }
+
+    /// The first value of a field, or "" when it was not sent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// Sets a field (replacing any value), as a form starts out.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.retain(|(key, _)| key != name);
+        self.0.push((name.to_owned(), value.into()));
+    }
+
+    /// The field's text, trimmed, or `None` when blank.
+    pub fn optional(&self, name: &str) -> Option<String> {
+        let value = self.get(name).trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
+    /// A text area's non-blank lines, each trimmed: one item a line (strengths, success
+    /// criteria).
+    pub fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// A hash of what was posted, to tell a resubmission from a different request under the
+    /// same form nonce.
+    pub fn digest(&self) -> wsoa_core::Digest {
+        let mut hasher = blake3::Hasher::new();
+        for (key, value) in &self.0 {
+            hasher.update(&(key.len() as u64).to_le_bytes());
+            hasher.update(key.as_bytes());
+            hasher.update(&(value.len() as u64).to_le_bytes());
+            hasher.update(value.as_bytes());
+        }
+        wsoa_core::Digest(*hasher.finalize().as_bytes())
+    }
+}
+
+/// A form as it is shown: the values in its fields and the problems found with them. A fresh
+/// form carries a new `nonce` (see `submit`).
+#[derive(Clone, Debug, Default)]
+pub struct FormState {
+    /// What the fields hold.
+    pub fields: Fields,
+    /// What is wrong with them.
+    pub errors: Errors,
+}
+
+impl FormState {
+    /// A new form with these starting values and a fresh nonce.
+    pub fn fresh(defaults: &[(&str, String)]) -> Result<FormState, WebError> {
+        let mut fields = Fields::default();
+        for (name, value) in defaults {
+            fields.set(name, value.clone());
+        }
+        fields.set("nonce", crate::web::session::random_hex()?);
+        Ok(FormState {
+            fields,
+            errors: Errors::default(),
+        })
+    }
+
+    /// A form shown again with what was typed and what is wrong with it.
+    pub fn again(fields: Fields, errors: Errors) -> FormState {
+        FormState { fields, errors }
+    }
+
+    /// The value of a field.
+    pub fn value(&self, name: &str) -> &str {
+        self.fields.get(name)
+    }
+
+    /// The problem with a field.
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors.get(name)
+    }
+}
+
+/// Reads a recording form's fields after checking, in this order, that the person may record
+/// (403) and that the form carried their session's CSRF token (403).
+pub fn accept(
+    user: &Signed,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Fields, WebError> {
+    user.require_record()?;
+    let fields = Fields::from_form(form)?;
+    user.check_csrf(Some(fields.get("csrf")))?;
+    Ok(fields)
+}
+
+/// The problems with a form: (field name, message), in the order of the form.
+#[derive(Clone, Debug, Default)]
+pub struct Errors(Vec<(String, String)>);
+
+impl Errors {
+    /// Notes a problem with a field (the first problem per field is kept).
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_owned(), message.into()));
+        }
+    }
+
+    /// The problem with a field, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    /// Whether there is no problem.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every problem, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(field, message)| (field.as_str(), message.as_str()))
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they differ: both are hashed
+/// with BLAKE3, whose hash comparison is constant-time, so neither length nor content leaks.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    blake3::hash(a.as_bytes()) == blake3::hash(b.as_bytes())
+}
+
+/// A required date field: `YYYY-MM-DD`, as a date input sends it.
+pub fn date(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> Option<Date> {
+    let text = fields.get(name).trim();
+    if text.is_empty() {
+        errors.add(name, format!("Enter {what}"));
+        return None;
+    }
+    parse_date(errors, name, what, text)
+}
+
+/// An optional date field.
+pub fn optional_date(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> Option<Date> {
+    let text = fields.get(name).trim();
+    if text.is_empty() {
+        return None;
+    }
+    parse_date(errors, name, what, text)
+}
+
+fn parse_date(errors: &mut Errors, name: &str, what: &str, text: &str) -> Option<Date> {
+    match text.parse::<Date>() {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.add(
+                name,
+                format!(
+                    "{} must be a real date, written as year-month-day, such as 2021-11-18",
+                    capitalise(what)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// The date a change happened (`on`): the given day, or today when blank.
+pub fn occurred_on(fields: &Fields, errors: &mut Errors) -> Option<Date> {
+    if fields.get("on").trim().is_empty() {
+        return today().ok();
+    }
+    optional_date(fields, errors, "on", "the date it happened")
+}
+
+/// A required piece of text.
+pub fn required(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> String {
+    let value = fields.get(name).trim().to_owned();
+    if value.is_empty() {
+        errors.add(name, format!("Enter {what}"));
+    }
+    value
+}
+
+/// A required exact decimal number.
+pub fn decimal(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> Option<Decimal> {
+    let text = fields.get(name).trim();
+    if text.is_empty() {
+        errors.add(name, format!("Enter {what}"));
+        return None;
+    }
+    match text.parse::<Decimal>() {
+        Ok(value) => Some(value),
+        Err(_) => {
+            errors.add(
+                name,
+                format!(
+                    "{} must be a number, such as 63, 12.5 or -3",
+                    capitalise(what)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Something parsed with `FromStr` (an id, a status), with the parser's own message.
+pub fn parsed<T: std::str::FromStr>(
+    fields: &Fields,
+    errors: &mut Errors,
+    name: &str,
+    what: &str,
+) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let text = fields.get(name).trim();
+    if text.is_empty() {
+        errors.add(name, format!("Enter {what}"));
+        return None;
+    }
+    match text.parse::<T>() {
+        Ok(value) => Some(value),
+        Err(err) => {
+            errors.add(name, capitalise(&err.to_string()));
+            None
+        }
+    }
+}
+
+/// The first letter in capitals, for a message that starts a sentence.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Why a submitted command appended nothing, for the form to show.
+#[derive(Debug)]
+pub enum Refused {
+    /// A rule of the statement refused it.
+    Rule(Rejection),
+    /// The same form (its nonce) was already used for a different request.
+    FormReused,
+}
+
+/// Sends a command through the writer with the session's actor, as `POST /api/v1/commands`
+/// does. The form's nonce (a hidden field, new for each form shown) is its idempotency key, so
+/// that a double click or a resubmitted page records once. Returns the event's sequence number.
+pub async fn submit(
+    state: &AppState,
+    user: &Signed,
+    fields: &Fields,
+    command: Command,
+    on: Date,
+) -> Result<Result<u64, Refused>, WebError> {
+    let context = context(user.actor(), Some(on))?;
+    let nonce = fields.get("nonce").trim();
+    let idempotency = (!nonce.is_empty() && nonce.len() <= 128).then(|| {
+        // Scoped by the actor's name and a fixed prefix, so a form's nonce never meets an API
+        // client's Idempotency-Key.
+        let mut key = b"web\0".to_vec();
+        key.extend_from_slice(user.name.as_bytes());
+        key.push(0);
+        key.extend_from_slice(nonce.as_bytes());
+        IdempotencyKey {
+            key,
+            request: fields.digest(),
+        }
+    });
+    let submission = Submission {
+        command,
+        context,
+        idempotency,
+    };
+    match state
+        .write(|reply| Job::Submit { submission, reply })
+        .await?
+    {
+        Ok(Outcome::Appended(seq) | Outcome::Replayed(seq)) => Ok(Ok(seq)),
+        Err(SubmitError::Rejected(rejection)) => Ok(Err(Refused::Rule(rejection))),
+        Err(SubmitError::Store(wsoa_store::StoreError::IdempotencyKeyReused)) => {
+            Ok(Err(Refused::FormReused))
+        }
+        Err(SubmitError::Store(err)) => Err(err.into()),
+    }
+}
+
+/// A rejection's message for a form: the rules speak to command-line users too, so hints in
+/// parentheses that name command-line options (`(add --note)`) are left out; the field the
+/// message stands beside says what to fill in.
+pub fn web_message(rejection: &Rejection) -> String {
+    let text = match rejection {
+        Rejection::ReopenNeedsNote { id, status } => {
+            format!("Action {id} is {status}: to move it out of {status}, say why in the update")
+        }
+        other => other.to_string(),
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(" (") {
+        let Some(length) = rest[start..].find(')') else {
+            break;
+        };
+        let inside = &rest[start..start + length + 1];
+        out.push_str(&rest[..start]);
+        if !(inside.contains("--") || inside.contains("`wsoa")) {
+            out.push_str(inside);
+        }
+        rest = &rest[start + length + 1..];
+    }
+    out.push_str(rest);
+    capitalise(out.trim())
+}
+
+/// Notes a refusal against the field it concerns: `field_for` names the field a rejection is
+/// about (by the words `decide` uses for it), or the form's main field.
+pub fn refusal(
+    errors: &mut Errors,
+    refused: Refused,
+    field_for: impl Fn(&Rejection) -> &'static str,
+) {
+    match refused {
+        Refused::Rule(rejection) => {
+            let field = field_for(&rejection);
+            errors.add(field, web_message(&rejection));
+        }
+        Refused::FormReused => errors.add(
+            "nonce",
+            "This form was already used to record something else. Reload the page to start a new one.",
+        ),
+    }
+}
+
+/// The field a text rule's words name (`the reason` → `reason`), by the table given.
+pub fn field_named(rejection: &Rejection, table: &[(&str, &'static str)]) -> Option<&'static str> {
+    let words = match rejection {
+        Rejection::Blank { field }
+        | Rejection::TooLong { field }
+        | Rejection::ControlCharacter { field } => *field,
+        _ => return None,
+    };
+    table
+        .iter()
+        .find(|(prefix, _)| words.starts_with(prefix))
+        .map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        Fields::new(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn fields_keep_what_was_typed_and_read_lines() {
+        let form = fields(&[
+            ("a", " x "),
+            ("lines", "one\r\n\r\n  two \n"),
+            ("a", "second"),
+        ]);
+        assert_eq!(form.get("a"), " x ", "the first value, as typed");
+        assert_eq!(form.optional("a").as_deref(), Some("x"));
+        assert_eq!(form.get("missing"), "");
+        assert_eq!(form.optional("missing"), None);
+        assert_eq!(form.lines("lines"), vec!["one", "two"]);
+    }
+
+    #[test]
+    fn dates_and_numbers_say_what_is_wrong() {
+        let form = fields(&[("due", "2021-02-30"), ("value", "6o"), ("blank", " ")]);
+        let mut errors = Errors::default();
+        assert_eq!(date(&form, &mut errors, "due", "the deadline"), None);
+        assert_eq!(decimal(&form, &mut errors, "value", "the value"), None);
+        assert_eq!(date(&form, &mut errors, "blank", "the date"), None);
+        assert!(errors.get("due").is_some_and(|m| m.contains("real date")));
+        assert!(
+            errors
+                .get("value")
+                .is_some_and(|m| m.contains("must be a number"))
+        );
+        assert_eq!(errors.get("blank"), Some("Enter the date"));
+        assert_eq!(
+            errors.iter().map(|(field, _)| field).collect::<Vec<_>>(),
+            vec!["due", "value", "blank"]
+        );
+    }
+
+    #[test]
+    fn messages_leave_out_command_line_options() {
+        let reopen = Rejection::ReopenNeedsNote {
+            id: "1.1".to_owned(),
+            status: "complete".to_owned(),
+        };
+        assert_eq!(
+            web_message(&reopen),
+            "Action 1.1 is complete: to move it out of complete, say why in the update"
+        );
+        let visit = Rejection::Blank {
+            field: "who visited (--by)",
+        };
+        assert_eq!(web_message(&visit), "Who visited must not be empty");
+        let kept = Rejection::NothingChanged("action 1.1 is already complete (since May)".into());
+        assert_eq!(
+            web_message(&kept),
+            "Action 1.1 is already complete (since May)"
+        );
+    }
+
+    #[test]
+    fn secrets_compare_equal_only_when_equal() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "abcd"));
+        assert!(!constant_time_eq("", "a"));
+    }
+
+    #[test]
+    fn a_rule_about_a_field_is_shown_next_to_it() {
+        let table = [("the reason", "reason"), ("the owner", "owner")];
+        let blank = Rejection::Blank {
+            field: "the reason",
+        };
+        assert_eq!(field_named(&blank, &table), Some("reason"));
+        assert_eq!(field_named(&Rejection::NotOpened, &table), None);
+        let mut errors = Errors::default();
+        refusal(&mut errors, Refused::Rule(blank), |r| {
+            field_named(r, &table).unwrap_or("status")
+        });
+        assert_eq!(errors.get("reason"), Some("The reason must not be empty"));
+    }
+}

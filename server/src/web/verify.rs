@@ -1,0 +1,242 @@
+//! `/verify`: is the history whole and unaltered? The page shows the ledger's head and Merkle
+//! root, the latest kept signed checkpoint with its signatures, the checkpoints recorded in the
+//! ledger, and the plain-English report of the last full verification run on this server.
+//! Auditors (and admins) have a button that runs a full verification now: every event re-hashed
+//! and re-linked, the Merkle tree recomputed, every piece of evidence re-checked and every kept
+//! checkpoint's root compared. It runs on the blocking pool; the result is kept for everyone's
+//! page, and the auditor is redirected (303) to it.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use wsoa_core::plan::CheckpointView;
+use wsoa_core::point::Point;
+
+use crate::auth::Permission;
+use crate::state::{AppState, now_millis};
+use crate::web::input::Fields;
+use crate::web::layout::{Nav, page as layout_page};
+use crate::web::widgets::{self, Colour, tag};
+use crate::web::{Signed, WebError, html_response};
+
+/// One full verification run, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerificationRun {
+    /// When it finished, Unix milliseconds.
+    pub at: i64,
+    /// Who ran it.
+    pub by: String,
+    /// Whether the ledger verified.
+    pub intact: bool,
+    /// The plain-English report (or what is wrong, naming the first bad event).
+    pub report: String,
+}
+
+/// A kept checkpoint as the page shows it.
+struct Kept {
+    size: u64,
+    note: String,
+    origin: Option<String>,
+    root: Option<String>,
+    signatures: Vec<(String, String)>,
+}
+
+struct Facts {
+    events: u64,
+    head: String,
+    root: Option<String>,
+    kept: Option<Kept>,
+    kept_count: usize,
+    recorded: Vec<CheckpointView>,
+}
+
+/// `GET /verify`.
+pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Response, WebError> {
+    let facts = state
+        .read(|reader| {
+            let head = reader.head()?;
+            let root = if head.len > 0 {
+                Some(reader.merkle_root(head.len)?.to_hex())
+            } else {
+                None
+            };
+            let checkpoints = reader.checkpoints()?;
+            let kept_count = checkpoints.len();
+            let kept = checkpoints.into_iter().last().map(|(size, note)| {
+                let parsed = wsoa_core::note::Note::parse(&note).ok();
+                let checkpoint = parsed
+                    .as_ref()
+                    .and_then(|parsed| wsoa_core::note::Checkpoint::parse(parsed.text()).ok());
+                Kept {
+                    size,
+                    origin: checkpoint.as_ref().map(|c| c.origin.clone()),
+                    root: checkpoint.as_ref().map(|c| c.root.to_hex()),
+                    signatures: parsed
+                        .map(|parsed| {
+                            parsed
+                                .signatures()
+                                .iter()
+                                .map(|s| (s.name.clone(), format!("{:08x}", s.key_id)))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    note,
+                }
+            });
+            let recorded = reader.plan_at(Point::Now)?.0.checkpoints;
+            Ok(Facts {
+                events: head.len,
+                head: head.hash.to_hex(),
+                root,
+                kept,
+                kept_count,
+                recorded,
+            })
+        })
+        .await?;
+    let last = state.web().last_verification();
+    let content = render(&user, &facts, last.as_ref());
+    Ok(html_response(
+        StatusCode::OK,
+        layout_page("Verification", &user, Nav::Verify, content),
+    ))
+}
+
+fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Markup {
+    html! {
+        h1.heading-l { "Verification" }
+        p.body {
+            "Verification proves that nothing in the ledger was edited, deleted or reordered: every event is re-hashed and re-linked to the one before it, the Merkle tree is recomputed from the events, every piece of evidence is checked against its hash, and every kept signed checkpoint is compared with the tree. "
+            "Anyone can do the same offline with " code { "wsoa verify" } "."
+        }
+        h2.heading-m id="last-verification" { "Last full verification" }
+        @match last {
+            Some(run) => {
+                div data-testid="verification-result" {
+                    p.body {
+                        @if run.intact { (tag(Colour::Green, "Intact")) } @else { (tag(Colour::Red, "Failed")) }
+                        " Run by " (run.by) " on " (widgets::recorded(run.at)) "."
+                    }
+                    p.body data-testid="verification-report" { (run.report) }
+                }
+            }
+            None => p.body data-testid="verification-result" { "No full verification has been run on this server since it started." }
+        }
+        @if user.can(Permission::Audit) {
+            form #verify-form method="post" action="/verify" {
+                input type="hidden" name="csrf" value=(user.csrf);
+                button.button type="submit" data-testid="run-verification" { "Run full verification" }
+            }
+        }
+        h2.heading-m { "The ledger now" }
+        dl.summary-list data-testid="ledger-facts" {
+            (widgets::row("Events", html! { (facts.events) }))
+            (widgets::row("Head hash (BLAKE3 chain)", html! { span.hash { (facts.head) } }))
+            (widgets::row("Merkle root (RFC 6962, SHA-256)", html! {
+                @match &facts.root { Some(root) => span.hash { (root) }, None => "None: the ledger is empty" }
+            }))
+        }
+        h2.heading-m { "Latest signed checkpoint" }
+        @match &facts.kept {
+            None => p.body data-testid="checkpoint" { "No signed checkpoint has been kept yet. An auditor signs one with " code { "wsoa checkpoint --key FILE" } "." }
+            Some(kept) => {
+                p.body { (facts.kept_count) " kept in all; the latest pins the first " (kept.size) " events." }
+                dl.summary-list data-testid="checkpoint" {
+                    (widgets::row("Ledger", html! { (kept.origin.as_deref().unwrap_or("unreadable")) }))
+                    (widgets::row("Events pinned", html! { (kept.size) }))
+                    (widgets::row("Root", html! { span.hash { (kept.root.as_deref().unwrap_or("unreadable")) } }))
+                    (widgets::row("Signatures", html! {
+                        @if kept.signatures.is_empty() { "None readable" }
+                        @else {
+                            ul.list.list--plain {
+                                @for (name, key) in &kept.signatures { li { (name) " (key " code { (key) } ")" } }
+                            }
+                        }
+                    }))
+                }
+                details {
+                    summary { "The signed note" }
+                    div { pre.note { (kept.note) } }
+                }
+                p.body.secondary { "Check the signatures against the signers' public keys with " code { "wsoa verify --key" } "; this page shows who signed, not whether you trust them." }
+            }
+        }
+        @if !facts.recorded.is_empty() {
+            h2.heading-m { "Checkpoints recorded in the ledger" }
+            div.table-wrapper {
+                table.table {
+                    caption.visually-hidden { "Checkpoints recorded in the ledger" }
+                    thead { tr { th scope="col" { "Event" } th scope="col" { "Events pinned" } th scope="col" { "Signed by" } th scope="col" { "Root begins" } } }
+                    tbody {
+                        @for checkpoint in &facts.recorded {
+                            tr {
+                                td { (checkpoint.cite.seq) }
+                                td { (checkpoint.size) }
+                                td { (checkpoint.signers.join(", ")) }
+                                td { code { (checkpoint.root.short()) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /verify` (auditors and admins): runs the full verification and shows its report.
+pub async fn run(
+    State(state): State<AppState>,
+    user: Signed,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    if !user.can(Permission::Audit) {
+        return Err(WebError::Forbidden(format!(
+            "You are signed in as {} with the role {}. Running a full verification needs an auditor's or an admin's token; anyone can run `wsoa verify` on a copy of the ledger.",
+            user.name, user.role
+        )));
+    }
+    let fields = Fields::from_form(form)?;
+    user.check_csrf(Some(fields.get("csrf")))?;
+    let (intact, report) = state
+        .read(|reader| {
+            let pins = reader
+                .checkpoints()?
+                .into_iter()
+                .filter_map(|(size, note)| {
+                    let parsed = wsoa_core::note::Note::parse(&note).ok()?;
+                    let checkpoint = wsoa_core::note::Checkpoint::parse(parsed.text()).ok()?;
+                    Some((size, checkpoint.root))
+                })
+                .collect::<Vec<_>>();
+            Ok(match reader.verify_pinned(&pins) {
+                Ok(report) => (true, report.to_string()),
+                Err(err) => (
+                    false,
+                    match err.seq {
+                        Some(seq) => format!(
+                            "The ledger does not verify. The first bad event is {seq}: {err}"
+                        ),
+                        None => format!("The ledger does not verify: {err}"),
+                    },
+                ),
+            })
+        })
+        .await?;
+    state.web().remember_verification(VerificationRun {
+        at: now_millis()?,
+        by: user.name.clone(),
+        intact,
+        report,
+    });
+    user.flash(
+        &state,
+        if intact {
+            "Verification finished: the ledger is intact.".to_owned()
+        } else {
+            "Verification finished: the ledger does not verify. See the report.".to_owned()
+        },
+    );
+    Ok(Redirect::to("/verify#last-verification").into_response())
+}

@@ -1,0 +1,360 @@
+//! The pieces pages are built from, after the GOV.UK Design System's patterns: tags that say
+//! their meaning in words (colour is never the only signal), form fields with their label, hint
+//! and error message, the error summary, the notification banner, and a few formatters.
+//!
+//! Everything is a `maud` template, so every value is escaped; nothing here takes HTML.
+
+use maud::{Markup, html};
+use wsoa_core::Date;
+use wsoa_core::event::{Rag, Rating, RiskLevel, Status};
+
+use crate::web::input::Errors;
+
+/// The colours a tag comes in; each pairs dark text on a light background with a contrast
+/// well above 4.5:1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colour {
+    /// Neutral.
+    Grey,
+    /// Under way.
+    Blue,
+    /// Good.
+    Green,
+    /// Bad.
+    Red,
+    /// A warning.
+    Orange,
+    /// Closed.
+    Purple,
+    /// Attention.
+    Yellow,
+}
+
+impl Colour {
+    fn class(self) -> &'static str {
+        match self {
+            Colour::Grey => "tag tag--grey",
+            Colour::Blue => "tag tag--blue",
+            Colour::Green => "tag tag--green",
+            Colour::Red => "tag tag--red",
+            Colour::Orange => "tag tag--orange",
+            Colour::Purple => "tag tag--purple",
+            Colour::Yellow => "tag tag--yellow",
+        }
+    }
+}
+
+/// A tag: a word or two in a coloured box.
+pub fn tag(colour: Colour, text: &str) -> Markup {
+    html! { strong class=(colour.class()) { (text) } }
+}
+
+/// An action's status as a tag: "in progress", "blocked".
+pub fn status_tag(status: Status) -> Markup {
+    let colour = match status {
+        Status::NotStarted => Colour::Grey,
+        Status::InProgress => Colour::Blue,
+        Status::Complete => Colour::Green,
+        Status::Blocked => Colour::Red,
+        Status::Withdrawn => Colour::Purple,
+    };
+    html! { strong class=(colour.class()) data-status=(status.as_str()) { (sentence_case(&status.label())) } }
+}
+
+/// A RAG rating as a tag whose text names it ("Red"), or "No RAG" when none is given.
+pub fn rag_tag(rag: Option<Rag>) -> Markup {
+    match rag {
+        Some(rag) => {
+            let colour = match rag {
+                Rag::Red => Colour::Red,
+                Rag::Amber => Colour::Orange,
+                Rag::Green => Colour::Green,
+            };
+            html! { strong class=(colour.class()) data-rag=(rag.as_str()) { (sentence_case(rag.as_str())) } }
+        }
+        None => html! { strong class=(Colour::Grey.class()) data-rag="none" { "No RAG" } },
+    }
+}
+
+/// A board's rating of a workstream as a tag.
+pub fn rating_tag(rating: Rating) -> Markup {
+    let colour = match rating {
+        Rating::OnTrack => Colour::Green,
+        Rating::AtRisk => Colour::Orange,
+        Rating::OffTrack => Colour::Red,
+    };
+    tag(colour, &sentence_case(&rating.label()))
+}
+
+/// A risk's level as a tag.
+pub fn risk_tag(level: RiskLevel) -> Markup {
+    let colour = match level {
+        RiskLevel::Low => Colour::Yellow,
+        RiskLevel::Medium => Colour::Orange,
+        RiskLevel::High => Colour::Red,
+    };
+    tag(colour, &format!("{} risk", sentence_case(level.as_str())))
+}
+
+/// "Overdue by 12 days".
+pub fn overdue_tag(days: i64) -> Markup {
+    let text = match days {
+        1 => "Overdue by 1 day".to_owned(),
+        days => format!("Overdue by {days} days"),
+    };
+    html! { strong class=(Colour::Red.class()) data-testid="overdue" { (text) } }
+}
+
+/// "in progress" → "In progress".
+pub fn sentence_case(text: &str) -> String {
+    crate::web::input::capitalise(text)
+}
+
+/// A date as people in the UK read it, in a `<time>` element with the ISO date for machines.
+pub fn date(date: Date) -> Markup {
+    html! { time datetime=(date.to_string()) { (date.long()) } }
+}
+
+/// A moment of recording (Unix milliseconds) as "19 July 2021 at 10:22 UTC".
+pub fn recorded(millis: i64) -> Markup {
+    let iso = wsoa_core::date::format_unix_millis(millis);
+    let day = Date::from_unix_millis(millis);
+    let minutes = millis.rem_euclid(86_400_000) / 60_000;
+    match day {
+        Some(day) => html! {
+            time datetime=(iso) { (day.long()) " at " (format!("{:02}:{:02}", minutes / 60, minutes % 60)) " UTC" }
+        },
+        None => html! { (iso) },
+    }
+}
+
+/// An amount with its unit: "63%", "1240 visitors".
+pub fn amount(value: &str, unit: &str) -> String {
+    match unit.trim() {
+        "" => value.to_owned(),
+        "%" => format!("{value}%"),
+        unit => format!("{value} {unit}"),
+    }
+}
+
+/// A size in bytes for people: "812 bytes", "1.4 MB".
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        0..1000 => format!("{bytes} bytes"),
+        1000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1000.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
+}
+
+/// What kind of control a field is.
+#[derive(Clone, Debug)]
+pub enum Control {
+    /// One line of text.
+    Text,
+    /// A secret: not echoed back.
+    Password,
+    /// A date picker (`YYYY-MM-DD`).
+    Date,
+    /// A number typed as text (exact decimals, so not `type=number`).
+    Decimal,
+    /// Several lines.
+    Textarea {
+        /// Visible lines.
+        rows: u8,
+    },
+    /// One choice of several: (value, label).
+    Select(Vec<(String, String)>),
+    /// A file to upload.
+    File,
+}
+
+/// A form field: its label, hint, error and control, with ids tying them together.
+#[derive(Clone, Debug)]
+pub struct Field<'a> {
+    /// The control's id (the error summary links to it).
+    pub id: &'a str,
+    /// The name it is posted under.
+    pub name: &'a str,
+    /// The label.
+    pub label: &'a str,
+    /// A hint under the label.
+    pub hint: Option<&'a str>,
+    /// The problem with what was typed, shown above the control.
+    pub error: Option<&'a str>,
+    /// What was typed (or the starting value).
+    pub value: &'a str,
+    /// The control.
+    pub control: Control,
+}
+
+/// A field in the GOV.UK pattern: label, hint, error message, control, with
+/// `aria-describedby` naming the hint and the error.
+pub fn field(field: &Field<'_>) -> Markup {
+    let hint_id = format!("{}-hint", field.id);
+    let error_id = format!("{}-error", field.id);
+    let mut described = Vec::new();
+    if field.hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    if field.error.is_some() {
+        described.push(error_id.clone());
+    }
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    let error = field.error.is_some();
+    html! {
+        div.form-group.form-group--error[error] data-field=(field.name) {
+            label.label for=(field.id) { (field.label) }
+            @if let Some(hint) = field.hint {
+                div.hint id=(hint_id) { (hint) }
+            }
+            @if let Some(message) = field.error {
+                p.error-message id=(error_id) {
+                    span.visually-hidden { "Error: " }
+                    (message)
+                }
+            }
+            @match &field.control {
+                Control::Text => {
+                    input.input.input--error[error] type="text" id=(field.id) name=(field.name)
+                        value=(field.value) aria-describedby=[described.as_deref()] spellcheck="true";
+                }
+                Control::Password => {
+                    input.input.input--error[error] type="password" id=(field.id) name=(field.name)
+                        autocomplete="current-password" spellcheck="false" aria-describedby=[described.as_deref()];
+                }
+                Control::Date => {
+                    input.input.input--date.input--error[error] type="date" id=(field.id) name=(field.name)
+                        value=(field.value) aria-describedby=[described.as_deref()];
+                }
+                Control::Decimal => {
+                    input.input.input--short.input--error[error] type="text" inputmode="decimal" id=(field.id)
+                        name=(field.name) value=(field.value) aria-describedby=[described.as_deref()] spellcheck="false";
+                }
+                Control::Textarea { rows } => {
+                    textarea.textarea.input--error[error] id=(field.id) name=(field.name) rows=(rows)
+                        aria-describedby=[described.as_deref()] { (field.value) }
+                }
+                Control::Select(options) => {
+                    select.select.input--error[error] id=(field.id) name=(field.name) aria-describedby=[described.as_deref()] {
+                        @for (value, label) in options {
+                            option value=(value) selected[value == field.value] { (label) }
+                        }
+                    }
+                }
+                Control::File => {
+                    input.file-upload.input--error[error] type="file" id=(field.id) name=(field.name)
+                        aria-describedby=[described.as_deref()];
+                }
+            }
+        }
+    }
+}
+
+/// The error summary at the top of a page whose form has problems: "There is a problem" and a
+/// link to each field (`#{prefix}{name}`). Nothing when there is no problem.
+pub fn error_summary_for(errors: &Errors, prefix: &str) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.error-summary data-testid="error-summary" data-module="error-summary" tabindex="-1" {
+                div role="alert" {
+                    h2.error-summary__title { "There is a problem" }
+                    ul.error-summary__list {
+                        @for (name, message) in errors.iter() {
+                            li { a href=(format!("#{prefix}{name}")) { (message) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The error summary for a form whose field ids are their names.
+pub fn error_summary(errors: &Errors) -> Markup {
+    error_summary_for(errors, "")
+}
+
+/// A success message after a form was recorded.
+pub fn flash(message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(message) = message {
+            div.notification-banner.notification-banner--success role="status" data-testid="flash" {
+                p.notification-banner__heading { (message) }
+            }
+        }
+    }
+}
+
+/// One row of a summary list.
+pub fn row(key: &str, value: Markup) -> Markup {
+    html! {
+        div.summary-list__row {
+            dt.summary-list__key { (key) }
+            dd.summary-list__value { (value) }
+        }
+    }
+}
+
+/// Choices from a unit enum's words: ("in-progress", "In progress").
+pub fn choices(words: &str) -> Vec<(String, String)> {
+    words
+        .split(", ")
+        .map(str::trim)
+        .filter(|word| !word.is_empty())
+        .map(|word| (word.to_owned(), sentence_case(&word.replace('-', " "))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_say_their_meaning_in_words() {
+        assert!(
+            status_tag(Status::InProgress)
+                .into_string()
+                .contains(">In progress<")
+        );
+        assert!(rag_tag(None).into_string().contains("No RAG"));
+        assert!(rag_tag(Some(Rag::Amber)).into_string().contains(">Amber<"));
+        assert!(overdue_tag(1).into_string().contains("Overdue by 1 day<"));
+    }
+
+    #[test]
+    fn a_field_with_an_error_is_described_by_it_and_keeps_the_value() {
+        let html = field(&Field {
+            id: "status-on",
+            name: "on",
+            label: "Date",
+            hint: Some("When it happened"),
+            error: Some("Enter a real date"),
+            value: "<2021-13-01>",
+            control: Control::Date,
+        })
+        .into_string();
+        assert!(
+            html.contains(r#"aria-describedby="status-on-hint status-on-error""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"value="&lt;2021-13-01&gt;""#),
+            "escaped: {html}"
+        );
+        assert!(html.contains("form-group--error"));
+        assert!(html.contains(r#"<label class="label" for="status-on">"#));
+    }
+
+    #[test]
+    fn sizes_and_amounts() {
+        assert_eq!(size(812), "812 bytes");
+        assert_eq!(size(1400), "1.4 KB");
+        assert_eq!(size(2_500_000), "2.5 MB");
+        assert_eq!(amount("63", "%"), "63%");
+        assert_eq!(amount("1240", "visitors"), "1240 visitors");
+        assert_eq!(
+            choices(Status::WORDS)[1],
+            ("in-progress".to_owned(), "In progress".to_owned())
+        );
+    }
+}

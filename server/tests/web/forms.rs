@@ -1,0 +1,627 @@
+//! The recording forms: CSRF and role checks on every one, validation that shows the problem
+//! beside the field and keeps what was typed, and post/redirect/get to a page that shows what
+//! was recorded.
+
+use axum::http::StatusCode;
+use wsoa_core::Role;
+
+use crate::harness::{Fixture, unlabelled};
+
+/// Every recording form's address with fields it would accept from an officer.
+fn recording_posts() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        (
+            "/actions/1.1/status",
+            vec![("status", "complete"), ("on", "2021-12-01")],
+        ),
+        (
+            "/actions/1.1/amend",
+            vec![
+                ("owner", "QA lead"),
+                ("reason", "Restructure"),
+                ("on", "2021-12-01"),
+            ],
+        ),
+        (
+            "/actions/1.1/notes",
+            vec![("text", "Board discussed it"), ("on", "2021-12-01")],
+        ),
+        (
+            "/actions/new",
+            vec![
+                ("workstream", "WS1"),
+                ("id", "1.3"),
+                ("title", "Audit plans"),
+                ("owner", "QA lead"),
+                ("due", "2022-03-31"),
+                ("on", "2021-12-01"),
+            ],
+        ),
+        (
+            "/visits/new",
+            vec![
+                ("by", "DfE SEND adviser"),
+                ("on", "2021-12-01"),
+                ("summary", "Steady"),
+            ],
+        ),
+        (
+            "/reviews/new",
+            vec![
+                ("forum", "SEND Improvement Board"),
+                ("on", "2021-12-01"),
+                ("rating-WS1", "on-track"),
+            ],
+        ),
+        (
+            "/measures/values/new",
+            vec![("measure", "M1"), ("value", "60"), ("on", "2021-12-01")],
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_and_appends_nothing() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let other = fixture.sign_in(Role::Officer).await;
+    let before = fixture.len();
+    for (path, fields) in recording_posts() {
+        let without = officer.post_raw(path, &fields).await;
+        assert_eq!(
+            without.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            without.text()
+        );
+        assert!(
+            without.text().contains("The form could not be accepted"),
+            "{path}"
+        );
+        let mut wrong = vec![(
+            "csrf",
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        )];
+        wrong.extend_from_slice(&fields);
+        assert_eq!(
+            officer.post_raw(path, &wrong).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+        // Another session's token is as wrong as any.
+        let mut theirs = vec![("csrf", other.csrf.as_str())];
+        theirs.extend_from_slice(&fields);
+        assert_eq!(
+            officer.post_raw(path, &theirs).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let upload = officer
+        .post_multipart(
+            "/actions/1.1/evidence",
+            &[("title", "Minutes")],
+            Some(("m.txt", b"minutes")),
+        )
+        .await;
+    assert_eq!(
+        upload.status,
+        StatusCode::SEE_OTHER,
+        "the right token works: {}",
+        upload.text()
+    );
+    let before_upload = fixture.len();
+    assert_eq!(before_upload, before + 1);
+    let forged = fixture
+        .call(
+            axum::http::Method::POST,
+            "/actions/1.1/evidence",
+            &[
+                ("cookie", &format!("wsoa_session={}", officer.cookie)),
+                ("content-type", "multipart/form-data; boundary=b"),
+            ],
+            b"--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nForged\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.txt\"\r\n\r\nx\r\n--b--\r\n".to_vec(),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        fixture.len(),
+        before_upload,
+        "nothing appended without the token"
+    );
+}
+
+#[tokio::test]
+async fn viewers_and_auditors_see_no_recording_forms_and_cannot_post() {
+    let fixture = Fixture::with_plan().await;
+    for role in [Role::Viewer, Role::Auditor] {
+        let session = fixture.sign_in(role).await;
+        for path in [
+            "/",
+            "/actions/1.1",
+            "/timeline",
+            "/diff",
+            "/evidence",
+            "/narrative",
+            "/verify",
+        ] {
+            let text = session.get(path).await.text();
+            // The only forms: signing out, the GET filters, and (auditors) verification.
+            for form in text.split("<form").skip(1) {
+                let allowed = form.starts_with(r#" id="sign-out""#)
+                    || form.contains(r#"method="get""#)
+                    || (role == Role::Auditor && form.starts_with(r#" id="verify-form""#));
+                assert!(
+                    allowed,
+                    "{role} sees a recording form on {path}: <form{}",
+                    &form[..form.len().min(200)]
+                );
+            }
+            for field in [
+                r#"name="status""#,
+                r#"name="reason""#,
+                r#"type="file""#,
+                r#"name="nonce""#,
+            ] {
+                assert!(!text.contains(field), "{role} sees {field} on {path}");
+            }
+            assert!(!text.contains("Record a change"), "{path}");
+        }
+        for path in [
+            "/actions/new",
+            "/visits/new",
+            "/reviews/new",
+            "/measures/values/new",
+        ] {
+            let reply = session.get(path).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{role} {path}");
+            assert!(
+                !reply.text().contains("<form method=\"post\" action=\"/"),
+                "{path}"
+            );
+            assert!(
+                reply.text().contains("which may only read"),
+                "{}",
+                reply.text()
+            );
+        }
+        let before = fixture.len();
+        for (path, fields) in recording_posts() {
+            let reply = session.post(path, &fields).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{role} {path}");
+            assert!(
+                reply.headers["content-type"]
+                    .to_str()
+                    .expect("ascii")
+                    .starts_with("text/html")
+            );
+        }
+        let upload = session
+            .post_multipart(
+                "/actions/1.1/evidence",
+                &[("title", "Minutes")],
+                Some(("m.txt", b"x")),
+            )
+            .await;
+        assert_eq!(upload.status, StatusCode::FORBIDDEN);
+        assert_eq!(fixture.len(), before, "{role} recorded nothing");
+    }
+}
+
+#[tokio::test]
+async fn officers_see_every_form_with_stable_ids() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let action = officer.get("/actions/1.1").await.text();
+    for needle in [
+        r#"<form id="status-form" method="post" action="/actions/1.1/status""#,
+        r#"<select class="select" id="status-status" name="status""#,
+        r#"id="status-rag" name="rag""#,
+        r#"id="status-note" name="note""#,
+        r#"id="status-on" name="on""#,
+        r#"<form id="amend-form" method="post" action="/actions/1.1/amend""#,
+        r#"id="amend-due" name="due""#,
+        r#"id="amend-reason" name="reason""#,
+        r#"<form id="note-form" method="post" action="/actions/1.1/notes""#,
+        r#"id="note-text" name="text""#,
+        r#"<form id="evidence-form" method="post" action="/actions/1.1/evidence" enctype="multipart/form-data""#,
+        r#"type="file" id="evidence-file" name="file""#,
+        r#"<option value="in-progress" selected>In progress</option>"#,
+    ] {
+        assert!(action.contains(needle), "lacks {needle:?}: {action}");
+    }
+    for (path, form) in [
+        ("/actions/new", "new-action-form"),
+        ("/visits/new", "visit-form"),
+        ("/reviews/new", "review-form"),
+        ("/measures/values/new", "measure-value-form"),
+    ] {
+        let reply = officer.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert!(
+            reply.text().contains(&format!(
+                r#"<form id="{form}" method="post" action="{path}""#
+            )),
+            "{path}"
+        );
+        assert_eq!(unlabelled(&reply.text()), Vec::<String>::new(), "{path}");
+    }
+    assert_eq!(unlabelled(&action), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_status_change_through_the_form_shows_on_the_dashboard_and_in_the_history() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let page = officer.get("/actions/1.1").await;
+    let nonce = page.hidden("nonce");
+    let reply = officer
+        .post(
+            "/actions/1.1/status",
+            &[
+                ("nonce", &nonce),
+                ("status", "complete"),
+                ("rag", "green"),
+                ("note", "Framework agreed by the board"),
+                ("on", "2021-09-23"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    assert_eq!(reply.location(), "/actions/1.1");
+    let action = officer.get("/actions/1.1").await.text();
+    assert!(action.contains(r#"data-testid="flash""#), "{action}");
+    assert!(action.contains("Action 1.1 is now complete (event 12)."));
+    assert!(action.contains(r#"data-testid="action-status"><strong class="tag tag--green" data-status="complete">Complete</strong>"#), "{action}");
+    assert!(action.contains(r#"data-testid="history-12""#));
+    assert!(action.contains("Status <strong class=\"tag tag--blue\" data-status=\"in-progress\">In progress</strong> to <strong class=\"tag tag--green\" data-status=\"complete\">Complete</strong>"));
+    assert!(action.contains("Framework agreed by the board"));
+    assert!(!action.contains("Overdue by"), "complete is not overdue");
+    // The flash is shown once.
+    assert!(
+        !officer
+            .get("/actions/1.1")
+            .await
+            .text()
+            .contains(r#"data-testid="flash""#)
+    );
+    let dashboard = officer.get("/").await.text();
+    assert!(
+        dashboard.contains(r#"data-testid="count-complete"><span class="count__number">2</span>"#),
+        "{dashboard}"
+    );
+    assert!(
+        dashboard.contains(r#"data-testid="count-overdue"><span class="count__number">0</span>"#)
+    );
+    // The event carries the session's actor, never anything the form said.
+    let event = fixture
+        .reader
+        .event(12)
+        .expect("read")
+        .expect("exists")
+        .event;
+    assert_eq!(event.actor.name, "officer person");
+    assert_eq!(event.occurred_on.to_string(), "2021-09-23");
+
+    // The same form submitted again (a double click, a reload) records nothing more.
+    let again = officer
+        .post(
+            "/actions/1.1/status",
+            &[
+                ("nonce", &nonce),
+                ("status", "complete"),
+                ("rag", "green"),
+                ("note", "Framework agreed by the board"),
+                ("on", "2021-09-23"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(fixture.len(), 13, "recorded once");
+    // The same nonce for something else is refused beside the form.
+    let reused = officer
+        .post(
+            "/actions/1.1/status",
+            &[
+                ("nonce", &nonce),
+                ("status", "blocked"),
+                ("note", "Reopened"),
+                ("on", "2021-09-24"),
+            ],
+        )
+        .await;
+    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reused.text().contains("This form was already used"));
+    assert_eq!(fixture.len(), 13);
+}
+
+#[tokio::test]
+async fn an_invalid_date_comes_back_with_422_the_error_beside_the_field_and_what_was_typed() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let before = fixture.len();
+    let reply = officer
+        .post(
+            "/visits/new",
+            &[
+                ("by", "DfE <adviser>"),
+                ("on", "2021-02-30"),
+                ("strengths", "Co-production\nLeadership"),
+                ("concerns", "Plan quality"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = reply.text();
+    assert!(text.contains("<title>Error: Record a monitoring visit"));
+    assert!(text.contains(r#"data-testid="error-summary""#));
+    assert!(text.contains("There is a problem"));
+    assert!(
+        text.contains(r##"<a href="#visit-on">The date of the visit must be a real date"##),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"<div class="form-group form-group--error" data-field="on">"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"<p class="error-message" id="visit-on-error"><span class="visually-hidden">Error: </span>"#));
+    assert!(text.contains(r#"aria-describedby="visit-on-hint visit-on-error""#));
+    // What was typed is kept (and escaped).
+    assert!(text.contains(r#"value="2021-02-30""#));
+    assert!(text.contains(r#"value="DfE &lt;adviser&gt;""#));
+    assert!(text.contains(">Co-production\nLeadership</textarea>"));
+    assert_eq!(fixture.len(), before);
+
+    // The same on the action page: only the failing form is marked, and it keeps its values.
+    let reply = officer
+        .post(
+            "/actions/1.1/amend",
+            &[
+                ("owner", "QA lead"),
+                ("due", "2021-12-32"),
+                ("reason", "Restructure"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = reply.text();
+    assert!(
+        text.contains(r##"<a href="#amend-due">The deadline must be a real date"##),
+        "{text}"
+    );
+    assert!(text.contains(r#"value="2021-12-32""#));
+    assert!(text.contains(r#"value="QA lead""#));
+    assert!(text.contains(">Restructure</textarea>"));
+    assert_eq!(text.matches("form-group--error").count(), 1);
+    assert_eq!(fixture.len(), before);
+}
+
+#[tokio::test]
+async fn a_rule_of_the_statement_is_shown_beside_the_field_it_concerns() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let before = fixture.len();
+    // Reopening a complete action needs an update saying why (a rule of `decide`).
+    let reply = officer
+        .post(
+            "/actions/1.2/status",
+            &[("status", "in-progress"), ("on", "2021-09-01")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = reply.text();
+    assert!(text.contains(r##"<a href="#status-note">Action 1.2 is complete: to move it out of complete, say why in the update"##), "{text}");
+    assert!(
+        !text.contains("--note"),
+        "no command-line options on a web page"
+    );
+    // A date in the future.
+    let reply = officer
+        .post(
+            "/actions/1.1/notes",
+            &[("text", "From the future"), ("on", "2999-01-01")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text().contains(r##"<a href="#note-on">"##),
+        "{}",
+        reply.text()
+    );
+    assert!(reply.text().contains("is in the future"));
+    // A duplicate id.
+    let reply = officer
+        .post(
+            "/actions/new",
+            &[
+                ("workstream", "WS1"),
+                ("id", "1.1"),
+                ("title", "Again"),
+                ("owner", "QA lead"),
+                ("due", "2022-03-31"),
+                ("on", "2021-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .text()
+            .contains(r##"<a href="#action-id">Action 1.1 already exists"##),
+        "{}",
+        reply.text()
+    );
+    // Nothing changed in an amendment.
+    let reply = officer
+        .post(
+            "/actions/1.1/amend",
+            &[("owner", "Head of SEND"), ("reason", "None")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .text()
+            .contains("Change the lead, the deadline or the wording")
+    );
+    // A visit with no feedback, and a review that assesses nothing.
+    let reply = officer
+        .post("/visits/new", &[("by", "DfE"), ("on", "2021-12-01")])
+        .await;
+    assert!(
+        reply
+            .text()
+            .contains(r##"<a href="#visit-summary">Enter their overall view"##)
+    );
+    let reply = officer
+        .post("/reviews/new", &[("forum", "Board"), ("on", "2021-12-01")])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .text()
+            .contains(r##"<a href="#review-rating-WS1">Assess at least one workstream"##),
+        "{}",
+        reply.text()
+    );
+    let reply = officer
+        .post(
+            "/measures/values/new",
+            &[("measure", "M1"), ("value", "sixty"), ("on", "2021-12-01")],
+        )
+        .await;
+    assert!(
+        reply
+            .text()
+            .contains(r##"<a href="#measure-value">The value must be a number"##),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(fixture.len(), before, "nothing refused was recorded");
+}
+
+#[tokio::test]
+async fn a_new_action_visit_review_and_measure_value_are_recorded_through_their_forms() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let action = officer
+        .post_and_follow(
+            "/actions/new",
+            &[
+                ("workstream", "WS1"),
+                ("id", "1.3"),
+                ("title", "Audit twenty plans a month"),
+                ("owner", "QA officer"),
+                ("due", "2022-03-31"),
+                ("success", "Audit reports to the board\n\nTwenty a month"),
+                ("on", "2021-12-01"),
+            ],
+        )
+        .await
+        .text();
+    assert!(
+        action.contains(r#"data-testid="action-title">Audit twenty plans a month</h1>"#),
+        "{action}"
+    );
+    assert!(action.contains("<li>Twenty a month</li>"));
+
+    let diff = officer
+        .post_and_follow(
+            "/visits/new",
+            &[
+                ("by", "DfE SEND adviser"),
+                ("on", "2022-01-12"),
+                ("summary", "Good progress"),
+                ("strengths", "Leadership"),
+                ("concerns", "Plan quality"),
+                ("next_steps", "Show impact"),
+            ],
+        )
+        .await
+        .text();
+    assert!(
+        diff.contains("The monitoring visit of 12 January 2022 was recorded"),
+        "{diff}"
+    );
+    assert!(diff.contains("monitoring visit 2"));
+
+    let dashboard = officer
+        .post_and_follow(
+            "/reviews/new",
+            &[
+                ("forum", "SEND Improvement Board"),
+                ("on", "2022-01-20"),
+                ("rating-WS1", "at-risk"),
+                ("note-WS1", "Audit late"),
+            ],
+        )
+        .await
+        .text();
+    assert!(
+        dashboard.contains("The review of 1 workstream was recorded"),
+        "{dashboard}"
+    );
+    assert!(
+        dashboard.contains(">At risk</strong> SEND Improvement Board"),
+        "{dashboard}"
+    );
+
+    let reply = officer
+        .post(
+            "/measures/values/new",
+            &[
+                ("measure", "M1"),
+                ("value", "63.5"),
+                ("on", "2022-06-30"),
+                ("source", "EHC hub"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    assert_eq!(reply.location(), "/#measure-M1");
+    let dashboard = officer.get("/").await.text();
+    assert!(dashboard.contains("63.5%"));
+    assert!(dashboard.contains("Line chart of 3 values"));
+    assert_eq!(fixture.len(), 16);
+}
+
+#[tokio::test]
+async fn amending_and_noting_an_action_through_its_forms() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let page = officer
+        .post_and_follow(
+            "/actions/1.1/amend",
+            &[
+                ("owner", "QA lead"),
+                ("due", "2021-12-31"),
+                ("title", "Agree a QA framework"),
+                ("reason", "Consultation extended"),
+                ("on", "2021-09-20"),
+            ],
+        )
+        .await
+        .text();
+    assert!(
+        page.contains("The deadline of action 1.1 was moved"),
+        "{page}"
+    );
+    assert!(page.contains(r#"data-testid="action-owner">QA lead</span>"#));
+    assert!(page.contains("Deadline: 30 September 2021 to <strong>31 December 2021</strong>"));
+    assert!(page.contains("Lead: Head of SEND to <strong>QA lead</strong>"));
+    // The unchanged wording was not sent as a change.
+    assert!(!page.contains("Wording: "));
+    let page = officer
+        .post_and_follow(
+            "/actions/1.1/notes",
+            &[
+                ("text", "Parents asked for a summary"),
+                ("from", "Parent Carer Forum"),
+                ("on", "2021-09-21"),
+            ],
+        )
+        .await
+        .text();
+    assert!(page.contains("The note was added to action 1.1"));
+    assert!(page.contains("Parents asked for a summary"));
+}

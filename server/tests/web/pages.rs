@@ -1,0 +1,536 @@
+//! Every page: its status and key content for a signed-in viewer and officer, and a redirect to
+//! the login page for anyone signed out.
+
+use axum::http::{Method, StatusCode};
+use wsoa_core::Role;
+
+use crate::harness::{Fixture, unlabelled};
+
+const PAGES: [&str; 9] = [
+    "/",
+    "/actions/1.1",
+    "/timeline",
+    "/diff",
+    "/evidence",
+    "/narrative",
+    "/narrative.md",
+    "/narrative.html",
+    "/verify",
+];
+
+#[tokio::test]
+async fn signed_out_every_page_redirects_to_the_login_page_and_posts_record_nothing() {
+    let fixture = Fixture::with_plan().await;
+    let mut paths = PAGES.to_vec();
+    paths.extend([
+        "/actions/new",
+        "/visits/new",
+        "/reviews/new",
+        "/measures/values/new",
+        "/evidence/E1/download",
+    ]);
+    for path in paths {
+        let reply = fixture.get_anonymous(path).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(reply.location(), "/login", "{path}");
+    }
+    let before = fixture.len();
+    let reply = fixture
+        .call(
+            Method::POST,
+            "/actions/1.1/status",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            b"status=complete".to_vec(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/login");
+    // A cookie that names no session is the same as none.
+    let reply = fixture
+        .call(
+            Method::GET,
+            "/",
+            &[("cookie", "wsoa_session=0000")],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(reply.location(), "/login");
+    assert_eq!(fixture.len(), before);
+    // The login page itself is open.
+    let login = fixture.get_anonymous("/login").await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(
+        login
+            .text()
+            .contains(r#"<input class="input" type="password" id="token" name="token""#),
+        "{}",
+        login.text()
+    );
+}
+
+#[tokio::test]
+async fn every_page_answers_a_viewer_and_an_officer_with_its_key_content() {
+    let fixture = Fixture::with_plan().await;
+    for role in [Role::Viewer, Role::Officer] {
+        let session = fixture.sign_in(role).await;
+        let expect = [
+            (
+                "/",
+                vec![
+                    "Written Statement of Action",
+                    "Quality assurance of EHC plans",
+                    "Agree a QA framework",
+                    "data-testid=\"counts\"",
+                ],
+            ),
+            (
+                "/actions/1.1",
+                vec![
+                    "Agree a QA framework",
+                    "Head of SEND",
+                    "History",
+                    "Draft out for consultation",
+                ],
+            ),
+            (
+                "/timeline",
+                vec!["Timeline", "matching events", "Action 1.1"],
+            ),
+            (
+                "/diff",
+                vec![
+                    "What changed",
+                    "monitoring visit 1",
+                    "Nothing changed between the last monitoring visit",
+                ],
+            ),
+            (
+                "/evidence",
+                vec!["Evidence", "No evidence has been attached yet."],
+            ),
+            (
+                "/narrative",
+                vec![
+                    "Impact narrative",
+                    "Appendix: the events cited",
+                    "/narrative.md",
+                ],
+            ),
+            (
+                "/verify",
+                vec!["Verification", "Last full verification", "Merkle root"],
+            ),
+        ];
+        for (path, needles) in expect {
+            let reply = session.get(path).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::OK,
+                "{role} {path}: {}",
+                reply.text()
+            );
+            let text = reply.text();
+            for needle in needles {
+                assert!(
+                    text.contains(needle),
+                    "{role} {path} lacks {needle:?}: {text}"
+                );
+            }
+            assert!(
+                text.contains(&format!("Signed in as <strong>{role} person</strong>")),
+                "{path}"
+            );
+            assert_eq!(
+                unlabelled(&text),
+                Vec::<String>::new(),
+                "{role} {path}: every control has a label"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_the_shell_landmarks_and_security_headers() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let reply = session.get("/").await;
+    let text = reply.text();
+    for needle in [
+        r#"<html lang="en-GB">"#,
+        r##"<a class="skip-link" href="#main-content">Skip to main content</a>"##,
+        r#"<main class="main" id="main-content" tabindex="-1">"#,
+        r#"data-testid="phase-banner""#,
+        "Beta",
+        r#"<nav class="header__nav" aria-label="Main">"#,
+        r#"<a class="header__link" href="/" aria-current="page">Plan</a>"#,
+        "<footer",
+        "<title>Plan – WSoA ledger</title>",
+        "/assets/app.css?v=",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}: {text}");
+    }
+    // One h1, before any h2.
+    assert_eq!(reply.count("<h1"), 1);
+    assert!(text.find("<h1").expect("h1") < text.find("<h2").expect("h2"));
+    let header = |name: &str| {
+        reply
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(header("content-type").starts_with("text/html"));
+    assert!(header("content-security-policy").contains("default-src 'none'"));
+    assert!(header("content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("cache-control"), "no-store");
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_table() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let text = session.get("/").await.text();
+    for (count, number) in [
+        ("complete", 1),
+        ("in-progress", 1),
+        ("overdue", 1),
+        ("blocked", 0),
+    ] {
+        let marker =
+            format!(r#"data-testid="count-{count}"><span class="count__number">{number}</span>"#);
+        assert!(text.contains(&marker), "{marker}: {text}");
+    }
+    // Status and RAG are tags with words, not colour alone; the overdue action says so.
+    assert!(text.contains(r#"data-status="in-progress">In progress</strong>"#));
+    assert!(text.contains(r#"data-rag="amber">Amber</strong>"#));
+    assert!(
+        text.contains(r#"<tr class="overdue" id="action-1.1""#),
+        "{text}"
+    );
+    assert!(text.contains("Overdue by "));
+    assert!(
+        !text.contains(r#"<tr class="overdue" id="action-1.2""#),
+        "complete is never overdue"
+    );
+    assert!(text.contains(r#"<a href="/actions/1.1">1.1</a>"#));
+    // The measure: a labelled chart and its values as a table.
+    assert!(text.contains(r#"data-testid="chart-M1""#));
+    assert!(text.contains(r#"role="img""#));
+    assert!(
+        text.contains("<title id=\"chart-m1-title\">M1: EHC plans issued within 20 weeks</title>")
+    );
+    assert!(text.contains(
+        "Line chart of 2 values. Baseline 31% on 31 March 2021; target 65% by 30 September 2022."
+    ));
+    assert!(text.contains("<polyline"));
+    assert!(text.contains("57.5%"));
+    assert!(text.contains("The values of M1 as a table"));
+    assert!(text.contains("Last monitoring visit"));
+    assert!(text.contains(r#"data-testid="point""#));
+    assert!(text.contains("The plan now, from 12 events"));
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_the_plan_as_of_a_past_date_and_refuses_a_date_that_is_not_one() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    // Before the first status change, action 1.1 had not started; on 1 July 2021 it was not yet
+    // overdue (due 30 September).
+    let reply = session.get("/?as_of=2021-05-15").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let text = reply.text();
+    assert!(
+        text.contains("The plan as it stood on <strong>15 May 2021</strong>"),
+        "{text}"
+    );
+    assert!(text.contains(r#"data-status="not-started""#));
+    assert!(!text.contains(r#"data-status="in-progress""#));
+    assert!(
+        text.contains(r#"value="2021-05-15""#),
+        "the picker keeps the date"
+    );
+    assert!(text.contains("Back to the plan now"));
+    let july = session.get("/?as_of=2021-07-01").await.text();
+    assert!(july.contains(r#"data-status="in-progress""#));
+    assert!(
+        july.contains(r#"data-testid="count-overdue"><span class="count__number">0</span>"#),
+        "{july}"
+    );
+
+    let bad = session.get("/?as_of=2021-02-30").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let text = bad.text();
+    assert!(text.contains("There is a problem"));
+    assert!(
+        text.contains(r##"<a href="#as_of">The date must be a real date"##),
+        "{text}"
+    );
+    assert!(text.contains(r#"id="as_of-error""#));
+    assert!(
+        text.contains(r#"value="2021-02-30""#),
+        "what was typed is kept"
+    );
+    assert!(text.contains("<title>Error: Plan"));
+}
+
+#[tokio::test]
+async fn the_action_page_shows_its_full_history_with_both_dates_who_and_why() {
+    let fixture = Fixture::with_plan().await;
+    fixture
+        .record(serde_json::json!({"kind": "amend_action", "id": "1.1", "due": "2021-12-31", "reason": "Consultation extended", "on": "2021-09-20"}))
+        .await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let reply = session.get("/actions/1.1").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let text = reply.text();
+    for needle in [
+        r#"data-testid="action-title">Agree a QA framework</h1>"#,
+        "Framework agreed by the board",
+        r#"data-testid="history""#,
+        // The status change: from and to as tags, who, both dates.
+        r#"data-testid="history-6""#,
+        "Status <strong class=\"tag tag--grey\" data-status=\"not-started\">Not started</strong> to <strong class=\"tag tag--blue\" data-status=\"in-progress\">In progress</strong>",
+        "RAG <strong class=\"tag tag--grey\" data-rag=\"none\">No RAG</strong> to <strong class=\"tag tag--orange\" data-rag=\"amber\">Amber</strong>",
+        "officer person",
+        r#"<time datetime="2021-06-01">1 June 2021</time>"#,
+        " UTC</time>",
+        // The deadline move, with its reason.
+        "Deadline: 30 September 2021 to <strong>31 December 2021</strong>",
+        "Reason: Consultation extended",
+        "(first set for 30 September 2021)",
+        "No evidence supports this action yet.",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}: {text}");
+    }
+    // Recorded years after it happened: flagged late.
+    assert!(text.contains("Late: "), "{text}");
+    let missing = session.get("/actions/9.9").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.text().contains("There is no action 9.9"));
+    assert!(
+        missing.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/html")
+    );
+    let nonsense = session.get("/actions/%3Cscript%3E").await;
+    assert_eq!(nonsense.status, StatusCode::NOT_FOUND);
+    assert!(!nonsense.text().contains("<script>"));
+}
+
+#[tokio::test]
+async fn unknown_pages_are_html_404s_and_the_api_keeps_its_json_404s() {
+    let fixture = Fixture::with_plan().await;
+    let page = fixture.get_anonymous("/no-such-page").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.text().contains("Page not found"));
+    let api = fixture.get_anonymous("/api/v1/no-such-endpoint").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(
+        api.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("application/json")
+    );
+    assert!(api.text().contains("not_found"), "{}", api.text());
+    let health = fixture.get_anonymous("/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_timeline_filters_like_the_cli_and_refuses_bad_filters_beside_the_field() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let all = session.get("/timeline").await.text();
+    assert!(
+        all.contains("Showing 1 to 12 of 12 matching events, newest first."),
+        "{all}"
+    );
+    // Newest first: event 11 before event 0.
+    assert!(all.find(r#"data-testid="entry-11""#) < all.find(r#"data-testid="entry-0""#));
+    let about = session
+        .get("/timeline?about=1.2&kind=action_status_changed")
+        .await;
+    assert_eq!(about.status, StatusCode::OK);
+    let text = about.text();
+    assert!(
+        text.contains("Showing 1 to 1 of 1 matching events"),
+        "{text}"
+    );
+    assert!(text.contains(r#"data-testid="entry-7""#));
+    assert!(text.contains(r#"<a href="/actions/1.2">See action 1.2</a>"#));
+    let since = session
+        .get("/timeline?since=2021-08-01&by=officer")
+        .await
+        .text();
+    assert!(since.contains("of 4 matching events"), "{since}");
+
+    for (query, field, message) in [
+        ("about=9.9", "about", "There is no"),
+        ("kind=launch", "kind", "is not a kind of event"),
+        ("since=2021-13-01", "since", "real date"),
+        (
+            "since=2021-09-01&until=2021-08-01",
+            "since",
+            "is after the last day",
+        ),
+        ("late_after=soon", "late_after", "whole number"),
+    ] {
+        let reply = session.get(&format!("/timeline?{query}")).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{query}");
+        let text = reply.text();
+        assert!(
+            text.contains(&format!(r#"id="{field}-error""#)),
+            "{query}: {text}"
+        );
+        assert!(text.contains(message), "{query}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_diff_page_says_what_changed_since_the_last_visit() {
+    let fixture = Fixture::with_plan().await;
+    fixture
+        .record(serde_json::json!({"kind": "change_action_status", "id": "1.1", "status": "complete", "rag": "green", "on": "2021-12-01"}))
+        .await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let text = session.get("/diff").await.text();
+    assert!(text.contains(r#"value="visit:last""#));
+    assert!(
+        text.contains("the last monitoring visit on 18 November 2021"),
+        "{text}"
+    );
+    assert!(text.contains("Actions completed or closed (1)"), "{text}");
+    assert!(text.contains("(event 12)"));
+    let bad = session.get("/diff?from=visit:7").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains(r#"id="from-error""#));
+    // Without any visit, the page asks for a moment instead of failing.
+    let empty = Fixture::new();
+    empty.record(serde_json::json!({"kind": "open_ledger", "area": "Northshire local area", "on": "2021-01-04"})).await;
+    let session = empty.sign_in(Role::Viewer).await;
+    let reply = session.get("/diff").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply
+            .text()
+            .contains("No monitoring visit has been recorded yet")
+    );
+}
+
+#[tokio::test]
+async fn the_narrative_is_shown_and_downloads_as_html_and_markdown() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let page = session.get("/narrative").await.text();
+    assert!(
+        page.contains(r##"<a href="#event-"##),
+        "citations link to the appendix: {page}"
+    );
+    assert!(page.contains(r#"id="weakness-W1""#));
+    let html = session.get("/narrative.html").await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert_eq!(
+        html.headers["content-disposition"],
+        "attachment; filename=\"narrative.html\""
+    );
+    assert!(html.text().starts_with("<!DOCTYPE html>"));
+    let markdown = session.get("/narrative.md").await;
+    assert_eq!(markdown.status, StatusCode::OK);
+    assert!(
+        markdown.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/markdown")
+    );
+    assert_eq!(
+        markdown.headers["content-disposition"],
+        "attachment; filename=\"narrative.md\""
+    );
+    assert!(markdown.text().starts_with("# "), "{}", markdown.text());
+    // An empty ledger has nothing to narrate, and says so.
+    let empty = Fixture::new();
+    let session = empty.sign_in(Role::Viewer).await;
+    let reply = session.get("/narrative").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.text().contains("nothing to narrate"));
+    assert_eq!(
+        session.get("/narrative.md").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_empty_ledger_has_a_dashboard_too() {
+    let fixture = Fixture::new();
+    let session = fixture.sign_in(Role::Officer).await;
+    let reply = session.get("/").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply
+            .text()
+            .contains("No areas of weakness, workstreams or actions are recorded")
+    );
+}
+
+#[tokio::test]
+async fn assets_are_served_with_caching_headers() {
+    let fixture = Fixture::new();
+    let css = fixture.get_anonymous("/assets/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(
+        css.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/css")
+    );
+    assert!(css.text().contains("#ffdd00"), "the focus colour");
+    let etag = css.headers["etag"].to_str().expect("ascii").to_owned();
+    let version = etag.trim_matches('"');
+    let versioned = fixture
+        .get_anonymous(&format!("/assets/app.css?v={version}"))
+        .await;
+    assert_eq!(
+        versioned.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let again = fixture
+        .call(
+            Method::GET,
+            "/assets/app.css",
+            &[("if-none-match", &etag)],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    let js = fixture.get_anonymous("/assets/app.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(
+        js.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/javascript")
+    );
+}
+
+#[tokio::test]
+async fn a_get_of_a_form_address_is_an_html_page_and_the_api_keeps_json() {
+    let fixture = Fixture::with_plan().await;
+    let page = fixture.get_anonymous("/logout").await;
+    assert_eq!(page.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(page.text().contains("There is no page here to show"));
+    let api = fixture
+        .call(Method::DELETE, "/api/v1/plan", &[], Vec::new())
+        .await;
+    assert_eq!(api.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        api.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("application/json"),
+        "{}",
+        api.text()
+    );
+}
