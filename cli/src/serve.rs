@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// Seconds shutdown waits for requests in flight.
     #[arg(long, default_value_t = 10)]
     shutdown_grace_secs: u64,
+    /// Mark the web pages' session cookie Secure on every response (for a server reached only
+    /// over TLS through a proxy that does not send X-Forwarded-Proto: https).
+    #[arg(long)]
+    secure_cookies: bool,
     /// Log lines as text or JSON (level from RUST_LOG, default info).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -71,6 +75,7 @@ pub fn serve(data: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         max_connections: args.max_connections.max(1),
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+        secure_cookies: args.secure_cookies,
     };
     // The tokens are checked before serving (the server then takes the same lock), so that an
     // operator sees at once how to make the first one.
@@ -85,7 +90,7 @@ pub fn serve(data: &Path, args: &ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let local = listener.local_addr()?;
         println!(
-            "Serving the ledger at {} on http://{local} (API under /api/v1, described at /api/v1/openapi.json). Ctrl-C stops it.",
+            "Serving the ledger at {} on http://{local} (web pages at http://{local}/, API under /api/v1, described at /api/v1/openapi.json). Ctrl-C stops it.",
             data.display()
         );
         if !has_tokens {

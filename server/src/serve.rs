@@ -120,7 +120,11 @@ pub async fn run(
         .name("wsoa-writer".into())
         .spawn(move || writer::run(ledger, receiver))
         .map_err(wsoa_store::StoreError::io("cannot start the writer thread"))?;
+    let secure_cookies = limits.secure_cookies;
     let state = AppState::new(reader, jobs, limits);
+    if secure_cookies {
+        state.web().set_secure_cookies(true);
+    }
     let served = serve(listener, state, shutdown).await;
     // Every handler's state (and with it the last sender) is gone once serving returns, so
     // the writer finishes what it has and hands the ledger back.

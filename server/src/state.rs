@@ -28,6 +28,9 @@ pub struct Limits {
     pub max_connections: usize,
     /// How long shutdown waits for requests in flight before it stops anyway.
     pub shutdown_grace: Duration,
+    /// Mark session cookies `Secure` on every response, for a server reached only over TLS
+    /// through a proxy that does not send `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
 }
 
 impl Default for Limits {
@@ -39,6 +42,7 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(120),
             max_connections: 1024,
             shutdown_grace: Duration::from_secs(10),
+            secure_cookies: false,
         }
     }
 }
