@@ -60,7 +60,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
         .map_err(|err| StoreError::Damaged(format!("the demo ledger does not verify: {err}")))?;
     // The impact narrative, as a self-contained HTML page beside the ledger's database.
     let narrative_path = data.join("narrative.html");
-    let (narrative, _) = crate::narrative::build(&ledger, wsoa_core::point::Point::Now)?;
+    let (narrative, _) = ledger.narrative_at(wsoa_core::point::Point::Now)?;
     std::fs::write(&narrative_path, narrative.to_html())
         .with_context(|| format!("cannot write {}", narrative_path.display()))?;
     let seconds = started.elapsed().as_secs_f64();

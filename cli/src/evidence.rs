@@ -85,24 +85,7 @@ impl EvidenceCommand {
                 if content.metadata().is_ok_and(|m| m.is_dir()) {
                     bail!("{} is a directory; attach a file", file.display());
                 }
-                let file_name = file
-                    .file_name()
-                    .map(|name| name.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| file.display().to_string());
-                let media_type = mime_guess::from_path(&file)
-                    .first_or_octet_stream()
-                    .essence_str()
-                    .to_owned();
-                let command = AttachEvidence {
-                    id,
-                    content_hash: Digest::ZERO,
-                    file_name,
-                    media_type,
-                    size: 0,
-                    title,
-                    kind,
-                    supports,
-                };
+                let command = attach_command(&file, title, kind, supports, id);
                 let context = crate::context(actor, on)?;
                 let appended = ledger.attach_evidence(content, command, &context)?;
                 out.recorded(&appended)
@@ -180,24 +163,7 @@ impl EvidenceCommand {
                 id,
                 on,
             } => {
-                let file_name = file
-                    .file_name()
-                    .map(|name| name.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| file.display().to_string());
-                let media_type = mime_guess::from_path(&file)
-                    .first_or_octet_stream()
-                    .essence_str()
-                    .to_owned();
-                let command = AttachEvidence {
-                    id,
-                    content_hash: Digest::ZERO,
-                    file_name,
-                    media_type,
-                    size: 0,
-                    title,
-                    kind,
-                    supports,
-                };
+                let command = attach_command(&file, title, kind, supports, id);
                 out.recorded(&remote.attach(&file, &command, on)?)
             }
             EvidenceCommand::Get { id, out: path } => {
@@ -220,5 +186,34 @@ impl EvidenceCommand {
                 out.recorded(&remote.record(&command, on)?)
             }
         }
+    }
+}
+
+/// The attachment of `file`: its name and media type from the path; the content hash and size
+/// are filled in from the content by whoever stores it (the ledger, or the server).
+fn attach_command(
+    file: &std::path::Path,
+    title: String,
+    kind: EvidenceKind,
+    supports: Vec<SubjectRef>,
+    id: Option<EvidenceId>,
+) -> AttachEvidence {
+    let file_name = file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let media_type = mime_guess::from_path(file)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_owned();
+    AttachEvidence {
+        id,
+        content_hash: Digest::ZERO,
+        file_name,
+        media_type,
+        size: 0,
+        title,
+        kind,
+        supports,
     }
 }

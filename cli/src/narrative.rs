@@ -5,16 +5,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
-use wsoa_core::narrative::{EventRecord, Narrative, Source};
-use wsoa_core::plan::Plan;
-use wsoa_core::point::Point;
-use wsoa_core::{Date, Digest};
+use wsoa_core::narrative::Source;
 use wsoa_store::Ledger;
 
 use crate::output::{OutputFormat, Printer, write_file};
-use crate::point::{At, for_each, resolve};
+use crate::point::At;
 
 /// How the narrative is written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -57,7 +54,7 @@ pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<(
         bail!(out.requested.needs_out());
     }
     let ledger = Ledger::open(data)?;
-    let (narrative, source) = build(&ledger, args.at.point())?;
+    let (narrative, source) = ledger.narrative_at(args.at.point())?;
     let bytes = if docx {
         crate::docx::document(&narrative, &source)?
     } else {
@@ -68,56 +65,6 @@ pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<(
         .into_bytes()
     };
     write(args, &bytes, &source, docx)
-}
-
-/// The narrative at `point` (unresolved), and the ledger prefix it was built from.
-pub fn build(ledger: &Ledger, point: Point) -> anyhow::Result<(Narrative, Source)> {
-    let mut point = resolve(ledger, point)?;
-    if point == Point::Now {
-        // Judge deadlines as at the day the last event was recorded, so that the same events
-        // always give the same text.
-        let len = ledger.len()?;
-        if len == 0 {
-            bail!("the ledger has no events yet, so there is nothing to narrate");
-        }
-        point = Point::Seq(len - 1);
-    }
-    let mut plan = Plan::default();
-    let mut records = Vec::new();
-    let mut last: Option<(u64, Digest, i64)> = None;
-    for_each(ledger, point, |stored| {
-        plan.apply(&stored.event);
-        records.push(EventRecord {
-            seq: stored.event.seq,
-            kind: stored.event.body.kind(),
-            hash: stored.hash,
-        });
-        last = Some((stored.event.seq, stored.hash, stored.event.recorded_at));
-        Ok(())
-    })?;
-    let Some((last_seq, last_hash, last_recorded_at)) = last else {
-        bail!("no event belongs to {point}, so there is nothing to narrate");
-    };
-    let (read, head, as_of) = match point {
-        // An "as of" reading skips events that happened later but reads the whole ledger.
-        Point::AsOf(day) => {
-            let head = ledger.head()?;
-            (head.len, head.hash, Some(day))
-        }
-        _ => (last_seq + 1, last_hash, None),
-    };
-    let source = Source {
-        folded: records.len() as u64,
-        read,
-        head,
-        as_of,
-        today: point.today(
-            Some(last_recorded_at),
-            Date::from_unix_millis(last_recorded_at)
-                .context("an event was recorded outside the years this program supports")?,
-        ),
-    };
-    Ok((Narrative::build(&plan, &records, &source), source))
 }
 
 /// Prints the narrative, or writes it to `--out`.

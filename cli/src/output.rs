@@ -159,7 +159,7 @@ impl Printer {
     /// Reports an appended event: its sequence number and hash, and the id it recorded.
     pub fn recorded(&self, appended: &Appended) -> anyhow::Result<()> {
         let event = &appended.event;
-        let id = recorded_id(&event.body);
+        let id = wsoa_server::wire::recorded_id(&event.body);
         match self.format {
             Format::Json => {
                 let mut value = json!({
@@ -194,30 +194,4 @@ impl Printer {
             }
         }
     }
-}
-
-/// The id of the thing an event created or changed, if it has one.
-pub fn recorded_id(body: &EventBody) -> Option<String> {
-    Some(match body {
-        EventBody::WeaknessRecorded(e) => e.id.to_string(),
-        EventBody::WorkstreamCreated(e) => e.id.to_string(),
-        EventBody::WorkstreamAmended(e) => e.id.to_string(),
-        EventBody::ActionCreated(e) => e.id.to_string(),
-        EventBody::ActionAmended(e) => e.id.to_string(),
-        EventBody::ActionStatusChanged(e) => e.id.to_string(),
-        EventBody::EvidenceAttached(e) => e.id.to_string(),
-        EventBody::EvidenceRedacted(e) => e.id.to_string(),
-        EventBody::MeasureDefined(e) => e.id.to_string(),
-        EventBody::MeasureRecorded(e) => e.id.to_string(),
-        EventBody::RiskRaised(e) => e.id.to_string(),
-        EventBody::RiskUpdated(e) => e.id.to_string(),
-        EventBody::RiskClosed(e) => e.id.to_string(),
-        EventBody::NoteAdded(e) => e.about.to_string(),
-        EventBody::PlanSubmitted(e) => format!("version {}", e.version),
-        EventBody::PlanAccepted(e) => format!("version {}", e.version),
-        EventBody::PlanRevised(e) => format!("version {}", e.version),
-        EventBody::CorrectionRecorded(e) => format!("event {}", e.seq),
-        EventBody::CheckpointRecorded(e) => format!("checkpoint of {} events", e.size),
-        _ => return None,
-    })
 }

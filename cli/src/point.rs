@@ -1,11 +1,10 @@
 //! The point-in-time options every reading command takes, and streaming the events that belong
 //! to a point out of the ledger.
 
-use anyhow::{Context as _, bail};
 use clap::Args;
-use wsoa_core::point::{Inclusion, Point, visit_seq};
-use wsoa_core::{Date, EventBody};
-use wsoa_store::{Ledger, StoredEvent};
+use wsoa_core::Date;
+use wsoa_core::point::Point;
+use wsoa_store::{Reader, StoredEvent};
 
 /// When to read the ledger at; at most one may be given (default: now).
 #[derive(Args, Debug, Clone, Default)]
@@ -40,60 +39,17 @@ impl At {
 }
 
 /// Resolves `visit:N` and `visit:last` to the sequence number of that visit's event, and checks
-/// that `seq:N` names an event that exists.
-pub fn resolve(ledger: &Ledger, point: Point) -> anyhow::Result<Point> {
-    match point {
-        Point::Visit(n) => {
-            let mut visits = Vec::new();
-            for stored in ledger.events(0, None) {
-                let stored = stored?;
-                if matches!(stored.event.body, EventBody::MonitoringVisitRecorded(_)) {
-                    visits.push(stored.event);
-                }
-            }
-            match visit_seq(n, &visits) {
-                Some(seq) => Ok(Point::Seq(seq)),
-                None if visits.is_empty() => {
-                    bail!("no monitoring visit has been recorded yet, so {point} names no moment")
-                }
-                None => bail!(
-                    "{point} names no moment: {} monitoring visits have been recorded",
-                    visits.len()
-                ),
-            }
-        }
-        Point::Seq(seq) => {
-            let len = ledger.len()?;
-            if seq >= len {
-                bail!(
-                    "there is no event {seq}: the ledger has {len} events; give --at a number from 0 to {}",
-                    len.saturating_sub(1)
-                );
-            }
-            Ok(point)
-        }
-        other => Ok(other),
-    }
+/// that `seq:N` names an event that exists (`Reader::resolve_point`).
+pub fn resolve(ledger: &Reader, point: Point) -> anyhow::Result<Point> {
+    Ok(ledger.resolve_point(point)?)
 }
 
 /// Calls `each` with every event that belongs to `point` (already resolved), in ledger order,
-/// reading the ledger as a stream.
+/// reading the ledger as a stream (`Reader::for_each_at`).
 pub fn for_each(
-    ledger: &Ledger,
+    ledger: &Reader,
     point: Point,
-    mut each: impl FnMut(&StoredEvent) -> anyhow::Result<()>,
+    each: impl FnMut(&StoredEvent) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let to = match point {
-        Point::Seq(seq) => Some(seq),
-        _ => None,
-    };
-    for stored in ledger.events(0, to) {
-        let stored = stored.context("reading the ledger")?;
-        match point.includes(&stored.event) {
-            Inclusion::Include => each(&stored)?,
-            Inclusion::Skip => {}
-            Inclusion::Stop => break,
-        }
-    }
-    Ok(())
+    ledger.for_each_at(point, each)
 }

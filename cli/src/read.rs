@@ -26,14 +26,7 @@ pub fn log(ledger: &Ledger, args: &LogArgs, out: &Printer) -> anyhow::Result<()>
         let stored = stored?;
         let event = &stored.event;
         match out.format {
-            Format::Json => {
-                let mut value = serde_json::to_value(event)?;
-                value["hash"] = json!(stored.hash.to_hex());
-                value["leaf_hash"] = json!(wsoa_core::merkle::leaf_hash(&stored.bytes).to_hex());
-                value["bytes"] = json!(hex::encode(&stored.bytes));
-                value["recorded_at_iso"] = json!(format_unix_millis(event.recorded_at));
-                out.json(&value)?;
-            }
+            Format::Json => out.line(&wsoa_server::api::read::log_line(&stored)?)?,
             Format::Text => {
                 let body = serde_json::to_value(&event.body)?;
                 let detail = body

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 use clap::Args;
 use wsoa_core::Date;
-use wsoa_core::plan::Plan;
 use wsoa_core::timeline::Timeline;
 use wsoa_store::Ledger;
 
@@ -41,13 +40,7 @@ pub fn run(data: &Path, args: &ShowArgs, out: &Printer) -> anyhow::Result<()> {
     }
     let ledger = Ledger::open(data)?;
     let point = resolve(&ledger, args.at.point())?;
-    let mut plan = Plan::default();
-    let mut last_recorded_at = None;
-    for_each(&ledger, point, |stored| {
-        plan.apply(&stored.event);
-        last_recorded_at = Some(stored.event.recorded_at);
-        Ok(())
-    })?;
+    let (plan, last_recorded_at) = ledger.plan_at(point)?;
     let today = point.today(last_recorded_at, clock_today()?);
     let printed = if out.csv {
         wsoa_core::show::csv(&plan, today)

@@ -32,15 +32,7 @@ pub async fn verify(
     caller.require(Permission::Audit)?;
     state
         .read(|reader| {
-            let pins = reader
-                .checkpoints()?
-                .into_iter()
-                .filter_map(|(size, note)| {
-                    let parsed = wsoa_core::note::Note::parse(&note).ok()?;
-                    let checkpoint = wsoa_core::note::Checkpoint::parse(parsed.text()).ok()?;
-                    Some((size, checkpoint.root))
-                })
-                .collect::<Vec<_>>();
+            let pins = reader.kept_pins()?;
             Ok(Json(match reader.verify_pinned(&pins) {
                 Ok(report) => json!({
                     "verified": true,

@@ -123,6 +123,19 @@ pub async fn content(
             ))
         })
         .await?;
+    download(&state, hash, &media_type, &file_name, size)
+}
+
+/// Streams a piece of evidence's content as a download (never shown inline: an uploaded HTML or
+/// SVG file must not run as a page of this site), checked against its hash as it is read; the
+/// API and the web pages both serve evidence through this.
+pub fn download(
+    state: &AppState,
+    hash: Digest,
+    media_type: &str,
+    file_name: &str,
+    size: u64,
+) -> Result<Response, ApiError> {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let reader = state.reader().clone();
     tokio::task::spawn_blocking(move || {
@@ -140,7 +153,7 @@ pub async fn content(
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&media_type)
+        HeaderValue::from_str(media_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
@@ -148,13 +161,17 @@ pub async fn content(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&format!(
             "attachment; filename=\"{}\"",
-            safe_header_name(&file_name)
+            safe_header_name(file_name)
         ))
         .unwrap_or(HeaderValue::from_static("attachment")),
     );
     headers.insert(
         "x-content-hash",
         HeaderValue::from_str(&hash.to_hex()).map_err(ApiError::internal)?,
+    );
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'; sandbox"),
     );
     Ok(response)
 }
@@ -338,5 +355,30 @@ fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
             "the upload is not valid multipart/form-data: {}",
             err.body_text()
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_are_plain_ascii() {
+        assert_eq!(
+            safe_header_name("minutes \"final\".pdf"),
+            "minutes _final_.pdf"
+        );
+        assert_eq!(safe_header_name("café\r\n.txt"), "caf___.txt");
+    }
+
+    #[test]
+    fn uploaded_names_lose_their_folders() {
+        assert_eq!(
+            base_name("C:\\Users\\pat\\minutes.pdf").expect("named"),
+            "minutes.pdf"
+        );
+        assert_eq!(base_name("../../etc/passwd").expect("named"), "passwd");
+        assert!(base_name("..").is_err());
+        assert!(base_name("dir/").is_err());
     }
 }

@@ -2,16 +2,14 @@
 //! redacted evidence is shown as such ("Redacted on DATE by NAME: reason"), without a link.
 //! `/evidence/{id}/download` streams the content from the store, byte for byte as attached.
 
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use maud::{Markup, html};
 use wsoa_core::plan::EvidenceView;
 use wsoa_core::point::Point;
 use wsoa_core::{EvidenceId, Subject};
 
-use crate::api::read::{ChannelWriter, tokio_stream_from};
 use crate::state::AppState;
 use crate::web::layout::{Nav, page as layout_page};
 use crate::web::widgets::{self, size};
@@ -130,74 +128,12 @@ pub async fn download(
             ),
         ));
     }
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let reader = state.reader().clone();
-    let hash = item.content_hash;
-    tokio::task::spawn_blocking(move || {
-        let mut out = ChannelWriter { sender };
-        if let Err(err) = reader.read_blob(&hash, &mut out) {
-            // The browser sees a cut-short download (the length promised more), never altered
-            // bytes passed off as whole.
-            tracing::error!(error = %err, "evidence download failed");
-            let _ = out
-                .sender
-                .blocking_send(Err(std::io::Error::other(err.to_string())));
-        }
-    });
-    let mut response = Body::from_stream(tokio_stream_from(receiver)).into_response();
-    let headers = response.headers_mut();
-    // Served as a download, never shown inline: an uploaded HTML or SVG file must not run as a
-    // page of this site.
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&item.media_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(item.size));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!(
-            "attachment; filename=\"{}\"",
-            safe_header_name(&item.file_name)
-        ))
-        .unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    headers.insert(
-        "x-content-hash",
-        HeaderValue::from_str(&hash.to_hex())
-            .map_err(|err| WebError::Api(crate::error::ApiError::internal(err)))?,
-    );
-    headers.insert(
-        "content-security-policy",
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    Ok(response)
-}
-
-/// A file name safe inside a quoted header value: printable ASCII without quotes or
-/// backslashes (others become `_`).
-fn safe_header_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_names_are_plain_ascii() {
-        assert_eq!(
-            safe_header_name("minutes \"final\".pdf"),
-            "minutes _final_.pdf"
-        );
-        assert_eq!(safe_header_name("café\r\n.txt"), "caf___.txt");
-    }
+    crate::api::evidence::download(
+        &state,
+        item.content_hash,
+        &item.media_type,
+        &item.file_name,
+        item.size,
+    )
+    .map_err(WebError::Api)
 }

@@ -201,15 +201,7 @@ pub async fn run(
     user.check_csrf(Some(fields.get("csrf")))?;
     let (intact, report) = state
         .read(|reader| {
-            let pins = reader
-                .checkpoints()?
-                .into_iter()
-                .filter_map(|(size, note)| {
-                    let parsed = wsoa_core::note::Note::parse(&note).ok()?;
-                    let checkpoint = wsoa_core::note::Checkpoint::parse(parsed.text()).ok()?;
-                    Some((size, checkpoint.root))
-                })
-                .collect::<Vec<_>>();
+            let pins = reader.kept_pins()?;
             Ok(match reader.verify_pinned(&pins) {
                 Ok(report) => (true, report.to_string()),
                 Err(err) => (

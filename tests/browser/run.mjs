@@ -1,0 +1,554 @@
+// The browser test of the web pages of `wsoa serve`, in real headless Chromium (Debian's
+// /usr/bin/chromium) driven by playwright-core, with axe-core checking every page visited.
+// tests/tests/browser.rs starts a server on a demo ledger, makes the tokens and runs this script;
+// it can also be run by hand against any server holding a demo ledger:
+//
+//   WSOA_URL=http://127.0.0.1:8080 WSOA_OFFICER_TOKEN=wsoa_... WSOA_AUDITOR_TOKEN=wsoa_... \
+//   WSOA_SCREENSHOTS=target/screenshots WSOA_DOWNLOADS=/tmp/dl node tests/browser/run.mjs
+//
+// The scenario: signed out, / sends you to /login; an officer signs in, sees the plan, opens an
+// action in progress, records a status change through its form and sees it in the action's
+// history, on the dashboard and in the timeline; a note sent empty comes back with an error
+// summary that takes focus; the officer uploads a file of random bytes as evidence and downloads
+// it byte-identical from /evidence; opens the narrative and downloads it; visits the diff and the
+// recording forms; signs out. An auditor signs in, sees no recording forms, and runs a full
+// verification on /verify, which reports the ledger intact. The skip link is the first thing Tab
+// reaches. Every page gets an axe-core check (WCAG 2.0/2.1/2.2 A and AA): any serious or critical
+// violation fails the run, with the rule, the page and the elements. Screenshots of the dashboard
+// and the action page go to $WSOA_SCREENSHOTS.
+//
+// Exit code 0 when everything passed, 1 otherwise (the failures are printed).
+
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+/** The axe-core tags that fail the run: WCAG 2.0, 2.1 and 2.2, levels A and AA. */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+/** Impacts that fail the run. */
+const BLOCKING = new Set(['serious', 'critical']);
+/** The whole run may take this long before it gives up (the Rust side waits a little longer). */
+const RUN_LIMIT_MS = 240_000;
+/** Any one wait for the page (an element, a navigation, a download). */
+const STEP_LIMIT_MS = 30_000;
+
+/** Chromium's flags: headless, no sandbox (root in CI), and nothing that reaches the network. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`run.mjs: the environment variable ${name} is not set (tests/tests/browser.rs sets it; see the top of this file)`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const config = {
+  url: required('WSOA_URL').replace(/\/+$/, ''),
+  officerToken: required('WSOA_OFFICER_TOKEN'),
+  auditorToken: required('WSOA_AUDITOR_TOKEN'),
+  screenshots: required('WSOA_SCREENSHOTS'),
+  downloads: required('WSOA_DOWNLOADS'),
+  officerName: process.env.WSOA_OFFICER_NAME || null,
+  auditorName: process.env.WSOA_AUDITOR_NAME || null,
+  chromium: process.env.WSOA_CHROMIUM || '/usr/bin/chromium',
+};
+
+/** What went wrong, gathered so the report lists every page's problems, not just the first. */
+const failures = [];
+/** One line per page checked by axe, for the summary. */
+const axeSummary = [];
+/** The screenshots written. */
+const screenshotsTaken = [];
+/** The pages axe checked, once each. */
+const checkedPages = new Set();
+/**
+ * Things worth knowing that do not fail the run (axe findings below serious, console messages,
+ * error responses), each with the pages it was seen on, so a finding on every page shows once.
+ */
+const notes = new Map();
+function note(text, where) {
+  if (!notes.has(text)) notes.set(text, []);
+  notes.get(text).push(where);
+}
+let stepsPassed = 0;
+
+/** Runs one step of the scenario, printing its name and time; a failure stops the scenario. */
+async function step(name, body) {
+  const started = Date.now();
+  try {
+    const result = await body();
+    stepsPassed += 1;
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    return result;
+  } catch (err) {
+    console.log(`FAIL ${name} (${Date.now() - started} ms)`);
+    const message = err instanceof Error ? err.message : String(err);
+    // Only the lines of this script: Playwright's own frames say nothing about the page.
+    const trace = (err instanceof Error && err.stack ? err.stack : '')
+      .split('\n')
+      .filter((line) => /^\s+at .*run\.mjs/.test(line))
+      .join('\n');
+    throw new StepFailure(`step "${name}" failed: ${message}\n${trace}`);
+  }
+}
+
+/** A step that failed, with its message already written for the report. */
+class StepFailure extends Error {}
+
+/** The path of a page on the server. */
+function at(pathname) {
+  return `${config.url}${pathname}`;
+}
+
+/** Whether the page is at this path (ignoring the query and the fragment). */
+function isAt(page, pathname) {
+  return new URL(page.url()).pathname === pathname;
+}
+
+/**
+ * Runs axe-core on the page as it is now and records the result: serious and critical WCAG
+ * violations are failures (each with its rule, help and the CSS targets of the failing
+ * elements), anything else is a note.
+ */
+async function checkAccessibility(page, label) {
+  const violations = await page.evaluate(async (tags) => {
+    // axe is injected into every document by the context's init script (see `launch`).
+    const results = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: [...tags, 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      helpUrl: violation.helpUrl,
+      tags: violation.tags,
+      nodes: violation.nodes.map((node) => ({
+        target: node.target.join(' '),
+        html: node.html.slice(0, 200),
+        summary: (node.failureSummary || '').replace(/\s+/g, ' ').trim(),
+      })),
+    }));
+  }, WCAG_TAGS);
+  const where = `${label} (${new URL(page.url()).pathname})`;
+  let blocking = 0;
+  for (const violation of violations) {
+    const wcag = violation.tags.some((tag) => WCAG_TAGS.includes(tag));
+    const kind = wcag ? 'WCAG' : 'best practice';
+    const nodes = violation.nodes.map((node) => `    at ${node.target}: ${node.html}\n      ${node.summary}`);
+    if (wcag && BLOCKING.has(violation.impact)) {
+      blocking += 1;
+      failures.push([`axe ${violation.impact} ${violation.id} (${kind}) on ${where}: ${violation.help} (${violation.helpUrl})`, ...nodes].join('\n'));
+    } else {
+      note([`axe ${violation.impact} ${violation.id} (${kind}): ${violation.help} (${violation.helpUrl})`, ...nodes].join('\n'), where);
+    }
+  }
+  checkedPages.add(where);
+  axeSummary.push(`${where}: ${blocking} serious or critical, ${violations.length - blocking} other`);
+}
+
+/** Checks the page has loaded as a page of the service (not an error page) with this heading. */
+async function expectHeading(page, name) {
+  const heading = page.getByRole('heading', { level: 1, name });
+  await heading.waitFor();
+  const errorMessage = page.getByTestId('error-message');
+  if (await errorMessage.count()) {
+    throw new Error(`${page.url()} is an error page: ${await errorMessage.innerText()}`);
+  }
+}
+
+/** The flash message left by the last form (the notification banner). */
+async function flash(page) {
+  const banner = page.getByTestId('flash');
+  await banner.waitFor();
+  return (await banner.innerText()).trim();
+}
+
+/** Signs in on /login with a token; ends on the dashboard. */
+async function signIn(page, token, role, name) {
+  await page.goto(at('/login'));
+  await expectHeading(page, 'Sign in');
+  await checkAccessibility(page, 'sign-in page');
+  await page.getByLabel('Access token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Either the dashboard (signed in) or the form again with the problem.
+  const refused = page.getByTestId('error-summary');
+  await page.getByTestId('signed-in-as').or(refused).waitFor();
+  if (await refused.count()) {
+    throw new Error(`signing in as ${role} was refused: ${(await refused.innerText()).replace(/\s+/g, ' ')}`);
+  }
+  await page.waitForURL(at('/'));
+  const who = await page.getByTestId('signed-in-as').innerText();
+  assert.match(who, new RegExp(`\\(${role}\\)`), `the header should say the role: ${who}`);
+  if (name) {
+    assert.ok(who.includes(name), `the header should name ${name}: ${who}`);
+  }
+}
+
+/** Clicks something that starts a download and returns the download, saved under `name`. */
+async function download(page, trigger, name) {
+  const [started] = await Promise.all([page.waitForEvent('download'), trigger.click()]);
+  const failure = await started.failure();
+  assert.equal(failure, null, `the download of ${started.url()} failed: ${failure}`);
+  const saved = path.join(config.downloads, name);
+  await started.saveAs(saved);
+  return { saved, suggested: started.suggestedFilename(), bytes: await readFile(saved) };
+}
+
+/** A full-page screenshot into $WSOA_SCREENSHOTS. */
+async function screenshot(page, name) {
+  await mkdir(config.screenshots, { recursive: true });
+  const file = path.join(config.screenshots, name);
+  await page.screenshot({ path: file, fullPage: true });
+  screenshotsTaken.push(file);
+}
+
+function sha256(bytes) {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Starts Chromium with a fresh, empty profile and axe injected into every document. */
+async function launch(profile) {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: config.chromium,
+    headless: true,
+    args: [...CHROMIUM_ARGS, '--lang=en-GB'],
+    // A British browser: date fields show day/month/year, as the people using the service see them.
+    env: { ...process.env, LANG: 'en_GB.UTF-8', LANGUAGE: 'en_GB' },
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
+  // The pages' Content-Security-Policy (script-src 'self') refuses inline scripts, so axe is not
+  // added with a <script> tag (`page.addScriptTag`) but as an init script, which the browser
+  // runs in every document outside the page's policy. The policy itself stays in force.
+  await context.addInitScript({ path: require.resolve('axe-core/axe.min.js') });
+  context.setDefaultTimeout(STEP_LIMIT_MS);
+  context.setDefaultNavigationTimeout(STEP_LIMIT_MS);
+  return context;
+}
+
+/** The scenario; throws at the first step that fails. */
+async function scenario(context) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(`uncaught exception on ${page.url()}: ${err.message}`));
+  page.on('console', (message) => {
+    const text = `console ${message.type()}: ${message.text()}`;
+    if (/Content.Security.Policy/i.test(message.text())) {
+      pageErrors.push(`${text} (on ${page.url()})`);
+    } else if (/^Failed to load resource/.test(message.text())) {
+      // Reported with its address by the response handler below.
+    } else if (message.type() === 'error' || message.type() === 'warning') {
+      note(text, new URL(page.url()).pathname);
+    }
+  });
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    // 422 is the form sent empty on purpose; every other error response is worth a look.
+    if (response.status() >= 400 && response.status() !== 422) {
+      note(`HTTP ${response.status()} for ${response.request().method()} ${url.pathname}`, new URL(page.url()).pathname);
+    }
+  });
+
+  await step('signed out, / redirects to /login', async () => {
+    await page.goto(at('/'));
+    await page.waitForURL(at('/login'));
+  });
+
+  await step('an officer signs in with a token', async () => {
+    await signIn(page, config.officerToken, 'officer', config.officerName);
+  });
+
+  const plan = await step('the dashboard shows the plan: areas of weakness and their actions', async () => {
+    await expectHeading(page, 'Written Statement of Action');
+    const area = (await page.locator('main .caption').first().innerText()).trim();
+    assert.ok(area.length > 0, 'the dashboard names the local area above its heading');
+    // Each area of weakness is a region named by its heading ("Area of weakness W1 ...").
+    const weakness = page.getByRole('region', { name: /^Area of weakness W1\b/ });
+    await weakness.waitFor();
+    const weaknessHeading = (await weakness.getByRole('heading', { level: 2 }).innerText()).trim();
+    const weaknessTitle = weaknessHeading.replace(/^Area of weakness W1\s*/, '').trim();
+    assert.ok(weaknessTitle.length > 0, `weakness W1 has a title: ${weaknessHeading}`);
+    const rows = page.locator('[data-testid^="action-row-"]');
+    assert.ok((await rows.count()) >= 1, 'the dashboard lists actions');
+    // An action in progress, so that "blocked" is certainly a change.
+    const row = rows.filter({ has: page.locator('[data-status="in-progress"]') }).first();
+    await row.waitFor();
+    const id = (await row.getAttribute('data-testid')).replace(/^action-row-/, '');
+    await checkAccessibility(page, 'dashboard');
+    return { area, weaknessTitle, action: id };
+  });
+  const action = plan.action;
+
+  await step('keyboard: Tab first reaches the skip link, which moves focus to the main content', async () => {
+    await page.goto(at('/'));
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    assert.ok(focused.includes('Skip'), `the first Tab should reach the skip link, but reached "${focused}"`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'main-content');
+  });
+
+  const before = await step(`open action ${action} from the dashboard`, async () => {
+    const row = page.getByTestId(`action-row-${action}`);
+    await row.getByRole('link', { name: action, exact: true }).click();
+    await page.waitForURL(at(`/actions/${action}`));
+    await page.getByTestId('action-title').waitFor();
+    const status = await page.getByTestId('action-status').locator('[data-status]').getAttribute('data-status');
+    assert.equal(status, 'in-progress', `action ${action} was in progress on the dashboard`);
+    await checkAccessibility(page, 'action page');
+    return { status };
+  });
+
+  const note = `Browser test: blocked while the provider's contract is renegotiated (${randomBytes(4).toString('hex')})`;
+  const statusEvent = await step(`change action ${action}'s status to blocked (RAG red) through the form`, async () => {
+    const form = page.locator('#status-form');
+    await form.getByLabel('Status', { exact: true }).selectOption('blocked');
+    await form.getByLabel('RAG rating').selectOption('red');
+    await form.getByLabel('Update (optional)').fill(note);
+    await form.getByRole('button', { name: 'Change the status' }).click();
+    await page.waitForURL(at(`/actions/${action}`));
+    const message = await flash(page);
+    const seq = message.match(/\(event (\d+)\)/)?.[1];
+    assert.ok(seq, `the flash should name the event recorded: "${message}"`);
+    assert.match(message, /blocked/i, `the flash should give the new status: "${message}"`);
+    return seq;
+  });
+
+  await step('the action page shows the new status and the change in its history', async () => {
+    const status = await page.getByTestId('action-status').locator('[data-status]').getAttribute('data-status');
+    assert.equal(status, 'blocked');
+    const rag = await page.getByTestId('action-rag').locator('[data-rag]').getAttribute('data-rag');
+    assert.equal(rag, 'red');
+    const entry = page.getByTestId(`history-${statusEvent}`);
+    await entry.waitFor();
+    assert.equal(await entry.getAttribute('data-kind'), 'action_status_changed');
+    assert.equal(await entry.locator(`[data-status="${before.status}"]`).count(), 1, 'the history shows the old status');
+    assert.equal(await entry.locator('[data-status="blocked"]').count(), 1, 'the history shows the new status');
+    const text = await entry.innerText();
+    assert.ok(text.includes(note), `the history entry should carry the note: ${text}`);
+    if (config.officerName) {
+      assert.ok(text.includes(config.officerName), `the change is recorded as the signed-in officer: ${text}`);
+    }
+    await checkAccessibility(page, 'action page after a status change');
+  });
+
+  await step('a note sent empty comes back with an error summary that takes focus', async () => {
+    const form = page.locator('#note-form');
+    await form.getByRole('button', { name: 'Add the note' }).click();
+    const summary = page.getByTestId('error-summary');
+    await summary.waitFor();
+    assert.match(await page.title(), /^Error: /, 'the page title starts with "Error: "');
+    await page.waitForFunction(() => document.activeElement?.dataset?.module === 'error-summary');
+    // The summary's link leads to the field.
+    await summary.getByRole('link').first().click();
+    await page.waitForFunction(() => document.activeElement?.id === 'note-text');
+    await checkAccessibility(page, 'action page with a form error');
+  });
+
+  await step(`the dashboard shows action ${action} as blocked`, async () => {
+    await page.goto(at('/'));
+    await expectHeading(page, 'Written Statement of Action');
+    const row = page.getByTestId(`action-row-${action}`);
+    assert.equal(await row.locator('[data-status]').getAttribute('data-status'), 'blocked');
+    assert.equal((await row.locator('[data-status]').innerText()).trim(), 'Blocked', 'the tag says its meaning in words');
+    await screenshot(page, 'dashboard.png');
+  });
+
+  await step('the timeline shows the change, newest first', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Timeline' }).click();
+    await page.waitForURL(at('/timeline'));
+    await expectHeading(page, 'Timeline');
+    const entry = page.getByTestId(`entry-${statusEvent}`);
+    await entry.waitFor();
+    assert.equal(await entry.getAttribute('data-kind'), 'action_status_changed');
+    const text = await entry.innerText();
+    assert.ok(text.includes(note), `the timeline entry should carry the note: ${text}`);
+    const first = page.locator('[data-testid="timeline"] tbody tr').first();
+    assert.equal(await first.getAttribute('data-testid'), `entry-${statusEvent}`, 'the newest event comes first');
+    await checkAccessibility(page, 'timeline');
+  });
+
+  const upload = {
+    name: `browser-evidence-${randomBytes(4).toString('hex')}.bin`,
+    bytes: randomBytes(256 * 1024 + 17),
+  };
+  upload.path = path.join(config.downloads, upload.name);
+  await writeFile(upload.path, upload.bytes);
+  const evidence = await step(`upload ${upload.bytes.length} random bytes as evidence for action ${action}`, async () => {
+    await page.goto(at(`/actions/${action}`));
+    const form = page.locator('#evidence-form');
+    await form.getByLabel('What it is').fill('Browser test upload: provider contract letter');
+    await form.getByLabel('File').setInputFiles(upload.path);
+    await form.getByRole('button', { name: 'Attach the file' }).click();
+    await page.waitForURL(at(`/actions/${action}`));
+    const message = await flash(page);
+    const id = message.match(/Evidence (\S+) was attached/)?.[1];
+    assert.ok(id, `the flash should name the evidence attached: "${message}"`);
+    const item = page.locator(`[id="evidence-${id}"]`);
+    await item.waitFor();
+    assert.ok((await item.innerText()).includes(upload.name), 'the action page lists the file');
+    await screenshot(page, 'action.png');
+    await checkAccessibility(page, 'action page after an upload');
+    return id;
+  });
+
+  await step(`download evidence ${evidence} from /evidence: byte-identical to the upload`, async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evidence' }).click();
+    await page.waitForURL(at('/evidence'));
+    await expectHeading(page, 'Evidence');
+    await checkAccessibility(page, 'evidence');
+    const row = page.getByTestId(`evidence-row-${evidence}`);
+    const link = row.getByRole('link', { name: `Download ${upload.name} (evidence ${evidence})` });
+    const got = await download(page, link, `downloaded-${upload.name}`);
+    assert.equal(got.suggested, upload.name, 'the download keeps the file name');
+    assert.equal(got.bytes.length, upload.bytes.length, 'the download has the size uploaded');
+    assert.equal(sha256(got.bytes), sha256(upload.bytes), 'the download is byte-identical to the upload');
+  });
+
+  await step('the narrative names the area and its weaknesses, and downloads as HTML and Markdown', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Narrative' }).click();
+    await page.waitForURL(at('/narrative'));
+    await page.getByTestId('narrative-title').waitFor();
+    const main = await page.getByRole('main').innerText();
+    assert.ok(main.includes(plan.area), `the narrative names the area "${plan.area}"`);
+    assert.ok(main.includes(plan.weaknessTitle), `the narrative covers weakness W1 "${plan.weaknessTitle}"`);
+    await checkAccessibility(page, 'narrative');
+    const downloads = page.getByTestId('narrative-downloads');
+    const html = await download(page, downloads.getByRole('link', { name: /HTML/ }), 'narrative.html');
+    assert.equal(html.suggested, 'narrative.html');
+    assert.ok(html.bytes.toString('utf8').includes(plan.weaknessTitle), 'the HTML download covers weakness W1');
+    const md = await download(page, downloads.getByRole('link', { name: /Markdown/ }), 'narrative.md');
+    assert.equal(md.suggested, 'narrative.md');
+    assert.ok(md.bytes.toString('utf8').includes(plan.weaknessTitle), 'the Markdown download covers weakness W1');
+  });
+
+  await step('what changed since the last visit', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'What changed' }).click();
+    await page.waitForURL(at('/diff'));
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    assert.ok((await page.getByRole('main').innerText()).includes(action), `the changes since the last visit include action ${action}`);
+    await checkAccessibility(page, 'what changed');
+  });
+
+  for (const [link, pathname] of [
+    ['Add an action', '/actions/new'],
+    ['Record a monitoring visit', '/visits/new'],
+    ['Record a board review', '/reviews/new'],
+    ["Record a measure's value", '/measures/values/new'],
+  ]) {
+    await step(`form page: ${link}`, async () => {
+      await page.goto(at('/'));
+      await page.getByTestId('record-links').getByRole('link', { name: link }).click();
+      await page.waitForURL(at(pathname));
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const form = page.locator('main form[method="post"]');
+      assert.equal(await form.count(), 1, 'the page has one recording form');
+      assert.equal(await form.locator('input[type="hidden"][name="csrf"]').count(), 1, 'the form carries a CSRF token');
+      await checkAccessibility(page, `form "${link}"`);
+    });
+  }
+
+  await step('sign out: the session ends', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(at('/login'));
+    await page.goto(at('/'));
+    await page.waitForURL(at('/login'));
+  });
+
+  await step('an auditor signs in and sees no recording forms', async () => {
+    await signIn(page, config.auditorToken, 'auditor', config.auditorName);
+    assert.equal(await page.getByTestId('record-links').count(), 0, 'no "Record a change" links for an auditor');
+    await page.goto(at(`/actions/${action}`));
+    await page.getByTestId('action-title').waitFor();
+    assert.equal(await page.locator('form[action^="/actions/"]').count(), 0, 'no recording forms on the action page for an auditor');
+  });
+
+  await step('the auditor runs a full verification: the ledger is intact', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Verify' }).click();
+    await page.waitForURL(at('/verify'));
+    await expectHeading(page, 'Verification');
+    await checkAccessibility(page, 'verification');
+    await page.getByRole('button', { name: 'Run full verification' }).click();
+    await page.waitForURL((url) => url.pathname === '/verify');
+    const message = await flash(page);
+    assert.match(message, /the ledger is intact/i, `the flash should say the ledger is intact: "${message}"`);
+    const result = await page.getByTestId('verification-result').innerText();
+    assert.match(result, /Intact/, `the report should say intact: ${result}`);
+    await checkAccessibility(page, 'verification after a run');
+  });
+
+  assert.ok(isAt(page, '/verify'));
+  assert.deepEqual(pageErrors, [], `the pages raised errors:\n${pageErrors.join('\n')}`);
+}
+
+async function main() {
+  const watchdog = setTimeout(() => {
+    console.error(`run.mjs: gave up after ${RUN_LIMIT_MS / 1000} s`);
+    process.exit(1);
+  }, RUN_LIMIT_MS);
+  watchdog.unref();
+  await mkdir(config.downloads, { recursive: true });
+  await rm(path.join(config.screenshots, 'failure.png'), { force: true });
+  const profile = await mkdtemp(path.join(tmpdir(), 'wsoa-chromium-profile-'));
+  let context;
+  try {
+    context = await launch(profile);
+    console.log(`Chromium ${context.browser()?.version() ?? ''} (${config.chromium}), fresh profile ${profile}`);
+    await scenario(context);
+  } catch (err) {
+    let failure = err instanceof StepFailure ? err.message : String(err && err.stack ? err.stack : err);
+    // What the browser showed when the step failed, for a person to look at.
+    const page = context?.pages()[0];
+    if (page) {
+      const shot = path.join(config.screenshots, 'failure.png');
+      await mkdir(config.screenshots, { recursive: true });
+      if (await page.screenshot({ path: shot, fullPage: true }).then(() => true, () => false)) {
+        failure += `\nThe page at that moment (${page.url()}): ${shot}`;
+      }
+    }
+    failures.unshift(failure);
+  } finally {
+    if (context) await context.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true }).catch(() => {});
+  }
+  console.log('\naxe-core (WCAG 2.0/2.1/2.2 A and AA; serious and critical fail):');
+  for (const line of axeSummary) console.log(`  ${line}`);
+  if (notes.size) {
+    console.log('\nNotes (these do not fail the run):');
+    for (const [text, pages] of notes) {
+      const seen = [...new Set(pages)];
+      const everywhere = seen.length === checkedPages.size && seen.every((where) => checkedPages.has(where));
+      console.log(`  ${text}\n    seen on ${everywhere ? `every page checked (${seen.length})` : seen.join(', ')}`);
+    }
+  }
+  if (screenshotsTaken.length) console.log(`\nScreenshots: ${screenshotsTaken.join(', ')}`);
+  if (failures.length) {
+    console.log(`\n${failures.length} problem(s):`);
+    for (const failure of failures) console.log(`\n${failure}`);
+  }
+  console.log(`\n${stepsPassed} passed, ${failures.length} failed`);
+  process.exitCode = failures.length ? 1 : 0;
+}
+
+await main();
