@@ -410,7 +410,9 @@ fn date_field(id: &str, form: &FormState) -> Markup {
         id,
         name: "on",
         label: "When it happened",
-        hint: Some("The day of the change, for example 2021-09-23. It cannot be in the future."),
+        hint: Some(
+            "The day of the change, for example 23 September 2021. It cannot be in the future.",
+        ),
         error: form.error("on"),
         value: form.value("on"),
         control: Control::Date,

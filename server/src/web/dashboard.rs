@@ -111,7 +111,7 @@ fn render(
                 id: "as_of",
                 name: "as_of",
                 label: "See the plan as it stood on a past date",
-                hint: Some("For example, the day of a monitoring visit: 2021-11-18"),
+                hint: Some("For example, the day of a monitoring visit, such as 18 November 2021"),
                 error: errors.get("as_of"),
                 value: typed,
                 control: Control::Date,

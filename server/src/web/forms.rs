@@ -235,7 +235,7 @@ fn visit_body(form: &FormState) -> Markup {
     let lines = Some("One a line");
     html! {
         (text(p, form, "by", "Who visited", Some("For example, DfE SEND adviser and NHS England SEND adviser"), Control::Text))
-        (text(p, form, "on", "Date of the visit", Some("For example, 2021-11-18. It cannot be in the future."), Control::Date))
+        (text(p, form, "on", "Date of the visit", Some("For example, 18 November 2021. It cannot be in the future."), Control::Date))
         (text(p, form, "summary", "Their overall view (optional)", None, Control::Textarea { rows: 3 }))
         (text(p, form, "strengths", "Strengths", lines, Control::Textarea { rows: 4 }))
         (text(p, form, "concerns", "Concerns", lines, Control::Textarea { rows: 4 }))
@@ -487,7 +487,7 @@ fn measure_value_body(plan: &Plan, form: &FormState) -> Markup {
     html! {
         (text(p, form, "measure", "Measure", None, Control::Select(measures)))
         (text(p, form, "value", "Value", Some("A number, such as 63 or 12.5, in the measure's unit"), Control::Decimal))
-        (text(p, form, "on", "Date of the value", Some("The day it was measured, for example 2022-06-30"), Control::Date))
+        (text(p, form, "on", "Date of the value", Some("The day it was measured, for example 30 June 2022"), Control::Date))
         (text(p, form, "source", "Source (optional)", Some("For example, EHC hub report, June 2022"), Control::Text))
     }
 }
