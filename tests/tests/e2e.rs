@@ -67,3 +67,11 @@ mod export;
 /// import, the same file again, next month's changes, and bad rows refused row by row.
 #[path = "e2e/import.rs"]
 mod import;
+
+/// `wsoa serve` as a real process: SIGKILL mid-append loses nothing acknowledged, SIGTERM exits 0.
+#[path = "e2e/serve.rs"]
+mod serve;
+
+/// `wsoa --server URL`: every command through a running server, printing what it prints locally.
+#[path = "e2e/remote.rs"]
+mod remote;

@@ -1,0 +1,642 @@
+//! `wsoa serve` as a real process on `127.0.0.1:0`, driven over HTTP with ureq: a server killed
+//! with SIGKILL while clients append loses no acknowledged append and opens again; SIGTERM stops
+//! it gracefully with exit code 0; the first start says how to make a token, and a local command
+//! on the ledger it holds is refused naming it; roles and the recorded actor come from the token.
+//!
+//! Every server is a child process inside a [`Server`] guard that kills it when a test panics.
+//! Nothing waits on a timer: waits are on conditions (a line on stdout, a channel of
+//! acknowledgements, `/healthz` answering, the process exiting), each with a bounded patience
+//! and a panic that says what did not happen, with the server's log.
+
+use std::collections::BTreeMap;
+use std::fs::OpenOptions;
+use std::io::{BufRead as _, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::harness::{Sandbox, check_chain};
+
+/// How long any one wait (for the address, an answer, enough acknowledgements, an exit) may take
+/// before the test fails; generous, for debug builds on a busy machine.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A running `wsoa --data <ledger> serve --addr 127.0.0.1:0`; killed (SIGKILL) and reaped on
+/// drop, so that no server outlives a failed test.
+pub(crate) struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, from the first line of stdout.
+    pub(crate) url: String,
+    /// Standard output, line by line, from a thread that reads it until the process closes it.
+    stdout: mpsc::Receiver<String>,
+    /// The lines of stdout received so far.
+    printed: Vec<String>,
+    /// Where the server's stderr (its log) goes; shown when a test fails.
+    log: PathBuf,
+}
+
+/// How a server ended.
+struct Ended {
+    status: ExitStatus,
+    /// Everything it printed on stdout.
+    stdout: String,
+}
+
+impl Server {
+    /// Starts a server on the sandbox's ledger and waits until it answers `/healthz` (which also
+    /// means that it holds the ledger: it accepts connections only once it does).
+    pub(crate) fn start(sandbox: &Sandbox) -> Server {
+        let log = sandbox.root().join("serve.log");
+        let stderr = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("the server's log file can be opened");
+        let mut command = sandbox.command();
+        command
+            .arg("--data")
+            .arg(sandbox.data())
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(stderr);
+        let mut child = command.spawn().expect("`wsoa serve` can be started");
+        let pipe = child.stdout.take().expect("stdout is piped");
+        let (lines, stdout) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines() {
+                let Ok(line) = line else { break };
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            url: String::new(),
+            stdout,
+            printed: Vec::new(),
+            log,
+        };
+        let first = match server.stdout.recv_timeout(PATIENCE) {
+            Ok(line) => line,
+            Err(err) => server.fail(&format!(
+                "`wsoa serve` printed no first line within {PATIENCE:?} ({err})"
+            )),
+        };
+        server.printed.push(first.clone());
+        assert!(
+            first.starts_with(&format!(
+                "Serving the ledger at {}",
+                sandbox.data().display()
+            )),
+            "the first line should say which ledger is served: {first}"
+        );
+        server.url = match first
+            .split_whitespace()
+            .find(|word| word.starts_with("http://127.0.0.1:"))
+        {
+            Some(url) => url.to_owned(),
+            None => server.fail(&format!("the first line names no URL: {first}")),
+        };
+        server.wait_until_healthy();
+        server
+    }
+
+    /// Asks `/healthz` until it answers 200; an attempt fails fast only if nothing accepts the
+    /// connection, so the pause between attempts matters only while the server is starting.
+    fn wait_until_healthy(&mut self) {
+        let agent = agent();
+        let started = Instant::now();
+        let mut last = String::new();
+        while started.elapsed() < PATIENCE {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.fail(&format!(
+                    "the server exited ({status}) before answering /healthz"
+                ));
+            }
+            match agent.get(format!("{}/healthz", self.url)).call() {
+                Ok(response) if response.status() == 200 => return,
+                Ok(response) => last = format!("status {}", response.status()),
+                Err(err) => last = err.to_string(),
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        self.fail(&format!(
+            "/healthz did not answer 200 within {PATIENCE:?} (last: {last})"
+        ))
+    }
+
+    /// The process id, as `kill` takes it.
+    fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+
+    /// Sends SIGTERM (with the `kill` command) and waits for the process to exit.
+    fn terminate(&mut self) -> Ended {
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid()])
+            .status()
+            .expect("the `kill` command runs");
+        assert!(sent.success(), "`kill -TERM {}` failed: {sent}", self.pid());
+        self.wait_for_exit()
+    }
+
+    /// Kills the process with SIGKILL (`Child::kill` on Unix) and reaps it.
+    fn kill(&mut self) -> ExitStatus {
+        self.child.kill().expect("the server can be killed");
+        self.child.wait().expect("the killed server can be reaped")
+    }
+
+    /// Waits, within [`PATIENCE`], for the process to exit; then collects all it printed.
+    fn wait_for_exit(&mut self) -> Ended {
+        let started = Instant::now();
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if started.elapsed() < PATIENCE => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Ok(None) => self.fail(&format!("the server did not exit within {PATIENCE:?}")),
+                Err(err) => self.fail(&format!("cannot wait for the server: {err}")),
+            }
+        };
+        // The process has exited, so its stdout is closed and the reading thread ends.
+        loop {
+            match self.stdout.recv_timeout(PATIENCE) {
+                Ok(line) => self.printed.push(line),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    self.fail("the server exited but its stdout did not close")
+                }
+            }
+        }
+        Ended {
+            status,
+            stdout: self.printed.join("\n"),
+        }
+    }
+
+    /// The server's log (its stderr) so far.
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_else(|err| format!("(no log: {err})"))
+    }
+
+    /// Fails the test with `what`, the server's stdout so far and its log.
+    fn fail(&self, what: &str) -> ! {
+        panic!(
+            "{what}\nserver stdout:\n{}\nserver log ({}):\n{}",
+            self.printed.join("\n"),
+            self.log.display(),
+            self.log()
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Already exited in a passing test; SIGKILL otherwise. Either way, reap it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client that returns 4xx and 5xx answers as responses, not errors.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .new_agent()
+}
+
+/// `POST /api/v1/commands`; the status and the JSON body, or why there was no answer.
+fn post(
+    agent: &ureq::Agent,
+    url: &str,
+    token: &str,
+    command: &Value,
+) -> Result<(u16, Value), String> {
+    let mut response = agent
+        .post(format!("{url}/api/v1/commands"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(command.to_string().as_str())
+        .map_err(|err| err.to_string())?;
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|err| err.to_string())?;
+    let body = serde_json::from_str(&text).map_err(|err| format!("{err}: {text}"))?;
+    Ok((status, body))
+}
+
+/// `GET path`: the status and the body as text; panics if there is no answer.
+fn get(agent: &ureq::Agent, url: &str, token: &str, path: &str) -> (u16, String) {
+    let mut response = agent
+        .get(format!("{url}{path}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap_or_else(|err| panic!("GET {path} got no answer: {err}"));
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .unwrap_or_else(|err| panic!("GET {path}: the body cannot be read: {err}"));
+    (status, text)
+}
+
+/// Posts a command that must be recorded (201); returns its answer.
+#[track_caller]
+fn record(server: &Server, token: &str, command: Value) -> Value {
+    match post(&agent(), &server.url, token, &command) {
+        Ok((201, body)) => body,
+        other => server.fail(&format!(
+            "{command} should be recorded (201), got {other:?}"
+        )),
+    }
+}
+
+/// Creates a token offline (the server must not be running) and returns its secret.
+#[track_caller]
+pub(crate) fn token(sandbox: &Sandbox, name: &str, role: &str) -> String {
+    let created = sandbox
+        .json(&["token", "create", "--name", name, "--role", role])
+        .json();
+    assert_eq!(created["role"], role, "{created}");
+    created["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("`wsoa token create` printed no token: {created}"))
+        .to_owned()
+}
+
+/// Opens the ledger and records weakness W1 over the API, as the officer.
+fn open_with_w1(server: &Server, officer: &str) {
+    let opened = record(
+        server,
+        officer,
+        json!({"kind": "open_ledger", "area": "Northshire local area", "on": "2021-01-04"}),
+    );
+    assert_eq!(opened["seq"], 0, "{opened}");
+    record(
+        server,
+        officer,
+        json!({"kind": "record_weakness", "id": "W1", "title": "Quality assurance of EHC plans"}),
+    );
+}
+
+/// The text of a note event from the log, if it is one.
+fn note_text(event: &Value) -> Option<&str> {
+    event["body"]["note_added"]["text"].as_str()
+}
+
+/// The events of an NDJSON log.
+fn ndjson(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|err| panic!("each line of the log is JSON ({err}): {line}"))
+        })
+        .collect()
+}
+
+/// What one appending client did.
+struct Client {
+    /// (seq, text) of every note answered with 201.
+    acknowledged: Vec<(u64, String)>,
+    /// The number of its last note sent (acknowledged or not).
+    last_sent: usize,
+    /// Why it stopped, if that was a failure (an error before the kill, a missing seq, or
+    /// running out of notes while the server still ran).
+    failure: Option<String>,
+}
+
+/// Notes a client sends at most: a bound on its loop, never reached before the kill.
+const MAX_NOTES_PER_CLIENT: usize = 20_000;
+
+/// Appends notes "client C note N" (N = 0, 1, ...) one at a time until a request fails, sending
+/// `()` on `acks` for each 201. A failure before `killing` is set is reported as one.
+fn append_until_refused(
+    client: usize,
+    url: String,
+    token: String,
+    killing: Arc<AtomicBool>,
+    acks: mpsc::Sender<()>,
+) -> Client {
+    let agent = agent();
+    let mut acknowledged = Vec::new();
+    for n in 0..MAX_NOTES_PER_CLIENT {
+        let text = format!("client {client} note {n}");
+        let answer = post(
+            &agent,
+            &url,
+            &token,
+            &json!({"kind": "add_note", "about": "W1", "text": text}),
+        );
+        let failure = match answer {
+            Ok((201, body)) => match body["seq"].as_u64() {
+                Some(seq) => {
+                    acknowledged.push((seq, text));
+                    let _ = acks.send(());
+                    continue;
+                }
+                None => Some(format!("client {client}: a 201 without a seq: {body}")),
+            },
+            _ if killing.load(Ordering::SeqCst) => None,
+            other => Some(format!(
+                "client {client}: note {n} failed while the server ran: {other:?}"
+            )),
+        };
+        return Client {
+            acknowledged,
+            last_sent: n,
+            failure,
+        };
+    }
+    Client {
+        acknowledged,
+        last_sent: MAX_NOTES_PER_CLIENT,
+        failure: Some(format!(
+            "client {client} sent all {MAX_NOTES_PER_CLIENT} notes before the server was killed"
+        )),
+    }
+}
+
+#[test]
+fn a_server_killed_while_clients_append_loses_no_acknowledged_append() {
+    const CLIENTS: usize = 4;
+    const ACKNOWLEDGED_BEFORE_KILL: usize = 300;
+    let sandbox = Sandbox::new();
+    let officer = token(&sandbox, "Load officer", "officer");
+    let mut server = Server::start(&sandbox);
+    open_with_w1(&server, &officer);
+
+    let killing = Arc::new(AtomicBool::new(false));
+    let (acks, acknowledgements) = mpsc::channel();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            let (url, token, killing, acks) = (
+                server.url.clone(),
+                officer.clone(),
+                killing.clone(),
+                acks.clone(),
+            );
+            std::thread::spawn(move || append_until_refused(client, url, token, killing, acks))
+        })
+        .collect();
+    drop(acks);
+    let mut waited = None;
+    for received in 0..ACKNOWLEDGED_BEFORE_KILL {
+        if let Err(err) = acknowledgements.recv_timeout(PATIENCE) {
+            waited = Some(format!(
+                "only {received} of {ACKNOWLEDGED_BEFORE_KILL} appends were acknowledged ({err})"
+            ));
+            break;
+        }
+    }
+
+    // SIGKILL while the clients are still appending: no graceful anything.
+    killing.store(true, Ordering::SeqCst);
+    let status = server.kill();
+    let reports: Vec<Client> = clients
+        .into_iter()
+        .map(|client| client.join().expect("a client thread does not panic"))
+        .collect();
+    let failures: Vec<&str> = reports
+        .iter()
+        .filter_map(|r| r.failure.as_deref())
+        .collect();
+    if let Some(waited) = waited {
+        server.fail(&format!("{waited}; client failures: {failures:#?}"));
+    }
+    assert!(failures.is_empty(), "clients failed: {failures:#?}");
+    assert_eq!(
+        status.code(),
+        None,
+        "the server was killed by a signal: {status}"
+    );
+    let mut acknowledged: BTreeMap<u64, String> = BTreeMap::new();
+    for (seq, text) in reports.iter().flat_map(|r| r.acknowledged.iter().cloned()) {
+        if let Some(earlier) = acknowledged.insert(seq, text.clone()) {
+            panic!("seq {seq} was acknowledged twice: '{earlier}' and '{text}'");
+        }
+    }
+    assert!(acknowledged.len() >= ACKNOWLEDGED_BEFORE_KILL);
+
+    // The lock died with the process: a new server opens the same directory.
+    let mut restarted = Server::start(&sandbox);
+    let (status, text) = get(&agent(), &restarted.url, &officer, "/api/v1/log");
+    assert_eq!(status, 200, "{text}");
+    let log = ndjson(&text);
+    check_chain(&log);
+    let mut notes: BTreeMap<String, u64> = BTreeMap::new();
+    for event in &log {
+        if let Some(text) = note_text(event) {
+            let seq = event["seq"].as_u64().expect("every event has a seq");
+            if let Some(earlier) = notes.insert(text.to_owned(), seq) {
+                panic!("'{text}' is in the ledger twice, at {earlier} and {seq}");
+            }
+        }
+    }
+    for (seq, text) in &acknowledged {
+        assert_eq!(
+            notes.get(text),
+            Some(seq),
+            "acknowledged '{text}' at seq {seq} is not there after the kill"
+        );
+    }
+    // Anything else can only be a client's one request in flight at the kill: its next note.
+    let in_flight: Vec<String> = reports
+        .iter()
+        .enumerate()
+        .map(|(client, report)| format!("client {client} note {}", report.last_sent))
+        .collect();
+    for (text, seq) in &notes {
+        assert!(
+            acknowledged.get(seq) == Some(text) || in_flight.contains(text),
+            "'{text}' at seq {seq} was neither acknowledged nor in flight at the kill"
+        );
+    }
+    assert_eq!(log.len(), 2 + notes.len(), "only W1's ledger and notes");
+
+    // The restarted server appends after the recovered head.
+    let next = record(
+        &restarted,
+        &officer,
+        json!({"kind": "add_note", "about": "W1", "text": "after the restart"}),
+    );
+    assert_eq!(next["seq"].as_u64(), Some(log.len() as u64), "{next}");
+    let ended = restarted.terminate();
+    assert!(
+        ended.status.success(),
+        "the restarted server stops cleanly: {}",
+        ended.status
+    );
+    let report = sandbox.verified();
+    assert_eq!(
+        report["events"].as_u64(),
+        Some(log.len() as u64 + 1),
+        "{report}"
+    );
+}
+
+#[test]
+fn sigterm_stops_the_server_gracefully_with_exit_code_0() {
+    const ACKNOWLEDGED_BEFORE_STOP: usize = 20;
+    let sandbox = Sandbox::new();
+    let officer = token(&sandbox, "Stop officer", "officer");
+    let mut server = Server::start(&sandbox);
+    open_with_w1(&server, &officer);
+
+    // One client appends while the signal arrives; what it was told is recorded must be there.
+    let stopping = Arc::new(AtomicBool::new(false));
+    let (acks, acknowledgements) = mpsc::channel();
+    let client = {
+        let (url, token, stopping) = (server.url.clone(), officer.clone(), stopping.clone());
+        std::thread::spawn(move || append_until_refused(0, url, token, stopping, acks))
+    };
+    for received in 0..ACKNOWLEDGED_BEFORE_STOP {
+        if let Err(err) = acknowledgements.recv_timeout(PATIENCE) {
+            stopping.store(true, Ordering::SeqCst);
+            server.fail(&format!(
+                "only {received} of {ACKNOWLEDGED_BEFORE_STOP} appends were acknowledged ({err})"
+            ));
+        }
+    }
+    stopping.store(true, Ordering::SeqCst);
+    let ended = server.terminate();
+    let report = client.join().expect("the client thread does not panic");
+    assert_eq!(report.failure, None, "the client failed");
+    assert_eq!(
+        ended.status.code(),
+        Some(0),
+        "SIGTERM should stop the server with exit code 0; stdout:\n{}\nlog:\n{}",
+        ended.stdout,
+        server.log()
+    );
+    assert!(
+        ended
+            .stdout
+            .contains("Stopped; every acknowledged change is on disk."),
+        "the server should say it stopped: {}",
+        ended.stdout
+    );
+
+    // The directory is free again, intact, and holds every acknowledged note.
+    let verified = sandbox.verified();
+    let log = sandbox.log();
+    check_chain(&log);
+    assert_eq!(
+        verified["events"].as_u64(),
+        Some(log.len() as u64),
+        "{verified}"
+    );
+    for (seq, text) in &report.acknowledged {
+        let event = usize::try_from(*seq).ok().and_then(|seq| log.get(seq));
+        assert_eq!(
+            event.and_then(note_text),
+            Some(text.as_str()),
+            "acknowledged '{text}' should be event {seq}"
+        );
+    }
+}
+
+#[test]
+fn the_first_start_without_tokens_says_how_to_make_one() {
+    let sandbox = Sandbox::new();
+    let mut server = Server::start(&sandbox);
+
+    // The server holds the ledger: a local command is refused and told where the server is.
+    let refused = sandbox.run(&["show"]).code_is(2);
+    let held = format!("held by a running `wsoa serve` at {}", server.url);
+    assert!(
+        refused.stderr.contains(&held) && refused.stderr.contains("--server"),
+        "`{}` should say {held:?} and name --server, but said: {}",
+        refused.command,
+        refused.stderr
+    );
+    assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+
+    let ended = server.terminate();
+    assert!(
+        ended.status.success(),
+        "the server stops cleanly: {}",
+        ended.status
+    );
+    for phrase in ["No access tokens yet", "token create", "--role admin"] {
+        assert!(
+            ended.stdout.contains(phrase),
+            "the first start should say how to create a token ({phrase:?}): {}",
+            ended.stdout
+        );
+    }
+}
+
+#[test]
+fn roles_and_actor_come_from_the_token() {
+    let sandbox = Sandbox::new();
+    let viewer = token(&sandbox, "Vera Viewer", "viewer");
+    let officer = token(&sandbox, "Olu Officer", "officer");
+    // Started with WSOA_ACTOR set (the harness sets it): the server must not use it.
+    let mut server = Server::start(&sandbox);
+    let agent = agent();
+
+    let opening =
+        json!({"kind": "open_ledger", "area": "Northshire local area", "on": "2021-01-04"});
+    let (status, body) = post(&agent, &server.url, &viewer, &opening).expect("an answer");
+    assert_eq!(status, 403, "a viewer may not record: {body}");
+    assert_eq!(body["error"]["code"], "forbidden", "{body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("viewer"),
+        "the refusal names the role: {body}"
+    );
+    let (status, text) = get(&agent, &server.url, &viewer, "/api/v1/log");
+    assert_eq!(
+        (status, text.as_str()),
+        (200, ""),
+        "a viewer reads; nothing was recorded"
+    );
+    let (status, text) = get(&agent, &server.url, &viewer, "/api/v1/verify");
+    assert_eq!(status, 403, "a viewer may not audit: {text}");
+
+    let opened = record(&server, &officer, opening);
+    assert_eq!(opened["actor"]["name"], "Olu Officer", "{opened}");
+    assert_eq!(opened["actor"]["role"], "officer", "{opened}");
+    // Nothing in a body can choose the actor.
+    let (status, body) = post(
+        &agent,
+        &server.url,
+        &officer,
+        &json!({"kind": "record_weakness", "id": "W1", "title": "QA", "actor": "Someone else"}),
+    )
+    .expect("an answer");
+    assert_eq!(status, 400, "an actor in the body is refused: {body}");
+    record(
+        &server,
+        &officer,
+        json!({"kind": "record_weakness", "id": "W1", "title": "Quality assurance"}),
+    );
+
+    let ended = server.terminate();
+    assert!(
+        ended.status.success(),
+        "the server stops cleanly: {}",
+        ended.status
+    );
+    let log = sandbox.log();
+    assert_eq!(
+        log.len(),
+        2,
+        "only the officer's two commands were recorded"
+    );
+    for event in &log {
+        assert_eq!(event["actor"]["name"], "Olu Officer", "{event}");
+        assert_eq!(event["actor"]["role"], "officer", "{event}");
+    }
+}
