@@ -77,9 +77,10 @@ pub fn serve(data: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
         secure_cookies: args.secure_cookies,
     };
-    // The tokens are checked before serving (the server then takes the same lock), so that an
-    // operator sees at once how to make the first one.
-    let has_tokens = Ledger::create(data)?.has_tokens()?;
+    // The ledger is opened (and locked) once, before the address is printed, and handed to the
+    // server; the tokens are checked first so that an operator sees at once how to make one.
+    let ledger = Ledger::create(data)?;
+    let has_tokens = ledger.has_tokens()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -101,7 +102,7 @@ pub fn serve(data: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         }
         use std::io::Write as _;
         std::io::stdout().flush()?;
-        wsoa_server::run(data, listener, limits, shutdown_signal()).await?;
+        wsoa_server::run(ledger, listener, limits, shutdown_signal()).await?;
         println!("Stopped; every acknowledged change is on disk.");
         Ok(())
     })

@@ -3,7 +3,6 @@
 //! and the ledger for the server's life.
 
 use std::future::Future;
-use std::path::Path;
 use std::sync::Arc;
 
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -92,21 +91,16 @@ pub async fn serve(
     Ok(())
 }
 
-/// Runs a server on the ledger in `dir` (created empty if there is none): takes the ledger's
-/// lock, starts the writer thread, serves until `shutdown`, then stops the writer (which
-/// finishes the appends it has), flushes, and releases the lock.
+/// Runs a server on an open ledger (the caller opened it, and so holds its lock from before the
+/// server announces itself until after it stops): starts the writer thread, serves until
+/// `shutdown`, then stops the writer (which finishes the appends it has), flushes, and releases
+/// the lock.
 pub async fn run(
-    dir: &Path,
+    ledger: Ledger,
     listener: TcpListener,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), wsoa_store::StoreError> {
-    let opened = dir.to_owned();
-    let ledger = tokio::task::spawn_blocking(move || Ledger::create(&opened))
-        .await
-        .map_err(|err| {
-            wsoa_store::StoreError::Damaged(format!("opening the ledger failed: {err}"))
-        })??;
     let url = format!(
         "http://{}",
         listener.local_addr().map_err(wsoa_store::StoreError::io(

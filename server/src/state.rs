@@ -58,6 +58,9 @@ struct Inner {
     jobs: std::sync::mpsc::Sender<Job>,
     limits: Limits,
     ready: AtomicBool,
+    /// Permits for folds over the whole ledger, one per core: more at once would only share the
+    /// cores among themselves and starve the writer (and the quick reads) of CPU.
+    folds: tokio::sync::Semaphore,
     web: crate::web::WebState,
 }
 
@@ -70,6 +73,9 @@ impl AppState {
                 jobs,
                 limits,
                 ready: AtomicBool::new(true),
+                folds: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(1, usize::from),
+                ),
                 web: crate::web::WebState::default(),
             }),
         }
@@ -107,6 +113,22 @@ impl AppState {
     ) -> Result<T, ApiError> {
         let reader = self.inner.reader.clone();
         tokio::task::spawn_blocking(move || work(&reader)).await?
+    }
+
+    /// Runs read work that folds over the ledger (a plan, a timeline, a narrative, a full
+    /// verification) on the blocking pool, at most one per core at a time; quick lookups (a
+    /// token, an event, a proof) use [`AppState::read`] and never queue behind these.
+    pub async fn fold<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Reader) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let _permit = self
+            .inner
+            .folds
+            .acquire()
+            .await
+            .map_err(|_| ApiError::unavailable("the server is shutting down"))?;
+        self.read(work).await
     }
 
     /// Sends a job to the writer and waits for its answer.

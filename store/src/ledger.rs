@@ -130,6 +130,8 @@ pub struct Reader {
     pub(crate) checkpoints: sled::Tree,
     pub(crate) tokens: sled::Tree,
     pub(crate) idempotency: sled::Tree,
+    /// sled's data file, opened to `fdatasync` it after each flush (see `Ledger::flush`).
+    data_file: std::sync::Arc<File>,
 }
 
 /// An open ledger: the only handle that writes. Only one `Ledger` (in any process) can have a
@@ -368,7 +370,12 @@ impl Ledger {
                 db.flush()?;
             }
         }
+        let data_file = File::open(db_path.join("db")).map_err(StoreError::io(format!(
+            "cannot open {}",
+            db_path.join("db").display()
+        )))?;
         let reader = Reader {
+            data_file: std::sync::Arc::new(data_file),
             dir: dir.to_owned(),
             events: db.open_tree("events")?,
             chain: db.open_tree("chain")?,
@@ -638,14 +645,18 @@ impl Ledger {
                     StoreError::Damaged("the append transaction was aborted".into())
                 }
             })?;
-        self.db.flush()?;
-        Ok(())
+        self.flush()
     }
 
-    /// Flushes everything to disk. Appends already flush; this is for the blob writer.
+    /// Makes everything written so far durable: sled's flush writes its log and waits for the
+    /// pages (with `sync_file_range` on Linux, which neither flushes the disk's write cache nor
+    /// records a grown file's size), then an `fdatasync` of sled's data file does both, so an
+    /// acknowledged change survives a power cut as well as a killed process.
     pub(crate) fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
-        Ok(())
+        self.data_file
+            .sync_data()
+            .map_err(StoreError::io("cannot sync the ledger's data file to disk"))
     }
 }
 

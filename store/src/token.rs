@@ -140,7 +140,7 @@ impl Ledger {
             revoked_at: None,
         };
         self.tokens.insert(hash.as_bytes(), encode(&record)?)?;
-        self.db.flush()?;
+        self.flush()?;
         Ok((secret, record))
     }
 
@@ -152,7 +152,7 @@ impl Ledger {
             if record.is_active() && (record.name == name_or_id || record.id == name_or_id) {
                 record.revoked_at = Some(now);
                 self.tokens.insert(key, encode(&record)?)?;
-                self.db.flush()?;
+                self.flush()?;
                 return Ok(record);
             }
         }

@@ -31,7 +31,7 @@ pub async fn verify(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Permission::Audit)?;
     state
-        .read(|reader| {
+        .fold(|reader| {
             let pins = reader.kept_pins()?;
             Ok(Json(match reader.verify_pinned(&pins) {
                 Ok(report) => json!({

@@ -56,7 +56,7 @@ pub async fn list(
 ) -> Result<Json<Vec<EvidenceItem>>, ApiError> {
     caller.require(Permission::Read)?;
     state
-        .read(|reader| {
+        .fold(|reader| {
             let (plan, _) = reader.plan_at(wsoa_core::point::Point::Now)?;
             Ok(Json(
                 plan.evidence
@@ -98,7 +98,7 @@ pub async fn content(
         .parse()
         .map_err(|err| ApiError::bad_request(format!("'{id}' is not an evidence id: {err}")))?;
     let (hash, file_name, media_type, size) = state
-        .read(move |reader| {
+        .fold(move |reader| {
             let (plan, _) = reader.plan_at(wsoa_core::point::Point::Now)?;
             let evidence = plan
                 .evidence

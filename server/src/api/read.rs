@@ -103,7 +103,7 @@ pub async fn plan(
     }
     let clock_today = today()?;
     state
-        .read(move |reader| {
+        .fold(move |reader| {
             let point = reader.resolve_point(asked)?;
             let (plan, last_recorded_at) = reader.plan_at(point)?;
             let today = point.today(last_recorded_at, clock_today);
@@ -193,7 +193,7 @@ pub async fn timeline(
     };
     let late_after = i64::from(late_after);
     state
-        .read(move |reader| {
+        .fold(move |reader| {
             let point = reader.resolve_point(asked)?;
             let plan = if filter.about.is_some() {
                 reader.plan_at(point)?.0
@@ -262,7 +262,7 @@ pub async fn diff(
         }
     };
     state
-        .read(move |reader| {
+        .fold(move |reader| {
             let between = reader.plans_between(from, to)?;
             let events: Vec<&wsoa_core::Event> = between.events.iter().collect();
             let mut changes = wsoa_core::diff::diff(&between.before, &between.after, &events);
@@ -309,7 +309,7 @@ pub async fn narrative(
         }
     };
     state
-        .read(move |reader| {
+        .fold(move |reader| {
             let (narrative, _source) = reader.narrative_at(asked)?;
             Ok(if html {
                 text(narrative.to_html(), "text/html; charset=utf-8")

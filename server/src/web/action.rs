@@ -92,7 +92,7 @@ pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebErro
     let clock_today = today()?;
     let wanted = id.clone();
     state
-        .read(move |reader| {
+        .fold(move |reader| {
             let (plan, _) = reader.plan_at(Point::Now)?;
             let id = wanted;
             let Some(action) = plan.action(id.as_str()).cloned() else {
@@ -136,7 +136,7 @@ pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebErro
 async fn current_action(state: &AppState, id: &ActionId) -> Result<ActionView, WebError> {
     let wanted = id.clone();
     state
-        .read(move |reader| {
+        .fold(move |reader| {
             Ok(reader
                 .plan_at(Point::Now)?
                 .0

@@ -54,7 +54,7 @@ pub async fn page(
     let point = as_of.map_or(Point::Now, Point::AsOf);
     let clock_today = today()?;
     let (plan, shown, today) = state
-        .read(move |reader| {
+        .fold(move |reader| {
             let point = reader.resolve_point(point)?;
             let (plan, last_recorded_at) = reader.plan_at(point)?;
             let today = point.today(last_recorded_at, clock_today);

@@ -34,7 +34,7 @@ pub async fn page(
     Query(query): Query<DiffQuery>,
 ) -> Result<Response, WebError> {
     let visits = state
-        .read(|reader| Ok(reader.plan_at(Point::Now)?.0.visits))
+        .fold(|reader| Ok(reader.plan_at(Point::Now)?.0.visits))
         .await?;
     let asked_from = query.from.filter(|from| !from.trim().is_empty());
     // Without a visit there is no "since the last visit": the page asks for a moment instead.
@@ -63,7 +63,7 @@ pub async fn page(
     let mut changes = None;
     if let (Some(from), Some(to)) = (from, to) {
         let outcome = state
-            .read(move |reader| match reader.plans_between(from, to) {
+            .fold(move |reader| match reader.plans_between(from, to) {
                 Ok(between) => {
                     let events: Vec<&wsoa_core::Event> = between.events.iter().collect();
                     let mut changes =

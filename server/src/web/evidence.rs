@@ -18,7 +18,7 @@ use crate::web::{Signed, WebError, html_response};
 /// `GET /evidence`: the list.
 pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Response, WebError> {
     let evidence = state
-        .read(|reader| Ok(reader.plan_at(Point::Now)?.0.evidence))
+        .fold(|reader| Ok(reader.plan_at(Point::Now)?.0.evidence))
         .await?;
     let content = html! {
         h1.heading-l { "Evidence" }
@@ -108,7 +108,7 @@ pub async fn download(
         .parse()
         .map_err(|_| WebError::NotFound(format!("There is no evidence '{id}'.")))?;
     let found = state
-        .read(move |reader| {
+        .fold(move |reader| {
             let (plan, _) = reader.plan_at(Point::Now)?;
             Ok(plan.evidence_item(id.as_str()).cloned())
         })

@@ -87,7 +87,7 @@ fn text(
 
 async fn plan(state: &AppState) -> Result<Plan, WebError> {
     Ok(state
-        .read(|reader| Ok(reader.plan_at(Point::Now)?.0))
+        .fold(|reader| Ok(reader.plan_at(Point::Now)?.0))
         .await?)
 }
 

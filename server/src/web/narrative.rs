@@ -21,7 +21,7 @@ use crate::web::{Signed, WebError, html_response};
 /// Reads the narrative now, or `None` when the ledger has nothing to narrate.
 async fn narrative(state: &AppState) -> Result<Option<Narrative>, WebError> {
     Ok(state
-        .read(|reader| match reader.narrative_at(Point::Now) {
+        .fold(|reader| match reader.narrative_at(Point::Now) {
             Ok((narrative, _)) => Ok(Some(narrative)),
             Err(wsoa_store::StoreError::Query(_)) => Ok(None),
             Err(err) => Err(err.into()),

@@ -154,7 +154,7 @@ async fn read(
     page: usize,
 ) -> Result<Result<Found, FilterError>, WebError> {
     Ok(state
-        .read(move |reader| {
+        .fold(move |reader| {
             let plan = if filter.about.is_some() {
                 reader.plan_at(Point::Now)?.0
             } else {

@@ -200,7 +200,7 @@ pub async fn run(
     let fields = Fields::from_form(form)?;
     user.check_csrf(Some(fields.get("csrf")))?;
     let (intact, report) = state
-        .read(|reader| {
+        .fold(|reader| {
             let pins = reader.kept_pins()?;
             Ok(match reader.verify_pinned(&pins) {
                 Ok(report) => (true, report.to_string()),

@@ -91,7 +91,8 @@ fn start(
                 .expect("binds");
             let url = format!("http://{}", listener.local_addr().expect("address"));
             url_sender.send(url).expect("sends");
-            wsoa_server::run(&dir, listener, wsoa_server::Limits::default(), async {
+            let ledger = Ledger::open(&dir).expect("opens");
+            wsoa_server::run(ledger, listener, wsoa_server::Limits::default(), async {
                 let _ = stopped.await;
             })
             .await
