@@ -132,6 +132,8 @@ pub struct Reader {
     pub(crate) idempotency: sled::Tree,
     /// sled's data file, opened to `fdatasync` it after each flush (see `Ledger::flush`).
     data_file: std::sync::Arc<File>,
+    /// The plan now, kept up to date by `plan_at(Point::Now)` (see `query`).
+    pub(crate) plan_cache: std::sync::Arc<std::sync::Mutex<Option<crate::query::PlanNow>>>,
 }
 
 /// An open ledger: the only handle that writes. Only one `Ledger` (in any process) can have a
@@ -232,6 +234,25 @@ impl Reader {
             })
         })
     }
+}
+
+/// The address of the server that wrote `SERVER` in `dir`, unless that file names a process that
+/// is no longer running (a server killed with SIGKILL leaves the file behind; on Linux its
+/// process id tells a live server from a dead one).
+fn running_server(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(SERVER_FILE)).ok()?;
+    let mut lines = text.lines();
+    let url = lines.next()?.trim().to_owned();
+    if url.is_empty() {
+        return None;
+    }
+    if cfg!(target_os = "linux")
+        && let Some(pid) = lines.next().and_then(|pid| pid.trim().parse::<u32>().ok())
+        && !Path::new("/proc").join(pid.to_string()).exists()
+    {
+        return None;
+    }
+    Some(url)
 }
 
 /// Opens sled's database. This process holds the directory's `LOCK`, so sled's own file lock can
@@ -336,10 +357,7 @@ impl Ledger {
             Err(std::fs::TryLockError::WouldBlock) => {
                 return Err(StoreError::InUse {
                     dir: dir.to_owned(),
-                    server: std::fs::read_to_string(dir.join(SERVER_FILE))
-                        .ok()
-                        .map(|url| url.trim().to_owned())
-                        .filter(|url| !url.is_empty()),
+                    server: running_server(dir),
                 });
             }
             Err(std::fs::TryLockError::Error(source)) => {
@@ -376,6 +394,7 @@ impl Ledger {
         )))?;
         let reader = Reader {
             data_file: std::sync::Arc::new(data_file),
+            plan_cache: std::sync::Arc::default(),
             dir: dir.to_owned(),
             events: db.open_tree("events")?,
             chain: db.open_tree("chain")?,
@@ -401,7 +420,7 @@ impl Ledger {
     /// command refused as "in use" can name it; [`Ledger::withdraw_server`] removes it.
     pub fn announce_server(&self, url: &str) -> Result<(), StoreError> {
         let path = self.dir().join(SERVER_FILE);
-        std::fs::write(&path, format!("{url}\n"))
+        std::fs::write(&path, format!("{url}\n{}\n", std::process::id()))
             .map_err(StoreError::io(format!("cannot write {}", path.display())))
     }
 

@@ -76,7 +76,14 @@ impl Reader {
     }
 
     /// The plan at `point` (already resolved), and when its last event was recorded.
+    ///
+    /// The plan now is kept between calls (shared by every clone of this `Reader`) and brought
+    /// up to date by folding only the events appended since, so a server answering many reads
+    /// of the current plan folds each event once, not once per read.
     pub fn plan_at(&self, point: Point) -> Result<(Plan, Option<i64>), StoreError> {
+        if point == Point::Now {
+            return self.plan_now();
+        }
         let mut plan = Plan::default();
         let mut last_recorded_at = None;
         self.for_each_at(point, |stored| {
@@ -197,6 +204,45 @@ impl Reader {
         };
         Ok((Narrative::build(&plan, &records, &source), source))
     }
+}
+
+impl Reader {
+    fn plan_now(&self) -> Result<(Plan, Option<i64>), StoreError> {
+        // Held while folding: a second reader waits for the first's result rather than
+        // repeating its work.
+        let mut cache = self
+            .plan_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut now = cache.clone().unwrap_or_default();
+        // The kept plan is used only if the event it ends with is still the ledger's (a history
+        // cut short or rewritten behind the ledger's back is folded again from the start).
+        if let Some(last) = now.next.checked_sub(1) {
+            let still = self.event(last)?.map(|stored| stored.hash);
+            if still != now.last_hash {
+                now = PlanNow::default();
+            }
+        }
+        for stored in self.events(now.next, None) {
+            let stored = stored?;
+            now.plan.apply(&stored.event);
+            now.last_recorded_at = Some(stored.event.recorded_at);
+            now.last_hash = Some(stored.hash);
+            now.next = stored.event.seq + 1;
+        }
+        *cache = Some(now.clone());
+        Ok((now.plan, now.last_recorded_at))
+    }
+}
+
+/// The plan after the first `next` events, kept by `Reader::plan_at(Point::Now)`.
+#[derive(Clone, Default)]
+pub(crate) struct PlanNow {
+    plan: Plan,
+    last_recorded_at: Option<i64>,
+    /// The chain hash of event `next - 1`, to tell that it is still there.
+    last_hash: Option<Digest>,
+    next: u64,
 }
 
 /// The plan at two points and the events between them.

@@ -10,6 +10,7 @@
 //!   offline; any alteration caught.
 //! - `merkle`: the stored RFC 6962 tree: roots and proofs at every size, the backfill of older
 //!   ledgers, and checkpoints catching rewrites and truncation that the hash chain alone misses.
+//! - `query`: the kept plan "now" is the fold of every event, after appends and after a cut.
 //! - `bundle`: offline bundles: export, offline verification and import round trips, redacted
 //!   and multi-chunk evidence, and damage to the file caught.
 
@@ -20,4 +21,5 @@ mod fixture;
 mod merkle;
 mod model;
 mod protocol;
+mod query;
 mod tamper;

@@ -429,3 +429,40 @@ fn events_read_back_by_range() {
     assert_eq!(f.ledger.events(f.len(), None).count(), 0);
     assert_eq!(f.ledger.events(5, Some(3)).count(), 0, "an empty range");
 }
+
+#[test]
+fn a_ledger_held_by_a_server_names_it_unless_that_server_is_gone() {
+    let f = Fixture::history();
+    f.ledger
+        .announce_server("http://127.0.0.1:8080")
+        .expect("announced");
+    match Ledger::open(f.path()) {
+        Err(err @ StoreError::InUse { .. }) => {
+            let StoreError::InUse { server, .. } = &err else {
+                unreachable!("matched above")
+            };
+            assert_eq!(server.as_deref(), Some("http://127.0.0.1:8080"));
+            assert!(
+                err.to_string().contains("--server http://127.0.0.1:8080"),
+                "{err}"
+            );
+        }
+        Err(other) => panic!("expected InUse, got {other}"),
+        Ok(_) => panic!("the ledger was opened twice"),
+    }
+    // A file left by a server that was killed names a process that is gone: not named then.
+    let mut exited = std::process::Command::new("true").spawn().expect("runs");
+    exited.wait().expect("exits");
+    std::fs::write(
+        f.path().join("SERVER"),
+        format!("http://127.0.0.1:9999\n{}\n", exited.id()),
+    )
+    .expect("written");
+    match Ledger::open(f.path()) {
+        Err(StoreError::InUse { server, .. }) => assert_eq!(server, None),
+        Err(other) => panic!("expected InUse, got {other}"),
+        Ok(_) => panic!("the ledger was opened twice"),
+    }
+    f.ledger.withdraw_server().expect("withdrawn");
+    assert!(!f.path().join("SERVER").exists());
+}
