@@ -142,10 +142,25 @@ pub struct TimelineQuery {
     pub kind: Option<String>,
     /// Flag events recorded this many days or more after they happened (default 14).
     pub late_after: Option<String>,
+    /// Skip this many matching entries (default 0), to read a long history in pages.
+    pub offset: Option<String>,
+    /// Return at most this many entries (default: all); `total` says how many match.
+    pub limit: Option<String>,
     /// The point in time (documented as its own parameters).
     #[serde(flatten)]
     #[param(ignore)]
     pub at: PointQuery,
+}
+
+/// A whole number from a query parameter.
+fn count(name: &str, text: &Option<String>) -> Result<Option<usize>, ApiError> {
+    text.as_deref()
+        .map(|text| {
+            text.trim().parse::<usize>().map_err(|_| {
+                ApiError::bad_request(format!("{name}: '{text}' is not a whole number"))
+            })
+        })
+        .transpose()
 }
 
 /// The history as people read it: one entry per event with both dates, who, and what.
@@ -192,6 +207,8 @@ pub async fn timeline(
         None => DEFAULT_LATE_AFTER as u32,
     };
     let late_after = i64::from(late_after);
+    let offset = count("offset", &query.offset)?.unwrap_or(0);
+    let limit = count("limit", &query.limit)?.unwrap_or(usize::MAX);
     state
         .fold(move |reader| {
             let point = reader.resolve_point(asked)?;
@@ -205,18 +222,26 @@ pub async fn timeline(
                 .map_err(|err| ApiError::bad_request(err.to_string()))?;
             let mut timeline = Timeline::new();
             let mut entries = Vec::new();
+            let mut total = 0usize;
             reader.for_each_at(point, |stored| {
                 let entry = timeline.entry(&stored.event, stored.hash);
                 if matcher.matches(&entry) {
-                    entries.push(
-                        serde_json::to_value(entry.view(late_after)).map_err(ApiError::internal)?,
-                    );
+                    if total >= offset && entries.len() < limit {
+                        entries.push(
+                            serde_json::to_value(entry.view(late_after))
+                                .map_err(ApiError::internal)?,
+                        );
+                    }
+                    total += 1;
                 }
                 Ok::<(), ApiError>(())
             })?;
-            Ok(Json(
-                json!({ "point": point.to_string(), "entries": entries }),
-            ))
+            Ok(Json(json!({
+                "point": point.to_string(),
+                "total": total,
+                "offset": offset,
+                "entries": entries,
+            })))
         })
         .await
 }

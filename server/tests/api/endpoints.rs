@@ -129,6 +129,23 @@ async fn the_plan_timeline_diff_narrative_and_log_read_the_recorded_plan() {
         .json();
     let entries = timeline["entries"].as_array().expect("entries");
     assert_eq!(entries.len(), 2, "{timeline}");
+    // Pages of a long history: `total` counts every match, `entries` holds the page.
+    let page = fixture
+        .get(Role::Viewer, "/api/v1/timeline?offset=2&limit=3")
+        .await
+        .json();
+    assert_eq!(page["total"], fixture.len(), "{page}");
+    let seqs: Vec<_> = page["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| entry["seq"].clone())
+        .collect();
+    assert_eq!(seqs, [2, 3, 4], "{page}");
+    let bad = fixture
+        .get(Role::Viewer, "/api/v1/timeline?limit=many")
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.text());
 
     let diff = fixture
         .get(Role::Viewer, "/api/v1/diff?from=seq:3&format=text")
