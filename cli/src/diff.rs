@@ -2,8 +2,6 @@
 //! visit, in headed sections with every item citing its events.
 
 use clap::Args;
-use wsoa_core::Event;
-use wsoa_core::diff::{Moment, diff};
 use wsoa_core::point::Point;
 use wsoa_store::Ledger;
 
@@ -23,12 +21,9 @@ pub struct DiffArgs {
 /// Folds the plan at each point in one pass over the ledger (`Reader::plans_between`) and
 /// prints what changed.
 pub fn run(ledger: &Ledger, args: &DiffArgs, out: &Printer) -> anyhow::Result<()> {
-    let between = ledger.plans_between(args.from, args.to)?;
-    let (before, after) = (&between.before, &between.after);
-    let events: Vec<&Event> = between.events.iter().collect();
-    let mut changes = diff(before, after, &events);
-    changes.from = Moment::new(&args.from, before);
-    changes.to = Moment::new(&args.to, after);
+    let changes = ledger
+        .plans_between(args.from, args.to)?
+        .changes(&args.from, &args.to);
     match out.format {
         Format::Json => out.json(&serde_json::to_value(&changes)?),
         Format::Text => {

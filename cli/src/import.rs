@@ -126,8 +126,7 @@ fn import_tracker(
     remote: Option<&crate::remote::Remote>,
 ) -> anyhow::Result<ExitCode> {
     let context = crate::context(actor, args.on)?;
-    let today = Date::uk_from_unix_millis(context.recorded_at)
-        .context("the system clock is outside the years this program supports")?;
+    let today = crate::uk_day(context.recorded_at)?;
     let (sheet, sheet_name) = read_sheet(&args.file, args.sheet.as_deref(), &args.maps)?;
     let mut ledger = Ledger::open(data)?;
     let mut plan = Plan::default();

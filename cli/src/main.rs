@@ -282,15 +282,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The recording context: the actor from `--actor` or the OS user, the business date from `--on`
-/// (default today), and the clock.
-fn context(actor: Option<String>, on: Option<Date>) -> anyhow::Result<Context> {
+/// The system clock, in Unix milliseconds.
+fn now_millis() -> anyhow::Result<i64> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .context("the system clock is set before 1970")?;
-    let recorded_at = i64::try_from(now.as_millis()).context("the system clock is out of range")?;
-    let today = Date::uk_from_unix_millis(recorded_at)
-        .context("the system clock is outside the years this program supports")?;
+    i64::try_from(now.as_millis()).context("the system clock is out of range")
+}
+
+/// The UK civil date at a moment of the clock.
+fn uk_day(millis: i64) -> anyhow::Result<Date> {
+    Date::uk_from_unix_millis(millis)
+        .context("the system clock is outside the years this program supports")
+}
+
+/// The recording context: the actor from `--actor` or the OS user, the business date from `--on`
+/// (default today), and the clock.
+fn context(actor: Option<String>, on: Option<Date>) -> anyhow::Result<Context> {
+    let recorded_at = now_millis()?;
+    let today = uk_day(recorded_at)?;
     let name = actor
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())

@@ -193,16 +193,7 @@ impl Remote {
             .body_mut()
             .read_json()
             .context("the server's answer is not a batch of recorded events")?;
-        batch
-            .events
-            .iter()
-            .map(|recorded| {
-                let (event, hash) = recorded
-                    .decode()
-                    .context("the server's answer does not hold to its own hash")?;
-                Ok(Appended { event, hash })
-            })
-            .collect()
+        batch.events.iter().map(checked).collect()
     }
 
     /// Uploads a file as evidence.
@@ -425,6 +416,11 @@ fn appended(mut response: ureq::http::Response<ureq::Body>) -> anyhow::Result<Ap
         .body_mut()
         .read_json()
         .context("the server's answer is not a recorded event")?;
+    checked(&recorded)
+}
+
+/// A recorded event decoded from its bytes, refused unless they hash to what it claims.
+fn checked(recorded: &RecordedEvent) -> anyhow::Result<Appended> {
     let (event, hash) = recorded
         .decode()
         .context("the server's answer does not hold to its own hash")?;

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
@@ -159,13 +159,6 @@ pub enum TokenCommand {
     },
 }
 
-fn now_millis() -> anyhow::Result<i64> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is set before 1970")?;
-    i64::try_from(now.as_millis()).context("the system clock is out of range")
-}
-
 fn token_json(record: &TokenRecord) -> serde_json::Value {
     json!({
         "id": record.id,
@@ -182,7 +175,7 @@ pub fn token(data: &Path, command: &TokenCommand, out: &Printer) -> anyhow::Resu
     match command {
         TokenCommand::Create { name, role } => {
             let ledger = Ledger::create(data)?;
-            let (secret, record) = ledger.create_token(name, *role, now_millis()?)?;
+            let (secret, record) = ledger.create_token(name, *role, crate::now_millis()?)?;
             match out.format {
                 Format::Json => {
                     let mut value = token_json(&record);
@@ -232,7 +225,7 @@ pub fn token(data: &Path, command: &TokenCommand, out: &Printer) -> anyhow::Resu
         }
         TokenCommand::Revoke { name_or_id } => {
             let ledger = Ledger::open(data)?;
-            let record = ledger.revoke_token(name_or_id, now_millis()?)?;
+            let record = ledger.revoke_token(name_or_id, crate::now_millis()?)?;
             match out.format {
                 Format::Json => out.json(&token_json(&record))?,
                 Format::Text => out.line(&format!(

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 use wsoa_core::Date;
 use wsoa_core::timeline::Timeline;
@@ -106,10 +106,5 @@ fn workbook(ledger: &Ledger, args: &ShowArgs, path: &Path) -> anyhow::Result<()>
 
 /// Today's date in the UK by the system clock.
 fn clock_today() -> anyhow::Result<Date> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .context("the system clock is set before 1970")?;
-    let millis = i64::try_from(now.as_millis()).context("the system clock is out of range")?;
-    Date::uk_from_unix_millis(millis)
-        .context("the system clock is outside the years this program supports")
+    crate::uk_day(crate::now_millis()?)
 }

@@ -255,6 +255,18 @@ pub struct Between {
     pub events: Vec<Event>,
 }
 
+impl Between {
+    /// What changed from the earlier plan to the later, each moment described by the point it
+    /// was asked for (`from`, `to`, as given before resolving).
+    pub fn changes(&self, from: &Point, to: &Point) -> wsoa_core::diff::Diff {
+        let events: Vec<&Event> = self.events.iter().collect();
+        let mut changes = wsoa_core::diff::diff(&self.before, &self.after, &events);
+        changes.from = wsoa_core::diff::Moment::new(from, &self.before);
+        changes.to = wsoa_core::diff::Moment::new(to, &self.after);
+        changes
+    }
+}
+
 /// Whether a point selects a prefix of the ledger (so that two such points can be ordered by
 /// their last events).
 fn is_prefix(point: Point) -> bool {

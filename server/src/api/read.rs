@@ -288,11 +288,7 @@ pub async fn diff(
     };
     state
         .fold(move |reader| {
-            let between = reader.plans_between(from, to)?;
-            let events: Vec<&wsoa_core::Event> = between.events.iter().collect();
-            let mut changes = wsoa_core::diff::diff(&between.before, &between.after, &events);
-            changes.from = wsoa_core::diff::Moment::new(&from, &between.before);
-            changes.to = wsoa_core::diff::Moment::new(&to, &between.after);
+            let changes = reader.plans_between(from, to)?.changes(&from, &to);
             Ok(if as_text {
                 text(changes.text(), "text/plain; charset=utf-8")
             } else {

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
-use wsoa_core::diff::{Diff, Moment};
+use wsoa_core::diff::Diff;
 use wsoa_core::plan::VisitView;
 use wsoa_core::point::Point;
 
@@ -64,14 +64,7 @@ pub async fn page(
     if let (Some(from), Some(to)) = (from, to) {
         let outcome = state
             .fold(move |reader| match reader.plans_between(from, to) {
-                Ok(between) => {
-                    let events: Vec<&wsoa_core::Event> = between.events.iter().collect();
-                    let mut changes =
-                        wsoa_core::diff::diff(&between.before, &between.after, &events);
-                    changes.from = Moment::new(&from, &between.before);
-                    changes.to = Moment::new(&to, &between.after);
-                    Ok(Ok(changes))
-                }
+                Ok(between) => Ok(Ok(between.changes(&from, &to))),
                 Err(wsoa_store::StoreError::Query(message)) => Ok(Err(message)),
                 Err(err) => Err(err.into()),
             })
