@@ -1,7 +1,6 @@
 //! The auditor's commands: Ed25519 keys, signed and cosigned checkpoints (C2SP signed notes),
 //! inclusion and consistency proofs (RFC 6962), and checking a proof without the ledger.
 
-use std::fs::OpenOptions;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -149,22 +148,10 @@ pub fn key(command: KeyCommand, out: &Printer) -> anyhow::Result<()> {
     getrandom::fill(&mut seed)
         .map_err(|err| anyhow::anyhow!("no randomness from the system: {err}"))?;
     let signer = Signer::generate(&name, seed)?;
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let mut file = options.open(&path).map_err(|err| {
-        if err.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!("{} already exists; choose another --out", path.display())
-        } else {
-            anyhow::Error::new(err).context(format!("cannot write {}", path.display()))
-        }
-    })?;
-    writeln!(file, "{}", signer.to_signer_string())?;
-    file.sync_all()?;
+    let mut file = crate::output::new_file(&path, wsoa_store::Existing::Keep, true)?;
+    writeln!(file, "{}", signer.to_signer_string())
+        .and_then(|()| file.commit())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let verifier = signer.verifier().to_string();
     match out.format {
         Format::Json => out.json(&json!({ "name": name, "key_file": path.display().to_string(), "verifier_key": verifier })),

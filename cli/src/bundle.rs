@@ -12,8 +12,9 @@ use clap::Args;
 use serde_json::json;
 use wsoa_store::Ledger;
 
-use crate::output::{Format, Printer};
+use crate::output::{Format, Printer, new_file};
 use crate::read::VerifyArgs;
+use wsoa_store::Existing;
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
@@ -43,19 +44,9 @@ pub fn export(ledger: &Ledger, args: &ExportArgs, out: &Printer) -> anyhow::Resu
     if let Some(about) = &args.about {
         return excerpt(ledger, about, &args.out, out);
     }
-    let file = File::create_new(&args.out).with_context(|| {
-        format!(
-            "cannot create {} (an existing file is never overwritten)",
-            args.out.display()
-        )
-    })?;
-    let report = match ledger.export(BufWriter::new(file)) {
-        Ok(report) => report,
-        Err(err) => {
-            let _ = std::fs::remove_file(&args.out);
-            return Err(err.into());
-        }
-    };
+    let mut file = BufWriter::new(new_file(&args.out, Existing::Keep, false)?);
+    let report = ledger.export(&mut file)?;
+    commit(file, &args.out)?;
     match out.format {
         Format::Json => out.json(&json!({
             "out": args.out.display().to_string(),
@@ -87,6 +78,14 @@ fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),
     }
+}
+
+/// Flushes a bundle or excerpt written through a buffer and moves it into place, durably.
+fn commit(file: BufWriter<wsoa_store::NewFile>, path: &Path) -> anyhow::Result<()> {
+    file.into_inner()
+        .map_err(|err| err.into_error())
+        .and_then(wsoa_store::NewFile::commit)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn open(path: &Path) -> anyhow::Result<BufReader<File>> {
@@ -127,19 +126,9 @@ fn excerpt(
         .filter(|stored| matcher.matches(&timeline.entry(&stored.event, stored.hash)))
         .map(|stored| stored.event.seq)
         .collect();
-    let file = File::create_new(path).with_context(|| {
-        format!(
-            "cannot create {} (an existing file is never overwritten)",
-            path.display()
-        )
-    })?;
-    let proven = match ledger.export_excerpt(&seqs, size, &note, BufWriter::new(file)) {
-        Ok(proven) => proven,
-        Err(err) => {
-            let _ = std::fs::remove_file(path);
-            return Err(err.into());
-        }
-    };
+    let mut file = BufWriter::new(new_file(path, Existing::Keep, false)?);
+    let proven = ledger.export_excerpt(&seqs, size, &note, &mut file)?;
+    commit(file, path)?;
     match out.format {
         Format::Json => out.json(&json!({ "out": path.display().to_string(), "events": proven, "checkpoint_size": size })),
         Format::Text => out.line(&format!(

@@ -61,8 +61,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
     // The impact narrative, as a self-contained HTML page beside the ledger's database.
     let narrative_path = data.join("narrative.html");
     let (narrative, _) = ledger.narrative_at(wsoa_core::point::Point::Now)?;
-    std::fs::write(&narrative_path, narrative.to_html())
-        .with_context(|| format!("cannot write {}", narrative_path.display()))?;
+    crate::output::write_file(&narrative_path, narrative.to_html().as_bytes(), true)?;
     let seconds = started.elapsed().as_secs_f64();
     let state = ledger.state()?;
     let counts = [

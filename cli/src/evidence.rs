@@ -124,10 +124,15 @@ impl EvidenceCommand {
                 let mut partial = tempfile::NamedTempFile::new_in(&folder)
                     .with_context(|| format!("cannot write in {}", folder.display()))?;
                 let size = ledger.read_blob(&hash, partial.as_file_mut())?;
+                partial
+                    .as_file()
+                    .sync_all()
+                    .with_context(|| format!("cannot write {}", path.display()))?;
                 partial.persist_noclobber(&path).map_err(|err| {
                     anyhow::Error::new(err.error)
                         .context(format!("cannot write {}", path.display()))
                 })?;
+                wsoa_store::sync_dir(&folder)?;
                 match out.format {
                     crate::output::Format::Json => out.json(&serde_json::json!({
                         "id": id.to_string(),

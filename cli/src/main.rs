@@ -167,6 +167,9 @@ enum Commands {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    wsoa_store::report_recoveries_with(|recovery| {
+        let _ = writeln!(std::io::stderr(), "wsoa: recovered {recovery}");
+    });
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -210,6 +213,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::IdempotencyKeyReused => EXIT_INPUT,
                 StoreError::Corrupt { .. }
                 | StoreError::Damaged(_)
+                | StoreError::Unopenable { .. }
                 | StoreError::BlobAltered { .. }
                 | StoreError::Excerpt(_)
                 | StoreError::Io { .. }

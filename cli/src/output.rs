@@ -97,14 +97,12 @@ pub fn check_format(format: OutputFormat, command: &str) -> anyhow::Result<()> {
 /// Writes `bytes` to `path`, refusing to replace an existing file unless `force`; the file is
 /// synced before this returns, so a reported success is on disk.
 pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
+    let existing = if force {
+        wsoa_store::Existing::Replace
     } else {
-        options.create_new(true);
-    }
-    let mut file = options.open(path).map_err(|err| {
+        wsoa_store::Existing::Keep
+    };
+    let mut file = wsoa_store::NewFile::create(path, existing, false).map_err(|err| {
         if err.kind() == std::io::ErrorKind::AlreadyExists {
             anyhow::anyhow!(
                 "{} already exists; give --force to overwrite it",
@@ -115,8 +113,28 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> 
         }
     })?;
     file.write_all(bytes)
-        .and_then(|()| file.sync_all())
+        .and_then(|()| file.commit())
         .map_err(|err| anyhow::Error::new(err).context(format!("cannot write {}", path.display())))
+}
+
+/// Starts a file that appears at `path` whole or not at all, even after a power cut (written to
+/// a temporary name beside it, synced, moved into place, the folder synced); dropped without
+/// `commit`, it leaves nothing. With `Existing::Keep`, an existing file is never overwritten.
+pub fn new_file(
+    path: &Path,
+    existing: wsoa_store::Existing,
+    private: bool,
+) -> anyhow::Result<wsoa_store::NewFile> {
+    wsoa_store::NewFile::create(path, existing, private).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!(
+                "{} already exists (an existing file is never overwritten); choose another --out",
+                path.display()
+            )
+        } else {
+            anyhow::Error::new(err).context(format!("cannot write {}", path.display()))
+        }
+    })
 }
 
 /// Prints results in the chosen format to standard output.

@@ -68,6 +68,9 @@ pub fn serve(data: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
+    wsoa_store::report_recoveries_with(|recovery| {
+        tracing::warn!(file = %recovery.path.display(), "recovered on opening the ledger: {}", recovery.action);
+    });
     let limits = Limits {
         max_body_bytes: args.max_body_bytes,
         max_upload_bytes: args.max_upload_bytes,

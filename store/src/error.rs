@@ -52,6 +52,18 @@ pub enum StoreError {
     /// The ledger's bookkeeping is inconsistent; run `wsoa verify` to locate the damage.
     #[error("the ledger is damaged: {0}; run `wsoa verify` for a full report")]
     Damaged(String),
+    /// The database cannot be opened, even after removing what an interrupted start or stop
+    /// leaves behind: `file` is damaged.
+    #[error(
+        "the ledger cannot be opened: {} is damaged ({detail}). Keep a copy of the whole ledger directory before anything else is tried, then restore it from a backup or from an exported bundle",
+        file.display()
+    )]
+    Unopenable {
+        /// The damaged file.
+        file: PathBuf,
+        /// What the database reported.
+        detail: String,
+    },
     /// Evidence content is not stored (never attached, or redacted).
     #[error("no content is stored for hash {0}")]
     BlobMissing(Digest),

@@ -27,6 +27,7 @@ use wsoa_core::{
     Actor, Command, Date, Digest, Event, Rejection, State, chain_hash, decide, decode_event,
 };
 
+use crate::durable::{self, Recovery};
 use crate::error::StoreError;
 
 /// The storage layout version written in `meta/format`.
@@ -146,6 +147,8 @@ pub struct Ledger {
     /// fails part-way, so that it is rebuilt from what is really on disk.
     state: Option<State>,
     _lock: File,
+    /// What opening found unfinished (left by a crash or power cut) and put right.
+    recovered: Vec<Recovery>,
 }
 
 impl std::ops::Deref for Ledger {
@@ -259,8 +262,9 @@ fn running_server(dir: &Path) -> Option<String> {
 /// only be held by an instance this process just dropped whose background I/O threads are still
 /// finishing (sled releases its lock when the last of them ends). Wait for them, for at most two
 /// seconds, rather than report a ledger that is not in use as if it were.
-fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
+fn open_sled(path: &Path) -> Result<(sled::Db, Vec<Recovery>), StoreError> {
     let mut attempts = 0;
+    let mut recovered = Vec::new();
     loop {
         match sled::Config::new().path(path).open() {
             Err(sled::Error::Io(err))
@@ -269,8 +273,57 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
-            other => return Ok(other?),
+            Ok(db) => return Ok((db, recovered)),
+            Err(err) if recovered.is_empty() => {
+                // What an interrupted start or stop leaves behind keeps sled from opening:
+                // remove it (only provably unfinished temporaries) and try once more.
+                recovered = durable::announce(durable::recover_sled_dir(path)?);
+                if recovered.is_empty() {
+                    return Err(unopenable(path, err));
+                }
+            }
+            Err(err) => return Err(unopenable(path, err)),
         }
+    }
+}
+
+/// The error for a database sled cannot open even after recovery, naming the file at fault.
+fn unopenable(path: &Path, err: sled::Error) -> StoreError {
+    match err {
+        sled::Error::Corruption { .. } => {
+            let file = newest_snapshot(path)
+                .filter(|snap| !snapshot_checksum_holds(snap))
+                .unwrap_or_else(|| path.join("db"));
+            StoreError::Unopenable {
+                file,
+                detail: err.to_string(),
+            }
+        }
+        other => StoreError::Database(other),
+    }
+}
+
+/// The snapshot sled would read: the last `snap.*` file by name.
+fn newest_snapshot(path: &Path) -> Option<PathBuf> {
+    let mut snaps: Vec<PathBuf> = std::fs::read_dir(path)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("snap."))
+        .map(|entry| entry.path())
+        .collect();
+    snaps.sort();
+    snaps.pop()
+}
+
+/// Whether a sled snapshot file ends with a correct CRC-32 of its content (sled 0.34's layout:
+/// content, 8 bytes of length, 4 bytes of CRC-32 little-endian).
+fn snapshot_checksum_holds(path: &Path) -> bool {
+    match std::fs::read(path) {
+        Ok(bytes) if bytes.len() > 12 => {
+            let (body, tail) = bytes.split_at(bytes.len() - 12);
+            durable::crc32(body).to_le_bytes() == tail[8..]
+        }
+        _ => false,
     }
 }
 
@@ -341,6 +394,7 @@ impl Ledger {
                 dir: dir.to_owned(),
             });
         }
+        let new_dir = !db_path.exists();
         std::fs::create_dir_all(dir)
             .map_err(StoreError::io(format!("cannot create {}", dir.display())))?;
         let lock = OpenOptions::new()
@@ -367,7 +421,17 @@ impl Ledger {
                 });
             }
         }
-        let db = open_sled(&db_path)?;
+        let mut recovered = durable::announce(durable::recover_ledger_dir(dir, SERVER_FILE)?);
+        let (db, sled_recovered) = open_sled(&db_path)?;
+        recovered.extend(sled_recovered);
+        if new_dir {
+            // A new ledger's directories must survive a power cut like its first event.
+            durable::sync_dir(&db_path)?;
+            durable::sync_dir(dir)?;
+            if let Some(parent) = dir.parent() {
+                durable::sync_dir(parent)?;
+            }
+        }
         let meta = db.open_tree("meta")?;
         match meta.get(FORMAT_KEY)? {
             Some(bytes) => {
@@ -411,17 +475,35 @@ impl Ledger {
             reader,
             state: None,
             _lock: lock,
+            recovered,
         };
         ledger.backfill_tree()?;
         Ok(ledger)
     }
 
+    /// What opening this ledger found left unfinished by a crash or power cut, and put right
+    /// (also reported as it happens, see [`crate::report_recoveries_with`]).
+    pub fn recovered(&self) -> &[Recovery] {
+        &self.recovered
+    }
+
     /// Writes the address of the server that holds this ledger into the directory, so that a
-    /// command refused as "in use" can name it; [`Ledger::withdraw_server`] removes it.
+    /// command refused as "in use" can name it; [`Ledger::withdraw_server`] removes it. Written
+    /// to a temporary name, synced and renamed, so a power cut never leaves a torn address.
     pub fn announce_server(&self, url: &str) -> Result<(), StoreError> {
         let path = self.dir().join(SERVER_FILE);
-        std::fs::write(&path, format!("{url}\n{}\n", std::process::id()))
-            .map_err(StoreError::io(format!("cannot write {}", path.display())))
+        let temp = self.dir().join(format!("{SERVER_FILE}.tmp"));
+        let write = || -> std::io::Result<()> {
+            let mut file = File::create(&temp)?;
+            std::io::Write::write_all(
+                &mut file,
+                format!("{url}\n{}\n", std::process::id()).as_bytes(),
+            )?;
+            file.sync_all()?;
+            std::fs::rename(&temp, &path)
+        };
+        write().map_err(StoreError::io(format!("cannot write {}", path.display())))?;
+        durable::sync_dir(self.dir())
     }
 
     /// Removes the server address written by [`Ledger::announce_server`].

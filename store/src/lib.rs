@@ -7,6 +7,7 @@
 
 mod blob;
 mod bundle;
+mod durable;
 mod error;
 mod excerpt;
 mod ledger;
@@ -18,6 +19,7 @@ mod verify;
 
 pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
 pub use bundle::{BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle};
+pub use durable::{Existing, NewFile, Recovery, report_recoveries_with, sync_dir};
 pub use error::StoreError;
 pub use excerpt::{EXCERPT_MAGIC, ExcerptReport, verify_excerpt};
 pub use ledger::{Appended, Context, IdempotencyKey, Ledger, Reader, StoredEvent, Submission};

@@ -25,6 +25,10 @@ mod dates;
 #[path = "e2e/locking.rs"]
 mod locking;
 
+/// Crashes and power cuts during start-up: what they leave is put right on the next open.
+#[path = "e2e/recovery.rs"]
+mod recovery;
+
 /// An event altered on disk is caught by `wsoa verify`, which names it.
 #[path = "e2e/tamper.rs"]
 mod tamper;

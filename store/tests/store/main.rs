@@ -11,6 +11,8 @@
 //! - `merkle`: the stored RFC 6962 tree: roots and proofs at every size, the backfill of older
 //!   ledgers, and checkpoints catching rewrites and truncation that the hash chain alone misses.
 //! - `query`: the kept plan "now" is the fold of every event, after appends and after a cut.
+//! - `recovery`: opening after a crash or power cut: unfinished snapshots, torn settings and a
+//!   dead server's address file put right; damage named, never removed.
 //! - `bundle`: offline bundles: export, offline verification and import round trips, redacted
 //!   and multi-chunk evidence, and damage to the file caught.
 
@@ -22,4 +24,5 @@ mod merkle;
 mod model;
 mod protocol;
 mod query;
+mod recovery;
 mod tamper;
