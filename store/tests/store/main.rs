@@ -13,6 +13,8 @@
 //! - `query`: the kept plan "now" is the fold of every event, after appends and after a cut.
 //! - `bundle`: offline bundles: export, offline verification and import round trips, redacted
 //!   and multi-chunk evidence, and damage to the file caught.
+//! - `vectors`: the language-neutral vectors in `testdata/` for origins, a bundle and an
+//!   excerpt, written from and checked against the real code.
 
 mod bundle;
 mod evidence;
@@ -23,3 +25,4 @@ mod model;
 mod protocol;
 mod query;
 mod tamper;
+mod vectors;
