@@ -2066,3 +2066,29 @@ fn every_clock_vector_gives_its_uk_day() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The independent verifier
+// ---------------------------------------------------------------------------------------------
+
+/// `testdata/verify.py`, a verifier written from docs/FORMAT.md alone in another language,
+/// reaches the verdict every vector states. Skipped, with a message, where there is no python3.
+#[test]
+fn the_independent_python_verifier_agrees_with_every_vector() {
+    let script = testdata().join("verify.py");
+    let output = match std::process::Command::new("python3").arg(&script).output() {
+        Ok(output) => output,
+        Err(err) => {
+            eprintln!("skipped: python3 cannot be run ({err})");
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "testdata/verify.py disagrees:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("every vector agrees"), "{stdout}");
+    eprintln!("{stdout}");
+}
