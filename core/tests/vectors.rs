@@ -40,8 +40,11 @@ use wsoa_core::{
 // Files
 // ---------------------------------------------------------------------------------------------
 
-/// The files this test owns, each with the function that writes it.
-const FILES: [(&str, fn() -> Value); 4] = [
+/// A file of vectors and the function that writes it.
+type VectorFile = (&'static str, fn() -> Value);
+
+/// The files this test owns.
+const FILES: [VectorFile; 4] = [
     ("events.json", events_file),
     ("merkle.json", merkle_file),
     ("notes.json", notes_file),
@@ -1089,11 +1092,11 @@ fn merkle_file() -> Value {
     let mut consistency = Vec::new();
     for size in 1..=leaves.len() {
         let tree = &leaves[..size];
-        for index in 0..size {
+        for (index, leaf) in tree.iter().enumerate() {
             let proof = inclusion_proof(tree, index as u64).expect("a proof");
             inclusion.push(inclusion_json(
                 &format!("reference tree: leaf {index} in the tree of {size}"),
-                &leaves[index],
+                leaf,
                 index as u64,
                 size as u64,
                 &proof,
@@ -1796,7 +1799,7 @@ fn notes_file() -> Value {
             ),
         ),
     ] {
-        let error = Signer::parse_signer(&key).err().expect(description);
+        let error = Signer::parse_signer(&key).expect_err(description);
         bad_signers.push(json!({ "description": description, "key": key, "error": variant(&error), "message": error.to_string() }));
     }
     json!({
@@ -1929,9 +1932,8 @@ fn every_key_and_note_vector_reads_as_the_file_says() {
         assert_error(vector, &error);
     }
     for vector in file["invalid_signer_keys"].as_array().expect("keys") {
-        let error = Signer::parse_signer(text(&vector["key"]))
-            .err()
-            .expect(text(&vector["description"]));
+        let what = text(&vector["description"]);
+        let error = Signer::parse_signer(text(&vector["key"])).expect_err(what);
         assert_error(vector, &error);
     }
 }

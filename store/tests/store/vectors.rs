@@ -26,8 +26,11 @@ use crate::fixture::{
     Fixture, action_id, attachment, date, evidence_id, noon, weakness_id, workstream_id,
 };
 
-/// The files this module owns, each with the function that writes it.
-const FILES: [(&str, fn() -> Value); 3] = [
+/// A file of vectors and the function that writes it.
+type VectorFile = (&'static str, fn() -> Value);
+
+/// The files this module owns.
+const FILES: [VectorFile; 3] = [
     ("origins.json", origins_file),
     ("bundle.json", bundle_file),
     ("excerpt.json", excerpt_file),
@@ -711,7 +714,7 @@ fn excerpt_file() -> Value {
                     .expect("the size line");
                 note[at + 1] = b'9';
             }),
-            &[log.clone()],
+            std::slice::from_ref(&log),
         ),
         excerpt_vector(
             "a record of unknown type 9 (the end hash recomputed)",
