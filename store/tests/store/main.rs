@@ -15,6 +15,8 @@
 //!   dead server's address file put right; damage named, never removed.
 //! - `bundle`: offline bundles: export, offline verification and import round trips, redacted
 //!   and multi-chunk evidence, and damage to the file caught.
+//! - `vectors`: the language-neutral vectors in `testdata/` for origins, a bundle and an
+//!   excerpt, written from and checked against the real code.
 
 mod bundle;
 mod evidence;
@@ -26,3 +28,4 @@ mod protocol;
 mod query;
 mod recovery;
 mod tamper;
+mod vectors;
