@@ -212,6 +212,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::Damaged(_)
                 | StoreError::BlobAltered { .. }
                 | StoreError::Excerpt(_)
+                | StoreError::ClockBehind { .. }
                 | StoreError::Io { .. }
                 | StoreError::Database(_) => EXIT_FAILED,
             };
