@@ -398,8 +398,8 @@ impl<R: Read> BundleSource<R> {
                 ),
             ));
         }
-        let text =
-            String::from_utf8(text).map_err(|_| bundle_fail(None, "a checkpoint record is not UTF-8"))?;
+        let text = String::from_utf8(text)
+            .map_err(|_| bundle_fail(None, "a checkpoint record is not UTF-8"))?;
         self.checkpoints.push((size, text));
         Ok(())
     }

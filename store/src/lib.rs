@@ -17,7 +17,9 @@ mod tree;
 mod verify;
 
 pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
-pub use bundle::{BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle, verify_bundle_trusting};
+pub use bundle::{
+    BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle, verify_bundle_trusting,
+};
 pub use error::StoreError;
 pub use excerpt::{EXCERPT_MAGIC, ExcerptReport, verify_excerpt};
 pub use ledger::{Appended, Context, IdempotencyKey, Ledger, Reader, StoredEvent, Submission};
