@@ -191,6 +191,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// ledger or a failing machine exits 1.
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
+        if cause.downcast_ref::<audit::DoesNotVerify>().is_some() {
+            return EXIT_FAILED;
+        }
         if let Some(remote) = cause.downcast_ref::<remote::RemoteError>() {
             return remote.exit_code();
         }
