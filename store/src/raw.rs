@@ -203,3 +203,9 @@ pub fn remove_checkpoint(ledger: &Ledger, size: u64) -> Result<(), StoreError> {
     ledger.checkpoints.remove(size.to_be_bytes())?;
     ledger.flush()
 }
+
+/// Overwrites the storage format record (`meta/format`) with `bytes`.
+pub fn put_format_bytes(ledger: &Ledger, bytes: &[u8]) -> Result<(), StoreError> {
+    ledger.meta.insert(b"format", bytes)?;
+    ledger.flush()
+}

@@ -841,3 +841,31 @@ fn event_zero_with_a_previous_hash_is_named_plainly() {
     );
     assert_names(&err, "the first event of a ledger names none");
 }
+
+#[test]
+fn a_damaged_format_record_is_not_taken_for_a_newer_ledger() {
+    let f = Fixture::history();
+    let path = f.path().to_owned();
+    raw::put_format_bytes(&f.ledger, &[0, 0]).expect("raw write");
+    let Fixture { dir, ledger, .. } = f;
+    drop(ledger);
+    let err = wsoa_store::Ledger::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::Damaged(_)), "{err}");
+    assert!(err.to_string().contains("no wsoa writes"), "{err}");
+    drop(dir);
+
+    // A flipped bit that gives a number above the current format may be either; the message
+    // says both and never only "use a newer wsoa".
+    let f = Fixture::history();
+    let path = f.path().to_owned();
+    raw::put_format_bytes(&f.ledger, &[0x01, 0x01]).expect("raw write");
+    let Fixture { dir, ledger, .. } = f;
+    drop(ledger);
+    let err = wsoa_store::Ledger::open(&path).err().expect("refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("257") && message.contains("altered or damaged"),
+        "{message}"
+    );
+    drop(dir);
+}
