@@ -270,7 +270,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             audit::checkpoint(&mut Ledger::open(&cli.data)?, &args, cli.actor, &out)?;
         }
         Commands::Cosign(args) => {
-            let ledger = Ledger::open(&cli.data).ok();
+            // Without a ledger the checkpoint is cosigned on its signature alone; a ledger that
+            // is there but cannot be opened is an error, never a reason to skip its checks.
+            let ledger = match Ledger::open(&cli.data) {
+                Ok(ledger) => Some(ledger),
+                Err(StoreError::NoLedger { .. }) => None,
+                Err(err) => return Err(err.into()),
+            };
             audit::cosign(ledger.as_ref(), &args, &out)?;
         }
         Commands::Prove(args) => audit::prove(&Ledger::open(&cli.data)?, &args, &out)?,
