@@ -590,6 +590,9 @@ pub(crate) fn walk(
         .into_iter()
         .map(|(size, note)| read_kept(Some(size), &note, trust))
         .collect::<Result<_, _>>()?;
+    for checkpoint in kept.iter().filter(|c| c.size == 0) {
+        kept_root(0, checkpoint.root, tree.root())?;
+    }
     let keep_leaves = source.carries_checkpoints();
     let mut leaves = Vec::new();
     let mut origin: Option<String> = None;

@@ -869,3 +869,17 @@ fn a_damaged_format_record_is_not_taken_for_a_newer_ledger() {
     );
     drop(dir);
 }
+
+#[test]
+fn a_kept_checkpoint_of_no_events_with_a_wrong_root_is_caught() {
+    use wsoa_core::note::{Checkpoint, Note};
+    let f = Fixture::history();
+    let text = Checkpoint::new(f.ledger.origin().expect("origin"), 0, Digest([5; 32]))
+        .to_text()
+        .expect("text");
+    let note = Note::sign(&text, &board()).expect("signed").to_string();
+    raw::put_checkpoint_bytes(&f.ledger, 0, note.as_bytes()).expect("raw write");
+    let (size, why) = kept_failure(&verify_fails(&f));
+    assert_eq!(size, 0);
+    assert!(why.contains("rewritten"), "{why}");
+}
