@@ -111,6 +111,23 @@ pub struct CheckProofArgs {
     trust: Vec<Verifier>,
 }
 
+/// A checkpoint or proof that contradicts what it is checked against: the command exits 1 (it
+/// does not verify), not 2 (an input error).
+#[derive(Debug)]
+pub struct DoesNotVerify(pub String);
+
+impl std::fmt::Display for DoesNotVerify {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DoesNotVerify {}
+
+fn does_not_verify(message: impl Into<String>) -> anyhow::Error {
+    DoesNotVerify(message.into()).into()
+}
+
 fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
@@ -244,12 +261,13 @@ pub fn cosign(ledger: Option<&Ledger>, args: &CosignArgs, out: &Printer) -> anyh
             );
         }
     }
+    if let Some(ledger) = ledger {
+        check_against_ledger(ledger, &note, &checkpoint)?;
+    }
     let cosigner = signer(&args.key)?;
     note.cosign(&cosigner)?;
     let text = note.to_string();
-    if let Some(ledger) = ledger
-        && ledger.origin().ok().as_deref() == Some(checkpoint.origin.as_str())
-    {
+    if let Some(ledger) = ledger {
         ledger.keep_checkpoint(checkpoint.size, &text)?;
     }
     match out.format {
@@ -261,6 +279,51 @@ pub fn cosign(ledger: Option<&Ledger>, args: &CosignArgs, out: &Printer) -> anyh
             Ok(())
         }
     }
+}
+
+/// Checks a checkpoint against the open ledger before it is cosigned: the same origin, a size
+/// the ledger has reached, the ledger's root at that size, and no different checkpoint already
+/// kept for that size. Any contradiction is refused (exit 1), naming what differs.
+fn check_against_ledger(
+    ledger: &Ledger,
+    note: &Note,
+    checkpoint: &Checkpoint,
+) -> anyhow::Result<()> {
+    let origin = ledger.origin()?;
+    if checkpoint.origin != origin {
+        return Err(does_not_verify(format!(
+            "the checkpoint is of the ledger {}, but the ledger open here ({}) is {origin}: do not cosign (give --data for the ledger it describes)",
+            checkpoint.origin,
+            ledger.dir().display()
+        )));
+    }
+    let len = ledger.len()?;
+    if checkpoint.size > len {
+        return Err(does_not_verify(format!(
+            "the checkpoint says the ledger has {} events, but it has only {len}: do not cosign",
+            checkpoint.size
+        )));
+    }
+    let root = ledger.merkle_root(checkpoint.size)?;
+    if root != checkpoint.root {
+        return Err(does_not_verify(format!(
+            "the checkpoint says the first {} events have root {}, but this ledger's are {root}: it does not describe this history; do not cosign",
+            checkpoint.size, checkpoint.root
+        )));
+    }
+    let kept = ledger
+        .checkpoints()?
+        .into_iter()
+        .find(|(size, _)| *size == checkpoint.size);
+    if let Some((size, kept)) = kept {
+        let same = Note::parse(&kept).is_ok_and(|kept| kept.text() == note.text());
+        if !same {
+            return Err(does_not_verify(format!(
+                "the ledger already keeps a different checkpoint of {size} events; it is never replaced by another"
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub fn prove(ledger: &Ledger, args: &ProveArgs, out: &Printer) -> anyhow::Result<()> {
@@ -348,7 +411,9 @@ pub fn check_proof(args: &CheckProofArgs, out: &Printer) -> anyhow::Result<()> {
         if let Some(bytes) = value["bytes"].as_str() {
             let bytes = hex::decode(bytes).context("\"bytes\" is not hexadecimal")?;
             if leaf_hash(&bytes) != leaf {
-                bail!("the event bytes in the proof do not hash to its leaf hash");
+                return Err(does_not_verify(
+                    "the event bytes in the proof do not hash to its leaf hash",
+                ));
             }
         }
         if size != checkpoint.size {
@@ -358,8 +423,13 @@ pub fn check_proof(args: &CheckProofArgs, out: &Printer) -> anyhow::Result<()> {
                 checkpoint.size
             );
         }
-        verify_inclusion(&leaf, index, size, &hashes(&value)?, &checkpoint.root)
-            .context("the inclusion proof does not verify against the checkpoint")?;
+        verify_inclusion(&leaf, index, size, &hashes(&value)?, &checkpoint.root).map_err(
+            |err| {
+                does_not_verify(format!(
+                    "the inclusion proof does not verify against the checkpoint: {err}"
+                ))
+            },
+        )?;
         format!(
             "Event {index} is in the ledger {} as of the checkpoint of {size} events signed by {}.",
             checkpoint.origin,
@@ -375,8 +445,13 @@ pub fn check_proof(args: &CheckProofArgs, out: &Printer) -> anyhow::Result<()> {
                 checkpoint.size
             );
         }
-        verify_consistency(size1, size2, &hashes(&value)?, &root1, &checkpoint.root)
-            .context("the consistency proof does not verify against the checkpoint")?;
+        verify_consistency(size1, size2, &hashes(&value)?, &root1, &checkpoint.root).map_err(
+            |err| {
+                does_not_verify(format!(
+                    "the consistency proof does not verify against the checkpoint: {err}"
+                ))
+            },
+        )?;
         format!(
             "The ledger {} of {size2} events (checkpoint signed by {}) extends its first {size1} events, whose root is {root1}.",
             checkpoint.origin,

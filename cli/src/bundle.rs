@@ -33,6 +33,10 @@ pub struct ImportArgs {
     /// The bundle file to restore (from `wsoa export`).
     #[arg(value_name = "FILE", required = true)]
     bundle: Option<PathBuf>,
+    /// A verifier key trusted to sign the checkpoints the bundle carries (repeatable): each must
+    /// then carry a signature that verifies with one of these keys.
+    #[arg(long = "trust", value_name = "VKEY")]
+    trust: Vec<wsoa_core::note::Verifier>,
     /// Or import a spreadsheet tracker into the existing ledger.
     #[command(subcommand)]
     pub what: Option<crate::import::ImportCommand>,
@@ -198,7 +202,7 @@ pub fn verify(path: &Path, args: &VerifyArgs, out: &Printer) -> anyhow::Result<E
         Err(err) => anyhow::bail!("{} has no readable first event: {err}", path.display()),
     };
     let (pins, witnessed) = crate::read::trusted_pins(args, origin)?;
-    let result = wsoa_store::verify_bundle(open(path)?, &pins);
+    let result = wsoa_store::verify_bundle_trusting(open(path)?, &pins, args.trust_kept());
     crate::read::report(result, pins.len(), &witnessed, out)
 }
 
@@ -220,7 +224,8 @@ pub fn import(dir: &Path, args: &ImportArgs, out: &Printer) -> anyhow::Result<()
             dir.display()
         );
     }
-    let ledger = Ledger::import(dir, open(bundle)?)
+    let trust = (!args.trust.is_empty()).then_some(args.trust.as_slice());
+    let ledger = Ledger::import_trusting(dir, open(bundle)?, trust)
         .with_context(|| format!("{} was not imported", bundle.display()))?;
     let report = ledger.verify()?;
     match out.format {

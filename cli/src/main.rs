@@ -194,6 +194,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// ledger or a failing machine exits 1.
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
+        if cause.downcast_ref::<audit::DoesNotVerify>().is_some() {
+            return EXIT_FAILED;
+        }
         if let Some(remote) = cause.downcast_ref::<remote::RemoteError>() {
             return remote.exit_code();
         }
@@ -216,6 +219,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::Unopenable { .. }
                 | StoreError::BlobAltered { .. }
                 | StoreError::Excerpt(_)
+                | StoreError::ClockBehind { .. }
                 | StoreError::Io { .. }
                 | StoreError::Database(_) => EXIT_FAILED,
             };
@@ -270,7 +274,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             audit::checkpoint(&mut Ledger::open(&cli.data)?, &args, cli.actor, &out)?;
         }
         Commands::Cosign(args) => {
-            let ledger = Ledger::open(&cli.data).ok();
+            // Without a ledger the checkpoint is cosigned on its signature alone; a ledger that
+            // is there but cannot be opened is an error, never a reason to skip its checks.
+            let ledger = match Ledger::open(&cli.data) {
+                Ok(ledger) => Some(ledger),
+                Err(StoreError::NoLedger { .. }) => None,
+                Err(err) => return Err(err.into()),
+            };
             audit::cosign(ledger.as_ref(), &args, &out)?;
         }
         Commands::Prove(args) => audit::prove(&Ledger::open(&cli.data)?, &args, &out)?,

@@ -59,7 +59,8 @@ pub struct VerifyArgs {
     /// A signed checkpoint the ledger must still extend (repeatable).
     #[arg(long = "checkpoint", value_name = "FILE", requires = "trust")]
     checkpoints: Vec<std::path::PathBuf>,
-    /// A verifier key trusted to sign checkpoints (repeatable).
+    /// A verifier key trusted to sign checkpoints (repeatable). With it, every checkpoint the
+    /// ledger (or bundle) keeps must also carry a signature that verifies with one of these keys.
     #[arg(long = "trust", value_name = "VKEY")]
     trust: Vec<wsoa_core::note::Verifier>,
 }
@@ -69,12 +70,22 @@ impl VerifyArgs {
     pub fn trusted(&self) -> &[wsoa_core::note::Verifier] {
         &self.trust
     }
+
+    /// The keys the kept checkpoints' signatures are checked against: none (not checked) when
+    /// no --trust is given.
+    pub fn trust_kept(&self) -> Option<&[wsoa_core::note::Verifier]> {
+        (!self.trust.is_empty()).then_some(self.trust.as_slice())
+    }
 }
 
 /// Verifies the whole ledger; exit 0 with a report when intact, 1 naming the first bad event.
 pub fn verify(ledger: &Ledger, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
     let (pins, witnessed) = trusted_pins(args, || Ok(ledger.origin()?))?;
-    report(ledger.verify_pinned(&pins), pins.len(), &witnessed, out)
+    let result = match args.trust_kept() {
+        Some(trust) => ledger.verify_trusting(&pins, trust),
+        None => ledger.verify_pinned(&pins),
+    };
+    report(result, pins.len(), &witnessed, out)
 }
 
 /// `(size, root)` pairs from trusted checkpoints.
@@ -127,6 +138,8 @@ pub fn report(
                     "evidence_redacted": report.evidence_redacted,
                     "root": report.root.to_hex(),
                     "checkpoints": checkpoints,
+                    "kept_checkpoints": report.checkpoints,
+                    "kept_signatures_checked": report.signatures_checked,
                     "message": format!("{report} {}", witnessed.join(" ")).trim_end().to_owned(),
                 }))?,
                 Format::Text => out.line(format!("{report} {}", witnessed.join(" ")).trim_end())?,

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
+use wsoa_core::note::Verifier;
 use wsoa_core::{Digest, EventBody, chain_hash, decode_event};
 
 use crate::blob::{BLOB_CHUNK_BYTES, BlobInfo, parse_index};
@@ -140,6 +141,16 @@ impl Ledger {
     /// are stored. `dir` must not exist or be empty. If the bundle does not verify, nothing is
     /// left behind: the directory is removed (or emptied, when it existed).
     pub fn import(dir: &Path, input: impl Read) -> Result<Ledger, StoreError> {
+        Ledger::import_trusting(dir, input, None)
+    }
+
+    /// As [`Ledger::import`]; with `trust`, every checkpoint the bundle carries must also carry
+    /// a signature that verifies with one of the trusted keys.
+    pub fn import_trusting(
+        dir: &Path,
+        input: impl Read,
+        trust: Option<&[Verifier]>,
+    ) -> Result<Ledger, StoreError> {
         let existed = dir.exists();
         if existed {
             let mut entries = std::fs::read_dir(dir)
@@ -152,7 +163,7 @@ impl Ledger {
             }
         }
         let ledger = Ledger::create(dir)?;
-        match import_into(ledger, input) {
+        match import_into(ledger, input, trust) {
             Ok(ledger) => Ok(ledger),
             Err(err) => {
                 let cleanup = if existed {
@@ -167,15 +178,20 @@ impl Ledger {
     }
 }
 
-fn import_into(ledger: Ledger, input: impl Read) -> Result<Ledger, StoreError> {
+fn import_into(
+    ledger: Ledger,
+    input: impl Read,
+    trust: Option<&[Verifier]>,
+) -> Result<Ledger, StoreError> {
     let mut source = BundleSource::new(input, Some(ledger));
-    let report = walk(&mut source, &[]).map_err(|err| StoreError::Damaged(err.to_string()))?;
+    let report =
+        walk(&mut source, &[], trust).map_err(|err| StoreError::Damaged(err.to_string()))?;
     let mut ledger = source
         .ledger
         .take()
         .ok_or_else(|| StoreError::Damaged("the import lost its ledger".into()))?;
     ledger.append_raw(&std::mem::take(&mut source.pending))?;
-    for (size, note) in std::mem::take(&mut source.checkpoints) {
+    for (size, note) in std::mem::take(&mut source.checked_checkpoints) {
         ledger.keep_checkpoint(size, &note)?;
     }
     let copy = ledger.verify()?;
@@ -188,14 +204,26 @@ fn import_into(ledger: Ledger, input: impl Read) -> Result<Ledger, StoreError> {
 }
 
 /// Verifies a bundle offline with the same walk as `Ledger::verify_pinned`: strict decoding,
-/// order, links, evidence content (redacted content is absent on purpose), the RFC 6962 root
-/// per pin, and finally the end record's hash of the whole file. Memory stays constant apart
-/// from the set of evidence content hashes.
+/// order, links, the clock rules, evidence content (redacted content is absent on purpose), the
+/// RFC 6962 root per pin, the checkpoints it carries (origin and root at their sizes), and
+/// finally the end record's hash of the whole file. Memory stays constant apart from the set of
+/// evidence content hashes and one leaf hash per event (to check the carried checkpoints, which
+/// follow the events).
 pub fn verify_bundle(
     input: impl Read,
     pins: &[(u64, Digest)],
 ) -> Result<VerifyReport, VerifyError> {
-    walk(&mut BundleSource::new(input, None), pins)
+    verify_bundle_trusting(input, pins, None)
+}
+
+/// As [`verify_bundle`]; with `trust`, every checkpoint the bundle carries must also carry a
+/// signature that verifies with one of the trusted keys.
+pub fn verify_bundle_trusting(
+    input: impl Read,
+    pins: &[(u64, Digest)],
+    trust: Option<&[Verifier]>,
+) -> Result<VerifyReport, VerifyError> {
+    walk(&mut BundleSource::new(input, None), pins, trust)
 }
 
 /// The checkpoint origin of the ledger in a bundle, read from its first event (which must be
@@ -228,10 +256,13 @@ struct BundleSource<R> {
     events: u64,
     /// Content hashes seen: `Ok` when the content hashed to its hash, `Err(found)` when not.
     contents: BTreeMap<Digest, Option<Digest>>,
-    /// When importing: the new ledger, the events checked but not yet written, the checkpoints.
+    /// When importing: the new ledger, and the events checked but not yet written.
     ledger: Option<Ledger>,
     pending: Vec<Vec<u8>>,
+    /// The checkpoint records read, in order: (size, signed-note text).
     checkpoints: Vec<(u64, String)>,
+    /// The same, once handed to the walk (which checks them).
+    checked_checkpoints: Vec<(u64, String)>,
 }
 
 impl<R: Read> BundleSource<R> {
@@ -246,6 +277,7 @@ impl<R: Read> BundleSource<R> {
             ledger,
             pending: Vec::new(),
             checkpoints: Vec::new(),
+            checked_checkpoints: Vec::new(),
         }
     }
 
@@ -288,6 +320,14 @@ impl<R: Read> BundleSource<R> {
     /// Streams one content record's content (`length` bytes), hashing it and, when importing,
     /// storing it.
     fn content_record(&mut self, claimed: Digest, length: u64) -> Result<(), VerifyError> {
+        if self.contents.contains_key(&claimed) {
+            return Err(bundle_fail(
+                None,
+                format!(
+                    "it holds two content records for the hash {claimed}: each piece of content appears once"
+                ),
+            ));
+        }
         let found = if let Some(ledger) = self.ledger.take() {
             let mut reader = ContentReader {
                 source: self,
@@ -348,11 +388,19 @@ impl<R: Read> BundleSource<R> {
             .and_then(|note| wsoa_core::note::Checkpoint::parse(note.text()).ok())
             .map(|checkpoint| checkpoint.size)
             .ok_or_else(|| bundle_fail(None, "a checkpoint record is not a signed checkpoint"))?;
-        if self.ledger.is_some() {
-            let text = String::from_utf8(text)
-                .map_err(|_| bundle_fail(None, "a checkpoint record is not UTF-8"))?;
-            self.checkpoints.push((size, text));
+        if let Some(&(previous, _)) = self.checkpoints.last()
+            && previous >= size
+        {
+            return Err(bundle_fail(
+                None,
+                format!(
+                    "its checkpoint of {size} events follows one of {previous}: checkpoints come once per size, smallest first"
+                ),
+            ));
         }
+        let text = String::from_utf8(text)
+            .map_err(|_| bundle_fail(None, "a checkpoint record is not UTF-8"))?;
+        self.checkpoints.push((size, text));
         Ok(())
     }
 
@@ -434,6 +482,12 @@ impl<R: Read> Source for BundleSource<R> {
             self.read_exact(&mut header[1..])?;
             let length = u64::from_be_bytes(header[1..].try_into().unwrap_or([0; 8]));
             match header[0] {
+                TAG_EVENT | TAG_CONTENT if !self.checkpoints.is_empty() => {
+                    return Err(bundle_fail(
+                        None,
+                        "an event or content record follows a checkpoint record: checkpoints come after the last event",
+                    ));
+                }
                 TAG_EVENT => {
                     if length > wsoa_core::encoding::MAX_EVENT_BYTES as u64 {
                         return Err(bundle_fail(
@@ -478,6 +532,15 @@ impl<R: Read> Source for BundleSource<R> {
             Some(None) => Content::Intact,
             Some(Some(found)) => Content::Altered(*found),
         })
+    }
+
+    fn carries_checkpoints(&self) -> bool {
+        true
+    }
+
+    fn carried_checkpoints(&mut self) -> Vec<(u64, String)> {
+        self.checked_checkpoints = std::mem::take(&mut self.checkpoints);
+        self.checked_checkpoints.clone()
     }
 
     fn accepted(&mut self, seq: u64, bytes: &[u8]) -> Result<(), VerifyError> {

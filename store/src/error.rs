@@ -31,9 +31,10 @@ pub enum StoreError {
         /// The directory looked in.
         dir: PathBuf,
     },
-    /// The ledger was written by a newer program; upgrade `wsoa`.
+    /// The storage format record names a format this program does not read: a ledger written
+    /// by a newer program (upgrade `wsoa`), or a damaged record.
     #[error(
-        "the ledger's storage format is {found}, but this program reads only format {expected}; use a newer wsoa"
+        "the ledger's storage format record says {found}, but this program reads only format {expected}: if a newer wsoa wrote this ledger, use that version; if not, the record has been altered or damaged (every ledger this version writes says {expected})"
     )]
     UnsupportedFormat {
         /// The format recorded on disk.
@@ -115,6 +116,17 @@ pub enum StoreError {
         context: String,
         /// The operating system's error.
         source: std::io::Error,
+    },
+    /// The caller's clock is far behind the last event's time: the clock is wrong, or the last
+    /// event's time is impossible. Nothing is appended rather than copy that time.
+    #[error(
+        "the last event was recorded at {}, more than 31 days after this machine's clock ({}): nothing was recorded, because the new event would have to copy that time. Correct the clock; if it is right, the ledger's last event has an impossible time: run `wsoa verify`", wsoa_core::date::format_unix_millis(*last), wsoa_core::date::format_unix_millis(*clock)
+    )]
+    ClockBehind {
+        /// The last event's `recorded_at`.
+        last: i64,
+        /// The caller's clock.
+        clock: i64,
     },
     /// sled failed.
     #[error("the database failed: {0}")]

@@ -63,6 +63,24 @@ impl Reader {
         note: &str,
         out: impl Write,
     ) -> Result<u64, StoreError> {
+        // The checkpoint must describe this ledger, or every proof written against it would
+        // fail: a kept checkpoint that does not is damage, for `wsoa verify` to report.
+        let checkpoint = Note::parse(note)
+            .ok()
+            .and_then(|parsed| Checkpoint::parse(parsed.text()).ok())
+            .ok_or_else(|| {
+                StoreError::Damaged(format!(
+                    "the checkpoint kept for {size} events is not a signed checkpoint"
+                ))
+            })?;
+        let root = self.merkle_root(size)?;
+        if checkpoint.size != size || checkpoint.origin != self.origin()? || checkpoint.root != root
+        {
+            return Err(StoreError::Damaged(format!(
+                "the checkpoint kept for {size} events does not describe this ledger (it says {} events of {} with root {}; the ledger's root at {size} is {root})",
+                checkpoint.size, checkpoint.origin, checkpoint.root
+            )));
+        }
         let io = StoreError::io("cannot write the excerpt");
         let mut buffer = Vec::new();
         buffer.extend_from_slice(EXCERPT_MAGIC);

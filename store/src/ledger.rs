@@ -47,7 +47,8 @@ pub struct Context {
     /// The business date of the change.
     pub occurred_on: Date,
     /// The caller's clock, Unix milliseconds. The ledger never lets `recorded_at` go backwards:
-    /// if the clock stepped back, the previous event's time is used instead.
+    /// if the clock stepped back, the previous event's time is used instead; a clock more than
+    /// [`MAX_CLOCK_BEHIND_MS`] behind it is refused (`StoreError::ClockBehind`).
     pub recorded_at: i64,
 }
 
@@ -440,6 +441,11 @@ impl Ledger {
                     .map_err(|_| {
                         StoreError::Damaged("the storage format record is malformed".into())
                     })?;
+                if found == 0 {
+                    return Err(StoreError::Damaged(
+                        "the storage format record says 0, which no wsoa writes: the record has been altered or damaged".into(),
+                    ));
+                }
                 if found != STORAGE_FORMAT {
                     return Err(StoreError::UnsupportedFormat {
                         found,
@@ -593,12 +599,39 @@ impl Ledger {
         Ok(appended)
     }
 
+    /// The head record, after checking that its time is the last event's `recorded_at`: the
+    /// next event copies the head's time when the clock is behind it, so a head record whose
+    /// time was altered must never be appended to.
+    fn checked_head(&self) -> Result<Head, StoreError> {
+        let head = self.head()?;
+        let Some(last) = head.len.checked_sub(1) else {
+            return Ok(head);
+        };
+        let recorded_at = match self.event(last)? {
+            Some(stored) => stored.event.recorded_at,
+            None => {
+                return Err(StoreError::Damaged(format!(
+                    "the head record counts {} events, but event {last} is missing",
+                    head.len
+                )));
+            }
+        };
+        if recorded_at != head.recorded_at {
+            return Err(StoreError::Damaged(format!(
+                "the head record says the last event was recorded at {}, but event {last} says {}: the head record has been altered, so nothing is appended",
+                wsoa_core::date::format_unix_millis(head.recorded_at),
+                wsoa_core::date::format_unix_millis(recorded_at)
+            )));
+        }
+        Ok(head)
+    }
+
     fn decide_and_append(
         &mut self,
         items: impl IntoIterator<Item = Submission>,
         all_or_nothing: bool,
     ) -> Result<Vec<Result<Appended, Rejection>>, StoreError> {
-        let mut head = self.head()?;
+        let mut head = self.checked_head()?;
         self.state()?;
         let mut state = self.state.take().unwrap_or_default();
         let mut results = Vec::new();
@@ -689,6 +722,13 @@ impl Ledger {
                     event.seq, head.len, head.hash
                 )));
             }
+            let previous = if head.len == 0 {
+                i64::MIN
+            } else {
+                head.recorded_at
+            };
+            crate::verify::clock_rules(&event, previous)
+                .map_err(|failure| StoreError::Damaged(failure.to_string()))?;
             let hash = chain_hash(bytes);
             batch.push((event.seq, bytes.clone(), hash));
             head = Head {
@@ -761,8 +801,20 @@ impl Ledger {
     }
 }
 
+/// How far behind the last event's time the caller's clock may be and still be taken as a clock
+/// that stepped back (the event then carries the last event's time). Further behind, the append
+/// is refused: either the clock is wrong or the last event's time is impossible, and copying it
+/// would date the new event wrongly.
+pub const MAX_CLOCK_BEHIND_MS: i64 = 31 * 24 * 3_600_000;
+
 /// The dates a command is decided with after `head`.
 pub(crate) fn when(head: &Head, context: &Context) -> Result<When, StoreError> {
+    if head.recorded_at > context.recorded_at.saturating_add(MAX_CLOCK_BEHIND_MS) {
+        return Err(StoreError::ClockBehind {
+            last: head.recorded_at,
+            clock: context.recorded_at,
+        });
+    }
     head.when(context.occurred_on, context.recorded_at)
         .ok_or_else(|| {
             StoreError::Damaged(format!(

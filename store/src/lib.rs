@@ -18,7 +18,9 @@ mod tree;
 mod verify;
 
 pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
-pub use bundle::{BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle};
+pub use bundle::{
+    BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle, verify_bundle_trusting,
+};
 pub use durable::{Existing, NewFile, Recovery, report_recoveries_with, sync_dir};
 pub use error::StoreError;
 pub use excerpt::{EXCERPT_MAGIC, ExcerptReport, verify_excerpt};

@@ -171,3 +171,41 @@ pub fn put_tree_node(
     ledger.nodes.insert(key, hash.as_bytes())?;
     ledger.flush()
 }
+
+/// The stored head record, exactly as on disk (48 bytes: length, last chain hash, last
+/// `recorded_at`).
+pub fn head_bytes(ledger: &Ledger) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(ledger.meta.get(HEAD_KEY)?.map(|bytes| bytes.to_vec()))
+}
+
+/// Overwrites the stored head record with `bytes`, as someone forging the last time would.
+pub fn put_head_bytes(ledger: &Ledger, bytes: &[u8]) -> Result<(), StoreError> {
+    ledger.meta.insert(HEAD_KEY, bytes)?;
+    ledger.flush()
+}
+
+/// The stored text of the checkpoint kept under `size`, exactly as on disk.
+pub fn checkpoint_bytes(ledger: &Ledger, size: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(ledger
+        .checkpoints
+        .get(size.to_be_bytes())?
+        .map(|bytes| bytes.to_vec()))
+}
+
+/// Overwrites the checkpoint kept under `size` with `bytes`, bypassing every check.
+pub fn put_checkpoint_bytes(ledger: &Ledger, size: u64, bytes: &[u8]) -> Result<(), StoreError> {
+    ledger.checkpoints.insert(size.to_be_bytes(), bytes)?;
+    ledger.flush()
+}
+
+/// Deletes the checkpoint kept under `size`.
+pub fn remove_checkpoint(ledger: &Ledger, size: u64) -> Result<(), StoreError> {
+    ledger.checkpoints.remove(size.to_be_bytes())?;
+    ledger.flush()
+}
+
+/// Overwrites the storage format record (`meta/format`) with `bytes`.
+pub fn put_format_bytes(ledger: &Ledger, bytes: &[u8]) -> Result<(), StoreError> {
+    ledger.meta.insert(b"format", bytes)?;
+    ledger.flush()
+}

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use wsoa_core::{DecodeError, Digest, EventBody, EvidenceId, chain_hash, decode_event};
+use wsoa_core::date::format_unix_millis;
+use wsoa_core::note::{Checkpoint, Note, Verifier};
+use wsoa_core::{Date, DecodeError, Digest, EventBody, EvidenceId, chain_hash, decode_event};
 
 use crate::blob::{chunk_key, parse_index};
 use crate::error::StoreError;
@@ -26,6 +28,11 @@ pub struct VerifyReport {
     pub root: Digest,
     /// Every redaction, in order: what was redacted, why, when and by whom.
     pub redactions: Vec<Redaction>,
+    /// How many signed checkpoints kept with the history (in the ledger, or carried by a
+    /// bundle) were checked: origin, size and root, and signatures when keys were trusted.
+    pub checkpoints: u64,
+    /// Whether the kept checkpoints' signatures were checked against trusted keys.
+    pub signatures_checked: bool,
 }
 
 /// A piece of evidence whose content was purged on purpose, as its redaction event says.
@@ -91,6 +98,35 @@ impl fmt::Display for VerifyReport {
                 redaction.seq
             )?;
         }
+        match (self.checkpoints, self.signatures_checked) {
+            (0, _) => write!(
+                f,
+                "No signed checkpoint is kept, so this shows only that the history is consistent \
+                 with itself: a rewrite of the whole chain, re-hashed from the first changed event \
+                 on, would verify too, and can only be caught against a checkpoint signed before \
+                 it (sign one with `wsoa checkpoint --key FILE`). "
+            )?,
+            (1, signed) => write!(
+                f,
+                "The signed checkpoint kept with the history is of this ledger and has its root \
+                 at its size; {}. ",
+                if signed {
+                    "its signature verifies with a key you trust"
+                } else {
+                    "its signatures were not checked (give --trust VKEY to check them)"
+                }
+            )?,
+            (n, signed) => write!(
+                f,
+                "All {n} signed checkpoints kept with the history are of this ledger and have \
+                 their roots at their sizes; {}. ",
+                if signed {
+                    "each verifies with a key you trust"
+                } else {
+                    "their signatures were not checked (give --trust VKEY to check them)"
+                }
+            )?,
+        }
         write!(f, "The head hash is {}.", self.head)
     }
 }
@@ -146,6 +182,48 @@ pub enum Failure {
         /// The `prev` it holds.
         found: Digest,
     },
+    /// Event 0 names a previous hash, but the first event of a ledger has none (all zeros).
+    #[error(
+        "event 0 names {found} as the previous hash, but the first event of a ledger names none (64 zeros): the history does not start here, or event 0 has been altered"
+    )]
+    GenesisLink {
+        /// The `prev` it holds.
+        found: Digest,
+    },
+    /// An event was recorded before the event that precedes it.
+    #[error(
+        "event {seq} says it was recorded at {}, before event {} ({}): recording times never go backwards along a ledger, so the history has been altered or reordered", format_unix_millis(*recorded_at), seq.saturating_sub(1), format_unix_millis(*previous)
+    )]
+    ClockWentBack {
+        /// The event.
+        seq: u64,
+        /// Its `recorded_at`.
+        recorded_at: i64,
+        /// The `recorded_at` of the event before it.
+        previous: i64,
+    },
+    /// An event's `recorded_at` is outside the years a date can be given for.
+    #[error(
+        "event {seq} says it was recorded at {recorded_at} ms since 1970, outside the supported years: its time has been altered"
+    )]
+    RecordedAtOutOfRange {
+        /// The event.
+        seq: u64,
+        /// Its `recorded_at`.
+        recorded_at: i64,
+    },
+    /// An event says it happened after the UK day it was recorded on.
+    #[error(
+        "event {seq} says it happened on {occurred_on}, after the day it was recorded ({recorded_on} in the UK): nothing can be recorded before it happens, so the event has been altered"
+    )]
+    OccurredAfterRecorded {
+        /// The event.
+        seq: u64,
+        /// Its `occurred_on`.
+        occurred_on: Date,
+        /// The UK day of its `recorded_at`.
+        recorded_on: Date,
+    },
     /// The chain hash recorded beside an event is not the hash of its bytes.
     #[error(
         "event {seq} has been altered: its bytes hash to {computed}, but {stored} was recorded when it was appended"
@@ -183,6 +261,27 @@ pub enum Failure {
         events: u64,
         /// Chain hash of the last event found.
         last_hash: Digest,
+    },
+    /// The head record's time is not the last event's `recorded_at`.
+    #[error(
+        "the head record says the last event was recorded at {}, but event {} says {}: the head record has been altered, and the next event would copy its time", format_unix_millis(*head_time), events.saturating_sub(1), format_unix_millis(*last_time)
+    )]
+    HeadTimeMismatch {
+        /// How many events there are.
+        events: u64,
+        /// The time in the head record.
+        head_time: i64,
+        /// The `recorded_at` of the last event.
+        last_time: i64,
+    },
+    /// A signed checkpoint kept with the history (in the ledger, or carried by a bundle) does
+    /// not agree with it, or cannot be read, or (with trusted keys) its signatures fail.
+    #[error("the signed checkpoint of {size} events kept with the history does not verify: {why}")]
+    KeptCheckpoint {
+        /// Its tree size (the size it is kept under, when it cannot be read).
+        size: u64,
+        /// What is wrong, and what it means.
+        why: String,
     },
     /// Evidence content that should be stored is not (and was not redacted).
     #[error(
@@ -281,6 +380,32 @@ fn check_pin(
     }
 }
 
+/// The clock rules every event keeps: its `recorded_at` is not before `previous` (the one of
+/// the event before it), and it did not happen after the UK day it was recorded on.
+pub(crate) fn clock_rules(event: &wsoa_core::Event, previous: i64) -> Result<(), Failure> {
+    let seq = event.seq;
+    if event.recorded_at < previous {
+        return Err(Failure::ClockWentBack {
+            seq,
+            recorded_at: event.recorded_at,
+            previous,
+        });
+    }
+    let recorded_on =
+        Date::uk_from_unix_millis(event.recorded_at).ok_or(Failure::RecordedAtOutOfRange {
+            seq,
+            recorded_at: event.recorded_at,
+        })?;
+    if event.occurred_on > recorded_on {
+        return Err(Failure::OccurredAfterRecorded {
+            seq,
+            occurred_on: event.occurred_on,
+            recorded_on,
+        });
+    }
+    Ok(())
+}
+
 fn fail(seq: u64, failure: Failure) -> VerifyError {
     VerifyError {
         seq: Some(seq),
@@ -329,9 +454,23 @@ pub(crate) trait Source {
     ) -> Result<Option<Option<Digest>>, VerifyError> {
         Ok(None)
     }
-    /// Checks a head record against the walk's count and last chain hash.
-    fn check_head(&mut self, _events: u64, _last: Digest) -> Result<(), VerifyError> {
+    /// Checks a head record against the walk's count, last chain hash and last `recorded_at`.
+    fn check_head(&mut self, _events: u64, _last: Digest, _time: i64) -> Result<(), VerifyError> {
         Ok(())
+    }
+    /// The signed checkpoints kept beside the events, known before the walk: `(size it is kept
+    /// under, signed-note text)`, smallest first.
+    fn kept_checkpoints(&mut self) -> Result<Vec<(u64, String)>, VerifyError> {
+        Ok(Vec::new())
+    }
+    /// Whether the source carries checkpoints that are read only after the events (a bundle):
+    /// the walk then keeps every leaf hash to check their roots at the end.
+    fn carries_checkpoints(&self) -> bool {
+        false
+    }
+    /// The checkpoints read after the events, in the order they came: `(size, note text)`.
+    fn carried_checkpoints(&mut self) -> Vec<(u64, String)> {
+        Vec::new()
     }
     /// Called with each event once it has been checked.
     fn accepted(&mut self, _seq: u64, _bytes: &[u8]) -> Result<(), VerifyError> {
@@ -339,18 +478,125 @@ pub(crate) trait Source {
     }
 }
 
+/// Reads a kept checkpoint: a signed note holding a checkpoint of `size` events (when the size
+/// it is kept under is known), with signatures from trusted keys when `trust` is given.
+fn read_kept(
+    kept_as: Option<u64>,
+    note: &str,
+    trust: Option<&[Verifier]>,
+) -> Result<Checkpoint, VerifyError> {
+    let size = kept_as.unwrap_or(0);
+    let bad = |size: u64, why: String| VerifyError {
+        seq: None,
+        failure: Failure::KeptCheckpoint { size, why },
+    };
+    let parsed = Note::parse(note).map_err(|err| {
+        bad(
+            size,
+            format!("it is not a signed note ({err}): it has been altered or damaged"),
+        )
+    })?;
+    let checkpoint = Checkpoint::parse(parsed.text()).map_err(|err| {
+        bad(
+            size,
+            format!("its note does not hold a checkpoint ({err}): it has been altered or damaged"),
+        )
+    })?;
+    if let Some(kept_as) = kept_as
+        && kept_as != checkpoint.size
+    {
+        return Err(bad(
+            kept_as,
+            format!(
+                "it is kept under size {kept_as} but says it is of {} events: the record has been altered",
+                checkpoint.size
+            ),
+        ));
+    }
+    if let Some(trust) = trust {
+        parsed.verify(trust).map_err(|err| {
+            bad(
+                checkpoint.size,
+                format!(
+                    "its signatures do not verify with the keys you trust ({err}): the checkpoint has been altered, or give --trust for the key that signed it"
+                ),
+            )
+        })?;
+    }
+    Ok(checkpoint)
+}
+
+fn kept_origin(checkpoint: &Checkpoint, origin: Option<&str>) -> Result<(), VerifyError> {
+    match origin {
+        Some(origin) if origin != checkpoint.origin => Err(VerifyError {
+            seq: None,
+            failure: Failure::KeptCheckpoint {
+                size: checkpoint.size,
+                why: format!(
+                    "it is a checkpoint of the ledger {}, but this history is {origin}: it has been altered, or belongs to another ledger",
+                    checkpoint.origin
+                ),
+            },
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn kept_root(size: u64, pinned: Digest, computed: Digest) -> Result<(), VerifyError> {
+    if computed == pinned {
+        return Ok(());
+    }
+    Err(VerifyError {
+        seq: size.checked_sub(1),
+        failure: Failure::KeptCheckpoint {
+            size,
+            why: format!(
+                "it says the first {size} events have root {pinned}, but they give {computed}: the history up to it has been rewritten, reordered or replaced, or the checkpoint altered (with --trust, a signature that verifies tells the history was rewritten)"
+            ),
+        },
+    })
+}
+
+fn kept_beyond_end(size: u64, events: u64) -> VerifyError {
+    VerifyError {
+        seq: Some(events),
+        failure: Failure::KeptCheckpoint {
+            size,
+            why: format!(
+                "it says the ledger had {size} events, but it has only {events}: events have been cut off the end"
+            ),
+        },
+    }
+}
+
 /// The verification walk over any source: decodes strictly, checks order, links, chain hashes,
-/// evidence content and, per pin, the RFC 6962 root of the first `size` events. Memory stays
-/// constant apart from the evidence hashes.
+/// the clock rules (`recorded_at` never decreases; `occurred_on` is never after the UK day of
+/// `recorded_at`), evidence content, the head record, per pin the RFC 6962 root of the first
+/// `size` events, and every checkpoint kept with the history (origin, size, root, and with
+/// `trust` its signatures). Memory stays constant apart from the evidence hashes (and, for a
+/// bundle, whose checkpoints come after its events, one leaf hash per event).
 pub(crate) fn walk(
     source: &mut impl Source,
     pins: &[(u64, Digest)],
+    trust: Option<&[Verifier]>,
 ) -> Result<VerifyReport, VerifyError> {
     let mut tree = wsoa_core::merkle::CompactRange::new();
     let mut tree_fault: Option<VerifyError> = None;
     for &(size, pinned) in pins.iter().filter(|(size, _)| *size == 0) {
         check_pin(&tree, size, pinned)?;
     }
+    let kept: Vec<Checkpoint> = source
+        .kept_checkpoints()?
+        .into_iter()
+        .map(|(size, note)| read_kept(Some(size), &note, trust))
+        .collect::<Result<_, _>>()?;
+    for checkpoint in kept.iter().filter(|c| c.size == 0) {
+        kept_root(0, checkpoint.root, tree.root())?;
+    }
+    let keep_leaves = source.carries_checkpoints();
+    let mut leaves = Vec::new();
+    let mut origin: Option<String> = None;
+    let mut last_time = i64::MIN;
     let mut expected_seq = 0u64;
     let mut prev = Digest::ZERO;
     let mut evidence = EvidenceWalk::default();
@@ -379,15 +625,24 @@ pub(crate) fn walk(
         if event.prev != prev {
             return Err(fail(
                 seq,
-                Failure::BadLink {
-                    seq,
-                    expected: prev,
-                    found: event.prev,
+                if seq == 0 {
+                    Failure::GenesisLink { found: event.prev }
+                } else {
+                    Failure::BadLink {
+                        seq,
+                        expected: prev,
+                        found: event.prev,
+                    }
                 },
             ));
         }
         let computed = chain_hash(&bytes);
         source.check_chain(seq, computed)?;
+        clock_rules(&event, last_time).map_err(|failure| fail(seq, failure))?;
+        last_time = event.recorded_at;
+        if seq == 0 {
+            origin = Some(crate::tree::origin_of(&event, &computed));
+        }
         match &event.body {
             EventBody::EvidenceAttached(attached) => {
                 evidence.attached += 1;
@@ -429,7 +684,11 @@ pub(crate) fn walk(
         }
         prev = computed;
         expected_seq += 1;
-        for (id, computed) in tree.push(wsoa_core::merkle::leaf_hash(&bytes)) {
+        let leaf = wsoa_core::merkle::leaf_hash(&bytes);
+        if keep_leaves {
+            leaves.push(leaf);
+        }
+        for (id, computed) in tree.push(leaf) {
             let Some(stored) = source.stored_node(seq, id)? else {
                 continue;
             };
@@ -450,9 +709,12 @@ pub(crate) fn walk(
         for &(size, pinned) in pins.iter().filter(|(size, _)| *size == expected_seq) {
             check_pin(&tree, size, pinned)?;
         }
+        for checkpoint in kept.iter().filter(|c| c.size == expected_seq) {
+            kept_root(checkpoint.size, checkpoint.root, tree.root())?;
+        }
         source.accepted(seq, &bytes)?;
     }
-    source.check_head(expected_seq, prev)?;
+    source.check_head(expected_seq, prev, last_time)?;
     if let Some((id, (seq, hash))) = evidence.absent.into_iter().min_by_key(|(_, (seq, _))| *seq) {
         return Err(fail(seq, Failure::EvidenceMissing { id, seq, hash }));
     }
@@ -468,6 +730,28 @@ pub(crate) fn walk(
     if let Some(fault) = tree_fault {
         return Err(fault);
     }
+    for checkpoint in &kept {
+        kept_origin(checkpoint, origin.as_deref())?;
+        if checkpoint.size > expected_seq {
+            return Err(kept_beyond_end(checkpoint.size, expected_seq));
+        }
+    }
+    let carried = source.carried_checkpoints();
+    let mut prefix = wsoa_core::merkle::CompactRange::new();
+    for (size, note) in &carried {
+        let checkpoint = read_kept(Some(*size), note, trust)?;
+        kept_origin(&checkpoint, origin.as_deref())?;
+        if checkpoint.size > expected_seq {
+            return Err(kept_beyond_end(checkpoint.size, expected_seq));
+        }
+        // Carried checkpoints come smallest first (the source refuses any other order), so one
+        // pass over the leaves gives every root.
+        while prefix.size() < checkpoint.size {
+            let next = leaves[usize::try_from(prefix.size()).unwrap_or(usize::MAX)];
+            prefix.push(next);
+        }
+        kept_root(checkpoint.size, checkpoint.root, prefix.root())?;
+    }
     Ok(VerifyReport {
         root: tree.root(),
         events: expected_seq,
@@ -475,6 +759,8 @@ pub(crate) fn walk(
         evidence_checked: evidence.attached - evidence.redacted,
         evidence_redacted: evidence.redacted,
         redactions: evidence.redactions,
+        checkpoints: (kept.len() + carried.len()) as u64,
+        signatures_checked: trust.is_some(),
     })
 }
 
@@ -561,7 +847,35 @@ impl Source for LedgerSource<'_> {
             .map_err(|err| storage(seq, err))
     }
 
-    fn check_head(&mut self, events: u64, last: Digest) -> Result<(), VerifyError> {
+    fn kept_checkpoints(&mut self) -> Result<Vec<(u64, String)>, VerifyError> {
+        let mut kept = Vec::new();
+        for entry in self.ledger.checkpoints.iter() {
+            let (key, value) = entry?;
+            let size = <[u8; 8]>::try_from(key.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| VerifyError {
+                    seq: None,
+                    failure: Failure::KeptCheckpoint {
+                        size: 0,
+                        why: format!(
+                            "it is kept under a key of {} bytes, not 8: the record has been altered",
+                            key.len()
+                        ),
+                    },
+                })?;
+            let text = String::from_utf8(value.to_vec()).map_err(|_| VerifyError {
+                seq: None,
+                failure: Failure::KeptCheckpoint {
+                    size,
+                    why: "it is not UTF-8 text: it has been altered or damaged".into(),
+                },
+            })?;
+            kept.push((size, text));
+        }
+        Ok(kept)
+    }
+
+    fn check_head(&mut self, events: u64, last: Digest, time: i64) -> Result<(), VerifyError> {
         let head = match self.ledger.meta.get(HEAD_KEY)? {
             Some(bytes) => head_from_bytes(&bytes),
             None => None,
@@ -572,7 +886,19 @@ impl Source for LedgerSource<'_> {
                 seq: None,
                 failure: Failure::HeadMissing { events },
             }),
-            Some(head) if head.len == events && head.hash == last => Ok(()),
+            Some(head) if head.len == events && head.hash == last => {
+                if events > 0 && head.recorded_at != time {
+                    return Err(VerifyError {
+                        seq: Some(events - 1),
+                        failure: Failure::HeadTimeMismatch {
+                            events,
+                            head_time: head.recorded_at,
+                            last_time: time,
+                        },
+                    });
+                }
+                Ok(())
+            }
             Some(head) => {
                 // Same length, different hash: the last event was replaced. Otherwise the first
                 // event that is missing (tail cut off) or extra (events slipped in).
@@ -596,7 +922,10 @@ impl Source for LedgerSource<'_> {
 }
 
 impl Reader {
-    /// Walks the whole ledger and reports the first thing that does not verify.
+    /// Walks the whole ledger and reports the first thing that does not verify. Every checkpoint
+    /// the ledger keeps is checked too (that it is a checkpoint of this ledger, and that its
+    /// root is the root of the events at its size), but not its signatures: see
+    /// [`Reader::verify_trusting`].
     pub fn verify(&self) -> Result<VerifyReport, VerifyError> {
         self.verify_pinned(&[])
     }
@@ -605,12 +934,30 @@ impl Reader {
     /// checkpoints) the first `size` events still have that RFC 6962 root: the ledger today
     /// extends what the checkpoint described.
     pub fn verify_pinned(&self, pins: &[(u64, Digest)]) -> Result<VerifyReport, VerifyError> {
+        self.verify_with(pins, None)
+    }
+
+    /// As [`Reader::verify_pinned`], and every kept checkpoint must also carry a signature that
+    /// verifies with one of the `trusted` keys.
+    pub fn verify_trusting(
+        &self,
+        pins: &[(u64, Digest)],
+        trusted: &[Verifier],
+    ) -> Result<VerifyReport, VerifyError> {
+        self.verify_with(pins, Some(trusted))
+    }
+
+    fn verify_with(
+        &self,
+        pins: &[(u64, Digest)],
+        trust: Option<&[Verifier]>,
+    ) -> Result<VerifyReport, VerifyError> {
         let mut source = LedgerSource {
             ledger: self,
             events: self.events.iter(),
             next: 0,
         };
-        walk(&mut source, pins)
+        walk(&mut source, pins, trust)
     }
 }
 
@@ -632,6 +979,8 @@ mod tests {
             evidence_redacted,
             root: Digest([9; 32]),
             redactions: Vec::new(),
+            checkpoints: 0,
+            signatures_checked: false,
         }
         .to_string()
     }

@@ -399,3 +399,226 @@ mod fuzz {
         }
     }
 }
+
+/// Keeps a board-signed checkpoint of the first `size` events; returns its note text.
+fn keep_checkpoint_of(f: &Fixture, size: u64) -> String {
+    let root = f.ledger.merkle_root(size).expect("root");
+    let checkpoint = Checkpoint::new(f.ledger.origin().expect("origin"), size, root);
+    let signer = Signer::generate("northshire-board", [7; 32]).expect("a signer");
+    let note = Note::sign(&checkpoint.to_text().expect("text"), &signer)
+        .expect("signed")
+        .to_string();
+    f.ledger.keep_checkpoint(size, &note).expect("kept");
+    note
+}
+
+fn board_key() -> wsoa_core::note::Verifier {
+    Signer::generate("northshire-board", [7; 32])
+        .expect("a signer")
+        .verifier()
+}
+
+/// Replaces the payload of record `index` (same length) and reseals the file.
+fn replace_record(bundle: &[u8], index: usize, payload: &[u8]) -> Vec<u8> {
+    let (offset, _, length) = records(bundle)[index];
+    assert_eq!(payload.len(), length);
+    let mut out = bundle.to_vec();
+    out[offset + 9..offset + 9 + length].copy_from_slice(payload);
+    reseal(&mut out);
+    out
+}
+
+fn import_fails(bundle: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let target = dir.path().join("copy");
+    let err = Ledger::import(&target, Cursor::new(bundle))
+        .err()
+        .expect("the import is refused");
+    assert!(!target.exists(), "a refused import leaves nothing behind");
+    err.to_string()
+}
+
+#[test]
+fn the_checkpoints_a_bundle_carries_are_checked() {
+    let f = Fixture::history();
+    keep_checkpoint_of(&f, 10);
+    keep_checkpoint_of(&f, f.len());
+    let bundle = export(&f);
+    let report = verify(&bundle).expect("verifies");
+    assert_eq!((report.checkpoints, report.signatures_checked), (2, false));
+    let trusted =
+        wsoa_store::verify_bundle_trusting(Cursor::new(&bundle), &[], Some(&[board_key()]))
+            .expect("verifies with the board's key");
+    assert!(trusted.signatures_checked);
+
+    // The root of the first checkpoint altered after signing (one base64 character), resealed.
+    let index = records(&bundle)
+        .iter()
+        .position(|(_, tag, _)| *tag == 3)
+        .expect("a checkpoint record");
+    let (offset, _, length) = records(&bundle)[index];
+    let note = std::str::from_utf8(&bundle[offset + 9..offset + 9 + length]).expect("UTF-8");
+    let root_line = note.lines().nth(2).expect("a root line");
+    let mut flipped = root_line.as_bytes().to_vec();
+    flipped[1] = if flipped[1] == b'A' { b'B' } else { b'A' };
+    let altered = note.replacen(root_line, std::str::from_utf8(&flipped).expect("ASCII"), 1);
+    let altered = replace_record(&bundle, index, altered.as_bytes());
+    let err = verify(&altered).expect_err("caught");
+    assert!(
+        matches!(&err.failure, Failure::KeptCheckpoint { size: 10, why } if why.contains("rewritten")),
+        "{err}"
+    );
+    let err = wsoa_store::verify_bundle_trusting(Cursor::new(&altered), &[], Some(&[board_key()]))
+        .expect_err("caught");
+    assert!(
+        matches!(&err.failure, Failure::KeptCheckpoint { size: 10, why } if why.contains("signatures do not verify")),
+        "{err}"
+    );
+    assert!(import_fails(&altered).contains("checkpoint of 10 events"));
+
+    // The signature altered: caught when the key is trusted, by verification and import.
+    let last = note.lines().last().expect("a signature line");
+    let mut bytes = last.as_bytes().to_vec();
+    let at = bytes.len() - 5;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    let signature = note.replacen(last, std::str::from_utf8(&bytes).expect("ASCII"), 1);
+    let signature = replace_record(&bundle, index, signature.as_bytes());
+    verify(&signature).expect("without keys the checkpoint's content is intact");
+    let err =
+        wsoa_store::verify_bundle_trusting(Cursor::new(&signature), &[], Some(&[board_key()]))
+            .expect_err("caught");
+    assert!(
+        err.to_string().contains("signatures do not verify"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let refused = Ledger::import_trusting(
+        &dir.path().join("copy"),
+        Cursor::new(&signature),
+        Some(&[board_key()]),
+    );
+    assert!(refused.is_err());
+    assert!(!dir.path().join("copy").exists());
+}
+
+#[test]
+fn checkpoints_out_of_order_or_before_an_event_are_refused() {
+    let f = Fixture::history();
+    keep_checkpoint_of(&f, 10);
+    keep_checkpoint_of(&f, f.len());
+    let bundle = export(&f);
+    let all = records(&bundle);
+    let checkpoints: Vec<_> = all
+        .iter()
+        .filter(|(_, tag, _)| *tag == 3)
+        .copied()
+        .collect();
+    let (a, b) = (checkpoints[0], checkpoints[1]);
+    // Swapped: the larger first.
+    let mut swapped = bundle[..a.0].to_vec();
+    swapped.extend_from_slice(&bundle[b.0..b.0 + 9 + b.2]);
+    swapped.extend_from_slice(&bundle[a.0..a.0 + 9 + a.2]);
+    swapped.extend_from_slice(&bundle[b.0 + 9 + b.2..]);
+    reseal(&mut swapped);
+    let err = verify(&swapped).expect_err("caught");
+    assert!(
+        matches!(&err.failure, Failure::Bundle(m) if m.contains("smallest first")),
+        "{err}"
+    );
+    assert!(import_fails(&swapped).contains("smallest first"));
+    // The same checkpoint twice.
+    let mut twice = bundle[..b.0].to_vec();
+    twice.extend_from_slice(&bundle[a.0..a.0 + 9 + a.2]);
+    twice.extend_from_slice(&bundle[b.0..]);
+    reseal(&mut twice);
+    let err = verify(&twice).expect_err("caught");
+    assert!(
+        matches!(&err.failure, Failure::Bundle(m) if m.contains("smallest first")),
+        "{err}"
+    );
+    // A checkpoint moved before the last event.
+    let last_event = *all.iter().rfind(|(_, tag, _)| *tag == 1).expect("an event");
+    let mut early = bundle[..last_event.0].to_vec();
+    early.extend_from_slice(&bundle[a.0..a.0 + 9 + a.2]);
+    early.extend_from_slice(&bundle[last_event.0..a.0]);
+    early.extend_from_slice(&bundle[a.0 + 9 + a.2..]);
+    assert_eq!(early.len(), bundle.len());
+    reseal(&mut early);
+    let err = verify(&early).expect_err("caught");
+    assert!(
+        matches!(&err.failure, Failure::Bundle(m) if m.contains("checkpoints come after the last event")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_duplicate_content_record_is_refused() {
+    let f = Fixture::history();
+    let bundle = export(&f);
+    let content = *records(&bundle)
+        .iter()
+        .find(|(_, tag, _)| *tag == 2)
+        .expect("a content record");
+    let record = &bundle[content.0..content.0 + 9 + content.2];
+    let mut twice = bundle[..content.0].to_vec();
+    twice.extend_from_slice(record);
+    twice.extend_from_slice(&bundle[content.0..]);
+    reseal(&mut twice);
+    let err = verify(&twice).expect_err("caught");
+    assert!(
+        matches!(&err.failure, Failure::Bundle(m) if m.contains("two content records")),
+        "{err}"
+    );
+    assert!(import_fails(&twice).contains("two content records"));
+}
+
+#[test]
+fn a_clock_step_back_in_a_bundle_is_caught_by_verification_and_import() {
+    let f = Fixture::history();
+    let seq = 8;
+    let before = f.events()[seq as usize - 1].event.recorded_at;
+    wsoa_store::raw::rewrite_history(&f.ledger, seq, |event| {
+        event.recorded_at = before - 2 * crate::fixture::DAY_MS;
+        event.occurred_on = wsoa_core::Date::uk_from_unix_millis(event.recorded_at)
+            .expect("in range")
+            .min(event.occurred_on);
+    })
+    .expect("raw write");
+    let bundle = export(&f);
+    let err = verify(&bundle).expect_err("caught");
+    assert_eq!(err.seq, Some(seq));
+    assert!(
+        matches!(err.failure, Failure::ClockWentBack { seq: 8, .. }),
+        "{err}"
+    );
+    assert!(import_fails(&bundle).contains("recording times never go backwards"));
+}
+
+#[test]
+fn a_replica_refuses_events_that_break_the_clock_rules() {
+    let f = Fixture::history();
+    let mut events: Vec<Vec<u8>> = f.events().into_iter().map(|stored| stored.bytes).collect();
+    // Re-chain from event 5 with event 5 dated after the day it was recorded.
+    let mut prev = f.events()[4].hash;
+    for (seq, bytes) in events.iter_mut().enumerate().skip(5) {
+        let mut event = wsoa_core::decode_event(bytes).expect("decodes");
+        if seq == 5 {
+            let day = wsoa_core::Date::uk_from_unix_millis(event.recorded_at).expect("in range");
+            event.occurred_on =
+                wsoa_core::Date::from_days_since_epoch(day.days_since_epoch() + 2).expect("a date");
+        }
+        event.prev = prev;
+        *bytes = wsoa_core::encode_event(&event);
+        prev = wsoa_core::chain_hash(bytes);
+    }
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let refused = Ledger::replicate(&dir.path().join("replica"), events.into_iter().map(Ok))
+        .err()
+        .expect("refused");
+    assert!(
+        refused
+            .to_string()
+            .contains("after the day it was recorded"),
+        "{refused}"
+    );
+}

@@ -158,3 +158,27 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn an_excerpt_is_not_written_against_a_kept_checkpoint_that_does_not_describe_the_ledger() {
+    let f = Fixture::history();
+    let size = 10;
+    let root = f.ledger.merkle_root(size + 1).expect("a root");
+    // A checkpoint of 10 events carrying the root of 11: signed, but not this history.
+    let text = Checkpoint::new(f.ledger.origin().expect("an origin"), size, root)
+        .to_text()
+        .expect("a checkpoint");
+    let signer = Signer::generate("northshire-board", [9; 32]).expect("a key");
+    let note = Note::sign(&text, &signer).expect("signed").to_string();
+    let mut bytes = Vec::new();
+    let err = f
+        .ledger
+        .export_excerpt(&[1, 3], size, &note, &mut bytes)
+        .expect_err("refused");
+    assert!(matches!(err, StoreError::Damaged(_)), "{err}");
+    assert!(
+        err.to_string().contains("does not describe this ledger"),
+        "{err}"
+    );
+    assert!(bytes.is_empty(), "nothing written");
+}

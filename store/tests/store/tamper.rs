@@ -511,3 +511,375 @@ fn evidence_removed_without_a_redaction_is_missing() {
     let f = f.reopen();
     assert_eq!(verify_fails(&f), err);
 }
+
+// Kept checkpoints, the head record's time and the clock rules.
+
+/// The board's signing key in these tests.
+fn board() -> wsoa_core::note::Signer {
+    wsoa_core::note::Signer::generate("northshire-board", [7; 32]).expect("a signer")
+}
+
+/// Keeps a checkpoint of the first `size` events signed by the board; returns its note text.
+fn keep_checkpoint(f: &Fixture, size: u64) -> String {
+    use wsoa_core::note::{Checkpoint, Note};
+    let root = f.ledger.merkle_root(size).expect("root");
+    let checkpoint = Checkpoint::new(f.ledger.origin().expect("origin"), size, root);
+    let note = Note::sign(&checkpoint.to_text().expect("text"), &board())
+        .expect("signed")
+        .to_string();
+    f.ledger.keep_checkpoint(size, &note).expect("kept");
+    note
+}
+
+fn kept_failure(err: &VerifyError) -> (u64, String) {
+    match &err.failure {
+        Failure::KeptCheckpoint { size, why } => (*size, why.clone()),
+        other => panic!("expected a kept checkpoint failure, got {other:?}: {err}"),
+    }
+}
+
+#[test]
+fn the_report_says_when_no_checkpoint_is_kept_and_checks_those_that_are() {
+    let f = Fixture::history();
+    let report = f.ledger.verify().expect("verifies");
+    assert_eq!(report.checkpoints, 0);
+    let message = report.to_string();
+    assert!(
+        message.contains("No signed checkpoint is kept"),
+        "{message}"
+    );
+    assert!(message.contains("signed before it"), "{message}");
+
+    keep_checkpoint(&f, 10);
+    keep_checkpoint(&f, f.len());
+    let report = f.ledger.verify().expect("verifies");
+    assert_eq!(report.checkpoints, 2);
+    assert!(!report.signatures_checked);
+    assert!(
+        report.to_string().contains("All 2 signed checkpoints"),
+        "{report}"
+    );
+    let trusted = f
+        .ledger
+        .verify_trusting(&[], &[board().verifier()])
+        .expect("verifies with the board's key");
+    assert!(trusted.signatures_checked);
+    assert!(
+        trusted
+            .to_string()
+            .contains("each verifies with a key you trust"),
+        "{trusted}"
+    );
+}
+
+#[test]
+fn a_kept_checkpoints_root_altered_is_caught_and_with_trust_its_signature() {
+    let f = Fixture::history();
+    let note = keep_checkpoint(&f, 10);
+    // The root is the third line of the note; change one character of its base64.
+    let lines: Vec<&str> = note.lines().collect();
+    let root_line = lines[2];
+    let mut altered_root: Vec<u8> = root_line.as_bytes().to_vec();
+    altered_root[0] = if altered_root[0] == b'A' { b'B' } else { b'A' };
+    let altered = note.replacen(
+        root_line,
+        std::str::from_utf8(&altered_root).expect("ASCII"),
+        1,
+    );
+    raw::put_checkpoint_bytes(&f.ledger, 10, altered.as_bytes()).expect("raw write");
+
+    let err = verify_fails(&f);
+    let (size, why) = kept_failure(&err);
+    assert_eq!(size, 10);
+    assert_eq!(err.seq, Some(9));
+    assert!(why.contains("rewritten"), "{why}");
+    let err = f
+        .ledger
+        .verify_trusting(&[], &[board().verifier()])
+        .expect_err("the signature no longer verifies");
+    let (size, why) = kept_failure(&err);
+    assert_eq!(size, 10);
+    assert!(why.contains("signatures do not verify"), "{why}");
+}
+
+#[test]
+fn a_kept_checkpoints_signature_altered_is_caught_with_trust() {
+    let f = Fixture::history();
+    let note = keep_checkpoint(&f, 10);
+    // The signature line is the last; change one base64 character of the signature itself.
+    let last = note.lines().last().expect("a signature line");
+    let mut bytes = last.as_bytes().to_vec();
+    let at = bytes.len() - 5;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    let altered = note.replacen(last, std::str::from_utf8(&bytes).expect("ASCII"), 1);
+    raw::put_checkpoint_bytes(&f.ledger, 10, altered.as_bytes()).expect("raw write");
+
+    // Without keys only the checkpoint's content can be checked, and it is intact.
+    assert_eq!(f.ledger.verify().expect("verifies").checkpoints, 1);
+    let err = f
+        .ledger
+        .verify_trusting(&[], &[board().verifier()])
+        .expect_err("caught");
+    assert!(
+        kept_failure(&err).1.contains("signatures do not verify"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_kept_checkpoint_that_is_garbage_or_under_another_size_is_caught() {
+    let f = Fixture::history();
+    let note = keep_checkpoint(&f, 10);
+    raw::put_checkpoint_bytes(&f.ledger, 10, b"not a note").expect("raw write");
+    let (size, why) = kept_failure(&verify_fails(&f));
+    assert_eq!(size, 10);
+    assert!(why.contains("not a signed note"), "{why}");
+
+    raw::remove_checkpoint(&f.ledger, 10).expect("raw write");
+    raw::put_checkpoint_bytes(&f.ledger, 12, note.as_bytes()).expect("raw write");
+    let (size, why) = kept_failure(&verify_fails(&f));
+    assert_eq!(size, 12);
+    assert!(why.contains("kept under size 12"), "{why}");
+}
+
+#[test]
+fn a_deleted_kept_checkpoint_leaves_a_report_that_says_none_is_kept() {
+    let f = Fixture::history();
+    keep_checkpoint(&f, 10);
+    assert_eq!(f.ledger.verify().expect("verifies").checkpoints, 1);
+    raw::remove_checkpoint(&f.ledger, 10).expect("raw write");
+    let report = f.ledger.verify().expect("the chain alone still verifies");
+    assert_eq!(report.checkpoints, 0);
+    assert!(
+        report.to_string().contains("No signed checkpoint is kept"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_rechained_rewrite_under_a_kept_checkpoint_is_caught() {
+    let f = Fixture::history();
+    keep_checkpoint(&f, 12);
+    raw::rewrite_history(&f.ledger, 5, |event| {
+        event.actor.name = "someone.else@northshire.gov.uk".to_owned();
+    })
+    .expect("raw write");
+    let err = verify_fails(&f);
+    let (size, why) = kept_failure(&err);
+    assert_eq!((size, err.seq), (12, Some(11)));
+    assert!(why.contains("rewritten"), "{why}");
+    assert_names(&err, "kept with the history");
+}
+
+#[test]
+fn a_truncation_under_a_kept_checkpoint_is_caught() {
+    let f = Fixture::history();
+    let len = f.len();
+    keep_checkpoint(&f, len);
+    raw::truncate(&f.ledger, len - 3).expect("raw write");
+    let err = verify_fails(&f);
+    let (size, why) = kept_failure(&err);
+    assert_eq!(size, len);
+    assert_eq!(err.seq, Some(len - 3));
+    assert!(why.contains("cut off the end"), "{why}");
+}
+
+#[test]
+fn a_kept_checkpoint_of_another_ledger_is_caught() {
+    use wsoa_core::note::{Checkpoint, Note};
+    let f = Fixture::history();
+    let root = f.ledger.merkle_root(10).expect("root");
+    let text = Checkpoint::new("wsoa/elsewhere/0123456789abcdef", 10, root)
+        .to_text()
+        .expect("text");
+    let note = Note::sign(&text, &board()).expect("signed").to_string();
+    raw::put_checkpoint_bytes(&f.ledger, 10, note.as_bytes()).expect("raw write");
+    let (size, why) = kept_failure(&verify_fails(&f));
+    assert_eq!(size, 10);
+    assert!(why.contains("wsoa/elsewhere/0123456789abcdef"), "{why}");
+}
+
+fn note() -> wsoa_core::Command {
+    wsoa_core::Command::AddNote(wsoa_core::command::AddNote {
+        about: crate::fixture::reference("WS1"),
+        text: "Recorded after tampering".to_owned(),
+        from: None,
+    })
+}
+
+/// Flips one bit of the head record's time (its last 8 bytes).
+fn flip_head_time(f: &Fixture, bit: u8) {
+    let mut head = raw::head_bytes(&f.ledger)
+        .expect("readable")
+        .expect("a head");
+    head[40 + usize::from(bit / 8)] ^= 1 << (bit % 8);
+    raw::put_head_bytes(&f.ledger, &head).expect("raw write");
+}
+
+#[test]
+fn a_flipped_bit_in_the_head_records_time_is_caught_and_appends_nothing() {
+    for bit in [0u8, 17, 40, 62] {
+        let mut f = Fixture::history();
+        let head = f.ledger.head().expect("head");
+        flip_head_time(&f, bit);
+        let err = verify_fails(&f);
+        assert_eq!(err.seq, Some(head.len - 1), "bit {bit}: {err}");
+        match &err.failure {
+            Failure::HeadTimeMismatch {
+                events, last_time, ..
+            } => assert_eq!((*events, *last_time), (head.len, head.recorded_at)),
+            other => panic!("bit {bit}: expected a head time mismatch, got {other:?}"),
+        }
+        assert_names(&err, "head record");
+
+        let refused = f
+            .ledger
+            .execute(&note(), &on("2020-06-01", "2020-06-01"))
+            .expect_err("nothing is appended to an altered head");
+        assert!(matches!(refused, StoreError::Damaged(_)), "{refused}");
+        assert!(
+            refused.to_string().contains("head record has been altered"),
+            "{refused}"
+        );
+        assert_eq!(
+            raw::event_bytes(&f.ledger, head.len).expect("readable"),
+            None
+        );
+    }
+}
+
+#[test]
+fn an_impossible_last_time_is_refused_not_copied() {
+    let mut f = Fixture::history();
+    let len = f.len();
+    // Someone re-chains the last event with a time in 2107: the chain verifies again.
+    let forged = crate::fixture::noon("2107-12-07");
+    raw::rewrite_history(&f.ledger, len - 1, |event| event.recorded_at = forged)
+        .expect("raw write");
+    f.ledger
+        .verify()
+        .expect("a consistent rewrite verifies without a checkpoint");
+    let refused = f
+        .ledger
+        .execute(&note(), &on("2020-06-01", "2020-06-01"))
+        .expect_err("the forged time is not copied");
+    match &refused {
+        StoreError::ClockBehind { last, clock } => {
+            assert_eq!(
+                (*last, *clock),
+                (forged, crate::fixture::noon("2020-06-01"))
+            );
+        }
+        other => panic!("expected ClockBehind, got {other}"),
+    }
+    assert!(
+        refused.to_string().contains("7 December 2107")
+            || refused.to_string().contains("2107-12-07"),
+        "{refused}"
+    );
+    assert_eq!(f.len(), len);
+}
+
+#[test]
+fn recorded_at_going_back_is_caught_even_when_rechained() {
+    let f = Fixture::history();
+    let seq = 8;
+    let before = f.events()[seq as usize - 1].event.recorded_at;
+    raw::rewrite_history(&f.ledger, seq, |event| {
+        event.recorded_at = before - crate::fixture::DAY_MS;
+        event.occurred_on = wsoa_core::Date::uk_from_unix_millis(event.recorded_at)
+            .expect("in range")
+            .min(event.occurred_on);
+    })
+    .expect("raw write");
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(seq));
+    assert!(
+        matches!(err.failure, Failure::ClockWentBack { seq: 8, previous, .. } if previous == before),
+        "{err}"
+    );
+    assert_names(&err, "recording times never go backwards");
+}
+
+#[test]
+fn an_event_that_happened_after_the_day_it_was_recorded_is_caught() {
+    let f = Fixture::history();
+    let seq = 8;
+    let mut recorded_on = None;
+    raw::rewrite_history(&f.ledger, seq, |event| {
+        let day = wsoa_core::Date::uk_from_unix_millis(event.recorded_at).expect("in range");
+        recorded_on = Some(day);
+        event.occurred_on = wsoa_core::Date::from_days_since_epoch(day.days_since_epoch() + 1)
+            .expect("a day later");
+    })
+    .expect("raw write");
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(seq));
+    match &err.failure {
+        Failure::OccurredAfterRecorded {
+            seq: 8,
+            recorded_on: day,
+            ..
+        } => assert_eq!(Some(*day), recorded_on),
+        other => panic!("expected OccurredAfterRecorded, got {other:?}"),
+    }
+}
+
+#[test]
+fn event_zero_with_a_previous_hash_is_named_plainly() {
+    let f = Fixture::history();
+    let mut event = f.events()[0].event.clone();
+    event.prev = Digest([3; 32]);
+    raw::put_event_bytes(&f.ledger, 0, &encode_event(&event)).expect("raw write");
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(0));
+    assert_eq!(
+        err.failure,
+        Failure::GenesisLink {
+            found: Digest([3; 32])
+        }
+    );
+    assert_names(&err, "the first event of a ledger names none");
+}
+
+#[test]
+fn a_damaged_format_record_is_not_taken_for_a_newer_ledger() {
+    let f = Fixture::history();
+    let path = f.path().to_owned();
+    raw::put_format_bytes(&f.ledger, &[0, 0]).expect("raw write");
+    let Fixture { dir, ledger, .. } = f;
+    drop(ledger);
+    let err = wsoa_store::Ledger::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::Damaged(_)), "{err}");
+    assert!(err.to_string().contains("no wsoa writes"), "{err}");
+    drop(dir);
+
+    // A flipped bit that gives a number above the current format may be either; the message
+    // says both and never only "use a newer wsoa".
+    let f = Fixture::history();
+    let path = f.path().to_owned();
+    raw::put_format_bytes(&f.ledger, &[0x01, 0x01]).expect("raw write");
+    let Fixture { dir, ledger, .. } = f;
+    drop(ledger);
+    let err = wsoa_store::Ledger::open(&path).err().expect("refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("257") && message.contains("altered or damaged"),
+        "{message}"
+    );
+    drop(dir);
+}
+
+#[test]
+fn a_kept_checkpoint_of_no_events_with_a_wrong_root_is_caught() {
+    use wsoa_core::note::{Checkpoint, Note};
+    let f = Fixture::history();
+    let text = Checkpoint::new(f.ledger.origin().expect("origin"), 0, Digest([5; 32]))
+        .to_text()
+        .expect("text");
+    let note = Note::sign(&text, &board()).expect("signed").to_string();
+    raw::put_checkpoint_bytes(&f.ledger, 0, note.as_bytes()).expect("raw write");
+    let (size, why) = kept_failure(&verify_fails(&f));
+    assert_eq!(size, 0);
+    assert!(why.contains("rewritten"), "{why}");
+}

@@ -164,7 +164,7 @@ fn checkpoints_pin_the_history_and_proofs_check_without_the_ledger() {
             "--trust",
             &adviser,
         ])
-        .code_is(2);
+        .code_is(1);
     assert!(
         refused.stderr.contains("does not verify"),
         "{}",
@@ -199,7 +199,14 @@ fn a_rewritten_or_truncated_history_is_caught_by_the_checkpoint() {
         })
         .expect("raw write");
     }
-    sandbox.run(&["verify"]).success();
+    // The checkpoint `wsoa checkpoint` kept catches it without being given, and so does the
+    // one the auditor brings.
+    let kept = sandbox.run(&["verify"]).code_is(1);
+    assert!(
+        kept.stdout.contains("kept with the history") && kept.stdout.contains("rewritten"),
+        "{}",
+        kept.stdout
+    );
     let caught = sandbox
         .run(&["verify", "--checkpoint", &signed, "--trust", &board])
         .code_is(1);
@@ -215,7 +222,8 @@ fn a_rewritten_or_truncated_history_is_caught_by_the_checkpoint() {
         let len = ledger.len().expect("readable");
         wsoa_store::raw::truncate(&ledger, len - 5).expect("raw write");
     }
-    sandbox.run(&["verify"]).success();
+    let kept = sandbox.run(&["verify"]).code_is(1);
+    assert!(kept.stdout.contains("cut off the end"), "{}", kept.stdout);
     let caught = sandbox
         .run(&[
             "--format",
@@ -425,4 +433,210 @@ fn an_excerpt_about_one_workstream_is_proven_event_by_event() {
         "{}",
         caught.stdout
     );
+}
+
+/// A small ledger: opened, with two weaknesses (three events).
+fn small() -> Sandbox {
+    let sandbox = Sandbox::opened();
+    for (id, title) in [
+        ("W1", "Joint commissioning"),
+        ("W2", "Identification of need"),
+    ] {
+        sandbox
+            .run(&[
+                "weakness",
+                "add",
+                id,
+                "--title",
+                title,
+                "--on",
+                "2021-04-20",
+            ])
+            .success();
+    }
+    sandbox
+}
+
+/// Changes one base64 character of line `line` (counted from 0; -1 is the last) of a kept
+/// checkpoint, behind the ledger's back.
+fn alter_kept(sandbox: &Sandbox, size: u64, line: isize) {
+    let ledger = wsoa_store::Ledger::open(&sandbox.data()).expect("opens");
+    let note = wsoa_store::raw::checkpoint_bytes(&ledger, size)
+        .expect("readable")
+        .expect("a kept checkpoint");
+    let note = String::from_utf8(note).expect("UTF-8");
+    let lines: Vec<&str> = note.lines().collect();
+    let index = if line < 0 {
+        lines.len() - 1
+    } else {
+        line as usize
+    };
+    let target = lines[index];
+    let mut bytes = target.as_bytes().to_vec();
+    let at = bytes.len() - 5;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    let altered = note.replacen(target, std::str::from_utf8(&bytes).expect("ASCII"), 1);
+    wsoa_store::raw::put_checkpoint_bytes(&ledger, size, altered.as_bytes()).expect("raw write");
+}
+
+fn kept_note(sandbox: &Sandbox, size: u64) -> Option<Vec<u8>> {
+    let ledger = wsoa_store::Ledger::open(&sandbox.data()).expect("opens");
+    wsoa_store::raw::checkpoint_bytes(&ledger, size).expect("readable")
+}
+
+#[test]
+fn cosign_refuses_a_checkpoint_that_contradicts_the_open_ledger() {
+    let sandbox = small();
+    let board = key(&sandbox, "northshire-board", "board.key");
+    let adviser_file = sandbox.root().join("adviser.key");
+    let adviser_file = adviser_file.to_str().expect("UTF-8").to_owned();
+    key(&sandbox, "dfe-adviser", &adviser_file);
+    let signed = save(&sandbox, "cp", &["checkpoint", "--key", "board.key"]);
+    let cosign =
+        |on: &Sandbox| on.run(&["cosign", &signed, "--key", &adviser_file, "--trust", &board]);
+
+    // Another ledger open: its origin differs.
+    let other = small();
+    let refused = cosign(&other).code_is(1);
+    assert!(
+        refused
+            .stderr
+            .contains("is of the ledger wsoa/northshire-local-area/")
+            && refused.stderr.contains("do not cosign"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stdout.is_empty(), "{}", refused.stdout);
+    assert_eq!(
+        kept_note(&other, 3),
+        None,
+        "nothing kept in the other ledger"
+    );
+
+    // The kept checkpoint altered behind the ledger's back is never replaced.
+    alter_kept(&sandbox, 3, 2);
+    let altered = kept_note(&sandbox, 3);
+    let refused = cosign(&sandbox).code_is(1);
+    assert!(
+        refused
+            .stderr
+            .contains("already keeps a different checkpoint of 3 events"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        kept_note(&sandbox, 3),
+        altered,
+        "the stored checkpoint is unchanged"
+    );
+
+    // The history rewritten under it: the root differs.
+    {
+        let ledger = wsoa_store::Ledger::open(&sandbox.data()).expect("opens");
+        wsoa_store::raw::remove_checkpoint(&ledger, 3).expect("raw write");
+        wsoa_store::raw::rewrite_history(&ledger, 1, |event| {
+            event.actor.name = "Someone else".to_owned();
+        })
+        .expect("raw write");
+    }
+    let refused = cosign(&sandbox).code_is(1);
+    assert!(
+        refused.stderr.contains("does not describe this history"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(kept_note(&sandbox, 3), None, "nothing kept");
+
+    // Cut short: the checkpoint is larger than the ledger.
+    {
+        let ledger = wsoa_store::Ledger::open(&sandbox.data()).expect("opens");
+        wsoa_store::raw::truncate(&ledger, 2).expect("raw write");
+    }
+    let refused = cosign(&sandbox).code_is(1);
+    assert!(
+        refused.stderr.contains("it has only 2"),
+        "{}",
+        refused.stderr
+    );
+
+    // The same checkpoint on the intact ledger is cosigned and kept with both signatures.
+    let intact = small();
+    let board = key(&intact, "northshire-board", "board.key");
+    let adviser = key(&intact, "dfe-adviser", "adviser.key");
+    let signed = save(&intact, "cp", &["checkpoint", "--key", "board.key"]);
+    intact
+        .run(&["cosign", &signed, "--key", "adviser.key", "--trust", &board])
+        .success();
+    let kept = String::from_utf8(kept_note(&intact, 3).expect("kept")).expect("UTF-8");
+    assert!(kept.contains("— dfe-adviser "), "{kept}");
+    let report = intact
+        .json(&["verify", "--trust", &board, "--trust", &adviser])
+        .json();
+    assert_eq!(report["kept_checkpoints"], 1, "{report}");
+    assert_eq!(report["kept_signatures_checked"], true, "{report}");
+}
+
+#[test]
+fn a_bundle_carrying_an_altered_checkpoint_is_refused_by_verify_and_import() {
+    // The root altered: caught without keys.
+    let sandbox = small();
+    let board = key(&sandbox, "northshire-board", "board.key");
+    save(&sandbox, "cp", &["checkpoint", "--key", "board.key"]);
+    alter_kept(&sandbox, 3, 2);
+    // The export copies what is kept; the bundle's end hash is right.
+    sandbox.run(&["export", "--out", "root.wsoa"]).success();
+    let bundle = sandbox.root().join("root.wsoa");
+    let bundle = bundle.to_str().expect("UTF-8");
+    let caught = Sandbox::new().run(&["verify", bundle]).code_is(1);
+    assert!(
+        caught.stdout.contains("checkpoint of 3 events") && caught.stdout.contains("rewritten"),
+        "{}",
+        caught.stdout
+    );
+    let restored = sandbox.root().join("restored");
+    let refused = import(&sandbox, bundle, &restored).code_is(1);
+    assert!(
+        refused.stderr.contains("checkpoint of 3 events"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!restored.exists(), "nothing is restored");
+
+    // The signature altered: caught when the key is trusted.
+    let sandbox = small();
+    let board2 = key(&sandbox, "northshire-board", "board.key");
+    assert_ne!(board, board2);
+    save(&sandbox, "cp", &["checkpoint", "--key", "board.key"]);
+    alter_kept(&sandbox, 3, -1);
+    sandbox.run(&["export", "--out", "sig.wsoa"]).success();
+    let bundle = sandbox.root().join("sig.wsoa");
+    let bundle = bundle.to_str().expect("UTF-8");
+    let elsewhere = Sandbox::new();
+    let unchecked = elsewhere.json(&["verify", bundle]).json();
+    assert_eq!(unchecked["ok"], true, "{unchecked}");
+    assert_eq!(unchecked["kept_signatures_checked"], false, "{unchecked}");
+    let caught = elsewhere
+        .run(&["verify", bundle, "--trust", &board2])
+        .code_is(1);
+    assert!(
+        caught.stdout.contains("signatures do not verify"),
+        "{}",
+        caught.stdout
+    );
+    let restored = sandbox.root().join("restored");
+    let mut command = sandbox.command();
+    command
+        .arg("import")
+        .arg(bundle)
+        .arg("--trust")
+        .arg(&board2)
+        .arg("--data")
+        .arg(&restored);
+    let refused = crate::harness::run_command(command).code_is(1);
+    assert!(
+        refused.stderr.contains("signatures do not verify"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!restored.exists(), "nothing is restored");
 }
