@@ -187,10 +187,7 @@ mod tests {
             first_refused("abc\u{202e}def", false),
             Some((4, '\u{202e}'))
         );
-        assert_eq!(
-            describe('\u{202e}'),
-            "a right-to-left override (U+202E)"
-        );
+        assert_eq!(describe('\u{202e}'), "a right-to-left override (U+202E)");
         assert_eq!(describe('\u{7}'), "a control character (U+0007)");
         assert_eq!(first_refused("one\ntwo\tthree", true), None);
         assert_eq!(first_refused("one\ntwo", false), Some((4, '\n')));

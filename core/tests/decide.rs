@@ -1493,12 +1493,42 @@ fn every_text_field_refuses_control_bidi_and_invisible_characters_naming_them() 
         ("del\u{7f}", '\u{7f}', 4, "a delete character (U+007F)"),
         ("carriage\rreturn", '\r', 9, "a carriage return (U+000D)"),
         ("Windows\r\nline", '\r', 8, "a carriage return (U+000D)"),
-        ("txt.exe\u{202e}fdp", '\u{202e}', 8, "a right-to-left override (U+202E)"),
-        ("\u{202a}embedded", '\u{202a}', 1, "a left-to-right embedding (U+202A)"),
-        ("isolate\u{2067}", '\u{2067}', 8, "a right-to-left isolate (U+2067)"),
-        ("mark\u{200f}", '\u{200f}', 5, "a right-to-left mark (U+200F)"),
-        ("arabic\u{61c}mark", '\u{61c}', 7, "an Arabic letter mark (U+061C)"),
-        ("zero\u{200b}width", '\u{200b}', 5, "a zero-width space (U+200B)"),
+        (
+            "txt.exe\u{202e}fdp",
+            '\u{202e}',
+            8,
+            "a right-to-left override (U+202E)",
+        ),
+        (
+            "\u{202a}embedded",
+            '\u{202a}',
+            1,
+            "a left-to-right embedding (U+202A)",
+        ),
+        (
+            "isolate\u{2067}",
+            '\u{2067}',
+            8,
+            "a right-to-left isolate (U+2067)",
+        ),
+        (
+            "mark\u{200f}",
+            '\u{200f}',
+            5,
+            "a right-to-left mark (U+200F)",
+        ),
+        (
+            "arabic\u{61c}mark",
+            '\u{61c}',
+            7,
+            "an Arabic letter mark (U+061C)",
+        ),
+        (
+            "zero\u{200b}width",
+            '\u{200b}',
+            5,
+            "a zero-width space (U+200B)",
+        ),
         ("\u{feff}bom", '\u{feff}', 1, "a zero-width no-break space"),
         ("soft\u{ad}hyphen", '\u{ad}', 5, "a soft hyphen (U+00AD)"),
     ];
@@ -1639,8 +1669,11 @@ fn actor_names_with_control_or_invisible_characters_are_refused() {
     assert_eq!(ledger.head().len, 0, "nothing was recorded");
 }
 
+/// Builds a command whose list has the given number of items.
+type BuildList = Box<dyn Fn(usize) -> Command>;
+
 /// Every list a command carries, with a builder that fills it with `n` distinct items.
-fn list_fields() -> Vec<(&'static str, Vec<Command>, Box<dyn Fn(usize) -> Command>)> {
+fn list_fields() -> Vec<(&'static str, Vec<Command>, BuildList)> {
     let names = |n: usize| (0..n).map(|i| format!("Item {i}")).collect::<Vec<_>>();
     let ids = |n: usize| (0..n).map(|i| format!("X{i}")).collect::<Vec<_>>();
     vec![
@@ -1803,7 +1836,9 @@ fn every_list_in_a_command_is_bounded() {
 #[test]
 fn a_list_at_the_limit_is_accepted() {
     let state = given(&plan());
-    let criteria = (0..MAX_LIST_ITEMS).map(|i| format!("Criterion {i}")).collect();
+    let criteria = (0..MAX_LIST_ITEMS)
+        .map(|i| format!("Criterion {i}"))
+        .collect();
     let command = Command::CreateAction(ActionCreated {
         success: criteria,
         ..action("1.9", "WS1")
@@ -1823,7 +1858,10 @@ fn empty_evidence_is_refused() {
             Rejection::EmptyFile {
                 file_name: evidence(None, &["W1"]).file_name,
             },
-            &["is empty (0 bytes)", "attach the file that holds the evidence"],
+            &[
+                "is empty (0 bytes)",
+                "attach the file that holds the evidence",
+            ],
         ),
     );
     check(

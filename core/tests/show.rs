@@ -432,8 +432,14 @@ fn text_recorded_with_control_characters_is_shown_escaped_on_a_terminal() {
         })
         .collect();
     for line in &lines {
-        assert!(!line.contains(['\u{1b}', '\u{202e}', '\u{7}', '\n']), "{line}");
-        assert!(line.contains("[A. Patel<U+001B>]0;owned<U+0007>]"), "{line}");
+        assert!(
+            !line.contains(['\u{1b}', '\u{202e}', '\u{7}', '\n']),
+            "{line}"
+        );
+        assert!(
+            line.contains("[A. Patel<U+001B>]0;owned<U+0007>]"),
+            "{line}"
+        );
     }
     assert!(
         lines

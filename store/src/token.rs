@@ -218,7 +218,10 @@ mod tests {
             ("", "needs a name"),
             (" A. Patel", "starts or ends with a space"),
             ("A.\nPatel", "a line break (U+000A) at character 3"),
-            ("A. Patel\u{202e}", "a right-to-left override (U+202E) at character 9"),
+            (
+                "A. Patel\u{202e}",
+                "a right-to-left override (U+202E) at character 9",
+            ),
             ("A. \u{1b}[31mPatel", "an escape character"),
         ] {
             let err = check_token_name(name).expect_err("refused");

@@ -132,7 +132,9 @@ fn empty_content_is_refused_and_stores_nothing() {
         )
         .expect_err("an empty file is refused");
     assert!(
-        refused.to_string().contains("extract.csv is empty (0 bytes)"),
+        refused
+            .to_string()
+            .contains("extract.csv is empty (0 bytes)"),
         "{refused}"
     );
     assert_eq!(f.ledger.len().expect("readable"), before);

@@ -674,7 +674,10 @@ fn text_a_spreadsheet_would_run_as_a_formula_is_quoted_in_csv_and_imports_back_a
     ] {
         assert!(row.contains(cell), "{cell} is not in {row}");
     }
-    assert!(!row.contains(",=") && !row.contains(",@") && !row.contains(",+"), "{row}");
+    assert!(
+        !row.contains(",=") && !row.contains(",@") && !row.contains(",+"),
+        "{row}"
+    );
     let csv = sandbox.file("exported.csv", exported.stdout.as_bytes());
     let before = sandbox.log().len();
     let output = sandbox

@@ -629,9 +629,18 @@ fn hostile_text_long_lists_bad_actor_names_and_empty_evidence_are_refused() {
         .to_vec()
     };
     let note = |text: &str| -> Vec<String> {
-        ["note", "add", "--about", "1.2", "--text", text, "--on", "2021-10-01"]
-            .map(str::to_owned)
-            .to_vec()
+        [
+            "note",
+            "add",
+            "--about",
+            "1.2",
+            "--text",
+            text,
+            "--on",
+            "2021-10-01",
+        ]
+        .map(str::to_owned)
+        .to_vec()
     };
     let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
         (

@@ -456,7 +456,12 @@ fn control_characters_in_recorded_text_are_shown_escaped_by_timeline_log_and_sho
         .expect("raw write");
     }
     let hidden = ['\u{1b}', '\u{7}', '\u{202e}', '\r'];
-    for args in [&["timeline"][..], &["log"], &["show"], &["diff", "--from", "seq:0"]] {
+    for args in [
+        &["timeline"][..],
+        &["log"],
+        &["show"],
+        &["diff", "--from", "seq:0"],
+    ] {
         let output = sandbox.run(args).success();
         assert!(
             !output.stdout.contains(hidden),
@@ -476,7 +481,10 @@ fn control_characters_in_recorded_text_are_shown_escaped_by_timeline_log_and_sho
     for args in [&["timeline"][..], &["log"]] {
         let output = sandbox.run(args).success();
         assert!(
-            !output.stdout.lines().any(|line| line.starts_with("   9  forged")),
+            !output
+                .stdout
+                .lines()
+                .any(|line| line.starts_with("   9  forged")),
             "`wsoa {}` printed a forged line: {}",
             args[0],
             output.stdout
