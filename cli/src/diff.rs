@@ -27,8 +27,9 @@ pub fn run(ledger: &Ledger, args: &DiffArgs, out: &Printer) -> anyhow::Result<()
     match out.format {
         Format::Json => out.json(&serde_json::to_value(&changes)?),
         Format::Text => {
+            // Text from events is printed with control and invisible characters as code points.
             for line in changes.text().lines() {
-                out.line(line)?;
+                out.line(&wsoa_core::text::terminal_line(line))?;
             }
             Ok(())
         }

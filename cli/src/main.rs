@@ -320,6 +320,7 @@ fn context(actor: Option<String>, on: Option<Date>) -> anyhow::Result<Context> {
         .or_else(|| std::env::var("USERNAME").ok())
         .filter(|name| !name.trim().is_empty())
         .context("no actor: give --actor NAME or set WSOA_ACTOR")?;
+    wsoa_core::decide::check_actor_name(&name)?;
     Ok(Context {
         actor: Actor {
             name,

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::json;
 use wsoa_core::date::format_unix_millis;
+use wsoa_core::text::terminal_line;
 use wsoa_store::Ledger;
 
 use crate::output::{Format, Printer};
@@ -34,16 +35,19 @@ pub fn log(ledger: &Ledger, args: &LogArgs, out: &Printer) -> anyhow::Result<()>
                     .and_then(|object| object.values().next())
                     .map(|value| value.to_string())
                     .unwrap_or_default();
+                // The actor's name and the event's text are shown with control and invisible
+                // formatting characters as code points, so that no event can send the terminal
+                // a code or forge a line.
                 out.line(&format!(
                     "{:>6}  {}  happened {}  recorded {}  by {} ({})  {}  {}",
                     event.seq,
                     stored.hash.short(),
                     event.occurred_on,
                     format_unix_millis(event.recorded_at),
-                    event.actor.name,
+                    terminal_line(&event.actor.name),
                     event.actor.role,
                     event.body.kind(),
-                    detail
+                    terminal_line(&detail)
                 ))?;
             }
         }

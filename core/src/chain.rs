@@ -65,7 +65,8 @@ pub struct Sealed {
 
 /// Builds the event that follows `head` (the next `seq`, `prev` = the head's hash, and a
 /// `recorded_at` that never goes backwards), and the head that follows it. Refuses an event
-/// whose canonical bytes would exceed what every reader accepts.
+/// whose canonical bytes would exceed what every reader accepts, and an actor's name with a
+/// character refused in free text (`decide::check_actor_name`).
 pub fn seal(
     head: &Head,
     body: EventBody,
@@ -73,6 +74,7 @@ pub fn seal(
     occurred_on: Date,
     recorded_at: i64,
 ) -> Result<(Sealed, Head), Rejection> {
+    crate::decide::check_actor_name(&actor.name)?;
     let event = Event {
         format: FORMAT_VERSION,
         seq: head.len,

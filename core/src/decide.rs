@@ -22,6 +22,10 @@ use crate::ids::{
 /// The longest free text accepted in one field, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
+/// The most items accepted in any one list of a command (partners, inspectorates, success
+/// criteria, strengths, concerns, next steps, assessments, what evidence supports, ...).
+pub const MAX_LIST_ITEMS: usize = 100;
+
 /// Why a command was refused. Nothing is recorded when a command is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
@@ -78,17 +82,42 @@ pub enum Rejection {
         /// Which field.
         field: &'static str,
     },
-    /// Text with control characters other than line breaks and tabs.
-    #[error("{field} contains a control character; remove it")]
+    /// Text with a control character, a bidirectional control, a zero-width or other invisible
+    /// formatting character, or a tab or line break in a single-line field.
+    #[error(
+        "{field} contains {} at character {at}; {}",
+        crate::text::describe(*character),
+        crate::text::advice(*character)
+    )]
     ControlCharacter {
         /// Which field.
         field: &'static str,
+        /// The character.
+        character: char,
+        /// Where it is, counted in characters from 1.
+        at: usize,
     },
     /// A list that must name at least one thing is empty.
     #[error("{what}: give at least one")]
     EmptyList {
         /// What the list is.
         what: &'static str,
+    },
+    /// A list with more than `MAX_LIST_ITEMS` items.
+    #[error(
+        "{what}: {count} given, but at most {MAX_LIST_ITEMS} are accepted in one change; record fewer (a longer list belongs in an attached document)"
+    )]
+    TooMany {
+        /// What the list is.
+        what: &'static str,
+        /// How many were given.
+        count: usize,
+    },
+    /// Evidence whose file has no content.
+    #[error("{file_name} is empty (0 bytes); attach the file that holds the evidence")]
+    EmptyFile {
+        /// The file's name.
+        file_name: String,
     },
     /// The same thing named twice in one list.
     #[error("{kind} {id} is named twice; name it once")]
@@ -575,18 +604,31 @@ pub struct When {
     pub today: Date,
 }
 
+/// Checks one line of free text (a title, a name): not blank, not too long, and none of the
+/// characters `text::refused` names, tabs and line breaks included.
 fn text(field: &'static str, value: &str) -> Result<(), Rejection> {
+    checked_text(field, value, false)
+}
+
+/// Checks free text that may run over several lines (a note, a finding, a summary, a reason):
+/// as `text`, but tabs and line breaks are allowed.
+fn prose(field: &'static str, value: &str) -> Result<(), Rejection> {
+    checked_text(field, value, true)
+}
+
+fn checked_text(field: &'static str, value: &str, multi_line: bool) -> Result<(), Rejection> {
     if value.trim().is_empty() {
         return Err(Rejection::Blank { field });
     }
     if value.chars().count() > MAX_TEXT_CHARS {
         return Err(Rejection::TooLong { field });
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(Rejection::ControlCharacter { field });
+    if let Some((at, character)) = crate::text::first_refused(value, multi_line) {
+        return Err(Rejection::ControlCharacter {
+            field,
+            character,
+            at,
+        });
     }
     Ok(())
 }
@@ -595,8 +637,35 @@ fn optional_text(field: &'static str, value: Option<&String>) -> Result<(), Reje
     value.map_or(Ok(()), |value| text(field, value))
 }
 
+fn optional_prose(field: &'static str, value: Option<&String>) -> Result<(), Rejection> {
+    value.map_or(Ok(()), |value| prose(field, value))
+}
+
 fn texts(field: &'static str, values: &[String]) -> Result<(), Rejection> {
     values.iter().try_for_each(|value| text(field, value))
+}
+
+fn proses(field: &'static str, values: &[String]) -> Result<(), Rejection> {
+    values.iter().try_for_each(|value| prose(field, value))
+}
+
+/// Refuses a list longer than `MAX_LIST_ITEMS`.
+fn at_most<T>(what: &'static str, list: &[T]) -> Result<(), Rejection> {
+    if list.len() > MAX_LIST_ITEMS {
+        Err(Rejection::TooMany {
+            what,
+            count: list.len(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks the name of whoever records an event (`--actor`, a token's name): one line, with
+/// none of the characters refused in free text, so that it can never carry a terminal code or
+/// a bidirectional override into the history.
+pub fn check_actor_name(name: &str) -> Result<(), Rejection> {
+    text("the actor's name (--actor)", name)
 }
 
 fn unique<'a, T: Ord + 'a + ToString>(
@@ -681,7 +750,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             EventBody::WeaknessRecorded(e.clone())
         }
         Command::SubmitPlan { summary } => {
-            optional_text("the summary", summary.as_ref())?;
+            optional_prose("the summary", summary.as_ref())?;
             let version = state.plan_version;
             match state.plan_stage {
                 PlanStage::Draft => {}
@@ -702,7 +771,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             })
         }
         Command::AcceptPlan { summary } => {
-            optional_text("the summary", summary.as_ref())?;
+            optional_prose("the summary", summary.as_ref())?;
             let version = state.plan_version;
             match state.plan_stage {
                 PlanStage::Submitted => {}
@@ -723,7 +792,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             })
         }
         Command::RevisePlan { summary } => {
-            text("the summary of the revision", summary)?;
+            prose("the summary of the revision", summary)?;
             if state.plan_stage == PlanStage::Draft {
                 return Err(Rejection::WrongStage(format!(
                     "version {} of the statement has not been submitted yet, so there is nothing to revise; submit it with `wsoa plan submit`",
@@ -777,7 +846,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         Command::AttachEvidence(e) => EventBody::EvidenceAttached(attach(state, e)?),
         Command::RedactEvidence(e) => {
             state.require(SubjectKind::Evidence, e.id.as_str())?;
-            text("the reason", &e.reason)?;
+            prose("the reason", &e.reason)?;
             if state.evidence[&e.id].redacted {
                 return Err(Rejection::NothingChanged(format!(
                     "evidence {} is already redacted",
@@ -821,7 +890,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         }
         Command::CloseRisk(e) => {
             open_risk(state, &e.id)?;
-            text("the reason", &e.reason)?;
+            prose("the reason", &e.reason)?;
             EventBody::RiskClosed(RiskClosed {
                 id: e.id.clone(),
                 reason: e.reason.clone(),
@@ -849,6 +918,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         }
         Command::RecordRevisitOutcome(e) => {
             not_empty("the revisit outcome names no weakness", &e.outcomes)?;
+            at_most("the revisit outcomes", &e.outcomes)?;
             unique("weakness", e.outcomes.iter().map(|o| &o.weakness))?;
             e.outcomes.iter().try_for_each(|o| weakness(&o.weakness))?;
             EventBody::RevisitOutcomeRecorded(RevisitOutcomeRecorded {
@@ -857,7 +927,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         }
         Command::AddNote(e) => {
             let about = state.resolve(&e.about)?;
-            text("the note", &e.text)?;
+            prose("the note", &e.text)?;
             optional_text("whose voice the note is (--from)", e.from.as_ref())?;
             EventBody::NoteAdded(NoteAdded {
                 about,
@@ -875,7 +945,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
                     len: state.len,
                 });
             }
-            text("the reason", &e.reason)?;
+            prose("the reason", &e.reason)?;
             EventBody::CorrectionRecorded(CorrectionRecorded {
                 seq: e.seq,
                 reason: e.reason.clone(),
@@ -889,6 +959,7 @@ fn open_ledger(state: &State, e: &LedgerOpened) -> Result<EventBody, Rejection> 
         return Err(Rejection::AlreadyOpened { area: area.clone() });
     }
     text("the local area's name", &e.area)?;
+    at_most("the partners", &e.partners)?;
     texts("a partner's name", &e.partners)?;
     unique("partner", &e.partners)?;
     Ok(EventBody::LedgerOpened(e.clone()))
@@ -896,6 +967,7 @@ fn open_ledger(state: &State, e: &LedgerOpened) -> Result<EventBody, Rejection> 
 
 fn inspection(e: &InspectionRecorded) -> Result<(), Rejection> {
     not_empty("the inspection names no inspectorate", &e.inspectorates)?;
+    at_most("the inspectorates", &e.inspectorates)?;
     texts("an inspectorate's name", &e.inspectorates)?;
     unique("inspectorate", &e.inspectorates)?;
     if e.to < e.from {
@@ -917,7 +989,7 @@ fn inspection(e: &InspectionRecorded) -> Result<(), Rejection> {
 
 fn weakness_fields(e: &WeaknessRecorded) -> Result<(), Rejection> {
     text("the weakness's title", &e.title)?;
-    optional_text("the finding", e.finding.as_ref())
+    optional_prose("the finding", e.finding.as_ref())
 }
 
 fn workstream_fields(e: &WorkstreamCreated) -> Result<(), Rejection> {
@@ -927,15 +999,17 @@ fn workstream_fields(e: &WorkstreamCreated) -> Result<(), Rejection> {
         "the workstream answers no weakness (add --weakness ID)",
         &e.weaknesses,
     )?;
+    at_most("the weaknesses a workstream answers", &e.weaknesses)?;
     unique("weakness", &e.weaknesses)
 }
 
 fn amend_workstream(current: &WorkstreamState, e: &WorkstreamAmended) -> Result<(), Rejection> {
-    text("the reason", &e.reason)?;
+    prose("the reason", &e.reason)?;
     optional_text("the workstream's title", e.title.as_ref())?;
     optional_text("the sponsor", e.sponsor.as_ref())?;
     if let Some(list) = &e.weaknesses {
         not_empty("the workstream would answer no weakness", list)?;
+        at_most("the weaknesses a workstream answers", list)?;
         unique("weakness", list)?;
     }
     let changes = e.title.as_ref().is_some_and(|t| *t != current.title)
@@ -956,11 +1030,12 @@ fn amend_workstream(current: &WorkstreamState, e: &WorkstreamAmended) -> Result<
 fn action_fields(e: &ActionCreated) -> Result<(), Rejection> {
     text("the action's title", &e.title)?;
     text("the owner", &e.owner)?;
+    at_most("the success criteria", &e.success)?;
     texts("a success criterion", &e.success)
 }
 
 fn amend_action(current: &ActionState, e: &ActionAmended) -> Result<(), Rejection> {
-    text("the reason", &e.reason)?;
+    prose("the reason", &e.reason)?;
     optional_text("the action's title", e.title.as_ref())?;
     optional_text("the owner", e.owner.as_ref())?;
     let changes = e.title.as_ref().is_some_and(|t| *t != current.title)
@@ -977,7 +1052,7 @@ fn amend_action(current: &ActionState, e: &ActionAmended) -> Result<(), Rejectio
 }
 
 fn change_status(current: &ActionState, e: &ActionStatusChanged) -> Result<(), Rejection> {
-    optional_text("the note", e.note.as_ref())?;
+    optional_prose("the note", e.note.as_ref())?;
     let rag_changes = e.rag.is_some() && e.rag != current.rag;
     if e.status == current.status && !rag_changes {
         let rag = current
@@ -1023,6 +1098,12 @@ fn attach(state: &State, e: &AttachEvidence) -> Result<EvidenceAttached, Rejecti
         "the evidence supports nothing (add --supports ID)",
         &e.supports,
     )?;
+    at_most("the things the evidence supports", &e.supports)?;
+    if e.size == 0 {
+        return Err(Rejection::EmptyFile {
+            file_name: e.file_name.clone(),
+        });
+    }
     let supports = e
         .supports
         .iter()
@@ -1048,6 +1129,7 @@ fn measure_fields(e: &MeasureDefined) -> Result<(), Rejection> {
         "the measure evidences no weakness (add --weakness ID)",
         &e.weaknesses,
     )?;
+    at_most("the weaknesses a measure evidences", &e.weaknesses)?;
     unique("weakness", &e.weaknesses)?;
     if e.target_by < e.baseline_on {
         return Err(Rejection::DateOrder(format!(
@@ -1080,10 +1162,13 @@ fn measure_value(e: &MeasureRecorded) -> Result<(), Rejection> {
 
 fn visit(e: &MonitoringVisitRecorded) -> Result<(), Rejection> {
     text("who visited (--by)", &e.by)?;
-    optional_text("the summary", e.summary.as_ref())?;
-    texts("a strength", &e.strengths)?;
-    texts("a concern", &e.concerns)?;
-    texts("a next step", &e.next_steps)?;
+    optional_prose("the summary", e.summary.as_ref())?;
+    at_most("the strengths", &e.strengths)?;
+    at_most("the concerns", &e.concerns)?;
+    at_most("the next steps", &e.next_steps)?;
+    proses("a strength", &e.strengths)?;
+    proses("a concern", &e.concerns)?;
+    proses("a next step", &e.next_steps)?;
     if e.summary.is_none()
         && e.strengths.is_empty()
         && e.concerns.is_empty()
@@ -1102,10 +1187,11 @@ fn review(e: &ProgressReviewed) -> Result<(), Rejection> {
         "the review assesses no workstream (add --assess WORKSTREAM=on-track)",
         &e.assessments,
     )?;
+    at_most("the assessments", &e.assessments)?;
     unique("workstream", e.assessments.iter().map(|a| &a.workstream))?;
     e.assessments
         .iter()
-        .try_for_each(|a| optional_text("an assessment's note", a.note.as_ref()))
+        .try_for_each(|a| optional_prose("an assessment's note", a.note.as_ref()))
 }
 
 fn raise_risk(state: &State, e: &RaiseRisk) -> Result<RiskRaised, Rejection> {
@@ -1117,7 +1203,8 @@ fn raise_risk(state: &State, e: &RaiseRisk) -> Result<RiskRaised, Rejection> {
         });
     }
     text("the risk's title", &e.title)?;
-    optional_text("the mitigation", e.mitigation.as_ref())?;
+    optional_prose("the mitigation", e.mitigation.as_ref())?;
+    at_most("the things a risk threatens", &e.about)?;
     let about = e
         .about
         .iter()
@@ -1145,8 +1232,8 @@ fn open_risk<'a>(state: &'a State, id: &RiskId) -> Result<&'a RiskState, Rejecti
 }
 
 fn update_risk(current: &RiskState, e: &RiskUpdated) -> Result<(), Rejection> {
-    optional_text("the mitigation", e.mitigation.as_ref())?;
-    optional_text("the note", e.note.as_ref())?;
+    optional_prose("the mitigation", e.mitigation.as_ref())?;
+    optional_prose("the note", e.note.as_ref())?;
     let changes = e.level.is_some_and(|l| l != current.level)
         || (e.mitigation.is_some() && e.mitigation != current.mitigation)
         || e.note.is_some();

@@ -22,6 +22,7 @@ pub mod note;
 pub mod plan;
 pub mod point;
 pub mod show;
+pub mod text;
 pub mod timeline;
 pub mod tracker;
 

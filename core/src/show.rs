@@ -1021,9 +1021,11 @@ struct Tree {
 }
 
 impl Tree {
+    /// One line; any control or invisible formatting character in it (from text recorded
+    /// before such characters were refused) is shown as its code point.
     fn line(&mut self, indent: usize, text: &str) {
         self.out.push_str(&" ".repeat(indent));
-        self.out.push_str(text);
+        self.out.push_str(&crate::text::terminal_line(text));
         self.out.push('\n');
     }
 
@@ -1132,13 +1134,18 @@ pub const CSV_COLUMNS: [&str; 13] = [
 ];
 
 /// The plan as a council's action tracker: a header row, then one row per action in the order
-/// the actions were created. Dates are ISO 8601; lists are joined with "; ".
+/// the actions were created. Dates are ISO 8601; lists are joined with "; ". A cell that a
+/// spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return) starts with a single quote (`text::csv_cell`), which the tracker importer removes.
 pub fn csv(plan: &Plan, today: Date) -> String {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     let rows = std::iter::once(CSV_COLUMNS.map(str::to_owned).to_vec()).chain(
-        plan.actions
-            .iter()
-            .map(|action| csv_row(plan, action, today)),
+        plan.actions.iter().map(|action| {
+            csv_row(plan, action, today)
+                .into_iter()
+                .map(|cell| crate::text::csv_cell(&cell).into_owned())
+                .collect()
+        }),
     );
     for row in rows {
         writer

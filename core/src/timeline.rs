@@ -105,7 +105,9 @@ impl Entry {
 
     /// The entry as one line of text: sequence number, hash prefix, both dates, a `LATE` flag
     /// when recorded `late_after` or more days after it happened, who recorded it, and the
-    /// sentence.
+    /// sentence. Line breaks, control and invisible formatting characters in the actor's name
+    /// or the sentence are shown as their code points (`text::terminal_line`), so that text in
+    /// an event can never forge a line or send a terminal a code.
     pub fn line(&self, late_after: i64) -> String {
         let flag = if self.is_late(late_after) {
             "  LATE"
@@ -117,8 +119,8 @@ impl Entry {
             self.seq,
             self.hash.short(),
             self.dates(),
-            self.actor,
-            self.sentence
+            crate::text::terminal_line(&self.actor),
+            crate::text::terminal_line(&self.sentence)
         )
     }
 

@@ -41,12 +41,16 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// The cell as text: trimmed, Windows line breaks made plain, whole numbers without a
-    /// decimal point, dates in ISO 8601.
+    /// The cell as text: trimmed, Windows line breaks made plain, the quote that keeps a
+    /// spreadsheet from running a cell as a formula removed (`text::csv_cell_back`, so that a
+    /// plan exported with `wsoa show --format csv` reads back as it was recorded), whole numbers
+    /// without a decimal point, dates in ISO 8601.
     pub fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(text) => text.replace("\r\n", "\n").trim().to_owned(),
+            Cell::Text(text) => {
+                crate::text::csv_cell_back(text.replace("\r\n", "\n").trim()).to_owned()
+            }
             Cell::Number(number) => format_number(*number),
             Cell::Date(date) => date.to_string(),
         }

@@ -3,7 +3,7 @@
 //! the effects of `State::apply` that later decisions depend on.
 
 use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
-use wsoa_core::decide::{MAX_TEXT_CHARS, PlanStage, When};
+use wsoa_core::decide::{MAX_LIST_ITEMS, MAX_TEXT_CHARS, PlanStage, When, check_actor_name};
 use wsoa_core::event::{
     ActionAmended, ActionCreated, ActionStatusChanged, Assessment, CorrectionRecorded, Direction,
     EvidenceAttached, EvidenceKind, EvidenceRedacted, InspectionRecorded, LedgerOpened,
@@ -1469,16 +1469,82 @@ fn every_text_field_refuses_text_longer_than_the_limit() {
     }
 }
 
+/// The fields whose text may run over several lines (tabs and line breaks allowed); every
+/// other text field is a single line.
+const MULTI_LINE_FIELDS: [&str; 10] = [
+    "the finding",
+    "the summary",
+    "the summary of the revision",
+    "the reason",
+    "the note",
+    "a strength",
+    "a concern",
+    "a next step",
+    "an assessment's note",
+    "the mitigation",
+];
+
 #[test]
-fn every_text_field_refuses_control_characters() {
+fn every_text_field_refuses_control_bidi_and_invisible_characters_naming_them() {
+    let cases: [(&str, char, usize, &str); 14] = [
+        ("bell\u{7}", '\u{7}', 5, "a control character (U+0007)"),
+        ("nul\0here", '\0', 4, "a null character (U+0000)"),
+        ("escape \u{1b}[31m", '\u{1b}', 8, "an escape character"),
+        ("del\u{7f}", '\u{7f}', 4, "a delete character (U+007F)"),
+        ("carriage\rreturn", '\r', 9, "a carriage return (U+000D)"),
+        ("Windows\r\nline", '\r', 8, "a carriage return (U+000D)"),
+        (
+            "txt.exe\u{202e}fdp",
+            '\u{202e}',
+            8,
+            "a right-to-left override (U+202E)",
+        ),
+        (
+            "\u{202a}embedded",
+            '\u{202a}',
+            1,
+            "a left-to-right embedding (U+202A)",
+        ),
+        (
+            "isolate\u{2067}",
+            '\u{2067}',
+            8,
+            "a right-to-left isolate (U+2067)",
+        ),
+        (
+            "mark\u{200f}",
+            '\u{200f}',
+            5,
+            "a right-to-left mark (U+200F)",
+        ),
+        (
+            "arabic\u{61c}mark",
+            '\u{61c}',
+            7,
+            "an Arabic letter mark (U+061C)",
+        ),
+        (
+            "zero\u{200b}width",
+            '\u{200b}',
+            5,
+            "a zero-width space (U+200B)",
+        ),
+        ("\u{feff}bom", '\u{feff}', 1, "a zero-width no-break space"),
+        ("soft\u{ad}hyphen", '\u{ad}', 5, "a soft hyphen (U+00AD)"),
+    ];
     for (field, history, build) in text_fields() {
-        for bad in ["bell\u{7}", "nul\0here", "escape \u{1b}[31m", "del\u{7f}"] {
+        for (bad, character, at, named) in cases {
+            let position = format!("at character {at}");
             check(
                 &history,
                 build(bad.to_owned()),
                 rejected(
-                    Rejection::ControlCharacter { field },
-                    &[field, "contains a control character"],
+                    Rejection::ControlCharacter {
+                        field,
+                        character,
+                        at,
+                    },
+                    &[field, named, &position, "remove it"],
                 ),
             );
         }
@@ -1486,14 +1552,56 @@ fn every_text_field_refuses_control_characters() {
 }
 
 #[test]
-fn every_text_field_accepts_lines_tabs_and_text_up_to_the_limit_in_characters() {
+fn a_refused_character_is_named_with_its_field_and_position() {
+    let command = Command::CreateAction(ActionCreated {
+        title: "Publish the\u{202e} Local Offer".to_owned(),
+        ..action("1.2", "WS1")
+    });
+    let refused = when(&given(&plan()), &command).expect_err("refused");
+    assert_eq!(
+        refused.to_string(),
+        "the action's title contains a right-to-left override (U+202E) at character 12; remove it"
+    );
+}
+
+#[test]
+fn single_line_fields_refuse_tabs_and_line_breaks() {
+    let single: Vec<_> = text_fields()
+        .into_iter()
+        .filter(|(field, _, _)| !MULTI_LINE_FIELDS.contains(field))
+        .collect();
+    assert!(single.len() >= 20, "the single-line fields are checked");
+    for (field, history, build) in single {
+        for (bad, character, at, named) in [
+            ("Line one\nline two", '\n', 9, "a line break (U+000A)"),
+            ("Tab\there", '\t', 4, "a tab (U+0009)"),
+        ] {
+            let position = format!("at character {at}");
+            check(
+                &history,
+                build(bad.to_owned()),
+                rejected(
+                    Rejection::ControlCharacter {
+                        field,
+                        character,
+                        at,
+                    },
+                    &[field, named, &position, "single line"],
+                ),
+            );
+        }
+    }
+}
+
+#[test]
+fn every_text_field_accepts_plain_text_up_to_the_limit_in_characters() {
     // 20,000 two-byte characters: the limit counts characters, not bytes.
     let longest = "é".repeat(MAX_TEXT_CHARS);
     for (field, history, build) in text_fields() {
         let state = given(&history);
         for good in [
-            "Line one\n\tline two".to_owned(),
             "Ofsted's letter, 15 July 2021 (“fit for purpose”)".to_owned(),
+            "Arabic مرحبا and Hebrew שלום, written without controls — ✓ 😀".to_owned(),
             longest.clone(),
         ] {
             let command = build(good);
@@ -1502,6 +1610,275 @@ fn every_text_field_accepts_lines_tabs_and_text_up_to_the_limit_in_characters() 
             }
         }
     }
+}
+
+#[test]
+fn multi_line_fields_accept_lines_and_tabs() {
+    let multi: Vec<_> = text_fields()
+        .into_iter()
+        .filter(|(field, _, _)| MULTI_LINE_FIELDS.contains(field))
+        .collect();
+    assert_eq!(
+        multi
+            .iter()
+            .map(|(field, _, _)| *field)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        MULTI_LINE_FIELDS.len(),
+        "every multi-line field is checked"
+    );
+    for (field, history, build) in multi {
+        let state = given(&history);
+        let command = build("Line one\n\tline two".to_owned());
+        if let Err(rejection) = when(&state, &command) {
+            panic!("{field}: refused lines and tabs: {rejection}");
+        }
+    }
+}
+
+#[test]
+fn actor_names_with_control_or_invisible_characters_are_refused() {
+    for (name, named) in [
+        ("A. Patel\u{1b}[2J", "an escape character (U+001B)"),
+        ("A. Patel\u{202e}", "a right-to-left override (U+202E)"),
+        ("A.\nPatel", "a line break (U+000A)"),
+    ] {
+        let refused = check_actor_name(name).expect_err(name);
+        let message = refused.to_string();
+        assert!(message.contains("the actor's name"), "{message}");
+        assert!(message.contains(named), "{message}");
+    }
+    check_actor_name("Priya Raman (QA)").expect("a plain name");
+    // The rule holds wherever an event is sealed, whatever the caller checked before.
+    let mut ledger = wsoa_core::memory::MemoryLedger::new();
+    let refused = ledger
+        .record(
+            &open(),
+            Actor {
+                name: "qa\u{1b}]0;owned\u{7}".to_owned(),
+                role: Role::Officer,
+            },
+            date("2021-07-14"),
+            1_626_307_200_000,
+        )
+        .expect_err("refused");
+    assert!(
+        matches!(refused, Rejection::ControlCharacter { at: 3, .. }),
+        "{refused:?}"
+    );
+    assert_eq!(ledger.head().len, 0, "nothing was recorded");
+}
+
+/// Builds a command whose list has the given number of items.
+type BuildList = Box<dyn Fn(usize) -> Command>;
+
+/// Every list a command carries, with a builder that fills it with `n` distinct items.
+fn list_fields() -> Vec<(&'static str, Vec<Command>, BuildList)> {
+    let names = |n: usize| (0..n).map(|i| format!("Item {i}")).collect::<Vec<_>>();
+    let ids = |n: usize| (0..n).map(|i| format!("X{i}")).collect::<Vec<_>>();
+    vec![
+        (
+            "the partners",
+            vec![],
+            Box::new(move |n| {
+                Command::OpenLedger(LedgerOpened {
+                    partners: names(n),
+                    ..opened()
+                })
+            }),
+        ),
+        (
+            "the inspectorates",
+            vec![open()],
+            Box::new(move |n| {
+                Command::RecordInspection(InspectionRecorded {
+                    inspectorates: names(n),
+                    ..inspection()
+                })
+            }),
+        ),
+        (
+            "the weaknesses a workstream answers",
+            plan(),
+            Box::new(move |n| {
+                Command::CreateWorkstream(WorkstreamCreated {
+                    weaknesses: ids(n).iter().map(|id| wid(id)).collect(),
+                    ..workstream("WS9", &[])
+                })
+            }),
+        ),
+        (
+            "the weaknesses a workstream answers",
+            plan(),
+            Box::new(move |n| {
+                Command::AmendWorkstream(WorkstreamAmended {
+                    weaknesses: Some(ids(n).iter().map(|id| wid(id)).collect()),
+                    ..amend_workstream("WS1")
+                })
+            }),
+        ),
+        (
+            "the success criteria",
+            plan(),
+            Box::new(move |n| {
+                Command::CreateAction(ActionCreated {
+                    success: names(n),
+                    ..action("1.9", "WS1")
+                })
+            }),
+        ),
+        (
+            "the things the evidence supports",
+            plan(),
+            Box::new(move |n| {
+                Command::AttachEvidence(AttachEvidence {
+                    supports: ids(n).iter().map(|id| sref(id)).collect(),
+                    ..evidence(None, &[])
+                })
+            }),
+        ),
+        (
+            "the weaknesses a measure evidences",
+            plan(),
+            Box::new(move |n| {
+                Command::DefineMeasure(MeasureDefined {
+                    weaknesses: ids(n).iter().map(|id| wid(id)).collect(),
+                    ..measure("M9", &[])
+                })
+            }),
+        ),
+        (
+            "the strengths",
+            plan(),
+            Box::new(move |n| {
+                Command::RecordVisit(MonitoringVisitRecorded {
+                    strengths: names(n),
+                    ..visit()
+                })
+            }),
+        ),
+        (
+            "the concerns",
+            plan(),
+            Box::new(move |n| {
+                Command::RecordVisit(MonitoringVisitRecorded {
+                    concerns: names(n),
+                    ..visit()
+                })
+            }),
+        ),
+        (
+            "the next steps",
+            plan(),
+            Box::new(move |n| {
+                Command::RecordVisit(MonitoringVisitRecorded {
+                    next_steps: names(n),
+                    ..visit()
+                })
+            }),
+        ),
+        (
+            "the assessments",
+            plan(),
+            Box::new(move |n| {
+                let ids = ids(n);
+                let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                Command::ReviewProgress(review(&refs))
+            }),
+        ),
+        (
+            "the things a risk threatens",
+            plan(),
+            Box::new(move |n| {
+                Command::RaiseRisk(RaiseRisk {
+                    about: ids(n).iter().map(|id| sref(id)).collect(),
+                    ..risk("R9", &[])
+                })
+            }),
+        ),
+        (
+            "the revisit outcomes",
+            plan(),
+            Box::new(move |n| Command::RecordRevisitOutcome(outcomes(&vec!["X"; n]))),
+        ),
+    ]
+}
+
+#[test]
+fn every_list_in_a_command_is_bounded() {
+    for (what, history, build) in list_fields() {
+        let count = MAX_LIST_ITEMS + 1;
+        let limit = format!("at most {MAX_LIST_ITEMS}");
+        check(
+            &history,
+            build(count),
+            rejected(
+                Rejection::TooMany { what, count },
+                &[what, "101 given", &limit],
+            ),
+        );
+    }
+    // The 100,000 success criteria once accepted in one event.
+    let (what, history, build) = list_fields().swap_remove(4);
+    check(
+        &history,
+        build(100_000),
+        rejected(
+            Rejection::TooMany {
+                what,
+                count: 100_000,
+            },
+            &["the success criteria", "100000 given"],
+        ),
+    );
+}
+
+#[test]
+fn a_list_at_the_limit_is_accepted() {
+    let state = given(&plan());
+    let criteria = (0..MAX_LIST_ITEMS)
+        .map(|i| format!("Criterion {i}"))
+        .collect();
+    let command = Command::CreateAction(ActionCreated {
+        success: criteria,
+        ..action("1.9", "WS1")
+    });
+    when(&state, &command).expect("100 success criteria are accepted");
+}
+
+#[test]
+fn empty_evidence_is_refused() {
+    check(
+        &plan(),
+        Command::AttachEvidence(AttachEvidence {
+            size: 0,
+            ..evidence(None, &["W1"])
+        }),
+        rejected(
+            Rejection::EmptyFile {
+                file_name: evidence(None, &["W1"]).file_name,
+            },
+            &[
+                "is empty (0 bytes)",
+                "attach the file that holds the evidence",
+            ],
+        ),
+    );
+    check(
+        &plan(),
+        Command::AttachEvidence(AttachEvidence {
+            size: 1,
+            ..evidence(None, &["W1"])
+        }),
+        accepted(attached(
+            &AttachEvidence {
+                size: 1,
+                ..evidence(None, &["W1"])
+            },
+            "E2",
+            vec![Subject::Weakness(wid("W1"))],
+        )),
+    );
 }
 
 #[test]

@@ -346,3 +346,105 @@ fn the_tree_shows_an_overdue_slipped_action() {
     let on_time = show::csv(&plan, date("2021-12-31"));
     assert!(on_time.contains(",No,"), "{on_time}");
 }
+
+#[test]
+fn csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted_and_read_back() {
+    let mut ledger = small();
+    let officer = Actor {
+        name: "A. Patel".to_owned(),
+        role: Role::Officer,
+    };
+    let title = "=HYPERLINK(\"http://evil.example/\",\"Click\")";
+    let owner = "@Head of SEND";
+    let success = vec![
+        "-5% in waiting times".to_owned(),
+        "+10 trained staff".to_owned(),
+    ];
+    ledger
+        .record(
+            &Command::CreateAction(ActionCreated {
+                id: ActionId::new("1.2").expect("valid"),
+                workstream: WorkstreamId::new("WS1").expect("valid"),
+                title: title.to_owned(),
+                owner: owner.to_owned(),
+                due: date("2021-12-31"),
+                success: success.clone(),
+            }),
+            officer,
+            date("2021-06-01"),
+            noon("2021-06-01"),
+        )
+        .expect("accepted");
+    let events: Vec<Event> = ledger.events().cloned().collect();
+    let plan = Plan::from_events(&events);
+    let csv = show::csv(&plan, date("2021-07-01"));
+    let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|row| row.expect("a CSV row").iter().map(str::to_owned).collect())
+        .collect();
+    let row = &rows[1];
+    assert_eq!(row[3], format!("'{title}"), "{csv}");
+    assert_eq!(row[4], format!("'{owner}"), "{csv}");
+    assert_eq!(row[10], format!("'{}", success.join("; ")), "{csv}");
+    for cell in row {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a cell a spreadsheet would run: {cell:?}"
+        );
+    }
+    // The tracker importer reads each cell back to the text that was recorded.
+    let read = |cell: &str| wsoa_core::tracker::Cell::Text(cell.to_owned()).text();
+    assert_eq!(read(&row[3]), title);
+    assert_eq!(read(&row[4]), owner);
+    assert_eq!(read(&row[10]), success.join("; "));
+    // A plain cell, and one that starts with a quote of its own, are read as they are.
+    assert_eq!(read(&rows[0][3]), "Appoint a QA officer");
+    assert_eq!(read("'Tis the season"), "'Tis the season");
+}
+
+#[test]
+fn text_recorded_with_control_characters_is_shown_escaped_on_a_terminal() {
+    // Events recorded before such characters were refused (or forged) may hold them; the text
+    // renderers show them as code points rather than pass them to the terminal.
+    let mut events: Vec<Event> = small().events().cloned().collect();
+    let hostile = "Quality\u{1b}[2J assurance\u{202e}txt\nforged line";
+    for event in &mut events {
+        if let wsoa_core::event::EventBody::WeaknessRecorded(weakness) = &mut event.body {
+            weakness.title = hostile.to_owned();
+        }
+        event.actor.name = "A. Patel\u{1b}]0;owned\u{7}".to_owned();
+    }
+    let plan = Plan::from_events(&events);
+    let text = show::text(&plan, date("2021-07-01"));
+    assert!(
+        text.contains("Quality<U+001B>[2J assurance<U+202E>txt"),
+        "{text}"
+    );
+    assert!(!text.contains(['\u{1b}', '\u{202e}', '\u{7}']), "{text}");
+    let mut timeline = wsoa_core::timeline::Timeline::new();
+    let lines: Vec<String> = events
+        .iter()
+        .map(|event| {
+            timeline
+                .entry(event, wsoa_core::Digest::ZERO)
+                .line(wsoa_core::timeline::DEFAULT_LATE_AFTER)
+        })
+        .collect();
+    for line in &lines {
+        assert!(
+            !line.contains(['\u{1b}', '\u{202e}', '\u{7}', '\n']),
+            "{line}"
+        );
+        assert!(
+            line.contains("[A. Patel<U+001B>]0;owned<U+0007>]"),
+            "{line}"
+        );
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("assurance<U+202E>txt\u{23ce}forged line")),
+        "{lines:#?}"
+    );
+}

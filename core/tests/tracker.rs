@@ -944,7 +944,7 @@ fn every_row_level_problem_is_reported_row_by_row() {
             "row 16: workstream WS5 'New workstream' is new and has no sponsor; add a Sponsor column (or --map COLUMN=sponsor) or give --default-sponsor NAME",
             "row 17: workstream WS5 is called 'Renamed' here but 'New workstream' on row 16; use one title",
             "row 18: area of weakness W9 is not in the ledger and 'Area of weakness' gives no title for it; write it as 'W9 Title' or record it first with `wsoa weakness add`",
-            "row 19: new action 1.12 'Con\u{7}trol' in WS1 (owner Head of SEND, due 1 December 2021): the action's title contains a control character; remove it",
+            "row 19: new action 1.12 'Con\u{7}trol' in WS1 (owner Head of SEND, due 1 December 2021): the action's title contains a control character (U+0007) at character 4; remove it",
         ]
     );
 }

@@ -96,6 +96,7 @@ impl Ledger {
         // Dry run: decide against the current state without writing, so that a rejection
         // writes no content. The append below decides again, against the same state.
         let when = crate::ledger::when(&self.head()?, context)?;
+        wsoa_core::decide::check_actor_name(&context.actor.name)?;
         wsoa_core::decide(self.state()?, &command, when)?;
         if !self.has_blob(&first.hash)? {
             content

@@ -62,11 +62,11 @@ pub fn check_token_name(name: &str) -> Result<(), StoreError> {
             name.chars().count()
         )));
     }
-    if name.chars().any(char::is_control) {
-        return Err(StoreError::BadTokenName(
-            "the token name holds a control character (a tab or a line break); use plain text"
-                .into(),
-        ));
+    if let Some((at, c)) = wsoa_core::text::first_refused(name, false) {
+        return Err(StoreError::BadTokenName(format!(
+            "the token name holds {} at character {at}, and a name must be plain text on one line; remove it",
+            wsoa_core::text::describe(c)
+        )));
     }
     Ok(())
 }
@@ -217,7 +217,12 @@ mod tests {
         for (name, says) in [
             ("", "needs a name"),
             (" A. Patel", "starts or ends with a space"),
-            ("A.\nPatel", "control character"),
+            ("A.\nPatel", "a line break (U+000A) at character 3"),
+            (
+                "A. Patel\u{202e}",
+                "a right-to-left override (U+202E) at character 9",
+            ),
+            ("A. \u{1b}[31mPatel", "an escape character"),
         ] {
             let err = check_token_name(name).expect_err("refused");
             assert!(err.to_string().contains(says), "{name:?}: {err}");

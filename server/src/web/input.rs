@@ -383,7 +383,7 @@ pub fn field_named(rejection: &Rejection, table: &[(&str, &'static str)]) -> Opt
     let words = match rejection {
         Rejection::Blank { field }
         | Rejection::TooLong { field }
-        | Rejection::ControlCharacter { field } => *field,
+        | Rejection::ControlCharacter { field, .. } => *field,
         _ => return None,
     };
     table

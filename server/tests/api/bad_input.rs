@@ -329,3 +329,95 @@ async fn bad_query_parameters_and_unknown_paths_get_json_errors() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_empty_upload_is_refused_and_stores_nothing() {
+    let fixture = Fixture::with_plan().await;
+    let before = fixture.len();
+    let (content_type, body) = multipart(&[
+        ("title", None, b"Board minutes"),
+        ("supports", None, b"W1"),
+        ("file", Some("minutes.pdf"), b""),
+    ]);
+    let reply = fixture
+        .call(
+            Method::POST,
+            "/api/v1/evidence",
+            Some(fixture.token(Role::Officer)),
+            Some(&content_type),
+            body,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text()
+    );
+    assert!(
+        reply
+            .error_message()
+            .contains("minutes.pdf is empty (0 bytes)"),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(fixture.len(), before);
+}
+
+#[tokio::test]
+async fn hidden_characters_and_long_lists_are_refused_naming_what_to_fix() {
+    let fixture = Fixture::with_plan().await;
+    let before = fixture.len();
+    let many: Vec<String> = (0..=100).map(|i| format!("Criterion {i}")).collect();
+    for (command, says) in [
+        (
+            json!({"kind": "add_note", "about": "W1", "text": "Forum met \u{202e}today"}),
+            "the note contains a right-to-left override (U+202E) at character 11",
+        ),
+        (
+            json!({"kind": "create_action", "id": "1.2", "workstream": "WS1", "title": "Agree\u{200b} a plan", "owner": "Head of SEND", "due": "2021-09-30", "on": "2021-05-01"}),
+            "the action's title contains a zero-width space (U+200B) at character 6",
+        ),
+        (
+            json!({"kind": "create_action", "id": "1.2", "workstream": "WS1", "title": "Agree a plan", "owner": "Head of SEND", "due": "2021-09-30", "success": many, "on": "2021-05-01"}),
+            "the success criteria: 101 given, but at most 100",
+        ),
+    ] {
+        let reply = fixture
+            .post_json(Role::Officer, "/api/v1/commands", &command)
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.text()
+        );
+        assert!(reply.error_message().contains(says), "{}", reply.text());
+    }
+    assert_eq!(fixture.len(), before);
+}
+
+#[tokio::test]
+async fn the_csv_plan_quotes_cells_a_spreadsheet_would_run_as_formulas() {
+    let fixture = Fixture::with_plan().await;
+    let reply = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands",
+            &json!({"kind": "create_action", "id": "1.2", "workstream": "WS1", "title": "=cmd|' /C calc'!A0", "owner": "@Head of SEND", "due": "2021-09-30", "success": ["-5% waits"], "on": "2021-05-01"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let csv = fixture
+        .get(Role::Viewer, "/api/v1/plan?format=csv")
+        .await
+        .text();
+    let row = csv
+        .lines()
+        .find(|row| row.starts_with("1.2,"))
+        .unwrap_or_else(|| panic!("no row for 1.2 in {csv}"));
+    for cell in [",'=cmd|' /C calc'!A0,", ",'@Head of SEND,", ",'-5% waits,"] {
+        assert!(row.contains(cell), "{cell} is not in {row}");
+    }
+}

@@ -114,9 +114,37 @@ fn content_larger_than_one_chunk_round_trips_byte_for_byte() {
 }
 
 #[test]
-fn empty_and_exactly_one_chunk_contents_round_trip() {
+fn empty_content_is_refused_and_stores_nothing() {
     let mut f = Fixture::history();
-    for (index, size) in [0, BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES + 1]
+    let before = f.ledger.len().expect("readable");
+    let refused = f
+        .ledger
+        .attach_evidence(
+            Cursor::new(&b""[..]),
+            attachment(
+                None,
+                "extract.csv",
+                "Data extract",
+                EvidenceKind::Dashboard,
+                &["WS2"],
+            ),
+            &on("2020-04-30", "2020-05-01"),
+        )
+        .expect_err("an empty file is refused");
+    assert!(
+        refused
+            .to_string()
+            .contains("extract.csv is empty (0 bytes)"),
+        "{refused}"
+    );
+    assert_eq!(f.ledger.len().expect("readable"), before);
+    assert!(!f.ledger.has_blob(&content_hash(b"")).expect("readable"));
+}
+
+#[test]
+fn one_byte_and_exactly_one_chunk_contents_round_trip() {
+    let mut f = Fixture::history();
+    for (index, size) in [1, BLOB_CHUNK_BYTES, BLOB_CHUNK_BYTES + 1]
         .into_iter()
         .enumerate()
     {

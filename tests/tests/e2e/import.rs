@@ -634,3 +634,62 @@ fn the_tracker_wsoa_show_writes_imports_back_as_nothing_to_record() {
     }
     assert_eq!(sandbox.log().len(), before);
 }
+
+#[test]
+fn text_a_spreadsheet_would_run_as_a_formula_is_quoted_in_csv_and_imports_back_as_nothing_to_record()
+ {
+    let sandbox = september_imported();
+    let title = "=HYPERLINK(\"http://evil.example/\",\"Open the plan\")";
+    sandbox.record(&[
+        "action",
+        "add",
+        "1.9",
+        "--workstream",
+        "WS1",
+        "--title",
+        title,
+        "--owner",
+        "@Head of SEND",
+        "--due",
+        "2021-12-31",
+        "--success",
+        "+10 staff trained",
+        "--success",
+        "=2 new posts",
+        "--on",
+        "2021-09-30",
+    ]);
+    let exported = sandbox.run(&["--format", "csv", "show"]).success();
+    let row = exported
+        .stdout
+        .lines()
+        .find(|row| row.starts_with("1.9,"))
+        .expect("action 1.9 is in the CSV");
+    // Each cell that starts with =, +, - or @ starts with a quote instead (the CSV writer
+    // doubles the quotation marks inside the title's cell).
+    for cell in [
+        "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Open the plan\"\")\",",
+        ",'@Head of SEND,",
+        ",'+10 staff trained; =2 new posts,",
+    ] {
+        assert!(row.contains(cell), "{cell} is not in {row}");
+    }
+    assert!(
+        !row.contains(",=") && !row.contains(",@") && !row.contains(",+"),
+        "{row}"
+    );
+    let csv = sandbox.file("exported.csv", exported.stdout.as_bytes());
+    let before = sandbox.log().len();
+    let output = sandbox
+        .run(&["import", "tracker", &csv.display().to_string()])
+        .success();
+    assert!(
+        output
+            .stdout
+            .contains("Nothing to record: the ledger already matches exported."),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(sandbox.log().len(), before);
+    assert_eq!(actions(&sandbox)["1.9"]["title"], title);
+}

@@ -604,3 +604,128 @@ fn negative_values_are_typed_as_people_write_them() {
     let last = log.last().expect("events");
     assert_eq!(last["body"]["measure_recorded"]["value"], "-4.5");
 }
+
+#[test]
+fn hostile_text_long_lists_bad_actor_names_and_empty_evidence_are_refused() {
+    let sandbox = plan();
+    let before = sandbox.verified();
+    let action = |title: &str| -> Vec<String> {
+        [
+            "action",
+            "add",
+            "1.3",
+            "--workstream",
+            "WS1",
+            "--title",
+            title,
+            "--owner",
+            "Head of SEND",
+            "--due",
+            "2021-12-31",
+            "--on",
+            "2021-10-01",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let note = |text: &str| -> Vec<String> {
+        [
+            "note",
+            "add",
+            "--about",
+            "1.2",
+            "--text",
+            text,
+            "--on",
+            "2021-10-01",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
+        (
+            action("Publish the\u{202e} Local Offer"),
+            vec![
+                "the action's title contains a right-to-left override (U+202E) at character 12; remove it",
+            ],
+        ),
+        (
+            action("Publish the\nLocal Offer"),
+            vec![
+                "the action's title contains a line break (U+000A) at character 12",
+                "single line",
+            ],
+        ),
+        (
+            action("Publish\u{200b} the Local Offer"),
+            vec!["a zero-width space (U+200B) at character 8"],
+        ),
+        (
+            note("Forum met\r\nand agreed"),
+            vec!["the note contains a carriage return (U+000D) at character 10"],
+        ),
+        (
+            note("Forum met \u{2066}quietly\u{2069}"),
+            vec!["the note contains a left-to-right isolate (U+2066) at character 11"],
+        ),
+        (
+            note("Forum met \u{1b}[2J"),
+            vec!["the note contains an escape character (U+001B) at character 11"],
+        ),
+        (
+            [
+                "--actor",
+                "A. Patel\u{1b}]0;owned\u{7}",
+                "note",
+                "add",
+                "--about",
+                "1.2",
+                "--text",
+                "Forum met",
+                "--on",
+                "2021-10-01",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            vec!["the actor's name (--actor) contains an escape character (U+001B) at character 9"],
+        ),
+        (
+            {
+                let mut args = action("Publish the Local Offer");
+                for i in 0..=100 {
+                    args.push("--success".to_owned());
+                    args.push(format!("Criterion {i}"));
+                }
+                args
+            },
+            vec!["the success criteria: 101 given, but at most 100 are accepted in one change"],
+        ),
+    ];
+    for (args, expected) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sandbox.refuses(&before, &args, expected);
+    }
+    // An empty file is not evidence; nor is its (empty) content stored.
+    let empty = sandbox.file("empty.pdf", b"");
+    sandbox.refuses(
+        &before,
+        &[
+            "evidence",
+            "attach",
+            empty.to_str().expect("UTF-8 path"),
+            "--title",
+            "Board minutes",
+            "--supports",
+            "WS1",
+            "--on",
+            "2021-10-01",
+        ],
+        &["empty.pdf is empty (0 bytes); attach the file that holds the evidence"],
+    );
+    let ledger = wsoa_store::Ledger::open(&sandbox.data()).expect("the ledger opens");
+    let empty_hash = Digest(*blake3::hash(b"").as_bytes());
+    assert!(
+        !ledger.has_blob(&empty_hash).expect("the ledger reads"),
+        "a refused attachment should store no content"
+    );
+}

@@ -430,3 +430,72 @@ fn bad_timeline_and_diff_input_exits_2_and_says_why() {
         &["2021-02-30"],
     );
 }
+
+#[test]
+fn control_characters_in_recorded_text_are_shown_escaped_by_timeline_log_and_show() {
+    // A ledger recorded before such text was refused (here written straight into the
+    // database) may hold terminal codes and bidirectional overrides in names and titles.
+    let sandbox = Sandbox::opened();
+    sandbox.record(&[
+        "weakness",
+        "add",
+        "W1",
+        "--title",
+        "Quality assurance",
+        "--on",
+        "2021-04-20",
+    ]);
+    {
+        let ledger = wsoa_store::Ledger::open(&sandbox.data()).expect("opens");
+        wsoa_store::raw::rewrite_history(&ledger, 1, |event| {
+            event.actor.name = "A. Patel\u{1b}]0;owned\u{7}\u{1b}[2J".to_owned();
+            if let wsoa_core::EventBody::WeaknessRecorded(weakness) = &mut event.body {
+                weakness.title = "Quality\u{202e} assurance\r\n   9  forged".to_owned();
+            }
+        })
+        .expect("raw write");
+    }
+    let hidden = ['\u{1b}', '\u{7}', '\u{202e}', '\r'];
+    for args in [
+        &["timeline"][..],
+        &["log"],
+        &["show"],
+        &["diff", "--from", "seq:0"],
+    ] {
+        let output = sandbox.run(args).success();
+        assert!(
+            !output.stdout.contains(hidden),
+            "`wsoa {}` printed a control character: {:?}",
+            args[0],
+            output.stdout
+        );
+        assert!(
+            output.stdout.contains("Quality<U+202E> assurance"),
+            "`wsoa {}`: {}",
+            args[0],
+            output.stdout
+        );
+    }
+    // Timeline and log print one line per event: a line break in an event's text cannot
+    // start a line that looks like another event.
+    for args in [&["timeline"][..], &["log"]] {
+        let output = sandbox.run(args).success();
+        assert!(
+            !output
+                .stdout
+                .lines()
+                .any(|line| line.starts_with("   9  forged")),
+            "`wsoa {}` printed a forged line: {}",
+            args[0],
+            output.stdout
+        );
+        assert!(
+            output
+                .stdout
+                .contains("A. Patel<U+001B>]0;owned<U+0007><U+001B>[2J"),
+            "`wsoa {}`: {}",
+            args[0],
+            output.stdout
+        );
+    }
+}
