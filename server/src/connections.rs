@@ -361,7 +361,9 @@ mod tests {
         let first = connections.admit(ip(1)).expect("admitted");
         let second = connections.admit(ip(1)).expect("admitted");
         let third = connections.admit(ip(1)).expect("admitted");
-        let newest = connections.admit(ip(1)).expect("admitted in place of an idle one");
+        let newest = connections
+            .admit(ip(1))
+            .expect("admitted in place of an idle one");
         assert!(evicted(&connections, &first));
         assert!(!evicted(&connections, &second));
         assert!(!evicted(&connections, &third));

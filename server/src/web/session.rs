@@ -358,7 +358,8 @@ fn cross_site(headers: &HeaderMap) -> Option<String> {
     let ours = |name: &str| {
         text(name).is_some_and(|host| {
             let host = host.split(',').next().unwrap_or_default().trim();
-            authority.is_some_and(|authority| !host.is_empty() && authority.eq_ignore_ascii_case(host))
+            authority
+                .is_some_and(|authority| !host.is_empty() && authority.eq_ignore_ascii_case(host))
         })
     };
     if ours("host") || ours("x-forwarded-host") {

@@ -337,7 +337,11 @@ async fn a_declared_body_over_the_limit_is_413_before_any_of_it_is_read() {
     let fixture = Fixture::with_plan().await;
     let before = fixture.len();
     for (path, content_type, declared) in [
-        ("/api/v1/commands", "application/json", BODY_LIMIT as u64 + 1),
+        (
+            "/api/v1/commands",
+            "application/json",
+            BODY_LIMIT as u64 + 1,
+        ),
         (
             "/api/v1/evidence",
             "multipart/form-data; boundary=x",
@@ -355,7 +359,10 @@ async fn a_declared_body_over_the_limit_is_413_before_any_of_it_is_read() {
         let request = axum::http::Request::builder()
             .method(Method::POST)
             .uri(path)
-            .header("authorization", format!("Bearer {}", fixture.token(Role::Admin)))
+            .header(
+                "authorization",
+                format!("Bearer {}", fixture.token(Role::Admin)),
+            )
             .header("content-type", content_type)
             .header("content-length", declared.to_string())
             .body(Body::from_stream(never))
@@ -408,7 +415,9 @@ async fn a_command_naming_content_never_uploaded_is_404_not_a_failure() {
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text());
     assert!(
-        reply.error_message().starts_with("command 1: no content is stored for hash"),
+        reply
+            .error_message()
+            .starts_with("command 1: no content is stored for hash"),
         "{}",
         reply.error_message()
     );

@@ -221,7 +221,10 @@ async fn a_valid_csrf_token_posted_from_another_site_is_refused() {
     let session = fixture.sign_in(Role::Officer).await;
     for extra in [
         vec![("origin", "https://evil.example")],
-        vec![("host", "wsoa.example:8080"), ("origin", "http://wsoa.example.evil:8080")],
+        vec![
+            ("host", "wsoa.example:8080"),
+            ("origin", "http://wsoa.example.evil:8080"),
+        ],
         vec![("host", "wsoa.example:8080"), ("origin", "null")],
         vec![("sec-fetch-site", "cross-site")],
         vec![("sec-fetch-site", "same-site")],
@@ -244,7 +247,10 @@ async fn a_valid_csrf_token_posted_from_another_site_is_refused() {
     }
     // Signing in from another site is refused too, whatever the form carries.
     let refused = fixture
-        .sign_in_with(fixture.token(Role::Officer), &[("sec-fetch-site", "cross-site")])
+        .sign_in_with(
+            fixture.token(Role::Officer),
+            &[("sec-fetch-site", "cross-site")],
+        )
         .await
         .err()
         .expect("refused");
@@ -256,7 +262,10 @@ async fn same_origin_browsers_and_clients_without_the_headers_pass_with_the_csrf
     let fixture = Fixture::new();
     for extra in [
         vec![("sec-fetch-site", "same-origin")],
-        vec![("host", "wsoa.example:8080"), ("origin", "http://wsoa.example:8080")],
+        vec![
+            ("host", "wsoa.example:8080"),
+            ("origin", "http://wsoa.example:8080"),
+        ],
         // Behind a TLS proxy that rewrites Host and says which host it was sent to.
         vec![
             ("host", "127.0.0.1:8080"),
