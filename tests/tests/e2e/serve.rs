@@ -806,3 +806,39 @@ fn oversized_heads_get_431_and_oversized_declared_bodies_get_413_before_they_are
     let (status, log) = get(&agent(), &server.url, &officer, "/api/v1/log");
     assert_eq!((status, log.as_str()), (200, ""));
 }
+
+#[test]
+fn a_command_naming_content_never_uploaded_is_refused_without_alarm() {
+    let sandbox = Sandbox::new();
+    let officer = token(&sandbox, "Olu Officer", "officer");
+    let mut server = Server::start(&sandbox);
+    open_with_w1(&server, &officer);
+    let (status, body) = post(
+        &agent(),
+        &server.url,
+        &officer,
+        &json!({"kind": "attach_evidence", "content_hash": "cd".repeat(32), "file_name": "minutes.pdf",
+                "media_type": "application/pdf", "size": 10, "title": "Board minutes", "supports": ["W1"]}),
+    )
+    .expect("an answer");
+    assert_eq!(status, 404, "{body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&"cd".repeat(32)) && message.contains("POST /api/v1/evidence"),
+        "the refusal names the hash and how to upload the file: {body}"
+    );
+    // The server goes on recording.
+    record(
+        &server,
+        &officer,
+        json!({"kind": "add_note", "about": "W1", "text": "After the refusal"}),
+    );
+    let ended = server.terminate();
+    assert!(ended.status.success(), "{}", ended.status);
+    let log = server.log();
+    assert!(
+        !log.contains("damaged") && !log.contains("internal error"),
+        "a client's mistake is no alarm in the log:\n{log}"
+    );
+    assert_eq!(sandbox.log().len(), 3, "the opening, W1 and the note");
+}
