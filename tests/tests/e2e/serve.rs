@@ -697,45 +697,55 @@ fn raw_status_line(server: &Server, request: Vec<u8>) -> String {
 }
 
 #[test]
-fn a_connection_that_sends_nothing_is_closed_after_the_header_timeout() {
-    use std::io::Read as _;
+fn a_connection_that_sends_nothing_or_half_a_head_is_closed_after_the_header_timeout() {
+    use std::io::{Read as _, Write as _};
     let sandbox = Sandbox::new();
     let server = Server::start_with(&sandbox, &["--header-timeout-secs", "1"]);
-    let mut silent = std::net::TcpStream::connect(socket_address(&server))
-        .unwrap_or_else(|err| server.fail(&format!("cannot connect: {err}")));
-    // Far longer than the header timeout: a server that never closes the connection fails the
-    // test with a timed-out read, never a pass.
-    silent
-        .set_read_timeout(Some(PATIENCE))
-        .expect("a read timeout can be set");
-    let mut buffer = [0_u8; 64];
-    match silent.read(&mut buffer) {
-        Ok(0) => {}
-        Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => {}
-        Ok(n) => server.fail(&format!(
-            "the server sent {n} bytes to a connection that sent nothing: {:?}",
-            String::from_utf8_lossy(&buffer[..n])
-        )),
-        Err(err) => server.fail(&format!(
-            "a connection that sent nothing was still open after {PATIENCE:?} ({err}); the header timeout is 1 s"
-        )),
+    for (what, sent) in [
+        ("nothing", &b""[..]),
+        (
+            "half a request head",
+            &b"GET /healthz HTTP/1.1\r\nHost: x\r\n"[..],
+        ),
+    ] {
+        let mut stream = std::net::TcpStream::connect(socket_address(&server))
+            .unwrap_or_else(|err| server.fail(&format!("cannot connect: {err}")));
+        stream
+            .write_all(sent)
+            .unwrap_or_else(|err| server.fail(&format!("cannot send {what}: {err}")));
+        // Far longer than the header timeout: a server that never closes the connection fails
+        // the test with a timed-out read, never a pass.
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("a read timeout can be set");
+        let mut buffer = [0_u8; 64];
+        match stream.read(&mut buffer) {
+            Ok(0) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Ok(n) => server.fail(&format!(
+                "the server answered a connection that sent {what} with {n} bytes: {:?}",
+                String::from_utf8_lossy(&buffer[..n])
+            )),
+            Err(err) => server.fail(&format!(
+                "a connection that sent {what} was still open after {PATIENCE:?} ({err}); the header timeout is 1 s"
+            )),
+        }
     }
 }
 
-#[test]
-fn healthz_answers_while_2000_idle_connections_from_one_address_are_open() {
-    const IDLE: usize = 2000;
+/// Opens `idle` connections that send nothing to a server started with `options` (a header
+/// timeout far longer than the test among them, so that only the limits on connections can keep
+/// `/healthz` answering), then asks `/healthz` three times while they are all held open.
+fn healthz_answers_while_idle_connections_are_open(options: &[&str], idle: usize) {
     let sandbox = Sandbox::new();
-    // The default limits (1024 connections, 256 from one address), but a header timeout far
-    // longer than the test, so that only the limits on connections can keep /healthz answering.
-    let server = Server::start_with(&sandbox, &["--header-timeout-secs", "3600"]);
+    let server = Server::start_with(&sandbox, options);
     let address = socket_address(&server);
-    let mut idle = Vec::with_capacity(IDLE);
-    for n in 0..IDLE {
+    let mut held = Vec::with_capacity(idle);
+    for n in 0..idle {
         match std::net::TcpStream::connect_timeout(&address, PATIENCE) {
-            Ok(stream) => idle.push(stream),
+            Ok(stream) => held.push(stream),
             Err(err) => server.fail(&format!(
-                "idle connection {n} could not be opened ({err}); this test needs more than {IDLE} file descriptors (ulimit -n)"
+                "idle connection {n} could not be opened ({err}); this test needs more than {idle} file descriptors (ulimit -n)"
             )),
         }
     }
@@ -748,15 +758,37 @@ fn healthz_answers_while_2000_idle_connections_from_one_address_are_open() {
                 assert_eq!(
                     (status, body.as_str()),
                     (200, "ok\n"),
-                    "/healthz (attempt {attempt}) with {IDLE} idle connections open"
+                    "/healthz (attempt {attempt}) with {idle} idle connections open ({options:?})"
                 );
             }
             Err(err) => server.fail(&format!(
-                "/healthz (attempt {attempt}) got no answer with {IDLE} idle connections open: {err}"
+                "/healthz (attempt {attempt}) got no answer with {idle} idle connections open ({options:?}): {err}"
             )),
         }
     }
-    drop(idle);
+    drop(held);
+}
+
+#[test]
+fn healthz_answers_while_2000_idle_connections_from_one_address_are_open() {
+    // The default limits: 1024 connections, 256 from one address.
+    healthz_answers_while_idle_connections_are_open(&["--header-timeout-secs", "3600"], 2000);
+}
+
+#[test]
+fn healthz_answers_when_idle_connections_fill_the_cap_on_all_connections() {
+    // A per-address limit above the cap: only giving up idle connections at the cap saves it.
+    healthz_answers_while_idle_connections_are_open(
+        &[
+            "--header-timeout-secs",
+            "3600",
+            "--max-connections",
+            "50",
+            "--max-connections-per-address",
+            "1000",
+        ],
+        200,
+    );
 }
 
 #[test]
