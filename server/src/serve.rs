@@ -22,7 +22,7 @@ use tower::ServiceExt as _;
 use wsoa_store::Ledger;
 
 use crate::api::app;
-use crate::connections::{Connections, Requests};
+use crate::connections::{Connections, InFlight, Requests};
 use crate::state::{AppState, Limits};
 use crate::writer;
 
@@ -75,7 +75,9 @@ pub async fn serve(
         let requests = ticket.requests();
         let router = router.clone();
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-            serve_request(router.clone(), requests.clone(), request)
+            // Marked as answering a request from the moment hyper hands it over, before the
+            // answer's future is first polled.
+            serve_request(router.clone(), requests.begin(), request)
         });
         let mut stop = stop.clone();
         let header_timeout = limits.header_read_timeout;
@@ -134,13 +136,12 @@ pub async fn serve(
 }
 
 /// Answers one request with the router, keeping the connection marked as answering a
-/// request until the response body has been sent.
+/// request (`in_flight`) until the response body has been sent.
 async fn serve_request(
     router: axum::Router,
-    requests: Requests,
+    in_flight: InFlight,
     request: Request<Incoming>,
 ) -> Result<axum::response::Response, Infallible> {
-    let in_flight = requests.begin();
     let response = match router.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
