@@ -41,9 +41,13 @@ pub struct ServeArgs {
     /// Seconds one request may take.
     #[arg(long, default_value_t = 120)]
     request_timeout_secs: u64,
-    /// The most connections served at once.
+    /// The most connections held at once; at the cap a new one takes the place of an idle one.
     #[arg(long, default_value_t = 1024)]
     max_connections: usize,
+    /// The most connections held at once from one IP address (behind a reverse proxy every
+    /// connection comes from the proxy: raise this to --max-connections there).
+    #[arg(long, default_value_t = 256)]
+    max_connections_per_address: usize,
     /// Seconds shutdown waits for requests in flight.
     #[arg(long, default_value_t = 10)]
     shutdown_grace_secs: u64,
@@ -77,6 +81,8 @@ pub fn serve(data: &Path, args: &ServeArgs) -> anyhow::Result<()> {
         header_read_timeout: Duration::from_secs(args.header_timeout_secs),
         request_timeout: Duration::from_secs(args.request_timeout_secs),
         max_connections: args.max_connections.max(1),
+        max_connections_per_address: args.max_connections_per_address.max(1),
+        max_header_bytes: Limits::default().max_header_bytes,
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
         secure_cookies: args.secure_cookies,
     };

@@ -137,10 +137,90 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,
         ))
+        .layer(axum::middleware::map_response(no_sniffing))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refuse_declared_oversize,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(Counter::default()))
         .with_state(state)
+}
+
+/// Whether this request is an evidence upload (`POST /api/v1/evidence`, or the web form's
+/// `POST /actions/{id}/evidence`), whose body may be as large as the upload limit.
+fn is_upload(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::POST
+        && (path == "/api/v1/evidence"
+            || path
+                .strip_prefix("/actions/")
+                .and_then(|rest| rest.strip_suffix("/evidence"))
+                .is_some_and(|id| !id.is_empty() && !id.contains('/')))
+}
+
+/// The most body bytes this request may declare: the upload limit (with room for the multipart
+/// form's other fields) for an evidence upload, the body limit for anything else.
+fn body_limit(limits: &crate::state::Limits, method: &axum::http::Method, path: &str) -> u64 {
+    if is_upload(method, path) {
+        limits.max_upload_bytes.saturating_add(64 * 1024)
+    } else {
+        u64::try_from(limits.max_body_bytes).unwrap_or(u64::MAX)
+    }
+}
+
+/// Refuses (413) a request whose `Content-Length` is over the limit for it before a byte of the
+/// body is read, so that a client cannot make the server read (or wait for) a body it would
+/// refuse anyway. Bodies without a declared length are held to the same limits as they stream.
+async fn refuse_declared_oversize(
+    State(state): State<AppState>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    let path = request.uri().path();
+    let limit = body_limit(state.limits(), request.method(), path);
+    match declared {
+        Some(declared) if declared > limit => {
+            let message = if is_upload(request.method(), path) {
+                format!(
+                    "the upload declares {declared} bytes; this server accepts evidence files of at most {} bytes",
+                    state.limits().max_upload_bytes
+                )
+            } else {
+                format!(
+                    "the request body declares {declared} bytes; this server accepts at most {limit} bytes here"
+                )
+            };
+            if path.starts_with("/api/") || path == "/healthz" || path == "/readyz" {
+                ApiError::too_large(message).into_response()
+            } else {
+                let mut sentence = format!("{message}.");
+                sentence[..1].make_ascii_uppercase();
+                crate::web::error_page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The request is too large",
+                    &sentence,
+                )
+            }
+        }
+        _ => next.run(request).await,
+    }
+}
+
+/// Every response says that its declared content type is to be taken as it is: a browser must
+/// never guess a type from the content (an evidence file, a CSV or a bundle must not be run as
+/// a page).
+async fn no_sniffing(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 /// Turns the plain-text error responses of extractors and middleware (a bad query string, a

@@ -125,7 +125,9 @@ impl From<StoreError> for ApiError {
                 "bad_proof_request",
                 err.to_string(),
             ),
-            StoreError::BlobMissing(_) => ApiError::not_found(err.to_string()),
+            StoreError::BlobMissing(_) => ApiError::not_found(format!(
+                "{err}: no file with it was uploaded to this server (or its content was redacted); upload the file with POST /api/v1/evidence (multipart/form-data), which stores it and records its attachment in one step"
+            )),
             StoreError::Query(_) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "bad_point",

@@ -24,8 +24,16 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// How long one request may take, end to end.
     pub request_timeout: Duration,
-    /// The most connections served at once; more wait to be accepted.
+    /// The most connections held at once. At the cap, a new connection takes the place of an
+    /// idle one (one that is not answering a request), from the address holding the most; while
+    /// none is idle, more wait to be accepted.
     pub max_connections: usize,
+    /// The most connections held at once from one IP address; beyond it, a new one takes the
+    /// place of that address's longest-idle connection, or is refused if none is idle.
+    pub max_connections_per_address: usize,
+    /// The largest request head (request line and headers), in bytes; a larger one is answered
+    /// 431 and the connection closed.
+    pub max_header_bytes: usize,
     /// How long shutdown waits for requests in flight before it stops anyway.
     pub shutdown_grace: Duration,
     /// Mark session cookies `Secure` on every response, for a server reached only over TLS
@@ -41,6 +49,8 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(120),
             max_connections: 1024,
+            max_connections_per_address: 256,
+            max_header_bytes: 16 * 1024,
             shutdown_grace: Duration::from_secs(10),
             secure_cookies: false,
         }

@@ -132,6 +132,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/app.js", get(assets::js))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(session::same_origin))
         .layer(axum::middleware::map_response(security_headers))
 }
 

@@ -147,7 +147,13 @@ pub fn run(mut ledger: Ledger, jobs: mpsc::Receiver<Job>) -> Ledger {
                 commit_group(&mut ledger, group);
             }
             Job::SubmitAll { items, reply } => {
-                let _ = reply.send(ledger.execute_all(items));
+                let missing = items.iter().enumerate().find_map(|(index, (command, _))| {
+                    missing_content(&ledger, command).map(|err| (index, err))
+                });
+                let _ = reply.send(match missing {
+                    Some(refusal) => Err(refusal),
+                    None => ledger.execute_all(items),
+                });
             }
             Job::Attach {
                 file,
@@ -208,6 +214,10 @@ fn commit_group(ledger: &mut Ledger, group: Vec<(Submission, oneshot::Sender<Sub
     }
     let mut keys_in_group: HashMap<Vec<u8>, (usize, IdempotencyKey)> = HashMap::new();
     for (submission, reply) in group {
+        if let Some(err) = missing_content(ledger, &submission.command) {
+            replies.push((Source::Ready(Err(SubmitError::Store(err))), reply));
+            continue;
+        }
         let source = match &submission.idempotency {
             Some(key) => match ledger.idempotent(key) {
                 Ok(Some(seq)) => Source::Ready(Ok(Outcome::Replayed(seq))),
@@ -245,6 +255,20 @@ fn commit_group(ledger: &mut Ledger, group: Vec<(Submission, oneshot::Sender<Sub
             Source::SameKeyAs(index) => own_answer(&results, index, true),
         };
         let _ = reply.send(answer);
+    }
+}
+
+/// Why `command` cannot be appended because it names evidence content that is not stored
+/// (never uploaded, or redacted): the client's mistake, answered on its own, never a failure
+/// of the whole group. The store refuses it too, but for the whole transaction at once.
+fn missing_content(ledger: &Ledger, command: &wsoa_core::Command) -> Option<StoreError> {
+    match command {
+        wsoa_core::Command::AttachEvidence(attach) => match ledger.has_blob(&attach.content_hash) {
+            Ok(true) => None,
+            Ok(false) => Some(StoreError::BlobMissing(attach.content_hash)),
+            Err(err) => Some(err),
+        },
+        _ => None,
     }
 }
 

@@ -173,6 +173,11 @@ pub fn download(
         "content-security-policy",
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
+    // Browsers must take the declared type as it is, never guess one from the content.
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     Ok(response)
 }
 

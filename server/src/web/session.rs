@@ -305,6 +305,70 @@ pub fn set_cookie(
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
 }
 
+/// Refuses (403) a state-changing request (any method but `GET`, `HEAD` and `OPTIONS`) that the
+/// browser says came from another site, before anything else looks at it; the CSRF token is
+/// checked after this by each form's handler.
+///
+/// A browser says where a request came from in `Sec-Fetch-Site` (every current browser sends
+/// it, and a page cannot forge it): `same-origin` and `none` (typed or bookmarked by the user)
+/// pass, `same-site` and `cross-site` do not. Without it, `Origin` decides: its host and port
+/// must be this server's (`Host`, or `X-Forwarded-Host` from a proxy; a cross-site form cannot
+/// set either), whatever the scheme, since a TLS proxy in front may not say it is one. A request
+/// with neither header does not come from a current browser (curl, a script): it passes here,
+/// because a cross-site attack needs a victim's browser, which would have sent one of them, and
+/// the form's handler still refuses it without this session's CSRF token.
+pub async fn same_origin(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let method = request.method();
+    if method == axum::http::Method::GET
+        || method == axum::http::Method::HEAD
+        || method == axum::http::Method::OPTIONS
+    {
+        return next.run(request).await;
+    }
+    match cross_site(request.headers()) {
+        None => next.run(request).await,
+        Some(why) => WebError::Forbidden(format!(
+            "This form was sent from a page of another site ({why}), so it was not accepted. To record a change, use the forms of this service itself."
+        ))
+        .into_response(),
+    }
+}
+
+/// Why the request came from another site, if a browser says it did (see [`same_origin`]).
+fn cross_site(headers: &HeaderMap) -> Option<String> {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .map(|value| value.to_str().unwrap_or("(not text)").trim().to_owned())
+    };
+    if let Some(site) = text("sec-fetch-site") {
+        return match site.to_ascii_lowercase().as_str() {
+            "same-origin" | "none" => None,
+            _ => Some(format!("Sec-Fetch-Site: {site}")),
+        };
+    }
+    let origin = text("origin")?;
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .map(|rest| rest.trim_end_matches('/'));
+    let ours = |name: &str| {
+        text(name).is_some_and(|host| {
+            let host = host.split(',').next().unwrap_or_default().trim();
+            authority
+                .is_some_and(|authority| !host.is_empty() && authority.eq_ignore_ascii_case(host))
+        })
+    };
+    if ours("host") || ours("x-forwarded-host") {
+        None
+    } else {
+        Some(format!("Origin: {origin}"))
+    }
+}
+
 /// `GET /login`: the form, with a fresh login CSRF cookie; straight to the plan if signed in.
 pub async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(cookie) = cookie(&headers, SESSION_COOKIE)

@@ -421,3 +421,106 @@ async fn the_csv_plan_quotes_cells_a_spreadsheet_would_run_as_formulas() {
         assert!(row.contains(cell), "{cell} is not in {row}");
     }
 }
+
+#[tokio::test]
+async fn a_declared_body_over_the_limit_is_413_before_any_of_it_is_read() {
+    use axum::body::{Body, Bytes};
+    use tower::ServiceExt as _;
+    let fixture = Fixture::with_plan().await;
+    let before = fixture.len();
+    for (path, content_type, declared) in [
+        (
+            "/api/v1/commands",
+            "application/json",
+            BODY_LIMIT as u64 + 1,
+        ),
+        (
+            "/api/v1/evidence",
+            "multipart/form-data; boundary=x",
+            UPLOAD_LIMIT + 64 * 1024 + 1,
+        ),
+        ("/api/v1/tokens", "application/json", 10_000_000_000),
+        (
+            "/actions/1.1/evidence",
+            "multipart/form-data; boundary=x",
+            10_000_000_000,
+        ),
+    ] {
+        // A body that never sends a byte: only a refusal made from the header can answer.
+        let never = futures_util::stream::pending::<Result<Bytes, std::io::Error>>();
+        let request = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(
+                "authorization",
+                format!("Bearer {}", fixture.token(Role::Admin)),
+            )
+            .header("content-type", content_type)
+            .header("content-length", declared.to_string())
+            .body(Body::from_stream(never))
+            .expect("request");
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            fixture.app.clone().oneshot(request),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("POST {path} waited for a body it must refuse"))
+        .expect("infallible");
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        let text = String::from_utf8_lossy(
+            &axum::body::to_bytes(response.into_body(), 64 * 1024)
+                .await
+                .expect("body"),
+        )
+        .into_owned();
+        assert!(text.contains(&declared.to_string()), "{path}: {text}");
+    }
+    assert_eq!(fixture.len(), before, "nothing is appended");
+}
+
+#[tokio::test]
+async fn a_command_naming_content_never_uploaded_is_404_not_a_failure() {
+    let fixture = Fixture::with_plan().await;
+    let hash = "ab".repeat(32);
+    let attach = json!({"kind": "attach_evidence", "content_hash": hash, "file_name": "minutes.pdf",
+        "media_type": "application/pdf", "size": 10, "title": "Board minutes", "supports": ["W1"]});
+    check(
+        &fixture,
+        Some("application/json"),
+        attach.to_string().into_bytes(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "POST /api/v1/evidence",
+    )
+    .await;
+    // In a batch, the refusal names the command and nothing is recorded.
+    let before = fixture.len();
+    let reply = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands/batch",
+            &json!({"commands": [
+                {"kind": "add_note", "about": "W1", "text": "Before the attachment"},
+                attach,
+            ]}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text());
+    assert!(
+        reply
+            .error_message()
+            .starts_with("command 1: no content is stored for hash"),
+        "{}",
+        reply.error_message()
+    );
+    assert_eq!(fixture.len(), before, "nothing is appended");
+    // The writer goes on: the next command is recorded.
+    let note = fixture
+        .post_json(
+            Role::Officer,
+            "/api/v1/commands",
+            &json!({"kind": "add_note", "about": "W1", "text": "After the refusal"}),
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED, "{}", note.text());
+}

@@ -298,6 +298,7 @@ async fn evidence_is_uploaded_listed_and_downloaded_byte_for_byte() {
         download.headers["content-disposition"],
         "attachment; filename=\"minutes.pdf\""
     );
+    assert_eq!(download.headers["x-content-type-options"], "nosniff");
 
     // Redaction purges the content: the download says so.
     let redacted = fixture
@@ -425,4 +426,29 @@ async fn a_batch_records_every_command_or_none() {
     assert_eq!(events[2]["seq"], before + 2);
     assert_eq!(events[2]["actor"]["name"], "officer person");
     assert_eq!(fixture.len(), before + 3);
+}
+
+#[tokio::test]
+async fn every_download_and_answer_tells_browsers_not_to_sniff() {
+    let fixture = Fixture::with_plan().await;
+    for path in [
+        "/api/v1/plan?format=csv",
+        "/api/v1/plan?format=text",
+        "/api/v1/narrative?style=html",
+        "/api/v1/log",
+        "/api/v1/bundle",
+        "/api/v1/openapi.json",
+        "/api/v1/no-such-thing",
+    ] {
+        let reply = fixture.get(Role::Admin, path).await;
+        assert_eq!(
+            reply
+                .headers
+                .get("x-content-type-options")
+                .map(|value| value.to_str().unwrap_or_default()),
+            Some("nosniff"),
+            "{path} ({})",
+            reply.status
+        );
+    }
 }

@@ -192,3 +192,101 @@ async fn a_signed_in_visit_to_the_login_page_goes_to_the_plan() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.location(), "/");
 }
+
+/// POSTs `/logout` with the session's cookie, its valid CSRF token and `extra` headers.
+async fn logout_with(
+    fixture: &Fixture,
+    session: &crate::harness::Session<'_>,
+    extra: &[(&str, &str)],
+) -> crate::harness::Reply {
+    let cookie = format!("wsoa_session={}", session.cookie);
+    let mut headers = vec![
+        ("cookie", cookie.as_str()),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    headers.extend_from_slice(extra);
+    fixture
+        .call(
+            Method::POST,
+            "/logout",
+            &headers,
+            encode(&[("csrf", &session.csrf)]).into_bytes(),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_valid_csrf_token_posted_from_another_site_is_refused() {
+    let fixture = Fixture::new();
+    let session = fixture.sign_in(Role::Officer).await;
+    for extra in [
+        vec![("origin", "https://evil.example")],
+        vec![
+            ("host", "wsoa.example:8080"),
+            ("origin", "http://wsoa.example.evil:8080"),
+        ],
+        vec![("host", "wsoa.example:8080"), ("origin", "null")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        // A browser's Sec-Fetch-Site is believed over a matching Origin.
+        vec![
+            ("host", "wsoa.example:8080"),
+            ("origin", "http://wsoa.example:8080"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    ] {
+        let reply = logout_with(&fixture, &session, &extra).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{extra:?}");
+        assert!(
+            reply.text().contains("another site"),
+            "{extra:?}: {}",
+            reply.text()
+        );
+        // Refused before anything happened: still signed in.
+        assert_eq!(session.get("/").await.status, StatusCode::OK, "{extra:?}");
+    }
+    // Signing in from another site is refused too, whatever the form carries.
+    let refused = fixture
+        .sign_in_with(
+            fixture.token(Role::Officer),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await
+        .err()
+        .expect("refused");
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text());
+}
+
+#[tokio::test]
+async fn same_origin_browsers_and_clients_without_the_headers_pass_with_the_csrf_token() {
+    let fixture = Fixture::new();
+    for extra in [
+        vec![("sec-fetch-site", "same-origin")],
+        vec![
+            ("host", "wsoa.example:8080"),
+            ("origin", "http://wsoa.example:8080"),
+        ],
+        // Behind a TLS proxy that rewrites Host and says which host it was sent to.
+        vec![
+            ("host", "127.0.0.1:8080"),
+            ("x-forwarded-host", "wsoa.example"),
+            ("origin", "https://wsoa.example"),
+        ],
+        // Neither header: not a browser; the CSRF token decides.
+        vec![],
+    ] {
+        let session = fixture.sign_in(Role::Officer).await;
+        let reply = logout_with(&fixture, &session, &extra).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{extra:?}: {}",
+            reply.text()
+        );
+        assert_eq!(reply.location(), "/login");
+    }
+    // Without the token, a request with neither header is still refused.
+    let session = fixture.sign_in(Role::Officer).await;
+    let reply = session.post_raw("/logout", &[]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}

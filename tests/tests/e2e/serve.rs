@@ -1,7 +1,9 @@
 //! `wsoa serve` as a real process on `127.0.0.1:0`, driven over HTTP with ureq: a server killed
 //! with SIGKILL while clients append loses no acknowledged append and opens again; SIGTERM stops
 //! it gracefully with exit code 0; the first start says how to make a token, and a local command
-//! on the ledger it holds is refused naming it; roles and the recorded actor come from the token.
+//! on the ledger it holds is refused naming it; roles and the recorded actor come from the token;
+//! idle connections cannot starve it, and oversized request heads and declared bodies are
+//! refused before they are read.
 //!
 //! Every server is a child process inside a [`Server`] guard that kills it when a test panics.
 //! Nothing waits on a timer: waits are on conditions (a line on stdout, a channel of
@@ -50,6 +52,11 @@ impl Server {
     /// Starts a server on the sandbox's ledger and waits until it answers `/healthz` (which also
     /// means that it holds the ledger: it accepts connections only once it does).
     pub(crate) fn start(sandbox: &Sandbox) -> Server {
+        Server::start_with(sandbox, &[])
+    }
+
+    /// [`Server::start`] with more options for `wsoa serve`.
+    pub(crate) fn start_with(sandbox: &Sandbox, options: &[&str]) -> Server {
         let log = sandbox.root().join("serve.log");
         let stderr = OpenOptions::new()
             .create(true)
@@ -61,6 +68,7 @@ impl Server {
             .arg("--data")
             .arg(sandbox.data())
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(options)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr);
@@ -639,4 +647,230 @@ fn roles_and_actor_come_from_the_token() {
         assert_eq!(event["actor"]["name"], "Olu Officer", "{event}");
         assert_eq!(event["actor"]["role"], "officer", "{event}");
     }
+}
+
+/// The address `host:port` of a server's URL, for raw sockets.
+fn socket_address(server: &Server) -> std::net::SocketAddr {
+    server
+        .url
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap_or_else(|err| panic!("{} is not host:port: {err}", server.url))
+}
+
+/// Sends `request` (a whole request head, and body if any) on a fresh connection and returns
+/// the status line of the answer; the request is written from another thread, so that a server
+/// that answers before reading everything is not blocked by a full socket buffer.
+fn raw_status_line(server: &Server, request: Vec<u8>) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(socket_address(server))
+        .unwrap_or_else(|err| server.fail(&format!("cannot connect: {err}")));
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .expect("a read timeout can be set");
+    let mut writer = stream.try_clone().expect("the socket can be cloned");
+    let sending = std::thread::spawn(move || {
+        // The server may close early (that is the point); a failed write is not the test's.
+        let _ = writer.write_all(&request);
+        let _ = writer.flush();
+    });
+    let mut answer = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                answer.extend_from_slice(&buffer[..n]);
+                if answer.windows(2).any(|pair| pair == b"\r\n") {
+                    break;
+                }
+            }
+            Err(err) if answer.is_empty() => {
+                server.fail(&format!("no answer to a raw request: {err}"))
+            }
+            Err(_) => break,
+        }
+    }
+    let _ = sending.join();
+    let text = String::from_utf8_lossy(&answer);
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn a_connection_that_sends_nothing_or_half_a_head_is_closed_after_the_header_timeout() {
+    use std::io::{Read as _, Write as _};
+    let sandbox = Sandbox::new();
+    let server = Server::start_with(&sandbox, &["--header-timeout-secs", "1"]);
+    for (what, sent) in [
+        ("nothing", &b""[..]),
+        (
+            "half a request head",
+            &b"GET /healthz HTTP/1.1\r\nHost: x\r\n"[..],
+        ),
+    ] {
+        let mut stream = std::net::TcpStream::connect(socket_address(&server))
+            .unwrap_or_else(|err| server.fail(&format!("cannot connect: {err}")));
+        stream
+            .write_all(sent)
+            .unwrap_or_else(|err| server.fail(&format!("cannot send {what}: {err}")));
+        // Far longer than the header timeout: a server that never closes the connection fails
+        // the test with a timed-out read, never a pass.
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("a read timeout can be set");
+        let mut buffer = [0_u8; 64];
+        match stream.read(&mut buffer) {
+            Ok(0) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Ok(n) => server.fail(&format!(
+                "the server answered a connection that sent {what} with {n} bytes: {:?}",
+                String::from_utf8_lossy(&buffer[..n])
+            )),
+            Err(err) => server.fail(&format!(
+                "a connection that sent {what} was still open after {PATIENCE:?} ({err}); the header timeout is 1 s"
+            )),
+        }
+    }
+}
+
+/// Opens `idle` connections that send nothing to a server started with `options` (a header
+/// timeout far longer than the test among them, so that only the limits on connections can keep
+/// `/healthz` answering), then asks `/healthz` three times while they are all held open.
+fn healthz_answers_while_idle_connections_are_open(options: &[&str], idle: usize) {
+    let sandbox = Sandbox::new();
+    let server = Server::start_with(&sandbox, options);
+    let address = socket_address(&server);
+    let mut held = Vec::with_capacity(idle);
+    for n in 0..idle {
+        match std::net::TcpStream::connect_timeout(&address, PATIENCE) {
+            Ok(stream) => held.push(stream),
+            Err(err) => server.fail(&format!(
+                "idle connection {n} could not be opened ({err}); this test needs more than {idle} file descriptors (ulimit -n)"
+            )),
+        }
+    }
+    let agent = agent();
+    for attempt in 0..3 {
+        match agent.get(format!("{}/healthz", server.url)).call() {
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                let body = response.body_mut().read_to_string().unwrap_or_default();
+                assert_eq!(
+                    (status, body.as_str()),
+                    (200, "ok\n"),
+                    "/healthz (attempt {attempt}) with {idle} idle connections open ({options:?})"
+                );
+            }
+            Err(err) => server.fail(&format!(
+                "/healthz (attempt {attempt}) got no answer with {idle} idle connections open ({options:?}): {err}"
+            )),
+        }
+    }
+    drop(held);
+}
+
+#[test]
+fn healthz_answers_while_2000_idle_connections_from_one_address_are_open() {
+    // The default limits: 1024 connections, 256 from one address.
+    healthz_answers_while_idle_connections_are_open(&["--header-timeout-secs", "3600"], 2000);
+}
+
+#[test]
+fn healthz_answers_when_idle_connections_fill_the_cap_on_all_connections() {
+    // A per-address limit above the cap: only giving up idle connections at the cap saves it.
+    healthz_answers_while_idle_connections_are_open(
+        &[
+            "--header-timeout-secs",
+            "3600",
+            "--max-connections",
+            "50",
+            "--max-connections-per-address",
+            "1000",
+        ],
+        200,
+    );
+}
+
+#[test]
+fn oversized_heads_get_431_and_oversized_declared_bodies_get_413_before_they_are_read() {
+    let sandbox = Sandbox::new();
+    let officer = token(&sandbox, "Olu Officer", "officer");
+    let server = Server::start(&sandbox);
+    let head_with = |value_bytes: usize| {
+        format!(
+            "GET /healthz HTTP/1.1\r\nHost: {}\r\nX-Filler: {}\r\nConnection: close\r\n\r\n",
+            socket_address(&server),
+            "a".repeat(value_bytes)
+        )
+        .into_bytes()
+    };
+    // The limit is 16 KiB for the whole head: 12 KiB of header passes, 17 KiB and 200 kB do not.
+    assert_eq!(
+        raw_status_line(&server, head_with(12 * 1024)),
+        "HTTP/1.1 200 OK"
+    );
+    assert_eq!(
+        raw_status_line(&server, head_with(17 * 1024)),
+        "HTTP/1.1 431 Request Header Fields Too Large"
+    );
+    assert_eq!(
+        raw_status_line(&server, head_with(200 * 1000)),
+        "HTTP/1.1 431 Request Header Fields Too Large"
+    );
+    // A declared body over the limit, with none of it sent: answered at once, not waited for.
+    for (path, content_type) in [
+        ("/api/v1/commands", "application/json"),
+        ("/api/v1/evidence", "multipart/form-data; boundary=x"),
+        ("/actions/A1.1/evidence", "multipart/form-data; boundary=x"),
+        ("/login", "application/x-www-form-urlencoded"),
+    ] {
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {officer}\r\nContent-Type: {content_type}\r\nContent-Length: 10000000000\r\n\r\n",
+            socket_address(&server)
+        );
+        assert_eq!(
+            raw_status_line(&server, request.into_bytes()),
+            "HTTP/1.1 413 Payload Too Large",
+            "POST {path} declaring 10 GB"
+        );
+    }
+    // The server still serves, and the refused requests recorded nothing.
+    let (status, log) = get(&agent(), &server.url, &officer, "/api/v1/log");
+    assert_eq!((status, log.as_str()), (200, ""));
+}
+
+#[test]
+fn a_command_naming_content_never_uploaded_is_refused_without_alarm() {
+    let sandbox = Sandbox::new();
+    let officer = token(&sandbox, "Olu Officer", "officer");
+    let mut server = Server::start(&sandbox);
+    open_with_w1(&server, &officer);
+    let (status, body) = post(
+        &agent(),
+        &server.url,
+        &officer,
+        &json!({"kind": "attach_evidence", "content_hash": "cd".repeat(32), "file_name": "minutes.pdf",
+                "media_type": "application/pdf", "size": 10, "title": "Board minutes", "supports": ["W1"]}),
+    )
+    .expect("an answer");
+    assert_eq!(status, 404, "{body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&"cd".repeat(32)) && message.contains("POST /api/v1/evidence"),
+        "the refusal names the hash and how to upload the file: {body}"
+    );
+    // The server goes on recording.
+    record(
+        &server,
+        &officer,
+        json!({"kind": "add_note", "about": "W1", "text": "After the refusal"}),
+    );
+    let ended = server.terminate();
+    assert!(ended.status.success(), "{}", ended.status);
+    let log = server.log();
+    assert!(
+        !log.contains("damaged") && !log.contains("internal error"),
+        "a client's mistake is no alarm in the log:\n{log}"
+    );
+    assert_eq!(sandbox.log().len(), 3, "the opening, W1 and the note");
 }
