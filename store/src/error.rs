@@ -144,11 +144,20 @@ impl From<sled::Error> for StoreError {
     fn from(err: sled::Error) -> StoreError {
         match err {
             sled::Error::Io(source) => match storage_fault(&source) {
-                Some(fault) => fault(source.to_string()),
+                Some(fault) => fault(os_words(&source)),
                 None => StoreError::Database(sled::Error::Io(source)),
             },
             other => StoreError::Database(other),
         }
+    }
+}
+
+/// The operating system's words for a storage error, with what `EFBIG` means here.
+fn os_words(source: &std::io::Error) -> String {
+    if source.kind() == std::io::ErrorKind::FileTooLarge {
+        format!("{source}: a file-size limit (`ulimit -f`) was reached")
+    } else {
+        source.to_string()
     }
 }
 
@@ -182,7 +191,7 @@ impl StoreError {
     pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
         let context = context.into();
         move |source| match storage_fault(&source) {
-            Some(fault) => fault(format!("{context}: {source}")),
+            Some(fault) => fault(format!("{context}: {}", os_words(&source))),
             None => StoreError::Io { context, source },
         }
     }

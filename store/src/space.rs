@@ -89,12 +89,22 @@ pub(crate) fn check_room(dir: &std::path::Path, needed: u64) -> Result<(), Store
     let free = stats.f_bavail.saturating_mul(stats.f_frsize);
     let wanted = needed.saturating_add(MIN_FREE_BYTES);
     if free < wanted {
+        let wants = if needed == 0 {
+            format!(
+                "a change is written only while at least {} would stay free",
+                bytes(MIN_FREE_BYTES)
+            )
+        } else {
+            format!(
+                "this file needs {}, and at least {} must stay free",
+                bytes(needed),
+                bytes(MIN_FREE_BYTES)
+            )
+        };
         return Err(StoreError::DiskFull(format!(
-            "{} free where {} holds the ledger; this write needs {} and {} more are kept free",
+            "{} free on the file system that holds {}; {wants}",
             bytes(free),
             dir.display(),
-            bytes(needed),
-            bytes(MIN_FREE_BYTES)
         )));
     }
     Ok(())
