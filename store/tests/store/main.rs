@@ -13,6 +13,8 @@
 //! - `query`: the kept plan "now" is the fold of every event, after appends and after a cut.
 //! - `bundle`: offline bundles: export, offline verification and import round trips, redacted
 //!   and multi-chunk evidence, and damage to the file caught.
+//! - `storage`: a full file system refused before anything is written, writes resuming once
+//!   there is room; a clock outside the supported years as its own error, not damage.
 
 mod bundle;
 mod evidence;
@@ -22,4 +24,5 @@ mod merkle;
 mod model;
 mod protocol;
 mod query;
+mod storage;
 mod tamper;
