@@ -190,7 +190,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Input errors (a broken rule, an unknown id, a missing file, a ledger in use) exit 2; a damaged
+/// Input errors (a broken rule, an unknown id, a missing file, a ledger in use) and a full or
+/// read-only disk (nothing was recorded; free space and run the command again) exit 2; a damaged
 /// ledger or a failing machine exits 1.
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
@@ -213,7 +214,10 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::BadTokenName(_)
                 | StoreError::TokenExists(_)
                 | StoreError::NoSuchToken(_)
-                | StoreError::IdempotencyKeyReused => EXIT_INPUT,
+                | StoreError::IdempotencyKeyReused
+                | StoreError::DiskFull(_)
+                | StoreError::ReadOnly(_)
+                | StoreError::WritesStopped(_) => EXIT_INPUT,
                 StoreError::Corrupt { .. }
                 | StoreError::Damaged(_)
                 | StoreError::Unopenable { .. }
@@ -221,6 +225,9 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::Excerpt(_)
                 | StoreError::ClockBehind { .. }
                 | StoreError::Io { .. }
+                | StoreError::ClockOutOfRange(_)
+                | StoreError::BadSource(_)
+                | StoreError::NotRecorded(_)
                 | StoreError::Database(_) => EXIT_FAILED,
             };
         }

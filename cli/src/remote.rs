@@ -43,10 +43,11 @@ impl std::fmt::Display for RemoteError {
 impl std::error::Error for RemoteError {}
 
 impl RemoteError {
-    /// A bad request, a broken rule or a missing permission exits 2 as locally; a server
-    /// failure, or no server at all (status 0), exits 1.
+    /// A bad request, a broken rule or a missing permission exits 2 as locally, and so does the
+    /// server's full or read-only disk (507: nothing was recorded; send it again once there is
+    /// room); a server failure, or no server at all (status 0), exits 1.
     pub fn exit_code(&self) -> u8 {
-        if (400..500).contains(&self.status) && self.code != "internal" {
+        if ((400..500).contains(&self.status) && self.code != "internal") || self.status == 507 {
             crate::EXIT_INPUT
         } else {
             crate::EXIT_FAILED
@@ -300,20 +301,25 @@ impl Remote {
         let events = lines.map(|line| {
             let line = line.map_err(StoreError::io("cannot read the server's events"))?;
             let value: Value = serde_json::from_str(&line).map_err(|err| {
-                StoreError::Damaged(format!("the server sent an event that is not JSON: {err}"))
+                StoreError::BadSource(format!(
+                    "the server sent an event that is not JSON ({err}); check that --server names a `wsoa serve`"
+                ))
             })?;
             let bytes = value["bytes"]
                 .as_str()
                 .and_then(|text| hex::decode(text).ok())
                 .ok_or_else(|| {
-                    StoreError::Damaged("the server sent an event without its bytes".into())
+                    StoreError::BadSource(format!(
+                        "the server sent event {} without its bytes; check that --server names a `wsoa serve`",
+                        value["seq"]
+                    ))
                 })?;
             // The replica re-hashes and re-links every event as it stores it; the hash the
             // server sent must agree.
             let claimed = value["hash"].as_str().unwrap_or_default();
             if wsoa_core::chain::chain_hash(&bytes).to_hex() != claimed {
-                return Err(StoreError::Damaged(format!(
-                    "the server sent event {} with a hash that is not its bytes' hash",
+                return Err(StoreError::BadSource(format!(
+                    "the server sent event {} with a hash that is not its bytes' hash: its copy of the ledger, or the connection, altered it; run `wsoa verify` on the server's ledger",
                     value["seq"]
                 )));
             }

@@ -277,11 +277,17 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
+/// Ready while the server takes new work and a write could be made now: not while shutting
+/// down, nor while the ledger's disk is full or read-only or writes have stopped after a failed
+/// one (ready again as soon as there is room).
 async fn readyz(State(state): State<AppState>) -> Response {
-    if state.is_ready() {
-        "ready\n".into_response()
-    } else {
-        ApiError::unavailable("shutting down").into_response()
+    if !state.is_ready() {
+        return ApiError::unavailable("shutting down").into_response();
+    }
+    match state.read(|reader| Ok(reader.writable())).await {
+        Ok(Ok(())) => "ready\n".into_response(),
+        Ok(Err(err)) => ApiError::not_ready(&err).into_response(),
+        Err(err) => err.into_response(),
     }
 }
 

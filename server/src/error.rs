@@ -75,6 +75,32 @@ impl ApiError {
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
     }
 
+    /// 507: the ledger's disk is full or read-only, or writes stopped after a write failed there;
+    /// nothing was recorded. The detail (which names paths) is logged; the client is told what
+    /// happened and that the server's operator must act.
+    pub fn storage(err: &StoreError) -> ApiError {
+        tracing::error!(error = %err, "a write was refused: no room or a read-only disk");
+        let (code, message) = storage_words(err);
+        ApiError::new(StatusCode::INSUFFICIENT_STORAGE, code, message)
+    }
+
+    /// 503 for `/readyz` while writes would be refused with [`ApiError::storage`] (not logged:
+    /// probes ask often).
+    pub fn not_ready(err: &StoreError) -> ApiError {
+        let (code, message) = storage_words(err);
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            code,
+            format!("not ready: {message}"),
+        )
+    }
+
+    /// An I/O error of the server's own files (an upload's temporary file): 507 when the disk is
+    /// full or read-only, otherwise 500.
+    pub fn io(context: &str, err: std::io::Error) -> ApiError {
+        StoreError::io(context)(err).into()
+    }
+
     /// 500: a bug or a failure of the machine. The detail is logged, not shown.
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %detail, "internal error");
@@ -98,6 +124,24 @@ impl ApiError {
     /// The message.
     pub fn message(&self) -> &str {
         &self.message
+    }
+}
+
+/// The code and message for a full or read-only disk, or writes stopped after a failed one.
+fn storage_words(err: &StoreError) -> (&'static str, &'static str) {
+    match err {
+        StoreError::ReadOnly(_) => (
+            "read_only",
+            "the server's disk is read-only, so nothing was recorded; its operator must make the disk that holds the ledger writable again, then the request can be sent again",
+        ),
+        StoreError::WritesStopped(_) => (
+            "writes_stopped",
+            "the server takes no more changes: a write to its disk failed (the disk is full or failing), and nothing more was recorded; its operator must free space on the disk that holds the ledger and restart the server, then the request can be sent again",
+        ),
+        _ => (
+            "disk_full",
+            "the server's disk is full, so nothing was recorded; its operator must free space on the disk that holds the ledger, then the request can be sent again",
+        ),
     }
 }
 
@@ -148,6 +192,15 @@ impl From<StoreError> for ApiError {
                 err.to_string(),
             ),
             StoreError::ContentChanged { .. } => ApiError::bad_request(err.to_string()),
+            StoreError::ClockBehind { .. } | StoreError::ClockOutOfRange(_) => {
+                tracing::error!(error = %err, "refused a write: the server's clock is wrong");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "clock_wrong",
+                    "the server's clock disagrees with the time of the ledger's last event, so nothing was recorded; its operator must set the server's clock right (or run a verification if the clock is right), then the request can be sent again",
+                )
+            }
+            err if err.is_storage_fault() => ApiError::storage(&err),
             other => ApiError::internal(other),
         }
     }
@@ -176,10 +229,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_wrong_clock_is_503_for_the_operator_not_a_failure() {
+        let err: ApiError = StoreError::ClockBehind {
+            last: 4_102_444_800_000,
+            clock: 1_700_000_000_000,
+        }
+        .into();
+        assert_eq!(err.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(err.code(), "clock_wrong");
+        assert!(err.message().contains("clock"), "{}", err.message());
+    }
+
+    #[test]
     fn internal_errors_hide_their_detail() {
         let err = ApiError::internal("sled: the disk is on fire at /var/lib/wsoa");
         assert_eq!(err.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert!(!err.message().contains("disk"));
+    }
+
+    #[test]
+    fn a_full_or_read_only_disk_is_507_naming_the_cause_without_paths() {
+        let full: ApiError =
+            StoreError::DiskFull("2 MB free where /var/lib/wsoa holds the ledger".into()).into();
+        assert_eq!(full.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(full.code(), "disk_full");
+        assert!(
+            full.message().contains("disk is full"),
+            "{}",
+            full.message()
+        );
+        assert!(!full.message().contains("/var/lib"), "{}", full.message());
+        let read_only: ApiError = StoreError::ReadOnly("EROFS".into()).into();
+        assert_eq!(read_only.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert!(read_only.message().contains("read-only"));
+        let stopped: ApiError = StoreError::WritesStopped("ENOSPC".into()).into();
+        assert_eq!(stopped.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert!(stopped.message().contains("restart"));
+        let upload = ApiError::io(
+            "cannot keep the upload",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert_eq!(upload.status(), StatusCode::INSUFFICIENT_STORAGE);
     }
 
     #[test]

@@ -282,12 +282,12 @@ fn own_answer(
             Some(Ok(appended)) if replay => Ok(Outcome::Replayed(appended.event.seq)),
             Some(Ok(appended)) => Ok(Outcome::Appended(appended.event.seq)),
             Some(Err(rejection)) => Err(SubmitError::Rejected(rejection.clone())),
-            None => Err(SubmitError::Store(StoreError::Damaged(
+            None => Err(SubmitError::Store(StoreError::NotRecorded(
                 "the writer lost a command's result".into(),
             ))),
         },
-        // The whole group failed to be written; each request gets the failure (the detail is
-        // logged by the handler as an internal error).
-        Err(err) => Err(SubmitError::Store(StoreError::Damaged(err.to_string()))),
+        // The whole group failed to be written; each request gets the same failure, as itself
+        // (a full disk is a full disk, not damage).
+        Err(err) => Err(SubmitError::Store(err.again())),
     }
 }

@@ -112,6 +112,9 @@ impl Ledger {
         content: &mut impl Read,
         expected: crate::BlobInfo,
     ) -> Result<(), StoreError> {
+        // Room for the content and sled's framing of each chunk, before a byte is written: a
+        // chunk sled fails to write part-way stops writes in this process (see `space`).
+        self.check_room(expected.size.saturating_add(expected.size / 16))?;
         let mut hasher = blake3::Hasher::new();
         let mut buffer = vec![0u8; BLOB_CHUNK_BYTES];
         let mut chunks = 0u32;
@@ -124,7 +127,8 @@ impl Ledger {
             }
             hasher.update(&buffer[..n]);
             self.blobs
-                .insert(chunk_key(&expected.hash, chunks), &buffer[..n])?;
+                .insert(chunk_key(&expected.hash, chunks), &buffer[..n])
+                .map_err(|err| self.write_failed(err.into()))?;
             chunks += 1;
             size += n as u64;
         }
@@ -141,7 +145,8 @@ impl Ledger {
         // The index entry is written last: content without an index entry is an unfinished
         // write, invisible to readers and overwritten by the next attempt.
         self.blob_index
-            .insert(expected.hash.as_bytes(), &index_value(size, chunks))?;
+            .insert(expected.hash.as_bytes(), &index_value(size, chunks))
+            .map_err(|err| self.write_failed(err.into()))?;
         self.flush()
     }
 

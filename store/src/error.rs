@@ -50,7 +50,8 @@ pub enum StoreError {
         /// Why.
         source: DecodeError,
     },
-    /// The ledger's bookkeeping is inconsistent; run `wsoa verify` to locate the damage.
+    /// The ledger's bookkeeping is inconsistent; run `wsoa verify` to locate the damage. Only
+    /// for damage found on disk: a failed write, a wrong clock or bad input have their own variants.
     #[error("the ledger is damaged: {0}; run `wsoa verify` for a full report")]
     Damaged(String),
     /// The database cannot be opened, even after removing what an interrupted start or stop
@@ -65,6 +66,36 @@ pub enum StoreError {
         /// What the database reported.
         detail: String,
     },
+    /// The disk holding the ledger has no room for the write (or a file-size or quota limit was
+    /// reached). Nothing was recorded; free space and try again.
+    #[error(
+        "cannot write to the ledger: the disk is full ({0}); nothing was recorded. Free space on the disk that holds the ledger (or move the ledger to a larger one), then try again"
+    )]
+    DiskFull(String),
+    /// The file system holding the ledger is read-only. Nothing was recorded.
+    #[error(
+        "cannot write to the ledger: its file system is read-only ({0}); nothing was recorded. Make it writable again (remount it read-write, or move the ledger), then try again"
+    )]
+    ReadOnly(String),
+    /// An earlier write failed part-way in this process and the database cannot take another
+    /// one until it is opened again; nothing more was recorded, and nothing acknowledged is lost.
+    #[error(
+        "the ledger takes no more changes in this process: an earlier write failed ({0}) and the database must be opened again before the next one; nothing more was recorded. Free space on the disk (or make it writable), then run the command again, or restart `wsoa serve`"
+    )]
+    WritesStopped(String),
+    /// The clock is outside the years an event can record; set the system clock right.
+    #[error(
+        "the clock reads {0} ms since 1970, outside the years this program supports; set the system clock right and try again"
+    )]
+    ClockOutOfRange(i64),
+    /// The events being copied into a local ledger (from a server's log) cannot be used; the
+    /// message says what was wrong with them. The local ledger is not damaged.
+    #[error("{0}")]
+    BadSource(String),
+    /// A change that was to be written with others was not written, because writing them
+    /// failed; the message is that failure.
+    #[error("the change was not recorded: {0}")]
+    NotRecorded(String),
     /// Evidence content is not stored (never attached, or redacted).
     #[error("no content is stored for hash {0}")]
     BlobMissing(Digest),
@@ -130,7 +161,40 @@ pub enum StoreError {
     },
     /// sled failed.
     #[error("the database failed: {0}")]
-    Database(#[from] sled::Error),
+    Database(sled::Error),
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(err: sled::Error) -> StoreError {
+        match err {
+            sled::Error::Io(source) => match storage_fault(&source) {
+                Some(fault) => fault(os_words(&source)),
+                None => StoreError::Database(sled::Error::Io(source)),
+            },
+            other => StoreError::Database(other),
+        }
+    }
+}
+
+/// The operating system's words for a storage error, with what `EFBIG` means here.
+fn os_words(source: &std::io::Error) -> String {
+    if source.kind() == std::io::ErrorKind::FileTooLarge {
+        format!("{source}: a file-size limit (`ulimit -f`) was reached")
+    } else {
+        source.to_string()
+    }
+}
+
+/// The variant for an operating-system error that means "no room" or "read-only", if it is one.
+fn storage_fault(source: &std::io::Error) -> Option<fn(String) -> StoreError> {
+    use std::io::ErrorKind;
+    match source.kind() {
+        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => {
+            Some(StoreError::DiskFull)
+        }
+        ErrorKind::ReadOnlyFilesystem => Some(StoreError::ReadOnly),
+        _ => None,
+    }
 }
 
 fn in_use_message(dir: &std::path::Path, server: Option<&str>) -> String {
@@ -150,6 +214,75 @@ impl StoreError {
     /// Wraps an I/O error with what was being done: `.map_err(StoreError::io("cannot read x"))`.
     pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
         let context = context.into();
-        move |source| StoreError::Io { context, source }
+        move |source| match storage_fault(&source) {
+            Some(fault) => fault(format!("{context}: {}", os_words(&source))),
+            None => StoreError::Io { context, source },
+        }
+    }
+
+    /// Whether this is a full or read-only disk, or writes stopped after one: the disk's
+    /// fault, not the command's nor the ledger's.
+    pub fn is_storage_fault(&self) -> bool {
+        matches!(
+            self,
+            StoreError::DiskFull(_) | StoreError::ReadOnly(_) | StoreError::WritesStopped(_)
+        )
+    }
+
+    /// The same failure again, for each of several requests that one failed write answers (a
+    /// server's group commit): the variants a client acts on are kept; any other failure becomes
+    /// `NotRecorded` with its message.
+    pub fn again(&self) -> StoreError {
+        match self {
+            StoreError::Rejected(rejection) => StoreError::Rejected(rejection.clone()),
+            StoreError::BlobMissing(hash) => StoreError::BlobMissing(*hash),
+            StoreError::DiskFull(detail) => StoreError::DiskFull(detail.clone()),
+            StoreError::ReadOnly(detail) => StoreError::ReadOnly(detail.clone()),
+            StoreError::WritesStopped(detail) => StoreError::WritesStopped(detail.clone()),
+            StoreError::ClockOutOfRange(millis) => StoreError::ClockOutOfRange(*millis),
+            StoreError::Damaged(detail) => StoreError::Damaged(detail.clone()),
+            StoreError::Corrupt { seq, source } => StoreError::Corrupt {
+                seq: *seq,
+                source: source.clone(),
+            },
+            StoreError::IdempotencyKeyReused => StoreError::IdempotencyKeyReused,
+            other => StoreError::NotRecorded(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_room_and_read_only_are_their_own_errors_not_damage() {
+        let full =
+            StoreError::io("cannot write x")(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert!(matches!(&full, StoreError::DiskFull(_)), "{full}");
+        assert!(full.to_string().contains("the disk is full"), "{full}");
+        assert!(!full.to_string().contains("damaged"), "{full}");
+        let too_large: StoreError =
+            sled::Error::Io(std::io::Error::from(std::io::ErrorKind::FileTooLarge)).into();
+        assert!(matches!(too_large, StoreError::DiskFull(_)), "{too_large}");
+        let read_only: StoreError =
+            sled::Error::Io(std::io::Error::from(std::io::ErrorKind::ReadOnlyFilesystem)).into();
+        assert!(matches!(&read_only, StoreError::ReadOnly(_)), "{read_only}");
+        assert!(read_only.to_string().contains("read-only"), "{read_only}");
+        let other: StoreError =
+            sled::Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)).into();
+        assert!(matches!(other, StoreError::Database(_)), "{other}");
+    }
+
+    #[test]
+    fn a_group_failure_is_repeated_as_itself() {
+        let full = StoreError::DiskFull("No space left on device (os error 28)".into());
+        assert!(
+            matches!(full.again(), StoreError::DiskFull(detail) if detail.contains("os error 28"))
+        );
+        let io = StoreError::io("cannot sync")(std::io::Error::other("boom"));
+        let again = io.again();
+        assert!(matches!(&again, StoreError::NotRecorded(_)), "{again}");
+        assert!(again.to_string().contains("cannot sync: boom"), "{again}");
     }
 }

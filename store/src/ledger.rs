@@ -136,6 +136,8 @@ pub struct Reader {
     data_file: std::sync::Arc<File>,
     /// The plan now, kept up to date by `plan_at(Point::Now)` (see `query`).
     pub(crate) plan_cache: std::sync::Arc<std::sync::Mutex<Option<crate::query::PlanNow>>>,
+    /// Whether a write has failed part-way, stopping writes in this process (see `space`).
+    pub(crate) health: std::sync::Arc<crate::space::Health>,
 }
 
 /// An open ledger: the only handle that writes. Only one `Ledger` (in any process) can have a
@@ -300,7 +302,7 @@ fn unopenable(path: &Path, err: sled::Error) -> StoreError {
                 detail: err.to_string(),
             }
         }
-        other => StoreError::Database(other),
+        other => StoreError::from(other),
     }
 }
 
@@ -465,6 +467,7 @@ impl Ledger {
         let reader = Reader {
             data_file: std::sync::Arc::new(data_file),
             plan_cache: std::sync::Arc::default(),
+            health: std::sync::Arc::default(),
             dir: dir.to_owned(),
             events: db.open_tree("events")?,
             chain: db.open_tree("chain")?,
@@ -751,6 +754,7 @@ impl Ledger {
         if batch.is_empty() {
             return Ok(());
         }
+        self.check_room(0)?;
         let head_bytes = head_to_bytes(head);
         // The Merkle nodes these events complete are computed before the transaction, whose
         // closure sled may run more than once.
@@ -781,23 +785,57 @@ impl Ledger {
                 Ok::<(), ConflictableTransactionError<()>>(())
             })
             .map_err(|err| match err {
-                TransactionError::Storage(err) => StoreError::Database(err),
+                TransactionError::Storage(err) => self.write_failed(err.into()),
                 TransactionError::Abort(()) => {
                     StoreError::Damaged("the append transaction was aborted".into())
                 }
             })?;
         self.flush()
     }
+}
 
+impl Reader {
     /// Makes everything written so far durable: sled's flush writes its log and waits for the
     /// pages (with `sync_file_range` on Linux, which neither flushes the disk's write cache nor
     /// records a grown file's size), then an `fdatasync` of sled's data file does both, so an
     /// acknowledged change survives a power cut as well as a killed process.
+    ///
+    /// The flush is waited for at most `space::FLUSH_TIMEOUT`; if it fails or times out, writes
+    /// stop in this process (see [`Reader::write_failed`]).
     pub(crate) fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
-        self.data_file
-            .sync_data()
-            .map_err(StoreError::io("cannot sync the ledger's data file to disk"))
+        self.health.check()?;
+        let db = self.db.clone();
+        let data_file = self.data_file.clone();
+        crate::space::bounded(crate::space::FLUSH_TIMEOUT, move || {
+            db.flush()?;
+            data_file
+                .sync_data()
+                .map_err(StoreError::io("cannot sync the ledger's data file to disk"))
+        })
+        .map_err(|err| self.write_failed(err))
+    }
+
+    /// Whether a write could be made now: `WritesStopped` after a write failed part-way in this
+    /// process, `ReadOnly` on a read-only file system, `DiskFull` with less than
+    /// [`crate::MIN_FREE_BYTES`] free. A server's `/readyz` asks this.
+    pub fn writable(&self) -> Result<(), StoreError> {
+        self.check_room(0)
+    }
+
+    /// As [`Reader::writable`], with room for `needed` more bytes.
+    pub(crate) fn check_room(&self, needed: u64) -> Result<(), StoreError> {
+        self.health.check()?;
+        crate::space::check_room(&self.dir, needed)
+    }
+
+    /// After a write failed part-way: stops writes in this process and keeps one reference to
+    /// the database until the process ends, so that sled's flush-on-drop never waits on the
+    /// write it lost (see `space`). Returns the error, to be reported.
+    pub(crate) fn write_failed(&self, err: StoreError) -> StoreError {
+        if self.health.stop(&err) {
+            std::mem::forget(self.db.clone());
+        }
+        err
     }
 }
 
@@ -816,12 +854,7 @@ pub(crate) fn when(head: &Head, context: &Context) -> Result<When, StoreError> {
         });
     }
     head.when(context.occurred_on, context.recorded_at)
-        .ok_or_else(|| {
-            StoreError::Damaged(format!(
-                "the clock reads {} ms since 1970, outside the supported years",
-                context.recorded_at
-            ))
-        })
+        .ok_or(StoreError::ClockOutOfRange(context.recorded_at))
 }
 
 #[cfg(test)]

@@ -79,3 +79,8 @@ mod serve;
 /// `wsoa --server URL`: every command through a running server, printing what it prints locally.
 #[path = "e2e/remote.rs"]
 mod remote;
+
+/// A full or read-only disk, and a write failing part-way: exit 2 or 507, never a hang; `/readyz`
+/// not ready meanwhile; the next write once there is room is recorded; nothing acknowledged lost.
+#[path = "e2e/disk.rs"]
+mod disk;

@@ -240,7 +240,9 @@ pub async fn upload(
             "file" => {
                 let file_name = base_name(field.file_name().unwrap_or(""))?;
                 let declared = field.content_type().map(str::to_owned);
-                let mut temp = tempfile::tempfile().map_err(ApiError::internal)?;
+                let mut temp = tempfile::tempfile().map_err(|err| {
+                    ApiError::io("cannot keep the upload in a temporary file", err)
+                })?;
                 let mut written = 0u64;
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     written += chunk.len() as u64;
@@ -252,7 +254,9 @@ pub async fn upload(
                     temp =
                         tokio::task::spawn_blocking(move || temp.write_all(&chunk).map(|()| temp))
                             .await?
-                            .map_err(ApiError::internal)?;
+                            .map_err(|err| {
+                                ApiError::io("cannot keep the upload in a temporary file", err)
+                            })?;
                 }
                 // The writer hashes the content from the start.
                 let temp = tokio::task::spawn_blocking(move || {

@@ -17,6 +17,8 @@
 //!   and multi-chunk evidence, and damage to the file caught.
 //! - `vectors`: the language-neutral vectors in `testdata/` for origins, a bundle and an
 //!   excerpt, written from and checked against the real code.
+//! - `storage`: a full file system refused before anything is written, writes resuming once
+//!   there is room; a clock outside the supported years as its own error, not damage.
 
 mod bundle;
 mod evidence;
@@ -27,5 +29,6 @@ mod model;
 mod protocol;
 mod query;
 mod recovery;
+mod storage;
 mod tamper;
 mod vectors;

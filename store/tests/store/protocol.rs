@@ -285,12 +285,12 @@ fn a_clock_outside_the_supported_years_is_an_error_and_appends_nothing() {
     };
     assert!(matches!(
         f.ledger.execute(&note("Broken clock"), &broken),
-        Err(StoreError::Damaged(_))
+        Err(StoreError::ClockOutOfRange(_))
     ));
     assert!(matches!(
         f.ledger
             .execute_each([(note("Fine"), ctx()), (note("Broken clock"), broken)]),
-        Err(StoreError::Damaged(_))
+        Err(StoreError::ClockOutOfRange(_))
     ));
     assert_eq!(f.ledger.head().expect("readable"), head);
     let appended = f.execute(note("Fine"), ctx());

@@ -196,3 +196,49 @@ fn recording_through_a_server_carries_the_tokens_name_and_refuses_as_locally() {
     assert_eq!(log[2]["actor"]["name"], "Priya Raman (QA)");
     assert_eq!(log[2]["actor"]["role"], "officer");
 }
+
+/// Answers every request on a local port with `200 OK` and `body`, until the test ends: a
+/// "server" that is not `wsoa serve` (a proxy's page, another program).
+fn impostor(body: &'static str) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn a_server_that_sends_something_other_than_events_is_named_as_the_fault_not_local_damage() {
+    let sandbox = Sandbox::new();
+    let url = impostor("<html>Service unavailable</html>\n");
+    let mut command = sandbox.command();
+    command.args(["--server", &url, "--token", "wsoa_x", "show"]);
+    let output = run_command(command).code_is(1);
+    assert!(
+        output
+            .stderr
+            .contains("the server sent an event that is not JSON")
+            && output.stderr.contains("--server"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains("damaged") && !output.stderr.contains("wsoa verify"),
+        "bad data from a server is not damage to a ledger: {}",
+        output.stderr
+    );
+}
