@@ -1191,3 +1191,180 @@ fn rows_that_are_not_actions_are_skipped_and_said_so() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Trackers as councils keep them, month after month
+// ---------------------------------------------------------------------------------------------
+
+/// September's tracker as a council keeps it (CSV saved by Excel, so CRLF): title rows, an
+/// accountable lead and a lead officer, columns kept for nothing (Supported by, Start), a
+/// revised deadline beside the deadline, section rows with a reference in the Ref column or a
+/// label in one cell, deadlines in words, a key row and a totals row; no workstream and no
+/// sponsor anywhere.
+const TRACKER_V1: &str = "Northshire Local Area SEND Written Statement of Action,,,,,,,,,,,\r\n\
+Progress tracker: September 2021,,,,,,,,,,,\r\n\
+,,,,,,,,,,,\r\n\
+Ref,Action,Accountable lead,Lead officer,Supported by,Start,Deadline,Revised deadline,Status,RAG,Update this period,Evidence of impact\r\n\
+ASW1,Joint commissioning,,,,,,,,,,\r\n\
+1.1,Agree a joint commissioning strategy,Director of Children's Services,Head of Commissioning,CCG,Apr-21,Oct-21,,Complete,G,Strategy agreed at the Health and Wellbeing Board,Strategy published\r\n\
+1.2,Map the therapies on offer,Director of Children's Services,Commissioning manager,,,Ongoing,,In progress,A,Mapping half done,\r\n\
+1.3,Set up a joint resource panel,Director of Children's Services,Head of Commissioning,,Sep-21,Oct-21,Dec-21,In progress,A,Terms of reference drafted,Panel meets monthly\r\n\
+1.4,Publish a joint commissioning newsletter,Director of Children's Services,Commissioning manager,,,Nov-21,,,,,\r\n\
+\"Area of weakness 2: Quality of EHC plans\",,,,,,,,,,,\r\n\
+2.1,Audit twenty plans a month,Head of SEND,SEND quality officer,,,31/10/2021,,Not started,R,,\r\n\
+2.2,Train SENCOs in outcome writing,Head of SEND,Principal educational psychologist,,,TBC,,Not started,,,\r\n\
+\"Key: R = off track, A = at risk, G = on track, B = complete\",,,,,,,,,,,\r\n\
+Total actions: 6,,,,,,,,,,,\r\n";
+
+/// October's file: 1.1 in other words for the same status and RAG, 1.2 and 1.4 gone, 1.3
+/// slipped again and handed to another officer, 2.1 reworded and started, 2.2 given a date,
+/// 2.3 new.
+const TRACKER_V2: &str = "Northshire Local Area SEND Written Statement of Action,,,,,,,,,,,\r\n\
+Progress tracker: October 2021,,,,,,,,,,,\r\n\
+,,,,,,,,,,,\r\n\
+Ref,Action,Accountable lead,Lead officer,Supported by,Start,Deadline,Revised deadline,Status,RAG,Update this period,Evidence of impact\r\n\
+ASW1,Joint commissioning,,,,,,,,,,\r\n\
+1.1,Agree a joint commissioning strategy,Director of Children's Services,Head of Commissioning,CCG,Apr-21,Oct-21,,Completed,Green,Strategy agreed at the Health and Wellbeing Board,Strategy published\r\n\
+1.3,Set up a joint resource panel,Director of Children's Services,Joint commissioning manager,,Sep-21,Oct-21,Jan-22,In progress,A,Terms of reference drafted,Panel meets monthly\r\n\
+\"Area of weakness 2: Quality of EHC plans\",,,,,,,,,,,\r\n\
+2.1,\"Audit twenty plans a month, with parents\",Head of SEND,SEND quality officer,,,31/10/2021,,In progress,A,First audit done,\r\n\
+2.2,Train SENCOs in outcome writing,Head of SEND,Principal educational psychologist,,,30/11/2021,,Not started,,,\r\n\
+2.3,Publish the EHC plan quality standard,Head of SEND,SEND quality officer,,,Dec-21,,Not started,,,\r\n\
+\"Key: R = off track, A = at risk, G = on track, B = complete\",,,,,,,,,,,\r\n\
+Total actions: 5,,,,,,,,,,,\r\n";
+
+fn tracker_options(source: &str) -> ImportOptions {
+    ImportOptions {
+        source: source.to_owned(),
+        ..ImportOptions::default()
+    }
+}
+
+#[test]
+fn a_councils_tracker_imports_with_no_options() {
+    let mut ledger = Ledger::opened();
+    let planned = ledger.imported(
+        &csv_sheet(TRACKER_V1),
+        &tracker_options("tracker-2021-09.csv"),
+        "2021-09-30",
+    );
+    assert_eq!(planned.header_row, Some(4));
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 5: new area of weakness W1 'Joint commissioning'",
+            "row 10: new area of weakness W2 'Quality of EHC plans'",
+            "row 5: new workstream WS1 'Joint commissioning' (sponsor Not recorded; answers W1)",
+            "row 10: new workstream WS2 'Quality of EHC plans' (sponsor Not recorded; answers W2)",
+            "row 6: new action 1.1 'Agree a joint commissioning strategy' in WS1 (owner Head of Commissioning, due 31 October 2021)",
+            "row 6: action 1.1: status not started → complete, RAG green, update 'Strategy agreed at the Health and Wellbeing Board'",
+            "row 8: new action 1.3 'Set up a joint resource panel' in WS1 (owner Head of Commissioning, due 31 October 2021)",
+            "row 8: action 1.3: deadline 31 October 2021 → 31 December 2021 ('Revised deadline')",
+            "row 8: action 1.3: status not started → in progress, RAG amber, update 'Terms of reference drafted'",
+            "row 9: new action 1.4 'Publish a joint commissioning newsletter' in WS1 (owner Commissioning manager, due 30 November 2021)",
+            "row 11: new action 2.1 'Audit twenty plans a month' in WS2 (owner SEND quality officer, due 31 October 2021)",
+            "row 11: action 2.1: RAG red",
+        ]
+    );
+    assert_eq!(
+        notices(&planned),
+        [
+            "columns not imported: C 'Accountable lead', E 'Supported by', F 'Start'",
+            "row 5: 'ASW1: Joint commissioning' is a heading: its area of weakness applies to the rows below; the sheet names no workstreams, so they form workstream 'WS1: Joint commissioning'",
+            "row 5: workstream WS1 'Joint commissioning' has no sponsor in the sheet; it is recorded as \"Not recorded\", a gap to close with `wsoa workstream amend WS1 --sponsor NAME`",
+            "row 7: deadline as written: Ongoing; not yet recordable as a date, so action 1.2 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+            "row 10: 'Area of weakness 2: Quality of EHC plans' is a heading: its area of weakness applies to the rows below; the sheet names no workstreams, so they form workstream 'WS2: Quality of EHC plans'",
+            "row 10: workstream WS2 'Quality of EHC plans' has no sponsor in the sheet; it is recorded as \"Not recorded\", a gap to close with `wsoa workstream amend WS2 --sponsor NAME`",
+            "row 12: deadline as written: TBC; not yet recordable as a date, so action 2.2 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+            "row 13: skipped: a key or legend row",
+            "row 14: skipped: a totals row",
+        ]
+    );
+    // The slip says where it comes from.
+    let slip = planned
+        .commands()
+        .find_map(|command| match command {
+            Command::AmendAction(e) => Some(e.clone()),
+            _ => None,
+        })
+        .expect("a slip");
+    assert_eq!(
+        slip.reason,
+        "the tracker tracker-2021-09.csv, row 8, revises the deadline from 31 October 2021 to 31 December 2021 in 'Revised deadline' (imported with `wsoa import tracker`)"
+    );
+    let plan = ledger.plan();
+    assert_eq!(
+        plan.workstream("WS1").map(|ws| ws.sponsor.as_str()),
+        Some(wsoa_core::tracker::SPONSOR_NOT_RECORDED)
+    );
+    assert_eq!(
+        plan.action("1.3").map(|a| a.due),
+        Some(date("2021-12-31"))
+    );
+    // The same file again records nothing, and its words are no problem.
+    let again = ledger.import(
+        &csv_sheet(TRACKER_V1),
+        &tracker_options("tracker-2021-09.csv"),
+        "2021-10-01",
+    );
+    assert_eq!(problems(&again), Vec::<String>::new());
+    assert_eq!(summaries(&again), Vec::<String>::new());
+}
+
+#[test]
+fn next_months_tracker_records_only_what_changed_and_the_same_file_again_nothing() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(
+        &csv_sheet(TRACKER_V1),
+        &tracker_options("tracker-2021-09.csv"),
+        "2021-09-30",
+    );
+    let planned = ledger.imported(
+        &csv_sheet(TRACKER_V2),
+        &tracker_options("tracker-2021-10.csv"),
+        "2021-10-31",
+    );
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 7: action 1.3: owner 'Head of Commissioning' → 'Joint commissioning manager'; deadline 31 December 2021 → 31 January 2022 ('Revised deadline')",
+            "row 9: action 2.1: wording 'Audit twenty plans a month' → 'Audit twenty plans a month, with parents'",
+            "row 9: action 2.1: status not started → in progress, RAG red → amber, update 'First audit done'",
+            "row 10: new action 2.2 'Train SENCOs in outcome writing' in WS2 (owner Principal educational psychologist, due 30 November 2021)",
+            "row 11: new action 2.3 'Publish the EHC plan quality standard' in WS2 (owner SEND quality officer, due 31 December 2021)",
+        ]
+    );
+    let amendments: Vec<String> = planned
+        .commands()
+        .filter_map(|command| match command {
+            Command::AmendAction(e) => Some(e.reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        amendments,
+        [
+            "the tracker tracker-2021-10.csv, row 7, revises the deadline from 31 December 2021 to 31 January 2022 in 'Revised deadline' (imported with `wsoa import tracker`)",
+            "the tracker tracker-2021-10.csv, row 9, says so (imported with `wsoa import tracker`)",
+        ]
+    );
+    // 1.4 is reported, not deleted; 1.2 was never recorded (its deadline is in words).
+    assert!(notices(&planned).contains(
+        &"actions in the ledger but not in the tracker, left as they are: 1.4".to_owned()
+    ));
+    assert!(ledger.plan().action("1.4").is_some());
+    let plan = ledger.plan();
+    assert_eq!(
+        plan.action("1.3").map(|a| (a.owner.clone(), a.due)),
+        Some(("Joint commissioning manager".to_owned(), date("2022-01-31")))
+    );
+    assert_eq!(plan.action("1.1").map(|a| a.status), Some(Status::Complete));
+    // October's file again: nothing.
+    let again = ledger.import(
+        &csv_sheet(TRACKER_V2),
+        &tracker_options("tracker-2021-10.csv"),
+        "2021-11-01",
+    );
+    assert_eq!(problems(&again), Vec::<String>::new());
+    assert_eq!(summaries(&again), Vec::<String>::new());
+}
