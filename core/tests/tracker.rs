@@ -1368,3 +1368,102 @@ fn next_months_tracker_records_only_what_changed_and_the_same_file_again_nothing
     assert_eq!(problems(&again), Vec::<String>::new());
     assert_eq!(summaries(&again), Vec::<String>::new());
 }
+
+#[test]
+fn the_headings_real_trackers_use_are_recognised() {
+    let ledger = Ledger::opened();
+    for (headings, expected) in [
+        (
+            ["Ref", "Key concern", "Action", "Accountable lead", "Lead officer", "Target date"],
+            ["ref", "weakness", "action", "-", "owner", "due"],
+        ),
+        (
+            ["No.", "Area for development", "What we will do", "Lead(s)", "By when", "Progress update"],
+            ["ref", "weakness", "action", "owner", "due", "update"],
+        ),
+        (
+            ["Ref", "Area for priority action", "Action", "Responsible officer", "Timescale", "Commentary"],
+            ["ref", "weakness", "action", "owner", "due", "update"],
+        ),
+        (
+            ["Ref", "Finding", "Actions", "Owner(s)", "Completion date", "Comments"],
+            ["ref", "weakness", "action", "owner", "due", "update"],
+        ),
+        (
+            ["Ref", "Area of significant weakness", "Action", "Who", "Deadline", "Update this period"],
+            ["ref", "weakness", "action", "owner", "due", "update"],
+        ),
+        (
+            ["Ref", "Area for improvement", "Action", "Lead", "Deadline", "Revised date"],
+            ["ref", "weakness", "action", "owner", "due", "revised"],
+        ),
+        (
+            ["Ref", "Action", "Measure of success", "Lead officer", "Deadline", "New deadline"],
+            ["ref", "action", "success", "owner", "due", "revised"],
+        ),
+        (
+            ["Ref", "Action", "Evidence of impact", "Supported by", "Start", "Outcome"],
+            ["ref", "action", "success", "-", "-", "-"],
+        ),
+    ] {
+        let tracker = sheet(&[&headings, &["1.1", "", "", "", "", ""]]);
+        let planned = ledger.import(&tracker, &options(), "2021-09-30");
+        let read: Vec<String> = planned
+            .columns
+            .iter()
+            .map(|c| c.field.map_or("-".to_owned(), |f| f.to_string()))
+            .collect();
+        assert_eq!(read, expected, "{headings:?}");
+        assert!(
+            !problems(&planned)
+                .iter()
+                .any(|p| p.contains("are both read as")),
+            "{headings:?}: {:?}",
+            problems(&planned)
+        );
+    }
+    // A revised deadline with no deadline beside it is the deadline.
+    let planned = ledger.import(
+        &sheet(&[&["Ref", "Action", "Revised deadline"], &["1.1", "Appoint", "Dec-21"]]),
+        &options(),
+        "2021-09-30",
+    );
+    let read: Vec<Option<Field>> = planned.columns.iter().map(|c| c.field).collect();
+    assert_eq!(read, [Some(Field::Ref), Some(Field::Action), Some(Field::Due)]);
+}
+
+#[test]
+fn section_rows_with_references_in_any_column_head_the_rows_under_them() {
+    let mut ledger = Ledger::opened();
+    let tracker = sheet(&[
+        &["", "Ref", "Action", "Lead", "Deadline", "Status", "Sponsor"],
+        &["ASW1, Joint commissioning", "", "", "", "", "", ""],
+        &["", "Work stream One - The Local Offer", "", "", "", "", ""],
+        &["", "1.1", "Relaunch the Local Offer website", "Local Offer officer", "Dec-21", "In progress", "Head of SEND"],
+        &["", "IP6", "Preparing for adulthood", "", "", "", ""],
+        &["", "Work stream Two: Transitions", "", "", "", "", ""],
+        &["", "6.1", "Map post-16 pathways", "Transitions lead", "Jan-22", "", "Head of SEND"],
+    ]);
+    let planned = ledger.imported(&tracker, &options(), "2021-09-30");
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 2: new area of weakness W1 'Joint commissioning'",
+            "row 5: new area of weakness IP6 'Preparing for adulthood'",
+            "row 3: new workstream WS1 'The Local Offer' (sponsor Head of SEND; answers W1)",
+            "row 6: new workstream WS2 'Transitions' (sponsor Head of SEND; answers IP6)",
+            "row 4: new action 1.1 'Relaunch the Local Offer website' in WS1 (owner Local Offer officer, due 31 December 2021)",
+            "row 4: action 1.1: status not started → in progress",
+            "row 7: new action 6.1 'Map post-16 pathways' in WS2 (owner Transitions lead, due 31 January 2022)",
+        ]
+    );
+    assert_eq!(
+        notices(&planned),
+        [
+            "row 2: 'ASW1, Joint commissioning' is a heading: its area of weakness applies to the rows below",
+            "row 3: 'Work stream One - The Local Offer' is a heading: its workstream applies to the rows below",
+            "row 5: 'IP6: Preparing for adulthood' is a heading: its area of weakness applies to the rows below",
+            "row 6: 'Work stream Two: Transitions' is a heading: its workstream applies to the rows below",
+        ]
+    );
+}
