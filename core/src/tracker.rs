@@ -1375,6 +1375,11 @@ fn classify(filled: &[(usize, String)], layout: &Layout, maps: &[ColumnMap]) -> 
             text.trim_end_matches('.')
         ));
     }
+    if let Some(reference) = measure_reference(filled, layout) {
+        return RowKind::Skipped(format!(
+            "skipped: {reference} is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`"
+        ));
+    }
     if let Some(section) = reference_and_title(filled, layout) {
         return section;
     }
@@ -1387,6 +1392,18 @@ fn classify(filled: &[(usize, String)], layout: &Layout, maps: &[ColumnMap]) -> 
         return RowKind::Skipped("skipped: no reference and no action".to_owned());
     }
     RowKind::Action
+}
+
+/// The reference of a measure's row ("6.M1", "M2"): a measure kept among the actions.
+fn measure_reference(filled: &[(usize, String)], layout: &Layout) -> Option<String> {
+    let column = layout.col(Field::Ref)?;
+    let (_, text) = filled.iter().find(|(c, _)| *c == column)?;
+    let reference = text.trim().trim_end_matches('.');
+    let last = reference.rsplit(['.', '-']).next().unwrap_or(reference);
+    let measure = last.len() > 1
+        && last.starts_with(['M', 'm'])
+        && last[1..].bytes().all(|b| b.is_ascii_digit());
+    measure.then(|| reference.to_owned())
 }
 
 /// A row with a reference and a title and nothing of an action's delivery (no owner, deadline,

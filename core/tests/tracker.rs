@@ -1467,3 +1467,73 @@ fn section_rows_with_references_in_any_column_head_the_rows_under_them() {
         ]
     );
 }
+
+#[test]
+fn a_workstream_with_no_sponsor_is_a_gap_the_narrative_names_and_an_amendment_closes() {
+    use wsoa_core::narrative::{EventRecord, Narrative, Source};
+    let mut ledger = Ledger::opened();
+    ledger.imported(
+        &csv_sheet(TRACKER_V1),
+        &tracker_options("tracker-2021-09.csv"),
+        "2021-09-30",
+    );
+    let narrative = |ledger: &Ledger| {
+        let records: Vec<EventRecord> = ledger
+            .memory
+            .sealed()
+            .iter()
+            .map(|sealed| EventRecord {
+                seq: sealed.event.seq,
+                kind: sealed.event.body.kind(),
+                hash: sealed.hash,
+            })
+            .collect();
+        let head = ledger.memory.head();
+        let source = Source {
+            folded: head.len,
+            read: head.len,
+            head: head.hash,
+            as_of: None,
+            today: date(TODAY),
+        };
+        Narrative::build(&ledger.plan(), &records, &source).to_markdown()
+    };
+    let text = narrative(&ledger);
+    assert!(
+        text.contains("its senior accountable sponsor is not recorded, a gap to close"),
+        "{text}"
+    );
+    // A later tracker with a Sponsor column fills the gap, as an amendment.
+    let with_sponsor = TRACKER_V1
+        .replace("Evidence of impact\r\n", "Evidence of impact,Sponsor\r\n")
+        .replace("Strategy published\r\n", "Strategy published,Director of Children's Services\r\n");
+    let planned = ledger.imported(
+        &csv_sheet(&with_sponsor),
+        &tracker_options("tracker-2021-10.csv"),
+        "2021-10-31",
+    );
+    assert_eq!(
+        summaries(&planned),
+        ["row 6: workstream WS1: sponsor 'Not recorded' → 'Director of Children's Services'"]
+    );
+    assert!(!narrative(&ledger).contains("WS1, Joint commissioning, answers this area; its senior accountable sponsor is not recorded"));
+}
+
+#[test]
+fn a_measure_row_is_not_read_as_an_action() {
+    let ledger = Ledger::opened();
+    let tracker = sheet(&[
+        &["Ref", "Action", "Lead", "Deadline", "Status"],
+        &["6.M1", "EHC plans issued within 20 weeks", "Head of SEND", "Mar-22", ""],
+        &["M2", "Exclusions of pupils with EHC plans", "", "", ""],
+    ]);
+    let planned = ledger.import(&tracker, &options(), "2021-09-30");
+    assert_eq!(summaries(&planned), Vec::<String>::new());
+    assert_eq!(
+        notices(&planned),
+        [
+            "row 2: skipped: 6.M1 is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`",
+            "row 3: skipped: M2 is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`",
+        ]
+    );
+}
