@@ -1116,13 +1116,7 @@ impl Kind {
                 "asw",
                 "w",
             ],
-            Kind::Workstream => &[
-                "work stream",
-                "workstream",
-                "ws",
-                "theme",
-                "strand",
-            ],
+            Kind::Workstream => &["work stream", "workstream", "ws", "theme", "strand"],
         }
     }
 
@@ -1182,11 +1176,11 @@ fn split_label(text: &str, kind: Kind) -> (Option<String>, Option<String>) {
         if let Some(rest) = lower.strip_prefix(label) {
             let after = rest.trim_start();
             // "Work stream One - The Local Offer": a number written as a word.
-            if let Some((word, number)) = NUMBER_WORDS
-                .iter()
-                .zip(1u8..)
-                .find(|(word, _)| after.strip_prefix(**word).is_some_and(|r| r.is_empty() || r.starts_with(separators)))
-            {
+            if let Some((word, number)) = NUMBER_WORDS.iter().zip(1u8..).find(|(word, _)| {
+                after
+                    .strip_prefix(**word)
+                    .is_some_and(|r| r.is_empty() || r.starts_with(separators))
+            }) {
                 let rest = &text[text.len() - after.len() + word.len()..];
                 return (Some(format!("{}{number}", kind.prefix())), title_of(rest));
             }
@@ -1338,10 +1332,18 @@ fn classify(filled: &[(usize, String)], layout: &Layout, maps: &[ColumnMap]) -> 
         return RowKind::Skipped("skipped: a repeated row of headings".to_owned());
     }
     let text = &filled[0].1;
-    let labelled_any = |text: &str| labelled(text, Kind::Weakness) || labelled(text, Kind::Workstream);
-    if ["key", "legend", "rag key", "brag key", "rag rating key", "rag ratings"]
-        .iter()
-        .any(|w| starts(w))
+    let labelled_any =
+        |text: &str| labelled(text, Kind::Weakness) || labelled(text, Kind::Workstream);
+    if [
+        "key",
+        "legend",
+        "rag key",
+        "brag key",
+        "rag rating key",
+        "rag ratings",
+    ]
+    .iter()
+    .any(|w| starts(w))
         && !labelled_any(text)
     {
         return RowKind::Skipped("skipped: a key or legend row".to_owned());
@@ -1425,12 +1427,15 @@ fn reference_and_title(filled: &[(usize, String)], layout: &Layout) -> Option<Ro
     if delivery_columns.is_empty() || filled.iter().any(|(c, _)| delivery_columns.contains(c)) {
         return None;
     }
-    let texts: Vec<&String> = filled.iter().map(|(_, t)| t).fold(Vec::new(), |mut all, t| {
-        if !all.contains(&t) {
-            all.push(t);
-        }
-        all
-    });
+    let texts: Vec<&String> = filled
+        .iter()
+        .map(|(_, t)| t)
+        .fold(Vec::new(), |mut all, t| {
+            if !all.contains(&t) {
+                all.push(t);
+            }
+            all
+        });
     let reference_at = layout
         .col(Field::Ref)
         .and_then(|ref_col| filled.iter().find(|(c, _)| *c == ref_col))
@@ -1439,7 +1444,12 @@ fn reference_and_title(filled: &[(usize, String)], layout: &Layout) -> Option<Ro
         .col(Field::Action)
         .and_then(|col| filled.iter().find(|(c, t)| *c == col && t != reference_at))
         .map(|(_, t)| t.as_str())
-        .or_else(|| texts.iter().find(|t| t.as_str() != reference_at).map(|t| t.as_str()))?;
+        .or_else(|| {
+            texts
+                .iter()
+                .find(|t| t.as_str() != reference_at)
+                .map(|t| t.as_str())
+        })?;
     let reference = reference_at.trim().trim_end_matches(['.', ':', ',']);
     let kind_of = |text: &str| {
         if labelled(text, Kind::Weakness) {
@@ -1499,12 +1509,7 @@ fn workstream_of_weakness(text: &str) -> String {
     }
 }
 
-fn read_rows(
-    sheet: &Sheet,
-    layout: &Layout,
-    maps: &[ColumnMap],
-    options: &ImportOptions,
-) -> Read {
+fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap], options: &ImportOptions) -> Read {
     // With no workstream column, no workstream heading and no --default-workstream, each area
     // of weakness heading's rows form a workstream of the same number and title.
     let workstream_sections = sheet

@@ -945,7 +945,11 @@ fn every_row_level_problem_is_reported_row_by_row() {
     // Deadlines in words or blank, and a workstream with no sponsor, stop nothing: they are said.
     let said: Vec<String> = notices(&planned)
         .into_iter()
-        .filter(|n| ["row 4:", "row 5:", "row 6:", "row 10:", "row 16:"].iter().any(|r| n.starts_with(r)))
+        .filter(|n| {
+            ["row 4:", "row 5:", "row 6:", "row 10:", "row 16:"]
+                .iter()
+                .any(|r| n.starts_with(r))
+        })
         .collect();
     assert_eq!(
         said,
@@ -1297,10 +1301,7 @@ fn a_councils_tracker_imports_with_no_options() {
         plan.workstream("WS1").map(|ws| ws.sponsor.as_str()),
         Some(wsoa_core::tracker::SPONSOR_NOT_RECORDED)
     );
-    assert_eq!(
-        plan.action("1.3").map(|a| a.due),
-        Some(date("2021-12-31"))
-    );
+    assert_eq!(plan.action("1.3").map(|a| a.due), Some(date("2021-12-31")));
     // The same file again records nothing, and its words are no problem.
     let again = ledger.import(
         &csv_sheet(TRACKER_V1),
@@ -1374,35 +1375,91 @@ fn the_headings_real_trackers_use_are_recognised() {
     let ledger = Ledger::opened();
     for (headings, expected) in [
         (
-            ["Ref", "Key concern", "Action", "Accountable lead", "Lead officer", "Target date"],
+            [
+                "Ref",
+                "Key concern",
+                "Action",
+                "Accountable lead",
+                "Lead officer",
+                "Target date",
+            ],
             ["ref", "weakness", "action", "-", "owner", "due"],
         ),
         (
-            ["No.", "Area for development", "What we will do", "Lead(s)", "By when", "Progress update"],
+            [
+                "No.",
+                "Area for development",
+                "What we will do",
+                "Lead(s)",
+                "By when",
+                "Progress update",
+            ],
             ["ref", "weakness", "action", "owner", "due", "update"],
         ),
         (
-            ["Ref", "Area for priority action", "Action", "Responsible officer", "Timescale", "Commentary"],
+            [
+                "Ref",
+                "Area for priority action",
+                "Action",
+                "Responsible officer",
+                "Timescale",
+                "Commentary",
+            ],
             ["ref", "weakness", "action", "owner", "due", "update"],
         ),
         (
-            ["Ref", "Finding", "Actions", "Owner(s)", "Completion date", "Comments"],
+            [
+                "Ref",
+                "Finding",
+                "Actions",
+                "Owner(s)",
+                "Completion date",
+                "Comments",
+            ],
             ["ref", "weakness", "action", "owner", "due", "update"],
         ),
         (
-            ["Ref", "Area of significant weakness", "Action", "Who", "Deadline", "Update this period"],
+            [
+                "Ref",
+                "Area of significant weakness",
+                "Action",
+                "Who",
+                "Deadline",
+                "Update this period",
+            ],
             ["ref", "weakness", "action", "owner", "due", "update"],
         ),
         (
-            ["Ref", "Area for improvement", "Action", "Lead", "Deadline", "Revised date"],
+            [
+                "Ref",
+                "Area for improvement",
+                "Action",
+                "Lead",
+                "Deadline",
+                "Revised date",
+            ],
             ["ref", "weakness", "action", "owner", "due", "revised"],
         ),
         (
-            ["Ref", "Action", "Measure of success", "Lead officer", "Deadline", "New deadline"],
+            [
+                "Ref",
+                "Action",
+                "Measure of success",
+                "Lead officer",
+                "Deadline",
+                "New deadline",
+            ],
             ["ref", "action", "success", "owner", "due", "revised"],
         ),
         (
-            ["Ref", "Action", "Evidence of impact", "Supported by", "Start", "Outcome"],
+            [
+                "Ref",
+                "Action",
+                "Evidence of impact",
+                "Supported by",
+                "Start",
+                "Outcome",
+            ],
             ["ref", "action", "success", "-", "-", "-"],
         ),
     ] {
@@ -1424,12 +1481,18 @@ fn the_headings_real_trackers_use_are_recognised() {
     }
     // A revised deadline with no deadline beside it is the deadline.
     let planned = ledger.import(
-        &sheet(&[&["Ref", "Action", "Revised deadline"], &["1.1", "Appoint", "Dec-21"]]),
+        &sheet(&[
+            &["Ref", "Action", "Revised deadline"],
+            &["1.1", "Appoint", "Dec-21"],
+        ]),
         &options(),
         "2021-09-30",
     );
     let read: Vec<Option<Field>> = planned.columns.iter().map(|c| c.field).collect();
-    assert_eq!(read, [Some(Field::Ref), Some(Field::Action), Some(Field::Due)]);
+    assert_eq!(
+        read,
+        [Some(Field::Ref), Some(Field::Action), Some(Field::Due)]
+    );
 }
 
 #[test]
@@ -1439,10 +1502,26 @@ fn section_rows_with_references_in_any_column_head_the_rows_under_them() {
         &["", "Ref", "Action", "Lead", "Deadline", "Status", "Sponsor"],
         &["ASW1, Joint commissioning", "", "", "", "", "", ""],
         &["", "Work stream One - The Local Offer", "", "", "", "", ""],
-        &["", "1.1", "Relaunch the Local Offer website", "Local Offer officer", "Dec-21", "In progress", "Head of SEND"],
+        &[
+            "",
+            "1.1",
+            "Relaunch the Local Offer website",
+            "Local Offer officer",
+            "Dec-21",
+            "In progress",
+            "Head of SEND",
+        ],
         &["", "IP6", "Preparing for adulthood", "", "", "", ""],
         &["", "Work stream Two: Transitions", "", "", "", "", ""],
-        &["", "6.1", "Map post-16 pathways", "Transitions lead", "Jan-22", "", "Head of SEND"],
+        &[
+            "",
+            "6.1",
+            "Map post-16 pathways",
+            "Transitions lead",
+            "Jan-22",
+            "",
+            "Head of SEND",
+        ],
     ]);
     let planned = ledger.imported(&tracker, &options(), "2021-09-30");
     assert_eq!(
@@ -1506,7 +1585,10 @@ fn a_workstream_with_no_sponsor_is_a_gap_the_narrative_names_and_an_amendment_cl
     // A later tracker with a Sponsor column fills the gap, as an amendment.
     let with_sponsor = TRACKER_V1
         .replace("Evidence of impact\r\n", "Evidence of impact,Sponsor\r\n")
-        .replace("Strategy published\r\n", "Strategy published,Director of Children's Services\r\n");
+        .replace(
+            "Strategy published\r\n",
+            "Strategy published,Director of Children's Services\r\n",
+        );
     let planned = ledger.imported(
         &csv_sheet(&with_sponsor),
         &tracker_options("tracker-2021-10.csv"),
@@ -1524,7 +1606,13 @@ fn a_measure_row_is_not_read_as_an_action() {
     let ledger = Ledger::opened();
     let tracker = sheet(&[
         &["Ref", "Action", "Lead", "Deadline", "Status"],
-        &["6.M1", "EHC plans issued within 20 weeks", "Head of SEND", "Mar-22", ""],
+        &[
+            "6.M1",
+            "EHC plans issued within 20 weeks",
+            "Head of SEND",
+            "Mar-22",
+            "",
+        ],
         &["M2", "Exclusions of pupils with EHC plans", "", "", ""],
     ]);
     let planned = ledger.import(&tracker, &options(), "2021-09-30");

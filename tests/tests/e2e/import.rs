@@ -649,7 +649,9 @@ fn council_csv(month: &str, rows: &[&str]) -> String {
         csv.push_str(row);
         csv.push_str("\r\n");
     }
-    csv.push_str("\"Key: R = off track, A = at risk, G = on track\",,,,,,,,,,\r\nTotal,,,,,,,,,,\r\n");
+    csv.push_str(
+        "\"Key: R = off track, A = at risk, G = on track\",,,,,,,,,,\r\nTotal,,,,,,,,,,\r\n",
+    );
     csv
 }
 
@@ -801,7 +803,14 @@ fn an_xlsx_tracker_with_sections_in_words_and_deadlines_in_words_imports_with_no
     write_cell(sheet, 5, 4, "Termly");
     write_cell(sheet, 5, 5, "G");
     sheet
-        .merge_range(6, 0, 6, 7, "Legend: R = off track, A = at risk, G = on track", &merged)
+        .merge_range(
+            6,
+            0,
+            6,
+            7,
+            "Legend: R = off track, A = at risk, G = on track",
+            &merged,
+        )
         .expect("merges");
     let path = sandbox.root().join("eastshire.xlsx");
     book.save(&path).expect("the workbook is written");
@@ -819,13 +828,20 @@ fn an_xlsx_tracker_with_sections_in_words_and_deadlines_in_words_imports_with_no
         assert!(output.stdout.contains(line), "{line}\n{}", output.stdout);
     }
     let found = actions(&sandbox);
-    assert_eq!(found.keys().map(String::as_str).collect::<Vec<_>>(), ["1.1"]);
+    assert_eq!(
+        found.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["1.1"]
+    );
     assert_eq!(found["1.1"]["due"], "2021-12-31");
     assert_eq!(found["1.1"]["rag"], "amber");
     let before = sandbox.log().len();
     let again = sandbox
         .run(&["import", "tracker", &path, "--on", "2021-10-31"])
         .success();
-    assert!(again.stdout.contains("Nothing to record"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("Nothing to record"),
+        "{}",
+        again.stdout
+    );
     assert_eq!(sandbox.log().len(), before);
 }
