@@ -58,8 +58,8 @@ pub struct TrackerArgs {
     #[arg(long, value_name = "NAME")]
     sheet: Option<String>,
     /// What a column holds when its heading is not a usual one: the heading as written (or the
-    /// column letter) = ref, action, owner, due, status, rag, success, update, workstream,
-    /// weakness, sponsor, or ignore to leave it out. Repeat for each column.
+    /// column letter) = ref, action, owner, due, revised, status, rag, success, update,
+    /// workstream, weakness, sponsor, or ignore to leave it out. Repeat for each column.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     maps: Vec<ColumnMap>,
     /// Print what would be recorded and every problem, row by row, and record nothing (exits 2
@@ -69,10 +69,12 @@ pub struct TrackerArgs {
     /// The owner of a new action whose owner cell is blank (or when there is no owner column).
     #[arg(long, value_name = "NAME")]
     default_owner: Option<String>,
-    /// The deadline of a new action whose deadline cell is blank or not a date ("Autumn 2021").
+    /// The deadline of a new action whose deadline cell is blank or not a date ("Autumn 2021");
+    /// without it, such an action waits, with a notice, and the rest of the file is recorded.
     #[arg(long, value_name = "DATE")]
     default_due: Option<Date>,
-    /// The sponsor of a new workstream when the file has no Sponsor column.
+    /// The sponsor of a new workstream when the file has no Sponsor column; without it, the
+    /// sponsor is recorded as "Not recorded", a gap to close.
     #[arg(long, value_name = "NAME")]
     default_sponsor: Option<String>,
     /// The workstream of new actions with none ("WS1" if it exists, "WS1 Title" to create it).

@@ -1024,12 +1024,21 @@ fn rag_history(action: &ActionView) -> Option<String> {
 fn done(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section {
     let mut claims = Vec::new();
     for ws in workstreams {
-        let text = format!(
-            "Workstream {}, {}, answers this area; its senior accountable sponsor is {}.",
-            ws.id,
-            titled(&ws.title),
-            one_line(&ws.sponsor)
-        );
+        // A tracker imported without a sponsor records it as not recorded: a gap, said so.
+        let text = if crate::tracker::sponsor_recorded(&ws.sponsor) {
+            format!(
+                "Workstream {}, {}, answers this area; its senior accountable sponsor is {}.",
+                ws.id,
+                titled(&ws.title),
+                one_line(&ws.sponsor)
+            )
+        } else {
+            format!(
+                "Workstream {}, {}, answers this area; its senior accountable sponsor is not recorded, a gap to close.",
+                ws.id,
+                titled(&ws.title)
+            )
+        };
         let mut cites = vec![&ws.cite];
         cites.extend(ws.amendments.iter().map(|(_, cite)| cite));
         claims.push(Claim::new(text, cites));

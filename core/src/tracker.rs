@@ -24,6 +24,15 @@ use crate::event::{
 use crate::ids::{ActionId, Digest, ParseError, SubjectKind, SubjectRef, WeaknessId, WorkstreamId};
 use crate::plan::Plan;
 
+/// The sponsor of a workstream whose tracker names none, as recorded: the plan and the
+/// narrative show it as a gap (see [`sponsor_recorded`]).
+pub const SPONSOR_NOT_RECORDED: &str = "Not recorded";
+
+/// Whether a workstream's sponsor is known: false for [`SPONSOR_NOT_RECORDED`].
+pub fn sponsor_recorded(sponsor: &str) -> bool {
+    !same_text(sponsor, SPONSOR_NOT_RECORDED)
+}
+
 /// How many rows from the top are searched for the row of headings.
 pub const HEADER_SEARCH_ROWS: usize = 50;
 
@@ -237,7 +246,10 @@ enum Due {
     NotADate(String),
 }
 
-fn due_of(cell: &Cell) -> Due {
+/// What a deadline cell says: a date (a date cell, an Excel serial number, or a date written as
+/// text), nothing, or words that are not a single date ("Ongoing", "TBC", "Spring 2021"), kept
+/// as written. The one place deadline cells are interpreted.
+fn read_deadline_cell(cell: &Cell) -> Due {
     let serial = |number: f64| {
         excel_serial_date(number).filter(|date| PLAUSIBLE_YEARS.contains(&date.year()))
     };
@@ -398,6 +410,8 @@ pub enum Field {
     Owner,
     /// The deadline.
     Due,
+    /// A revised deadline beside the deadline: the current one, the deadline's having slipped.
+    RevisedDue,
     /// The status.
     Status,
     /// The RAG rating.
@@ -418,7 +432,7 @@ pub enum Field {
 
 impl Field {
     /// Every field's word, as `--map COLUMN=FIELD` takes it.
-    pub const WORDS: &'static str = "ref, action, owner, due, status, rag, success, update, workstream, weakness, sponsor, ignore";
+    pub const WORDS: &'static str = "ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, ignore";
 
     /// The field's word (`owner`).
     pub fn as_str(self) -> &'static str {
@@ -427,6 +441,7 @@ impl Field {
             Field::Action => "action",
             Field::Owner => "owner",
             Field::Due => "due",
+            Field::RevisedDue => "revised",
             Field::Status => "status",
             Field::Rag => "rag",
             Field::Success => "success",
@@ -445,6 +460,7 @@ impl Field {
             Field::Action => "the action",
             Field::Owner => "the owner",
             Field::Due => "the deadline",
+            Field::RevisedDue => "the revised deadline",
             Field::Status => "the status",
             Field::Rag => "the RAG rating",
             Field::Success => "the success criteria",
@@ -474,6 +490,7 @@ impl FromStr for Field {
             Field::Action,
             Field::Owner,
             Field::Due,
+            Field::RevisedDue,
             Field::Status,
             Field::Rag,
             Field::Success,
@@ -512,7 +529,7 @@ enum Tier {
 
 /// The usual headings of each field, normalised; the second list of each is the loose ones.
 #[rustfmt::skip]
-const HEADINGS: [(Field, &[&str], &[&str]); 11] = [
+const HEADINGS: [(Field, &[&str], &[&str]); 12] = [
     (
         Field::Ref,
         &["ref", "refs", "reference", "ref no", "ref number", "reference number", "action ref",
@@ -530,15 +547,22 @@ const HEADINGS: [(Field, &[&str], &[&str]); 11] = [
         Field::Owner,
         &["lead", "owner", "lead officer", "action owner", "action lead", "responsible officer",
           "responsible person", "responsible lead", "lead person", "lead responsible officer",
-          "accountable officer", "officer responsible", "named lead", "by whom"],
-        &["who", "responsible"],
+          "accountable officer", "officer responsible", "named lead", "by whom", "leads",
+          "owners", "lead officers", "responsible officers", "operational lead"],
+        &["who", "responsible", "accountable lead", "accountable person", "lead agency"],
     ),
     (
         Field::Due,
         &["deadline", "timescale", "timescales", "due", "due date", "date due", "by when",
           "target date", "target completion date", "date for completion", "timeframe",
-          "time frame", "deadline date", "current deadline", "revised deadline", "due by"],
-        &["when", "completion date", "end date"],
+          "time frame", "deadline date", "current deadline", "due by"],
+        &["when", "completion date", "end date", "target completion"],
+    ),
+    (
+        Field::RevisedDue,
+        &["revised deadline", "revised date", "new deadline", "revised timescale",
+          "revised due date", "revised target date", "amended deadline", "revised completion date"],
+        &[],
     ),
     (
         Field::Status,
@@ -557,7 +581,8 @@ const HEADINGS: [(Field, &[&str], &[&str]); 11] = [
         &["success criteria", "success criterion", "measure of impact", "measures of impact",
           "measures of success", "measure of success", "success measures", "success measure",
           "impact measures", "impact measure", "intended impact", "expected impact",
-          "what success looks like", "how we will know", "how will we know"],
+          "what success looks like", "how we will know", "how will we know",
+          "evidence of impact", "measure of impact evidence", "impact evidence"],
         &["impact", "outcome", "outcomes", "expected outcome", "expected outcomes",
           "intended outcome", "intended outcomes"],
     ),
@@ -565,7 +590,8 @@ const HEADINGS: [(Field, &[&str], &[&str]); 11] = [
         Field::Update,
         &["update", "updates", "latest update", "progress update", "update on progress",
           "progress to date", "current position", "latest position", "monthly update",
-          "progress notes", "progress commentary"],
+          "progress notes", "progress commentary", "update this period", "progress this period",
+          "update this month", "progress this month", "latest progress", "rag commentary"],
         &["progress", "commentary", "comments", "comment", "narrative", "notes"],
     ),
     (
@@ -577,8 +603,11 @@ const HEADINGS: [(Field, &[&str], &[&str]); 11] = [
     (
         Field::Weakness,
         &["area of weakness", "areas of weakness", "area of significant weakness",
-          "areas of significant weakness", "significant weakness", "weakness", "aow", "asw"],
-        &["weaknesses", "area for improvement", "areas for improvement"],
+          "areas of significant weakness", "significant weakness", "weakness", "aow", "asw",
+          "key concern", "key concerns", "area for development", "areas for development",
+          "area for priority action", "areas for priority action", "area for improvement",
+          "areas for improvement", "priority area", "improvement priority"],
+        &["weaknesses", "finding", "findings", "concern", "concerns"],
     ),
     (
         Field::Sponsor,
@@ -1027,6 +1056,13 @@ fn find_layout(sheet: &Sheet, maps: &[ColumnMap]) -> Result<Layout, Vec<Finding>
     if !problems.is_empty() {
         return Err(problems);
     }
+    // A revised deadline with no deadline beside it is the deadline.
+    if !of.contains_key(&Field::Due)
+        && let Some(c) = of.remove(&Field::RevisedDue)
+    {
+        of.insert(Field::Due, c);
+        fields[c] = Some(Field::Due);
+    }
     let columns = candidates
         .into_iter()
         .map(|(c, heading, _)| Column {
@@ -1073,6 +1109,12 @@ impl Kind {
                 "significant weakness",
                 "area of weakness",
                 "weakness",
+                "area for priority action",
+                "area for development",
+                "area for improvement",
+                "key concern",
+                "improvement priority",
+                "priority area",
                 "area",
                 "aow",
                 "asw",
@@ -1116,13 +1158,20 @@ fn looks_like_id(token: &str) -> bool {
         && !(letters == 0 && rest.contains('-'))
 }
 
+/// Numbers as headings write them in words ("Work stream One").
+const NUMBER_WORDS: [&str; 12] = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve",
+];
+
 /// Splits "W1: Quality assurance", "Weakness 1 - Quality", "Workstream 2 Timeliness", "WS3" or
 /// "Quality assurance" into an id and a title (either may be missing).
 fn split_label(text: &str, kind: Kind) -> (Option<String>, Option<String>) {
     let text = text.trim();
     let lower = text.to_lowercase();
-    let separators =
-        |c: char| c.is_whitespace() || matches!(c, ':' | '-' | '\u{2013}' | '\u{2014}' | '.' | ')');
+    let separators = |c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | '\u{2013}' | '\u{2014}' | '.' | ')' | ',')
+    };
     let title_of = |rest: &str| {
         let title = rest.trim_start_matches(separators).trim();
         (!title.is_empty()).then(|| title.to_owned())
@@ -1130,6 +1179,15 @@ fn split_label(text: &str, kind: Kind) -> (Option<String>, Option<String>) {
     for label in kind.labels() {
         if let Some(rest) = lower.strip_prefix(label) {
             let after = rest.trim_start();
+            // "Work stream One - The Local Offer": a number written as a word.
+            if let Some((word, number)) = NUMBER_WORDS.iter().zip(1u8..).find(|(word, _)| {
+                after
+                    .strip_prefix(**word)
+                    .is_some_and(|r| r.is_empty() || r.starts_with(separators))
+            }) {
+                let rest = &text[text.len() - after.len() + word.len()..];
+                return (Some(format!("{}{number}", kind.prefix())), title_of(rest));
+            }
             let number: String = after
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
@@ -1186,6 +1244,8 @@ struct ActionRow {
     title: Option<String>,
     owner: Option<String>,
     due: Due,
+    /// The revised deadline beside it, if the sheet has one.
+    revised: Due,
     status: Option<Status>,
     rag: Option<Rag>,
     success: Vec<String>,
@@ -1275,14 +1335,32 @@ fn classify(filled: &[(usize, String)], layout: &Layout, maps: &[ColumnMap]) -> 
     if headings >= 2 && headings == filled.len() {
         return RowKind::Skipped("skipped: a repeated row of headings".to_owned());
     }
-    let in_column = |field: Field| filled.iter().all(|(c, _)| Some(*c) == layout.col(field));
     let text = &filled[0].1;
+    let labelled_any =
+        |text: &str| labelled(text, Kind::Weakness) || labelled(text, Kind::Workstream);
+    if [
+        "key",
+        "legend",
+        "rag key",
+        "brag key",
+        "rag rating key",
+        "rag ratings",
+    ]
+    .iter()
+    .any(|w| starts(w))
+        && !labelled_any(text)
+    {
+        return RowKind::Skipped("skipped: a key or legend row".to_owned());
+    }
+    let in_column = |field: Field| filled.iter().all(|(c, _)| Some(*c) == layout.col(field));
     let distinct: BTreeSet<&String> = filled.iter().map(|(_, t)| t).collect();
     let only_reference = in_column(Field::Ref) && ActionId::new(text.trim_end_matches('.')).is_ok();
     // One text (perhaps merged across the row) is a heading, unless it is a bare reference or
-    // a remark in a column that is not imported.
+    // a remark in a column that is not imported; one that names its weakness or workstream
+    // with a number ("ASW1, Joint commissioning") is a heading in any column.
     let imported = |c: usize| layout.columns.get(c).is_some_and(|col| col.field.is_some());
-    let heading_like = filled.len() > 1 || filled[0].0 == 0 || imported(filled[0].0);
+    let heading_like =
+        filled.len() > 1 || filled[0].0 == 0 || imported(filled[0].0) || labelled_any(text);
     if distinct.len() == 1 && !only_reference && heading_like {
         if in_column(Field::Workstream)
             || (!in_column(Field::Weakness) && labelled(text, Kind::Workstream))
@@ -1303,6 +1381,14 @@ fn classify(filled: &[(usize, String)], layout: &Layout, maps: &[ColumnMap]) -> 
             text.trim_end_matches('.')
         ));
     }
+    if let Some(reference) = measure_reference(filled, layout) {
+        return RowKind::Skipped(format!(
+            "skipped: {reference} is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`"
+        ));
+    }
+    if let Some(section) = reference_and_title(filled, layout) {
+        return section;
+    }
     let has = |field: Field| {
         layout
             .col(field)
@@ -1314,7 +1400,139 @@ fn classify(filled: &[(usize, String)], layout: &Layout, maps: &[ColumnMap]) -> 
     RowKind::Action
 }
 
-fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap]) -> Read {
+/// The reference of a measure's row ("6.M1", "M2"): a measure kept among the actions.
+fn measure_reference(filled: &[(usize, String)], layout: &Layout) -> Option<String> {
+    let column = layout.col(Field::Ref)?;
+    let (_, text) = filled.iter().find(|(c, _)| *c == column)?;
+    let reference = text.trim().trim_end_matches('.');
+    let last = reference.rsplit(['.', '-']).next().unwrap_or(reference);
+    let measure = last.len() > 1
+        && last.starts_with(['M', 'm'])
+        && last[1..].bytes().all(|b| b.is_ascii_digit());
+    measure.then(|| reference.to_owned())
+}
+
+/// A row with a reference and a title and nothing of an action's delivery (no owner, deadline,
+/// status, RAG or update) is a heading for the rows under it, when the sheet has columns for
+/// delivery: "ASW1" beside "Joint commissioning", "Area of weakness 2" beside its title. A
+/// reference with a dot ("1.6") is an action's, so such a row stays an action (and its
+/// blank cells are reported).
+fn reference_and_title(filled: &[(usize, String)], layout: &Layout) -> Option<RowKind> {
+    const DELIVERY: [Field; 7] = [
+        Field::Owner,
+        Field::Due,
+        Field::RevisedDue,
+        Field::Status,
+        Field::Rag,
+        Field::Update,
+        Field::Sponsor,
+    ];
+    let delivery_columns: Vec<usize> = DELIVERY.iter().filter_map(|f| layout.col(*f)).collect();
+    if delivery_columns.is_empty() || filled.iter().any(|(c, _)| delivery_columns.contains(c)) {
+        return None;
+    }
+    let texts: Vec<&String> = filled
+        .iter()
+        .map(|(_, t)| t)
+        .fold(Vec::new(), |mut all, t| {
+            if !all.contains(&t) {
+                all.push(t);
+            }
+            all
+        });
+    let reference_at = layout
+        .col(Field::Ref)
+        .and_then(|ref_col| filled.iter().find(|(c, _)| *c == ref_col))
+        .map_or(filled[0].1.as_str(), |(_, t)| t.as_str());
+    let title_at = layout
+        .col(Field::Action)
+        .and_then(|col| filled.iter().find(|(c, t)| *c == col && t != reference_at))
+        .map(|(_, t)| t.as_str())
+        .or_else(|| {
+            texts
+                .iter()
+                .find(|t| t.as_str() != reference_at)
+                .map(|t| t.as_str())
+        })?;
+    let reference = reference_at.trim().trim_end_matches(['.', ':', ',']);
+    let kind_of = |text: &str| {
+        if labelled(text, Kind::Weakness) {
+            Some(Kind::Weakness)
+        } else if labelled(text, Kind::Workstream) {
+            Some(Kind::Workstream)
+        } else {
+            None
+        }
+    };
+    let labelled_kind = kind_of(reference);
+    let bare_id = !reference.contains(['.', ' '])
+        && looks_like_id(reference)
+        && reference.chars().any(|c| c.is_ascii_digit());
+    if texts.len() != 2 || (labelled_kind.is_none() && !bare_id) {
+        return None;
+    }
+    // Unlabelled ("IP6"): the kind the sheet has no column for, an area of weakness first.
+    let kind = labelled_kind.unwrap_or(
+        if layout.col(Field::Weakness).is_some() && layout.col(Field::Workstream).is_none() {
+            Kind::Workstream
+        } else {
+            Kind::Weakness
+        },
+    );
+    let field = match kind {
+        Kind::Weakness => Field::Weakness,
+        Kind::Workstream => Field::Workstream,
+    };
+    Some(RowKind::Section(
+        field,
+        format!("{reference}: {}", title_at.trim()),
+    ))
+}
+
+/// The workstream a weakness heading's rows form when the sheet names no workstreams: "Area of
+/// weakness 3: Transitions" gives workstream WS3 "Transitions", answering W3.
+fn workstream_of_weakness(text: &str) -> String {
+    let first = items(text).into_iter().next().unwrap_or_default();
+    match split_label(&first, Kind::Weakness) {
+        (Some(id), title) => {
+            let number = id
+                .strip_prefix('W')
+                .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+                .unwrap_or(&id);
+            let id = if number.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("WS{number}")
+            } else {
+                id.clone()
+            };
+            match title {
+                Some(title) => format!("{id}: {title}"),
+                None => id,
+            }
+        }
+        (None, title) => title.unwrap_or_default(),
+    }
+}
+
+fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap], options: &ImportOptions) -> Read {
+    // With no workstream column, no workstream heading and no --default-workstream, each area
+    // of weakness heading's rows form a workstream of the same number and title.
+    let workstream_sections = sheet
+        .rows
+        .iter()
+        .skip(layout.data_start)
+        .filter_map(|cells| {
+            let filled: Vec<(usize, String)> = cells
+                .iter()
+                .enumerate()
+                .map(|(c, cell)| (c, cell.text()))
+                .filter(|(_, text)| !text.is_empty())
+                .collect();
+            (!filled.is_empty()).then(|| classify(&filled, layout, maps))
+        })
+        .any(|kind| matches!(kind, RowKind::Section(Field::Workstream, _)));
+    let derive_workstreams = layout.col(Field::Workstream).is_none()
+        && !workstream_sections
+        && options.default_workstream.is_none();
     let mut read = Read {
         actions: Vec::new(),
         action_rows: 0,
@@ -1353,13 +1571,19 @@ fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap]) -> Read {
                     Field::Workstream => "workstream",
                     _ => "area of weakness",
                 };
-                read.notices.push(Finding::at_row(
-                    number,
-                    format!(
-                        "'{}' is a heading: its {what} applies to the rows below",
-                        short(&text)
-                    ),
-                ));
+                let mut notice = format!(
+                    "'{}' is a heading: its {what} applies to the rows below",
+                    short(&text)
+                );
+                if field == Field::Weakness && derive_workstreams {
+                    let workstream = workstream_of_weakness(&text);
+                    notice.push_str(&format!(
+                        "; the sheet names no workstreams, so they form workstream '{}'",
+                        short(&workstream)
+                    ));
+                    current_workstream = Some(named(Field::Weakness, workstream));
+                }
+                read.notices.push(Finding::at_row(number, notice));
                 let section = Some(named(field, text));
                 match field {
                     Field::Workstream => current_workstream = section,
@@ -1377,6 +1601,10 @@ fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap]) -> Read {
         }
         let weaknesses = cell(r, Field::Weakness);
         if !weaknesses.is_empty() {
+            if derive_workstreams {
+                current_workstream =
+                    Some(named(Field::Weakness, workstream_of_weakness(&weaknesses)));
+            }
             current_weaknesses = Some(named(Field::Weakness, weaknesses));
         }
         let reference = cell(r, Field::Ref);
@@ -1465,7 +1693,8 @@ fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap]) -> Read {
             reference,
             title: non_empty(title),
             owner: non_empty(cell(r, Field::Owner)),
-            due: due_of(sheet.cell(r, layout.col(Field::Due))),
+            due: read_deadline_cell(sheet.cell(r, layout.col(Field::Due))),
+            revised: read_deadline_cell(sheet.cell(r, layout.col(Field::RevisedDue))),
             status,
             rag,
             success: items(&cell(r, Field::Success)),
@@ -1484,7 +1713,11 @@ fn labelled(text: &str, kind: Kind) -> bool {
     kind.labels().iter().any(|label| {
         lower
             .strip_prefix(label)
-            .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+            .map(str::trim_start)
+            .is_some_and(|rest| {
+                rest.starts_with(|c: char| c.is_ascii_digit())
+                    || NUMBER_WORDS.iter().any(|word| rest.starts_with(word))
+            })
     }) && split_label(text, kind).0.is_some()
 }
 
@@ -1737,7 +1970,7 @@ pub fn plan_import(
             ignored.join(", ")
         )));
     }
-    let read = read_rows(sheet, &layout, &options.maps);
+    let read = read_rows(sheet, &layout, &options.maps, options);
     result.action_rows = read.action_rows;
     result.problems.extend(read.problems);
     result.notices.extend(read.notices);
@@ -2076,14 +2309,23 @@ impl<'a> Planner<'a> {
             .as_ref()
             .map(|(s, _)| s.clone())
             .or_else(|| self.options.default_sponsor.clone());
+        // Most trackers name no sponsor: the workstream is recorded with its sponsor not
+        // recorded, a gap the plan and the narrative show until it is amended.
+        let sponsor = match sponsor {
+            Some(sponsor) => Some(sponsor),
+            None => {
+                self.result.notices.push(Finding::at_row(
+                    row,
+                    format!(
+                        "workstream {id} '{}' has no sponsor in the sheet; it is recorded as \"{SPONSOR_NOT_RECORDED}\", a gap to close with `wsoa workstream amend {id} --sponsor NAME`",
+                        short(&title)
+                    ),
+                ));
+                Some(SPONSOR_NOT_RECORDED.to_owned())
+            }
+        };
         let weaknesses = facts.weaknesses.clone();
         let mut problems = Vec::new();
-        if sponsor.is_none() {
-            problems.push(format!(
-                "workstream {id} '{}' is new and has no sponsor; add a Sponsor column (or --map COLUMN=sponsor) or give --default-sponsor NAME",
-                short(&title)
-            ));
-        }
         if weaknesses.is_empty() {
             problems.push(format!(
                 "workstream {id} '{}' is new and answers no area of weakness; add an Area of weakness column (or --map COLUMN=weakness) or give --default-weakness 'W1 Title'",
@@ -2246,44 +2488,49 @@ impl<'a> Planner<'a> {
                 String::new()
             }
         };
-        let due = match (&row.due, options.default_due) {
-            (Due::Date(date), _) => Some(*date),
-            (Due::NotADate(text), Some(default)) => {
-                self.result.notices.push(Finding::at_row(
-                    row.row,
-                    format!(
-                        "deadline '{text}' is not a date; action {} takes --default-due {}",
-                        row.reference,
-                        default.long()
-                    ),
-                ));
-                Some(default)
-            }
-            (Due::Blank, Some(default)) => Some(default),
-            (Due::NotADate(text), None) => {
-                self.problem(
-                    row.row,
-                    format!("deadline '{text}' is not a date; give --default-due or fix the cell"),
-                );
-                None
-            }
-            (Due::Blank, None) => {
-                if layout.col(Field::Due).is_some() {
-                    self.problem(
-                        row.row,
-                        format!(
-                            "no deadline in '{}'; fill the cell or give --default-due DATE",
-                            layout.heading(Field::Due)
-                        ),
-                    );
+        let (due, slip) = match self.current_deadline(row) {
+            (Some(original), revised) => (Some(original), revised),
+            (None, _) => match options.default_due {
+                Some(default) => {
+                    if let Due::NotADate(text) = &row.due {
+                        self.result.notices.push(Finding::at_row(
+                            row.row,
+                            format!(
+                                "deadline '{text}' is not a date; action {} takes --default-due {}",
+                                row.reference,
+                                default.long()
+                            ),
+                        ));
+                    }
+                    (Some(default), None)
                 }
-                None
-            }
+                None => {
+                    // Words are kept as written and no date is invented: the action waits
+                    // for a date, and the rest of the file is recorded.
+                    let message = match &row.due {
+                        Due::NotADate(text) => Some(format!(
+                            "deadline as written: {text}; not yet recordable as a date, so action {} is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+                            row.reference
+                        )),
+                        _ if layout.col(Field::Due).is_some() => Some(format!(
+                            "no deadline in '{}', so action {} is not recorded yet: fill the cell, or give --default-due DATE",
+                            layout.heading(Field::Due),
+                            row.reference
+                        )),
+                        _ => None,
+                    };
+                    if let Some(message) = message {
+                        self.result.notices.push(Finding::at_row(row.row, message));
+                    }
+                    (None, None)
+                }
+            },
         };
         let (Some(due), true) = (due, ok) else { return };
         let Ok(workstream_id) = WorkstreamId::new(workstream) else {
             return;
         };
+        let created_due = due;
         self.step(
             Some(row.row),
             Command::CreateAction(ActionCreated {
@@ -2302,6 +2549,9 @@ impl<'a> Planner<'a> {
                 due.long()
             ),
         );
+        if let Some(revised) = slip.filter(|revised| *revised != created_due) {
+            self.slip_step(row, created_due, revised);
+        }
         let status = row.status.unwrap_or(Status::NotStarted);
         if status != Status::NotStarted || row.rag.is_some() {
             self.status_step(
@@ -2344,20 +2594,22 @@ impl<'a> Planner<'a> {
                 ));
                 o.clone()
             });
-        let due = match &row.due {
-            Due::Date(date) if *date != current.due => {
-                changes.push(format!("deadline {} → {}", current.due.long(), date.long()));
-                Some(*date)
-            }
-            Due::NotADate(text) => {
-                self.problem(row.row, format!(
-                    "deadline '{text}' is not a date; fix the cell, or clear it to keep the deadline in the ledger ({})",
-                    current.due.long()
+        let (original, revised) = self.current_deadline(row);
+        let due = revised
+            .or(original)
+            .filter(|date| *date != current.due)
+            .inspect(|date| {
+                let from_revised = if revised.is_some() {
+                    format!(" ('{}')", layout.heading(Field::RevisedDue))
+                } else {
+                    String::new()
+                };
+                changes.push(format!(
+                    "deadline {} → {}{from_revised}",
+                    current.due.long(),
+                    date.long()
                 ));
-                return;
-            }
-            _ => None,
-        };
+            });
         if !row.success.is_empty() && row.success != current.success {
             self.result.notices.push(Finding::at_row(row.row, format!(
                 "the success criteria of action {} differ from the ledger's; no event amends success criteria, so they are left as recorded",
@@ -2365,6 +2617,10 @@ impl<'a> Planner<'a> {
             )));
         }
         if !changes.is_empty() {
+            let reason = match (due, revised) {
+                (Some(to), Some(_)) => self.slip_reason(row.row, current.due, to),
+                _ => self.reason(Some(row.row)),
+            };
             self.step(
                 Some(row.row),
                 Command::AmendAction(ActionAmended {
@@ -2372,7 +2628,7 @@ impl<'a> Planner<'a> {
                     title,
                     owner,
                     due,
-                    reason: self.reason(Some(row.row)),
+                    reason,
                 }),
                 format!("action {}: {}", row.reference, changes.join("; ")),
             );
@@ -2398,6 +2654,88 @@ impl<'a> Planner<'a> {
         } else if let Some(update) = update {
             self.note_step(row, update);
         }
+    }
+
+    /// The deadline a row gives (its Deadline cell, when a date) and the revised deadline
+    /// beside it (when a date): the current deadline is the revised one. A cell in words is
+    /// kept out of the ledger, with a notice saying so; it is never a problem, so a monthly
+    /// re-import of an unchanged row goes through.
+    fn current_deadline(&mut self, row: &ActionRow) -> (Option<Date>, Option<Date>) {
+        let mut words = Vec::new();
+        let original = match &row.due {
+            Due::Date(date) => Some(*date),
+            Due::NotADate(text) => {
+                words.push((Field::Due, text.clone()));
+                None
+            }
+            Due::Blank => None,
+        };
+        let revised = match &row.revised {
+            Due::Date(date) => Some(*date),
+            Due::NotADate(text) => {
+                words.push((Field::RevisedDue, text.clone()));
+                None
+            }
+            Due::Blank => None,
+        };
+        let current = self.plan.action(row.reference.as_str()).map(|a| a.due);
+        let kept = revised.or(original).or(current);
+        for (field, text) in words {
+            // A new action with no date at all is reported where it is planned.
+            let Some(kept) = kept else { continue };
+            let what = match field {
+                Field::RevisedDue => "revised deadline",
+                _ => "deadline",
+            };
+            self.result.notices.push(Finding::at_row(
+                row.row,
+                format!(
+                    "{what} as written: {text}; not yet recordable as a date, so action {} keeps the deadline {}",
+                    row.reference,
+                    kept.long()
+                ),
+            ));
+        }
+        match (original, revised) {
+            (None, Some(revised)) => (Some(revised), None),
+            found => found,
+        }
+    }
+
+    /// Why a deadline moved to the one in a revised-deadline column: the file and row say so.
+    fn slip_reason(&self, row: usize, from: Date, to: Date) -> String {
+        let at = format!("tracker {}, row {row}", self.options.source);
+        let column = self.layout.heading(Field::RevisedDue);
+        match &self.options.reason {
+            Some(reason) => format!("{reason} ({at}, '{column}')"),
+            None => format!(
+                "the {at}, revises the deadline from {} to {} in '{column}' (imported with `wsoa import tracker`)",
+                from.long(),
+                to.long()
+            ),
+        }
+    }
+
+    /// A new action's revised deadline: recorded as the slip it is, after its creation.
+    fn slip_step(&mut self, row: &ActionRow, from: Date, to: Date) {
+        let reason = self.slip_reason(row.row, from, to);
+        self.step(
+            Some(row.row),
+            Command::AmendAction(ActionAmended {
+                id: row.reference.clone(),
+                title: None,
+                owner: None,
+                due: Some(to),
+                reason,
+            }),
+            format!(
+                "action {}: deadline {} → {} ('{}')",
+                row.reference,
+                from.long(),
+                to.long(),
+                self.layout.heading(Field::RevisedDue)
+            ),
+        );
     }
 
     fn status_step(

@@ -699,11 +699,11 @@ fn maps_name_columns_by_heading_or_letter_and_can_leave_one_out() {
     );
     assert_eq!(
         "Lead".parse::<ColumnMap>().map_err(|e| e.to_string()),
-        Err("'Lead' is not COLUMN=FIELD: write the column's heading or letter, '=', and what it holds (ref, action, owner, due, status, rag, success, update, workstream, weakness, sponsor, ignore), such as \"Lead person=owner\" or H=ignore".to_owned())
+        Err("'Lead' is not COLUMN=FIELD: write the column's heading or letter, '=', and what it holds (ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, ignore), such as \"Lead person=owner\" or H=ignore".to_owned())
     );
     assert_eq!(
         "Lead=boss".parse::<ColumnMap>().map_err(|e| e.to_string()),
-        Err("'boss' is not a valid field: use one of ref, action, owner, due, status, rag, success, update, workstream, weakness, sponsor, ignore".to_owned())
+        Err("'boss' is not a valid field: use one of ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, ignore".to_owned())
     );
     assert_eq!(
         "Owner (interim) = owner".parse::<ColumnMap>(),
@@ -927,24 +927,38 @@ fn every_row_level_problem_is_reported_row_by_row() {
         problems(&planned),
         [
             "row 3: no owner in 'Lead'; fill the cell or give --default-owner NAME",
-            "row 4: no deadline in 'Deadline'; fill the cell or give --default-due DATE",
-            "row 5: deadline 'Autumn 2021' is not a date; give --default-due or fix the cell",
-            "row 6: deadline 'TBC' is not a date; fix the cell, or clear it to keep the deadline in the ledger (31 December 2021)",
             "row 7: reference 'A 1.7' is not a valid action id (it contains a space); use letters, digits, dots and hyphens, such as 1.1 or A2.3",
             "row 8: no reference in 'Ref' for the action 'Publish the charter'; give every action a reference, such as 1.1",
             "row 9: reference 1.5 is also on row 4; give each action its own reference",
             "row 10: status 'Sort of' is not a status; write Not started, In progress, Complete, Blocked or Withdrawn",
             "row 10: RAG 'Purple' is not a RAG rating; write Red, Amber or Green (or R, A, G), or Blue for complete",
-            "row 10: deadline 'Q3' is not a date; give --default-due or fix the cell",
             "row 11: RAG 'Blue' means complete but the status is 'In progress'; make them agree",
             "row 12: RAG 'Red/Amber' gives more than one rating; write one of Red, Amber or Green",
             "row 13: action 1.11 is new and has no text in 'Action'; fill the cell",
             "row 14: workstream WS9 is not in the ledger and 'Workstream' gives no title for it; write it as 'WS9 Title' or record it first with `wsoa workstream add`",
             "row 15: action 1.1 is in workstream WS1 in the ledger but WS2 here; an action cannot move to another workstream, so fix the cell",
-            "row 16: workstream WS5 'New workstream' is new and has no sponsor; add a Sponsor column (or --map COLUMN=sponsor) or give --default-sponsor NAME",
             "row 17: workstream WS5 is called 'Renamed' here but 'New workstream' on row 16; use one title",
             "row 18: area of weakness W9 is not in the ledger and 'Area of weakness' gives no title for it; write it as 'W9 Title' or record it first with `wsoa weakness add`",
             "row 19: new action 1.12 'Con\u{7}trol' in WS1 (owner Head of SEND, due 1 December 2021): the action's title contains a control character (U+0007) at character 4; remove it",
+        ]
+    );
+    // Deadlines in words or blank, and a workstream with no sponsor, stop nothing: they are said.
+    let said: Vec<String> = notices(&planned)
+        .into_iter()
+        .filter(|n| {
+            ["row 4:", "row 5:", "row 6:", "row 10:", "row 16:"]
+                .iter()
+                .any(|r| n.starts_with(r))
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "row 4: no deadline in 'Deadline', so action 1.5 is not recorded yet: fill the cell, or give --default-due DATE",
+            "row 5: deadline as written: Autumn 2021; not yet recordable as a date, so action 1.6 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+            "row 6: deadline as written: TBC; not yet recordable as a date, so action 1.2 keeps the deadline 31 December 2021",
+            "row 10: deadline as written: Q3; not yet recordable as a date, so action 1.8 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+            "row 16: workstream WS5 'New workstream' has no sponsor in the sheet; it is recorded as \"Not recorded\", a gap to close with `wsoa workstream amend WS5 --sponsor NAME`",
         ]
     );
 }
@@ -977,12 +991,12 @@ fn file_level_problems_say_which_option_fixes_them() {
         ),
         (
             sheet(&[
-                &["Ref", "Action", "Deadline", "Revised deadline"],
+                &["Ref", "Action", "Deadline", "Due date"],
                 &["1.1", "Appoint", "2021-09-30", "2021-12-31"],
             ]),
             options(),
             vec![
-                "columns C 'Deadline' and D 'Revised deadline' are both read as the deadline; keep one with --map 'Revised deadline=ignore'",
+                "columns C 'Deadline' and D 'Due date' are both read as the deadline; keep one with --map 'Due date=ignore'",
             ],
         ),
         (
@@ -1176,8 +1190,438 @@ fn rows_that_are_not_actions_are_skipped_and_said_so() {
             "row 3: skipped: only a reference (1.2), nothing else",
             "row 4: skipped: a repeated row of headings",
             "row 5: skipped: no reference and no action",
-            "row 6: skipped: 'Key: R = red, A = amber, G = green' stands alone on its row, so it is read as a heading, not an action",
+            "row 6: skipped: a key or legend row",
             "row 7: skipped: a totals row",
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trackers as councils keep them, month after month
+// ---------------------------------------------------------------------------------------------
+
+/// September's tracker as a council keeps it (CSV saved by Excel, so CRLF): title rows, an
+/// accountable lead and a lead officer, columns kept for nothing (Supported by, Start), a
+/// revised deadline beside the deadline, section rows with a reference in the Ref column or a
+/// label in one cell, deadlines in words, a key row and a totals row; no workstream and no
+/// sponsor anywhere.
+const TRACKER_V1: &str = "Northshire Local Area SEND Written Statement of Action,,,,,,,,,,,\r\n\
+Progress tracker: September 2021,,,,,,,,,,,\r\n\
+,,,,,,,,,,,\r\n\
+Ref,Action,Accountable lead,Lead officer,Supported by,Start,Deadline,Revised deadline,Status,RAG,Update this period,Evidence of impact\r\n\
+ASW1,Joint commissioning,,,,,,,,,,\r\n\
+1.1,Agree a joint commissioning strategy,Director of Children's Services,Head of Commissioning,CCG,Apr-21,Oct-21,,Complete,G,Strategy agreed at the Health and Wellbeing Board,Strategy published\r\n\
+1.2,Map the therapies on offer,Director of Children's Services,Commissioning manager,,,Ongoing,,In progress,A,Mapping half done,\r\n\
+1.3,Set up a joint resource panel,Director of Children's Services,Head of Commissioning,,Sep-21,Oct-21,Dec-21,In progress,A,Terms of reference drafted,Panel meets monthly\r\n\
+1.4,Publish a joint commissioning newsletter,Director of Children's Services,Commissioning manager,,,Nov-21,,,,,\r\n\
+\"Area of weakness 2: Quality of EHC plans\",,,,,,,,,,,\r\n\
+2.1,Audit twenty plans a month,Head of SEND,SEND quality officer,,,31/10/2021,,Not started,R,,\r\n\
+2.2,Train SENCOs in outcome writing,Head of SEND,Principal educational psychologist,,,TBC,,Not started,,,\r\n\
+\"Key: R = off track, A = at risk, G = on track, B = complete\",,,,,,,,,,,\r\n\
+Total actions: 6,,,,,,,,,,,\r\n";
+
+/// October's file: 1.1 in other words for the same status and RAG, 1.2 and 1.4 gone, 1.3
+/// slipped again and handed to another officer, 2.1 reworded and started, 2.2 given a date,
+/// 2.3 new.
+const TRACKER_V2: &str = "Northshire Local Area SEND Written Statement of Action,,,,,,,,,,,\r\n\
+Progress tracker: October 2021,,,,,,,,,,,\r\n\
+,,,,,,,,,,,\r\n\
+Ref,Action,Accountable lead,Lead officer,Supported by,Start,Deadline,Revised deadline,Status,RAG,Update this period,Evidence of impact\r\n\
+ASW1,Joint commissioning,,,,,,,,,,\r\n\
+1.1,Agree a joint commissioning strategy,Director of Children's Services,Head of Commissioning,CCG,Apr-21,Oct-21,,Completed,Green,Strategy agreed at the Health and Wellbeing Board,Strategy published\r\n\
+1.3,Set up a joint resource panel,Director of Children's Services,Joint commissioning manager,,Sep-21,Oct-21,Jan-22,In progress,A,Terms of reference drafted,Panel meets monthly\r\n\
+\"Area of weakness 2: Quality of EHC plans\",,,,,,,,,,,\r\n\
+2.1,\"Audit twenty plans a month, with parents\",Head of SEND,SEND quality officer,,,31/10/2021,,In progress,A,First audit done,\r\n\
+2.2,Train SENCOs in outcome writing,Head of SEND,Principal educational psychologist,,,30/11/2021,,Not started,,,\r\n\
+2.3,Publish the EHC plan quality standard,Head of SEND,SEND quality officer,,,Dec-21,,Not started,,,\r\n\
+\"Key: R = off track, A = at risk, G = on track, B = complete\",,,,,,,,,,,\r\n\
+Total actions: 5,,,,,,,,,,,\r\n";
+
+fn tracker_options(source: &str) -> ImportOptions {
+    ImportOptions {
+        source: source.to_owned(),
+        ..ImportOptions::default()
+    }
+}
+
+#[test]
+fn a_councils_tracker_imports_with_no_options() {
+    let mut ledger = Ledger::opened();
+    let planned = ledger.imported(
+        &csv_sheet(TRACKER_V1),
+        &tracker_options("tracker-2021-09.csv"),
+        "2021-09-30",
+    );
+    assert_eq!(planned.header_row, Some(4));
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 5: new area of weakness W1 'Joint commissioning'",
+            "row 10: new area of weakness W2 'Quality of EHC plans'",
+            "row 5: new workstream WS1 'Joint commissioning' (sponsor Not recorded; answers W1)",
+            "row 10: new workstream WS2 'Quality of EHC plans' (sponsor Not recorded; answers W2)",
+            "row 6: new action 1.1 'Agree a joint commissioning strategy' in WS1 (owner Head of Commissioning, due 31 October 2021)",
+            "row 6: action 1.1: status not started → complete, RAG green, update 'Strategy agreed at the Health and Wellbeing Board'",
+            "row 8: new action 1.3 'Set up a joint resource panel' in WS1 (owner Head of Commissioning, due 31 October 2021)",
+            "row 8: action 1.3: deadline 31 October 2021 → 31 December 2021 ('Revised deadline')",
+            "row 8: action 1.3: status not started → in progress, RAG amber, update 'Terms of reference drafted'",
+            "row 9: new action 1.4 'Publish a joint commissioning newsletter' in WS1 (owner Commissioning manager, due 30 November 2021)",
+            "row 11: new action 2.1 'Audit twenty plans a month' in WS2 (owner SEND quality officer, due 31 October 2021)",
+            "row 11: action 2.1: RAG red",
+        ]
+    );
+    assert_eq!(
+        notices(&planned),
+        [
+            "columns not imported: C 'Accountable lead', E 'Supported by', F 'Start'",
+            "row 5: 'ASW1: Joint commissioning' is a heading: its area of weakness applies to the rows below; the sheet names no workstreams, so they form workstream 'WS1: Joint commissioning'",
+            "row 5: workstream WS1 'Joint commissioning' has no sponsor in the sheet; it is recorded as \"Not recorded\", a gap to close with `wsoa workstream amend WS1 --sponsor NAME`",
+            "row 7: deadline as written: Ongoing; not yet recordable as a date, so action 1.2 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+            "row 10: 'Area of weakness 2: Quality of EHC plans' is a heading: its area of weakness applies to the rows below; the sheet names no workstreams, so they form workstream 'WS2: Quality of EHC plans'",
+            "row 10: workstream WS2 'Quality of EHC plans' has no sponsor in the sheet; it is recorded as \"Not recorded\", a gap to close with `wsoa workstream amend WS2 --sponsor NAME`",
+            "row 12: deadline as written: TBC; not yet recordable as a date, so action 2.2 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+            "row 13: skipped: a key or legend row",
+            "row 14: skipped: a totals row",
+        ]
+    );
+    // The slip says where it comes from.
+    let slip = planned
+        .commands()
+        .find_map(|command| match command {
+            Command::AmendAction(e) => Some(e.clone()),
+            _ => None,
+        })
+        .expect("a slip");
+    assert_eq!(
+        slip.reason,
+        "the tracker tracker-2021-09.csv, row 8, revises the deadline from 31 October 2021 to 31 December 2021 in 'Revised deadline' (imported with `wsoa import tracker`)"
+    );
+    let plan = ledger.plan();
+    assert_eq!(
+        plan.workstream("WS1").map(|ws| ws.sponsor.as_str()),
+        Some(wsoa_core::tracker::SPONSOR_NOT_RECORDED)
+    );
+    assert_eq!(plan.action("1.3").map(|a| a.due), Some(date("2021-12-31")));
+    // The same file again records nothing, and its words are no problem.
+    let again = ledger.import(
+        &csv_sheet(TRACKER_V1),
+        &tracker_options("tracker-2021-09.csv"),
+        "2021-10-01",
+    );
+    assert_eq!(problems(&again), Vec::<String>::new());
+    assert_eq!(summaries(&again), Vec::<String>::new());
+}
+
+#[test]
+fn next_months_tracker_records_only_what_changed_and_the_same_file_again_nothing() {
+    let mut ledger = Ledger::opened();
+    ledger.imported(
+        &csv_sheet(TRACKER_V1),
+        &tracker_options("tracker-2021-09.csv"),
+        "2021-09-30",
+    );
+    let planned = ledger.imported(
+        &csv_sheet(TRACKER_V2),
+        &tracker_options("tracker-2021-10.csv"),
+        "2021-10-31",
+    );
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 7: action 1.3: owner 'Head of Commissioning' → 'Joint commissioning manager'; deadline 31 December 2021 → 31 January 2022 ('Revised deadline')",
+            "row 9: action 2.1: wording 'Audit twenty plans a month' → 'Audit twenty plans a month, with parents'",
+            "row 9: action 2.1: status not started → in progress, RAG red → amber, update 'First audit done'",
+            "row 10: new action 2.2 'Train SENCOs in outcome writing' in WS2 (owner Principal educational psychologist, due 30 November 2021)",
+            "row 11: new action 2.3 'Publish the EHC plan quality standard' in WS2 (owner SEND quality officer, due 31 December 2021)",
+        ]
+    );
+    let amendments: Vec<String> = planned
+        .commands()
+        .filter_map(|command| match command {
+            Command::AmendAction(e) => Some(e.reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        amendments,
+        [
+            "the tracker tracker-2021-10.csv, row 7, revises the deadline from 31 December 2021 to 31 January 2022 in 'Revised deadline' (imported with `wsoa import tracker`)",
+            "the tracker tracker-2021-10.csv, row 9, says so (imported with `wsoa import tracker`)",
+        ]
+    );
+    // 1.4 is reported, not deleted; 1.2 was never recorded (its deadline is in words).
+    assert!(notices(&planned).contains(
+        &"actions in the ledger but not in the tracker, left as they are: 1.4".to_owned()
+    ));
+    assert!(ledger.plan().action("1.4").is_some());
+    let plan = ledger.plan();
+    assert_eq!(
+        plan.action("1.3").map(|a| (a.owner.clone(), a.due)),
+        Some(("Joint commissioning manager".to_owned(), date("2022-01-31")))
+    );
+    assert_eq!(plan.action("1.1").map(|a| a.status), Some(Status::Complete));
+    // October's file again: nothing.
+    let again = ledger.import(
+        &csv_sheet(TRACKER_V2),
+        &tracker_options("tracker-2021-10.csv"),
+        "2021-11-01",
+    );
+    assert_eq!(problems(&again), Vec::<String>::new());
+    assert_eq!(summaries(&again), Vec::<String>::new());
+}
+
+#[test]
+fn the_headings_real_trackers_use_are_recognised() {
+    let ledger = Ledger::opened();
+    for (headings, expected) in [
+        (
+            [
+                "Ref",
+                "Key concern",
+                "Action",
+                "Accountable lead",
+                "Lead officer",
+                "Target date",
+            ],
+            ["ref", "weakness", "action", "-", "owner", "due"],
+        ),
+        (
+            [
+                "No.",
+                "Area for development",
+                "What we will do",
+                "Lead(s)",
+                "By when",
+                "Progress update",
+            ],
+            ["ref", "weakness", "action", "owner", "due", "update"],
+        ),
+        (
+            [
+                "Ref",
+                "Area for priority action",
+                "Action",
+                "Responsible officer",
+                "Timescale",
+                "Commentary",
+            ],
+            ["ref", "weakness", "action", "owner", "due", "update"],
+        ),
+        (
+            [
+                "Ref",
+                "Finding",
+                "Actions",
+                "Owner(s)",
+                "Completion date",
+                "Comments",
+            ],
+            ["ref", "weakness", "action", "owner", "due", "update"],
+        ),
+        (
+            [
+                "Ref",
+                "Area of significant weakness",
+                "Action",
+                "Who",
+                "Deadline",
+                "Update this period",
+            ],
+            ["ref", "weakness", "action", "owner", "due", "update"],
+        ),
+        (
+            [
+                "Ref",
+                "Area for improvement",
+                "Action",
+                "Lead",
+                "Deadline",
+                "Revised date",
+            ],
+            ["ref", "weakness", "action", "owner", "due", "revised"],
+        ),
+        (
+            [
+                "Ref",
+                "Action",
+                "Measure of success",
+                "Lead officer",
+                "Deadline",
+                "New deadline",
+            ],
+            ["ref", "action", "success", "owner", "due", "revised"],
+        ),
+        (
+            [
+                "Ref",
+                "Action",
+                "Evidence of impact",
+                "Supported by",
+                "Start",
+                "Outcome",
+            ],
+            ["ref", "action", "success", "-", "-", "-"],
+        ),
+    ] {
+        let tracker = sheet(&[&headings, &["1.1", "", "", "", "", ""]]);
+        let planned = ledger.import(&tracker, &options(), "2021-09-30");
+        let read: Vec<String> = planned
+            .columns
+            .iter()
+            .map(|c| c.field.map_or("-".to_owned(), |f| f.to_string()))
+            .collect();
+        assert_eq!(read, expected, "{headings:?}");
+        assert!(
+            !problems(&planned)
+                .iter()
+                .any(|p| p.contains("are both read as")),
+            "{headings:?}: {:?}",
+            problems(&planned)
+        );
+    }
+    // A revised deadline with no deadline beside it is the deadline.
+    let planned = ledger.import(
+        &sheet(&[
+            &["Ref", "Action", "Revised deadline"],
+            &["1.1", "Appoint", "Dec-21"],
+        ]),
+        &options(),
+        "2021-09-30",
+    );
+    let read: Vec<Option<Field>> = planned.columns.iter().map(|c| c.field).collect();
+    assert_eq!(
+        read,
+        [Some(Field::Ref), Some(Field::Action), Some(Field::Due)]
+    );
+}
+
+#[test]
+fn section_rows_with_references_in_any_column_head_the_rows_under_them() {
+    let mut ledger = Ledger::opened();
+    let tracker = sheet(&[
+        &["", "Ref", "Action", "Lead", "Deadline", "Status", "Sponsor"],
+        &["ASW1, Joint commissioning", "", "", "", "", "", ""],
+        &["", "Work stream One - The Local Offer", "", "", "", "", ""],
+        &[
+            "",
+            "1.1",
+            "Relaunch the Local Offer website",
+            "Local Offer officer",
+            "Dec-21",
+            "In progress",
+            "Head of SEND",
+        ],
+        &["", "IP6", "Preparing for adulthood", "", "", "", ""],
+        &["", "Work stream Two: Transitions", "", "", "", "", ""],
+        &[
+            "",
+            "6.1",
+            "Map post-16 pathways",
+            "Transitions lead",
+            "Jan-22",
+            "",
+            "Head of SEND",
+        ],
+    ]);
+    let planned = ledger.imported(&tracker, &options(), "2021-09-30");
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 2: new area of weakness W1 'Joint commissioning'",
+            "row 5: new area of weakness IP6 'Preparing for adulthood'",
+            "row 3: new workstream WS1 'The Local Offer' (sponsor Head of SEND; answers W1)",
+            "row 6: new workstream WS2 'Transitions' (sponsor Head of SEND; answers IP6)",
+            "row 4: new action 1.1 'Relaunch the Local Offer website' in WS1 (owner Local Offer officer, due 31 December 2021)",
+            "row 4: action 1.1: status not started → in progress",
+            "row 7: new action 6.1 'Map post-16 pathways' in WS2 (owner Transitions lead, due 31 January 2022)",
+        ]
+    );
+    assert_eq!(
+        notices(&planned),
+        [
+            "row 2: 'ASW1, Joint commissioning' is a heading: its area of weakness applies to the rows below",
+            "row 3: 'Work stream One - The Local Offer' is a heading: its workstream applies to the rows below",
+            "row 5: 'IP6: Preparing for adulthood' is a heading: its area of weakness applies to the rows below",
+            "row 6: 'Work stream Two: Transitions' is a heading: its workstream applies to the rows below",
+        ]
+    );
+}
+
+#[test]
+fn a_workstream_with_no_sponsor_is_a_gap_the_narrative_names_and_an_amendment_closes() {
+    use wsoa_core::narrative::{EventRecord, Narrative, Source};
+    let mut ledger = Ledger::opened();
+    ledger.imported(
+        &csv_sheet(TRACKER_V1),
+        &tracker_options("tracker-2021-09.csv"),
+        "2021-09-30",
+    );
+    let narrative = |ledger: &Ledger| {
+        let records: Vec<EventRecord> = ledger
+            .memory
+            .sealed()
+            .iter()
+            .map(|sealed| EventRecord {
+                seq: sealed.event.seq,
+                kind: sealed.event.body.kind(),
+                hash: sealed.hash,
+            })
+            .collect();
+        let head = ledger.memory.head();
+        let source = Source {
+            folded: head.len,
+            read: head.len,
+            head: head.hash,
+            as_of: None,
+            today: date(TODAY),
+        };
+        Narrative::build(&ledger.plan(), &records, &source).to_markdown()
+    };
+    let text = narrative(&ledger);
+    assert!(
+        text.contains("its senior accountable sponsor is not recorded, a gap to close"),
+        "{text}"
+    );
+    // A later tracker with a Sponsor column fills the gap, as an amendment.
+    let with_sponsor = TRACKER_V1
+        .replace("Evidence of impact\r\n", "Evidence of impact,Sponsor\r\n")
+        .replace(
+            "Strategy published\r\n",
+            "Strategy published,Director of Children's Services\r\n",
+        );
+    let planned = ledger.imported(
+        &csv_sheet(&with_sponsor),
+        &tracker_options("tracker-2021-10.csv"),
+        "2021-10-31",
+    );
+    assert_eq!(
+        summaries(&planned),
+        ["row 6: workstream WS1: sponsor 'Not recorded' → 'Director of Children's Services'"]
+    );
+    assert!(!narrative(&ledger).contains("WS1, Joint commissioning, answers this area; its senior accountable sponsor is not recorded"));
+}
+
+#[test]
+fn a_measure_row_is_not_read_as_an_action() {
+    let ledger = Ledger::opened();
+    let tracker = sheet(&[
+        &["Ref", "Action", "Lead", "Deadline", "Status"],
+        &[
+            "6.M1",
+            "EHC plans issued within 20 weeks",
+            "Head of SEND",
+            "Mar-22",
+            "",
+        ],
+        &["M2", "Exclusions of pupils with EHC plans", "", "", ""],
+    ]);
+    let planned = ledger.import(&tracker, &options(), "2021-09-30");
+    assert_eq!(summaries(&planned), Vec::<String>::new());
+    assert_eq!(
+        notices(&planned),
+        [
+            "row 2: skipped: 6.M1 is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`",
+            "row 3: skipped: M2 is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`",
         ]
     );
 }
