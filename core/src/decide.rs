@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod dates;
+
 use crate::command::{AttachEvidence, Command, RaiseRisk};
 use crate::date::Date;
 use crate::event::Direction;
@@ -281,6 +283,8 @@ pub struct State {
     pub revisit: Option<(Date, Date)>,
     /// The smallest `n` for which `E<n>` is not yet taken. Ids are never freed, so it only grows.
     evidence_next_free: u64,
+    /// The business dates the date rules compare against.
+    dates: dates::Dates,
 }
 
 impl Default for State {
@@ -299,6 +303,7 @@ impl Default for State {
             risks: BTreeMap::new(),
             revisit: None,
             evidence_next_free: 1,
+            dates: dates::Dates::default(),
         }
     }
 }
@@ -317,6 +322,7 @@ impl State {
     pub fn apply(&mut self, event: &Event) {
         let seq = event.seq;
         self.len = seq + 1;
+        self.dates.apply(event);
         match &event.body {
             EventBody::LedgerOpened(e) => self.area = Some(e.area.clone()),
             EventBody::InspectionRecorded(_) => self.inspection = Some(seq),
@@ -660,7 +666,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         }),
         None => Ok(()),
     };
-    Ok(match command {
+    let body = match command {
         Command::OpenLedger(_) => unreachable!("handled above"),
         Command::RecordInspection(e) => {
             if let Some(seq) = state.inspection {
@@ -881,7 +887,9 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
                 reason: e.reason.clone(),
             })
         }
-    })
+    };
+    state.dates.check(&body, when.occurred_on)?;
+    Ok(body)
 }
 
 fn open_ledger(state: &State, e: &LedgerOpened) -> Result<EventBody, Rejection> {

@@ -1205,7 +1205,9 @@ mod tests {
         let mut expected = Vec::new();
         let mut day = date("2021-06-01");
         let mut record = |command: Command, who: &str, phrase: &'static str, late: i64| {
-            day = Date::from_days_since_epoch(day.days_since_epoch() + 1).expect("a date");
+            // A late event is recorded `late` days after the day after the one before it, so
+            // that what it is about still happened after everything recorded before it.
+            day = Date::from_days_since_epoch(day.days_since_epoch() + 1 + late).expect("a date");
             let recorded = day.days_since_epoch() * 86_400_000 + 43_200_000;
             let on = Date::from_days_since_epoch(day.days_since_epoch() - late).expect("a date");
             let actor = Actor {

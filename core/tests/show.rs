@@ -280,24 +280,29 @@ fn a_completion_recorded_late_is_there_as_of_its_day_but_not_as_known_then() {
 #[test]
 fn a_back_dated_entry_changes_the_past_only_as_of_and_as_known_from_its_recording() {
     let mut ledger = small();
-    // Recorded promptly: work started on 5 July.
-    status(&mut ledger, Status::InProgress, "2021-07-05", "2021-07-05");
-    // Recorded on 19 July, back-dated to 2 July: the action had been blocked since then.
-    status(&mut ledger, Status::Blocked, "2021-07-02", "2021-07-19");
+    // Recorded promptly: work started on 2 July.
+    status(&mut ledger, Status::InProgress, "2021-07-02", "2021-07-02");
+    // Recorded on 19 July, back-dated to 5 July: the action had been blocked since then.
+    status(&mut ledger, Status::Blocked, "2021-07-05", "2021-07-19");
     let events: Vec<Event> = ledger.events().cloned().collect();
     // What was known on 10 July: only the prompt entry.
     assert_eq!(
         status_at(&events, Point::Known(date("2021-07-10"))),
         Status::InProgress
     );
-    // As of 3 July the back-dated entry is there and the prompt one (5 July) is not yet.
+    // As of 6 July the back-dated entry is there, after the prompt one.
     assert_eq!(
-        status_at(&events, Point::AsOf(date("2021-07-03"))),
+        status_at(&events, Point::AsOf(date("2021-07-06"))),
         Status::Blocked
     );
-    // Known on 3 July: neither had been recorded.
+    // As of 3 July only the prompt entry had happened.
     assert_eq!(
-        status_at(&events, Point::Known(date("2021-07-03"))),
+        status_at(&events, Point::AsOf(date("2021-07-03"))),
+        Status::InProgress
+    );
+    // Known on 1 July: neither had been recorded.
+    assert_eq!(
+        status_at(&events, Point::Known(date("2021-07-01"))),
         Status::NotStarted
     );
     // Once recorded, both readings agree.
