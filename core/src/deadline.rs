@@ -257,10 +257,16 @@ impl std::str::FromStr for Deadline {
     }
 }
 
-/// "Autumn term 2021 (31 December 2021)"; a plain date as `2021-07-15`.
+/// What `Deadline::parse` reads back: a plain date as `2021-07-15`, anything else its words. For
+/// people, use `describe`.
 impl fmt::Display for Deadline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.describe(|date| date.long()))
+        match self {
+            Deadline::On(date) => write!(f, "{date}"),
+            Deadline::Written { words, .. }
+            | Deadline::Recurring { words, .. }
+            | Deadline::NotSet { words } => f.write_str(words),
+        }
     }
 }
 
@@ -561,7 +567,7 @@ mod tests {
 
     #[test]
     fn words_are_shown_beside_the_day() {
-        let shown = |text: &str| Deadline::parse(text).expect(text).to_string();
+        let shown = |text: &str| Deadline::parse(text).expect(text).describe(Date::long);
         assert_eq!(
             shown("Autumn term 2021"),
             "Autumn term 2021 (31 December 2021)"
@@ -569,5 +575,20 @@ mod tests {
         assert_eq!(shown("Ongoing"), "Ongoing");
         assert_eq!(shown("TBC"), "TBC — no deadline set");
         assert_eq!(shown("2021-07-15"), "15 July 2021");
+    }
+
+    #[test]
+    fn the_text_form_reads_back_as_the_same_deadline() {
+        for text in [
+            "2021-07-15",
+            "Autumn term 2021",
+            "Q3 2021/22",
+            "Ongoing",
+            "TBC",
+        ] {
+            let deadline = Deadline::parse(text).expect(text);
+            assert_eq!(deadline.to_string(), text);
+            assert_eq!(Deadline::parse(&deadline.to_string()), Ok(deadline));
+        }
     }
 }

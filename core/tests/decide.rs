@@ -3,14 +3,15 @@
 //! the effects of `State::apply` that later decisions depend on.
 
 use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
+use wsoa_core::deadline::Deadline;
 use wsoa_core::decide::{MAX_TEXT_CHARS, PlanStage, When};
 use wsoa_core::event::{
-    ActionAmended, ActionCreated, ActionStatusChanged, Assessment, CorrectionRecorded, Direction,
-    EvidenceAttached, EvidenceKind, EvidenceRedacted, InspectionRecorded, LedgerOpened,
-    MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, NoteAdded, Outcome, PlanAccepted,
-    PlanRevised, PlanSubmitted, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded,
-    RevisitScheduled, RiskClosed, RiskLevel, RiskRaised, RiskUpdated, Status, WeaknessRecorded,
-    WorkstreamAmended, WorkstreamCreated,
+    ActionAmended, ActionCreated, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
+    CorrectionRecorded, Direction, EvidenceAttached, EvidenceKind, EvidenceRedacted,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
+    NoteAdded, Outcome, PlanAccepted, PlanRevised, PlanSubmitted, Progress, ProgressReviewed, Rag,
+    Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskRaised,
+    RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Actor, Command, Date, Decimal, Digest, Event, EventBody, EvidenceId, FORMAT_VERSION,
@@ -3189,30 +3190,12 @@ fn a_measure_value_may_be_filled_in_back_to_its_baseline_date_but_not_before() {
         source: None,
     });
     // 31 March 2021 is before the measure was defined (14 September) and before the ledger was
-    // opened: a value for a past month is filled in late, from the baseline on.
+    // opened (28 April): a measure's history is filled in late, back to its baseline date.
     from_day(
         &story(),
-        value.clone(),
-        "2021-04-28",
-        &["the ledger was opened on 28 April 2021"],
-    );
-    let early = vec![
-        ("2021-01-04", open()),
-        ("2021-01-04", Command::RecordWeakness(weakness("W1"))),
-        (
-            "2021-09-14",
-            Command::DefineMeasure(MeasureDefined {
-                baseline_on: date("2021-03-31"),
-                target_by: date("2022-03-31"),
-                ..measure("M1", &["W1"])
-            }),
-        ),
-    ];
-    from_day(
-        &early,
         value,
         "2021-03-31",
-        &["30 March 2021 is before measure M1's baseline date, 31 March 2021 (event 2)"],
+        &["30 March 2021 is before measure M1's baseline date, 31 March 2021 (event 5)"],
     );
 }
 
@@ -3220,9 +3203,14 @@ fn a_measure_value_may_be_filled_in_back_to_its_baseline_date_but_not_before() {
 fn a_deadline_is_not_before_the_day_the_action_was_agreed() {
     let steps = &story()[..4];
     let due = |day: &str| {
-        Command::CreateAction(ActionCreated {
-            due: date(day),
-            ..action("1.2", "WS1")
+        let created = action("1.2", "WS1");
+        Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
+            id: created.id,
+            workstream: created.workstream,
+            title: created.title,
+            owner: created.owner,
+            due: Deadline::On(date(day)),
+            success: created.success,
         })
     };
     let state = dated(steps);
@@ -3234,6 +3222,12 @@ fn a_deadline_is_not_before_the_day_the_action_was_agreed() {
             "the deadline 30 June 2021 is before 1 July 2021, the day action 1.2 is agreed: an action is not born overdue; give a deadline on or after 1 July 2021, or the date it was agreed with --on".to_owned()
         )
     );
+    // An action imported from a tracker already existed: its deadline may have passed.
+    let imported = Command::CreateAction(ActionCreated {
+        due: date("2021-06-30"),
+        ..action("1.2", "WS1")
+    });
+    assert!(on(&state, "2021-07-01", &imported).is_ok());
     // A moved deadline: not before the day the action was agreed.
     let state = dated(&story());
     let moved = |day: &str| {

@@ -1081,10 +1081,8 @@ fn the_demo_plans_tracker_csv_imports_into_a_new_ledger_and_matches_its_own() {
 
     // Into a new ledger: the same tracker comes out (but for what only events can give: the
     // original deadline, the date of the latest update, and the evidence).
-    // Recorded on the day the plan's actions were agreed: no deadline is before the day its
-    // action was agreed.
     let mut fresh = Ledger::opened();
-    fresh.imported(&tracker, &options(), "2021-07-01");
+    fresh.imported(&tracker, &options(), TODAY);
     let again = wsoa_core::show::csv(&fresh.plan(), today);
     let keep = |csv: &str| -> Vec<Vec<String>> {
         csv_sheet(csv)

@@ -7,15 +7,19 @@
 //!
 //! - The inspection is recorded on or after its last day on site (its report is not published
 //!   before that day either); a weakness is recorded on or after the inspection's last day.
-//! - The inspection and its weaknesses come before the ledger; everything else is dated on or
-//!   after the day the ledger was opened.
+//! - The inspection and its weaknesses come before the ledger, and so may a measure's values
+//!   (its history back to its baseline); everything else is dated on or after the day the
+//!   ledger was opened.
 //! - The statement is submitted on or after the day the report was published, and accepted on
 //!   or after the day it was submitted.
 //! - Nothing about a weakness, workstream, action, measure, risk or evidence is dated before the
 //!   day it was recorded as created. A measure's values are the exception: they may be filled in
 //!   back to its baseline date, and never before it.
 //! - A status change is not dated before the action's previous status change.
-//! - A deadline is not before the day the action was agreed (created).
+//! - A moved deadline is not before the day the action was agreed (created), and a new action
+//!   typed in (the CLI, the API, the web form: `Command::CreateActionWithDeadline`) is not born
+//!   overdue (`agreed_deadline`). An action imported from a council's tracker already existed
+//!   before the import, so its deadline may have passed when it is recorded.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,6 +79,7 @@ impl Dates {
             EventBody::PlanSubmitted(_) => self.submitted = Some(bound),
             EventBody::WorkstreamCreated(e) => created(Subject::Workstream(e.id.clone())),
             EventBody::ActionCreated(e) => created(Subject::Action(e.id.clone())),
+            EventBody::ActionCreatedWithDeadline(e) => created(Subject::Action(e.id.clone())),
             EventBody::EvidenceAttached(e) => created(Subject::Evidence(e.id.clone())),
             EventBody::MeasureDefined(e) => {
                 created(Subject::Measure(e.id.clone()));
@@ -134,6 +139,17 @@ impl Dates {
                 }
                 return Ok(());
             }
+            EventBody::MeasureRecorded(e) => {
+                return match self.live(self.baselines.get(&e.id).copied()) {
+                    Some(baseline) if on < baseline.date => Err(conflict(
+                        on,
+                        format!("measure {}'s baseline date, {}", e.id, baseline.date.long()),
+                        baseline.seq,
+                        baseline.date,
+                    )),
+                    _ => Ok(()),
+                };
+            }
             _ => {}
         }
         if let Some(opened) = self.live(self.opened)
@@ -178,13 +194,15 @@ impl Dates {
                 self.about(on, &Subject::Workstream(e.id.clone()))?;
                 self.weaknesses(on, e.weaknesses.as_deref().unwrap_or_default())
             }
-            EventBody::ActionCreated(e) => {
-                self.workstream(on, &e.workstream)?;
-                agreed_deadline(&e.id, on, Some(e.due))
-            }
+            EventBody::ActionCreated(e) => self.workstream(on, &e.workstream),
             EventBody::ActionAmended(e) => {
                 self.about(on, &Subject::Action(e.id.clone()))?;
                 self.moved_deadline(&e.id, e.due)
+            }
+            EventBody::ActionCreatedWithDeadline(e) => self.workstream(on, &e.workstream),
+            EventBody::ActionAmendedWithDeadline(e) => {
+                self.about(on, &Subject::Action(e.id.clone()))?;
+                self.moved_deadline(&e.id, e.due.as_ref().and_then(|due| due.date()))
             }
             EventBody::ActionStatusChanged(e) => {
                 self.about(on, &Subject::Action(e.id.clone()))?;
@@ -210,15 +228,6 @@ impl Dates {
             EventBody::EvidenceAttached(e) => e.supports.iter().try_for_each(|s| self.about(on, s)),
             EventBody::EvidenceRedacted(e) => self.about(on, &Subject::Evidence(e.id.clone())),
             EventBody::MeasureDefined(e) => self.weaknesses(on, &e.weaknesses),
-            EventBody::MeasureRecorded(e) => match self.live(self.baselines.get(&e.id).copied()) {
-                Some(baseline) if on < baseline.date => Err(conflict(
-                    on,
-                    format!("measure {}'s baseline date, {}", e.id, baseline.date.long()),
-                    baseline.seq,
-                    baseline.date,
-                )),
-                _ => Ok(()),
-            },
             EventBody::ProgressReviewed(e) => e
                 .assessments
                 .iter()
