@@ -4,14 +4,15 @@
 use clap::{Args, Subcommand};
 use wsoa_core::command::{AddNote, RaiseRisk};
 use wsoa_core::event::{
-    ActionAmended, ActionCreated, ActionStatusChanged, Assessment, CorrectionRecorded, Direction,
-    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
-    Outcome, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled,
-    RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
-    WorkstreamCreated,
+    ActionAmendedWithDeadline, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
+    CorrectionRecorded, Direction, InspectionRecorded, LedgerOpened, MeasureDefined,
+    MeasureRecorded, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed, Rag, Rating,
+    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
+    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
-    ActionId, Command, Date, Decimal, MeasureId, RiskId, SubjectRef, WeaknessId, WorkstreamId,
+    ActionId, Command, Date, Deadline, Decimal, MeasureId, RiskId, SubjectRef, WeaknessId,
+    WorkstreamId,
 };
 use wsoa_store::{Appended, Context, Ledger, StoreError};
 
@@ -231,9 +232,13 @@ pub enum ActionCommand {
         /// The lead officer.
         #[arg(long)]
         owner: String,
-        /// The deadline.
+        /// The deadline: a date (2021-09-30, 30/09/2021), or the words the council used: a month
+        /// ("July 2021", "Sep-21"), a term or season ("Autumn term 2021": autumn 31 December,
+        /// spring 31 March, summer 31 July), a quarter or financial year ("Q3 2021/22",
+        /// "2021/22"), "end of March 2022", recurring ("Ongoing", "Termly", "Monthly",
+        /// "Quarterly", "Annually") or not yet set ("TBC", "TBA", "To be agreed").
         #[arg(long)]
-        due: Date,
+        due: Deadline,
         /// A success criterion or measure of impact (repeat for each).
         #[arg(long = "success", value_name = "TEXT")]
         success: Vec<String>,
@@ -250,9 +255,9 @@ pub enum ActionCommand {
         /// The new owner.
         #[arg(long)]
         owner: Option<String>,
-        /// The new deadline.
+        /// The new deadline: a date or the council's words, as for `wsoa action add --due`.
         #[arg(long)]
-        due: Option<Date>,
+        due: Option<Deadline>,
         /// The new wording.
         #[arg(long)]
         title: Option<String>,
@@ -617,7 +622,7 @@ impl RecordCommand {
                 due,
                 success,
                 ..
-            }) => Command::CreateAction(ActionCreated {
+            }) => Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
                 id,
                 workstream,
                 title,
@@ -632,7 +637,7 @@ impl RecordCommand {
                 title,
                 reason,
                 ..
-            }) => Command::AmendAction(ActionAmended {
+            }) => Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
                 id,
                 title,
                 owner,

@@ -6,10 +6,11 @@
 //! typed (a reference of unknown kind), the command has its own struct.
 
 use crate::event::{
-    ActionAmended, ActionCreated, ActionStatusChanged, CorrectionRecorded, EvidenceKind,
-    EvidenceRedacted, InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded,
-    MonitoringVisitRecorded, ProgressReviewed, RevisitOutcomeRecorded, RevisitScheduled,
-    RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
+    ActionStatusChanged, CorrectionRecorded, EvidenceKind, EvidenceRedacted, InspectionRecorded,
+    LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, ProgressReviewed,
+    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded,
+    WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{Digest, EvidenceId, RiskId, SubjectRef};
 
@@ -79,6 +80,12 @@ pub enum Command {
         /// The signed note.
         note: String,
     },
+    /// Create an action whose deadline may be written in words ("Autumn term 2021", "Ongoing",
+    /// "TBC"); with a plain date it is recorded exactly as `CreateAction` records it.
+    CreateActionWithDeadline(ActionCreatedWithDeadline),
+    /// Amend an action, its deadline possibly written in words; with a plain date (or no new
+    /// deadline) it is recorded exactly as `AmendAction` records it.
+    AmendActionWithDeadline(ActionAmendedWithDeadline),
 }
 
 /// Attach evidence whose content is already stored under `content_hash`.

@@ -4,15 +4,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod dates;
+
 use crate::command::{AttachEvidence, Command, RaiseRisk};
 use crate::date::Date;
+use crate::deadline::{Deadline, MAX_WORDS_LEN};
 use crate::event::Direction;
 use crate::event::{
-    ActionAmended, ActionCreated, ActionStatusChanged, CorrectionRecorded, Event, EventBody,
-    EvidenceAttached, EvidenceRedacted, InspectionRecorded, LedgerOpened, MeasureDefined,
-    MeasureRecorded, MonitoringVisitRecorded, NoteAdded, PlanAccepted, PlanRevised, PlanSubmitted,
-    ProgressReviewed, Rag, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
-    RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionStatusChanged,
+    CorrectionRecorded, Event, EventBody, EvidenceAttached, EvidenceRedacted, InspectionRecorded,
+    LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, NoteAdded,
+    PlanAccepted, PlanRevised, PlanSubmitted, ProgressReviewed, Rag, RevisitOutcomeRecorded,
+    RevisitScheduled, RiskClosed, RiskLevel, RiskRaised, RiskUpdated, Status, WeaknessRecorded,
+    WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{
     ActionId, Digest, EvidenceId, MeasureId, RiskId, Subject, SubjectKind, SubjectRef, WeaknessId,
@@ -240,8 +244,11 @@ pub struct ActionState {
     pub title: String,
     /// Its owner.
     pub owner: String,
-    /// Its deadline.
+    /// Its deadline's day (for a deadline in words with no single day, the day the action was
+    /// agreed).
     pub due: Date,
+    /// Its deadline as written (`Deadline::On` for a plain date).
+    pub deadline: Deadline,
     /// Its status.
     pub status: Status,
     /// Its RAG, once one was given.
@@ -310,6 +317,8 @@ pub struct State {
     pub revisit: Option<(Date, Date)>,
     /// The smallest `n` for which `E<n>` is not yet taken. Ids are never freed, so it only grows.
     evidence_next_free: u64,
+    /// The business dates the date rules compare against.
+    dates: dates::Dates,
 }
 
 impl Default for State {
@@ -328,6 +337,7 @@ impl Default for State {
             risks: BTreeMap::new(),
             revisit: None,
             evidence_next_free: 1,
+            dates: dates::Dates::default(),
         }
     }
 }
@@ -346,6 +356,7 @@ impl State {
     pub fn apply(&mut self, event: &Event) {
         let seq = event.seq;
         self.len = seq + 1;
+        self.dates.apply(event);
         match &event.body {
             EventBody::LedgerOpened(e) => self.area = Some(e.area.clone()),
             EventBody::InspectionRecorded(_) => self.inspection = Some(seq),
@@ -391,10 +402,42 @@ impl State {
                         title: e.title.clone(),
                         owner: e.owner.clone(),
                         due: e.due,
+                        deadline: Deadline::On(e.due),
                         status: Status::NotStarted,
                         rag: None,
                     },
                 );
+            }
+            EventBody::ActionCreatedWithDeadline(e) => {
+                self.actions.insert(
+                    e.id.clone(),
+                    ActionState {
+                        created: seq,
+                        workstream: e.workstream.clone(),
+                        title: e.title.clone(),
+                        owner: e.owner.clone(),
+                        due: e.due.date().unwrap_or(event.occurred_on),
+                        deadline: e.due.clone(),
+                        status: Status::NotStarted,
+                        rag: None,
+                    },
+                );
+            }
+            EventBody::ActionAmendedWithDeadline(e) => {
+                if let Some(action) = self.actions.get_mut(&e.id) {
+                    if let Some(title) = &e.title {
+                        action.title.clone_from(title);
+                    }
+                    if let Some(owner) = &e.owner {
+                        action.owner.clone_from(owner);
+                    }
+                    if let Some(due) = &e.due {
+                        if let Some(date) = due.date() {
+                            action.due = date;
+                        }
+                        action.deadline = due.clone();
+                    }
+                }
             }
             EventBody::ActionAmended(e) => {
                 if let Some(action) = self.actions.get_mut(&e.id) {
@@ -406,6 +449,7 @@ impl State {
                     }
                     if let Some(due) = e.due {
                         action.due = due;
+                        action.deadline = Deadline::On(due);
                     }
                 }
             }
@@ -729,7 +773,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         }),
         None => Ok(()),
     };
-    Ok(match command {
+    let body = match command {
         Command::OpenLedger(_) => unreachable!("handled above"),
         Command::RecordInspection(e) => {
             if let Some(seq) = state.inspection {
@@ -837,6 +881,25 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             state.require(SubjectKind::Action, e.id.as_str())?;
             amend_action(&state.actions[&e.id], e)?;
             EventBody::ActionAmended(e.clone())
+        }
+        Command::CreateActionWithDeadline(e) => {
+            fresh(
+                SubjectKind::Action,
+                e.id.as_str(),
+                state.actions.get(&e.id).map(|a| a.created),
+            )?;
+            ws(&e.workstream)?;
+            text("the action's title", &e.title)?;
+            text("the owner", &e.owner)?;
+            texts("a success criterion", &e.success)?;
+            deadline_words(&e.due)?;
+            dates::agreed_deadline(&e.id, when.occurred_on, e.due.date())?;
+            e.clone().into_body()
+        }
+        Command::AmendActionWithDeadline(e) => {
+            state.require(SubjectKind::Action, e.id.as_str())?;
+            amend_action_with_deadline(&state.actions[&e.id], e)?;
+            e.clone().into_body()
         }
         Command::ChangeActionStatus(e) => {
             state.require(SubjectKind::Action, e.id.as_str())?;
@@ -951,7 +1014,9 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
                 reason: e.reason.clone(),
             })
         }
-    })
+    };
+    state.dates.check(&body, when.occurred_on)?;
+    Ok(body)
 }
 
 fn open_ledger(state: &State, e: &LedgerOpened) -> Result<EventBody, Rejection> {
@@ -1035,12 +1100,44 @@ fn action_fields(e: &ActionCreated) -> Result<(), Rejection> {
 }
 
 fn amend_action(current: &ActionState, e: &ActionAmended) -> Result<(), Rejection> {
+    amend_action_with_deadline(
+        current,
+        &ActionAmendedWithDeadline {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            owner: e.owner.clone(),
+            due: e.due.map(Deadline::On),
+            reason: e.reason.clone(),
+        },
+    )
+}
+
+/// The words of a deadline written in words: not blank, short, no control characters.
+fn deadline_words(due: &Deadline) -> Result<(), Rejection> {
+    if let Some(words) = due.words() {
+        text("the deadline's words", words)?;
+        if words.chars().count() > MAX_WORDS_LEN {
+            return Err(Rejection::Inconsistent(format!(
+                "the deadline's words are longer than {MAX_WORDS_LEN} characters; keep the deadline short and put the rest in the action's update"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn amend_action_with_deadline(
+    current: &ActionState,
+    e: &ActionAmendedWithDeadline,
+) -> Result<(), Rejection> {
     prose("the reason", &e.reason)?;
     optional_text("the action's title", e.title.as_ref())?;
     optional_text("the owner", e.owner.as_ref())?;
+    if let Some(due) = &e.due {
+        deadline_words(due)?;
+    }
     let changes = e.title.as_ref().is_some_and(|t| *t != current.title)
         || e.owner.as_ref().is_some_and(|o| *o != current.owner)
-        || e.due.is_some_and(|d| d != current.due);
+        || e.due.as_ref().is_some_and(|d| *d != current.deadline);
     if changes {
         Ok(())
     } else {

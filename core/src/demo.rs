@@ -2883,7 +2883,9 @@ struct GenAction {
     status: Status,
     rag: Option<Rag>,
     due: Date,
-    created: Date,
+    /// The business date of its creation or of its last status change: a late update is never
+    /// dated before it.
+    settled_on: Date,
     slips: u8,
     /// The day its lead last changed, so that it changes at most once a day.
     owner_changed: Option<Date>,
@@ -3368,7 +3370,7 @@ impl Growth {
                 status: Status::NotStarted,
                 rag: None,
                 due,
-                created: day,
+                settled_on: day,
                 slips: 0,
                 owner_changed: None,
                 slot: self.live.len(),
@@ -3388,6 +3390,7 @@ impl Growth {
         note: String,
     ) -> Planned {
         let action = self.actions.get_mut(&key).expect("a live action");
+        action.settled_on = occurred_on;
         action.status = status;
         action.rag = Some(rag);
         let id = action.id.clone();
@@ -3474,13 +3477,13 @@ impl Growth {
             return;
         }
         let key = self.live[self.rng.below(self.live.len() as u64) as usize];
-        let (status, rag, ws, created, id, owner_changed) = {
+        let (status, rag, ws, settled_on, id, owner_changed) = {
             let a = &self.actions[&key];
             (
                 a.status,
                 a.rag,
                 a.workstream,
-                a.created,
+                a.settled_on,
                 a.id.clone(),
                 a.owner_changed,
             )
@@ -3533,7 +3536,7 @@ impl Growth {
             };
             // One update in ten is recorded late, up to five weeks after it happened.
             let occurred_on = if self.rng.chance(10) {
-                let back = self.rng.between(7, 35).min(created.days_until(day));
+                let back = self.rng.between(7, 35).min(settled_on.days_until(day));
                 add_days(day, -back)
             } else {
                 day

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
+use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::ids::{
     ActionId, Digest, EvidenceId, MeasureId, RiskId, Subject, WeaknessId, WorkstreamId,
@@ -111,6 +112,12 @@ pub enum EventBody {
     CorrectionRecorded(CorrectionRecorded),
     /// Tag 24: a signed (often cosigned) checkpoint of this ledger, recorded in it.
     CheckpointRecorded(CheckpointRecorded),
+    /// Tag 25: an action whose deadline is written in words ("Autumn term 2021", "Ongoing",
+    /// "TBC"). An action with a plain date is still recorded as `ActionCreated`.
+    ActionCreatedWithDeadline(ActionCreatedWithDeadline),
+    /// Tag 26: an action's deadline moves to words (and its owner or wording may change with
+    /// it). A move to a plain date is still recorded as `ActionAmended`.
+    ActionAmendedWithDeadline(ActionAmendedWithDeadline),
 }
 
 impl EventBody {
@@ -142,6 +149,8 @@ impl EventBody {
             EventBody::NoteAdded(_) => "note_added",
             EventBody::CorrectionRecorded(_) => "correction_recorded",
             EventBody::CheckpointRecorded(_) => "checkpoint_recorded",
+            EventBody::ActionCreatedWithDeadline(_) => "action_created_with_deadline",
+            EventBody::ActionAmendedWithDeadline(_) => "action_amended_with_deadline",
         }
     }
 }
@@ -264,6 +273,73 @@ pub struct ActionAmended {
     pub due: Option<Date>,
     /// Why (a slipped deadline's reason is what inspectors ask about).
     pub reason: String,
+}
+
+/// An action of a workstream whose deadline is written in words: the words are kept, with the day
+/// they stand for, or as recurring work, or as a deadline not yet set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionCreatedWithDeadline {
+    /// Its id.
+    pub id: ActionId,
+    /// The workstream it belongs to.
+    pub workstream: WorkstreamId,
+    /// What will be done.
+    pub title: String,
+    /// The lead officer.
+    pub owner: String,
+    /// The deadline as written.
+    pub due: Deadline,
+    /// Success criteria or measures of impact.
+    pub success: Vec<String>,
+}
+
+impl ActionCreatedWithDeadline {
+    /// The event that records it: `ActionCreated` when the deadline is a plain date, so an action
+    /// with a date is recorded exactly as it always was.
+    pub fn into_body(self) -> EventBody {
+        match self.due {
+            Deadline::On(due) => EventBody::ActionCreated(ActionCreated {
+                id: self.id,
+                workstream: self.workstream,
+                title: self.title,
+                owner: self.owner,
+                due,
+                success: self.success,
+            }),
+            _ => EventBody::ActionCreatedWithDeadline(self),
+        }
+    }
+}
+
+/// An action's deadline moves to words, for a reason (its owner or wording may change too).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionAmendedWithDeadline {
+    /// Which action.
+    pub id: ActionId,
+    /// The new wording, if it changed.
+    pub title: Option<String>,
+    /// The new owner, if they changed.
+    pub owner: Option<String>,
+    /// The new deadline as written, if it moved.
+    pub due: Option<Deadline>,
+    /// Why.
+    pub reason: String,
+}
+
+impl ActionAmendedWithDeadline {
+    /// The event that records it: `ActionAmended` unless the new deadline is in words.
+    pub fn into_body(self) -> EventBody {
+        match self.due {
+            Some(Deadline::On(_)) | None => EventBody::ActionAmended(ActionAmended {
+                id: self.id,
+                title: self.title,
+                owner: self.owner,
+                due: self.due.and_then(|due| due.date()),
+                reason: self.reason,
+            }),
+            Some(_) => EventBody::ActionAmendedWithDeadline(self),
+        }
+    }
 }
 
 /// Where an action stands.

@@ -34,6 +34,14 @@ pub enum ParseError {
         /// Why it was refused.
         reason: String,
     },
+    /// A deadline that is neither a date nor words that stand for one.
+    #[error("'{input}' is not a deadline: {reason}")]
+    Deadline {
+        /// What was given.
+        input: String,
+        /// Why it was refused, and what to write instead.
+        reason: String,
+    },
     /// A number that is not a plain decimal.
     #[error(
         "'{input}' is not a decimal number: {reason}. Write it with digits and at most one decimal point, such as 63, 12.5 or -3"

@@ -8,6 +8,7 @@
 pub mod chain;
 pub mod command;
 pub mod date;
+pub mod deadline;
 pub mod decide;
 pub mod decimal;
 pub mod demo;
@@ -29,6 +30,7 @@ pub mod tracker;
 pub use chain::{CHAIN_CONTEXT, chain_hash, content_hash};
 pub use command::Command;
 pub use date::Date;
+pub use deadline::{Deadline, Recurrence};
 pub use decide::{Rejection, State, decide};
 pub use decimal::Decimal;
 pub use encoding::{DecodeError, decode_event, encode_event};

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::date::Date;
+use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::event::{Direction, Progress, Rag, Rating, Status};
 use crate::ids::{Digest, Subject};
@@ -236,6 +237,37 @@ fn list(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "it is due by 31 December 2021", "it is due by Autumn term 2021 (31 December 2021)", "it is
+/// recurring work (Termly), its next update due by 31 December 2021", "no deadline has been set
+/// for it yet (TBC), a gap to close".
+fn due_phrase(action: &ActionView) -> String {
+    match &action.deadline {
+        None | Some(Deadline::On(_)) => format!("it is due by {}", action.due.long()),
+        Some(Deadline::Written { .. }) => {
+            format!("it is due by {}", action.due_text(Date::long))
+        }
+        Some(Deadline::Recurring { words, .. }) => format!(
+            "it is recurring work ({words}), its next update due by {}",
+            action.due.long()
+        ),
+        Some(Deadline::NotSet { words }) => {
+            format!("no deadline has been set for it yet ({words}), a gap to close")
+        }
+    }
+}
+
+/// "due by 31 December 2021", "Termly, next update due by 31 December 2021", "TBC: no deadline
+/// set".
+fn short_due(action: &ActionView) -> String {
+    match &action.deadline {
+        Some(Deadline::Recurring { words, .. }) => {
+            format!("{words}, next update due by {}", action.due.long())
+        }
+        Some(Deadline::NotSet { words }) => format!("{words}: no deadline set"),
+        _ => format!("due by {}", action.due_text(Date::long)),
     }
 }
 
@@ -1053,7 +1085,9 @@ fn done(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section {
         let mut cites: Vec<&Cite> = vec![&action.cite];
         cites.extend(action.status_changes.iter().map(|c| &c.cite));
         let lead = format!("led by {}", one_line(&action.owner));
-        let deadline = if action.due == action.original_due {
+        let deadline = if action.deadline.is_some() {
+            format!("its deadline of {}", action.due_text(Date::long))
+        } else if action.due == action.original_due {
             format!("its deadline of {}", action.due.long())
         } else {
             format!(
@@ -1065,7 +1099,13 @@ fn done(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section {
         let mut text = match action.completed() {
             Some(done) => {
                 let lateness = done.on.days_since_epoch() - action.due.days_since_epoch();
-                let timing = if lateness > 0 {
+                let judged = action
+                    .deadline
+                    .as_ref()
+                    .is_none_or(|d| matches!(d, Deadline::Written { .. }));
+                let timing = if !judged {
+                    format!(", with {deadline}")
+                } else if lateness > 0 {
                     format!(", {} after {deadline}", plural_days(lateness))
                 } else {
                     format!(", by {deadline}")
@@ -1087,16 +1127,16 @@ fn done(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section {
                 format!("{} {lead}, has been withdrawn.", action_name(action))
             }
             None => {
-                let originally = if action.due == action.original_due {
+                let originally = if action.due == action.original_due || action.deadline.is_some() {
                     String::new()
                 } else {
                     format!(" (originally {})", action.original_due.long())
                 };
                 format!(
-                    "{} {lead}, {}; it is due by {}{originally}.",
+                    "{} {lead}, {}; {}{originally}.",
                     action_name(action),
                     status_words(action.status),
-                    action.due.long()
+                    due_phrase(action)
                 )
             }
         };
@@ -1583,7 +1623,7 @@ fn open(plan: &Plan, scope: &Scope<'_>, actions: &[&ActionView], today: Date) ->
                 "Action {}, {}, is overdue: it was due by {} and, {} later, it {}.",
                 action.id,
                 titled(&action.title),
-                action.due.long(),
+                action.due_text(Date::long),
                 plural_days(days),
                 status_words(action.status)
             ),
@@ -1593,7 +1633,7 @@ fn open(plan: &Plan, scope: &Scope<'_>, actions: &[&ActionView], today: Date) ->
     if !on_time.is_empty() {
         let items: Vec<String> = on_time
             .iter()
-            .map(|a| format!("{} (due by {})", a.id, a.due.long()))
+            .map(|a| format!("{} ({})", a.id, short_due(a)))
             .collect();
         let mut cites: Vec<&Cite> = Vec::new();
         for action in &on_time {

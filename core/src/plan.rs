@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::date::Date;
+use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::event::{
     Direction, Event, EventBody, EvidenceKind, Progress, Rag, Rating, RiskLevel, Status,
@@ -127,6 +128,10 @@ pub struct Amendment {
     pub owner: Option<(String, String)>,
     /// The deadline before and after, if it moved.
     pub due: Option<(Date, Date)>,
+    /// The deadline before and after as people read it, if it moved and either is in words
+    /// ("September 2021 (30 September 2021)" → "Ongoing").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<(String, String)>,
     /// The wording before and after, if it changed.
     pub title: Option<(String, String)>,
     /// Why.
@@ -163,10 +168,15 @@ pub struct ActionView {
     pub title: String,
     /// Its owner.
     pub owner: String,
-    /// Its deadline.
+    /// Its deadline: the day it is judged by. For recurring work ("Termly") it is the day the
+    /// next update is due; for a deadline not yet set ("TBC") the day the action was agreed,
+    /// and the action is never overdue, but shows a gap to close.
     pub due: Date,
     /// The deadline it was created with.
     pub original_due: Date,
+    /// Its deadline as written, when in words ("Autumn term 2021", "Ongoing", "TBC").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
     /// Success criteria.
     pub success: Vec<String>,
     /// Its status.
@@ -188,7 +198,37 @@ pub struct ActionView {
 impl ActionView {
     /// Whether it is past its deadline on `today` and neither complete nor withdrawn.
     pub fn overdue(&self, today: Date) -> bool {
-        self.due < today && !matches!(self.status, Status::Complete | Status::Withdrawn)
+        !self.deadline_not_set()
+            && self.due < today
+            && !matches!(self.status, Status::Complete | Status::Withdrawn)
+    }
+
+    /// Whether its deadline is not yet set ("TBC"): a gap to close.
+    pub fn deadline_not_set(&self) -> bool {
+        self.deadline.as_ref().is_some_and(Deadline::is_not_set)
+    }
+
+    /// Its deadline for people, with `long` formatting a day: "Autumn term 2021 (31 December
+    /// 2021)", "Termly (next update due by 31 December 2021)", "TBC — no deadline set", or the
+    /// day alone.
+    pub fn due_text(&self, long: impl Fn(Date) -> String) -> String {
+        match &self.deadline {
+            None => long(self.due),
+            Some(Deadline::Recurring { words, .. }) => {
+                format!("{words} (next update due by {})", long(self.due))
+            }
+            Some(deadline) => deadline.describe(long),
+        }
+    }
+
+    /// Recurring work is judged by the age of its last update: an update on `on` moves the day
+    /// the next one is due.
+    fn updated_on(&mut self, on: Date) {
+        if let Some(every) = self.deadline.as_ref().and_then(Deadline::recurrence) {
+            let next = Date::from_days_since_epoch(on.days_since_epoch() + every.period_days())
+                .unwrap_or(on);
+            self.due = self.due.max(next);
+        }
     }
 
     /// The latest update: the newest note of a status change or of a note about it.
@@ -639,6 +679,7 @@ impl Plan {
                     owner: e.owner.clone(),
                     due: e.due,
                     original_due: e.due,
+                    deadline: None,
                     success: e.success.clone(),
                     status: Status::NotStarted,
                     rag: None,
@@ -664,6 +705,10 @@ impl Plan {
                             .due
                             .filter(|due| *due != action.due)
                             .map(|due| (action.due, due)),
+                        deadline: e
+                            .due
+                            .filter(|_| action.deadline.is_some())
+                            .map(|due| (action.due_text(Date::long), due.long())),
                         title: changed(&action.title, e.title.as_ref()),
                         reason: e.reason.clone(),
                         cite,
@@ -673,6 +718,7 @@ impl Plan {
                     }
                     if let Some(due) = e.due {
                         action.due = due;
+                        action.deadline = None;
                     }
                     if let Some(title) = &e.title {
                         action.title.clone_from(title);
@@ -680,9 +726,65 @@ impl Plan {
                     action.amendments.push(amendment);
                 }
             }
+            EventBody::ActionCreatedWithDeadline(e) => {
+                let due = judged_by(&e.due, cite.on);
+                let view = ActionView {
+                    id: e.id.to_string(),
+                    workstream: e.workstream.to_string(),
+                    title: e.title.clone(),
+                    owner: e.owner.clone(),
+                    due,
+                    original_due: due,
+                    deadline: Some(e.due.clone()),
+                    success: e.success.clone(),
+                    status: Status::NotStarted,
+                    rag: None,
+                    status_changes: Vec::new(),
+                    amendments: Vec::new(),
+                    notes: Vec::new(),
+                    evidence: Vec::new(),
+                    cite,
+                };
+                push(
+                    &mut self.actions,
+                    &mut self.index.actions,
+                    view.id.clone(),
+                    view,
+                );
+            }
+            EventBody::ActionAmendedWithDeadline(e) => {
+                if let Some(&i) = self.index.actions.get(e.id.as_str()) {
+                    let next = e.due.as_ref().map(|due| judged_by(due, cite.on));
+                    let action = &mut self.actions[i];
+                    let (before, old_due) = (action.due_text(Date::long), action.due);
+                    let owner = changed(&action.owner, e.owner.as_ref());
+                    let title = changed(&action.title, e.title.as_ref());
+                    if let Some(owner) = &e.owner {
+                        action.owner.clone_from(owner);
+                    }
+                    if let Some(title) = &e.title {
+                        action.title.clone_from(title);
+                    }
+                    if let (Some(due), Some(next)) = (&e.due, next) {
+                        action.due = next;
+                        action.deadline = Some(due.clone());
+                    }
+                    let after = action.due_text(Date::long);
+                    let dated = e.due.as_ref().and_then(Deadline::date).is_some();
+                    action.amendments.push(Amendment {
+                        owner,
+                        due: (dated && action.due != old_due).then_some((old_due, action.due)),
+                        deadline: (e.due.is_some() && before != after).then_some((before, after)),
+                        title,
+                        reason: e.reason.clone(),
+                        cite,
+                    });
+                }
+            }
             EventBody::ActionStatusChanged(e) => {
                 if let Some(&i) = self.index.actions.get(e.id.as_str()) {
                     let action = &mut self.actions[i];
+                    action.updated_on(cite.on);
                     let rag_to = e.rag.or(action.rag);
                     action.status_changes.push(StatusChange {
                         from: action.status,
@@ -837,6 +939,7 @@ impl Plan {
                 if let Subject::Action(id) = &e.about
                     && let Some(&i) = self.index.actions.get(id.as_str())
                 {
+                    self.actions[i].updated_on(cite.on);
                     self.actions[i]
                         .notes
                         .push((e.text.clone(), e.from.clone(), cite.clone()));
@@ -897,6 +1000,18 @@ fn push<T>(list: &mut Vec<T>, index: &mut BTreeMap<String, usize>, id: String, i
             index.insert(id, list.len());
             list.push(item);
         }
+    }
+}
+
+/// The day a deadline set on `on` is judged by: its day; for recurring work, the day the first
+/// update is due; for a deadline not yet set, `on` itself (never judged overdue).
+fn judged_by(due: &Deadline, on: Date) -> Date {
+    match due {
+        Deadline::On(date) | Deadline::Written { date, .. } => *date,
+        Deadline::Recurring { every, .. } => {
+            Date::from_days_since_epoch(on.days_since_epoch() + every.period_days()).unwrap_or(on)
+        }
+        Deadline::NotSet { .. } => on,
     }
 }
 

@@ -200,6 +200,17 @@ pub struct ActionShow {
     pub due: Date,
     /// The deadline it was created with.
     pub original_due: Date,
+    /// The deadline as written, when in words, with the day it is judged by: "Autumn term 2021
+    /// (31 December 2021)", "Termly (next update due by 31 December 2021)", "TBC — no deadline
+    /// set".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// The deadline as written in a tracker: the words, or the date (`2021-09-30`).
+    #[serde(skip)]
+    pub due_cell: String,
+    /// Whether no deadline is set yet ("TBC"): a gap to close.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deadline_not_set: bool,
     /// Its status.
     pub status: Status,
     /// Its RAG, once given.
@@ -483,6 +494,15 @@ fn action_show(action: &ActionView, today: Date) -> ActionShow {
         owner: action.owner.clone(),
         due: action.due,
         original_due: action.original_due,
+        deadline: action
+            .deadline
+            .is_some()
+            .then(|| action.due_text(Date::long)),
+        due_cell: action
+            .deadline
+            .as_ref()
+            .map_or_else(|| action.due.to_string(), ToString::to_string),
+        deadline_not_set: action.deadline_not_set(),
         status: action.status,
         rag: action.rag,
         completed_on: action.completed().map(|cite| cite.on),
@@ -825,9 +845,12 @@ fn action_tree(out: &mut Tree, indent: usize, action: &ActionShow) {
     );
     let inner = indent + action.id.len() + 2;
     out.field(inner, "Lead", &action.owner);
-    let mut due = action.due.long();
-    if action.due != action.original_due {
+    let mut due = action.deadline.clone().unwrap_or_else(|| action.due.long());
+    if action.due != action.original_due && !action.deadline_not_set {
         due.push_str(&format!(" (was {})", action.original_due.long()));
+    }
+    if action.deadline_not_set {
+        due.push_str("   GAP: set a deadline");
     }
     if let Some(days) = action.days_overdue {
         due.push_str(&format!(
@@ -1182,7 +1205,10 @@ fn csv_row(plan: &Plan, action: &ActionView, today: Date) -> Vec<String> {
         weaknesses,
         action.title.clone(),
         action.owner.clone(),
-        action.due.to_string(),
+        action
+            .deadline
+            .as_ref()
+            .map_or_else(|| action.due.to_string(), ToString::to_string),
         action.original_due.to_string(),
         status,
         action

@@ -444,6 +444,64 @@ impl Timeline {
                 };
                 (sentence, vec![subject])
             }
+            EventBody::ActionCreatedWithDeadline(e) => {
+                let success = match e.success.len() {
+                    0 => String::new(),
+                    n => format!(
+                        ", with {}",
+                        plural(n as u64, "success criterion", "success criteria")
+                    ),
+                };
+                (
+                    format!(
+                        "Action {} {} created in {}, led by {}, {}{success}",
+                        e.id,
+                        quote(&e.title),
+                        name(&Subject::Workstream(e.workstream.clone())),
+                        e.owner,
+                        deadline_phrase(&e.due)
+                    ),
+                    vec![Subject::Action(e.id.clone())],
+                )
+            }
+            EventBody::ActionAmendedWithDeadline(e) => {
+                let subject = Subject::Action(e.id.clone());
+                let current = plan.action(e.id.as_str());
+                let mut changes = Vec::new();
+                if let Some(due) = &e.due {
+                    match current {
+                        Some(action) => changes.push(format!(
+                            "deadline moved from {} to {}",
+                            action.due_text(Date::long),
+                            due.describe(Date::long)
+                        )),
+                        None => changes.push(format!("deadline now {}", due.describe(Date::long))),
+                    }
+                }
+                if let Some(owner) = e
+                    .owner
+                    .as_ref()
+                    .filter(|owner| current.is_none_or(|a| &a.owner != *owner))
+                {
+                    changes.push(format!("owner now {owner}"));
+                }
+                if let Some(title) = e
+                    .title
+                    .as_ref()
+                    .filter(|title| current.is_none_or(|a| &a.title != *title))
+                {
+                    changes.push(format!("reworded as {}", quote(title)));
+                }
+                (
+                    format!(
+                        "{} amended by {by}{}{}",
+                        capitalise(&name(&subject)),
+                        changes_text(&changes),
+                        because(&e.reason)
+                    ),
+                    vec![subject],
+                )
+            }
             EventBody::ActionStatusChanged(e) => {
                 let subject = Subject::Action(e.id.clone());
                 let current = plan.action(e.id.as_str());
@@ -1029,6 +1087,16 @@ fn changes_text(changes: &[String]) -> String {
 }
 
 /// `'text'`, trimmed.
+/// "due Autumn term 2021 (31 December 2021)", "recurring: Termly", "with no deadline set (TBC)".
+fn deadline_phrase(due: &crate::deadline::Deadline) -> String {
+    use crate::deadline::Deadline;
+    match due {
+        Deadline::On(_) | Deadline::Written { .. } => format!("due {}", due.describe(Date::long)),
+        Deadline::Recurring { words, .. } => format!("recurring: {words}"),
+        Deadline::NotSet { words } => format!("with no deadline set ({words})"),
+    }
+}
+
 pub(crate) fn quote(text: &str) -> String {
     format!("'{}'", text.trim())
 }
@@ -1207,7 +1275,9 @@ mod tests {
         let mut expected = Vec::new();
         let mut day = date("2021-06-01");
         let mut record = |command: Command, who: &str, phrase: &'static str, late: i64| {
-            day = Date::from_days_since_epoch(day.days_since_epoch() + 1).expect("a date");
+            // A late event is recorded `late` days after the day after the one before it, so
+            // that what it is about still happened after everything recorded before it.
+            day = Date::from_days_since_epoch(day.days_since_epoch() + 1 + late).expect("a date");
             let recorded = day.days_since_epoch() * 86_400_000 + 43_200_000;
             let on = Date::from_days_since_epoch(day.days_since_epoch() - late).expect("a date");
             let actor = Actor {

@@ -3,14 +3,15 @@
 //! the effects of `State::apply` that later decisions depend on.
 
 use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
+use wsoa_core::deadline::Deadline;
 use wsoa_core::decide::{MAX_LIST_ITEMS, MAX_TEXT_CHARS, PlanStage, When, check_actor_name};
 use wsoa_core::event::{
-    ActionAmended, ActionCreated, ActionStatusChanged, Assessment, CorrectionRecorded, Direction,
-    EvidenceAttached, EvidenceKind, EvidenceRedacted, InspectionRecorded, LedgerOpened,
-    MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, NoteAdded, Outcome, PlanAccepted,
-    PlanRevised, PlanSubmitted, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded,
-    RevisitScheduled, RiskClosed, RiskLevel, RiskRaised, RiskUpdated, Status, WeaknessRecorded,
-    WorkstreamAmended, WorkstreamCreated,
+    ActionAmended, ActionCreated, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
+    CorrectionRecorded, Direction, EvidenceAttached, EvidenceKind, EvidenceRedacted,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
+    NoteAdded, Outcome, PlanAccepted, PlanRevised, PlanSubmitted, Progress, ProgressReviewed, Rag,
+    Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskRaised,
+    RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Actor, Command, Date, Decimal, Digest, Event, EventBody, EvidenceId, FORMAT_VERSION,
@@ -201,7 +202,7 @@ fn action(id: &str, workstream: &str) -> ActionCreated {
         workstream: wsid(workstream),
         title: "Agree a local area QA framework".to_owned(),
         owner: OWNER.to_owned(),
-        due: date("2021-03-31"),
+        due: date("2021-08-31"),
         success: strings(&["Framework signed off by the board"]),
     }
 }
@@ -2342,7 +2343,7 @@ fn an_action_amendment_must_change_something() {
         ActionAmended {
             title: Some("Agree a local area QA framework".to_owned()),
             owner: Some(OWNER.to_owned()),
-            due: Some(date("2021-03-31")),
+            due: Some(date("2021-08-31")),
             ..amend_action("1.1")
         },
     ];
@@ -3176,4 +3177,461 @@ fn the_state_is_a_fold_of_the_chained_events() {
         state.revisit,
         Some((date("2022-01-10"), date("2022-03-31")))
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates that respect what happened before them
+// ---------------------------------------------------------------------------------------------
+
+/// The day the story below is recorded: after every business date in it.
+const RECORDED: &str = "2023-01-31";
+
+fn day_before(day: &str) -> String {
+    let day = date(day);
+    Date::from_days_since_epoch(day.days_since_epoch() - 1)
+        .expect("a date")
+        .to_string()
+}
+
+fn on(state: &State, day: &str, command: &Command) -> Result<EventBody, Rejection> {
+    let when = When {
+        occurred_on: date(day),
+        today: date(RECORDED),
+    };
+    decide(state, command, when)
+}
+
+/// Decides and applies each command on its own business date. Panics if one is refused.
+fn dated(steps: &[(&str, Command)]) -> State {
+    let mut state = State::default();
+    let mut prev = Digest::ZERO;
+    for (n, (day, command)) in (0_i64..).zip(steps) {
+        let body = on(&state, day, command).unwrap_or_else(|rejection| {
+            panic!("given {command:?} on {day} was refused: {rejection}")
+        });
+        let event = Event {
+            format: FORMAT_VERSION,
+            seq: state.len,
+            prev,
+            recorded_at: 1_675_166_400_000 + n * 60_000,
+            occurred_on: date(day),
+            actor: Actor {
+                name: "qa.officer".to_owned(),
+                role: Role::Officer,
+            },
+            body,
+        };
+        prev = chain_hash(&encode_event(&event));
+        state.apply(&event);
+    }
+    state
+}
+
+/// Given the dated history, `command` is accepted on `first_day` and refused the day before, with
+/// a message that mentions `words`.
+#[track_caller]
+fn from_day(steps: &[(&str, Command)], command: Command, first_day: &str, words: &[&str]) {
+    let state = dated(steps);
+    if let Err(rejection) = on(&state, first_day, &command) {
+        panic!("{command:?} on {first_day} should be accepted, but: {rejection}");
+    }
+    let before = day_before(first_day);
+    match on(&state, &before, &command) {
+        Ok(body) => panic!("{command:?} on {before} should be refused, but it recorded {body:?}"),
+        Err(rejection) => {
+            assert!(
+                matches!(rejection, Rejection::DateOrder(_)),
+                "{rejection:?}"
+            );
+            let message = rejection.to_string();
+            for word in words {
+                assert!(
+                    message.contains(word),
+                    "{message:?} should mention {word:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A story told on the days it happened: opened on 28 April 2021 (event 0), the inspection
+/// (8 to 12 March 2021, published 27 April) recorded on 27 April (event 1), weakness W1 on 10 May
+/// (event 2), workstream WS1 on 10 June (event 3), action 1.1 on 1 July (event 4), measure M1
+/// (baseline 31 March 2021) on 14 September (event 5), evidence E1 supporting action 1.1 on 20
+/// September (event 6), risk R1 about action 1.1 on 1 October (event 7), action 1.1 in progress
+/// on 1 November (event 8).
+fn story() -> Vec<(&'static str, Command)> {
+    vec![
+        ("2021-04-28", open()),
+        (
+            "2021-04-27",
+            Command::RecordInspection(InspectionRecorded {
+                inspectorates: strings(&["Ofsted", "CQC"]),
+                from: date("2021-03-08"),
+                to: date("2021-03-12"),
+                published: date("2021-04-27"),
+            }),
+        ),
+        ("2021-05-10", Command::RecordWeakness(weakness("W1"))),
+        (
+            "2021-06-10",
+            Command::CreateWorkstream(workstream("WS1", &["W1"])),
+        ),
+        (
+            "2021-07-01",
+            Command::CreateAction(ActionCreated {
+                due: date("2021-12-31"),
+                ..action("1.1", "WS1")
+            }),
+        ),
+        (
+            "2021-09-14",
+            Command::DefineMeasure(MeasureDefined {
+                baseline_on: date("2021-03-31"),
+                target_by: date("2022-03-31"),
+                ..measure("M1", &["W1"])
+            }),
+        ),
+        ("2021-09-20", attach(Some("E1"), &["1.1"])),
+        ("2021-10-01", Command::RaiseRisk(risk("R1", &["1.1"]))),
+        (
+            "2021-11-01",
+            status("1.1", Status::InProgress, Some(Rag::Green), None),
+        ),
+    ]
+}
+
+fn story_and(more: &[(&'static str, Command)]) -> Vec<(&'static str, Command)> {
+    let mut steps = story();
+    steps.extend(more.iter().cloned());
+    steps
+}
+
+#[test]
+fn a_refusal_names_the_date_it_conflicts_with_and_how_to_correct_it() {
+    let state = dated(&story());
+    let rejection = on(&state, "2021-01-01", &add_note("1.1")).expect_err("refused");
+    assert_eq!(
+        rejection,
+        Rejection::DateOrder(
+            "1 January 2021 is before the ledger was opened on 28 April 2021 (event 0): give a date on or after 28 April 2021 with --on; if event 0's date was wrong, record a correction with `wsoa correct 0 --reason TEXT` first".to_owned()
+        )
+    );
+    let rejection = on(&state, "2021-06-30", &add_note("1.1")).expect_err("refused");
+    assert_eq!(
+        rejection,
+        Rejection::DateOrder(
+            "30 June 2021 is before action 1.1 was created on 1 July 2021 (event 4): give a date on or after 1 July 2021 with --on; if event 4's date was wrong, record a correction with `wsoa correct 4 --reason TEXT` first".to_owned()
+        )
+    );
+}
+
+#[test]
+fn nothing_is_dated_before_the_ledger_was_opened() {
+    from_day(
+        &story(),
+        Command::RecordVisit(visit()),
+        "2021-04-28",
+        &["27 April 2021 is before the ledger was opened on 28 April 2021 (event 0)"],
+    );
+    from_day(
+        &story(),
+        revisit("2022-06-01", "2022-09-30"),
+        "2021-04-28",
+        &["the ledger was opened on 28 April 2021"],
+    );
+}
+
+#[test]
+fn the_inspection_and_its_weaknesses_may_come_before_the_ledger_but_not_before_its_last_day() {
+    let inspection = Command::RecordInspection(InspectionRecorded {
+        inspectorates: strings(&["Ofsted", "CQC"]),
+        from: date("2021-03-08"),
+        to: date("2021-03-12"),
+        published: date("2021-04-27"),
+    });
+    from_day(
+        &[("2021-04-28", open())],
+        inspection,
+        "2021-03-12",
+        &[
+            "11 March 2021 is before the inspection's last day on site, 12 March 2021",
+            "--on 2021-03-12",
+        ],
+    );
+    from_day(
+        &story()[..2],
+        Command::RecordWeakness(weakness("W2")),
+        "2021-03-12",
+        &["the inspection that found the weakness ended on 12 March 2021 (event 1)"],
+    );
+}
+
+#[test]
+fn the_report_is_not_published_before_the_inspection_ends() {
+    let published = |day: &str| {
+        Command::RecordInspection(InspectionRecorded {
+            inspectorates: strings(&["Ofsted"]),
+            from: date("2021-03-08"),
+            to: date("2021-03-12"),
+            published: date(day),
+        })
+    };
+    let state = dated(&[("2021-04-28", open())]);
+    assert!(on(&state, "2021-04-27", &published("2021-03-12")).is_ok());
+    let rejection = on(&state, "2021-04-27", &published("2021-03-11")).expect_err("refused");
+    assert!(
+        rejection.to_string().contains(
+            "the report is published (11 March 2021) before the inspection ends (12 March 2021)"
+        ),
+        "{rejection}"
+    );
+}
+
+#[test]
+fn the_statement_is_submitted_after_the_report_and_accepted_after_its_submission() {
+    from_day(
+        &story(),
+        submit(),
+        "2021-04-28",
+        &["the ledger was opened on 28 April 2021"],
+    );
+    // The report is published after the ledger was opened here, so the report is the bound.
+    let late_report = vec![
+        ("2021-04-28", open()),
+        (
+            "2021-05-20",
+            Command::RecordInspection(InspectionRecorded {
+                inspectorates: strings(&["Ofsted", "CQC"]),
+                from: date("2021-05-10"),
+                to: date("2021-05-14"),
+                published: date("2021-06-21"),
+            }),
+        ),
+    ];
+    from_day(
+        &late_report,
+        submit(),
+        "2021-06-21",
+        &[
+            "20 June 2021 is before the inspection report was published on 21 June 2021, and the statement answers it (event 1)",
+        ],
+    );
+    from_day(
+        &story_and(&[("2021-08-05", submit())]),
+        accept(),
+        "2021-08-05",
+        &["4 August 2021 is before the statement was submitted on 5 August 2021 (event 9)"],
+    );
+}
+
+#[test]
+fn nothing_about_a_weakness_is_dated_before_it_was_recorded() {
+    let steps = &story()[..3];
+    from_day(
+        steps,
+        Command::CreateWorkstream(workstream("WS2", &["W1"])),
+        "2021-05-10",
+        &["9 May 2021 is before weakness W1 was recorded on 10 May 2021 (event 2)"],
+    );
+    from_day(
+        steps,
+        Command::DefineMeasure(measure("M2", &["W1"])),
+        "2021-05-10",
+        &["weakness W1 was recorded on 10 May 2021"],
+    );
+    from_day(
+        steps,
+        Command::RecordRevisitOutcome(outcomes(&["W1"])),
+        "2021-05-10",
+        &["weakness W1 was recorded on 10 May 2021"],
+    );
+    from_day(
+        steps,
+        add_note("weakness:W1"),
+        "2021-05-10",
+        &["weakness W1 was recorded on 10 May 2021"],
+    );
+}
+
+#[test]
+fn nothing_about_a_workstream_is_dated_before_it_was_created() {
+    let steps = &story()[..4];
+    let words: &[&str] =
+        &["9 June 2021 is before workstream WS1 was created on 10 June 2021 (event 3)"];
+    from_day(
+        steps,
+        Command::CreateAction(ActionCreated {
+            due: date("2021-12-31"),
+            ..action("1.2", "WS1")
+        }),
+        "2021-06-10",
+        words,
+    );
+    from_day(
+        steps,
+        Command::AmendWorkstream(WorkstreamAmended {
+            title: Some("Quality assurance and audit".to_owned()),
+            ..amend_workstream("WS1")
+        }),
+        "2021-06-10",
+        words,
+    );
+    from_day(
+        steps,
+        Command::ReviewProgress(review(&["WS1"])),
+        "2021-06-10",
+        words,
+    );
+}
+
+#[test]
+fn nothing_about_an_action_is_dated_before_it_was_created() {
+    let steps = &story()[..5];
+    let words: &[&str] =
+        &["30 June 2021 is before action 1.1 was created on 1 July 2021 (event 4)"];
+    from_day(
+        steps,
+        status("1.1", Status::InProgress, None, None),
+        "2021-07-01",
+        words,
+    );
+    from_day(
+        steps,
+        Command::AmendAction(ActionAmended {
+            owner: Some("Jo Bloggs".to_owned()),
+            ..amend_action("1.1")
+        }),
+        "2021-07-01",
+        words,
+    );
+    from_day(steps, add_note("1.1"), "2021-07-01", words);
+    from_day(steps, attach(None, &["1.1"]), "2021-07-01", words);
+    from_day(
+        steps,
+        Command::RaiseRisk(risk("R2", &["1.1"])),
+        "2021-07-01",
+        words,
+    );
+}
+
+#[test]
+fn nothing_about_a_measure_evidence_or_risk_is_dated_before_it_existed() {
+    let steps = story();
+    from_day(
+        &steps,
+        add_note("measure:M1"),
+        "2021-09-14",
+        &["13 September 2021 is before measure M1 was defined on 14 September 2021 (event 5)"],
+    );
+    from_day(
+        &steps,
+        Command::RedactEvidence(EvidenceRedacted {
+            id: eid("E1"),
+            reason: "Names a child".to_owned(),
+        }),
+        "2021-09-20",
+        &["19 September 2021 is before evidence E1 was attached on 20 September 2021 (event 6)"],
+    );
+    let raised: &[&str] =
+        &["30 September 2021 is before risk R1 was raised on 1 October 2021 (event 7)"];
+    from_day(
+        &steps,
+        Command::UpdateRisk(RiskUpdated {
+            note: Some("Two posts filled".to_owned()),
+            ..update_risk("R1")
+        }),
+        "2021-10-01",
+        raised,
+    );
+    from_day(&steps, close_risk("R1"), "2021-10-01", raised);
+}
+
+#[test]
+fn a_status_change_is_not_dated_before_the_previous_one() {
+    from_day(
+        &story(),
+        status("1.1", Status::Complete, Some(Rag::Green), None),
+        "2021-11-01",
+        &[
+            "31 October 2021 is before action 1.1's previous status change (to in progress) on 1 November 2021 (event 8)",
+        ],
+    );
+}
+
+#[test]
+fn a_measure_value_may_be_filled_in_back_to_its_baseline_date_but_not_before() {
+    let value = Command::RecordMeasure(MeasureRecorded {
+        id: mid("M1"),
+        value: dec("34"),
+        source: None,
+    });
+    // 31 March 2021 is before the measure was defined (14 September) and before the ledger was
+    // opened (28 April): a measure's history is filled in late, back to its baseline date.
+    from_day(
+        &story(),
+        value,
+        "2021-03-31",
+        &["30 March 2021 is before measure M1's baseline date, 31 March 2021 (event 5)"],
+    );
+}
+
+#[test]
+fn a_deadline_is_not_before_the_day_the_action_was_agreed() {
+    let steps = &story()[..4];
+    let due = |day: &str| {
+        let created = action("1.2", "WS1");
+        Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
+            id: created.id,
+            workstream: created.workstream,
+            title: created.title,
+            owner: created.owner,
+            due: Deadline::On(date(day)),
+            success: created.success,
+        })
+    };
+    let state = dated(steps);
+    assert!(on(&state, "2021-07-01", &due("2021-07-01")).is_ok());
+    let rejection = on(&state, "2021-07-01", &due("2021-06-30")).expect_err("born overdue");
+    assert_eq!(
+        rejection,
+        Rejection::DateOrder(
+            "the deadline 30 June 2021 is before 1 July 2021, the day action 1.2 is agreed: an action is not born overdue; give a deadline on or after 1 July 2021, or the date it was agreed with --on".to_owned()
+        )
+    );
+    // An action imported from a tracker already existed: its deadline may have passed.
+    let imported = Command::CreateAction(ActionCreated {
+        due: date("2021-06-30"),
+        ..action("1.2", "WS1")
+    });
+    assert!(on(&state, "2021-07-01", &imported).is_ok());
+    // A moved deadline: not before the day the action was agreed.
+    let state = dated(&story());
+    let moved = |day: &str| {
+        Command::AmendAction(ActionAmended {
+            due: Some(date(day)),
+            ..amend_action("1.1")
+        })
+    };
+    assert!(on(&state, "2021-11-02", &moved("2021-07-01")).is_ok());
+    let rejection = on(&state, "2021-11-02", &moved("2021-06-30")).expect_err("refused");
+    assert!(
+        rejection.to_string().contains(
+            "the deadline 30 June 2021 is before action 1.1 was agreed on 1 July 2021 (event 4)"
+        ),
+        "{rejection}"
+    );
+}
+
+#[test]
+fn a_corrected_event_no_longer_binds_the_dates_after_it() {
+    // Action 1.1 was recorded as created on 1 July, but was really agreed in June: once event 4
+    // is corrected, an update of 30 June can be recorded.
+    let state = dated(&story());
+    assert!(on(&state, "2021-06-30", &add_note("1.1")).is_err());
+    let state = dated(&story_and(&[("2021-11-02", correction(4))]));
+    assert!(on(&state, "2021-06-30", &add_note("1.1")).is_ok());
+    // Other bounds still hold.
+    assert!(on(&state, "2021-06-09", &add_note("1.1")).is_ok());
+    assert!(on(&state, "2021-04-27", &add_note("1.1")).is_err());
 }

@@ -778,15 +778,21 @@ enum Ty {
     Subject,
     /// Fields in order.
     Struct(&'static [Ty]),
+    /// Deadline: tag 0 and a date; 1, a string and a date; 2, a string and a Recurrence (9
+    /// variants); 3 and a string.
+    Deadline,
 }
 
-use Ty::{Date as D, Dec, Enum, Hash, Id, List, Opt, Str, Struct, Subject as Subj, U32, U64};
+use Ty::{
+    Date as D, Deadline as Due, Dec, Enum, Hash, Id, List, Opt, Str, Struct, Subject as Subj, U32,
+    U64,
+};
 
 const ASSESSMENT: Ty = Struct(&[Id, Enum(3), Opt(&Str)]);
 const OUTCOME: Ty = Struct(&[Id, Enum(2)]);
 
 /// Each EventBody payload's fields, in tag order, as the tables of docs/FORMAT.md give them.
-const PAYLOADS: [&[Ty]; 25] = [
+const PAYLOADS: [&[Ty]; 27] = [
     /* 0 LedgerOpened */ &[Str, List(&Str)],
     /* 1 InspectionRecorded */ &[List(&Str), D, D, D],
     /* 2 WeaknessRecorded */ &[Id, Str, Opt(&Str)],
@@ -812,6 +818,8 @@ const PAYLOADS: [&[Ty]; 25] = [
     /* 22 NoteAdded */ &[Subj, Str, Opt(&Str)],
     /* 23 CorrectionRecorded */ &[U64, Str],
     /* 24 CheckpointRecorded */ &[Str, U64, Hash, List(&Str), Str],
+    /* 25 ActionCreatedWithDeadline */ &[Id, Id, Str, Str, Due, List(&Str)],
+    /* 26 ActionAmendedWithDeadline */ &[Id, Opt(&Str), Opt(&Str), Opt(&Due), Str],
 ];
 
 /// What the independent reader saw of an event's envelope.
@@ -970,6 +978,12 @@ impl Reader<'_> {
                 self.value(Id)
             }
             Struct(fields) => fields.iter().try_for_each(|field| self.value(*field)),
+            Due => match self.tag(4)? {
+                0 => self.value(D),
+                1 => self.value(Struct(&[Str, D])),
+                2 => self.value(Struct(&[Str, Enum(9)])),
+                _ => self.value(Str),
+            },
         }
     }
 
@@ -983,7 +997,7 @@ impl Reader<'_> {
             occurred_on: reader.date()?,
             actor: reader.string()?,
             role: reader.tag(4)?,
-            tag: reader.tag(25)?,
+            tag: reader.tag(27)?,
         };
         if envelope.format != 1 {
             return Err(format!("format {}", envelope.format));
@@ -1339,7 +1353,7 @@ fn an_unknown_variant_tag_is_refused() {
     for (n, event) in worked_example().iter().chain(&every_variant()).enumerate() {
         let bytes = encode_event(event);
         let at = body_offset(event);
-        for tag in [&[25u8][..], &[250], &[0xfb, 0x00, 0x01], &[0xff]] {
+        for tag in [&[27u8][..], &[250], &[0xfb, 0x00, 0x01], &[0xff]] {
             let edited = spliced(&bytes, at, 1, tag);
             assert_malformed(&edited, &format!("event {n} with body tag {tag:02x?}"));
             assert!(Reader::event(&edited).is_err());
@@ -1655,3 +1669,92 @@ const CHECKPOINT_RECORDED_HEX: &str = concat!(
     "2f6e6f72746873686972652f303031310a3137330a496949690a0ae280942062",
     "6f61726420414141410a",
 );
+
+#[test]
+fn an_action_with_its_deadline_in_words_has_its_golden_bytes() {
+    use wsoa_core::deadline::{Deadline, Recurrence};
+    use wsoa_core::event::{ActionAmendedWithDeadline, ActionCreatedWithDeadline};
+    let created = Event {
+        format: 1,
+        seq: 5,
+        prev: Digest([0x11; 32]),
+        recorded_at: 1_625_140_800_000,
+        occurred_on: date("2021-07-01"),
+        actor: actor("a.patel", Role::Officer),
+        body: EventBody::ActionCreatedWithDeadline(ActionCreatedWithDeadline {
+            id: a("1.2"),
+            workstream: ws("WS1"),
+            title: "Audit EHC plans".to_owned(),
+            owner: "QA officer".to_owned(),
+            due: Deadline::Written {
+                words: "Autumn term 2021".to_owned(),
+                date: date("2021-12-31"),
+            },
+            success: texts(&["Audit reported"]),
+        }),
+    };
+    let amended = |due: Deadline| Event {
+        format: 1,
+        seq: 6,
+        prev: Digest([0x22; 32]),
+        recorded_at: 1_633_089_600_000,
+        occurred_on: date("2021-10-01"),
+        actor: actor("a.patel", Role::Officer),
+        body: EventBody::ActionAmendedWithDeadline(ActionAmendedWithDeadline {
+            id: a("1.2"),
+            title: None,
+            owner: None,
+            due: Some(due),
+            reason: "Now termly".to_owned(),
+        }),
+    };
+    let events = [
+        created,
+        amended(Deadline::On(date("2022-03-31"))),
+        amended(Deadline::Recurring {
+            words: "Termly".to_owned(),
+            every: Recurrence::Termly,
+        }),
+        amended(Deadline::NotSet {
+            words: "TBC".to_owned(),
+        }),
+    ];
+    for (event, golden) in events.iter().zip(DEADLINE_WORDS_HEX) {
+        let bytes = encode_event(event);
+        assert_eq!(hex::encode(&bytes), golden, "{:?}", event.body);
+        assert_eq!(decode_event(&bytes).as_ref(), Ok(event));
+        assert!(Reader::event(&bytes).is_ok());
+    }
+    // The tags: 25 and 26, then the deadline's variant (0 a date, 1 words and a date, 2 words
+    // and a recurrence, 3 words alone) where section 5 puts it.
+    let tag_at = |event: &Event| encode_event(event)[body_offset(event)];
+    assert_eq!(tag_at(&events[0]), 25);
+    assert_eq!(tag_at(&events[1]), 26);
+}
+
+/// The canonical bytes of an action created with "Autumn term 2021", and amended to 31 March
+/// 2022, to "Termly" and to "TBC".
+const DEADLINE_WORDS_HEX: [&str; 4] = [
+    concat!(
+        "0105111111111111111111111111111111111111111111111111111111111111",
+        "1111fd0054e1c3f4020000fbe507070107612e706174656c021903312e320357",
+        "53310f41756469742045484320706c616e730a5141206f666669636572011041",
+        "7574756d6e207465726d2032303231fbe5070c1f010e4175646974207265706f",
+        "72746564",
+    ),
+    concat!(
+        "0106222222222222222222222222222222222222222222222222222222222222",
+        "2222fd00747377f8020000fbe5070a0107612e706174656c021a03312e320000",
+        "0100fbe607031f0a4e6f77207465726d6c79",
+    ),
+    concat!(
+        "0106222222222222222222222222222222222222222222222222222222222222",
+        "2222fd00747377f8020000fbe5070a0107612e706174656c021a03312e320000",
+        "0102065465726d6c79050a4e6f77207465726d6c79",
+    ),
+    concat!(
+        "0106222222222222222222222222222222222222222222222222222222222222",
+        "2222fd00747377f8020000fbe5070a0107612e706174656c021a03312e320000",
+        "0103035442430a4e6f77207465726d6c79",
+    ),
+];

@@ -280,24 +280,29 @@ fn a_completion_recorded_late_is_there_as_of_its_day_but_not_as_known_then() {
 #[test]
 fn a_back_dated_entry_changes_the_past_only_as_of_and_as_known_from_its_recording() {
     let mut ledger = small();
-    // Recorded promptly: work started on 5 July.
-    status(&mut ledger, Status::InProgress, "2021-07-05", "2021-07-05");
-    // Recorded on 19 July, back-dated to 2 July: the action had been blocked since then.
-    status(&mut ledger, Status::Blocked, "2021-07-02", "2021-07-19");
+    // Recorded promptly: work started on 2 July.
+    status(&mut ledger, Status::InProgress, "2021-07-02", "2021-07-02");
+    // Recorded on 19 July, back-dated to 5 July: the action had been blocked since then.
+    status(&mut ledger, Status::Blocked, "2021-07-05", "2021-07-19");
     let events: Vec<Event> = ledger.events().cloned().collect();
     // What was known on 10 July: only the prompt entry.
     assert_eq!(
         status_at(&events, Point::Known(date("2021-07-10"))),
         Status::InProgress
     );
-    // As of 3 July the back-dated entry is there and the prompt one (5 July) is not yet.
+    // As of 6 July the back-dated entry is there, after the prompt one.
     assert_eq!(
-        status_at(&events, Point::AsOf(date("2021-07-03"))),
+        status_at(&events, Point::AsOf(date("2021-07-06"))),
         Status::Blocked
     );
-    // Known on 3 July: neither had been recorded.
+    // As of 3 July only the prompt entry had happened.
     assert_eq!(
-        status_at(&events, Point::Known(date("2021-07-03"))),
+        status_at(&events, Point::AsOf(date("2021-07-03"))),
+        Status::InProgress
+    );
+    // Known on 1 July: neither had been recorded.
+    assert_eq!(
+        status_at(&events, Point::Known(date("2021-07-01"))),
         Status::NotStarted
     );
     // Once recorded, both readings agree.
@@ -446,5 +451,132 @@ fn text_recorded_with_control_characters_is_shown_escaped_on_a_terminal() {
             .iter()
             .any(|line| line.contains("assurance<U+202E>txt\u{23ce}forged line")),
         "{lines:#?}"
+    );
+}
+
+/// Records `command` on `day`, as A. Patel.
+fn record_on(ledger: &mut MemoryLedger, day: &str, command: Command) {
+    let officer = Actor {
+        name: "A. Patel".to_owned(),
+        role: Role::Officer,
+    };
+    ledger
+        .record(&command, officer, date(day), noon(day))
+        .unwrap_or_else(|err| panic!("{command:?} is accepted: {err}"));
+}
+
+fn with_deadline(id: &str, due: &str) -> Command {
+    Command::CreateActionWithDeadline(wsoa_core::event::ActionCreatedWithDeadline {
+        id: ActionId::new(id).expect("valid"),
+        workstream: WorkstreamId::new("WS1").expect("valid"),
+        title: format!("Action {id}"),
+        owner: "Head of SEND".to_owned(),
+        due: wsoa_core::Deadline::parse(due).expect("deadline words"),
+        success: vec![],
+    })
+}
+
+#[test]
+fn deadlines_in_words_are_shown_beside_the_day_they_are_judged_by() {
+    let mut ledger = small();
+    record_on(
+        &mut ledger,
+        "2021-07-01",
+        with_deadline("1.2", "Autumn term 2021"),
+    );
+    record_on(&mut ledger, "2021-07-01", with_deadline("1.3", "Termly"));
+    record_on(&mut ledger, "2021-07-01", with_deadline("1.4", "TBC"));
+    // A plain date through the same command is recorded exactly as before.
+    record_on(
+        &mut ledger,
+        "2021-07-01",
+        with_deadline("1.5", "2021-12-31"),
+    );
+    let events: Vec<Event> = ledger.events().cloned().collect();
+    let kinds: Vec<&str> = events[events.len() - 4..]
+        .iter()
+        .map(|e| e.body.kind())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "action_created_with_deadline",
+            "action_created_with_deadline",
+            "action_created_with_deadline",
+            "action_created"
+        ]
+    );
+    let plan = Plan::from_events(&events);
+    let text = show::text(&plan, date("2021-10-01"));
+    assert!(
+        text.contains("Due         Autumn term 2021 (31 December 2021)"),
+        "{text}"
+    );
+    // Termly: the next update is due 122 days after the action was agreed.
+    assert!(
+        text.contains("Due         Termly (next update due by 31 October 2021)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Due         TBC — no deadline set   GAP: set a deadline"),
+        "{text}"
+    );
+    let csv = show::csv(&plan, date("2021-10-01"));
+    assert!(csv.contains(",Autumn term 2021,"), "{csv}");
+    assert!(csv.contains(",Termly,"), "{csv}");
+    // Unset: never overdue. Recurring: overdue once its last update is older than a term.
+    let late = date("2021-11-01");
+    let action = |id: &str| plan.action(id).expect("exists").clone();
+    assert!(!action("1.4").overdue(date("2030-01-01")));
+    assert!(action("1.4").deadline_not_set());
+    assert!(!action("1.3").overdue(date("2021-10-31")));
+    assert!(action("1.3").overdue(late));
+    // An update on 1 October moves the day the next one is due.
+    record_on(
+        &mut ledger,
+        "2021-10-01",
+        Command::ChangeActionStatus(ActionStatusChanged {
+            id: ActionId::new("1.3").expect("valid"),
+            status: Status::InProgress,
+            rag: None,
+            note: Some("Autumn audit under way".to_owned()),
+        }),
+    );
+    let events: Vec<Event> = ledger.events().cloned().collect();
+    let plan = Plan::from_events(&events);
+    let termly = plan.action("1.3").expect("exists");
+    assert!(!termly.overdue(late));
+    assert_eq!(termly.due, date("2022-01-31"));
+}
+
+#[test]
+fn a_deadline_moved_to_words_is_an_amendment_with_the_words() {
+    let mut ledger = small();
+    record_on(
+        &mut ledger,
+        "2021-09-20",
+        Command::AmendActionWithDeadline(wsoa_core::event::ActionAmendedWithDeadline {
+            id: ActionId::new("1.1").expect("valid"),
+            title: None,
+            owner: None,
+            due: Some(wsoa_core::Deadline::parse("Spring term 2022").expect("words")),
+            reason: "Recruitment paused".to_owned(),
+        }),
+    );
+    let events: Vec<Event> = ledger.events().cloned().collect();
+    let plan = Plan::from_events(&events);
+    let action = plan.action("1.1").expect("exists");
+    assert_eq!(action.due, date("2022-03-31"));
+    assert_eq!(
+        action.amendments[0].deadline,
+        Some((
+            "30 September 2021".to_owned(),
+            "Spring term 2022 (31 March 2022)".to_owned()
+        ))
+    );
+    let text = show::text(&plan, date("2022-01-10"));
+    assert!(
+        text.contains("Spring term 2022 (31 March 2022) (was 30 September 2021)"),
+        "{text}"
     );
 }

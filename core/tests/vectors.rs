@@ -732,8 +732,8 @@ fn invalid_events(events: &[(&str, Event)]) -> Vec<(String, Vec<u8>, Option<usiz
             None,
         ),
         (
-            "EventBody tag 25 (tags 0 to 24 are all there are)".into(),
-            spliced(&bytes[revisit], body(revisit), 1, &[25]),
+            "EventBody tag 27 (tags 0 to 26 are all there are)".into(),
+            spliced(&bytes[revisit], body(revisit), 1, &[27]),
             None,
         ),
         (

@@ -23,15 +23,16 @@ use wsoa_core::chain::chain_hash;
 use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
 use wsoa_core::encoding::{DecodeError, decode_event};
 use wsoa_core::event::{
-    ActionAmended, ActionCreated, ActionStatusChanged, Assessment, CorrectionRecorded, Direction,
-    EvidenceKind, EvidenceRedacted, InspectionRecorded, LedgerOpened, MeasureDefined,
-    MeasureRecorded, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed, Rag, Rating,
-    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
-    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
+    ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceKind, EvidenceRedacted,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
+    Outcome, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled,
+    RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
+    WorkstreamCreated,
 };
 use wsoa_core::{
-    ActionId, Command, Date, Decimal, Digest, Event, EventBody, EvidenceId, MeasureId, ParseError,
-    RiskId, SubjectRef, WeaknessId, WorkstreamId,
+    ActionId, Command, Date, Deadline, Decimal, Digest, Event, EventBody, EvidenceId, MeasureId,
+    ParseError, RiskId, SubjectRef, WeaknessId, WorkstreamId,
 };
 
 /// Why a request (or a recorded event sent back) is not acceptable. Every message names the
@@ -147,6 +148,7 @@ text_on_wire!(
     EvidenceId,
     RiskId,
     Date,
+    Deadline,
     Decimal,
     Digest,
     Status,
@@ -883,6 +885,50 @@ commands! {
         /// The signed note, exactly as signed.
         note: String,
     }
+    /// Create an action whose deadline is a date or the words the council used ("Autumn term
+    /// 2021", "Q3 2021/22", "Ongoing", "TBC"); with a date it is recorded as `create_action` is.
+    "create_action_with_deadline" => CreateActionWithDeadlineRequest
+        for CreateActionWithDeadline(ActionCreatedWithDeadline) {
+        /// Its id.
+        #[schema(example = "1.1")]
+        id: String,
+        /// The workstream it belongs to.
+        #[schema(example = "WS1")]
+        workstream: String,
+        /// What will be done.
+        #[schema(example = "Appoint a SEND quality assurance officer")]
+        title: String,
+        /// The lead officer.
+        #[schema(example = "Head of SEND")]
+        owner: String,
+        /// The deadline: a date (2021-09-30 or 30/09/2021) or words: a month ("July 2021"), a
+        /// term or season ("Autumn term 2021"), a quarter or financial year ("Q3 2021/22",
+        /// "2021/22"), recurring ("Ongoing", "Termly") or not yet set ("TBC").
+        #[schema(example = "Autumn term 2021")]
+        due: String,
+        /// Success criteria or measures of impact; none if absent.
+        #[serde(default)]
+        #[schema(example = json!(["Officer in post"]))]
+        success: Vec<String>,
+    }
+    /// Change an action's owner, deadline or wording, saying why; the deadline may be words, as
+    /// for `create_action_with_deadline`.
+    "amend_action_with_deadline" => AmendActionWithDeadlineRequest
+        for AmendActionWithDeadline(ActionAmendedWithDeadline) {
+        /// Which action.
+        #[schema(example = "1.1")]
+        id: String,
+        /// The new wording, if it changes.
+        title: Option<String>,
+        /// The new owner, if they change.
+        owner: Option<String>,
+        /// The new deadline, a date or words, if it moves.
+        #[schema(example = "Spring term 2022")]
+        due: Option<String>,
+        /// Why.
+        #[schema(example = "Recruitment paused during the COVID-19 lockdown")]
+        reason: String,
+    }
 }
 
 impl CommandRequest {
@@ -1062,6 +1108,8 @@ pub fn recorded_id(body: &EventBody) -> Option<String> {
         EventBody::WorkstreamAmended(e) => e.id.to_string(),
         EventBody::ActionCreated(e) => e.id.to_string(),
         EventBody::ActionAmended(e) => e.id.to_string(),
+        EventBody::ActionCreatedWithDeadline(e) => e.id.to_string(),
+        EventBody::ActionAmendedWithDeadline(e) => e.id.to_string(),
         EventBody::ActionStatusChanged(e) => e.id.to_string(),
         EventBody::EvidenceAttached(e) => e.id.to_string(),
         EventBody::EvidenceRedacted(e) => e.id.to_string(),

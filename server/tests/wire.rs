@@ -12,13 +12,17 @@ use serde_json::json;
 use utoipa::OpenApi;
 use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
 use wsoa_core::event::{
-    ActionAmended, ActionCreated, ActionStatusChanged, Assessment, CorrectionRecorded, Direction,
-    EvidenceKind, EvidenceRedacted, InspectionRecorded, LedgerOpened, MeasureDefined,
-    MeasureRecorded, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed, Rag, Rating,
-    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
-    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
+    ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceKind, EvidenceRedacted,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
+    Outcome, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled,
+    RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
+    WorkstreamCreated,
 };
-use wsoa_core::{Command, Date, Decimal, Digest, EventBody, SubjectKind, SubjectRef, chain_hash};
+use wsoa_core::{
+    Command, Date, Deadline, Decimal, Digest, EventBody, Recurrence, SubjectKind, SubjectRef,
+    chain_hash,
+};
 use wsoa_server::wire::{
     AttachEvidenceRequest, CommandRequest, RecordedEvent, WireError, recorded_id,
 };
@@ -334,6 +338,36 @@ fn every_kind_parses_from_its_json_example() {
             },
             None,
         ),
+        (
+            json!({"kind": "create_action_with_deadline", "id": "1.2", "workstream": "WS1",
+                   "title": "Audit EHC plans", "owner": "QA officer", "due": "Autumn term 2021"}),
+            Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
+                id: p("1.2"),
+                workstream: p("WS1"),
+                title: "Audit EHC plans".to_owned(),
+                owner: "QA officer".to_owned(),
+                due: Deadline::Written {
+                    words: "Autumn term 2021".to_owned(),
+                    date: p("2021-12-31"),
+                },
+                success: vec![],
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "amend_action_with_deadline", "id": "1.2", "due": "TBC",
+                   "reason": "Waiting for the audit tool"}),
+            Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
+                id: p("1.2"),
+                title: None,
+                owner: None,
+                due: Some(Deadline::NotSet {
+                    words: "TBC".to_owned(),
+                }),
+                reason: "Waiting for the audit tool".to_owned(),
+            }),
+            None,
+        ),
     ];
     let kinds: BTreeSet<&str> = cases
         .iter()
@@ -379,6 +413,8 @@ fn kinds_are_the_commands_in_their_order() {
             "add_note",
             "record_correction",
             "record_checkpoint",
+            "create_action_with_deadline",
+            "amend_action_with_deadline",
         ]
     );
 }
@@ -641,7 +677,32 @@ fn every_command(parts: &Parts) -> Vec<Command> {
             seq: parts.number,
             reason: t5,
         }),
-        Command::RecordCheckpoint { note: t0 },
+        Command::RecordCheckpoint { note: t0.clone() },
+        Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
+            id: p(&i2),
+            workstream: p(&i1),
+            title: t0.clone(),
+            owner: t1.clone(),
+            due: if f[1] {
+                Deadline::On(d2)
+            } else {
+                Deadline::Written {
+                    words: "Q3 2021/22".to_owned(),
+                    date: p("2021-12-31"),
+                }
+            },
+            success: vec![t2.clone()],
+        }),
+        Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
+            id: p(&i2),
+            title: maybe(f[2], &t0),
+            owner: maybe(f[3], &t1),
+            due: f[6].then(|| Deadline::Recurring {
+                words: "Termly".to_owned(),
+                every: Recurrence::Termly,
+            }),
+            reason: t3,
+        }),
     ]
 }
 

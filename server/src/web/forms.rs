@@ -12,11 +12,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use wsoa_core::event::{
-    ActionCreated, Assessment, MeasureRecorded, MonitoringVisitRecorded, ProgressReviewed, Rating,
+    ActionCreatedWithDeadline, Assessment, MeasureRecorded, MonitoringVisitRecorded,
+    ProgressReviewed, Rating,
 };
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
-use wsoa_core::{ActionId, Command, MeasureId, Rejection, WorkstreamId};
+use wsoa_core::{ActionId, Command, Deadline, MeasureId, Rejection, WorkstreamId};
 
 use crate::state::{AppState, today};
 use crate::web::input::{self, Errors, FormState, field_named, refusal, submit};
@@ -182,12 +183,13 @@ pub async fn new_action(
     else {
         return again(errors).await;
     };
-    let command = Command::CreateAction(ActionCreated {
+    // Typed in: the deadline may not be before the day the action is agreed.
+    let command = Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
         id: id.clone(),
         workstream,
         title,
         owner,
-        due,
+        due: Deadline::On(due),
         success,
     });
     match submit(&state, &user, &fields, command, on).await? {

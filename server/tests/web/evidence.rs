@@ -74,7 +74,12 @@ async fn redacted_evidence_is_shown_as_such_without_a_link() {
     let reply = officer
         .post_multipart(
             "/actions/1.1/evidence",
-            &[("title", "Case study"), ("kind", "case-study")],
+            // Attached before it is redacted: nothing about evidence predates its attachment.
+            &[
+                ("title", "Case study"),
+                ("kind", "case-study"),
+                ("on", "2021-09-30"),
+            ],
             Some(("case.txt", b"names a child")),
         )
         .await;

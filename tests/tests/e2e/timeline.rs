@@ -1,5 +1,5 @@
 //! `wsoa timeline` and `wsoa diff` on a small statement recorded through the CLI: every event
-//! has a sentence, a status change recorded 25 days after it happened is flagged LATE (and only
+//! has a sentence, a measure value recorded 25 days after it was taken is flagged LATE (and only
 //! it), the filters narrow the history (`--about` a workstream or weakness includes what is under
 //! it), `diff --from visit:last` reports what changed since the visit, and bad input exits 2.
 
@@ -21,9 +21,10 @@ fn today_plus(days: i64) -> Date {
     Date::from_days_since_epoch(today.days_since_epoch() + days).expect("a supported date")
 }
 
-/// A statement recorded today, except one status change that happened 25 days ago: weaknesses
-/// W1 and W2, workstreams WS1 (for W1) and WS2 (for W2), actions 1.1 and 2.1, measure M1 (for
-/// W1). Returns the sandbox and the sequence number of the late status change.
+/// A statement recorded today, except one value of measure M1 taken 25 days ago (a measure's
+/// history may be filled in back to its baseline; nothing else may be dated before the day it
+/// was created): weaknesses W1 and W2, workstreams WS1 (for W1) and WS2 (for W2), actions 1.1
+/// and 2.1, measure M1 (for W1). Returns the sandbox and the sequence number of the late value.
 fn statement() -> (Sandbox, u64) {
     let sandbox = Sandbox::new();
     let due = today_plus(90).to_string();
@@ -102,14 +103,12 @@ fn statement() -> (Sandbox, u64) {
             "W1",
         ],
         vec![
-            "action",
-            "status",
-            "1.1",
-            "in-progress",
-            "--rag",
-            "amber",
-            "--note",
-            "Post advertised",
+            "measure",
+            "record",
+            "M1",
+            "20",
+            "--source",
+            "QA audit of 30 plans",
             "--on",
             &late_on,
         ],
@@ -121,7 +120,7 @@ fn statement() -> (Sandbox, u64) {
             late = report["seq"].as_u64();
         }
     }
-    (sandbox, late.expect("the late status change was recorded"))
+    (sandbox, late.expect("the late value was recorded"))
 }
 
 /// The kinds of the events a JSON timeline lists, in order.
@@ -136,7 +135,7 @@ fn kinds(lines: &[Value]) -> Vec<&str> {
 fn timeline_flags_late_entries_and_filters_by_what_is_under_a_thing() {
     let (sandbox, late) = statement();
 
-    // Text: a line per event, then a count; only the late status change is flagged.
+    // Text: a line per event, then a count; only the late value is flagged.
     let text = sandbox.run(&["timeline"]).success().stdout;
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 10, "nine events and a summary:\n{text}");
@@ -159,7 +158,7 @@ fn timeline_flags_late_entries_and_filters_by_what_is_under_a_thing() {
     );
     assert!(
         flagged.contains(
-            "Action 1.1 'Appoint a SEND QA officer' marked in progress (RAG amber) by qa.officer@northshire.example: 'Post advertised'"
+            "Measure M1 'Plans passing the QA audit' recorded at 20% (baseline 12%, target 60%), from QA audit of 30 plans"
         ),
         "{flagged}"
     );
@@ -203,20 +202,13 @@ fn timeline_flags_late_entries_and_filters_by_what_is_under_a_thing() {
     }
     let late_entry = &entries[late as usize];
     assert_eq!(late_entry["late_days"], 25, "{late_entry}");
-    assert_eq!(late_entry["kind"], "action_status_changed");
-    assert_eq!(late_entry["about"], serde_json::json!(["action:1.1"]));
+    assert_eq!(late_entry["kind"], "measure_recorded");
+    assert_eq!(late_entry["about"], serde_json::json!(["measure:M1"]));
     assert_eq!(late_entry["recorded_on"], today_plus(0).to_string());
 
     // --about a workstream includes its actions' events, not another workstream's.
     let ws1 = sandbox.json(&["timeline", "--about", "WS1"]).json_lines();
-    assert_eq!(
-        kinds(&ws1),
-        vec![
-            "workstream_created",
-            "action_created",
-            "action_status_changed"
-        ]
-    );
+    assert_eq!(kinds(&ws1), vec!["workstream_created", "action_created"]);
     // --about a weakness includes its workstreams, their actions and its measures.
     let w1 = sandbox
         .json(&["timeline", "--about", "weakness:W1"])
@@ -228,7 +220,7 @@ fn timeline_flags_late_entries_and_filters_by_what_is_under_a_thing() {
             "workstream_created",
             "action_created",
             "measure_defined",
-            "action_status_changed",
+            "measure_recorded",
         ]
     );
     assert!(
@@ -239,9 +231,9 @@ fn timeline_flags_late_entries_and_filters_by_what_is_under_a_thing() {
 
     // --kind, --by, --since and --until.
     let changes = sandbox
-        .json(&["timeline", "--kind", "action-status-changed"])
+        .json(&["timeline", "--kind", "measure-recorded"])
         .json_lines();
-    assert_eq!(kinds(&changes), vec!["action_status_changed"]);
+    assert_eq!(kinds(&changes), vec!["measure_recorded"]);
     let nobody = sandbox
         .run(&["timeline", "--by", "Nobody"])
         .success()
@@ -256,12 +248,12 @@ fn timeline_flags_late_entries_and_filters_by_what_is_under_a_thing() {
     assert_eq!(
         recent.len(),
         8,
-        "everything but the late change happened today"
+        "everything but the late value happened today"
     );
     let earlier = sandbox
         .json(&["timeline", "--until", &today_plus(-1).to_string()])
         .json_lines();
-    assert_eq!(kinds(&earlier), vec!["action_status_changed"]);
+    assert_eq!(kinds(&earlier), vec!["measure_recorded"]);
 
     // A point in time: the ledger as it stood after event 5.
     let prefix = sandbox.json(&["timeline", "--at", "5"]).json_lines();
@@ -347,7 +339,8 @@ fn diff_since_the_last_visit_reports_what_changed() {
         "Deadline of action 2.1 'Relaunch the Local Offer website' moved from",
         "because web supplier went into administration",
         "Measures (1):",
-        "Measure M1 'Plans passing the QA audit': from no recorded value to 63%",
+        "Measure M1 'Plans passing the QA audit': from 20% (",
+        "to 63% (",
         "target 60%",
     ] {
         assert!(text.contains(phrase), "{phrase:?} missing from:\n{text}");
