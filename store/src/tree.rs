@@ -180,7 +180,9 @@ impl Reader {
     /// was opened, so no two ledgers share an origin.
     pub fn origin(&self) -> Result<String, StoreError> {
         let genesis = self.event(0)?.ok_or_else(|| {
-            StoreError::Damaged("the ledger has no events, so it has no origin yet".into())
+            StoreError::Query(
+                "the ledger has no events, so it has no origin and no checkpoint yet: record an event first".into(),
+            )
         })?;
         Ok(origin_of(&genesis.event, &genesis.hash))
     }
