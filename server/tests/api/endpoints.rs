@@ -60,6 +60,70 @@ async fn health_readiness_and_the_openapi_document_need_no_token() {
 }
 
 #[tokio::test]
+async fn the_openapi_document_lists_the_storage_clock_and_limit_answers() {
+    let fixture = Fixture::new();
+    let doc = fixture
+        .call(
+            Method::GET,
+            "/api/v1/openapi.json",
+            None,
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await
+        .json();
+    let answers = |path: &str, method: &str| -> Vec<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .map(|responses| responses.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    // Every route that writes says it can answer 507 (disk full, read-only, writes stopped).
+    for (path, method) in [
+        ("/api/v1/commands", "post"),
+        ("/api/v1/commands/batch", "post"),
+        ("/api/v1/evidence", "post"),
+        ("/api/v1/checkpoints", "post"),
+        ("/api/v1/tokens", "post"),
+        ("/api/v1/tokens/{name_or_id}", "delete"),
+    ] {
+        let listed = answers(path, method);
+        assert!(
+            listed.contains(&"507".to_owned()),
+            "{method} {path}: {listed:?}"
+        );
+    }
+    // Those that append events also answer 503 when the server's clock is wrong, and a command
+    // naming content never uploaded is a 404.
+    for path in [
+        "/api/v1/commands",
+        "/api/v1/commands/batch",
+        "/api/v1/evidence",
+    ] {
+        let listed = answers(path, "post");
+        assert!(listed.contains(&"503".to_owned()), "{path}: {listed:?}");
+    }
+    assert!(answers("/api/v1/commands", "post").contains(&"404".to_owned()));
+    assert!(answers("/api/v1/evidence/{id}/content", "get").contains(&"404".to_owned()));
+    // Reads do not write, so they never answer 507.
+    assert!(!answers("/api/v1/plan", "get").contains(&"507".to_owned()));
+    // Every route answers 431 for an oversized head and 413 for an oversized declared body.
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let responses = &operation["responses"];
+            for status in ["413", "431"] {
+                assert!(
+                    responses[status].is_object(),
+                    "{method} {path} does not list {status}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_recorded_command_carries_the_tokens_name_and_role_and_its_bytes_verify() {
     let fixture = Fixture::new();
     let reply = fixture
