@@ -187,21 +187,6 @@ impl Reader {
         Ok(origin_of(&genesis.event, &genesis.hash))
     }
 
-    /// The `(size, root)` of every kept checkpoint whose note can be read, smallest first: the
-    /// pins a full verification checks the ledger's roots against. A kept note that cannot be
-    /// parsed pins nothing (its signatures are checked only when a verifier trusts its key).
-    pub fn kept_pins(&self) -> Result<Vec<(u64, wsoa_core::Digest)>, StoreError> {
-        Ok(self
-            .checkpoints()?
-            .into_iter()
-            .filter_map(|(size, note)| {
-                let parsed = wsoa_core::note::Note::parse(&note).ok()?;
-                let checkpoint = wsoa_core::note::Checkpoint::parse(parsed.text()).ok()?;
-                Some((size, checkpoint.root))
-            })
-            .collect())
-    }
-
     /// The kept checkpoints, smallest size first: (size, signed-note text).
     pub fn checkpoints(&self) -> Result<Vec<(u64, String)>, StoreError> {
         self.checkpoints

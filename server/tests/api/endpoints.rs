@@ -516,3 +516,43 @@ async fn every_download_and_answer_tells_browsers_not_to_sniff() {
         );
     }
 }
+
+#[tokio::test]
+async fn verify_checks_the_kept_checkpoints_itself_and_names_the_one_that_disagrees() {
+    let fixture = Fixture::with_plan().await;
+    let size = fixture.len();
+    let origin = fixture.reader.origin().expect("origin");
+    let root = fixture.reader.merkle_root(size).expect("root");
+    let signer = wsoa_core::note::Signer::from_seed("northshire-board", &[7; 32]).expect("signer");
+    let checkpoint = wsoa_core::note::Checkpoint::new(origin, size, root);
+    let note =
+        wsoa_core::note::Note::sign(&checkpoint.to_text().expect("text"), &signer).expect("signs");
+    let kept = fixture
+        .call(
+            Method::POST,
+            "/api/v1/checkpoints",
+            Some(fixture.token(Role::Auditor)),
+            Some("text/plain"),
+            note.to_string().into_bytes(),
+            &[],
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text());
+    // The history under the checkpoint is rewritten and re-chained: the chain alone verifies,
+    // only the kept checkpoint can tell.
+    let fixture = fixture.tampered(|ledger| {
+        wsoa_store::raw::rewrite_history(ledger, 2, |event| event.actor.name = "forger".into())
+            .expect("rewritten");
+    });
+    let verified = fixture.get(Role::Auditor, "/api/v1/verify").await.json();
+    assert_eq!(verified["verified"], false, "{verified}");
+    let report = verified["report"].as_str().expect("a report");
+    assert!(
+        report.contains(&format!(
+            "the signed checkpoint of {size} events kept with the history does not verify"
+        )),
+        "{report}"
+    );
+    // It is a checkpoint the ledger keeps, not one the caller trusted.
+    assert!(!report.contains("a trusted checkpoint"), "{report}");
+}
