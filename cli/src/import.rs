@@ -13,6 +13,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use wsoa_core::decide::When;
 use wsoa_core::plan::Plan;
+use wsoa_core::text::terminal_line;
 use wsoa_core::tracker::{self, Cell, ColumnMap, ImportOptions, ImportPlan, Sheet};
 use wsoa_core::{Date, State};
 use wsoa_store::{Appended, Ledger};
@@ -230,8 +231,10 @@ impl Report<'_> {
         match out.format {
             Format::Json => out.json(&self.json(appended)),
             Format::Text => {
+                // Headings, sheet names and cell text come from the file as written: escaped,
+                // so that a hostile spreadsheet cannot drive the terminal.
                 for line in self.text(appended) {
-                    out.line(&line)?;
+                    out.line(&terminal_line(&line))?;
                 }
                 Ok(())
             }
@@ -243,7 +246,7 @@ impl Report<'_> {
         use std::io::Write;
         let mut stderr = std::io::stderr().lock();
         for problem in &self.planned.problems {
-            writeln!(stderr, "{problem}")?;
+            writeln!(stderr, "{}", terminal_line(&problem.to_string()))?;
         }
         Ok(())
     }

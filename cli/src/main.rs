@@ -215,6 +215,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::TokenExists(_)
                 | StoreError::NoSuchToken(_)
                 | StoreError::IdempotencyKeyReused
+                | StoreError::NotEmpty(_)
                 | StoreError::DiskFull(_)
                 | StoreError::ReadOnly(_)
                 | StoreError::WritesStopped(_) => EXIT_INPUT,
@@ -228,6 +229,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
                 | StoreError::ClockOutOfRange(_)
                 | StoreError::BadSource(_)
                 | StoreError::NotRecorded(_)
+                | StoreError::Internal(_)
                 | StoreError::Database(_) => EXIT_FAILED,
             };
         }

@@ -39,7 +39,7 @@ use crate::state::AppState;
         tokens::list, tokens::create, tokens::revoke,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ServerAnswers),
     tags(
         (name = "record", description = "Recording changes"),
         (name = "read", description = "The plan and its history at any point in time"),
@@ -59,6 +59,59 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// The answers every route can give from the server's own limits, whatever its handler does:
+/// 431 for a request head over the limit, 413 for a declared body over it (refused before it is
+/// read), and 507 from every route that writes when the ledger's disk is full or read-only.
+struct ServerAnswers;
+
+impl utoipa::Modify for ServerAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        let answer = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let writes = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in writes.into_iter().flatten() {
+                operation.responses.responses.entry("507".into()).or_insert_with(|| {
+                    answer("Nothing was recorded: the server's disk is full or read-only, or writes stopped after a write failed there (codes disk_full, read_only, writes_stopped); its operator must act, then the request can be sent again")
+                });
+            }
+            let every = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in every.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses.entry("413".into()).or_insert_with(|| {
+                    answer("The declared body (Content-Length) is over the limit; refused before a byte of it is read")
+                });
+                responses.entry("431".into()).or_insert_with(|| {
+                    answer(
+                        "The request line and headers are over the limit; the connection is closed",
+                    )
+                });
+            }
+        }
     }
 }
 

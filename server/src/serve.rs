@@ -182,8 +182,8 @@ pub async fn run(
     // the writer finishes what it has and hands the ledger back.
     let ledger = tokio::task::spawn_blocking(move || writer.join())
         .await
-        .map_err(|err| wsoa_store::StoreError::Damaged(format!("the writer task failed: {err}")))?
-        .map_err(|_| wsoa_store::StoreError::Damaged("the writer thread panicked".into()))?;
+        .map_err(|err| wsoa_store::StoreError::Internal(format!("the writer task failed: {err}")))?
+        .map_err(|_| wsoa_store::StoreError::Internal("the writer thread panicked".into()))?;
     ledger.withdraw_server()?;
     drop(ledger);
     served.map_err(wsoa_store::StoreError::io("the server failed"))

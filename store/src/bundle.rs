@@ -156,7 +156,7 @@ impl Ledger {
             let mut entries = std::fs::read_dir(dir)
                 .map_err(StoreError::io(format!("cannot read {}", dir.display())))?;
             if entries.next().is_some() {
-                return Err(StoreError::Damaged(format!(
+                return Err(StoreError::NotEmpty(format!(
                     "{} is not empty; import a bundle only into a new directory",
                     dir.display()
                 )));
@@ -184,12 +184,12 @@ fn import_into(
     trust: Option<&[Verifier]>,
 ) -> Result<Ledger, StoreError> {
     let mut source = BundleSource::new(input, Some(ledger));
-    let report =
-        walk(&mut source, &[], trust).map_err(|err| StoreError::Damaged(err.to_string()))?;
+    let report = walk(&mut source, &[], trust)
+        .map_err(|err| StoreError::BadSource(format!("the bundle does not verify: {err}")))?;
     let mut ledger = source
         .ledger
         .take()
-        .ok_or_else(|| StoreError::Damaged("the import lost its ledger".into()))?;
+        .ok_or_else(|| StoreError::Internal("the import lost its ledger".into()))?;
     ledger.append_raw(&std::mem::take(&mut source.pending))?;
     for (size, note) in std::mem::take(&mut source.checked_checkpoints) {
         ledger.keep_checkpoint(size, &note)?;

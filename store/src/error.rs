@@ -88,10 +88,20 @@ pub enum StoreError {
         "the clock reads {0} ms since 1970, outside the years this program supports; set the system clock right and try again"
     )]
     ClockOutOfRange(i64),
-    /// The events being copied into a local ledger (from a server's log) cannot be used; the
-    /// message says what was wrong with them. The local ledger is not damaged.
+    /// The events being copied into a local ledger (from a server's log or a bundle) cannot be
+    /// used; the message says what was wrong with them. The local ledger is not damaged.
     #[error("{0}")]
     BadSource(String),
+    /// A new ledger was to be made in a directory that already holds something; the message
+    /// names it. Nothing was written there.
+    #[error("{0}")]
+    NotEmpty(String),
+    /// This program failed in a way it never should (a thread that stopped unexpectedly, a value
+    /// it could not encode): a fault in the program, not in the ledger or the command.
+    #[error(
+        "wsoa failed internally: {0}. The ledger is not damaged by this and nothing acknowledged is lost; please report it with the command that was run"
+    )]
+    Internal(String),
     /// A change that was to be written with others was not written, because writing them
     /// failed; the message is that failure.
     #[error("the change was not recorded: {0}")]
@@ -241,6 +251,7 @@ impl StoreError {
             StoreError::WritesStopped(detail) => StoreError::WritesStopped(detail.clone()),
             StoreError::ClockOutOfRange(millis) => StoreError::ClockOutOfRange(*millis),
             StoreError::Damaged(detail) => StoreError::Damaged(detail.clone()),
+            StoreError::Internal(detail) => StoreError::Internal(detail.clone()),
             StoreError::Corrupt { seq, source } => StoreError::Corrupt {
                 seq: *seq,
                 source: source.clone(),
@@ -272,6 +283,14 @@ mod tests {
         let other: StoreError =
             sled::Error::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)).into();
         assert!(matches!(other, StoreError::Database(_)), "{other}");
+    }
+
+    #[test]
+    fn an_internal_failure_is_not_called_damage() {
+        let err = StoreError::Internal("the writer thread panicked".into());
+        assert!(!err.to_string().contains("the ledger is damaged"), "{err}");
+        assert!(!err.to_string().contains("run `wsoa verify`"), "{err}");
+        assert!(matches!(err.again(), StoreError::Internal(detail) if detail.contains("panicked")));
     }
 
     #[test]

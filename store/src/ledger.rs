@@ -367,7 +367,7 @@ impl Ledger {
         events: impl IntoIterator<Item = Result<Vec<u8>, StoreError>>,
     ) -> Result<Ledger, StoreError> {
         if dir.join("sled").exists() {
-            return Err(StoreError::Damaged(format!(
+            return Err(StoreError::NotEmpty(format!(
                 "{} already holds a ledger; replicate only into a new directory",
                 dir.display()
             )));
@@ -787,7 +787,7 @@ impl Ledger {
             .map_err(|err| match err {
                 TransactionError::Storage(err) => self.write_failed(err.into()),
                 TransactionError::Abort(()) => {
-                    StoreError::Damaged("the append transaction was aborted".into())
+                    StoreError::Internal("the append transaction was aborted".into())
                 }
             })?;
         self.flush()

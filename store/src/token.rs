@@ -73,7 +73,7 @@ pub fn check_token_name(name: &str) -> Result<(), StoreError> {
 
 fn encode(record: &TokenRecord) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(record)
-        .map_err(|err| StoreError::Damaged(format!("a token record cannot be written: {err}")))
+        .map_err(|err| StoreError::Internal(format!("a token record cannot be encoded: {err}")))
 }
 
 fn decode(bytes: &[u8]) -> Result<TokenRecord, StoreError> {

@@ -180,24 +180,11 @@ impl Reader {
     /// was opened, so no two ledgers share an origin.
     pub fn origin(&self) -> Result<String, StoreError> {
         let genesis = self.event(0)?.ok_or_else(|| {
-            StoreError::Damaged("the ledger has no events, so it has no origin yet".into())
+            StoreError::Query(
+                "the ledger has no events, so it has no origin and no checkpoint yet: record an event first".into(),
+            )
         })?;
         Ok(origin_of(&genesis.event, &genesis.hash))
-    }
-
-    /// The `(size, root)` of every kept checkpoint whose note can be read, smallest first: the
-    /// pins a full verification checks the ledger's roots against. A kept note that cannot be
-    /// parsed pins nothing (its signatures are checked only when a verifier trusts its key).
-    pub fn kept_pins(&self) -> Result<Vec<(u64, wsoa_core::Digest)>, StoreError> {
-        Ok(self
-            .checkpoints()?
-            .into_iter()
-            .filter_map(|(size, note)| {
-                let parsed = wsoa_core::note::Note::parse(&note).ok()?;
-                let checkpoint = wsoa_core::note::Checkpoint::parse(parsed.text()).ok()?;
-                Some((size, checkpoint.root))
-            })
-            .collect())
     }
 
     /// The kept checkpoints, smallest size first: (size, signed-note text).

@@ -35,11 +35,12 @@ pub const MAX_IDEMPOTENCY_KEY: usize = 255;
         (status = 400, description = "Malformed body or field", body = ErrorBody),
         (status = 401, description = "No or bad token", body = ErrorBody),
         (status = 403, description = "The token's role may not record", body = ErrorBody),
-        (status = 404, description = "It names something that does not exist", body = ErrorBody),
+        (status = 404, description = "It names something that does not exist, or evidence content that was never uploaded", body = ErrorBody),
         (status = 409, description = "Duplicate id, or an Idempotency-Key reused for another request", body = ErrorBody),
         (status = 413, description = "Too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
         (status = 422, description = "A rule of the statement refuses it", body = ErrorBody),
+        (status = 503, description = "Nothing was recorded: the server's clock disagrees with the ledger's last event (code clock_wrong), or the server is shutting down", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -130,6 +131,7 @@ pub struct RecordedBatch {
         (status = 201, description = "All recorded", body = RecordedBatch),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, description = "Nothing was recorded: the server's clock disagrees with the ledger's last event (code clock_wrong), or the server is shutting down", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -86,7 +86,7 @@ pub async fn list(
 /// Download a piece of evidence's content, byte for byte as attached.
 #[utoipa::path(get, path = "/api/v1/evidence/{id}/content", tag = "evidence",
     params(("id" = String, Path, description = "The evidence id (E1)")),
-    responses((status = 200, description = "The content", content_type = "application/octet-stream"), (status = 404, body = ErrorBody), (status = 410, description = "Redacted", body = ErrorBody)),
+    responses((status = 200, description = "The content", content_type = "application/octet-stream"), (status = 404, description = "No such evidence, or its content was never uploaded to this server", body = ErrorBody), (status = 410, description = "Redacted", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn content(
     State(state): State<AppState>,
@@ -218,7 +218,7 @@ pub fn base_name(name: &str) -> Result<String, ApiError> {
 /// (default document), `id`, `media_type` and `on`.
 #[utoipa::path(post, path = "/api/v1/evidence", tag = "evidence",
     request_body(content_type = "multipart/form-data", description = "Parts: file (required), title (required), supports (required, repeatable), kind, id, media_type, on"),
-    responses((status = 201, body = crate::wire::RecordedEvent), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = crate::wire::RecordedEvent), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, description = "Nothing was recorded: the server's clock disagrees with the ledger's last event (code clock_wrong), or the server is shutting down", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn upload(
     State(state): State<AppState>,

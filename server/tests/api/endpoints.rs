@@ -60,6 +60,70 @@ async fn health_readiness_and_the_openapi_document_need_no_token() {
 }
 
 #[tokio::test]
+async fn the_openapi_document_lists_the_storage_clock_and_limit_answers() {
+    let fixture = Fixture::new();
+    let doc = fixture
+        .call(
+            Method::GET,
+            "/api/v1/openapi.json",
+            None,
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await
+        .json();
+    let answers = |path: &str, method: &str| -> Vec<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .map(|responses| responses.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    // Every route that writes says it can answer 507 (disk full, read-only, writes stopped).
+    for (path, method) in [
+        ("/api/v1/commands", "post"),
+        ("/api/v1/commands/batch", "post"),
+        ("/api/v1/evidence", "post"),
+        ("/api/v1/checkpoints", "post"),
+        ("/api/v1/tokens", "post"),
+        ("/api/v1/tokens/{name_or_id}", "delete"),
+    ] {
+        let listed = answers(path, method);
+        assert!(
+            listed.contains(&"507".to_owned()),
+            "{method} {path}: {listed:?}"
+        );
+    }
+    // Those that append events also answer 503 when the server's clock is wrong, and a command
+    // naming content never uploaded is a 404.
+    for path in [
+        "/api/v1/commands",
+        "/api/v1/commands/batch",
+        "/api/v1/evidence",
+    ] {
+        let listed = answers(path, "post");
+        assert!(listed.contains(&"503".to_owned()), "{path}: {listed:?}");
+    }
+    assert!(answers("/api/v1/commands", "post").contains(&"404".to_owned()));
+    assert!(answers("/api/v1/evidence/{id}/content", "get").contains(&"404".to_owned()));
+    // Reads do not write, so they never answer 507.
+    assert!(!answers("/api/v1/plan", "get").contains(&"507".to_owned()));
+    // Every route answers 431 for an oversized head and 413 for an oversized declared body.
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let responses = &operation["responses"];
+            for status in ["413", "431"] {
+                assert!(
+                    responses[status].is_object(),
+                    "{method} {path} does not list {status}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_recorded_command_carries_the_tokens_name_and_role_and_its_bytes_verify() {
     let fixture = Fixture::new();
     let reply = fixture
@@ -451,4 +515,44 @@ async fn every_download_and_answer_tells_browsers_not_to_sniff() {
             reply.status
         );
     }
+}
+
+#[tokio::test]
+async fn verify_checks_the_kept_checkpoints_itself_and_names_the_one_that_disagrees() {
+    let fixture = Fixture::with_plan().await;
+    let size = fixture.len();
+    let origin = fixture.reader.origin().expect("origin");
+    let root = fixture.reader.merkle_root(size).expect("root");
+    let signer = wsoa_core::note::Signer::from_seed("northshire-board", &[7; 32]).expect("signer");
+    let checkpoint = wsoa_core::note::Checkpoint::new(origin, size, root);
+    let note =
+        wsoa_core::note::Note::sign(&checkpoint.to_text().expect("text"), &signer).expect("signs");
+    let kept = fixture
+        .call(
+            Method::POST,
+            "/api/v1/checkpoints",
+            Some(fixture.token(Role::Auditor)),
+            Some("text/plain"),
+            note.to_string().into_bytes(),
+            &[],
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text());
+    // The history under the checkpoint is rewritten and re-chained: the chain alone verifies,
+    // only the kept checkpoint can tell.
+    let fixture = fixture.tampered(|ledger| {
+        wsoa_store::raw::rewrite_history(ledger, 2, |event| event.actor.name = "forger".into())
+            .expect("rewritten");
+    });
+    let verified = fixture.get(Role::Auditor, "/api/v1/verify").await.json();
+    assert_eq!(verified["verified"], false, "{verified}");
+    let report = verified["report"].as_str().expect("a report");
+    assert!(
+        report.contains(&format!(
+            "the signed checkpoint of {size} events kept with the history does not verify"
+        )),
+        "{report}"
+    );
+    // It is a checkpoint the ledger keeps, not one the caller trusted.
+    assert!(!report.contains("a trusted checkpoint"), "{report}");
 }

@@ -87,6 +87,33 @@ impl Fixture {
         fixture
     }
 
+    /// Stops the writer, lets `edit` change the ledger behind the server's back (as someone
+    /// with the disk could), and serves it again.
+    pub fn tampered(mut self, edit: impl FnOnce(&Ledger)) -> Fixture {
+        self.app = Router::new();
+        self.state = None;
+        let ledger = self
+            .writer
+            .take()
+            .expect("a writer")
+            .join()
+            .expect("the writer hands the ledger back");
+        edit(&ledger);
+        let reader = ledger.reader();
+        let (jobs, receiver) = mpsc::channel();
+        self.writer = Some(std::thread::spawn(move || writer::run(ledger, receiver)));
+        let limits = Limits {
+            max_body_bytes: BODY_LIMIT,
+            max_upload_bytes: UPLOAD_LIMIT,
+            ..Limits::default()
+        };
+        let state = AppState::new(reader.clone(), jobs, limits);
+        self.app = app(state.clone());
+        self.state = Some(state);
+        self.reader = reader;
+        self
+    }
+
     /// The token of a role.
     pub fn token(&self, role: Role) -> &str {
         &self.tokens[&role]

@@ -307,7 +307,7 @@ fn import_refuses_a_directory_in_use_and_a_corrupt_bundle_creates_nothing() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     std::fs::write(dir.path().join("notes.txt"), b"keep me").expect("written");
     match Ledger::import(dir.path(), Cursor::new(&bundle)) {
-        Err(StoreError::Damaged(message)) => assert!(message.contains("not empty"), "{message}"),
+        Err(StoreError::NotEmpty(message)) => assert!(message.contains("not empty"), "{message}"),
         Err(other) => panic!("expected a refusal, got {other}"),
         Ok(_) => panic!("imported into a non-empty directory"),
     }
@@ -326,6 +326,13 @@ fn import_refuses_a_directory_in_use_and_a_corrupt_bundle_creates_nothing() {
         .err()
         .expect("refused");
     assert!(err.to_string().contains("evidence E2"), "{err}");
+    // The bundle is at fault, not the ledger being made: no "damaged, run `wsoa verify`".
+    assert!(matches!(err, StoreError::BadSource(_)), "{err}");
+    assert!(
+        err.to_string().starts_with("the bundle does not verify"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("wsoa verify"), "{err}");
     assert!(!target.exists(), "nothing was created");
     let truncated = &bundle[..bundle.len() - 10];
     assert!(Ledger::import(fresh.path(), Cursor::new(truncated)).is_err());
@@ -621,4 +628,19 @@ fn a_replica_refuses_events_that_break_the_clock_rules() {
             .contains("after the day it was recorded"),
         "{refused}"
     );
+}
+
+#[test]
+fn a_replica_into_a_directory_holding_a_ledger_is_refused_as_input_not_damage() {
+    let f = Fixture::history();
+    let events: Vec<Vec<u8>> = f.events().into_iter().map(|stored| stored.bytes).collect();
+    let refused = Ledger::replicate(f.path(), events.into_iter().map(Ok))
+        .err()
+        .expect("refused");
+    assert!(matches!(refused, StoreError::NotEmpty(_)), "{refused}");
+    assert!(
+        refused.to_string().contains("already holds a ledger"),
+        "{refused}"
+    );
+    assert!(!refused.to_string().contains("damaged"), "{refused}");
 }

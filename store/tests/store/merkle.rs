@@ -171,3 +171,12 @@ fn swapped_events_are_caught_even_when_re_chained() {
         "{err}"
     );
 }
+
+#[test]
+fn a_ledger_with_no_events_has_no_origin_and_that_is_not_damage() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let ledger = wsoa_store::Ledger::create(dir.path()).expect("created");
+    let err = ledger.origin().expect_err("no origin yet");
+    assert!(matches!(err, wsoa_store::StoreError::Query(_)), "{err}");
+    assert!(err.to_string().contains("record an event first"), "{err}");
+}

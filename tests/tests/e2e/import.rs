@@ -909,3 +909,32 @@ fn an_xlsx_tracker_with_sections_in_words_and_deadlines_in_words_imports_with_no
     );
     assert_eq!(sandbox.log().len(), before);
 }
+
+#[test]
+fn cell_text_with_terminal_codes_is_escaped_in_every_problem_and_report_line() {
+    let sandbox = Sandbox::opened();
+    // A status that is an escape sequence clearing the screen and a RAG with a right-to-left
+    // override: neither reaches the terminal as it is.
+    let csv = "Area of Weakness,Workstream,Ref,Action,Lead Officer,Deadline,Status,RAG\n\
+               W1: Quality assurance,WS1 Quality of EHC plans,1.1,Appoint a QA officer,Head of SEND,\
+               2021-12-31,\u{1b}[2JDone,Purple\u{202e}\n";
+    let path = sandbox.file("hostile.csv", csv.as_bytes());
+    let path = path.display().to_string();
+    let before = sandbox.verified();
+    let stderr = sandbox.refuses(
+        &before,
+        &["import", "tracker", &path, "--on", "2021-09-30"],
+        &["hostile.csv has 3 problems (listed above), so nothing was recorded"],
+    );
+    let dry = sandbox
+        .run(&["import", "tracker", &path, "--dry-run"])
+        .code_is(2);
+    for printed in [&stderr, &dry.stdout] {
+        for hidden in ['\u{1b}', '\u{202e}'] {
+            assert!(!printed.contains(hidden), "{hidden:?} printed:\n{printed}");
+        }
+        assert!(printed.contains("<U+001B>[2JDone"), "{printed}");
+        assert!(printed.contains("Purple<U+202E>"), "{printed}");
+    }
+    assert_eq!(sandbox.verified(), before);
+}
