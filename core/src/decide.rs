@@ -891,6 +891,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             ws(&e.workstream)?;
             text("the action's title", &e.title)?;
             text("the owner", &e.owner)?;
+            at_most("the success criteria", &e.success)?;
             texts("a success criterion", &e.success)?;
             deadline_words(&e.due)?;
             dates::agreed_deadline(&e.id, when.occurred_on, e.due.date())?;
