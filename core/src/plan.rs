@@ -595,6 +595,34 @@ impl Plan {
         }
     }
 
+    /// Adds a newly created action, judged by `due` (the day its deadline stands for) and
+    /// keeping the council's words for it, if any.
+    fn add_action(&mut self, head: ActionHead, due: Date, deadline: Option<Deadline>, cite: Cite) {
+        let view = ActionView {
+            id: head.id,
+            workstream: head.workstream,
+            title: head.title,
+            owner: head.owner,
+            due,
+            original_due: due,
+            deadline,
+            success: head.success,
+            status: Status::NotStarted,
+            rag: None,
+            status_changes: Vec::new(),
+            amendments: Vec::new(),
+            notes: Vec::new(),
+            evidence: Vec::new(),
+            cite,
+        };
+        push(
+            &mut self.actions,
+            &mut self.index.actions,
+            view.id.clone(),
+            view,
+        );
+    }
+
     /// Applies one event. Like `State::apply`, it never refuses: events that refer to things
     /// outside the folded set (possible when folding "as of" a business date) change nothing.
     pub fn apply(&mut self, event: &Event) {
@@ -672,28 +700,17 @@ impl Plan {
                 }
             }
             EventBody::ActionCreated(e) => {
-                let view = ActionView {
-                    id: e.id.to_string(),
-                    workstream: e.workstream.to_string(),
-                    title: e.title.clone(),
-                    owner: e.owner.clone(),
-                    due: e.due,
-                    original_due: e.due,
-                    deadline: None,
-                    success: e.success.clone(),
-                    status: Status::NotStarted,
-                    rag: None,
-                    status_changes: Vec::new(),
-                    amendments: Vec::new(),
-                    notes: Vec::new(),
-                    evidence: Vec::new(),
+                self.add_action(
+                    ActionHead {
+                        id: e.id.to_string(),
+                        workstream: e.workstream.to_string(),
+                        title: e.title.clone(),
+                        owner: e.owner.clone(),
+                        success: e.success.clone(),
+                    },
+                    e.due,
+                    None,
                     cite,
-                };
-                push(
-                    &mut self.actions,
-                    &mut self.index.actions,
-                    view.id.clone(),
-                    view,
                 );
             }
             EventBody::ActionAmended(e) => {
@@ -728,28 +745,17 @@ impl Plan {
             }
             EventBody::ActionCreatedWithDeadline(e) => {
                 let due = judged_by(&e.due, cite.on);
-                let view = ActionView {
-                    id: e.id.to_string(),
-                    workstream: e.workstream.to_string(),
-                    title: e.title.clone(),
-                    owner: e.owner.clone(),
+                self.add_action(
+                    ActionHead {
+                        id: e.id.to_string(),
+                        workstream: e.workstream.to_string(),
+                        title: e.title.clone(),
+                        owner: e.owner.clone(),
+                        success: e.success.clone(),
+                    },
                     due,
-                    original_due: due,
-                    deadline: Some(e.due.clone()),
-                    success: e.success.clone(),
-                    status: Status::NotStarted,
-                    rag: None,
-                    status_changes: Vec::new(),
-                    amendments: Vec::new(),
-                    notes: Vec::new(),
-                    evidence: Vec::new(),
+                    Some(e.due.clone()),
                     cite,
-                };
-                push(
-                    &mut self.actions,
-                    &mut self.index.actions,
-                    view.id.clone(),
-                    view,
                 );
             }
             EventBody::ActionAmendedWithDeadline(e) => {
@@ -989,6 +995,15 @@ impl Plan {
             cite,
         });
     }
+}
+
+/// What every created action carries, whichever way its deadline was written.
+struct ActionHead {
+    id: String,
+    workstream: String,
+    title: String,
+    owner: String,
+    success: Vec<String>,
 }
 
 fn push<T>(list: &mut Vec<T>, index: &mut BTreeMap<String, usize>, id: String, item: T) {
