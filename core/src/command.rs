@@ -86,6 +86,10 @@ pub enum Command {
     /// Amend an action, its deadline possibly written in words; with a plain date (or no new
     /// deadline) it is recorded exactly as `AmendAction` records it.
     AmendActionWithDeadline(ActionAmendedWithDeadline),
+    /// Record an action agreed before it was recorded (a row of a council's tracker): recorded
+    /// as `CreateActionWithDeadline` records it, but its deadline may already have passed, since
+    /// the action existed before the ledger heard of it.
+    ImportAction(ActionCreatedWithDeadline),
 }
 
 /// Attach evidence whose content is already stored under `content_hash`.

@@ -143,7 +143,7 @@ const RECURRING: [(&str, Recurrence); 17] = [
     ("yearly", Recurrence::Annually),
 ];
 
-const NOT_SET: [&str; 10] = [
+const NOT_SET: [&str; 11] = [
     "tbc",
     "tba",
     "tbd",
@@ -154,6 +154,7 @@ const NOT_SET: [&str; 10] = [
     "to be determined",
     "not yet set",
     "not yet agreed",
+    "not recorded",
 ];
 
 impl Deadline {

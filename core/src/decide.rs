@@ -882,7 +882,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             amend_action(&state.actions[&e.id], e)?;
             EventBody::ActionAmended(e.clone())
         }
-        Command::CreateActionWithDeadline(e) => {
+        Command::CreateActionWithDeadline(e) | Command::ImportAction(e) => {
             fresh(
                 SubjectKind::Action,
                 e.id.as_str(),
@@ -894,7 +894,9 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             at_most("the success criteria", &e.success)?;
             texts("a success criterion", &e.success)?;
             deadline_words(&e.due)?;
-            dates::agreed_deadline(&e.id, when.occurred_on, e.due.date())?;
+            if let Command::CreateActionWithDeadline(_) = command {
+                dates::agreed_deadline(&e.id, when.occurred_on, e.due.date())?;
+            }
             e.clone().into_body()
         }
         Command::AmendActionWithDeadline(e) => {

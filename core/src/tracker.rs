@@ -16,10 +16,12 @@ use std::str::FromStr;
 
 use crate::command::{AddNote, Command};
 use crate::date::{Date, MONTH_NAMES};
+use crate::deadline::Deadline;
 use crate::decide::{State, When, decide};
 use crate::event::{
-    ActionAmended, ActionCreated, ActionStatusChanged, Actor, Event, FORMAT_VERSION, Rag, Role,
-    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
+    ActionStatusChanged, Actor, Event, FORMAT_VERSION, Rag, Role, Status, WeaknessRecorded,
+    WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{ActionId, Digest, ParseError, SubjectKind, SubjectRef, WeaknessId, WorkstreamId};
 use crate::plan::Plan;
@@ -143,9 +145,14 @@ const PLAUSIBLE_YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
 /// `end of July 2021`, `by Sept 2021`), which means the last day of that month. Two-digit years
 /// are in this century. Anything else (`Autumn 2021`, `Q3`, `TBC`, `Ongoing`) is not a date.
 pub fn parse_date_text(input: &str) -> Option<Date> {
+    parse_date_parts(input).map(|(date, _)| date)
+}
+
+/// `parse_date_text`, saying whether the text named a day (`false` for a month alone).
+fn parse_date_parts(input: &str) -> Option<(Date, bool)> {
     let text = input.trim();
     if let Ok(date) = text.parse::<Date>() {
-        return Some(date);
+        return Some((date, true));
     }
     // ISO with a time of day, as CSV exports write date cells.
     if let Some((day, time)) = text.split_once(['T', ' '])
@@ -156,7 +163,7 @@ pub fn parse_date_text(input: &str) -> Option<Date> {
             .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
         && let Ok(date) = day.parse::<Date>()
     {
-        return Some(date);
+        return Some((date, true));
     }
     // Day-first with a two-digit year: 15/07/21.
     let parts: Vec<&str> = text.split('/').collect();
@@ -164,7 +171,7 @@ pub fn parse_date_text(input: &str) -> Option<Date> {
         && y.len() == 2
         && let (Ok(d), Ok(m), Ok(y)) = (d.parse::<u8>(), m.parse::<u8>(), y.parse::<u16>())
     {
-        return Date::new(2000 + y, m, d).ok();
+        return Date::new(2000 + y, m, d).ok().map(|date| (date, true));
     }
     let lower = text.to_lowercase();
     let mut words: Vec<&str> = lower
@@ -211,11 +218,11 @@ pub fn parse_date_text(input: &str) -> Option<Date> {
     match words.as_slice() {
         [d, m, y] => {
             if let (Some(d), Some(m), Some(y)) = (day(d), month(m), year(y)) {
-                return Date::new(y, m, d).ok();
+                return Date::new(y, m, d).ok().map(|date| (date, true));
             }
             // July 15 2021.
             let (m, d, y) = (month(words[0])?, day(words[1])?, year(words[2])?);
-            Date::new(y, m, d).ok()
+            Date::new(y, m, d).ok().map(|date| (date, true))
         }
         [m, y] => {
             let (m, y) = (month(m)?, year(y)?);
@@ -225,6 +232,7 @@ pub fn parse_date_text(input: &str) -> Option<Date> {
                 Date::new(y, m + 1, 1).ok()?
             };
             Date::from_days_since_epoch(first_of_next.days_since_epoch() - 1)
+                .map(|date| (date, false))
         }
         _ => None,
     }
@@ -238,37 +246,111 @@ fn month(word: &str) -> Option<u8> {
     })
 }
 
-/// A deadline cell: a date, nothing, or something that is not a date (kept as written).
+/// A deadline cell: nothing, a deadline (a date, or words the ledger reads: "Autumn term 2021",
+/// "Ongoing", "TBC"), or words it cannot read as a deadline ("See above"), kept as written.
 #[derive(Clone, Debug, PartialEq)]
 enum Due {
     Blank,
-    Date(Date),
-    NotADate(String),
+    Deadline(Deadline),
+    /// The words, and why they are no deadline (what to write instead).
+    Unreadable(String, String),
 }
 
-/// What a deadline cell says: a date (a date cell, an Excel serial number, or a date written as
-/// text), nothing, or words that are not a single date ("Ongoing", "TBC", "Spring 2021"), kept
-/// as written. The one place deadline cells are interpreted.
+/// The deadline of a new action whose cell gives none: not yet set, a gap to close.
+pub const DEADLINE_NOT_RECORDED: &str = "Not recorded";
+
+/// What a deadline cell says: a date (a date cell, an Excel serial number, or a full date written
+/// as text), words that stand for a date or for recurring or unset work, read by
+/// [`Deadline::parse`] and kept as written ("July 2021", "Autumn term 2021", "Q3 2021/22",
+/// "Ongoing", "TBC"), nothing, or words that are none of these. The one place deadline cells are
+/// interpreted.
 fn read_deadline_cell(cell: &Cell) -> Due {
     let serial = |number: f64| {
         excel_serial_date(number).filter(|date| PLAUSIBLE_YEARS.contains(&date.year()))
     };
     match cell {
         Cell::Empty => Due::Blank,
-        Cell::Date(date) => Due::Date(*date),
-        Cell::Number(number) => {
-            serial(*number).map_or_else(|| Due::NotADate(cell.text()), Due::Date)
-        }
+        Cell::Date(date) => Due::Deadline(Deadline::On(*date)),
+        Cell::Number(number) => serial(*number).map_or_else(
+            || Due::Unreadable(cell.text(), crate::deadline::FORMS.to_owned()),
+            |date| Due::Deadline(Deadline::On(date)),
+        ),
         Cell::Text(_) => {
             let text = cell.text();
             if text.is_empty() {
                 return Due::Blank;
             }
-            let as_serial = text.parse::<f64>().ok().and_then(serial);
-            as_serial
-                .or_else(|| parse_date_text(&text))
-                .map_or(Due::NotADate(text), Due::Date)
+            if let Some(date) = text.parse::<f64>().ok().and_then(serial) {
+                return Due::Deadline(Deadline::On(date));
+            }
+            match (parse_date_parts(&text), Deadline::parse(&text)) {
+                // A full date ("15/07/2021", "15 July 2021") is a date, however written.
+                (Some((date, true)), _) => Due::Deadline(Deadline::On(date)),
+                (_, Ok(deadline)) => Due::Deadline(deadline),
+                (Some((date, false)), Err(_)) => Due::Deadline(Deadline::On(date)),
+                (None, Err(error)) => {
+                    let reason = match error {
+                        ParseError::Deadline { reason, .. } => reason,
+                        other => other.to_string(),
+                    };
+                    Due::Unreadable(text, reason)
+                }
+            }
         }
+    }
+}
+
+/// Whether two deadlines say the same for the ledger: the same day (however written: "Jul-21"
+/// and "July 2021" and 31/07/2021 are one deadline), the same recurrence, or both not set.
+fn same_deadline(a: &Deadline, b: &Deadline) -> bool {
+    match (a.date(), b.date()) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.recurrence() == b.recurrence(),
+        _ => false,
+    }
+}
+
+/// A deadline for people: "Autumn term 2021 (31 December 2021)", "Ongoing", "31 October 2021".
+fn describe_deadline(deadline: &Deadline) -> String {
+    deadline.describe(Date::long)
+}
+
+/// An action's deadline as the ledger holds it.
+fn current_deadline(action: &crate::plan::ActionView) -> Deadline {
+    action.deadline.clone().unwrap_or(Deadline::On(action.due))
+}
+
+/// The command that amends an action: `AmendAction` when the deadline (if it moves) is a date,
+/// as it always was, `AmendActionWithDeadline` when it moves to words.
+fn amendment(
+    id: ActionId,
+    title: Option<String>,
+    owner: Option<String>,
+    due: Option<Deadline>,
+    reason: String,
+) -> Command {
+    match due {
+        None => Command::AmendAction(ActionAmended {
+            id,
+            title,
+            owner,
+            due: None,
+            reason,
+        }),
+        Some(Deadline::On(date)) => Command::AmendAction(ActionAmended {
+            id,
+            title,
+            owner,
+            due: Some(date),
+            reason,
+        }),
+        Some(due) => Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
+            id,
+            title,
+            owner,
+            due: Some(due),
+            reason,
+        }),
     }
 }
 
@@ -790,7 +872,9 @@ impl Step {
             Command::CreateWorkstream(_) => "workstream_created",
             Command::AmendWorkstream(_) => "workstream_amended",
             Command::CreateAction(_) => "action_created",
+            Command::ImportAction(_) => "action_created_with_deadline",
             Command::AmendAction(_) => "action_amended",
+            Command::AmendActionWithDeadline(_) => "action_amended_with_deadline",
             Command::ChangeActionStatus(_) => "action_status_changed",
             Command::AddNote(_) => "note_added",
             _ => "other",
@@ -804,7 +888,9 @@ impl Step {
             Command::CreateWorkstream(e) => e.id.to_string(),
             Command::AmendWorkstream(e) => e.id.to_string(),
             Command::CreateAction(e) => e.id.to_string(),
+            Command::ImportAction(e) => e.id.to_string(),
             Command::AmendAction(e) => e.id.to_string(),
+            Command::AmendActionWithDeadline(e) => e.id.to_string(),
             Command::ChangeActionStatus(e) => e.id.to_string(),
             Command::AddNote(e) => e.about.id.clone(),
             _ => String::new(),
@@ -2488,69 +2574,45 @@ impl<'a> Planner<'a> {
                 String::new()
             }
         };
-        let (due, slip) = match self.current_deadline(row) {
-            (Some(original), revised) => (Some(original), revised),
-            (None, _) => match options.default_due {
-                Some(default) => {
-                    if let Due::NotADate(text) = &row.due {
-                        self.result.notices.push(Finding::at_row(
-                            row.row,
-                            format!(
-                                "deadline '{text}' is not a date; action {} takes --default-due {}",
-                                row.reference,
-                                default.long()
-                            ),
-                        ));
-                    }
-                    (Some(default), None)
-                }
-                None => {
-                    // Words are kept as written and no date is invented: the action waits
-                    // for a date, and the rest of the file is recorded.
-                    let message = match &row.due {
-                        Due::NotADate(text) => Some(format!(
-                            "deadline as written: {text}; not yet recordable as a date, so action {} is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
-                            row.reference
-                        )),
-                        _ if layout.col(Field::Due).is_some() => Some(format!(
-                            "no deadline in '{}', so action {} is not recorded yet: fill the cell, or give --default-due DATE",
-                            layout.heading(Field::Due),
-                            row.reference
-                        )),
-                        _ => None,
-                    };
-                    if let Some(message) = message {
-                        self.result.notices.push(Finding::at_row(row.row, message));
-                    }
-                    (None, None)
-                }
-            },
+        let (original, revised) = self.row_deadlines(row);
+        let deadline = match original {
+            Some(deadline) => deadline,
+            None => self.missing_deadline(row),
         };
-        let (Some(due), true) = (due, ok) else { return };
+        if !ok {
+            return;
+        }
         let Ok(workstream_id) = WorkstreamId::new(workstream) else {
             return;
         };
-        let created_due = due;
-        self.step(
-            Some(row.row),
-            Command::CreateAction(ActionCreated {
+        let summary = format!(
+            "new action {} '{}' in {workstream} (owner {}, due {})",
+            row.reference,
+            short(&title),
+            short(&owner),
+            describe_deadline(&deadline)
+        );
+        let command = match &deadline {
+            Deadline::On(due) => Command::CreateAction(ActionCreated {
                 id: row.reference.clone(),
                 workstream: workstream_id,
-                title: title.clone(),
-                owner: owner.clone(),
-                due,
+                title,
+                owner,
+                due: *due,
                 success: row.success.clone(),
             }),
-            format!(
-                "new action {} '{}' in {workstream} (owner {}, due {})",
-                row.reference,
-                short(&title),
-                short(&owner),
-                due.long()
-            ),
-        );
-        if let Some(revised) = slip.filter(|revised| *revised != created_due) {
-            self.slip_step(row, created_due, revised);
+            _ => Command::ImportAction(ActionCreatedWithDeadline {
+                id: row.reference.clone(),
+                workstream: workstream_id,
+                title,
+                owner,
+                due: deadline.clone(),
+                success: row.success.clone(),
+            }),
+        };
+        self.step(Some(row.row), command, summary);
+        if let Some(revised) = revised.filter(|revised| !same_deadline(revised, &deadline)) {
+            self.slip_step(row, &deadline, revised);
         }
         let status = row.status.unwrap_or(Status::NotStarted);
         if status != Status::NotStarted || row.rag.is_some() {
@@ -2594,20 +2656,22 @@ impl<'a> Planner<'a> {
                 ));
                 o.clone()
             });
-        let (original, revised) = self.current_deadline(row);
+        let (original, revised) = self.row_deadlines(row);
+        let from = current_deadline(current);
+        let from_revised = revised.is_some();
         let due = revised
             .or(original)
-            .filter(|date| *date != current.due)
-            .inspect(|date| {
-                let from_revised = if revised.is_some() {
+            .filter(|deadline| !same_deadline(deadline, &from))
+            .inspect(|deadline| {
+                let column = if from_revised {
                     format!(" ('{}')", layout.heading(Field::RevisedDue))
                 } else {
                     String::new()
                 };
                 changes.push(format!(
-                    "deadline {} → {}{from_revised}",
-                    current.due.long(),
-                    date.long()
+                    "deadline {} → {}{column}",
+                    describe_deadline(&from),
+                    describe_deadline(deadline)
                 ));
             });
         if !row.success.is_empty() && row.success != current.success {
@@ -2617,19 +2681,13 @@ impl<'a> Planner<'a> {
             )));
         }
         if !changes.is_empty() {
-            let reason = match (due, revised) {
-                (Some(to), Some(_)) => self.slip_reason(row.row, current.due, to),
+            let reason = match &due {
+                Some(to) if from_revised => self.slip_reason(row.row, &from, to),
                 _ => self.reason(Some(row.row)),
             };
             self.step(
                 Some(row.row),
-                Command::AmendAction(ActionAmended {
-                    id: row.reference.clone(),
-                    title,
-                    owner,
-                    due,
-                    reason,
-                }),
+                amendment(row.reference.clone(), title, owner, due, reason),
                 format!("action {}: {}", row.reference, changes.join("; ")),
             );
         }
@@ -2656,85 +2714,117 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// The deadline a row gives (its Deadline cell, when a date) and the revised deadline
-    /// beside it (when a date): the current deadline is the revised one. A cell in words is
-    /// kept out of the ledger, with a notice saying so; it is never a problem, so a monthly
-    /// re-import of an unchanged row goes through.
-    fn current_deadline(&mut self, row: &ActionRow) -> (Option<Date>, Option<Date>) {
-        let mut words = Vec::new();
-        let original = match &row.due {
-            Due::Date(date) => Some(*date),
-            Due::NotADate(text) => {
-                words.push((Field::Due, text.clone()));
+    /// The deadline a row gives (its Deadline cell) and the revised deadline beside it: the
+    /// current deadline is the revised one. Words that are no deadline the ledger can read are
+    /// never a problem, so a monthly re-import of an unchanged row goes through: an action the
+    /// ledger holds keeps its deadline, with a notice saying so.
+    fn row_deadlines(&mut self, row: &ActionRow) -> (Option<Deadline>, Option<Deadline>) {
+        let current = self
+            .plan
+            .action(row.reference.as_str())
+            .map(current_deadline);
+        let mut read = |due: &Due, what: &str| match due {
+            Due::Deadline(deadline) => Some(deadline.clone()),
+            Due::Blank => None,
+            Due::Unreadable(text, _) => {
+                if let Some(current) = &current {
+                    self.result.notices.push(Finding::at_row(
+                        row.row,
+                        format!(
+                            "{what} '{}' is not a date or deadline words the ledger reads, so action {} keeps its deadline, {}",
+                            short(text),
+                            row.reference,
+                            describe_deadline(current)
+                        ),
+                    ));
+                }
                 None
             }
-            Due::Blank => None,
         };
-        let revised = match &row.revised {
-            Due::Date(date) => Some(*date),
-            Due::NotADate(text) => {
-                words.push((Field::RevisedDue, text.clone()));
-                None
-            }
-            Due::Blank => None,
-        };
-        let current = self.plan.action(row.reference.as_str()).map(|a| a.due);
-        let kept = revised.or(original).or(current);
-        for (field, text) in words {
-            // A new action with no date at all is reported where it is planned.
-            let Some(kept) = kept else { continue };
-            let what = match field {
-                Field::RevisedDue => "revised deadline",
-                _ => "deadline",
-            };
-            self.result.notices.push(Finding::at_row(
-                row.row,
-                format!(
-                    "{what} as written: {text}; not yet recordable as a date, so action {} keeps the deadline {}",
-                    row.reference,
-                    kept.long()
-                ),
-            ));
-        }
+        let original = read(&row.due, "deadline");
+        let revised = read(&row.revised, "revised deadline");
         match (original, revised) {
             (None, Some(revised)) => (Some(revised), None),
             found => found,
         }
     }
 
+    /// The deadline of a new action whose row gives none: `--default-due` when given, else not
+    /// set (shown as "Not recorded", a gap to close): no date is invented.
+    fn missing_deadline(&mut self, row: &ActionRow) -> Deadline {
+        let layout = self.layout;
+        let amend = format!(
+            "a gap to close with `wsoa action amend {} --due DEADLINE --reason TEXT`",
+            row.reference
+        );
+        if let Some(default) = self.options.default_due {
+            if let Due::Unreadable(text, _) = &row.due {
+                self.result.notices.push(Finding::at_row(
+                    row.row,
+                    format!(
+                        "deadline '{}' is not a date or deadline words the ledger reads; action {} takes --default-due {}",
+                        short(text),
+                        row.reference,
+                        default.long()
+                    ),
+                ));
+            }
+            return Deadline::On(default);
+        }
+        let (words, message) = match &row.due {
+            Due::Unreadable(text, reason) => {
+                let message = format!(
+                    "deadline '{}' is not a date or deadline words the ledger reads ({reason}), so action {} is recorded with no deadline set, shown as \"{DEADLINE_NOT_RECORDED}\": {amend}",
+                    short(text),
+                    row.reference
+                );
+                (DEADLINE_NOT_RECORDED.to_owned(), Some(message))
+            }
+            _ => {
+                let message = layout.col(Field::Due).map(|_| {
+                    format!(
+                        "no deadline in '{}', so action {} is recorded with no deadline set, shown as \"{DEADLINE_NOT_RECORDED}\": {amend}",
+                        layout.heading(Field::Due),
+                        row.reference
+                    )
+                });
+                (DEADLINE_NOT_RECORDED.to_owned(), message)
+            }
+        };
+        if let Some(message) = message {
+            self.result.notices.push(Finding::at_row(row.row, message));
+        }
+        Deadline::NotSet { words }
+    }
+
     /// Why a deadline moved to the one in a revised-deadline column: the file and row say so.
-    fn slip_reason(&self, row: usize, from: Date, to: Date) -> String {
+    fn slip_reason(&self, row: usize, from: &Deadline, to: &Deadline) -> String {
         let at = format!("tracker {}, row {row}", self.options.source);
         let column = self.layout.heading(Field::RevisedDue);
         match &self.options.reason {
             Some(reason) => format!("{reason} ({at}, '{column}')"),
             None => format!(
                 "the {at}, revises the deadline from {} to {} in '{column}' (imported with `wsoa import tracker`)",
-                from.long(),
-                to.long()
+                describe_deadline(from),
+                describe_deadline(to)
             ),
         }
     }
 
     /// A new action's revised deadline: recorded as the slip it is, after its creation.
-    fn slip_step(&mut self, row: &ActionRow, from: Date, to: Date) {
-        let reason = self.slip_reason(row.row, from, to);
+    fn slip_step(&mut self, row: &ActionRow, from: &Deadline, to: Deadline) {
+        let reason = self.slip_reason(row.row, from, &to);
+        let summary = format!(
+            "action {}: deadline {} → {} ('{}')",
+            row.reference,
+            describe_deadline(from),
+            describe_deadline(&to),
+            self.layout.heading(Field::RevisedDue)
+        );
         self.step(
             Some(row.row),
-            Command::AmendAction(ActionAmended {
-                id: row.reference.clone(),
-                title: None,
-                owner: None,
-                due: Some(to),
-                reason,
-            }),
-            format!(
-                "action {}: deadline {} → {} ('{}')",
-                row.reference,
-                from.long(),
-                to.long(),
-                self.layout.heading(Field::RevisedDue)
-            ),
+            amendment(row.reference.clone(), None, None, Some(to), reason),
+            summary,
         );
     }
 
@@ -2828,7 +2918,9 @@ fn check_rules(state: &State, when: When, result: &mut ImportPlan) {
                 )
                 .collect(),
             Command::CreateAction(e) => vec![format!("workstream {}", e.workstream)],
+            Command::ImportAction(e) => vec![format!("workstream {}", e.workstream)],
             Command::AmendAction(e) => vec![format!("action {}", e.id)],
+            Command::AmendActionWithDeadline(e) => vec![format!("action {}", e.id)],
             Command::ChangeActionStatus(e) => vec![format!("action {}", e.id)],
             Command::AddNote(e) => vec![format!("action {}", e.about.id)],
             _ => Vec::new(),
@@ -2854,6 +2946,7 @@ fn check_rules(state: &State, when: When, result: &mut ImportPlan) {
                     Command::RecordWeakness(e) => format!("weakness {}", e.id),
                     Command::CreateWorkstream(e) => format!("workstream {}", e.id),
                     Command::CreateAction(e) => format!("action {}", e.id),
+                    Command::ImportAction(e) => format!("action {}", e.id),
                     _ => String::new(),
                 };
                 failed.insert(subject);

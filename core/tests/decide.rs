@@ -6,12 +6,13 @@ use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
 use wsoa_core::deadline::Deadline;
 use wsoa_core::decide::{MAX_LIST_ITEMS, MAX_TEXT_CHARS, PlanStage, When, check_actor_name};
 use wsoa_core::event::{
-    ActionAmended, ActionCreated, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
-    CorrectionRecorded, Direction, EvidenceAttached, EvidenceKind, EvidenceRedacted,
-    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
-    NoteAdded, Outcome, PlanAccepted, PlanRevised, PlanSubmitted, Progress, ProgressReviewed, Rag,
-    Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskRaised,
-    RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
+    ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceAttached, EvidenceKind,
+    EvidenceRedacted, InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded,
+    MonitoringVisitRecorded, NoteAdded, Outcome, PlanAccepted, PlanRevised, PlanSubmitted,
+    Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed,
+    RiskLevel, RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
+    WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Actor, Command, Date, Decimal, Digest, Event, EventBody, EvidenceId, FORMAT_VERSION,
@@ -3618,6 +3619,74 @@ fn a_deadline_is_not_before_the_day_the_action_was_agreed() {
     assert!(
         rejection.to_string().contains(
             "the deadline 30 June 2021 is before action 1.1 was agreed on 1 July 2021 (event 4)"
+        ),
+        "{rejection}"
+    );
+}
+
+#[test]
+fn an_action_imported_after_its_deadline_keeps_its_words_and_may_slip_back_to_its_first_deadline() {
+    let steps = &story()[..4];
+    let written = |words: &str, day: &str| Deadline::Written {
+        words: words.to_owned(),
+        date: date(day),
+    };
+    let with = |due: Deadline| {
+        let created = action("1.2", "WS1");
+        ActionCreatedWithDeadline {
+            id: created.id,
+            workstream: created.workstream,
+            title: created.title,
+            owner: created.owner,
+            due,
+            success: created.success,
+        }
+    };
+    let state = dated(steps);
+    // Typed in, "Spring 2021" on 1 July 2021 is born overdue; from a tracker it was agreed
+    // before it was recorded, and is recorded with its words.
+    let typed = Command::CreateActionWithDeadline(with(written("Spring 2021", "2021-03-31")));
+    assert!(matches!(
+        on(&state, "2021-07-01", &typed),
+        Err(Rejection::DateOrder(_))
+    ));
+    let imported = Command::ImportAction(with(written("Spring 2021", "2021-03-31")));
+    assert_eq!(
+        on(&state, "2021-07-01", &imported),
+        Ok(EventBody::ActionCreatedWithDeadline(with(written(
+            "Spring 2021",
+            "2021-03-31"
+        ))))
+    );
+    // Its deadline may move back as far as its first deadline (a revised deadline that has
+    // passed too), never before.
+    let state = dated(&[steps, &[("2021-07-01", imported)]].concat());
+    let moved = |due: Deadline| {
+        Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
+            id: aid("1.2"),
+            title: None,
+            owner: None,
+            due: Some(due),
+            reason: "Revised in the tracker".to_owned(),
+        })
+    };
+    assert!(
+        on(
+            &state,
+            "2021-07-01",
+            &moved(written("June 2021", "2021-06-30"))
+        )
+        .is_ok()
+    );
+    let rejection = on(
+        &state,
+        "2021-07-01",
+        &moved(written("Feb-21", "2021-02-28")),
+    )
+    .expect_err("before its first deadline");
+    assert!(
+        rejection.to_string().starts_with(
+            "the deadline 28 February 2021 is before 31 March 2021, action 1.2's first deadline (event 4)"
         ),
         "{rejection}"
     );

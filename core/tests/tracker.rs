@@ -5,6 +5,7 @@
 //! word for word.
 
 use wsoa_core::command::AddNote;
+use wsoa_core::deadline::Deadline;
 use wsoa_core::decide::When;
 use wsoa_core::event::{
     ActionAmended, ActionCreated, ActionStatusChanged, LedgerOpened, Rag, Status, WeaknessRecorded,
@@ -326,7 +327,7 @@ fn a_first_import_records_weaknesses_workstreams_actions_statuses_and_updates() 
             "row 7: new action 1.3 'Audit 20 EHC plans each term' in WS1 (owner SEND QA Officer, due 15 January 2022)",
             "row 9: new action 2.1 'Recruit two more EHC coordinators' in WS2 (owner Assistant Director, SEND, due 31 October 2021)",
             "row 9: action 2.1: status not started → in progress, RAG red, update 'Recruitment paused during restrictions'",
-            "row 10: new action 2.2 'Publish timeliness on the Local Offer' in WS2 (owner Head of SEND, due 30 September 2021)",
+            "row 10: new action 2.2 'Publish timeliness on the Local Offer' in WS2 (owner Head of SEND, due September 2021 (30 September 2021))",
             "row 10: action 2.2: status not started → complete, RAG green",
         ]
     );
@@ -718,7 +719,7 @@ fn maps_name_columns_by_heading_or_letter_and_can_leave_one_out() {
 fn defaults_fill_blank_cells_of_new_actions() {
     let tracker = sheet(&[
         &["Ref", "Action", "Lead", "Deadline"],
-        &["1.1", "Appoint a QA officer", "", "Autumn 2021"],
+        &["1.1", "Appoint a QA officer", "", "See the board's minutes"],
         &["1.2", "Agree a framework", "Head of SEND", ""],
     ]);
     let ledger = Ledger::opened();
@@ -741,7 +742,7 @@ fn defaults_fill_blank_cells_of_new_actions() {
     assert_eq!(
         notices(&planned),
         [
-            "row 2: deadline 'Autumn 2021' is not a date; action 1.1 takes --default-due 31 December 2021"
+            "row 2: deadline 'See the board's minutes' is not a date or deadline words the ledger reads; action 1.1 takes --default-due 31 December 2021"
         ]
     );
 }
@@ -792,7 +793,7 @@ fn every_row_level_problem_is_reported_row_by_row() {
             "1.2",
             "Agree a quality assurance framework",
             "Head of SEND",
-            "TBC",
+            "See note",
             "",
             "",
         ],
@@ -954,10 +955,9 @@ fn every_row_level_problem_is_reported_row_by_row() {
     assert_eq!(
         said,
         [
-            "row 4: no deadline in 'Deadline', so action 1.5 is not recorded yet: fill the cell, or give --default-due DATE",
-            "row 5: deadline as written: Autumn 2021; not yet recordable as a date, so action 1.6 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
-            "row 6: deadline as written: TBC; not yet recordable as a date, so action 1.2 keeps the deadline 31 December 2021",
-            "row 10: deadline as written: Q3; not yet recordable as a date, so action 1.8 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+            "row 4: no deadline in 'Deadline', so action 1.5 is recorded with no deadline set, shown as \"Not recorded\": a gap to close with `wsoa action amend 1.5 --due DEADLINE --reason TEXT`",
+            "row 6: deadline 'See note' is not a date or deadline words the ledger reads, so action 1.2 keeps its deadline, 31 December 2021",
+            "row 10: deadline 'Q3' is not a date or deadline words the ledger reads (write a date (2021-07-15 or 15/07/2021), a month (July 2021, Sep-21, end of March 2022), a term or season (Autumn term 2021, Spring 2022, Summer 2022), a quarter or financial year (Q3 2021/22, 2021/22), recurring words (Ongoing, Termly, Monthly, Quarterly, Annually) or words for a deadline not yet set (TBC, TBA, To be agreed)), so action 1.8 is recorded with no deadline set, shown as \"Not recorded\": a gap to close with `wsoa action amend 1.8 --due DEADLINE --reason TEXT`",
             "row 16: workstream WS5 'New workstream' has no sponsor in the sheet; it is recorded as \"Not recorded\", a gap to close with `wsoa workstream amend WS5 --sponsor NAME`",
         ]
     );
@@ -1260,14 +1260,17 @@ fn a_councils_tracker_imports_with_no_options() {
             "row 10: new area of weakness W2 'Quality of EHC plans'",
             "row 5: new workstream WS1 'Joint commissioning' (sponsor Not recorded; answers W1)",
             "row 10: new workstream WS2 'Quality of EHC plans' (sponsor Not recorded; answers W2)",
-            "row 6: new action 1.1 'Agree a joint commissioning strategy' in WS1 (owner Head of Commissioning, due 31 October 2021)",
+            "row 6: new action 1.1 'Agree a joint commissioning strategy' in WS1 (owner Head of Commissioning, due Oct-21 (31 October 2021))",
             "row 6: action 1.1: status not started → complete, RAG green, update 'Strategy agreed at the Health and Wellbeing Board'",
-            "row 8: new action 1.3 'Set up a joint resource panel' in WS1 (owner Head of Commissioning, due 31 October 2021)",
-            "row 8: action 1.3: deadline 31 October 2021 → 31 December 2021 ('Revised deadline')",
+            "row 7: new action 1.2 'Map the therapies on offer' in WS1 (owner Commissioning manager, due Ongoing)",
+            "row 7: action 1.2: status not started → in progress, RAG amber, update 'Mapping half done'",
+            "row 8: new action 1.3 'Set up a joint resource panel' in WS1 (owner Head of Commissioning, due Oct-21 (31 October 2021))",
+            "row 8: action 1.3: deadline Oct-21 (31 October 2021) → Dec-21 (31 December 2021) ('Revised deadline')",
             "row 8: action 1.3: status not started → in progress, RAG amber, update 'Terms of reference drafted'",
-            "row 9: new action 1.4 'Publish a joint commissioning newsletter' in WS1 (owner Commissioning manager, due 30 November 2021)",
+            "row 9: new action 1.4 'Publish a joint commissioning newsletter' in WS1 (owner Commissioning manager, due Nov-21 (30 November 2021))",
             "row 11: new action 2.1 'Audit twenty plans a month' in WS2 (owner SEND quality officer, due 31 October 2021)",
             "row 11: action 2.1: RAG red",
+            "row 12: new action 2.2 'Train SENCOs in outcome writing' in WS2 (owner Principal educational psychologist, due TBC — no deadline set)",
         ]
     );
     assert_eq!(
@@ -1276,10 +1279,8 @@ fn a_councils_tracker_imports_with_no_options() {
             "columns not imported: C 'Accountable lead', E 'Supported by', F 'Start'",
             "row 5: 'ASW1: Joint commissioning' is a heading: its area of weakness applies to the rows below; the sheet names no workstreams, so they form workstream 'WS1: Joint commissioning'",
             "row 5: workstream WS1 'Joint commissioning' has no sponsor in the sheet; it is recorded as \"Not recorded\", a gap to close with `wsoa workstream amend WS1 --sponsor NAME`",
-            "row 7: deadline as written: Ongoing; not yet recordable as a date, so action 1.2 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
             "row 10: 'Area of weakness 2: Quality of EHC plans' is a heading: its area of weakness applies to the rows below; the sheet names no workstreams, so they form workstream 'WS2: Quality of EHC plans'",
             "row 10: workstream WS2 'Quality of EHC plans' has no sponsor in the sheet; it is recorded as \"Not recorded\", a gap to close with `wsoa workstream amend WS2 --sponsor NAME`",
-            "row 12: deadline as written: TBC; not yet recordable as a date, so action 2.2 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
             "row 13: skipped: a key or legend row",
             "row 14: skipped: a totals row",
         ]
@@ -1288,13 +1289,20 @@ fn a_councils_tracker_imports_with_no_options() {
     let slip = planned
         .commands()
         .find_map(|command| match command {
-            Command::AmendAction(e) => Some(e.clone()),
+            Command::AmendActionWithDeadline(e) => Some(e.clone()),
             _ => None,
         })
-        .expect("a slip");
+        .expect("a slip, in the words the tracker uses");
+    assert_eq!(
+        slip.due,
+        Some(Deadline::Written {
+            words: "Dec-21".to_owned(),
+            date: date("2021-12-31")
+        })
+    );
     assert_eq!(
         slip.reason,
-        "the tracker tracker-2021-09.csv, row 8, revises the deadline from 31 October 2021 to 31 December 2021 in 'Revised deadline' (imported with `wsoa import tracker`)"
+        "the tracker tracker-2021-09.csv, row 8, revises the deadline from Oct-21 (31 October 2021) to Dec-21 (31 December 2021) in 'Revised deadline' (imported with `wsoa import tracker`)"
     );
     let plan = ledger.plan();
     assert_eq!(
@@ -1328,32 +1336,41 @@ fn next_months_tracker_records_only_what_changed_and_the_same_file_again_nothing
     assert_eq!(
         summaries(&planned),
         [
-            "row 7: action 1.3: owner 'Head of Commissioning' → 'Joint commissioning manager'; deadline 31 December 2021 → 31 January 2022 ('Revised deadline')",
+            "row 7: action 1.3: owner 'Head of Commissioning' → 'Joint commissioning manager'; deadline Dec-21 (31 December 2021) → Jan-22 (31 January 2022) ('Revised deadline')",
             "row 9: action 2.1: wording 'Audit twenty plans a month' → 'Audit twenty plans a month, with parents'",
             "row 9: action 2.1: status not started → in progress, RAG red → amber, update 'First audit done'",
-            "row 10: new action 2.2 'Train SENCOs in outcome writing' in WS2 (owner Principal educational psychologist, due 30 November 2021)",
-            "row 11: new action 2.3 'Publish the EHC plan quality standard' in WS2 (owner SEND quality officer, due 31 December 2021)",
+            "row 10: action 2.2: deadline TBC — no deadline set → 30 November 2021",
+            "row 11: new action 2.3 'Publish the EHC plan quality standard' in WS2 (owner SEND quality officer, due Dec-21 (31 December 2021))",
         ]
     );
     let amendments: Vec<String> = planned
         .commands()
         .filter_map(|command| match command {
             Command::AmendAction(e) => Some(e.reason.clone()),
+            Command::AmendActionWithDeadline(e) => Some(e.reason.clone()),
             _ => None,
         })
         .collect();
     assert_eq!(
         amendments,
         [
-            "the tracker tracker-2021-10.csv, row 7, revises the deadline from 31 December 2021 to 31 January 2022 in 'Revised deadline' (imported with `wsoa import tracker`)",
+            "the tracker tracker-2021-10.csv, row 7, revises the deadline from Dec-21 (31 December 2021) to Jan-22 (31 January 2022) in 'Revised deadline' (imported with `wsoa import tracker`)",
             "the tracker tracker-2021-10.csv, row 9, says so (imported with `wsoa import tracker`)",
+            "the tracker tracker-2021-10.csv, row 10, says so (imported with `wsoa import tracker`)",
         ]
     );
-    // 1.4 is reported, not deleted; 1.2 was never recorded (its deadline is in words).
+    // 1.2 (its deadline "Ongoing") and 1.4 are reported, not deleted.
     assert!(notices(&planned).contains(
-        &"actions in the ledger but not in the tracker, left as they are: 1.4".to_owned()
+        &"actions in the ledger but not in the tracker, left as they are: 1.2, 1.4".to_owned()
     ));
     assert!(ledger.plan().action("1.4").is_some());
+    assert_eq!(
+        ledger.plan().action("1.2").and_then(|a| a.deadline.clone()),
+        Some(Deadline::Recurring {
+            words: "Ongoing".to_owned(),
+            every: wsoa_core::deadline::Recurrence::Ongoing
+        })
+    );
     let plan = ledger.plan();
     assert_eq!(
         plan.action("1.3").map(|a| (a.owner.clone(), a.due)),
@@ -1531,9 +1548,9 @@ fn section_rows_with_references_in_any_column_head_the_rows_under_them() {
             "row 5: new area of weakness IP6 'Preparing for adulthood'",
             "row 3: new workstream WS1 'The Local Offer' (sponsor Head of SEND; answers W1)",
             "row 6: new workstream WS2 'Transitions' (sponsor Head of SEND; answers IP6)",
-            "row 4: new action 1.1 'Relaunch the Local Offer website' in WS1 (owner Local Offer officer, due 31 December 2021)",
+            "row 4: new action 1.1 'Relaunch the Local Offer website' in WS1 (owner Local Offer officer, due Dec-21 (31 December 2021))",
             "row 4: action 1.1: status not started → in progress",
-            "row 7: new action 6.1 'Map post-16 pathways' in WS2 (owner Transitions lead, due 31 January 2022)",
+            "row 7: new action 6.1 'Map post-16 pathways' in WS2 (owner Transitions lead, due Jan-22 (31 January 2022))",
         ]
     );
     assert_eq!(
@@ -1622,6 +1639,213 @@ fn a_measure_row_is_not_read_as_an_action() {
         [
             "row 2: skipped: 6.M1 is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`",
             "row 3: skipped: M2 is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`",
+        ]
+    );
+}
+
+#[test]
+fn deadlines_as_councils_write_them_are_kept_with_the_day_they_stand_for() {
+    let mut ledger = Ledger::opened();
+    let v1 = sheet(&[
+        &["Ref", "Action", "Lead", "Deadline", "Status"],
+        &["W1 Quality assurance", "", "", "", ""],
+        &[
+            "1.1",
+            "Appoint an officer",
+            "Head of SEND",
+            "July 2021",
+            "Complete",
+        ],
+        &["1.2", "Agree a framework", "Head of SEND", "Sep-21", ""],
+        &["1.3", "Audit plans", "Head of SEND", "Autumn term 2021", ""],
+        &[
+            "1.4",
+            "Refresh the offer",
+            "Head of SEND",
+            "Spring 2021",
+            "",
+        ],
+        &["1.5", "Survey parents", "Head of SEND", "Q3 2021/22", ""],
+        &["1.6", "Publish the strategy", "Head of SEND", "2021/22", ""],
+        &[
+            "1.7",
+            "Train SENCOs",
+            "Head of SEND",
+            "end of March 2022",
+            "",
+        ],
+        &["1.8", "Report to the board", "Head of SEND", "Termly", ""],
+        &[
+            "1.9",
+            "Co-produce with families",
+            "Head of SEND",
+            "Ongoing",
+            "",
+        ],
+        &["1.10", "Commission therapies", "Head of SEND", "TBC", ""],
+        &[
+            "1.11",
+            "Agree the charter",
+            "Head of SEND",
+            "To be agreed",
+            "",
+        ],
+        &[
+            "1.12",
+            "Publish the newsletter",
+            "Head of SEND",
+            "15/10/2021",
+            "",
+        ],
+    ]);
+    let options = ImportOptions {
+        default_workstream: Some("WS1 Quality assurance".to_owned()),
+        ..options()
+    };
+    // Imported in October 2021: actions whose deadlines have passed were agreed long before.
+    ledger.imported(&v1, &options, "2021-10-31");
+    let plan = ledger.plan();
+    let deadline = |id: &str| {
+        let action = plan.action(id).expect("imported");
+        (action.deadline.clone(), action.due)
+    };
+    let written = |words: &str, on: &str| {
+        (
+            Some(Deadline::Written {
+                words: words.to_owned(),
+                date: date(on),
+            }),
+            date(on),
+        )
+    };
+    assert_eq!(deadline("1.1"), written("July 2021", "2021-07-31"));
+    assert_eq!(deadline("1.2"), written("Sep-21", "2021-09-30"));
+    assert_eq!(deadline("1.3"), written("Autumn term 2021", "2021-12-31"));
+    assert_eq!(deadline("1.4"), written("Spring 2021", "2021-03-31"));
+    assert_eq!(deadline("1.5"), written("Q3 2021/22", "2021-12-31"));
+    assert_eq!(deadline("1.6"), written("2021/22", "2022-03-31"));
+    assert_eq!(deadline("1.7"), written("end of March 2022", "2022-03-31"));
+    assert_eq!(
+        deadline("1.8").0,
+        Some(Deadline::Recurring {
+            words: "Termly".to_owned(),
+            every: wsoa_core::deadline::Recurrence::Termly
+        })
+    );
+    assert_eq!(
+        deadline("1.10").0,
+        Some(Deadline::NotSet {
+            words: "TBC".to_owned()
+        })
+    );
+    assert_eq!(
+        deadline("1.11").0,
+        Some(Deadline::NotSet {
+            words: "To be agreed".to_owned()
+        })
+    );
+    assert_eq!(deadline("1.12"), (None, date("2021-10-15")));
+    // The same file next month: an unchanged cell is no change, whatever it holds.
+    let again = ledger.import(&v1, &options, "2021-11-30");
+    assert_eq!(problems(&again), Vec::<String>::new());
+    assert_eq!(summaries(&again), Vec::<String>::new());
+    // A month written another way is the same deadline; words that move are slips.
+    let v2 = sheet(&[
+        &["Ref", "Action", "Lead", "Deadline", "Status"],
+        &["W1 Quality assurance", "", "", "", ""],
+        &[
+            "1.1",
+            "Appoint an officer",
+            "Head of SEND",
+            "31/07/2021",
+            "Complete",
+        ],
+        &[
+            "1.2",
+            "Agree a framework",
+            "Head of SEND",
+            "September 2021",
+            "",
+        ],
+        &["1.3", "Audit plans", "Head of SEND", "Spring term 2022", ""],
+        &["1.8", "Report to the board", "Head of SEND", "termly", ""],
+        &[
+            "1.10",
+            "Commission therapies",
+            "Head of SEND",
+            "Summer 2022",
+            "",
+        ],
+    ]);
+    let planned = ledger.imported(&v2, &options, "2021-11-30");
+    assert_eq!(
+        summaries(&planned),
+        [
+            "row 5: action 1.3: deadline Autumn term 2021 (31 December 2021) → Spring term 2022 (31 March 2022)",
+            "row 7: action 1.10: deadline TBC — no deadline set → Summer 2022 (31 July 2022)",
+        ]
+    );
+    let again = ledger.import(&v2, &options, "2021-12-01");
+    assert_eq!(summaries(&again), Vec::<String>::new());
+}
+
+#[test]
+fn a_revised_deadline_that_has_passed_is_recorded_as_the_slip_it_was() {
+    let mut ledger = Ledger::opened();
+    let tracker = sheet(&[
+        &[
+            "Ref",
+            "Action",
+            "Lead",
+            "Deadline",
+            "Revised deadline",
+            "Status",
+        ],
+        &["W1 Quality assurance", "", "", "", "", ""],
+        &[
+            "1.1",
+            "Appoint an officer",
+            "Head of SEND",
+            "Spring 2021",
+            "June 2021",
+            "Complete",
+        ],
+    ]);
+    let options = ImportOptions {
+        default_workstream: Some("WS1 Quality assurance".to_owned()),
+        ..options()
+    };
+    let planned = ledger.imported(&tracker, &options, "2021-10-31");
+    assert_eq!(
+        summaries(&planned)[2..],
+        [
+            "row 3: new action 1.1 'Appoint an officer' in WS1 (owner Head of SEND, due Spring 2021 (31 March 2021))",
+            "row 3: action 1.1: deadline Spring 2021 (31 March 2021) → June 2021 (30 June 2021) ('Revised deadline')",
+            "row 3: action 1.1: status not started → complete",
+        ]
+    );
+    assert_eq!(
+        ledger.plan().action("1.1").map(|a| (a.original_due, a.due)),
+        Some((date("2021-03-31"), date("2021-06-30")))
+    );
+    // The action was agreed by its first deadline at the latest: a deadline before that is
+    // still refused.
+    let earlier = sheet(&[
+        &["Ref", "Action", "Lead", "Deadline", "Status"],
+        &["W1 Quality assurance", "", "", "", ""],
+        &[
+            "1.1",
+            "Appoint an officer",
+            "Head of SEND",
+            "January 2021",
+            "Complete",
+        ],
+    ]);
+    let refused = ledger.import(&earlier, &options, "2021-11-30");
+    assert_eq!(
+        problems(&refused),
+        [
+            "row 3: action 1.1: deadline June 2021 (30 June 2021) → January 2021 (31 January 2021): the deadline 31 January 2021 is before 31 March 2021, action 1.1's first deadline (event 3): it was recorded after that deadline had passed, so it was agreed by then at the latest; give a deadline on or after 31 March 2021; if event 3's deadline was wrong, record a correction with `wsoa correct 3 --reason TEXT` first"
         ]
     );
 }

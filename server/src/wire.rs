@@ -929,6 +929,32 @@ commands! {
         #[schema(example = "Recruitment paused during the COVID-19 lockdown")]
         reason: String,
     }
+    /// Record an action agreed before it was recorded, as a row of a council's tracker: as
+    /// `create_action_with_deadline`, but its deadline may already have passed.
+    "import_action" => ImportActionRequest
+        for ImportAction(ActionCreatedWithDeadline) {
+        /// Its id.
+        #[schema(example = "1.1")]
+        id: String,
+        /// The workstream it belongs to.
+        #[schema(example = "WS1")]
+        workstream: String,
+        /// What will be done.
+        #[schema(example = "Appoint a SEND quality assurance officer")]
+        title: String,
+        /// The lead officer.
+        #[schema(example = "Head of SEND")]
+        owner: String,
+        /// The deadline: a date (2021-09-30 or 30/09/2021) or words: a month ("July 2021"), a
+        /// term or season ("Autumn term 2021"), a quarter or financial year ("Q3 2021/22",
+        /// "2021/22"), recurring ("Ongoing", "Termly") or not yet set ("TBC").
+        #[schema(example = "Autumn term 2021")]
+        due: String,
+        /// Success criteria or measures of impact; none if absent.
+        #[serde(default)]
+        #[schema(example = json!(["Officer in post"]))]
+        success: Vec<String>,
+    }
 }
 
 impl CommandRequest {

@@ -368,6 +368,21 @@ fn every_kind_parses_from_its_json_example() {
             }),
             None,
         ),
+        (
+            json!({"kind": "import_action", "id": "1.3", "workstream": "WS1",
+                   "title": "Report to the board", "owner": "Head of SEND", "due": "Not recorded"}),
+            Command::ImportAction(ActionCreatedWithDeadline {
+                id: p("1.3"),
+                workstream: p("WS1"),
+                title: "Report to the board".to_owned(),
+                owner: "Head of SEND".to_owned(),
+                due: Deadline::NotSet {
+                    words: "Not recorded".to_owned(),
+                },
+                success: vec![],
+            }),
+            None,
+        ),
     ];
     let kinds: BTreeSet<&str> = cases
         .iter()
@@ -415,6 +430,7 @@ fn kinds_are_the_commands_in_their_order() {
             "record_checkpoint",
             "create_action_with_deadline",
             "amend_action_with_deadline",
+            "import_action",
         ]
     );
 }
@@ -702,6 +718,21 @@ fn every_command(parts: &Parts) -> Vec<Command> {
                 every: Recurrence::Termly,
             }),
             reason: t3,
+        }),
+        Command::ImportAction(ActionCreatedWithDeadline {
+            id: p(&i2),
+            workstream: p(&i1),
+            title: t1.clone(),
+            owner: t0.clone(),
+            due: if f[4] {
+                Deadline::On(d2)
+            } else {
+                Deadline::Written {
+                    words: "Spring 2020".to_owned(),
+                    date: p("2020-03-31"),
+                }
+            },
+            success: vec![],
         }),
     ]
 }

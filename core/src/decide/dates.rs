@@ -18,8 +18,11 @@
 //! - A status change is not dated before the action's previous status change.
 //! - A moved deadline is not before the day the action was agreed (created), and a new action
 //!   typed in (the CLI, the API, the web form: `Command::CreateActionWithDeadline`) is not born
-//!   overdue (`agreed_deadline`). An action imported from a council's tracker already existed
-//!   before the import, so its deadline may have passed when it is recorded.
+//!   overdue (`agreed_deadline`). An action imported from a council's tracker
+//!   (`Command::ImportAction`, or `CreateAction` with a date) already existed before the import,
+//!   so its deadline may have passed when it is recorded; it was agreed by that first deadline at
+//!   the latest, so its deadline may later move back as far as the first deadline (a tracker's
+//!   revised deadline that has passed too), never before.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,6 +55,9 @@ pub struct Dates {
     submitted: Option<Bound>,
     created: BTreeMap<Subject, Bound>,
     last_status: BTreeMap<ActionId, (Bound, Status)>,
+    /// Actions recorded after their first deadline had passed (rows of a council's tracker):
+    /// agreed before they were recorded, by that deadline at the latest.
+    agreed_earlier: BTreeMap<ActionId, Date>,
     baselines: BTreeMap<MeasureId, Bound>,
     corrected: BTreeSet<u64>,
 }
@@ -78,8 +84,18 @@ impl Dates {
             EventBody::WeaknessRecorded(e) => created(Subject::Weakness(e.id.clone())),
             EventBody::PlanSubmitted(_) => self.submitted = Some(bound),
             EventBody::WorkstreamCreated(e) => created(Subject::Workstream(e.id.clone())),
-            EventBody::ActionCreated(e) => created(Subject::Action(e.id.clone())),
-            EventBody::ActionCreatedWithDeadline(e) => created(Subject::Action(e.id.clone())),
+            EventBody::ActionCreated(e) => {
+                created(Subject::Action(e.id.clone()));
+                if e.due < bound.date {
+                    self.agreed_earlier.insert(e.id.clone(), e.due);
+                }
+            }
+            EventBody::ActionCreatedWithDeadline(e) => {
+                created(Subject::Action(e.id.clone()));
+                if let Some(due) = e.due.date().filter(|due| *due < bound.date) {
+                    self.agreed_earlier.insert(e.id.clone(), due);
+                }
+            }
             EventBody::EvidenceAttached(e) => created(Subject::Evidence(e.id.clone())),
             EventBody::MeasureDefined(e) => {
                 created(Subject::Measure(e.id.clone()));
@@ -275,8 +291,29 @@ impl Dates {
     /// A moved deadline is not before the day the action was agreed.
     fn moved_deadline(&self, id: &ActionId, due: Option<Date>) -> Result<(), Rejection> {
         let subject = Subject::Action(id.clone());
-        match (due, self.live(self.created.get(&subject).copied())) {
-            (Some(due), Some(created)) if due < created.date => Err(Rejection::DateOrder(format!(
+        let Some(created) = self.live(self.created.get(&subject).copied()) else {
+            return Ok(());
+        };
+        let Some(due) = due else { return Ok(()) };
+        // An action recorded after its first deadline had passed was agreed before it was
+        // recorded, by that deadline at the latest: its deadline may move back as far as that.
+        if let Some(first) = self.agreed_earlier.get(id).copied() {
+            return if due < first {
+                Err(Rejection::DateOrder(format!(
+                    "the deadline {} is before {}, action {id}'s first deadline (event {}): it was recorded after that deadline had passed, so it was agreed by then at the latest; give a deadline on or after {}; if event {}'s deadline was wrong, record a correction with `wsoa correct {} --reason TEXT` first",
+                    due.long(),
+                    first.long(),
+                    created.seq,
+                    first.long(),
+                    created.seq,
+                    created.seq
+                )))
+            } else {
+                Ok(())
+            };
+        }
+        if due < created.date {
+            return Err(Rejection::DateOrder(format!(
                 "the deadline {} is before action {id} was agreed on {} (event {}): give a deadline on or after {}; if event {}'s date was wrong, record a correction with `wsoa correct {} --reason TEXT` first",
                 due.long(),
                 created.date.long(),
@@ -284,9 +321,9 @@ impl Dates {
                 created.date.long(),
                 created.seq,
                 created.seq
-            ))),
-            _ => Ok(()),
+            )));
         }
+        Ok(())
     }
 }
 

@@ -580,10 +580,11 @@ fn a_tracker_with_bad_rows_exits_2_lists_every_problem_and_records_nothing() {
         dry.stdout
     );
     assert!(dry.stdout.contains("Dry run: nothing was recorded."));
-    // A deadline in words stops nothing: it is a notice.
+    // A deadline in words stops nothing: it is kept with the day it stands for.
     assert!(
-        dry.stdout
-            .contains("row 8: deadline as written: Autumn 2021; not yet recordable as a date"),
+        dry.stdout.contains(
+            "row 8: new action 1.3 'Audit 20 plans' in WS1 (owner SEND QA Officer, due Autumn 2021 (31 December 2021))"
+        ),
         "{}",
         dry.stdout
     );
@@ -752,10 +753,10 @@ fn a_councils_csv_tracker_imports_with_no_options_then_next_month_then_nothing()
         .success();
     for line in [
         "row 5: new workstream WS1 'Joint commissioning' (sponsor Not recorded; answers W1)",
-        "row 8: action 1.3: deadline 31 October 2021 → 31 December 2021 ('Revised deadline')",
+        "row 8: action 1.3: deadline Oct-21 (31 October 2021) → Dec-21 (31 December 2021) ('Revised deadline')",
         "columns not imported: C 'Accountable lead', E 'Supported by', F 'Start'",
-        "row 7: deadline as written: Ongoing; not yet recordable as a date, so action 1.2 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
-        "row 11: deadline as written: TBC; not yet recordable as a date, so action 2.2 is not recorded yet: write the date it stands for in the cell, or give --default-due DATE",
+        "row 7: new action 1.2 'Map the therapies on offer' in WS1 (owner Commissioning manager, due Ongoing)",
+        "row 11: new action 2.2 'Train SENCOs in outcome writing' in WS2 (owner Principal educational psychologist, due TBC — no deadline set)",
         "row 12: skipped: a key or legend row",
         "row 13: skipped: a totals row",
     ] {
@@ -764,10 +765,20 @@ fn a_councils_csv_tracker_imports_with_no_options_then_next_month_then_nothing()
     let found = actions(&sandbox);
     assert_eq!(
         found.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["1.1", "1.3", "2.1"]
+        ["1.1", "1.2", "1.3", "2.1", "2.2"]
     );
     assert_eq!(found["1.3"]["due"], "2021-12-31");
     assert_eq!(found["1.3"]["original_due"], "2021-10-31");
+    assert_eq!(found["1.3"]["deadline"], "Dec-21 (31 December 2021)");
+    assert!(
+        found["1.2"]["deadline"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("Ongoing")),
+        "{}",
+        found["1.2"]
+    );
+    assert_eq!(found["2.2"]["deadline"], "TBC — no deadline set");
+    assert_eq!(found["2.2"]["deadline_not_set"], true);
     let plan = sandbox.json(&["show"]).json();
     assert_eq!(
         plan["weaknesses"][0]["workstreams"][0]["sponsor"],
@@ -797,20 +808,26 @@ fn a_councils_csv_tracker_imports_with_no_options_then_next_month_then_nothing()
     assert_eq!(
         kinds,
         [
-            ("action_amended", "1.3"),
+            ("action_amended_with_deadline", "1.3"),
             ("action_amended", "2.1"),
             ("action_status_changed", "2.1"),
-            ("action_created", "2.2"),
+            ("action_amended", "2.2"),
         ]
     );
     let log = sandbox.log();
     assert_eq!(log.len(), recorded + 4);
-    let slip = &log[recorded]["body"]["action_amended"];
-    assert_eq!(slip["due"], "2022-01-31");
+    let slip = &log[recorded]["body"]["action_amended_with_deadline"];
+    assert_eq!(slip["due"]["written"]["date"], "2022-01-31");
+    assert_eq!(slip["due"]["written"]["words"], "Jan-22");
     assert_eq!(slip["owner"], "Joint commissioning manager");
     assert_eq!(
         slip["reason"],
-        "the tracker westshire-2021-10.csv, row 8, revises the deadline from 31 December 2021 to 31 January 2022 in 'Revised deadline' (imported with `wsoa import tracker`)"
+        "the tracker westshire-2021-10.csv, row 8, revises the deadline from Dec-21 (31 December 2021) to Jan-22 (31 January 2022) in 'Revised deadline' (imported with `wsoa import tracker`)"
+    );
+    // TBC became a date: the deadline is set, not invented.
+    assert_eq!(
+        log[recorded + 3]["body"]["action_amended"]["due"],
+        "2021-11-30"
     );
     sandbox.verified();
 
@@ -885,7 +902,7 @@ fn an_xlsx_tracker_with_sections_in_words_and_deadlines_in_words_imports_with_no
     for line in [
         "row 4: 'Work stream One - The Local Offer' is a heading: its workstream applies to the rows below",
         "new workstream WS1 'The Local Offer' (sponsor Not recorded; answers W1)",
-        "row 6: deadline as written: Termly; not yet recordable as a date, so action 1.2 is not recorded yet",
+        "row 6: new action 1.2 'Publish the Local Offer newsletter' in WS1 (owner Local Offer officer, due Termly)",
         "row 7: skipped: a key or legend row",
         "columns not imported: H 'Supported by'",
     ] {
@@ -894,7 +911,14 @@ fn an_xlsx_tracker_with_sections_in_words_and_deadlines_in_words_imports_with_no
     let found = actions(&sandbox);
     assert_eq!(
         found.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["1.1"]
+        ["1.1", "1.2"]
+    );
+    assert!(
+        found["1.2"]["deadline"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("Termly")),
+        "{}",
+        found["1.2"]
     );
     assert_eq!(found["1.1"]["due"], "2021-12-31");
     assert_eq!(found["1.1"]["rag"], "amber");
