@@ -26,6 +26,10 @@ use crate::event::{
 use crate::ids::{ActionId, Digest, ParseError, SubjectKind, SubjectRef, WeaknessId, WorkstreamId};
 use crate::plan::Plan;
 
+mod measure;
+
+use measure::{MeasureRow, is_measure_reference, labelled_value};
+
 /// The sponsor of a workstream whose tracker names none, as recorded: the plan and the
 /// narrative show it as a gap (see [`sponsor_recorded`]).
 pub const SPONSOR_NOT_RECORDED: &str = "Not recorded";
@@ -508,13 +512,21 @@ pub enum Field {
     Weakness,
     /// The workstream's senior accountable sponsor.
     Sponsor,
+    /// A measure of impact's title (on a measure's row, or beside an action).
+    Measure,
+    /// A measure's baseline value (its date in the cell or the heading: "Baseline (Feb 2021)").
+    Baseline,
+    /// A measure's target value (its date in the cell or the heading: "Target (March 2022)").
+    Target,
+    /// A measure's latest value.
+    Latest,
     /// A column to leave out (only through `--map COLUMN=ignore`).
     Ignore,
 }
 
 impl Field {
     /// Every field's word, as `--map COLUMN=FIELD` takes it.
-    pub const WORDS: &'static str = "ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, ignore";
+    pub const WORDS: &'static str = "ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, measure, baseline, target, latest, ignore";
 
     /// The field's word (`owner`).
     pub fn as_str(self) -> &'static str {
@@ -531,6 +543,10 @@ impl Field {
             Field::Workstream => "workstream",
             Field::Weakness => "weakness",
             Field::Sponsor => "sponsor",
+            Field::Measure => "measure",
+            Field::Baseline => "baseline",
+            Field::Target => "target",
+            Field::Latest => "latest",
             Field::Ignore => "ignore",
         }
     }
@@ -550,6 +566,10 @@ impl Field {
             Field::Workstream => "the workstream",
             Field::Weakness => "the area of weakness",
             Field::Sponsor => "the sponsor",
+            Field::Measure => "the measure",
+            Field::Baseline => "the measure's baseline",
+            Field::Target => "the measure's target",
+            Field::Latest => "the measure's latest value",
             Field::Ignore => "nothing",
         }
     }
@@ -580,6 +600,10 @@ impl FromStr for Field {
             Field::Workstream,
             Field::Weakness,
             Field::Sponsor,
+            Field::Measure,
+            Field::Baseline,
+            Field::Target,
+            Field::Latest,
             Field::Ignore,
         ];
         if let Some(field) = fields.into_iter().find(|f| f.as_str() == word) {
@@ -611,7 +635,7 @@ enum Tier {
 
 /// The usual headings of each field, normalised; the second list of each is the loose ones.
 #[rustfmt::skip]
-const HEADINGS: [(Field, &[&str], &[&str]); 12] = [
+const HEADINGS: [(Field, &[&str], &[&str]); 16] = [
     (
         Field::Ref,
         &["ref", "refs", "reference", "ref no", "ref number", "reference number", "action ref",
@@ -696,6 +720,33 @@ const HEADINGS: [(Field, &[&str], &[&str]); 12] = [
         &["sponsor", "senior sponsor", "workstream sponsor", "senior accountable sponsor",
           "accountable sponsor", "sro", "senior responsible officer", "executive sponsor",
           "strategic lead", "workstream lead"],
+        &[],
+    ),
+    (
+        Field::Measure,
+        &["measure", "measures", "kpi", "kpis", "key performance indicator",
+          "key performance indicators", "performance measure", "performance measures",
+          "performance indicator", "performance indicators", "impact measure title", "metric",
+          "metrics", "measure title", "measure description"],
+        &["indicator", "indicators"],
+    ),
+    (
+        Field::Baseline,
+        &["baseline", "baseline position", "baseline data", "baseline figure", "baseline value",
+          "starting point", "start point", "baseline performance"],
+        &[],
+    ),
+    (
+        Field::Target,
+        &["target", "targets", "target value", "target figure", "target position",
+          "target performance"],
+        &[],
+    ),
+    (
+        Field::Latest,
+        &["latest", "latest data", "latest figure", "latest value", "latest performance",
+          "current", "current figure", "current value", "current performance", "current data",
+          "actual", "latest actual", "performance to date"],
         &[],
     ),
 ];
@@ -1142,6 +1193,23 @@ fn find_layout(sheet: &Sheet, maps: &[ColumnMap]) -> Result<Layout, Vec<Finding>
     if !problems.is_empty() {
         return Err(problems);
     }
+    // "Target" with no deadline and no baseline beside it is the actions' target date.
+    if !of.contains_key(&Field::Due)
+        && !of.contains_key(&Field::Baseline)
+        && let Some(c) = of.remove(&Field::Target)
+    {
+        of.insert(Field::Due, c);
+        fields[c] = Some(Field::Due);
+    }
+    // A Measure column with no baseline or target beside it holds success criteria in words.
+    if !of.contains_key(&Field::Baseline)
+        && !of.contains_key(&Field::Target)
+        && !of.contains_key(&Field::Success)
+        && let Some(c) = of.remove(&Field::Measure)
+    {
+        of.insert(Field::Success, c);
+        fields[c] = Some(Field::Success);
+    }
     // A revised deadline with no deadline beside it is the deadline.
     if !of.contains_key(&Field::Due)
         && let Some(c) = of.remove(&Field::RevisedDue)
@@ -1382,6 +1450,7 @@ fn short(text: &str) -> String {
 /// The rows read from the sheet: actions, problems and notices.
 struct Read {
     actions: Vec<ActionRow>,
+    measures: Vec<MeasureRow>,
     /// How many rows were read as actions, including those with problems.
     action_rows: usize,
     problems: Vec<Finding>,
@@ -1396,6 +1465,8 @@ enum RowKind {
     Section(Field, String),
     /// An action.
     Action,
+    /// A measure of impact ("6.M1", or a baseline and a target with no action's delivery).
+    Measure,
 }
 
 fn classify(filled: &[(usize, String)], layout: &Layout, maps: &[ColumnMap]) -> RowKind {
@@ -1467,35 +1538,32 @@ fn classify(filled: &[(usize, String)], layout: &Layout, maps: &[ColumnMap]) -> 
             text.trim_end_matches('.')
         ));
     }
-    if let Some(reference) = measure_reference(filled, layout) {
-        return RowKind::Skipped(format!(
-            "skipped: {reference} is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`"
-        ));
-    }
-    if let Some(section) = reference_and_title(filled, layout) {
-        return section;
-    }
     let has = |field: Field| {
         layout
             .col(field)
             .is_some_and(|col| filled.iter().any(|(c, _)| *c == col))
     };
+    let reference = layout
+        .col(Field::Ref)
+        .and_then(|col| filled.iter().find(|(c, _)| *c == col))
+        .map(|(_, text)| text.as_str());
+    if reference.is_some_and(is_measure_reference)
+        || (has(Field::Baseline)
+            && has(Field::Target)
+            && !has(Field::Owner)
+            && !has(Field::Status)
+            && !has(Field::Rag)
+            && reference.is_none_or(|r| ActionId::new(r.trim_end_matches('.')).is_err()))
+    {
+        return RowKind::Measure;
+    }
+    if let Some(section) = reference_and_title(filled, layout) {
+        return section;
+    }
     if !has(Field::Ref) && !has(Field::Action) {
         return RowKind::Skipped("skipped: no reference and no action".to_owned());
     }
     RowKind::Action
-}
-
-/// The reference of a measure's row ("6.M1", "M2"): a measure kept among the actions.
-fn measure_reference(filled: &[(usize, String)], layout: &Layout) -> Option<String> {
-    let column = layout.col(Field::Ref)?;
-    let (_, text) = filled.iter().find(|(c, _)| *c == column)?;
-    let reference = text.trim().trim_end_matches('.');
-    let last = reference.rsplit(['.', '-']).next().unwrap_or(reference);
-    let measure = last.len() > 1
-        && last.starts_with(['M', 'm'])
-        && last[1..].bytes().all(|b| b.is_ascii_digit());
-    measure.then(|| reference.to_owned())
 }
 
 /// A row with a reference and a title and nothing of an action's delivery (no owner, deadline,
@@ -1621,11 +1689,22 @@ fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap], options: &Impor
         && options.default_workstream.is_none();
     let mut read = Read {
         actions: Vec::new(),
+        measures: Vec::new(),
         action_rows: 0,
         problems: Vec::new(),
         notices: Vec::new(),
     };
     let cell = |r: usize, field: Field| sheet.cell(r, layout.col(field)).text();
+    // A measure's value: its column's cell (with the date its heading gives), or the text after
+    // its label anywhere on the row ("Baseline: 31% (Feb 2021)").
+    let measure_cell = |r: usize, field: Field, texts: &[String], labels: &[&str]| {
+        let heading_date = layout
+            .col(field)
+            .and_then(|_| measure::date_in(&layout.heading(field)));
+        non_empty(cell(r, field))
+            .or_else(|| labelled_value(texts, labels))
+            .map(|text| (text, heading_date))
+    };
     let mut current_workstream: Option<Named> = None;
     let mut current_weaknesses: Option<Named> = None;
     let mut seen: BTreeMap<ActionId, usize> = BTreeMap::new();
@@ -1678,6 +1757,40 @@ fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap], options: &Impor
                 continue;
             }
             RowKind::Action => {}
+            RowKind::Measure => {
+                let weaknesses = cell(r, Field::Weakness);
+                if !weaknesses.is_empty() {
+                    current_weaknesses = Some(named(Field::Weakness, weaknesses));
+                }
+                let texts: Vec<String> = filled.iter().map(|(_, t)| t.clone()).collect();
+                let reference = non_empty(cell(r, Field::Ref))
+                    .filter(|reference| is_measure_reference(reference));
+                let title = non_empty(cell(r, Field::Measure))
+                    .or_else(|| non_empty(cell(r, Field::Action)))
+                    .or_else(|| {
+                        filled
+                            .iter()
+                            .map(|(_, t)| t)
+                            .filter(|t| Some(*t) != reference.as_ref())
+                            .max_by_key(|t| t.len())
+                            .cloned()
+                    })
+                    .unwrap_or_default();
+                read.measures.push(MeasureRow {
+                    row: number,
+                    reference,
+                    title,
+                    baseline: measure_cell(r, Field::Baseline, &texts, &["baseline"]),
+                    target: measure_cell(r, Field::Target, &texts, &["target"]),
+                    latest: measure_cell(r, Field::Latest, &texts, &["latest", "current"]),
+                    due: match read_deadline_cell(sheet.cell(r, layout.col(Field::Due))) {
+                        Due::Deadline(deadline) => deadline.date(),
+                        _ => None,
+                    },
+                    weaknesses: current_weaknesses.clone(),
+                });
+                continue;
+            }
         }
         read.action_rows += 1;
         // The workstream and weakness carry down from the row above: merged cells read so.
@@ -1773,6 +1886,19 @@ fn read_rows(sheet: &Sheet, layout: &Layout, maps: &[ColumnMap], options: &Impor
         let Some(reference) = parsed else {
             continue;
         };
+        // A measure beside the action: a Measure cell with its baseline and target.
+        if let Some(title) = non_empty(cell(r, Field::Measure)) {
+            read.measures.push(MeasureRow {
+                row: number,
+                reference: None,
+                title,
+                baseline: measure_cell(r, Field::Baseline, &[], &[]),
+                target: measure_cell(r, Field::Target, &[], &[]),
+                latest: measure_cell(r, Field::Latest, &[], &[]),
+                due: None,
+                weaknesses: current_weaknesses.clone(),
+            });
+        }
         read.actions.push(ActionRow {
             row: number,
             readable,
@@ -2060,7 +2186,11 @@ pub fn plan_import(
     result.action_rows = read.action_rows;
     result.problems.extend(read.problems);
     result.notices.extend(read.notices);
-    Planner::new(plan, options, &layout, &mut result, &read.actions).run(&read.actions);
+    Planner::new(plan, options, &layout, &mut result, &read.actions).run(
+        &read.actions,
+        &read.measures,
+        when,
+    );
     check_rules(state, when, &mut result);
     result.problems.sort_by_key(|p| p.row);
     result.notices.sort_by_key(|n| n.row);
@@ -2162,9 +2292,10 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn run(mut self, rows: &[ActionRow]) {
+    fn run(mut self, rows: &[ActionRow], measures: &[MeasureRow], when: When) {
         self.missing_columns(rows);
         let row_workstreams = self.assign_workstreams(rows);
+        let measure_weaknesses = self.measure_weaknesses(measures);
         self.default_weakness();
         self.weakness_steps();
         let blocked = self.workstream_steps();
@@ -2182,6 +2313,7 @@ impl<'a> Planner<'a> {
             }
         }
         self.absent(rows);
+        self.measure_steps(measures, measure_weaknesses, when);
     }
 
     /// A column that new actions need and no default stands in for: said once, not on every row.

@@ -700,11 +700,11 @@ fn maps_name_columns_by_heading_or_letter_and_can_leave_one_out() {
     );
     assert_eq!(
         "Lead".parse::<ColumnMap>().map_err(|e| e.to_string()),
-        Err("'Lead' is not COLUMN=FIELD: write the column's heading or letter, '=', and what it holds (ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, ignore), such as \"Lead person=owner\" or H=ignore".to_owned())
+        Err("'Lead' is not COLUMN=FIELD: write the column's heading or letter, '=', and what it holds (ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, measure, baseline, target, latest, ignore), such as \"Lead person=owner\" or H=ignore".to_owned())
     );
     assert_eq!(
         "Lead=boss".parse::<ColumnMap>().map_err(|e| e.to_string()),
-        Err("'boss' is not a valid field: use one of ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, ignore".to_owned())
+        Err("'boss' is not a valid field: use one of ref, action, owner, due, revised, status, rag, success, update, workstream, weakness, sponsor, measure, baseline, target, latest, ignore".to_owned())
     );
     assert_eq!(
         "Owner (interim) = owner".parse::<ColumnMap>(),
@@ -1619,7 +1619,7 @@ fn a_workstream_with_no_sponsor_is_a_gap_the_narrative_names_and_an_amendment_cl
 }
 
 #[test]
-fn a_measure_row_is_not_read_as_an_action() {
+fn a_measure_row_is_not_read_as_an_action_and_without_values_is_said_not_recorded() {
     let ledger = Ledger::opened();
     let tracker = sheet(&[
         &["Ref", "Action", "Lead", "Deadline", "Status"],
@@ -1637,10 +1637,194 @@ fn a_measure_row_is_not_read_as_an_action() {
     assert_eq!(
         notices(&planned),
         [
-            "row 2: skipped: 6.M1 is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`",
-            "row 3: skipped: M2 is a measure, not an action; measures are not read from trackers yet, so record it with `wsoa measure add`",
+            "row 2: measure 6.M1 'EHC plans issued within 20 weeks' is not recorded: the sheet gives no baseline value; record it with `wsoa measure add`",
+            "row 3: measure M2 'Exclusions of pupils with EHC plans' is not recorded: the sheet gives no baseline value; record it with `wsoa measure add`",
         ]
     );
+}
+
+/// A tracker with measure rows among the actions: one with Baseline, Target and Latest
+/// columns, one with its values in words in the update column.
+fn measures_tracker(latest: &str, words_latest: &str) -> Sheet {
+    sheet(&[
+        &[
+            "Ref",
+            "Action",
+            "Lead",
+            "Deadline",
+            "Status",
+            "Baseline (Feb 2021)",
+            "Target",
+            "Latest",
+            "Update",
+        ],
+        &["W1 Timeliness of EHC plans", "", "", "", "", "", "", "", ""],
+        &[
+            "1.1",
+            "Recruit two EHC coordinators",
+            "Head of SEND",
+            "Oct-21",
+            "Complete",
+            "",
+            "",
+            "",
+            "",
+        ],
+        &[
+            "1.M1",
+            "EHC plans issued within 20 weeks",
+            "",
+            "Mar-22",
+            "",
+            "31%",
+            "65%",
+            latest,
+            "",
+        ],
+        &[
+            "1.M2",
+            "Days to complete an assessment",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            words_latest,
+        ],
+    ])
+}
+
+#[test]
+fn measures_in_a_tracker_become_measures_and_their_latest_values() {
+    let mut ledger = Ledger::opened();
+    let options = ImportOptions {
+        default_workstream: Some("WS1 Timeliness".to_owned()),
+        ..options()
+    };
+    let words = "Baseline: 35 weeks (Feb 2021); target 20 weeks by Summer 2022; latest 28 weeks";
+    let planned = ledger.imported(
+        &measures_tracker("48% (Sep 2021)", words),
+        &options,
+        "2021-09-30",
+    );
+    assert_eq!(
+        summaries(&planned)[4..],
+        [
+            "row 4: new measure 1.M1 'EHC plans issued within 20 weeks' (baseline 31% on 28 February 2021, target 65% by 31 March 2022; evidences W1)",
+            "row 4: measure 1.M1: latest value 48% (Sep 2021)",
+            "row 5: new measure 1.M2 'Days to complete an assessment' (baseline 35 weeks on 28 February 2021, target 20 weeks by 31 July 2022; evidences W1)",
+            "row 5: measure 1.M2: latest value 28 weeks",
+        ]
+    );
+    let plan = ledger.plan();
+    let m1 = plan.measures.iter().find(|m| m.id == "1.M1").expect("1.M1");
+    assert_eq!(m1.unit, "%");
+    assert_eq!(m1.better, wsoa_core::event::Direction::HigherIsBetter);
+    assert_eq!(m1.values.len(), 1);
+    assert_eq!(m1.values[0].value.to_string(), "48");
+    assert_eq!(
+        m1.values[0].source.as_deref(),
+        Some("tracker tracker.csv, row 4, 'Latest': 48% (Sep 2021)")
+    );
+    let m2 = plan.measures.iter().find(|m| m.id == "1.M2").expect("1.M2");
+    assert_eq!(m2.better, wsoa_core::event::Direction::LowerIsBetter);
+    assert_eq!(m2.unit, "weeks");
+    // Next month: only the new latest value; the month after, the same file records nothing.
+    let words = "Baseline: 35 weeks (Feb 2021); target 20 weeks by Summer 2022; latest 28 weeks";
+    let planned = ledger.imported(
+        &measures_tracker("52% (Oct 2021)", words),
+        &options,
+        "2021-10-31",
+    );
+    assert_eq!(
+        summaries(&planned),
+        ["row 4: measure 1.M1: latest value 52% (Oct 2021)"]
+    );
+    let again = ledger.import(
+        &measures_tracker("52% (Oct 2021)", words),
+        &options,
+        "2021-11-30",
+    );
+    assert_eq!(problems(&again), Vec::<String>::new());
+    assert_eq!(summaries(&again), Vec::<String>::new());
+}
+
+#[test]
+fn a_target_column_with_no_deadline_or_baseline_beside_it_is_the_deadline() {
+    let ledger = Ledger::opened();
+    let tracker = sheet(&[
+        &["Ref", "Action", "Lead", "Target"],
+        &["W1 Co-production", "", "", ""],
+        &["1.1", "Run a parent survey", "Head of SEND", "Dec-21"],
+    ]);
+    let options = ImportOptions {
+        default_workstream: Some("WS1 Co-production".to_owned()),
+        ..options()
+    };
+    let planned = ledger.import(&tracker, &options, "2021-09-30");
+    assert_eq!(problems(&planned), Vec::<String>::new());
+    assert_eq!(
+        summaries(&planned)[2..],
+        [
+            "row 3: new action 1.1 'Run a parent survey' in WS1 (owner Head of SEND, due Dec-21 (31 December 2021))"
+        ]
+    );
+}
+
+#[test]
+fn a_measure_beside_each_action_is_read_from_its_columns() {
+    let mut ledger = Ledger::opened();
+    let tracker = sheet(&[
+        &[
+            "Area of weakness",
+            "Ref",
+            "Action",
+            "Lead",
+            "Deadline",
+            "Measure",
+            "Baseline (Apr 2021)",
+            "Target (Jul 2022)",
+            "Latest",
+        ],
+        &[
+            "W1 Co-production",
+            "1.1",
+            "Run a parent survey",
+            "Head of SEND",
+            "Dec-21",
+            "Parents who feel listened to",
+            "22%",
+            "50%",
+            "30%",
+        ],
+        &[
+            "",
+            "1.2",
+            "Train staff",
+            "Head of SEND",
+            "Mar-22",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ]);
+    let options = ImportOptions {
+        default_workstream: Some("WS1 Co-production".to_owned()),
+        ..options()
+    };
+    let planned = ledger.imported(&tracker, &options, "2021-09-30");
+    assert!(
+        summaries(&planned).contains(
+            &"row 2: new measure M1 'Parents who feel listened to' (baseline 22% on 30 April 2021, target 50% by 31 July 2022; evidences W1)".to_owned()
+        ),
+        "{:?}",
+        summaries(&planned)
+    );
+    // Without a reference, the measure is found again by its title next month.
+    let again = ledger.import(&tracker, &options, "2021-10-31");
+    assert_eq!(summaries(&again), Vec::<String>::new());
 }
 
 #[test]
