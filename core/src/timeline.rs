@@ -384,10 +384,19 @@ impl Timeline {
             EventBody::ActionAmended(e) => {
                 let subject = Subject::Action(e.id.clone());
                 let current = plan.action(e.id.as_str());
+                // The deadline it moved from, as the council wrote it ("Oct-21 (31 October
+                // 2021)", "TBC — no deadline set"), or the date.
                 let due = e
                     .due
-                    .and_then(|due| current.map(|a| (a.due, due)))
-                    .filter(|(old, new)| old != new);
+                    .and_then(|due| current.map(|a| (a, due)))
+                    .filter(|(a, new)| a.deadline.is_some() || a.due != *new)
+                    .map(|(a, new)| {
+                        let old = a
+                            .deadline
+                            .as_ref()
+                            .map_or_else(|| a.due.long(), |d| d.describe(Date::long));
+                        (old, new)
+                    });
                 let owner = e
                     .owner
                     .as_ref()
@@ -398,10 +407,9 @@ impl Timeline {
                     .as_ref()
                     .filter(|title| current.is_none_or(|a| &a.title != *title));
                 let named = name(&subject);
-                let sentence = match (due, owner, title) {
+                let sentence = match (&due, owner, title) {
                     (Some((old, new)), None, None) => format!(
-                        "Deadline of {named} moved from {} to {} by {by}{}",
-                        old.long(),
+                        "Deadline of {named} moved from {old} to {} by {by}{}",
                         new.long(),
                         because(&e.reason)
                     ),
@@ -418,11 +426,7 @@ impl Timeline {
                     _ => {
                         let mut changes = Vec::new();
                         if let Some((old, new)) = due {
-                            changes.push(format!(
-                                "deadline moved from {} to {}",
-                                old.long(),
-                                new.long()
-                            ));
+                            changes.push(format!("deadline moved from {old} to {}", new.long()));
                         } else if let Some(new) = e.due.filter(|_| current.is_none()) {
                             changes.push(format!("deadline now {}", new.long()));
                         }

@@ -1377,6 +1377,22 @@ fn next_months_tracker_records_only_what_changed_and_the_same_file_again_nothing
         Some(("Joint commissioning manager".to_owned(), date("2022-01-31")))
     );
     assert_eq!(plan.action("1.1").map(|a| a.status), Some(Status::Complete));
+    // The timeline says what the deadline moved from, as the tracker wrote it.
+    let sentences: Vec<String> =
+        wsoa_core::timeline::timeline(ledger.memory.sealed().iter().map(|s| (&s.event, s.hash)))
+            .map(|entry| entry.sentence)
+            .collect();
+    assert!(
+        sentences.iter().any(|s| s.starts_with(
+            "Deadline of action 2.2 'Train SENCOs in outcome writing' moved from TBC — no deadline set to 30 November 2021"
+        )),
+        "{sentences:#?}"
+    );
+    assert!(
+        sentences.iter().any(|s| s
+            .contains("deadline moved from Dec-21 (31 December 2021) to Jan-22 (31 January 2022)")),
+        "{sentences:#?}"
+    );
     // October's file again: nothing.
     let again = ledger.import(
         &csv_sheet(TRACKER_V2),
