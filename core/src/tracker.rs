@@ -927,6 +927,8 @@ impl Step {
             Command::AmendAction(_) => "action_amended",
             Command::AmendActionWithDeadline(_) => "action_amended_with_deadline",
             Command::ChangeActionStatus(_) => "action_status_changed",
+            Command::DefineMeasure(_) => "measure_defined",
+            Command::RecordMeasure(_) => "measure_recorded",
             Command::AddNote(_) => "note_added",
             _ => "other",
         }
@@ -943,6 +945,8 @@ impl Step {
             Command::AmendAction(e) => e.id.to_string(),
             Command::AmendActionWithDeadline(e) => e.id.to_string(),
             Command::ChangeActionStatus(e) => e.id.to_string(),
+            Command::DefineMeasure(e) => e.id.to_string(),
+            Command::RecordMeasure(e) => e.id.to_string(),
             Command::AddNote(e) => e.about.id.clone(),
             _ => String::new(),
         }
@@ -3055,6 +3059,12 @@ fn check_rules(state: &State, when: When, result: &mut ImportPlan) {
             Command::AmendActionWithDeadline(e) => vec![format!("action {}", e.id)],
             Command::ChangeActionStatus(e) => vec![format!("action {}", e.id)],
             Command::AddNote(e) => vec![format!("action {}", e.about.id)],
+            Command::DefineMeasure(e) => e
+                .weaknesses
+                .iter()
+                .map(|w| format!("weakness {w}"))
+                .collect(),
+            Command::RecordMeasure(e) => vec![format!("measure {}", e.id)],
             _ => Vec::new(),
         };
         if depends_on.iter().any(|d| failed.contains(d)) {
@@ -3079,6 +3089,7 @@ fn check_rules(state: &State, when: When, result: &mut ImportPlan) {
                     Command::CreateWorkstream(e) => format!("workstream {}", e.id),
                     Command::CreateAction(e) => format!("action {}", e.id),
                     Command::ImportAction(e) => format!("action {}", e.id),
+                    Command::DefineMeasure(e) => format!("measure {}", e.id),
                     _ => String::new(),
                 };
                 failed.insert(subject);

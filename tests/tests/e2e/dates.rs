@@ -89,3 +89,143 @@ fn uk_and_iso_dates_record_the_same_day() {
         serde_json::json!(["Ofsted", "CQC"])
     );
 }
+
+/// Runs `wsoa ARGS` on the sandbox's ledger (`--data`), which must succeed.
+fn recorded(sandbox: &Sandbox, args: &[&str]) -> Value {
+    sandbox.record(args)
+}
+
+#[test]
+fn deadlines_typed_as_councils_write_them_are_kept_with_their_day() {
+    let sandbox = Sandbox::opened();
+    recorded(
+        &sandbox,
+        &[
+            "weakness",
+            "add",
+            "W1",
+            "--title",
+            "Quality assurance",
+            "--on",
+            "2021-05-10",
+        ],
+    );
+    recorded(
+        &sandbox,
+        &[
+            "workstream",
+            "add",
+            "WS1",
+            "--title",
+            "Quality assurance",
+            "--sponsor",
+            "Director of Education",
+            "--weakness",
+            "W1",
+            "--on",
+            "2021-05-10",
+        ],
+    );
+    let action = |id: &str, due: &str| {
+        recorded(
+            &sandbox,
+            &[
+                "action",
+                "add",
+                id,
+                "--workstream",
+                "WS1",
+                "--title",
+                "Audit EHC plans",
+                "--owner",
+                "QA officer",
+                "--due",
+                due,
+                "--on",
+                "2021-05-10",
+            ],
+        )
+    };
+    action("1.1", "Autumn term 2021");
+    action("1.2", "ongoing");
+    action("1.3", "TBC");
+    action("1.4", "Q3 2021/22");
+    let plan = sandbox.json(&["show"]).json();
+    let actions = &plan["weaknesses"][0]["workstreams"][0]["actions"];
+    let deadline = |n: usize| {
+        actions[n]["deadline"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(deadline(0), "Autumn term 2021 (31 December 2021)");
+    assert!(deadline(1).starts_with("ongoing"), "{}", deadline(1));
+    assert_eq!(deadline(2), "TBC — no deadline set");
+    assert_eq!(actions[2]["deadline_not_set"], true);
+    assert_eq!(deadline(3), "Q3 2021/22 (31 December 2021)");
+    assert_eq!(actions[0]["due"], "2021-12-31");
+    let text = sandbox.run(&["show"]).success().stdout;
+    assert!(
+        text.contains("Autumn term 2021 (31 December 2021)"),
+        "{text}"
+    );
+    // A deadline set later, in words, is an amendment that says so.
+    recorded(
+        &sandbox,
+        &[
+            "action",
+            "amend",
+            "1.3",
+            "--due",
+            "Spring term 2022",
+            "--reason",
+            "Agreed at the board",
+            "--on",
+            "2021-06-01",
+        ],
+    );
+    let log = sandbox.log();
+    let last = &log[log.len() - 1]["body"]["action_amended_with_deadline"];
+    assert_eq!(last["due"]["written"]["words"], "Spring term 2022");
+    assert_eq!(last["due"]["written"]["date"], "2022-03-31");
+    // Typed in, an action is not born overdue, and words that are no deadline are refused.
+    let before = sandbox.verified();
+    sandbox.refuses(
+        &before,
+        &[
+            "action",
+            "add",
+            "1.5",
+            "--workstream",
+            "WS1",
+            "--title",
+            "Late",
+            "--owner",
+            "QA officer",
+            "--due",
+            "Spring 2021",
+            "--on",
+            "2021-05-10",
+        ],
+        &["the deadline 31 March 2021 is before 10 May 2021, the day action 1.5 is agreed"],
+    );
+    sandbox.refuses(
+        &before,
+        &[
+            "action",
+            "add",
+            "1.5",
+            "--workstream",
+            "WS1",
+            "--title",
+            "Vague",
+            "--owner",
+            "QA officer",
+            "--due",
+            "Winter 2021",
+            "--on",
+            "2021-05-10",
+        ],
+        &["winter spans two years"],
+    );
+}

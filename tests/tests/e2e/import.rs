@@ -962,3 +962,69 @@ fn cell_text_with_terminal_codes_is_escaped_in_every_problem_and_report_line() {
     }
     assert_eq!(sandbox.verified(), before);
 }
+
+/// A tracker with a measure row among the actions, its values in Baseline, Target and Latest
+/// columns, written with Excel's CRLF line ends.
+fn measures_csv(latest: &str) -> String {
+    format!(
+        "Southshire WSoA tracker,,,,,,,,\r\n\
+         Ref,Action,Lead officer,Target date,Status,Baseline (Feb 2021),Target,Latest,Update\r\n\
+         \"Area of weakness 1: Timeliness of EHC plans\",,,,,,,,\r\n\
+         1.1,Recruit two EHC coordinators,Head of SEND,Autumn term 2021,In progress,,,,Interviews held\r\n\
+         1.M1,EHC plans issued within 20 weeks,,Mar-22,,31%,65%,{latest},\r\n"
+    )
+}
+
+#[test]
+fn a_trackers_measures_are_recorded_and_next_month_only_the_new_value() {
+    let sandbox = Sandbox::opened();
+    let september = sandbox.file(
+        "southshire-09.csv",
+        measures_csv("48% (Sep 2021)").as_bytes(),
+    );
+    let september = september.display().to_string();
+    let output = sandbox
+        .run(&["import", "tracker", &september, "--on", "2021-09-30"])
+        .success();
+    for line in [
+        "row 4: new action 1.1 'Recruit two EHC coordinators' in WS1 (owner Head of SEND, due Autumn term 2021 (31 December 2021))",
+        "row 5: new measure 1.M1 'EHC plans issued within 20 weeks' (baseline 31% on 28 February 2021, target 65% by 31 March 2022; evidences W1)",
+        "row 5: measure 1.M1: latest value 48% (Sep 2021)",
+    ] {
+        assert!(output.stdout.contains(line), "{line}\n{}", output.stdout);
+    }
+    let shown = sandbox.json(&["show"]).json().to_string();
+    assert!(
+        shown.contains("EHC plans issued within 20 weeks"),
+        "{shown}"
+    );
+    let recorded = sandbox.log().len();
+    let october = sandbox.file(
+        "southshire-10.csv",
+        measures_csv("55% (Oct 2021)").as_bytes(),
+    );
+    let october = october.display().to_string();
+    let report = sandbox
+        .json(&["import", "tracker", &october, "--on", "2021-10-31"])
+        .json();
+    let kinds: Vec<&str> = report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["measure_recorded"]);
+    let log = sandbox.log();
+    assert_eq!(log.len(), recorded + 1);
+    assert_eq!(log[recorded]["body"]["measure_recorded"]["value"], "55");
+    let again = sandbox
+        .run(&["import", "tracker", &october, "--on", "2021-11-30"])
+        .success();
+    assert!(
+        again.stdout.contains("Nothing to record"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(sandbox.log().len(), recorded + 1);
+    sandbox.verified();
+}
