@@ -318,9 +318,9 @@ fn actions_table(actions: &[ActionRow]) -> Table {
     let rows = actions
         .iter()
         .map(|action| {
-            let mut deadline =
-                Paragraph::new().add_run(Run::new().add_text(action.due.long()).size(18));
-            if action.due != action.original_due {
+            let due = action.deadline.clone().unwrap_or_else(|| action.due.long());
+            let mut deadline = Paragraph::new().add_run(Run::new().add_text(due).size(18));
+            if action.due != action.original_due && action.deadline.is_none() {
                 deadline = deadline.add_run(
                     Run::new()
                         .add_text(format!(" (was {})", action.original_due.long()))

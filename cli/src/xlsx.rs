@@ -573,7 +573,18 @@ fn action_row(
     } else {
         &formats.date
     };
-    sheet.write_datetime_with_format(row, DEADLINE, excel_date(action.due)?, due)?;
+    if action.deadline.is_some() {
+        // As the council wrote it ("Autumn term 2021", "Termly", "TBC"): a date alone would say
+        // more than the plan does, and the words import back as they are.
+        let words = if action.overdue {
+            &formats.overdue_word
+        } else {
+            text
+        };
+        sheet.write_string_with_format(row, DEADLINE, &action.due_cell, words)?;
+    } else {
+        sheet.write_datetime_with_format(row, DEADLINE, excel_date(action.due)?, due)?;
+    }
     sheet.write_datetime_with_format(
         row,
         ORIGINAL_DEADLINE,

@@ -139,6 +139,9 @@ pub struct ActionRow {
     pub due: Date,
     /// The deadline it was created with.
     pub original_due: Date,
+    /// Its deadline as written, when in words, with the day it is judged by ("Autumn term 2021
+    /// (31 December 2021)", "TBC — no deadline set").
+    pub deadline: Option<String>,
     /// Its status.
     pub status: Status,
     /// Its RAG, once given.
@@ -999,6 +1002,7 @@ fn weakness_narrative(
             owner: one_line(&a.owner),
             due: a.due,
             original_due: a.original_due,
+            deadline: a.deadline.is_some().then(|| a.due_text(Date::long)),
             status: a.status,
             rag: a.rag,
             overdue: a.overdue(today),

@@ -1,6 +1,7 @@
 //! Dates typed either way: the UK's day-first `15/07/2021` and ISO `2021-07-15` record the same
 //! day, on `--on` and on every other date option. Uses `WSOA_DATA` instead of `--data`.
 
+use calamine::Reader as _;
 use serde_json::Value;
 
 use crate::harness::{Output, Sandbox, run_command};
@@ -169,6 +170,31 @@ fn deadlines_typed_as_councils_write_them_are_kept_with_their_day() {
         text.contains("Autumn term 2021 (31 December 2021)"),
         "{text}"
     );
+    // The workbook keeps the words, and imports back as nothing to record.
+    sandbox
+        .run(&["show", "--format", "xlsx", "--out", "tracker.xlsx"])
+        .success();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(sandbox.root().join("tracker.xlsx")).expect("the workbook opens");
+    let sheet = book.worksheet_range("Tracker").expect("a Tracker sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect();
+    let deadline = rows[0]
+        .iter()
+        .position(|h| h == "Deadline")
+        .expect("a Deadline column");
+    let cells: Vec<&str> = rows[1..]
+        .iter()
+        .filter(|row| row[0].starts_with("1."))
+        .map(|row| row[deadline].as_str())
+        .collect();
+    assert_eq!(cells, ["Autumn term 2021", "ongoing", "TBC", "Q3 2021/22"]);
+    let back = sandbox
+        .run(&["import", "tracker", "tracker.xlsx", "--on", "2021-05-10"])
+        .success();
+    assert!(back.stdout.contains("Nothing to record"), "{}", back.stdout);
     // A deadline set later, in words, is an amendment that says so.
     recorded(
         &sandbox,
