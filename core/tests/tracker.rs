@@ -2049,3 +2049,223 @@ fn a_revised_deadline_that_has_passed_is_recorded_as_the_slip_it_was() {
         ]
     );
 }
+
+mod generated {
+    //! Sheets put together from the cells real trackers hold: the importer never panics on any
+    //! of them; a tracker of the usual kind plans without problems, is recorded in full, and the
+    //! same file again plans nothing; next month's version, once recorded, plans nothing again.
+
+    use proptest::prelude::*;
+
+    use super::{Ledger, options, problems, sheet};
+    use wsoa_core::Command;
+    use wsoa_core::tracker::{ImportOptions, ImportPlan, Sheet};
+
+    const HEADINGS: [&str; 12] = [
+        "Ref",
+        "Action",
+        "Lead officer",
+        "Deadline",
+        "Revised deadline",
+        "Status",
+        "RAG",
+        "Update",
+        "Baseline (Feb 2021)",
+        "Target",
+        "Latest",
+        "Supported by",
+    ];
+
+    const JUNK: [&str; 16] = [
+        "",
+        "1.1",
+        "6.M1",
+        "W1 Quality assurance",
+        "Winter 2021",
+        "Sort of",
+        "Purple",
+        "Baseline: 31% (Feb 2021); target 65%; latest 40%",
+        "-5",
+        "1,250",
+        "Total",
+        "Key: R = off track",
+        "\u{1b}[2J",
+        "9999999999",
+        "((((",
+        "31/02/2021",
+    ];
+
+    const DEADLINES: [&str; 10] = [
+        "Oct-21",
+        "Autumn term 2021",
+        "Spring 2020",
+        "Q3 2021/22",
+        "Ongoing",
+        "TBC",
+        "31/12/2021",
+        "See above",
+        "",
+        "2021/22",
+    ];
+    const REVISED: [&str; 4] = ["", "", "Summer 2022", "31/03/2022"];
+    const STATUSES: [&str; 5] = ["Not started", "In progress", "Complete", "Completed", ""];
+    const RAGS: [&str; 5] = ["", "G", "Amber", "Red", "A"];
+    const UPDATES: [&str; 3] = ["", "Interviews held", "Draft shared with parents"];
+    const BASELINES: [&str; 3] = ["31%", "35 weeks", "12"];
+    const TARGETS: [&str; 3] = ["65%", "20 weeks by Summer 2022", "30"];
+    const LATEST: [&str; 4] = ["", "48% (Sep 2021)", "28 weeks", "40"];
+
+    /// One row of a usual tracker: an action, a measure, an area of weakness heading, a blank.
+    #[derive(Clone, Debug)]
+    enum Row {
+        Action {
+            due: usize,
+            revised: usize,
+            status: usize,
+            rag: usize,
+            update: usize,
+        },
+        Measure {
+            baseline: usize,
+            target: usize,
+            latest: usize,
+        },
+        Heading,
+        Blank,
+    }
+
+    fn row() -> impl Strategy<Value = Row> {
+        prop_oneof![
+            6 => (0..DEADLINES.len(), 0..REVISED.len(), 0..STATUSES.len(), 0..RAGS.len(), 0..UPDATES.len())
+                .prop_map(|(due, revised, status, rag, update)| Row::Action { due, revised, status, rag, update }),
+            2 => (0..BASELINES.len(), 0..TARGETS.len(), 0..LATEST.len())
+                .prop_map(|(baseline, target, latest)| Row::Measure { baseline, target, latest }),
+            1 => Just(Row::Heading),
+            1 => Just(Row::Blank),
+        ]
+    }
+
+    /// The sheet of `rows`; `shift` moves each pick along, as next month's file would.
+    fn tracker(rows: &[Row], shift: usize) -> Sheet {
+        let mut table: Vec<Vec<String>> = vec![HEADINGS.iter().map(|h| (*h).to_owned()).collect()];
+        let pick = |list: &[&str], n: usize| list[(n + shift) % list.len()].to_owned();
+        let mut area = 1;
+        table.push(vec![format!("Area of weakness {area}: Quality assurance")]);
+        for (i, row) in rows.iter().enumerate() {
+            let mut cells = vec![String::new(); HEADINGS.len()];
+            match row {
+                Row::Action {
+                    due,
+                    revised,
+                    status,
+                    rag,
+                    update,
+                } => {
+                    cells[0] = format!("{area}.{}", i + 1);
+                    cells[1] = format!("Action {} of area {area}", i + 1);
+                    cells[2] = "Head of SEND".to_owned();
+                    cells[3] = DEADLINES[*due].to_owned();
+                    cells[4] = pick(&REVISED, *revised);
+                    cells[5] = pick(&STATUSES, *status);
+                    cells[6] = pick(&RAGS, *rag);
+                    cells[7] = pick(&UPDATES, *update);
+                    cells[11] = "CCG".to_owned();
+                }
+                Row::Measure {
+                    baseline,
+                    target,
+                    latest,
+                } => {
+                    cells[0] = format!("{area}.M{}", i + 1);
+                    cells[1] = format!("Measure {} of area {area}", i + 1);
+                    cells[8] = BASELINES[*baseline].to_owned();
+                    cells[9] = TARGETS[*baseline.max(target)].to_owned();
+                    cells[10] = pick(&LATEST, *latest);
+                }
+                Row::Heading => {
+                    area += 1;
+                    cells[0] = format!("Area of weakness {area}: Timeliness {area}");
+                }
+                Row::Blank => {}
+            }
+            table.push(cells);
+        }
+        let slices: Vec<Vec<&str>> = table
+            .iter()
+            .map(|row| row.iter().map(String::as_str).collect())
+            .collect();
+        let slices: Vec<&[&str]> = slices.iter().map(Vec::as_slice).collect();
+        sheet(&slices)
+    }
+
+    fn record(ledger: &mut Ledger, planned: &ImportPlan, on: &str) {
+        let commands: Vec<Command> = planned.commands().cloned().collect();
+        ledger.given(on, &commands);
+    }
+
+    fn import_options() -> ImportOptions {
+        ImportOptions {
+            source: "tracker.csv".to_owned(),
+            ..ImportOptions::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_sheet_plans_without_panicking(
+            columns in proptest::sample::subsequence(&HEADINGS[..], 1..HEADINGS.len()),
+            rows in proptest::collection::vec(
+                proptest::collection::vec(
+                    prop_oneof![
+                        4 => proptest::sample::select(&JUNK[..]).prop_map(str::to_owned),
+                        1 => "[ -~]{0,12}",
+                    ],
+                    HEADINGS.len(),
+                ),
+                0..8,
+            ),
+        ) {
+            let mut table: Vec<Vec<&str>> = vec![columns.clone()];
+            for row in &rows {
+                table.push(row.iter().take(columns.len()).map(String::as_str).collect());
+            }
+            let slices: Vec<&[&str]> = table.iter().map(Vec::as_slice).collect();
+            let ledger = Ledger::opened();
+            let options = ImportOptions {
+                default_workstream: Some("WS1 Quality assurance".to_owned()),
+                ..options()
+            };
+            let planned = ledger.import(&sheet(&slices), &options, "2021-10-31");
+            // Whatever it found, every line of the report is printable text.
+            for line in problems(&planned) {
+                prop_assert!(!line.is_empty());
+            }
+        }
+
+        #[test]
+        fn a_usual_tracker_imports_whole_and_month_after_month_records_only_changes(
+            rows in proptest::collection::vec(row(), 1..10),
+        ) {
+            let mut ledger = Ledger::opened();
+            let options = import_options();
+            let september = tracker(&rows, 0);
+            let planned = ledger.import(&september, &options, "2021-09-30");
+            prop_assert_eq!(problems(&planned), Vec::<String>::new());
+            record(&mut ledger, &planned, "2021-09-30");
+            let again = ledger.import(&september, &options, "2021-10-01");
+            prop_assert_eq!(problems(&again), Vec::<String>::new());
+            prop_assert!(again.steps.is_empty(), "{:?}", again.steps);
+            // Next month: statuses, RAGs, revised deadlines, updates and latest values move on.
+            let october = tracker(&rows, 1);
+            let planned = ledger.import(&october, &options, "2021-10-31");
+            if problems(&planned).is_empty() {
+                record(&mut ledger, &planned, "2021-10-31");
+                let again = ledger.import(&october, &options, "2021-11-30");
+                prop_assert_eq!(problems(&again), Vec::<String>::new());
+                prop_assert!(again.steps.is_empty(), "{:?}", again.steps);
+            }
+        }
+    }
+}
