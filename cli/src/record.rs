@@ -2,17 +2,18 @@
 //! ledger checks and appends. Arguments are parsed once, here, into the core's types.
 
 use clap::{Args, Subcommand};
-use wsoa_core::command::{AddNote, RaiseRisk};
+use wsoa_core::command::{AddFinding, AddInspection, AddNote, RaiseRisk};
 use wsoa_core::event::{
     ActionAmendedWithDeadline, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
-    CorrectionRecorded, Direction, InspectionRecorded, LedgerOpened, MeasureDefined,
-    MeasureRecorded, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed, Rag, Rating,
-    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
-    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    CorrectionRecorded, Direction, FindingKind, Framework, InspectionKind, InspectionOutcome,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
+    Outcome, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled,
+    RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
+    WorkstreamCreated,
 };
 use wsoa_core::{
-    ActionId, Command, Date, Deadline, Decimal, MeasureId, RiskId, SubjectRef, WeaknessId,
-    WorkstreamId,
+    ActionId, Command, Date, Deadline, Decimal, InspectionId, MeasureId, RiskId, SubjectRef,
+    WeaknessId, WorkstreamId,
 };
 use wsoa_store::{Appended, Context, Ledger, StoreError};
 
@@ -40,12 +41,16 @@ pub enum RecordCommand {
         #[command(flatten)]
         when: When,
     },
-    /// Record the joint inspection.
+    /// Record inspections: the joint inspection, a revisit, a 2023 inspection.
     #[command(subcommand)]
     Inspection(InspectionCommand),
-    /// Record areas of significant weakness.
+    /// Record areas of significant weakness (the 2016 framework's findings).
     #[command(subcommand)]
     Weakness(WeaknessCommand),
+    /// Record an inspection's findings: areas for priority action and for improvement (2023),
+    /// areas of significant weakness (2016).
+    #[command(subcommand)]
+    Finding(FindingCommand),
     /// Record the statement's submission, acceptance and revisions.
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -90,11 +95,25 @@ pub enum RecordCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum InspectionCommand {
-    /// Record the inspection's dates and the report's publication.
+    /// Record an inspection's dates and the report's publication. Without --framework, --kind,
+    /// --outcome or --id it is the joint inspection of the 2016 framework (once); with them, any
+    /// number of inspections, each with an id (I1, I2, ...).
     #[command(
-        after_help = "Example:\n  wsoa inspection record --from 2021-03-08 --to 2021-03-12 --published 2021-04-20 --on 2021-04-20"
+        after_help = "Examples:\n  wsoa inspection record --from 2021-03-08 --to 2021-03-12 --published 2021-04-20 --on 2021-04-20\n  wsoa inspection record --framework 2023 --outcome inconsistent --from 2023-10-02 --to 2023-10-06 --published 2023-11-20 --on 2023-11-20"
     )]
     Record {
+        /// The framework it was held under: 2016 or 2023 (2016 if absent).
+        #[arg(long)]
+        framework: Option<Framework>,
+        /// full, monitoring (2023) or revisit (2016); full if absent.
+        #[arg(long)]
+        kind: Option<InspectionKind>,
+        /// Under the 2023 framework: positive, inconsistent or systemic.
+        #[arg(long)]
+        outcome: Option<InspectionOutcome>,
+        /// Its id (the next free I1, I2, ... if absent).
+        #[arg(long)]
+        id: Option<InspectionId>,
         /// First day on site.
         #[arg(long)]
         from: Date,
@@ -107,6 +126,32 @@ pub enum InspectionCommand {
         /// Who inspected (repeat for each).
         #[arg(long = "inspectorate", value_name = "NAME", default_values_t = ["Ofsted".to_owned(), "CQC".to_owned()])]
         inspectorates: Vec<String>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FindingCommand {
+    /// Record a finding of an inspection, in the inspectors' words.
+    #[command(
+        after_help = "Example:\n  wsoa finding add AP1 --type priority-action --title \"Timeliness of EHC plans\" --inspection I2 --on 2023-11-20"
+    )]
+    Add {
+        /// Its id, as the report or the tracker writes it (AP1, AFI2, W3).
+        id: WeaknessId,
+        /// weakness (2016), priority-action or improvement (2023).
+        #[arg(long = "type")]
+        kind: FindingKind,
+        /// A short title.
+        #[arg(long)]
+        title: String,
+        /// The finding, as the report words it.
+        #[arg(long)]
+        finding: Option<String>,
+        /// The inspection that found it (the latest recorded if absent).
+        #[arg(long)]
+        inspection: Option<InspectionId>,
         #[command(flatten)]
         when: When,
     },
@@ -534,6 +579,7 @@ impl RecordCommand {
             R::Init { when, .. } | R::Correct { when, .. } => when,
             R::Inspection(InspectionCommand::Record { when, .. }) => when,
             R::Weakness(WeaknessCommand::Add { when, .. }) => when,
+            R::Finding(FindingCommand::Add { when, .. }) => when,
             R::Plan(
                 PlanCommand::Submit { when, .. }
                 | PlanCommand::Accept { when, .. }
@@ -571,6 +617,10 @@ impl RecordCommand {
         match self {
             R::Init { area, partners, .. } => Command::OpenLedger(LedgerOpened { area, partners }),
             R::Inspection(InspectionCommand::Record {
+                framework: None,
+                kind: None,
+                outcome: None,
+                id: None,
                 from,
                 to,
                 published,
@@ -581,6 +631,40 @@ impl RecordCommand {
                 from,
                 to,
                 published,
+            }),
+            R::Inspection(InspectionCommand::Record {
+                framework,
+                kind,
+                outcome,
+                id,
+                from,
+                to,
+                published,
+                inspectorates,
+                ..
+            }) => Command::AddInspection(AddInspection {
+                id,
+                framework: framework.unwrap_or(Framework::Y2016),
+                kind: kind.unwrap_or(InspectionKind::Full),
+                outcome,
+                inspectorates,
+                from,
+                to,
+                published,
+            }),
+            R::Finding(FindingCommand::Add {
+                id,
+                kind,
+                title,
+                finding,
+                inspection,
+                ..
+            }) => Command::RecordFinding(AddFinding {
+                id,
+                inspection,
+                kind,
+                title,
+                finding,
             }),
             R::Weakness(WeaknessCommand::Add {
                 id, title, finding, ..

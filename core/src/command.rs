@@ -5,14 +5,16 @@
 //! the ledger must fill something in (a version number, an evidence id) or resolve what a user
 //! typed (a reference of unknown kind), the command has its own struct.
 
+use crate::date::Date;
 use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
-    ActionStatusChanged, CorrectionRecorded, EvidenceKind, EvidenceRedacted, InspectionRecorded,
-    LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, ProgressReviewed,
-    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded,
-    WorkstreamAmended, WorkstreamCreated,
+    ActionStatusChanged, CorrectionRecorded, EvidenceKind, EvidenceRedacted, FindingKind,
+    Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened, MeasureDefined,
+    MeasureRecorded, MonitoringVisitRecorded, ProgressReviewed, RevisitOutcomeRecorded,
+    RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded, WorkstreamAmended,
+    WorkstreamCreated,
 };
-use crate::ids::{Digest, EvidenceId, RiskId, SubjectRef};
+use crate::ids::{Digest, EvidenceId, InspectionId, RiskId, SubjectRef, WeaknessId};
 
 /// Everything that can be recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +92,48 @@ pub enum Command {
     /// as `CreateActionWithDeadline` records it, but its deadline may already have passed, since
     /// the action existed before the ledger heard of it.
     ImportAction(ActionCreatedWithDeadline),
+    /// Record an inspection with its id, framework, kind and outcome (any number of them). The
+    /// first, a full 2016 inspection, is recorded as `RecordInspection` records it.
+    AddInspection(AddInspection),
+    /// Record a finding of an inspection: an area of significant weakness (2016), an area for
+    /// priority action or for improvement (2023).
+    RecordFinding(AddFinding),
+}
+
+/// Record an inspection of the local area under either framework.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddInspection {
+    /// An id to use; the ledger assigns the next free `I<n>` when none is given.
+    pub id: Option<InspectionId>,
+    /// The framework it was held under.
+    pub framework: Framework,
+    /// Full, monitoring or revisit.
+    pub kind: InspectionKind,
+    /// Its outcome, under the 2023 framework.
+    pub outcome: Option<InspectionOutcome>,
+    /// Who inspected.
+    pub inspectorates: Vec<String>,
+    /// First day on site.
+    pub from: Date,
+    /// Last day on site.
+    pub to: Date,
+    /// The day the report was published.
+    pub published: Date,
+}
+
+/// Record a finding of an inspection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddFinding {
+    /// Its id (`AP1`, `AFI2`, `W3`).
+    pub id: WeaknessId,
+    /// The inspection that found it; the latest recorded when none is given.
+    pub inspection: Option<InspectionId>,
+    /// What kind of finding it is.
+    pub kind: FindingKind,
+    /// A short title.
+    pub title: String,
+    /// The inspectors' words, if recorded.
+    pub finding: Option<String>,
 }
 
 /// Attach evidence whose content is already stored under `content_hash`.

@@ -6,21 +6,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod dates;
 
-use crate::command::{AttachEvidence, Command, RaiseRisk};
+use crate::command::{AddFinding, AddInspection, AttachEvidence, Command, RaiseRisk};
 use crate::date::Date;
 use crate::deadline::{Deadline, MAX_WORDS_LEN};
 use crate::event::Direction;
 use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionStatusChanged,
-    CorrectionRecorded, Event, EventBody, EvidenceAttached, EvidenceRedacted, InspectionRecorded,
-    LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, NoteAdded,
-    PlanAccepted, PlanRevised, PlanSubmitted, ProgressReviewed, Rag, RevisitOutcomeRecorded,
-    RevisitScheduled, RiskClosed, RiskLevel, RiskRaised, RiskUpdated, Status, WeaknessRecorded,
-    WorkstreamAmended, WorkstreamCreated,
+    CorrectionRecorded, Event, EventBody, EvidenceAttached, EvidenceRedacted, FindingRecorded,
+    Framework, InspectionAdded, InspectionKind, InspectionRecorded, LedgerOpened, MeasureDefined,
+    MeasureRecorded, MonitoringVisitRecorded, NoteAdded, PlanAccepted, PlanRevised, PlanSubmitted,
+    ProgressReviewed, Rag, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
+    RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{
-    ActionId, Digest, EvidenceId, MeasureId, RiskId, Subject, SubjectKind, SubjectRef, WeaknessId,
-    WorkstreamId,
+    ActionId, Digest, EvidenceId, InspectionId, MeasureId, RiskId, Subject, SubjectKind,
+    SubjectRef, WeaknessId, WorkstreamId,
 };
 
 /// The longest free text accepted in one field, in characters.
@@ -297,6 +297,9 @@ pub struct State {
     pub area: Option<String>,
     /// The event that recorded the inspection.
     pub inspection: Option<u64>,
+    /// Every inspection by id (the first, recorded as `InspectionRecorded`, is `I1`), with the
+    /// event that recorded it and its framework.
+    pub inspections: BTreeMap<InspectionId, (u64, Framework)>,
     /// The statement's current version, from 1.
     pub plan_version: u32,
     /// Where that version stands.
@@ -327,6 +330,7 @@ impl Default for State {
             len: 0,
             area: None,
             inspection: None,
+            inspections: BTreeMap::new(),
             plan_version: 1,
             plan_stage: PlanStage::Draft,
             weaknesses: BTreeMap::new(),
@@ -359,7 +363,19 @@ impl State {
         self.dates.apply(event);
         match &event.body {
             EventBody::LedgerOpened(e) => self.area = Some(e.area.clone()),
-            EventBody::InspectionRecorded(_) => self.inspection = Some(seq),
+            EventBody::InspectionRecorded(_) => {
+                self.inspection = Some(seq);
+                if let Ok(first) = InspectionId::new(FIRST_INSPECTION) {
+                    self.inspections.insert(first, (seq, Framework::Y2016));
+                }
+            }
+            EventBody::InspectionAdded(e) => {
+                self.inspection.get_or_insert(seq);
+                self.inspections.insert(e.id.clone(), (seq, e.framework));
+            }
+            EventBody::FindingRecorded(e) => {
+                self.weaknesses.insert(e.id.clone(), seq);
+            }
             EventBody::WeaknessRecorded(e) => {
                 self.weaknesses.insert(e.id.clone(), seq);
             }
@@ -784,6 +800,15 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             inspection(e)?;
             EventBody::InspectionRecorded(e.clone())
         }
+        Command::AddInspection(e) => add_inspection(state, e)?,
+        Command::RecordFinding(e) => {
+            fresh(
+                SubjectKind::Weakness,
+                e.id.as_str(),
+                state.weaknesses.get(&e.id).copied(),
+            )?;
+            EventBody::FindingRecorded(finding(state, e)?)
+        }
         Command::RecordWeakness(e) => {
             fresh(
                 SubjectKind::Weakness,
@@ -1053,6 +1078,129 @@ fn inspection(e: &InspectionRecorded) -> Result<(), Rejection> {
         )));
     }
     Ok(())
+}
+
+/// The id of the first inspection, the one `InspectionRecorded` records.
+pub const FIRST_INSPECTION: &str = "I1";
+
+/// An inspection under either framework. The first, a full 2016 inspection with no other id,
+/// is recorded as `InspectionRecorded` records it, so a ledger of one WSoA reads as it always
+/// did.
+fn add_inspection(state: &State, e: &AddInspection) -> Result<EventBody, Rejection> {
+    let first = InspectionId::new(FIRST_INSPECTION).map_err(|err| {
+        Rejection::Inconsistent(format!("the first inspection's id is not valid: {err}"))
+    })?;
+    if let Some((seq, _)) = e.id.as_ref().and_then(|id| state.inspections.get(id)) {
+        return Err(Rejection::DuplicateId {
+            kind: "inspection",
+            id: e.id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            seq: *seq,
+        });
+    }
+    let recorded = InspectionRecorded {
+        inspectorates: e.inspectorates.clone(),
+        from: e.from,
+        to: e.to,
+        published: e.published,
+    };
+    inspection(&recorded)?;
+    let id = match &e.id {
+        Some(id) => id.clone(),
+        None => (1..)
+            .filter_map(|n| InspectionId::new(format!("I{n}")).ok())
+            .find(|id| !state.inspections.contains_key(id))
+            .unwrap_or(first.clone()),
+    };
+    if e.outcome.is_some() && e.framework == Framework::Y2016 {
+        return Err(Rejection::Inconsistent(format!(
+            "inspection {id} was under the 2016 framework, which gives no overall outcome; give --framework 2023, or leave out --outcome"
+        )));
+    }
+    match (e.kind, e.framework) {
+        (InspectionKind::Revisit, Framework::Y2023) => {
+            return Err(Rejection::Inconsistent(format!(
+                "a revisit follows a written statement of action under the 2016 framework, but inspection {id} is under the 2023 framework; give --kind monitoring for a 2023 monitoring inspection"
+            )));
+        }
+        (InspectionKind::Monitoring, Framework::Y2016) => {
+            return Err(Rejection::Inconsistent(format!(
+                "monitoring inspections belong to the 2023 framework, but inspection {id} is under the 2016 framework; record a 2016 monitoring visit with `wsoa visit record`, or give --framework 2023"
+            )));
+        }
+        _ => {}
+    }
+    if state.inspections.is_empty()
+        && id == first
+        && e.framework == Framework::Y2016
+        && e.kind == InspectionKind::Full
+    {
+        return Ok(EventBody::InspectionRecorded(recorded));
+    }
+    Ok(EventBody::InspectionAdded(InspectionAdded {
+        id,
+        framework: e.framework,
+        kind: e.kind,
+        outcome: e.outcome,
+        inspectorates: recorded.inspectorates,
+        from: e.from,
+        to: e.to,
+        published: e.published,
+    }))
+}
+
+/// A finding of a recorded inspection, of its framework's kind; by default of the latest
+/// inspection recorded.
+fn finding(state: &State, e: &AddFinding) -> Result<FindingRecorded, Rejection> {
+    text("the finding's title", &e.title)?;
+    optional_prose("the finding", e.finding.as_ref())?;
+    let known = || {
+        state
+            .inspections
+            .keys()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    };
+    let inspection = match &e.inspection {
+        Some(id) => id.clone(),
+        None => match state.inspections.iter().max_by_key(|(_, (seq, _))| *seq) {
+            Some((id, _)) => id.clone(),
+            None => {
+                return Err(Rejection::Inconsistent(format!(
+                    "no inspection is recorded, so {} cannot be a finding of one: record it first with `wsoa inspection record`",
+                    e.id
+                )));
+            }
+        },
+    };
+    let Some((_, framework)) = state.inspections.get(&inspection) else {
+        return Err(Rejection::Inconsistent(format!(
+            "inspection {inspection} is not recorded; the ledger has {}",
+            known().join(", ")
+        )));
+    };
+    if e.kind.framework() != *framework {
+        return Err(Rejection::Inconsistent(format!(
+            "{} is an {}, a finding of the {} framework, but inspection {inspection} was under the {} framework; {}",
+            e.id,
+            e.kind.name(),
+            e.kind.framework(),
+            framework,
+            match framework {
+                Framework::Y2016 =>
+                    "its findings are areas of significant weakness (--type weakness)",
+                Framework::Y2023 => {
+                    "its findings are areas for priority action or for improvement (--type priority-action or --type improvement)"
+                }
+            }
+        )));
+    }
+    Ok(FindingRecorded {
+        id: e.id.clone(),
+        inspection,
+        kind: e.kind,
+        title: e.title.clone(),
+        finding: e.finding.clone(),
+    })
 }
 
 fn weakness_fields(e: &WeaknessRecorded) -> Result<(), Rejection> {

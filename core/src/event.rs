@@ -10,7 +10,8 @@ use crate::date::Date;
 use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::ids::{
-    ActionId, Digest, EvidenceId, MeasureId, RiskId, Subject, WeaknessId, WorkstreamId,
+    ActionId, Digest, EvidenceId, InspectionId, MeasureId, RiskId, Subject, WeaknessId,
+    WorkstreamId,
 };
 
 /// The version of the envelope encoding written by this code.
@@ -118,6 +119,13 @@ pub enum EventBody {
     /// Tag 26: an action's deadline moves to words (and its owner or wording may change with
     /// it). A move to a plain date is still recorded as `ActionAmended`.
     ActionAmendedWithDeadline(ActionAmendedWithDeadline),
+    /// Tag 27: an inspection with its id, its framework (2016 or 2023), its kind and, under the
+    /// 2023 framework, its outcome. The first inspection recorded without a framework is still
+    /// `InspectionRecorded` (it is inspection `I1` of the 2016 framework).
+    InspectionAdded(InspectionAdded),
+    /// Tag 28: a finding of an inspection: an area of significant weakness (2016), an area for
+    /// priority action or an area for improvement (2023).
+    FindingRecorded(FindingRecorded),
 }
 
 impl EventBody {
@@ -151,6 +159,8 @@ impl EventBody {
             EventBody::CheckpointRecorded(_) => "checkpoint_recorded",
             EventBody::ActionCreatedWithDeadline(_) => "action_created_with_deadline",
             EventBody::ActionAmendedWithDeadline(_) => "action_amended_with_deadline",
+            EventBody::InspectionAdded(_) => "inspection_added",
+            EventBody::FindingRecorded(_) => "finding_recorded",
         }
     }
 }
@@ -175,6 +185,122 @@ pub struct InspectionRecorded {
     pub to: Date,
     /// The day the report letter was published.
     pub published: Date,
+}
+
+/// The inspection framework an inspection was held under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Framework {
+    /// Variant 0: the 2016 framework (significant weaknesses, a WSoA, a revisit).
+    #[serde(rename = "2016")]
+    Y2016,
+    /// Variant 1: the framework in use since January 2023 (three outcomes, areas for priority
+    /// action and for improvement, monitoring inspections).
+    #[serde(rename = "2023")]
+    Y2023,
+}
+
+/// What kind of inspection it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InspectionKind {
+    /// Variant 0: a full inspection of the local area.
+    Full,
+    /// Variant 1: a monitoring inspection (2023 framework).
+    Monitoring,
+    /// Variant 2: a revisit of a written statement of action (2016 framework).
+    Revisit,
+}
+
+/// The outcome of an inspection under the 2023 framework.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InspectionOutcome {
+    /// Variant 0: the local area partnership's arrangements typically lead to positive
+    /// experiences and outcomes.
+    Positive,
+    /// Variant 1: they lead to inconsistent experiences and outcomes.
+    Inconsistent,
+    /// Variant 2: there are widespread and/or systemic failings leading to significant concerns.
+    Systemic,
+}
+
+impl InspectionOutcome {
+    /// The outcome in the framework's words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InspectionOutcome::Positive => "positive experiences and outcomes",
+            InspectionOutcome::Inconsistent => "inconsistent experiences and outcomes",
+            InspectionOutcome::Systemic => "widespread and/or systemic failings",
+        }
+    }
+}
+
+/// An inspection of the local area, any of several in one ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectionAdded {
+    /// Its id (`I2`).
+    pub id: InspectionId,
+    /// The framework it was held under.
+    pub framework: Framework,
+    /// Full, monitoring or revisit.
+    pub kind: InspectionKind,
+    /// Its outcome, under the 2023 framework.
+    pub outcome: Option<InspectionOutcome>,
+    /// Who inspected ("Ofsted", "CQC").
+    pub inspectorates: Vec<String>,
+    /// First day on site.
+    pub from: Date,
+    /// Last day on site.
+    pub to: Date,
+    /// The day the report was published.
+    pub published: Date,
+}
+
+/// What kind of finding it is, in its framework's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// Variant 0: an area of significant weakness (2016 framework).
+    Weakness,
+    /// Variant 1: an area for priority action (2023 framework).
+    PriorityAction,
+    /// Variant 2: an area for improvement (2023 framework).
+    Improvement,
+}
+
+impl FindingKind {
+    /// The finding's name: "area of significant weakness", "area for priority action".
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::Weakness => "area of significant weakness",
+            FindingKind::PriorityAction => "area for priority action",
+            FindingKind::Improvement => "area for improvement",
+        }
+    }
+
+    /// The framework whose findings are of this kind.
+    pub fn framework(self) -> Framework {
+        match self {
+            FindingKind::Weakness => Framework::Y2016,
+            FindingKind::PriorityAction | FindingKind::Improvement => Framework::Y2023,
+        }
+    }
+}
+
+/// A finding of an inspection. Findings share their ids with the areas of weakness, so
+/// workstreams, measures, evidence and notes answer them as they answer weaknesses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingRecorded {
+    /// Its id (`AP1`, `AFI2`, `W3`).
+    pub id: WeaknessId,
+    /// The inspection that found it.
+    pub inspection: InspectionId,
+    /// What kind of finding it is.
+    pub kind: FindingKind,
+    /// A short title.
+    pub title: String,
+    /// The inspectors' words, if recorded.
+    pub finding: Option<String>,
 }
 
 /// An area of significant weakness named in the report.
@@ -721,3 +847,15 @@ words!(Direction, "direction", { HigherIsBetter => "higher-is-better", LowerIsBe
 words!(Rating, "assessment", { OnTrack => "on-track", AtRisk => "at-risk", OffTrack => "off-track" });
 words!(RiskLevel, "risk level", { Low => "low", Medium => "medium", High => "high" });
 words!(Progress, "revisit outcome", { Sufficient => "sufficient", Insufficient => "insufficient" });
+words!(Framework, "inspection framework", { Y2016 => "2016", Y2023 => "2023" });
+words!(InspectionKind, "kind of inspection", { Full => "full", Monitoring => "monitoring", Revisit => "revisit" });
+words!(InspectionOutcome, "inspection outcome", {
+    Positive => "positive",
+    Inconsistent => "inconsistent",
+    Systemic => "systemic",
+});
+words!(FindingKind, "type of finding", {
+    Weakness => "weakness",
+    PriorityAction => "priority-action",
+    Improvement => "improvement",
+});

@@ -190,6 +190,11 @@ id_type!(
     RiskId,
     "risk"
 );
+id_type!(
+    /// An inspection of the local area (`I1`, `I2`; the first inspection is `I1`).
+    InspectionId,
+    "inspection"
+);
 
 /// The kinds of thing a note, a risk or a piece of evidence can be about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -10,7 +10,8 @@ use crate::date::Date;
 use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::event::{
-    Direction, Event, EventBody, EvidenceKind, Progress, Rag, Rating, RiskLevel, Status,
+    Direction, Event, EventBody, EvidenceKind, FindingKind, Framework, InspectionKind,
+    InspectionOutcome, Progress, Rag, Rating, RiskLevel, Status,
 };
 use crate::ids::{Digest, Subject};
 
@@ -59,9 +60,17 @@ pub struct StatementStep {
     pub cite: Cite,
 }
 
-/// The inspection.
+/// An inspection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct InspectionView {
+    /// Its id (`I1` for the first).
+    pub id: String,
+    /// The framework it was held under.
+    pub framework: Framework,
+    /// Full, monitoring or revisit.
+    pub kind: InspectionKind,
+    /// Its outcome (2023 framework), once recorded.
+    pub outcome: Option<InspectionOutcome>,
     /// Who inspected.
     pub inspectorates: Vec<String>,
     /// First day on site.
@@ -79,6 +88,11 @@ pub struct InspectionView {
 pub struct WeaknessView {
     /// Its id.
     pub id: String,
+    /// What kind of finding it is: an area of significant weakness (2016), an area for
+    /// priority action or for improvement (2023).
+    pub kind: FindingKind,
+    /// The inspection that found it.
+    pub inspection: String,
     /// Its title.
     pub title: String,
     /// The inspectors' finding.
@@ -470,8 +484,10 @@ pub struct Plan {
     pub area: Option<String>,
     /// The partners.
     pub partners: Vec<String>,
-    /// The inspection.
+    /// The inspection the statement answers: the first recorded.
     pub inspection: Option<InspectionView>,
+    /// Every inspection, in the order recorded.
+    pub inspections: Vec<InspectionView>,
     /// The statement.
     pub statement: Option<Statement>,
     /// Weaknesses, in the order recorded.
@@ -635,17 +651,57 @@ impl Plan {
                 self.partners.clone_from(&e.partners);
             }
             EventBody::InspectionRecorded(e) => {
-                self.inspection = Some(InspectionView {
+                let view = InspectionView {
+                    id: crate::decide::FIRST_INSPECTION.to_owned(),
+                    framework: Framework::Y2016,
+                    kind: InspectionKind::Full,
+                    outcome: None,
                     inspectorates: e.inspectorates.clone(),
                     from: e.from,
                     to: e.to,
                     published: e.published,
                     cite,
-                });
+                };
+                self.inspection = Some(view.clone());
+                self.inspections.push(view);
+            }
+            EventBody::InspectionAdded(e) => {
+                let view = InspectionView {
+                    id: e.id.to_string(),
+                    framework: e.framework,
+                    kind: e.kind,
+                    outcome: e.outcome,
+                    inspectorates: e.inspectorates.clone(),
+                    from: e.from,
+                    to: e.to,
+                    published: e.published,
+                    cite,
+                };
+                self.inspection.get_or_insert_with(|| view.clone());
+                self.inspections.push(view);
+            }
+            EventBody::FindingRecorded(e) => {
+                let view = WeaknessView {
+                    id: e.id.to_string(),
+                    kind: e.kind,
+                    inspection: e.inspection.to_string(),
+                    title: e.title.clone(),
+                    finding: e.finding.clone(),
+                    outcome: None,
+                    cite,
+                };
+                push(
+                    &mut self.weaknesses,
+                    &mut self.index.weaknesses,
+                    view.id.clone(),
+                    view,
+                );
             }
             EventBody::WeaknessRecorded(e) => {
                 let view = WeaknessView {
                     id: e.id.to_string(),
+                    kind: FindingKind::Weakness,
+                    inspection: crate::decide::FIRST_INSPECTION.to_owned(),
                     title: e.title.clone(),
                     finding: e.finding.clone(),
                     outcome: None,

@@ -7,7 +7,10 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::decimal::Decimal;
-use crate::event::{Direction, Progress, Rag, Rating, RiskLevel, Status};
+use crate::event::{
+    Direction, FindingKind, Framework, InspectionKind, InspectionOutcome, Progress, Rag, Rating,
+    RiskLevel, Status,
+};
 use crate::plan::{ActionView, Cite, MeasureView, Plan, RiskView, Trend, WorkstreamView};
 
 /// The widest a line of the tree gets before text wraps.
@@ -28,6 +31,10 @@ pub struct ShowView {
     pub last_seq: Option<u64>,
     /// The inspection, once recorded.
     pub inspection: Option<InspectionShow>,
+    /// Every inspection with its framework, kind and outcome, listed once the ledger holds more
+    /// than the one joint inspection of the 2016 framework.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inspections: Vec<InspectionsShow>,
     /// Where the statement stands, once submitted.
     pub statement: Option<StatementShow>,
     /// The latest monitoring visit, if any.
@@ -87,6 +94,28 @@ pub struct Counts {
     pub corrections: usize,
 }
 
+/// An inspection beyond the first 2016 one, or any under the 2023 framework.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InspectionsShow {
+    /// Its id.
+    pub id: String,
+    /// 2016 or 2023.
+    pub framework: Framework,
+    /// full, monitoring or revisit.
+    pub kind: InspectionKind,
+    /// Its outcome (2023).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<InspectionOutcome>,
+    /// Who inspected.
+    pub inspectorates: Vec<String>,
+    /// First day on site.
+    pub from: Date,
+    /// Last day on site.
+    pub to: Date,
+    /// Publication of the report.
+    pub published: Date,
+}
+
 /// The inspection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct InspectionShow {
@@ -129,6 +158,13 @@ pub struct VisitShow {
 pub struct WeaknessShow {
     /// Its id.
     pub id: String,
+    /// The kind of finding, unless an area of significant weakness of the first inspection:
+    /// `priority-action`, `improvement` (2023), `weakness` of a later inspection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FindingKind>,
+    /// The inspection that found it, unless the first (`I1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_by: Option<String>,
     /// Its title.
     pub title: String,
     /// The inspectors' finding.
@@ -320,6 +356,11 @@ pub fn view(plan: &Plan, today: Date) -> ShowView {
         .iter()
         .map(|weakness| WeaknessShow {
             id: weakness.id.clone(),
+            kind: (weakness.kind != FindingKind::Weakness
+                || weakness.inspection != crate::decide::FIRST_INSPECTION)
+                .then_some(weakness.kind),
+            found_by: (weakness.inspection != crate::decide::FIRST_INSPECTION)
+                .then(|| weakness.inspection.clone()),
             title: weakness.title.clone(),
             finding: weakness.finding.clone(),
             outcome: weakness
@@ -415,6 +456,27 @@ pub fn view(plan: &Plan, today: Date) -> ShowView {
             to: i.to,
             published: i.published,
         }),
+        inspections: if plan.inspections.iter().all(|i| {
+            i.id == crate::decide::FIRST_INSPECTION
+                && i.framework == Framework::Y2016
+                && i.kind == InspectionKind::Full
+        }) {
+            Vec::new()
+        } else {
+            plan.inspections
+                .iter()
+                .map(|i| InspectionsShow {
+                    id: i.id.clone(),
+                    framework: i.framework,
+                    kind: i.kind,
+                    outcome: i.outcome,
+                    inspectorates: i.inspectorates.clone(),
+                    from: i.from,
+                    to: i.to,
+                    published: i.published,
+                })
+                .collect()
+        },
         statement: plan.statement.as_ref().map(|s| StatementShow {
             version: s.version,
             stage: s.stage,
@@ -633,6 +695,25 @@ fn header(out: &mut Tree, view: &ShowView) {
         ),
         None => out.field(0, "Inspection", "not yet recorded"),
     }
+    for inspection in &view.inspections {
+        let outcome = inspection
+            .outcome
+            .map(|o| format!("; outcome: {}", o.describe()))
+            .unwrap_or_default();
+        out.field(
+            2,
+            &inspection.id,
+            &format!(
+                "{} framework, {} inspection by {}, {} to {}; report published {}{outcome}",
+                inspection.framework,
+                inspection.kind,
+                and_list(&inspection.inspectorates),
+                inspection.from.long(),
+                inspection.to.long(),
+                inspection.published.long()
+            ),
+        );
+    }
     match &view.statement {
         Some(statement) => out.field(
             0,
@@ -734,7 +815,22 @@ fn header(out: &mut Tree, view: &ShowView) {
 }
 
 fn weakness_tree(out: &mut Tree, view: &ShowView, weakness: &WeaknessShow) {
-    out.line(0, &format!("{}  {}", weakness.id, weakness.title));
+    match (&weakness.kind, &weakness.found_by) {
+        (Some(kind), Some(by)) => out.line(
+            0,
+            &format!(
+                "{}  {} ({}, inspection {by})",
+                weakness.id,
+                weakness.title,
+                kind.name()
+            ),
+        ),
+        (Some(kind), None) => out.line(
+            0,
+            &format!("{}  {} ({})", weakness.id, weakness.title, kind.name()),
+        ),
+        _ => out.line(0, &format!("{}  {}", weakness.id, weakness.title)),
+    }
     let indent = weakness.id.len() + 2;
     if let Some(finding) = &weakness.finding {
         out.field(indent, "Finding", finding);

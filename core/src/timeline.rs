@@ -18,7 +18,7 @@ use crate::ids::{Digest, Subject, SubjectKind, SubjectRef};
 use crate::plan::Plan;
 
 /// Every kind of event, in tag order, as `EventBody::kind` names them and `--kind` takes them.
-pub const KINDS: [&str; 25] = [
+pub const KINDS: [&str; 29] = [
     "ledger_opened",
     "inspection_recorded",
     "weakness_recorded",
@@ -44,6 +44,10 @@ pub const KINDS: [&str; 25] = [
     "note_added",
     "correction_recorded",
     "checkpoint_recorded",
+    "action_created_with_deadline",
+    "action_amended_with_deadline",
+    "inspection_added",
+    "finding_recorded",
 ];
 
 /// How many days after it happened an event may be recorded before it is flagged late, unless
@@ -264,6 +268,42 @@ impl Timeline {
                 ),
                 vec![],
             ),
+            EventBody::InspectionAdded(e) => {
+                let outcome = e
+                    .outcome
+                    .map(|o| format!("; its outcome: {}", o.describe()))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "Inspection {} ({} framework, {}) by {}, on site from {} to {}; report published on {}{outcome}",
+                        e.id,
+                        e.framework.label(),
+                        e.kind.label(),
+                        and_list(&e.inspectorates),
+                        e.from.long(),
+                        e.to.long(),
+                        e.published.long()
+                    ),
+                    vec![],
+                )
+            }
+            EventBody::FindingRecorded(e) => {
+                let finding = e
+                    .finding
+                    .as_deref()
+                    .map(|finding| format!(": {}", quote(finding)))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "{} {} {} recorded from inspection {}{finding}",
+                        capitalise(e.kind.name()),
+                        e.id,
+                        quote(&e.title),
+                        e.inspection
+                    ),
+                    vec![Subject::Weakness(e.id.clone())],
+                )
+            }
             EventBody::WeaknessRecorded(e) => {
                 let finding = e
                     .finding
@@ -1626,6 +1666,59 @@ mod tests {
             "History to event 19 witnessed: checkpoint of 20 events (root 050505050505) signed by northshire-board",
             0,
         );
+        let a15: crate::ActionId = "1.5".parse().expect("id");
+        record(
+            Command::CreateActionWithDeadline(crate::event::ActionCreatedWithDeadline {
+                id: a15.clone(),
+                workstream: ws1.clone(),
+                title: "Publish a termly newsletter".to_owned(),
+                owner: "Head of SEND".to_owned(),
+                due: crate::Deadline::parse("Termly").expect("words"),
+                success: vec![],
+            }),
+            officer,
+            "Termly",
+            0,
+        );
+        record(
+            Command::AmendActionWithDeadline(crate::event::ActionAmendedWithDeadline {
+                id: a15,
+                title: None,
+                owner: None,
+                due: Some(crate::Deadline::parse("Autumn term 2022").expect("words")),
+                reason: "One issue agreed instead".to_owned(),
+            }),
+            officer,
+            "Autumn term 2022",
+            0,
+        );
+        record(
+            Command::AddInspection(crate::command::AddInspection {
+                id: None,
+                framework: crate::event::Framework::Y2023,
+                kind: crate::event::InspectionKind::Full,
+                outcome: Some(crate::event::InspectionOutcome::Inconsistent),
+                inspectorates: vec!["Ofsted".to_owned(), "CQC".to_owned()],
+                from: date("2021-06-01"),
+                to: date("2021-06-05"),
+                published: date("2021-06-20"),
+            }),
+            officer,
+            "inconsistent experiences and outcomes",
+            0,
+        );
+        record(
+            Command::RecordFinding(crate::command::AddFinding {
+                id: "AP1".parse().expect("id"),
+                inspection: None,
+                kind: crate::event::FindingKind::PriorityAction,
+                title: "Timeliness of EHC plans".to_owned(),
+                finding: None,
+            }),
+            officer,
+            "Area for priority action AP1 'Timeliness of EHC plans' recorded from inspection I2",
+            0,
+        );
         (ledger, expected)
     }
 
@@ -1786,6 +1879,8 @@ mod tests {
                 "risk_updated",
                 "risk_closed",
                 "correction_recorded",
+                "action_created_with_deadline",
+                "action_amended_with_deadline",
             ]
         );
         assert!(!workstream.contains(&12), "action 2.1 belongs to WS2");

@@ -792,7 +792,7 @@ const ASSESSMENT: Ty = Struct(&[Id, Enum(3), Opt(&Str)]);
 const OUTCOME: Ty = Struct(&[Id, Enum(2)]);
 
 /// Each EventBody payload's fields, in tag order, as the tables of docs/FORMAT.md give them.
-const PAYLOADS: [&[Ty]; 27] = [
+const PAYLOADS: [&[Ty]; 29] = [
     /* 0 LedgerOpened */ &[Str, List(&Str)],
     /* 1 InspectionRecorded */ &[List(&Str), D, D, D],
     /* 2 WeaknessRecorded */ &[Id, Str, Opt(&Str)],
@@ -820,6 +820,8 @@ const PAYLOADS: [&[Ty]; 27] = [
     /* 24 CheckpointRecorded */ &[Str, U64, Hash, List(&Str), Str],
     /* 25 ActionCreatedWithDeadline */ &[Id, Id, Str, Str, Due, List(&Str)],
     /* 26 ActionAmendedWithDeadline */ &[Id, Opt(&Str), Opt(&Str), Opt(&Due), Str],
+    /* 27 InspectionAdded */ &[Id, Enum(2), Enum(3), Opt(&Enum(3)), List(&Str), D, D, D],
+    /* 28 FindingRecorded */ &[Id, Id, Enum(3), Str, Opt(&Str)],
 ];
 
 /// What the independent reader saw of an event's envelope.
@@ -997,7 +999,7 @@ impl Reader<'_> {
             occurred_on: reader.date()?,
             actor: reader.string()?,
             role: reader.tag(4)?,
-            tag: reader.tag(27)?,
+            tag: reader.tag(29)?,
         };
         if envelope.format != 1 {
             return Err(format!("format {}", envelope.format));
@@ -1756,5 +1758,69 @@ const DEADLINE_WORDS_HEX: [&str; 4] = [
         "0106222222222222222222222222222222222222222222222222222222222222",
         "2222fd00747377f8020000fbe5070a0107612e706174656c021a03312e320000",
         "0103035442430a4e6f77207465726d6c79",
+    ),
+];
+
+#[test]
+fn an_inspection_of_either_framework_and_its_findings_have_their_golden_bytes() {
+    use wsoa_core::event::{
+        FindingKind, FindingRecorded, Framework, InspectionAdded, InspectionKind, InspectionOutcome,
+    };
+    let inspection = Event {
+        format: 1,
+        seq: 7,
+        prev: Digest([0x33; 32]),
+        recorded_at: 1_700_481_600_000,
+        occurred_on: date("2023-11-20"),
+        actor: actor("a.patel", Role::Officer),
+        body: EventBody::InspectionAdded(InspectionAdded {
+            id: "I2".parse().expect("id"),
+            framework: Framework::Y2023,
+            kind: InspectionKind::Full,
+            outcome: Some(InspectionOutcome::Inconsistent),
+            inspectorates: texts(&["Ofsted", "CQC"]),
+            from: date("2023-10-02"),
+            to: date("2023-10-06"),
+            published: date("2023-11-20"),
+        }),
+    };
+    let finding = Event {
+        format: 1,
+        seq: 8,
+        prev: Digest([0x44; 32]),
+        recorded_at: 1_700_481_660_000,
+        occurred_on: date("2023-11-20"),
+        actor: actor("a.patel", Role::Officer),
+        body: EventBody::FindingRecorded(FindingRecorded {
+            id: w("AP1"),
+            inspection: "I2".parse().expect("id"),
+            kind: FindingKind::PriorityAction,
+            title: "Timeliness of EHC plans".to_owned(),
+            finding: None,
+        }),
+    };
+    for (event, golden) in [&inspection, &finding].into_iter().zip(INSPECTION_HEX) {
+        let bytes = encode_event(event);
+        assert_eq!(hex::encode(&bytes), golden, "{:?}", event.body);
+        assert_eq!(decode_event(&bytes).as_ref(), Ok(event));
+        assert!(Reader::event(&bytes).is_ok());
+    }
+    let tag_at = |event: &Event| encode_event(event)[body_offset(event)];
+    assert_eq!(tag_at(&inspection), 27);
+    assert_eq!(tag_at(&finding), 28);
+}
+
+/// The canonical bytes of inspection I2 (2023 framework, full, "inconsistent") and of its
+/// area for priority action AP1.
+const INSPECTION_HEX: [&str; 2] = [
+    concat!(
+        "0107333333333333333333333333333333333333333333333333333333333333",
+        "3333fd001434d917030000fbe7070b1407612e706174656c021b024932010001",
+        "0102064f667374656403435143fbe7070a02fbe7070a06fbe7070b14",
+    ),
+    concat!(
+        "0108444444444444444444444444444444444444444444444444444444444444",
+        "4444fdc0e835d917030000fbe7070b1407612e706174656c021c034150310249",
+        "32011754696d656c696e657373206f662045484320706c616e7300",
     ),
 ];

@@ -732,8 +732,8 @@ fn invalid_events(events: &[(&str, Event)]) -> Vec<(String, Vec<u8>, Option<usiz
             None,
         ),
         (
-            "EventBody tag 27 (tags 0 to 26 are all there are)".into(),
-            spliced(&bytes[revisit], body(revisit), 1, &[27]),
+            "EventBody tag 29 (tags 0 to 28 are all there are)".into(),
+            spliced(&bytes[revisit], body(revisit), 1, &[29]),
             None,
         ),
         (

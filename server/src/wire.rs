@@ -20,19 +20,19 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 use wsoa_core::chain::chain_hash;
-use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
+use wsoa_core::command::{AddFinding, AddInspection, AddNote, AttachEvidence, RaiseRisk};
 use wsoa_core::encoding::{DecodeError, decode_event};
 use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceKind, EvidenceRedacted,
-    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
-    Outcome, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled,
-    RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
-    WorkstreamCreated,
+    FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
+    MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
+    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
+    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
-    ActionId, Command, Date, Deadline, Decimal, Digest, Event, EventBody, EvidenceId, MeasureId,
-    ParseError, RiskId, SubjectRef, WeaknessId, WorkstreamId,
+    ActionId, Command, Date, Deadline, Decimal, Digest, Event, EventBody, EvidenceId, InspectionId,
+    MeasureId, ParseError, RiskId, SubjectRef, WeaknessId, WorkstreamId,
 };
 
 /// Why a request (or a recorded event sent back) is not acceptable. Every message names the
@@ -158,6 +158,11 @@ text_on_wire!(
     Rating,
     RiskLevel,
     Progress,
+    InspectionId,
+    Framework,
+    InspectionKind,
+    InspectionOutcome,
+    FindingKind,
 );
 
 impl OnWire<String> for SubjectRef {
@@ -954,6 +959,52 @@ commands! {
         #[serde(default)]
         #[schema(example = json!(["Officer in post"]))]
         success: Vec<String>,
+    }
+    /// Record an inspection of the local area under either framework (any number of them):
+    /// a 2016 full inspection or revisit, a 2023 full or monitoring inspection with its outcome.
+    "add_inspection" => AddInspectionRequest for AddInspection(AddInspection) {
+        /// Its id (`I2`); the next free `I<n>` if absent (the first inspection is `I1`).
+        #[schema(example = "I2")]
+        id: Option<String>,
+        /// The framework: 2016 or 2023.
+        #[schema(example = "2023")]
+        framework: String,
+        /// full, monitoring or revisit.
+        #[schema(example = "full")]
+        kind as "inspection_kind": String,
+        /// Under the 2023 framework: positive, inconsistent or systemic.
+        #[schema(example = "inconsistent")]
+        outcome: Option<String>,
+        /// Who inspected; Ofsted and CQC if absent.
+        #[serde(default = "default_inspectorates")]
+        #[schema(example = json!(["Ofsted", "CQC"]))]
+        inspectorates: Vec<String>,
+        /// First day on site.
+        #[schema(example = "2023-10-02")]
+        from: String,
+        /// Last day on site.
+        #[schema(example = "2023-10-06")]
+        to: String,
+        /// The day the report was published.
+        #[schema(example = "2023-11-20")]
+        published: String,
+    }
+    /// Record a finding of an inspection: weakness (2016), priority-action or improvement (2023).
+    "record_finding" => RecordFindingRequest for RecordFinding(AddFinding) {
+        /// Its id, as the report or the tracker writes it (`AP1`, `AFI2`).
+        #[schema(example = "AP1")]
+        id: String,
+        /// The inspection that found it; the latest recorded if absent.
+        #[schema(example = "I2")]
+        inspection: Option<String>,
+        /// weakness, priority-action or improvement.
+        #[schema(example = "priority-action")]
+        kind as "type": String,
+        /// A short title.
+        #[schema(example = "Timeliness of EHC plans")]
+        title: String,
+        /// The finding, as the report words it.
+        finding: Option<String>,
     }
 }
 

@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::date::Date;
 use crate::event::{Event, EventBody, Status};
-use crate::ids::{ActionId, MeasureId, Subject, WeaknessId, WorkstreamId};
+use crate::ids::{ActionId, InspectionId, MeasureId, Subject, WeaknessId, WorkstreamId};
 
 use super::Rejection;
 
@@ -52,6 +52,8 @@ struct Inspection {
 pub struct Dates {
     opened: Option<Bound>,
     inspection: Option<Inspection>,
+    /// Every inspection by id (the first, `InspectionRecorded`, is `I1`).
+    inspections: BTreeMap<InspectionId, Inspection>,
     submitted: Option<Bound>,
     created: BTreeMap<Subject, Bound>,
     last_status: BTreeMap<ActionId, (Bound, Status)>,
@@ -75,12 +77,26 @@ impl Dates {
         match &event.body {
             EventBody::LedgerOpened(_) => self.opened = Some(bound),
             EventBody::InspectionRecorded(e) => {
-                self.inspection = Some(Inspection {
+                let inspection = Inspection {
                     seq: event.seq,
                     to: e.to,
                     published: e.published,
-                });
+                };
+                self.inspection = Some(inspection);
+                if let Ok(first) = InspectionId::new(super::FIRST_INSPECTION) {
+                    self.inspections.insert(first, inspection);
+                }
             }
+            EventBody::InspectionAdded(e) => {
+                let inspection = Inspection {
+                    seq: event.seq,
+                    to: e.to,
+                    published: e.published,
+                };
+                self.inspection.get_or_insert(inspection);
+                self.inspections.insert(e.id.clone(), inspection);
+            }
+            EventBody::FindingRecorded(e) => created(Subject::Weakness(e.id.clone())),
             EventBody::WeaknessRecorded(e) => created(Subject::Weakness(e.id.clone())),
             EventBody::PlanSubmitted(_) => self.submitted = Some(bound),
             EventBody::WorkstreamCreated(e) => created(Subject::Workstream(e.id.clone())),
@@ -127,6 +143,39 @@ impl Dates {
     pub fn check(&self, body: &EventBody, on: Date) -> Result<(), Rejection> {
         match body {
             EventBody::LedgerOpened(_) => return Ok(()),
+            EventBody::InspectionAdded(e) => {
+                if on < e.to {
+                    return Err(Rejection::DateOrder(format!(
+                        "{} is before inspection {}'s last day on site, {}: an inspection is recorded on or after its last day (give --on {} or later)",
+                        on.long(),
+                        e.id,
+                        e.to.long(),
+                        e.to
+                    )));
+                }
+                return Ok(());
+            }
+            EventBody::FindingRecorded(e) => {
+                if let Some(inspection) = self
+                    .inspections
+                    .get(&e.inspection)
+                    .filter(|i| !self.corrected.contains(&i.seq))
+                    && on < inspection.to
+                {
+                    return Err(conflict(
+                        on,
+                        format!(
+                            "inspection {}, which found {}, ended on {}",
+                            e.inspection,
+                            e.id,
+                            inspection.to.long()
+                        ),
+                        inspection.seq,
+                        inspection.to,
+                    ));
+                }
+                return Ok(());
+            }
             EventBody::InspectionRecorded(e) => {
                 if on < e.to {
                     return Err(Rejection::DateOrder(format!(
