@@ -99,7 +99,7 @@ pub enum InspectionCommand {
     /// --outcome or --id it is the joint inspection of the 2016 framework (once); with them, any
     /// number of inspections, each with an id (I1, I2, ...).
     #[command(
-        after_help = "Examples:\n  wsoa inspection record --from 2021-03-08 --to 2021-03-12 --published 2021-04-20 --on 2021-04-20\n  wsoa inspection record --framework 2023 --outcome inconsistent --from 2023-10-02 --to 2023-10-06 --published 2023-11-20 --on 2023-11-20"
+        after_help = "Example:\n  wsoa inspection record --from 2021-03-08 --to 2021-03-12 --published 2021-04-20 --on 2021-04-20\n  wsoa inspection record --framework 2023 --outcome inconsistent --from 2023-10-02 --to 2023-10-06 --published 2023-11-20 --on 2023-11-20"
     )]
     Record {
         /// The framework it was held under: 2016 or 2023 (2016 if absent).

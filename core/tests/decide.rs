@@ -3704,3 +3704,268 @@ fn a_corrected_event_no_longer_binds_the_dates_after_it() {
     assert!(on(&state, "2021-06-09", &add_note("1.1")).is_ok());
     assert!(on(&state, "2021-04-27", &add_note("1.1")).is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inspections of either framework and their findings
+// ---------------------------------------------------------------------------------------------
+
+fn inspection_2023(id: Option<&str>) -> wsoa_core::command::AddInspection {
+    wsoa_core::command::AddInspection {
+        id: id.map(|id| id.parse().expect("id")),
+        framework: wsoa_core::event::Framework::Y2023,
+        kind: wsoa_core::event::InspectionKind::Full,
+        outcome: Some(wsoa_core::event::InspectionOutcome::Inconsistent),
+        inspectorates: strings(&["Ofsted", "CQC"]),
+        from: date("2023-01-09"),
+        to: date("2023-01-13"),
+        published: date("2023-01-27"),
+    }
+}
+
+fn finding_of(
+    id: &str,
+    kind: wsoa_core::event::FindingKind,
+    inspection: Option<&str>,
+) -> wsoa_core::command::AddFinding {
+    wsoa_core::command::AddFinding {
+        id: wid(id),
+        inspection: inspection.map(|id| id.parse().expect("id")),
+        kind,
+        title: "Timeliness of EHC plans".to_owned(),
+        finding: None,
+    }
+}
+
+#[test]
+fn the_first_2016_inspection_is_recorded_as_it_always_was_and_later_ones_get_the_next_id() {
+    use wsoa_core::event::{Framework, InspectionKind};
+    let first = wsoa_core::command::AddInspection {
+        framework: Framework::Y2016,
+        kind: InspectionKind::Full,
+        outcome: None,
+        from: date("2019-03-04"),
+        to: date("2019-03-08"),
+        published: date("2019-05-02"),
+        ..inspection_2023(None)
+    };
+    check(
+        &[open()],
+        Command::AddInspection(first.clone()),
+        accepted(EventBody::InspectionRecorded(inspection())),
+    );
+    let state = dated(&[
+        ("2021-04-28", open()),
+        ("2021-04-28", Command::AddInspection(first)),
+    ]);
+    let body = on(
+        &state,
+        "2023-01-30",
+        &Command::AddInspection(inspection_2023(None)),
+    )
+    .expect("accepted");
+    let EventBody::InspectionAdded(added) = body else {
+        panic!("an InspectionAdded, not {body:?}")
+    };
+    assert_eq!(added.id.as_str(), "I2");
+    assert_eq!(
+        added.outcome,
+        Some(wsoa_core::event::InspectionOutcome::Inconsistent)
+    );
+    // An id given is kept, and may not be taken twice.
+    let state = dated(&[
+        ("2021-04-28", open()),
+        ("2021-04-28", Command::RecordInspection(inspection())),
+        (
+            "2023-01-30",
+            Command::AddInspection(inspection_2023(Some("2023-full"))),
+        ),
+    ]);
+    assert!(matches!(
+        on(
+            &state,
+            "2023-01-30",
+            &Command::AddInspection(inspection_2023(Some("2023-full")))
+        ),
+        Err(Rejection::DuplicateId {
+            kind: "inspection",
+            ..
+        })
+    ));
+    assert!(matches!(
+        on(
+            &state,
+            "2023-01-30",
+            &Command::AddInspection(inspection_2023(Some("I1")))
+        ),
+        Err(Rejection::DuplicateId {
+            kind: "inspection",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn an_inspection_has_what_its_framework_allows() {
+    use wsoa_core::event::{Framework, InspectionKind};
+    let state = given(&[open()]);
+    let refused = |command: wsoa_core::command::AddInspection, phrase: &str| {
+        let rejection =
+            on(&state, "2023-01-30", &Command::AddInspection(command)).expect_err("refused");
+        assert!(rejection.to_string().contains(phrase), "{rejection}");
+    };
+    refused(
+        wsoa_core::command::AddInspection {
+            framework: Framework::Y2016,
+            ..inspection_2023(None)
+        },
+        "the 2016 framework, which gives no overall outcome",
+    );
+    refused(
+        wsoa_core::command::AddInspection {
+            kind: InspectionKind::Revisit,
+            ..inspection_2023(None)
+        },
+        "a revisit follows a written statement of action under the 2016 framework",
+    );
+    refused(
+        wsoa_core::command::AddInspection {
+            framework: Framework::Y2016,
+            kind: InspectionKind::Monitoring,
+            outcome: None,
+            ..inspection_2023(None)
+        },
+        "monitoring inspections belong to the 2023 framework",
+    );
+    refused(
+        wsoa_core::command::AddInspection {
+            published: date("2023-01-10"),
+            ..inspection_2023(None)
+        },
+        "the report is published (10 January 2023) before the inspection ends (13 January 2023)",
+    );
+}
+
+#[test]
+fn a_finding_belongs_to_a_recorded_inspection_of_its_framework() {
+    use wsoa_core::event::FindingKind;
+    // No inspection at all.
+    let state = given(&[open()]);
+    let rejection = on(
+        &state,
+        "2023-01-30",
+        &Command::RecordFinding(finding_of("AP1", FindingKind::PriorityAction, None)),
+    )
+    .expect_err("refused");
+    assert!(
+        rejection
+            .to_string()
+            .contains("no inspection is recorded, so AP1 cannot be a finding of one"),
+        "{rejection}"
+    );
+    let state = dated(&[
+        ("2021-04-28", open()),
+        ("2021-04-28", Command::RecordInspection(inspection())),
+        ("2023-01-30", Command::AddInspection(inspection_2023(None))),
+    ]);
+    // By default, a finding of the latest inspection.
+    let body = on(
+        &state,
+        "2023-01-30",
+        &Command::RecordFinding(finding_of("AP1", FindingKind::PriorityAction, None)),
+    )
+    .expect("accepted");
+    let EventBody::FindingRecorded(found) = body else {
+        panic!("a FindingRecorded, not {body:?}")
+    };
+    assert_eq!(found.inspection.as_str(), "I2");
+    // The framework's own kinds only.
+    let rejection = on(
+        &state,
+        "2023-01-30",
+        &Command::RecordFinding(finding_of("W9", FindingKind::Weakness, Some("I2"))),
+    )
+    .expect_err("refused");
+    assert!(
+        rejection.to_string().contains(
+            "W9 is an area of significant weakness, a finding of the 2016 framework, but inspection I2 was under the 2023 framework"
+        ),
+        "{rejection}"
+    );
+    assert!(
+        on(
+            &state,
+            "2023-01-30",
+            &Command::RecordFinding(finding_of("AFI1", FindingKind::Improvement, Some("I1"))),
+        )
+        .is_err()
+    );
+    let rejection = on(
+        &state,
+        "2023-01-30",
+        &Command::RecordFinding(finding_of("AP1", FindingKind::PriorityAction, Some("I7"))),
+    )
+    .expect_err("refused");
+    assert!(
+        rejection
+            .to_string()
+            .contains("inspection I7 is not recorded; the ledger has I1, I2"),
+        "{rejection}"
+    );
+    // A finding's id is a weakness id: workstreams answer it as they answer weaknesses.
+    let state = dated(&[
+        ("2021-04-28", open()),
+        ("2023-01-30", Command::AddInspection(inspection_2023(None))),
+        (
+            "2023-01-30",
+            Command::RecordFinding(finding_of("AP1", FindingKind::PriorityAction, None)),
+        ),
+    ]);
+    assert!(
+        on(
+            &state,
+            "2023-01-30",
+            &Command::CreateWorkstream(workstream("WS1", &["AP1"]))
+        )
+        .is_ok()
+    );
+    assert!(matches!(
+        on(
+            &state,
+            "2023-01-30",
+            &Command::RecordFinding(finding_of("AP1", FindingKind::Improvement, None))
+        ),
+        Err(Rejection::DuplicateId { .. })
+    ));
+}
+
+#[test]
+fn a_finding_is_not_dated_before_its_inspection_ended() {
+    use wsoa_core::event::FindingKind;
+    let state = dated(&[
+        ("2021-04-28", open()),
+        ("2023-01-27", Command::AddInspection(inspection_2023(None))),
+    ]);
+    let finding = Command::RecordFinding(finding_of("AP1", FindingKind::PriorityAction, None));
+    assert!(on(&state, "2023-01-13", &finding).is_ok());
+    let rejection = on(&state, "2023-01-12", &finding).expect_err("refused");
+    assert!(
+        rejection.to_string().starts_with(
+            "12 January 2023 is before inspection I1, which found AP1, ended on 13 January 2023"
+        ),
+        "{rejection}"
+    );
+    // An inspection is recorded on or after its last day.
+    let early = dated(&[("2021-04-28", open())]);
+    let rejection = on(
+        &early,
+        "2023-01-12",
+        &Command::AddInspection(inspection_2023(None)),
+    )
+    .expect_err("refused");
+    assert!(
+        rejection
+            .to_string()
+            .contains("is before inspection I1's last day on site, 13 January 2023"),
+        "{rejection}"
+    );
+}

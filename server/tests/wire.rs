@@ -10,14 +10,14 @@ use std::str::FromStr;
 use proptest::prelude::*;
 use serde_json::json;
 use utoipa::OpenApi;
-use wsoa_core::command::{AddNote, AttachEvidence, RaiseRisk};
+use wsoa_core::command::{AddFinding, AddInspection, AddNote, AttachEvidence, RaiseRisk};
 use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceKind, EvidenceRedacted,
-    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
-    Outcome, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled,
-    RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
-    WorkstreamCreated,
+    FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
+    MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
+    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
+    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     Command, Date, Deadline, Decimal, Digest, EventBody, Recurrence, SubjectKind, SubjectRef,
@@ -383,6 +383,34 @@ fn every_kind_parses_from_its_json_example() {
             }),
             None,
         ),
+        (
+            json!({"kind": "add_inspection", "framework": "2023", "inspection_kind": "full",
+                   "outcome": "inconsistent", "from": "2023-10-02", "to": "2023-10-06",
+                   "published": "2023-11-20"}),
+            Command::AddInspection(AddInspection {
+                id: None,
+                framework: Framework::Y2023,
+                kind: InspectionKind::Full,
+                outcome: Some(InspectionOutcome::Inconsistent),
+                inspectorates: vec!["Ofsted".to_owned(), "CQC".to_owned()],
+                from: p("2023-10-02"),
+                to: p("2023-10-06"),
+                published: p("2023-11-20"),
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "record_finding", "id": "AP1", "type": "priority-action",
+                   "title": "Timeliness of EHC plans", "inspection": "I2"}),
+            Command::RecordFinding(AddFinding {
+                id: p("AP1"),
+                inspection: Some(p("I2")),
+                kind: FindingKind::PriorityAction,
+                title: "Timeliness of EHC plans".to_owned(),
+                finding: None,
+            }),
+            None,
+        ),
     ];
     let kinds: BTreeSet<&str> = cases
         .iter()
@@ -431,6 +459,8 @@ fn kinds_are_the_commands_in_their_order() {
             "create_action_with_deadline",
             "amend_action_with_deadline",
             "import_action",
+            "add_inspection",
+            "record_finding",
         ]
     );
 }
@@ -733,6 +763,46 @@ fn every_command(parts: &Parts) -> Vec<Command> {
                 }
             },
             success: vec![],
+        }),
+        Command::AddInspection(AddInspection {
+            id: f[5].then(|| p(&i3)),
+            framework: pick(&[Framework::Y2016, Framework::Y2023], c[5]),
+            kind: pick(
+                &[
+                    InspectionKind::Full,
+                    InspectionKind::Monitoring,
+                    InspectionKind::Revisit,
+                ],
+                c[6],
+            ),
+            outcome: f[7].then(|| {
+                pick(
+                    &[
+                        InspectionOutcome::Positive,
+                        InspectionOutcome::Inconsistent,
+                        InspectionOutcome::Systemic,
+                    ],
+                    c[7],
+                )
+            }),
+            inspectorates: vec![t4.clone()],
+            from: d0,
+            to: d1,
+            published: d2,
+        }),
+        Command::RecordFinding(AddFinding {
+            id: p(&i0),
+            inspection: f[4].then(|| p(&i3)),
+            kind: pick(
+                &[
+                    FindingKind::Weakness,
+                    FindingKind::PriorityAction,
+                    FindingKind::Improvement,
+                ],
+                c[4],
+            ),
+            title: t0.clone(),
+            finding: maybe(f[0], &t2),
         }),
     ]
 }

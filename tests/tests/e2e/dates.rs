@@ -255,3 +255,181 @@ fn deadlines_typed_as_councils_write_them_are_kept_with_their_day() {
         &["winter spans two years"],
     );
 }
+
+#[test]
+fn an_area_inspected_under_both_frameworks_keeps_one_history() {
+    let sandbox = Sandbox::opened();
+    // The 2016 inspection, as it was always recorded.
+    let first = recorded(
+        &sandbox,
+        &[
+            "inspection",
+            "record",
+            "--from",
+            "2021-03-08",
+            "--to",
+            "2021-03-12",
+            "--published",
+            "2021-04-20",
+            "--on",
+            "2021-04-20",
+        ],
+    );
+    assert_eq!(first["kind"], "inspection_recorded");
+    recorded(
+        &sandbox,
+        &[
+            "weakness",
+            "add",
+            "W1",
+            "--title",
+            "Quality assurance",
+            "--on",
+            "2021-04-20",
+        ],
+    );
+    // The revisit, then a 2023 inspection with its outcome and findings.
+    recorded(
+        &sandbox,
+        &[
+            "inspection",
+            "record",
+            "--kind",
+            "revisit",
+            "--from",
+            "2022-10-03",
+            "--to",
+            "2022-10-05",
+            "--published",
+            "2022-11-14",
+            "--on",
+            "2022-11-14",
+        ],
+    );
+    let later = recorded(
+        &sandbox,
+        &[
+            "inspection",
+            "record",
+            "--framework",
+            "2023",
+            "--outcome",
+            "inconsistent",
+            "--from",
+            "2023-10-02",
+            "--to",
+            "2023-10-06",
+            "--published",
+            "2023-11-20",
+            "--on",
+            "2023-11-20",
+        ],
+    );
+    assert_eq!(later["kind"], "inspection_added");
+    recorded(
+        &sandbox,
+        &[
+            "finding",
+            "add",
+            "AP1",
+            "--type",
+            "priority-action",
+            "--title",
+            "Timeliness of EHC plans",
+            "--on",
+            "2023-11-20",
+        ],
+    );
+    recorded(
+        &sandbox,
+        &[
+            "finding",
+            "add",
+            "AFI1",
+            "--type",
+            "improvement",
+            "--title",
+            "Preparing for adulthood",
+            "--inspection",
+            "I3",
+            "--on",
+            "2023-11-20",
+        ],
+    );
+    recorded(
+        &sandbox,
+        &[
+            "workstream",
+            "add",
+            "WS9",
+            "--title",
+            "EHC plans on time",
+            "--sponsor",
+            "Director of Education",
+            "--weakness",
+            "AP1",
+            "--on",
+            "2023-11-27",
+        ],
+    );
+    // A finding of the wrong kind for its framework, or of no inspection, is refused.
+    let before = sandbox.verified();
+    sandbox.refuses(
+        &before,
+        &[
+            "finding",
+            "add",
+            "W2",
+            "--type",
+            "weakness",
+            "--title",
+            "Joint commissioning",
+            "--inspection",
+            "I3",
+            "--on",
+            "2023-11-20",
+        ],
+        &["inspection I3 was under the 2023 framework"],
+    );
+    sandbox.refuses(
+        &before,
+        &[
+            "inspection",
+            "record",
+            "--framework",
+            "2016",
+            "--outcome",
+            "positive",
+            "--from",
+            "2023-10-02",
+            "--to",
+            "2023-10-06",
+            "--published",
+            "2023-11-20",
+            "--on",
+            "2023-11-20",
+        ],
+        &["the 2016 framework, which gives no overall outcome"],
+    );
+    // show lists every inspection and names each finding's kind.
+    let text = sandbox.run(&["show"]).success().stdout;
+    for line in [
+        "I2          2016 framework, revisit inspection by Ofsted and CQC",
+        "I3          2023 framework, full inspection by Ofsted and CQC",
+        "outcome: inconsistent experiences and outcomes",
+        "AP1  Timeliness of EHC plans (area for priority action, inspection I3)",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let plan = sandbox.json(&["show"]).json();
+    assert_eq!(plan["inspections"].as_array().map(Vec::len), Some(3));
+    assert_eq!(plan["inspections"][2]["outcome"], "inconsistent");
+    let timeline = sandbox.run(&["timeline"]).success().stdout;
+    assert!(
+        timeline.contains(
+            "Area for priority action AP1 'Timeliness of EHC plans' recorded from inspection I3"
+        ),
+        "{timeline}"
+    );
+    sandbox.verified();
+}

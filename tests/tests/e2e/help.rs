@@ -8,6 +8,7 @@ const SUBCOMMANDS: &[&str] = &[
     "init",
     "inspection record",
     "weakness add",
+    "finding add",
     "plan submit",
     "plan accept",
     "plan revise",
