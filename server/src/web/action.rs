@@ -15,18 +15,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use wsoa_core::command::{AddNote, AttachEvidence};
-use wsoa_core::event::{ActionAmended, ActionStatusChanged, EvidenceKind, Rag, Status};
+use wsoa_core::event::{ActionAmendedWithDeadline, ActionStatusChanged, EvidenceKind, Rag, Status};
 use wsoa_core::plan::{ActionView, EvidenceView, Plan};
 use wsoa_core::point::Point;
 use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter, Timeline};
-use wsoa_core::{ActionId, Command, Date, Digest, Rejection, SubjectKind, SubjectRef};
+use wsoa_core::{ActionId, Command, Date, Deadline, Digest, Rejection, SubjectKind, SubjectRef};
 
 use crate::auth::Permission;
 use crate::state::{AppState, context, today};
 use crate::web::input::{self, Errors, Fields, FormState, field_named, refusal, submit};
 use crate::web::layout::{Nav, page as layout_page};
 use crate::web::widgets::{
-    self, Control, Field, error_summary_for, overdue_tag, rag_tag, status_tag,
+    self, Control, DateField, Field, error_summary_for, overdue_tag, rag_tag, status_tag,
 };
 use crate::web::{Signed, WebError, evidence, html_response};
 use crate::writer::Job;
@@ -61,20 +61,33 @@ pub struct ActionForms {
 
 impl ActionForms {
     fn fresh(action: &ActionView, today: Date) -> Result<ActionForms, WebError> {
-        let on = today.to_string();
+        let mut status = FormState::fresh(&[("status", action.status.as_str().to_owned())])?;
+        status.set_date("on", today);
+        // The deadline starts as the action has it: the plan's words, or the date.
+        let words = action
+            .deadline
+            .as_ref()
+            .and_then(Deadline::words)
+            .unwrap_or("")
+            .to_owned();
+        let mut amend = FormState::fresh(&[
+            ("title", action.title.clone()),
+            ("owner", action.owner.clone()),
+            (input::DEADLINE_WORDS, words.clone()),
+        ])?;
+        if words.is_empty() {
+            amend.set_date("due", action.due);
+        }
+        amend.set_date("on", today);
+        let mut note = FormState::fresh(&[])?;
+        note.set_date("on", today);
+        let mut evidence = FormState::fresh(&[("kind", "document".to_owned())])?;
+        evidence.set_date("on", today);
         Ok(ActionForms {
-            status: FormState::fresh(&[
-                ("status", action.status.as_str().to_owned()),
-                ("on", on.clone()),
-            ])?,
-            amend: FormState::fresh(&[
-                ("title", action.title.clone()),
-                ("owner", action.owner.clone()),
-                ("due", action.due.to_string()),
-                ("on", on.clone()),
-            ])?,
-            note: FormState::fresh(&[("on", on.clone())])?,
-            evidence: FormState::fresh(&[("kind", "document".to_owned()), ("on", on)])?,
+            status,
+            amend,
+            note,
+            evidence,
         })
     }
 }
@@ -205,7 +218,7 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             }))
             (widgets::row("Lead", html! { span data-testid="action-owner" { (action.owner) } }))
             (widgets::row("Due", html! {
-                span data-testid="action-due" { (widgets::date(action.due)) }
+                span data-testid="action-due" { (due(action)) }
                 @if action.due != action.original_due { " (first set for " (action.original_due.long()) ")" }
                 @if action.overdue(data.today) { " " (overdue_tag(action.due.days_until(data.today))) }
             }))
@@ -246,6 +259,25 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             (amend_form(user, action, &forms.amend))
             (note_form(user, action, &forms.note))
             (evidence_form(user, action, &forms.evidence))
+        }
+    }
+}
+
+/// An action's deadline: the day it is judged by, beside the plan's words when the deadline
+/// was written in words ("Autumn term 2021 (31 December 2021)").
+pub fn due(action: &ActionView) -> Markup {
+    html! {
+        @match &action.deadline {
+            None | Some(Deadline::On(_)) => (widgets::date(action.due)),
+            Some(Deadline::Written { words, .. }) => {
+                span data-testid="deadline-words" { (words) } " (" (widgets::date(action.due)) ")"
+            }
+            Some(Deadline::Recurring { words, .. }) => {
+                span data-testid="deadline-words" { (words) } " (next update due by " (widgets::date(action.due)) ")"
+            }
+            Some(Deadline::NotSet { words }) => {
+                span data-testid="deadline-words" { (words) } " " (widgets::tag(widgets::Colour::Yellow, "No deadline set"))
+            }
         }
     }
 }
@@ -357,8 +389,7 @@ fn amend_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
             (hidden(user, form))
             (widgets::field(&Field { id: "amend-owner", name: "owner", label: "Lead", hint: None,
                 error: form.error("owner"), value: form.value("owner"), control: Control::Text }))
-            (widgets::field(&Field { id: "amend-due", name: "due", label: "Deadline", hint: Some("For example, 2022-03-31"),
-                error: form.error("due"), value: form.value("due"), control: Control::Date }))
+            (crate::web::forms::deadline_fields("amend-", form, "Deadline"))
             (widgets::field(&Field { id: "amend-title", name: "title", label: "Wording", hint: None,
                 error: form.error("title"), value: form.value("title"), control: Control::Textarea { rows: 2 } }))
             (widgets::field(&Field { id: "amend-reason", name: "reason", label: "Reason for the change",
@@ -406,16 +437,13 @@ fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup
 }
 
 fn date_field(id: &str, form: &FormState) -> Markup {
-    widgets::field(&Field {
+    widgets::date_input(&DateField {
         id,
         name: "on",
-        label: "When it happened",
-        hint: Some(
-            "The day of the change, for example 23 September 2021. It cannot be in the future.",
-        ),
+        legend: "When it happened",
+        hint: Some("The day of the change, for example 23 9 2021. It cannot be in the future."),
         error: form.error("on"),
-        value: form.value("on"),
-        control: Control::Date,
+        values: form.date_values("on"),
     })
 }
 
@@ -508,8 +536,9 @@ pub async fn change_status(
     }
 }
 
-/// `POST /actions/{id}/amend`: fields `owner`, `due`, `title` (each sent only if changed from
-/// what the action has now), `reason`, `on`.
+/// `POST /actions/{id}/amend`: fields `owner`, the deadline (the date input `due` or
+/// `due_words`, as written in the plan), `title` (each recorded only if changed from what the
+/// action has now), `reason`, the date input `on`.
 pub async fn amend(
     State(state): State<AppState>,
     user: Signed,
@@ -522,13 +551,17 @@ pub async fn amend(
     let mut errors = Errors::default();
     let owner = fields.optional("owner");
     let title = fields.optional("title");
-    let due = input::optional_date(&fields, &mut errors, "due", "the deadline");
+    let due = input::deadline(&fields, &mut errors, false);
     let reason = input::required(&fields, &mut errors, "reason", "the reason for the change");
     let on = input::occurred_on(&fields, &mut errors);
     // Only what differs from the action now is recorded; a blank field changes nothing.
     let owner = owner.filter(|owner| *owner != current.owner);
     let title = title.filter(|title| *title != current.title);
-    let due = due.filter(|due| *due != current.due);
+    let now = current
+        .deadline
+        .clone()
+        .unwrap_or(Deadline::On(current.due));
+    let due = due.filter(|due| *due != now);
     if errors.is_empty() && owner.is_none() && title.is_none() && due.is_none() {
         errors.add(
             "owner",
@@ -548,7 +581,7 @@ pub async fn amend(
         .await;
     };
     let moved = due.is_some();
-    let command = Command::AmendAction(ActionAmended {
+    let command = Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
         id: id.clone(),
         title,
         owner,
@@ -576,6 +609,7 @@ pub async fn amend(
                         ("the reason", "reason"),
                         ("the owner", "owner"),
                         ("the action's title", "title"),
+                        ("the deadline's words", input::DEADLINE_WORDS),
                     ],
                 )
                 .unwrap_or("reason"),

@@ -287,7 +287,11 @@ pub fn actions_table(actions: &[ActionShow], caption: &str) -> Markup {
                             }
                             td { (action.owner) }
                             td {
-                                (widgets::date(action.due))
+                                @match &action.deadline {
+                                    // As written in the plan, with the day it is judged by.
+                                    Some(words) => span data-testid="deadline-words" { (words) },
+                                    None => (widgets::date(action.due)),
+                                }
                                 @if action.due != action.original_due {
                                     br; span.meta { "first set for " (action.original_due.long()) }
                                 }
