@@ -299,7 +299,7 @@ fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
                 tbody {
                     @for entry in history {
                         tr data-testid=(format!("history-{}", entry.seq)) data-kind=(entry.kind) {
-                            td { (entry.seq) }
+                            td { a.link href=(crate::web::timeline::event_href(entry.seq)) aria-label=(format!("Event {}", entry.seq)) { (entry.seq) } }
                             td { (widgets::date(entry.occurred_on)) }
                             td {
                                 (widgets::recorded(entry.recorded_at))

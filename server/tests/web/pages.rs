@@ -534,3 +534,80 @@ async fn a_get_of_a_form_address_is_an_html_page_and_the_api_keeps_json() {
         api.text()
     );
 }
+
+#[tokio::test]
+async fn the_timeline_takes_day_month_year_counts_late_entries_lists_only_them_and_links_each_event()
+ {
+    let fixture = Fixture::with_plan().await;
+    // Recorded today, about a day in 2021: late by far more than 14 days.
+    fixture
+        .record(serde_json::json!({"kind": "add_note", "about": "1.1", "text": "Minutes found", "on": "2021-10-01"}))
+        .await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    // The plan's events were recorded on the days they happened (the API's "on" in the past
+    // makes them late too): count what the page counts, then check "only" lists exactly those.
+    let all = session.get("/timeline").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let text = all.text();
+    assert!(text.contains(r#"data-testid="late-count""#), "{text}");
+    assert!(
+        text.contains(
+            r#"<a class="link" href="/timeline?event=12#entry-12" aria-label="Event 12">12</a>"#
+        ),
+        "{text}"
+    );
+    let late_rows = text.matches("Late: ").count();
+    assert!(late_rows >= 1, "{text}");
+    assert!(
+        text.contains(&format!("{late_rows} were recorded 14 days or more"))
+            || (late_rows == 1 && text.contains("1 was recorded 14 days or more")),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"href="/timeline?late=only" data-testid="late-only""#),
+        "{text}"
+    );
+    let only = session.get("/timeline?late=only").await.text();
+    assert!(
+        only.contains(&format!("of {late_rows} late entries, newest first")),
+        "{only}"
+    );
+    assert_eq!(
+        only.matches(r#"<tr data-testid="entry-"#).count(),
+        late_rows
+    );
+    assert_eq!(
+        only.matches("Late: ").count(),
+        late_rows,
+        "every row shown is late"
+    );
+    assert!(only.contains(r#"name="late" value="only" checked"#));
+
+    // Dates in three fields; an event by its number.
+    let since = session
+        .get("/timeline?since-day=1&since-month=8&since-year=2021&until-day=&until-month=&until-year=&by=officer")
+        .await
+        .text();
+    assert!(since.contains("of 5 matching events"), "{since}");
+    assert!(since.contains(r#"id="since-day" name="since-day" value="1""#));
+    let wrong = session
+        .get("/timeline?since-day=1&since-month=13&since-year=2021")
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(
+        wrong
+            .text()
+            .contains(r##"<a href="#since-month">The first day must be a real date"##),
+        "{}",
+        wrong.text()
+    );
+    let one = session.get("/timeline?event=7").await.text();
+    assert!(one.contains("Showing 1 to 1 of 1 matching events"), "{one}");
+    assert!(one.contains(r#"data-testid="entry-7""#));
+    // The action's history links its events to the timeline.
+    let action = session.get("/actions/1.1").await.text();
+    assert!(
+        action.contains(r#"href="/timeline?event=6#entry-6""#),
+        "{action}"
+    );
+}
