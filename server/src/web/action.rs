@@ -10,7 +10,7 @@
 use std::io::Write as _;
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Multipart, Path, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -45,6 +45,8 @@ pub struct ActionData {
     pub history: Vec<Entry>,
     /// The day deadlines are judged at.
     pub today: Date,
+    /// The past day the page shows the action as it was on, if any.
+    pub as_of: Option<Date>,
 }
 
 /// The four forms of the page, each with what it holds.
@@ -100,13 +102,21 @@ fn parse_id(id: &str) -> Result<ActionId, WebError> {
     })
 }
 
-/// Reads the action, its history and the plan.
-pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebError> {
+/// Reads the action, its history and the plan: now, or as they were on a past day (`as_of`,
+/// by the dates things happened, as the dashboard's past-date view).
+pub async fn load(
+    state: &AppState,
+    id: &ActionId,
+    as_of: Option<Date>,
+) -> Result<ActionData, WebError> {
     let clock_today = today()?;
     let wanted = id.clone();
+    let point = as_of.map_or(Point::Now, Point::AsOf);
     state
         .fold(move |reader| {
-            let (plan, _) = reader.plan_at(Point::Now)?;
+            let point = reader.resolve_point(point)?;
+            let (plan, last_recorded_at) = reader.plan_at(point)?;
+            let today = point.today(last_recorded_at, clock_today);
             let id = wanted;
             let Some(action) = plan.action(id.as_str()).cloned() else {
                 return Ok(None);
@@ -123,7 +133,7 @@ pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebErro
                 .map_err(|err| crate::error::ApiError::internal(err.to_string()))?;
             let mut timeline = Timeline::new();
             let mut history = Vec::new();
-            reader.for_each_at(Point::Now, |stored| {
+            reader.for_each_at(point, |stored| {
                 let entry = timeline.entry(&stored.event, stored.hash);
                 if matcher.matches(&entry) {
                     history.push(entry);
@@ -134,14 +144,19 @@ pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebErro
                 plan,
                 action,
                 history,
-                today: clock_today,
+                today,
+                as_of,
             }))
         })
         .await?
-        .ok_or_else(|| {
-            WebError::NotFound(format!(
+        .ok_or_else(|| match as_of {
+            Some(day) => WebError::NotFound(format!(
+                "There was no action {id} in the plan on {}: it was added later, or not at all. Open the plan today to find it.",
+                day.long()
+            )),
+            None => WebError::NotFound(format!(
                 "There is no action {id} in the ledger. Find the action on the plan."
-            ))
+            )),
         })
 }
 
@@ -160,14 +175,23 @@ async fn current_action(state: &AppState, id: &ActionId) -> Result<ActionView, W
         .ok_or_else(|| WebError::NotFound(format!("There is no action {id} in the ledger.")))
 }
 
-/// `GET /actions/{id}`.
+/// `GET /actions/{id}`, and `?as_of=YYYY-MM-DD` (or the date input's three fields): the
+/// action as it was on that past day, with no forms.
 pub async fn page(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let data = load(&state, &id).await?;
+    let mut errors = Errors::default();
+    let as_of = crate::web::dashboard::past_day(&Fields::new(query), &mut errors, today()?);
+    if let Some((_, message)) = errors.iter().next() {
+        return Err(WebError::BadRequest(format!(
+            "{message}. Choose the date on the plan page."
+        )));
+    }
+    let data = load(&state, &id, as_of).await?;
     let forms = ActionForms::fresh(&data.action, data.today)?;
     Ok(respond(StatusCode::OK, &user, &data, &forms, None))
 }
@@ -199,7 +223,15 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
         .iter()
         .filter_map(|id| data.plan.evidence_item(id))
         .collect();
+    let plan_href = match data.as_of {
+        Some(day) => format!("/?as_of={day}#action-{}", action.id),
+        None => format!("/#action-{}", action.id),
+    };
     html! {
+        (widgets::back_link(&plan_href, "Back to the plan"))
+        @if let Some(day) = data.as_of {
+            (widgets::past_banner(day, &format!("/actions/{}", action.id), "See this action today"))
+        }
         @if let Some(prefix) = failed {
             @let errors = match prefix {
                 "status-" => &forms.status.errors,
@@ -253,7 +285,8 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             }
         }
 
-        @if user.can(Permission::Record) {
+        // Nothing is recorded from the past-date view.
+        @if user.can(Permission::Record) && data.as_of.is_none() {
             hr.section-break;
             (status_form(user, action, &forms.status))
             (amend_form(user, action, &forms.amend))
@@ -457,7 +490,7 @@ async fn refused(
     errors: Errors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let data = load(state, id).await?;
+    let data = load(state, id, None).await?;
     let mut forms = ActionForms::fresh(&data.action, data.today)?;
     let form = FormState::again(fields, errors);
     match which {

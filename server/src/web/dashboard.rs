@@ -8,7 +8,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
-use serde::Deserialize;
 use wsoa_core::Date;
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
@@ -16,43 +15,43 @@ use wsoa_core::show::{ActionShow, MeasureShow, ShowView, WorkstreamShow, view};
 
 use crate::auth::Permission;
 use crate::state::{AppState, today};
-use crate::web::input::Errors;
+use crate::web::input::{Errors, Fields, FormState, optional_date};
 use crate::web::layout::{Nav, page as layout_page};
 use crate::web::widgets::{
-    self, Control, Field, error_summary, overdue_tag, rag_tag, rating_tag, risk_tag, status_tag,
+    self, DateField, error_summary, overdue_tag, rag_tag, rating_tag, risk_tag, status_tag,
 };
 use crate::web::{Signed, WebError, chart, html_response};
 
-/// The dashboard's query.
-#[derive(Debug, Default, Deserialize)]
-pub struct DashboardQuery {
-    /// Show the plan as it stood on this day (`YYYY-MM-DD`).
-    pub as_of: Option<String>,
+/// Reads the day of a past-date view from a query (`as_of` as a date input, or one
+/// `YYYY-MM-DD` field, as links carry it): `None` for today. A day after today is refused:
+/// the plan cannot be shown as it will be.
+pub fn past_day(fields: &Fields, errors: &mut Errors, clock_today: Date) -> Option<Date> {
+    let day = optional_date(fields, errors, "as_of", "the date")?;
+    if day > clock_today {
+        errors.add_at(
+            "as_of",
+            "-day",
+            format!(
+                "The date must be today or in the past: the plan can be shown as it was, not as it will be. Enter a date up to {}",
+                clock_today.long()
+            ),
+        );
+        return None;
+    }
+    Some(day)
 }
 
 /// `GET /`: the plan, now or as of a day.
 pub async fn page(
     State(state): State<AppState>,
     user: Signed,
-    Query(query): Query<DashboardQuery>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let typed = query.as_of.unwrap_or_default();
+    let fields = Fields::new(query);
     let mut errors = Errors::default();
-    let as_of = match typed.trim() {
-        "" => None,
-        text => match text.parse::<Date>() {
-            Ok(day) => Some(day),
-            Err(_) => {
-                errors.add(
-                    "as_of",
-                    "The date must be a real date, written as year-month-day, such as 2021-11-18",
-                );
-                None
-            }
-        },
-    };
-    let point = as_of.map_or(Point::Now, Point::AsOf);
     let clock_today = today()?;
+    let as_of = past_day(&fields, &mut errors, clock_today);
+    let point = as_of.map_or(Point::Now, Point::AsOf);
     let (plan, shown, today) = state
         .fold(move |reader| {
             let point = reader.resolve_point(point)?;
@@ -67,10 +66,11 @@ pub async fn page(
     } else {
         StatusCode::BAD_REQUEST
     };
-    let content = render(&user, &plan, &shown, today, as_of, &typed, &errors);
-    let title = match (&errors.is_empty(), as_of) {
+    let form = FormState::again(fields, errors);
+    let content = render(&user, &plan, &shown, today, as_of, &form);
+    let title = match (&form.errors.is_empty(), as_of) {
         (false, _) => "Error: Plan".to_owned(),
-        (true, Some(day)) => format!("Plan as of {}", day.long()),
+        (true, Some(day)) => format!("Plan as it was on {}", day.long()),
         (true, None) => "Plan".to_owned(),
     };
     Ok(html_response(
@@ -85,12 +85,19 @@ fn render(
     shown: &ShowView,
     today: Date,
     as_of: Option<Date>,
-    typed: &str,
-    errors: &Errors,
+    form: &FormState,
 ) -> Markup {
     let area = shown.area.as_deref().unwrap_or("The local area");
+    let errors = &form.errors;
+    let typed = form
+        .date_values("as_of")
+        .iter()
+        .any(|part| !part.trim().is_empty());
     html! {
         (error_summary(errors))
+        @if let Some(day) = as_of {
+            (widgets::past_banner(day, "/", "See the plan today"))
+        }
         span.caption { (area) }
         h1.heading-l { "Written Statement of Action" }
         p.body data-testid="point" {
@@ -107,23 +114,23 @@ fn render(
             }
         }
         form #as-of-form.filters method="get" action="/" novalidate {
-            (widgets::field(&Field {
+            (widgets::date_input(&DateField {
                 id: "as_of",
                 name: "as_of",
-                label: "See the plan as it stood on a past date",
-                hint: Some("For example, the day of a monitoring visit, such as 18 November 2021"),
+                legend: "See the plan as it stood on a past date",
+                hint: Some("For example, the day of a monitoring visit, such as 18 11 2021"),
                 error: errors.get("as_of"),
-                value: typed,
-                control: Control::Date,
+                values: form.date_values("as_of"),
             }))
             div.button-group {
                 button.button.button--secondary type="submit" data-testid="show-as-of" { "Show the plan on this date" }
-                @if as_of.is_some() || !typed.is_empty() {
+                @if as_of.is_some() || typed {
                     a.link href="/" { "Back to the plan now" }
                 }
             }
         }
-        @if user.can(Permission::Record) {
+        // Nothing is recorded from the past-date view: its pages show the plan as it was.
+        @if user.can(Permission::Record) && as_of.is_none() {
             h2.heading-m { "Record a change" }
             ul.list.list--plain data-testid="record-links" {
                 li { a href="/actions/new" { "Add an action" } }
@@ -172,7 +179,7 @@ fn render(
                     blockquote.inset.body-s { (finding) }
                 }
                 @for workstream in &weakness.workstreams {
-                    (workstream_section(workstream))
+                    (workstream_section(workstream, as_of))
                 }
                 @if !weakness.also_answered_by.is_empty() {
                     p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
@@ -189,10 +196,10 @@ fn render(
         @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
             section.weakness {
                 h2.heading-l { "Not under a recorded area of weakness" }
-                @for workstream in &shown.other_workstreams { (workstream_section(workstream)) }
+                @for workstream in &shown.other_workstreams { (workstream_section(workstream, as_of)) }
                 @if !shown.other_actions.is_empty() {
                     h3.heading-m { "Actions of workstreams not recorded at this point" }
-                    (actions_table(&shown.other_actions, "Other actions"))
+                    (actions_table(&shown.other_actions, "Other actions", as_of))
                 }
                 @for measure in &shown.other_measures { (measure_section(plan, measure)) }
             }
@@ -230,7 +237,7 @@ fn count(id: &str, number: usize, label: &str, class: &str) -> Markup {
     }
 }
 
-fn workstream_section(workstream: &WorkstreamShow) -> Markup {
+fn workstream_section(workstream: &WorkstreamShow, as_of: Option<Date>) -> Markup {
     html! {
         section.workstream id=(format!("workstream-{}", workstream.id)) {
             h3.heading-m {
@@ -251,15 +258,24 @@ fn workstream_section(workstream: &WorkstreamShow) -> Markup {
             @if workstream.actions.is_empty() {
                 p.body { "No actions yet." }
             } @else {
-                (actions_table(&workstream.actions, &format!("Actions of workstream {}", workstream.id)))
+                (actions_table(&workstream.actions, &format!("Actions of workstream {}", workstream.id), as_of))
             }
         }
     }
 }
 
-/// The actions as a table: reference (linking to the action's page), what, lead, deadline,
-/// status, RAG; an overdue row is marked with a bar and says "Overdue by N days".
-pub fn actions_table(actions: &[ActionShow], caption: &str) -> Markup {
+/// The address of an action's page, in the past-date view when `as_of` is given.
+pub fn action_href(id: &str, as_of: Option<Date>) -> String {
+    match as_of {
+        Some(day) => format!("/actions/{id}?as_of={day}"),
+        None => format!("/actions/{id}"),
+    }
+}
+
+/// The actions as a table: reference (linking to the action's page, at the same past date
+/// when `as_of` is given), what, lead, deadline, status, RAG; an overdue row is marked with a
+/// bar and says "Overdue by N days".
+pub fn actions_table(actions: &[ActionShow], caption: &str, as_of: Option<Date>) -> Markup {
     html! {
         div.table-wrapper {
             table.table data-testid="actions" {
@@ -277,7 +293,7 @@ pub fn actions_table(actions: &[ActionShow], caption: &str) -> Markup {
                 tbody {
                     @for action in actions {
                         tr.overdue[action.overdue] id=(format!("action-{}", action.id)) data-testid=(format!("action-row-{}", action.id)) {
-                            td { a href=(format!("/actions/{}", action.id)) { (action.id) } }
+                            td { a href=(action_href(&action.id, as_of)) { (action.id) } }
                             td {
                                 (action.title)
                                 @if let Some(update) = &action.latest_update {

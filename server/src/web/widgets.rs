@@ -358,6 +358,29 @@ pub fn flash(message: Option<&str>) -> Markup {
     }
 }
 
+/// The banner of a page showing the plan as it was on a past day: said first, with the way
+/// back to today. GOV.UK's notification banner (an "Important" region, not a success).
+pub fn past_banner(day: Date, today_href: &str, today_text: &str) -> Markup {
+    html! {
+        div.notification-banner role="region" aria-labelledby="past-banner-title" data-module="notification-banner" data-testid="past-banner" {
+            div.notification-banner__header {
+                h2.notification-banner__title id="past-banner-title" { "Important" }
+            }
+            div.notification-banner__content {
+                p.notification-banner__heading {
+                    "You are looking at the plan as it was on " (date(day)) ". Nothing can be recorded in this view. "
+                    a.notification-banner__link href=(today_href) data-testid="back-to-today" { (today_text) }
+                }
+            }
+        }
+    }
+}
+
+/// A GOV.UK back link.
+pub fn back_link(href: &str, text: &str) -> Markup {
+    html! { a.back-link href=(href) data-testid="back-link" { (text) } }
+}
+
 /// One row of a summary list.
 pub fn row(key: &str, value: Markup) -> Markup {
     html! {

@@ -248,8 +248,10 @@ async fn the_dashboard_shows_the_plan_as_of_a_past_date_and_refuses_a_date_that_
     assert!(text.contains(r#"data-status="not-started""#));
     assert!(!text.contains(r#"data-status="in-progress""#));
     assert!(
-        text.contains(r#"value="2021-05-15""#),
-        "the picker keeps the date"
+        text.contains(r#"name="as_of-day" value="15""#)
+            && text.contains(r#"name="as_of-month" value="5""#)
+            && text.contains(r#"name="as_of-year" value="2021""#),
+        "the date input keeps the date: {text}"
     );
     assert!(text.contains("Back to the plan now"));
     let july = session.get("/?as_of=2021-07-01").await.text();
@@ -259,18 +261,27 @@ async fn the_dashboard_shows_the_plan_as_of_a_past_date_and_refuses_a_date_that_
         "{july}"
     );
 
-    let bad = session.get("/?as_of=2021-02-30").await;
+    let bad = session
+        .get("/?as_of-day=30&as_of-month=2&as_of-year=2021")
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let text = bad.text();
     assert!(text.contains("There is a problem"));
     assert!(
-        text.contains(r##"<a href="#as_of">The date must be a real date"##),
+        text.contains(r##"<a href="#as_of-day">The date must be a real date"##),
         "{text}"
     );
     assert!(text.contains(r#"id="as_of-error""#));
     assert!(
-        text.contains(r#"value="2021-02-30""#),
+        text.contains(r#"name="as_of-day" value="30""#),
         "what was typed is kept"
+    );
+    // One field, as links carry the date, is read too.
+    let bad = session.get("/?as_of=2021-02-30").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.text()
+            .contains(r##"<a href="#as_of">The date must be a real date"##)
     );
     assert!(text.contains("<title>Error: Plan"));
 }
@@ -609,5 +620,110 @@ async fn the_timeline_takes_day_month_year_counts_late_entries_lists_only_them_a
     assert!(
         action.contains(r#"href="/timeline?event=6#entry-6""#),
         "{action}"
+    );
+}
+
+#[tokio::test]
+async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_the_future() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let now = officer.get("/").await.text();
+    assert!(!now.contains(r#"data-testid="past-banner""#));
+    assert!(
+        now.contains("Record a change"),
+        "officers record from today's plan"
+    );
+    assert!(now.contains(r#"<a href="/actions/1.1">1.1</a>"#));
+
+    let past = officer
+        .get("/?as_of-day=1&as_of-month=7&as_of-year=2021")
+        .await;
+    assert_eq!(past.status, StatusCode::OK);
+    let text = past.text();
+    assert!(
+        text.contains(r#"data-testid="past-banner""#)
+            && text.contains(r#"role="region" aria-labelledby="past-banner-title""#),
+        "{text}"
+    );
+    assert!(text.contains(r#"You are looking at the plan as it was on <time datetime="2021-07-01">1 July 2021</time>"#), "{text}");
+    assert!(text.contains(r#"<a class="notification-banner__link" href="/" data-testid="back-to-today">See the plan today</a>"#));
+    assert!(!text.contains("Record a change"), "{text}");
+    assert!(!text.contains(r#"href="/actions/new""#));
+    assert!(text.contains("<title>Plan as it was on 1 July 2021"));
+    // Actions open at the same date.
+    assert!(
+        text.contains(r#"<a href="/actions/1.1?as_of=2021-07-01">1.1</a>"#),
+        "{text}"
+    );
+
+    let action = officer.get("/actions/1.1?as_of=2021-07-01").await;
+    assert_eq!(action.status, StatusCode::OK);
+    let text = action.text();
+    assert!(text.contains(r#"data-testid="past-banner""#), "{text}");
+    assert!(
+        text.contains(
+            r#"href="/actions/1.1" data-testid="back-to-today">See this action today</a>"#
+        )
+    );
+    assert!(text.contains(r##"<a class="back-link" href="/?as_of=2021-07-01#action-1.1" data-testid="back-link">Back to the plan</a>"##), "{text}");
+    // As it was: in progress since June, its later history not yet there, and no forms.
+    assert!(text.contains(
+        r#"data-testid="action-status"><strong class="tag tag--blue" data-status="in-progress">"#
+    ));
+    for form in ["status-form", "amend-form", "note-form", "evidence-form"] {
+        assert!(!text.contains(form), "no {form} in the past: {text}");
+    }
+    assert!(!text.contains(r#"name="nonce""#));
+    fixture
+        .record(serde_json::json!({"kind": "change_action_status", "id": "1.1", "status": "blocked", "note": "Provider withdrew", "on": "2021-10-01"}))
+        .await;
+    let later = officer.get("/actions/1.1?as_of=2021-07-01").await.text();
+    assert!(
+        !later.contains("Provider withdrew"),
+        "a later change is not in the past view"
+    );
+    assert!(
+        officer
+            .get("/actions/1.1")
+            .await
+            .text()
+            .contains("Provider withdrew")
+    );
+    // Today's page has the back link to today's plan, and the forms.
+    let today_page = officer.get("/actions/1.1").await.text();
+    assert!(
+        today_page
+            .contains(r##"href="/#action-1.1" data-testid="back-link">Back to the plan</a>"##)
+    );
+    assert!(today_page.contains("status-form"));
+
+    // An action added after the day is not in that day's plan.
+    let missing = officer.get("/actions/1.1?as_of=2021-04-01").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing
+            .text()
+            .contains("There was no action 1.1 in the plan on 1 April 2021"),
+        "{}",
+        missing.text()
+    );
+
+    // The future is refused, with the last day allowed.
+    let future = officer
+        .get("/?as_of-day=1&as_of-month=1&as_of-year=2999")
+        .await;
+    assert_eq!(future.status, StatusCode::BAD_REQUEST);
+    let text = future.text();
+    assert!(
+        text.contains(r##"<a href="#as_of-day">The date must be today or in the past"##),
+        "{text}"
+    );
+    assert!(!text.contains(r#"data-testid="past-banner""#));
+    let future = officer.get("/actions/1.1?as_of=2999-01-01").await;
+    assert_eq!(future.status, StatusCode::BAD_REQUEST);
+    assert!(
+        future
+            .text()
+            .contains("The date must be today or in the past")
     );
 }
