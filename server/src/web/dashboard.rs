@@ -9,16 +9,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use wsoa_core::Date;
+use wsoa_core::event::{Rag, Status};
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
 use wsoa_core::show::{ActionShow, MeasureShow, ShowView, WorkstreamShow, view};
 
 use crate::auth::Permission;
 use crate::state::{AppState, today};
-use crate::web::input::{Errors, Fields, FormState, optional_date};
+use crate::web::input::{self, Errors, Fields, FormState, optional_date};
 use crate::web::layout::{Nav, page as layout_page};
 use crate::web::widgets::{
-    self, DateField, error_summary, overdue_tag, rag_tag, rating_tag, risk_tag, status_tag,
+    self, Control, DateField, Field, error_summary, overdue_tag, rag_tag, rating_tag, risk_tag,
+    status_tag,
 };
 use crate::web::{Signed, WebError, chart, html_response};
 
@@ -51,6 +53,7 @@ pub async fn page(
     let mut errors = Errors::default();
     let clock_today = today()?;
     let as_of = past_day(&fields, &mut errors, clock_today);
+    let filters = Filters::read(&fields, &mut errors);
     let point = as_of.map_or(Point::Now, Point::AsOf);
     let (plan, shown, today) = state
         .fold(move |reader| {
@@ -67,7 +70,7 @@ pub async fn page(
         StatusCode::BAD_REQUEST
     };
     let form = FormState::again(fields, errors);
-    let content = render(&user, &plan, &shown, today, as_of, &form);
+    let content = render(&user, &plan, &shown, today, as_of, &form, &filters);
     let title = match (&form.errors.is_empty(), as_of) {
         (false, _) => "Error: Plan".to_owned(),
         (true, Some(day)) => format!("Plan as it was on {}", day.long()),
@@ -79,6 +82,204 @@ pub async fn page(
     ))
 }
 
+/// The plan's filters of its actions, from the query: `status`, `rag` (or `none`), `lead`,
+/// `workstream`, `weakness`, `due` (`overdue`, or `soon`: due in the next 30 days); `list=all`
+/// lists every action. Any of them turns the page into one list of the actions that match.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    status: Option<Status>,
+    /// `Some(None)`: no RAG given yet.
+    rag: Option<Option<Rag>>,
+    lead: Option<String>,
+    workstream: Option<String>,
+    weakness: Option<String>,
+    due: Option<Due>,
+    all: bool,
+}
+
+/// When an action is due, as a filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    /// Past its deadline and neither complete nor withdrawn.
+    Overdue,
+    /// Due in the next `SOON_DAYS` days (today included), not complete or withdrawn.
+    Soon,
+}
+
+/// "Due soon" means within this many days.
+pub const SOON_DAYS: i64 = 30;
+
+/// The names of the filters in the query, kept when the past date changes.
+const FILTERS: [&str; 7] = [
+    "status",
+    "rag",
+    "lead",
+    "workstream",
+    "weakness",
+    "due",
+    "list",
+];
+
+impl Filters {
+    fn read(fields: &Fields, errors: &mut Errors) -> Filters {
+        let status = fields
+            .optional("status")
+            .and_then(|_| input::parsed::<Status>(fields, errors, "status", "the status"));
+        let rag = match fields.optional("rag").as_deref() {
+            None => None,
+            Some("none") => Some(None),
+            Some(_) => input::parsed::<Rag>(fields, errors, "rag", "the RAG rating").map(Some),
+        };
+        let due = match fields.optional("due").as_deref() {
+            None => None,
+            Some("overdue") => Some(Due::Overdue),
+            Some("soon") => Some(Due::Soon),
+            Some(_) => {
+                errors.add(
+                    "due",
+                    "Choose when the actions are due: overdue, or due in the next 30 days",
+                );
+                None
+            }
+        };
+        Filters {
+            status,
+            rag,
+            lead: fields.optional("lead"),
+            workstream: fields.optional("workstream"),
+            weakness: fields.optional("weakness"),
+            due,
+            all: fields.get("list") == "all",
+        }
+    }
+
+    /// Whether the page is a list of actions.
+    fn active(&self) -> bool {
+        self.all
+            || self.status.is_some()
+            || self.rag.is_some()
+            || self.lead.is_some()
+            || self.workstream.is_some()
+            || self.weakness.is_some()
+            || self.due.is_some()
+    }
+
+    fn matches(&self, plan: &Plan, action: &ActionShow, today: Date) -> bool {
+        let open = !matches!(action.status, Status::Complete | Status::Withdrawn);
+        self.status.is_none_or(|status| action.status == status)
+            && self.rag.is_none_or(|rag| action.rag == rag)
+            && self
+                .lead
+                .as_deref()
+                .is_none_or(|lead| action.owner.eq_ignore_ascii_case(lead))
+            && self
+                .workstream
+                .as_deref()
+                .is_none_or(|ws| action.workstream == ws)
+            && self.weakness.as_deref().is_none_or(|weakness| {
+                plan.workstream(&action.workstream)
+                    .is_some_and(|ws| ws.weaknesses.iter().any(|w| w == weakness))
+            })
+            && match self.due {
+                None => true,
+                Some(Due::Overdue) => action.overdue,
+                Some(Due::Soon) => {
+                    open && !action.deadline_not_set && {
+                        let days = today.days_until(action.due);
+                        (0..=SOON_DAYS).contains(&days)
+                    }
+                }
+            }
+    }
+}
+
+/// Every action of the view once, in the order the plan shows them.
+fn all_actions(shown: &ShowView) -> Vec<&ActionShow> {
+    let mut seen = std::collections::BTreeSet::new();
+    shown
+        .weaknesses
+        .iter()
+        .flat_map(|weakness| weakness.workstreams.iter())
+        .chain(shown.other_workstreams.iter())
+        .flat_map(|workstream| workstream.actions.iter())
+        .chain(shown.other_actions.iter())
+        .filter(|action| seen.insert(action.id.clone()))
+        .collect()
+}
+
+/// The plan's address with a query (and the past date, if any).
+fn plan_href(query: &str, as_of: Option<Date>) -> String {
+    match (query, as_of) {
+        ("", None) => "/".to_owned(),
+        ("", Some(day)) => format!("/?as_of={day}"),
+        (query, None) => format!("/?{query}"),
+        (query, Some(day)) => format!("/?{query}&as_of={day}"),
+    }
+}
+
+fn filter_form(plan: &Plan, shown: &ShowView, form: &FormState, as_of: Option<Date>) -> Markup {
+    let select = |name: &'static str, label: &'static str, choices: Vec<(String, String)>| {
+        widgets::field(&Field {
+            id: name,
+            name,
+            label,
+            hint: None,
+            error: form.error(name),
+            value: form.value(name),
+            control: Control::Select(choices),
+        })
+    };
+    let mut statuses = vec![(String::new(), "Any status".to_owned())];
+    statuses.extend(widgets::choices(Status::WORDS));
+    let mut rags = vec![(String::new(), "Any RAG".to_owned())];
+    rags.extend(widgets::choices(Rag::WORDS));
+    rags.push(("none".to_owned(), "No RAG yet".to_owned()));
+    let mut leads: Vec<String> = all_actions(shown).iter().map(|a| a.owner.clone()).collect();
+    leads.sort();
+    leads.dedup();
+    let mut lead_choices = vec![(String::new(), "Any lead".to_owned())];
+    lead_choices.extend(leads.into_iter().map(|lead| (lead.clone(), lead)));
+    let mut workstreams = vec![(String::new(), "Any workstream".to_owned())];
+    workstreams.extend(
+        plan.workstreams
+            .iter()
+            .map(|ws| (ws.id.clone(), format!("{}: {}", ws.id, ws.title))),
+    );
+    let mut weaknesses = vec![(String::new(), "Any area of weakness".to_owned())];
+    weaknesses.extend(
+        shown
+            .weaknesses
+            .iter()
+            .map(|w| (w.id.clone(), format!("{}: {}", w.id, w.title))),
+    );
+    let due = vec![
+        (String::new(), "Any time".to_owned()),
+        ("overdue".to_owned(), "Overdue".to_owned()),
+        (
+            "soon".to_owned(),
+            format!("Due in the next {SOON_DAYS} days"),
+        ),
+    ];
+    html! {
+        form #plan-filters.filters method="get" action="/" novalidate aria-label="Filter the actions" {
+            (select("status", "Status", statuses))
+            (select("rag", "RAG rating", rags))
+            (select("lead", "Lead", lead_choices))
+            (select("workstream", "Workstream", workstreams))
+            (select("weakness", "Area of weakness", weaknesses))
+            (select("due", "Due", due))
+            @if let Some(day) = as_of {
+                input type="hidden" name="as_of" value=(day);
+            }
+            div.button-group {
+                button.button.button--secondary type="submit" data-testid="filter" { "Show the actions" }
+                a.link href=(plan_href("", as_of)) { "Clear the filters" }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn render(
     user: &Signed,
     plan: &Plan,
@@ -86,6 +287,7 @@ fn render(
     today: Date,
     as_of: Option<Date>,
     form: &FormState,
+    filters: &Filters,
 ) -> Markup {
     let area = shown.area.as_deref().unwrap_or("The local area");
     let errors = &form.errors;
@@ -122,6 +324,11 @@ fn render(
                 error: errors.get("as_of"),
                 values: form.date_values("as_of"),
             }))
+            @for name in FILTERS {
+                @if let Some(value) = form.fields.optional(name) {
+                    input type="hidden" name=(name) value=(value);
+                }
+            }
             div.button-group {
                 button.button.button--secondary type="submit" data-testid="show-as-of" { "Show the plan on this date" }
                 @if as_of.is_some() || typed {
@@ -141,12 +348,30 @@ fn render(
         }
         h2.heading-m { "At a glance" }
         ul.counts data-testid="counts" {
-            (count("actions", shown.counts.actions, "actions", ""))
-            (count("complete", shown.counts.complete, "complete", "count--complete"))
-            (count("in-progress", shown.counts.in_progress, "in progress", ""))
-            (count("overdue", shown.counts.overdue, "overdue", "count--overdue"))
-            (count("blocked", shown.counts.blocked, "blocked", "count--blocked"))
-            (count("not-started", shown.counts.not_started, "not started", ""))
+            (count("actions", shown.counts.actions, "actions", "", &plan_href("list=all", as_of)))
+            (count("complete", shown.counts.complete, "complete", "count--complete", &plan_href("status=complete", as_of)))
+            (count("in-progress", shown.counts.in_progress, "in progress", "", &plan_href("status=in-progress", as_of)))
+            (count("overdue", shown.counts.overdue, "overdue", "count--overdue", &plan_href("due=overdue", as_of)))
+            (count("blocked", shown.counts.blocked, "blocked", "count--blocked", &plan_href("status=blocked", as_of)))
+            (count("not-started", shown.counts.not_started, "not started", "", &plan_href("status=not-started", as_of)))
+        }
+        h2.heading-m id="find-actions" { "Find actions" }
+        (filter_form(plan, shown, form, as_of))
+        @if filters.active() && errors.is_empty() {
+            @let matching: Vec<ActionShow> = all_actions(shown)
+                .into_iter()
+                .filter(|action| filters.matches(plan, action, today))
+                .cloned()
+                .collect();
+            h2.heading-m id="matching-actions" data-testid="matching" {
+                (plural(matching.len() as u64, "action matches", "actions match"))
+            }
+            @if matching.is_empty() {
+                p.body.inset { "No action matches these filters. " a.link href=(plan_href("", as_of)) { "Clear the filters" } " to see the whole plan." }
+            } @else {
+                (actions_table(&matching, "Actions that match the filters", as_of))
+            }
+            p.body { a.link href=(plan_href("", as_of)) { "See the whole plan" } }
         }
         @if let Some(visit) = &shown.latest_visit {
             p.body data-testid="latest-visit" {
@@ -154,85 +379,93 @@ fn render(
                 @if let Some(summary) = &visit.summary { " " (summary) }
             }
         }
-        @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
-            p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
-        }
-        @for weakness in &shown.weaknesses {
-            section.weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {
-                h2.heading-l id=(format!("weakness-{}-heading", weakness.id)) {
-                    span.caption { "Area of weakness " (weakness.id) }
-                    // A space, so that the heading's accessible name reads "W1 Strategic ...".
-                    " "
-                    (weakness.title)
-                }
-                @if let Some(outcome) = &weakness.outcome {
-                    p.body {
-                        "Revisit: "
-                        @match outcome.progress {
-                            wsoa_core::event::Progress::Sufficient => (widgets::tag(widgets::Colour::Green, "Sufficient progress")),
-                            wsoa_core::event::Progress::Insufficient => (widgets::tag(widgets::Colour::Red, "Insufficient progress")),
+        // Filtered, the page is the list above; the whole plan otherwise.
+        @if !filters.active() || !errors.is_empty() {
+            @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
+                p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
+            }
+            @for weakness in &shown.weaknesses {
+                section.weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {
+                    h2.heading-l id=(format!("weakness-{}-heading", weakness.id)) {
+                        span.caption { "Area of weakness " (weakness.id) }
+                        // A space, so that the heading's accessible name reads "W1 Strategic ...".
+                        " "
+                        (weakness.title)
+                    }
+                    @if let Some(outcome) = &weakness.outcome {
+                        p.body {
+                            "Revisit: "
+                            @match outcome.progress {
+                                wsoa_core::event::Progress::Sufficient => (widgets::tag(widgets::Colour::Green, "Sufficient progress")),
+                                wsoa_core::event::Progress::Insufficient => (widgets::tag(widgets::Colour::Red, "Insufficient progress")),
+                            }
+                            " on " (widgets::date(outcome.on))
                         }
-                        " on " (widgets::date(outcome.on))
+                    }
+                    @if let Some(finding) = &weakness.finding {
+                        blockquote.inset.body-s { (finding) }
+                    }
+                    @for workstream in &weakness.workstreams {
+                        (workstream_section(workstream, as_of))
+                    }
+                    @if !weakness.also_answered_by.is_empty() {
+                        p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
+                    }
+                    @if !weakness.measures.is_empty() {
+                        h3.heading-m { "Measures of impact" }
+                        @for measure in &weakness.measures { (measure_section(plan, measure)) }
+                    }
+                    @if !weakness.also_measured_by.is_empty() {
+                        p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
                     }
                 }
-                @if let Some(finding) = &weakness.finding {
-                    blockquote.inset.body-s { (finding) }
-                }
-                @for workstream in &weakness.workstreams {
-                    (workstream_section(workstream, as_of))
-                }
-                @if !weakness.also_answered_by.is_empty() {
-                    p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
-                }
-                @if !weakness.measures.is_empty() {
-                    h3.heading-m { "Measures of impact" }
-                    @for measure in &weakness.measures { (measure_section(plan, measure)) }
-                }
-                @if !weakness.also_measured_by.is_empty() {
-                    p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
+            }
+            @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
+                section.weakness {
+                    h2.heading-l { "Not under a recorded area of weakness" }
+                    @for workstream in &shown.other_workstreams { (workstream_section(workstream, as_of)) }
+                    @if !shown.other_actions.is_empty() {
+                        h3.heading-m { "Actions of workstreams not recorded at this point" }
+                        (actions_table(&shown.other_actions, "Other actions", as_of))
+                    }
+                    @for measure in &shown.other_measures { (measure_section(plan, measure)) }
                 }
             }
-        }
-        @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
-            section.weakness {
-                h2.heading-l { "Not under a recorded area of weakness" }
-                @for workstream in &shown.other_workstreams { (workstream_section(workstream, as_of)) }
-                @if !shown.other_actions.is_empty() {
-                    h3.heading-m { "Actions of workstreams not recorded at this point" }
-                    (actions_table(&shown.other_actions, "Other actions", as_of))
-                }
-                @for measure in &shown.other_measures { (measure_section(plan, measure)) }
-            }
-        }
-        @if !shown.open_risks.is_empty() {
-            h2.heading-l { "Open risks" }
-            div.table-wrapper {
-                table.table data-testid="risks" {
-                    thead { tr { th scope="col" { "Risk" } th scope="col" { "Level" } th scope="col" { "About" } th scope="col" { "Mitigation" } } }
-                    tbody {
-                        @for risk in &shown.open_risks {
-                            tr {
-                                td { strong { (risk.id) } " " (risk.title) }
-                                td { (risk_tag(risk.level)) }
-                                td { (risk.about.join(", ")) }
-                                td { (risk.mitigation.as_deref().unwrap_or("None recorded")) }
+            @if !shown.open_risks.is_empty() {
+                h2.heading-l { "Open risks" }
+                div.table-wrapper {
+                    table.table data-testid="risks" {
+                        thead { tr { th scope="col" { "Risk" } th scope="col" { "Level" } th scope="col" { "About" } th scope="col" { "Mitigation" } } }
+                        tbody {
+                            @for risk in &shown.open_risks {
+                                tr {
+                                    td { strong { (risk.id) } " " (risk.title) }
+                                    td { (risk_tag(risk.level)) }
+                                    td { (risk.about.join(", ")) }
+                                    td { (risk.mitigation.as_deref().unwrap_or("None recorded")) }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        @if let Some(revisit) = &shown.revisit {
-            p.body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
+            @if let Some(revisit) = &shown.revisit {
+                p.body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
+            }
+
         }
     }
 }
 
-fn count(id: &str, number: usize, label: &str, class: &str) -> Markup {
+/// A tile: a number and what it counts, linking to the list of those actions.
+fn count(id: &str, number: usize, label: &str, class: &str, href: &str) -> Markup {
     html! {
         li.count.(class) data-testid=(format!("count-{id}")) {
-            span.count__number { (number) }
-            span.count__label { (label) }
+            a.count__link href=(href) {
+                span.count__number { (number) }
+                " "
+                span.count__label { (label) }
+            }
         }
     }
 }

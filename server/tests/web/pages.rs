@@ -192,14 +192,16 @@ async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_ta
     let fixture = Fixture::with_plan().await;
     let session = fixture.sign_in(Role::Viewer).await;
     let text = session.get("/").await.text();
-    for (count, number) in [
-        ("complete", 1),
-        ("in-progress", 1),
-        ("overdue", 1),
-        ("blocked", 0),
+    for (count, number, href) in [
+        ("complete", 1, "/?status=complete"),
+        ("in-progress", 1, "/?status=in-progress"),
+        ("overdue", 1, "/?due=overdue"),
+        ("blocked", 0, "/?status=blocked"),
     ] {
-        let marker =
-            format!(r#"data-testid="count-{count}"><span class="count__number">{number}</span>"#);
+        // Each tile links to the list of what it counts.
+        let marker = format!(
+            r#"data-testid="count-{count}"><a class="count__link" href="{href}"><span class="count__number">{number}</span>"#
+        );
         assert!(text.contains(&marker), "{marker}: {text}");
     }
     // Status and RAG are tags with words, not colour alone; the overdue action says so.
@@ -257,7 +259,7 @@ async fn the_dashboard_shows_the_plan_as_of_a_past_date_and_refuses_a_date_that_
     let july = session.get("/?as_of=2021-07-01").await.text();
     assert!(july.contains(r#"data-status="in-progress""#));
     assert!(
-        july.contains(r#"data-testid="count-overdue"><span class="count__number">0</span>"#),
+        july.contains(r#"data-testid="count-overdue"><a class="count__link" href="/?due=overdue&amp;as_of=2021-07-01"><span class="count__number">0</span>"#),
         "{july}"
     );
 
@@ -726,4 +728,83 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
             .text()
             .contains("The date must be today or in the past")
     );
+}
+
+#[tokio::test]
+async fn the_plan_filters_its_actions_and_each_tile_lists_what_it_counts() {
+    let fixture = Fixture::with_plan().await;
+    for body in [
+        serde_json::json!({"kind": "record_weakness", "id": "W2", "title": "Joint commissioning", "finding": "No joint plan.", "on": "2021-04-20"}),
+        serde_json::json!({"kind": "create_workstream", "id": "WS2", "title": "Commissioning", "sponsor": "ICB director", "weaknesses": ["W2"], "on": "2021-05-01"}),
+        serde_json::json!({"kind": "create_action", "id": "2.1", "workstream": "WS2", "title": "Map services", "owner": "ICB lead", "due": "2099-01-01", "on": "2021-05-01"}),
+        serde_json::json!({"kind": "change_action_status", "id": "2.1", "status": "blocked", "rag": "red", "note": "No data", "on": "2021-06-01"}),
+    ] {
+        fixture.record(body).await;
+    }
+    let today = wsoa_server::state::today().expect("clock");
+    let soon =
+        wsoa_core::Date::from_days_since_epoch(today.days_since_epoch() + 10).expect("a day");
+    fixture
+        .record(serde_json::json!({"kind": "create_action", "id": "2.2", "workstream": "WS2", "title": "Agree a joint plan", "owner": "ICB lead", "due": soon.to_string(), "on": "2021-05-01"}))
+        .await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let rows = |text: &str| -> Vec<String> {
+        text.split(r#"data-testid="action-row-"#)
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or("").to_owned())
+            .collect()
+    };
+    for (query, expected) in [
+        ("list=all", vec!["1.1", "1.2", "2.1", "2.2"]),
+        ("status=blocked", vec!["2.1"]),
+        ("status=complete", vec!["1.2"]),
+        ("rag=red", vec!["2.1"]),
+        ("rag=none", vec!["2.2"]),
+        ("lead=ICB+lead", vec!["2.1", "2.2"]),
+        ("workstream=WS1", vec!["1.1", "1.2"]),
+        ("weakness=W2", vec!["2.1", "2.2"]),
+        ("due=overdue", vec!["1.1"]),
+        ("due=soon", vec!["2.2"]),
+        ("lead=ICB+lead&status=not-started", vec!["2.2"]),
+        ("status=withdrawn", vec![]),
+    ] {
+        let reply = session.get(&format!("/?{query}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}");
+        let text = reply.text();
+        assert_eq!(rows(&text), expected, "{query}");
+        let heading = match expected.len() {
+            1 => "1 action matches".to_owned(),
+            n => format!("{n} actions match"),
+        };
+        assert!(text.contains(&heading), "{query}: {text}");
+        // The list replaces the plan's sections.
+        assert!(!text.contains(r#"id="weakness-W1""#), "{query}");
+        assert!(text.contains("Clear the filters"));
+    }
+    // The filters keep what was chosen.
+    let text = session.get("/?status=blocked&due=overdue").await.text();
+    assert!(text.contains(r#"<option value="blocked" selected>Blocked</option>"#));
+    assert!(text.contains(r#"<option value="overdue" selected>Overdue</option>"#));
+    assert!(text.contains("0 actions match"));
+    // Without filters, the whole plan.
+    let text = session.get("/").await.text();
+    assert!(text.contains(r#"id="weakness-W1""#));
+    assert!(!text.contains(r#"data-testid="matching""#));
+    // A filter that is not one is said beside it.
+    let bad = session.get("/?status=finished").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.text().contains(r##"<a href="#status">"##),
+        "{}",
+        bad.text()
+    );
+    // In the past view the tiles and the filters keep the date.
+    let past = session
+        .get("/?as_of=2021-07-01&status=in-progress")
+        .await
+        .text();
+    assert_eq!(rows(&past), vec!["1.1"], "{past}");
+    assert!(past.contains(r#"href="/?status=blocked&amp;as_of=2021-07-01""#));
+    assert!(past.contains(r#"<input type="hidden" name="as_of" value="2021-07-01">"#));
+    assert!(past.contains(r#"<a href="/actions/1.1?as_of=2021-07-01">1.1</a>"#));
 }
