@@ -402,10 +402,10 @@ fn status_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
         h2.heading-m id="change-status" { "Change the status" }
         form #status-form method="post" action=(format!("/actions/{}/status", action.id)) novalidate {
             (hidden(user, form))
-            (widgets::field(&Field { id: "status-status", name: "status", label: "Status", hint: None,
-                error: form.error("status"), value: form.value("status"), control: Control::Select(widgets::choices(Status::WORDS)) }))
-            (widgets::field(&Field { id: "status-rag", name: "rag", label: "RAG rating", hint: None,
-                error: form.error("rag"), value: form.value("rag"), control: Control::Select(rags) }))
+            (widgets::radios(&widgets::Radios { id: "status-status", name: "status", legend: "Status", hint: None,
+                error: form.error("status"), value: form.value("status"), choices: widgets::choices(Status::WORDS) }))
+            (widgets::radios(&widgets::Radios { id: "status-rag", name: "rag", legend: "RAG rating", hint: None,
+                error: form.error("rag"), value: form.value("rag"), choices: rags }))
             (widgets::field(&Field { id: "status-note", name: "note", label: "Update (optional)",
                 hint: Some("What happened, in a sentence or two. Needed when reopening a complete or withdrawn action."),
                 error: form.error("note"), value: form.value("note"), control: Control::Textarea { rows: 3 } }))

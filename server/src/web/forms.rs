@@ -525,7 +525,7 @@ fn measure_value_body(plan: &Plan, form: &FormState) -> Markup {
     }));
     html! {
         (text(p, form, "measure", "Measure", None, Control::Select(measures)))
-        (text(p, form, "value", "Value", Some("A number, such as 63 or 12.5, in the measure's unit"), Control::Decimal))
+        (text(p, form, "value", "Value", Some("A number, such as 63 or 12.5, in the measure's unit; a percentage may be written 63%"), Control::Decimal))
         (date(p, form, "on", "Date of the value", Some("The day it was measured, for example 30 6 2022")))
         (text(p, form, "source", "Source (optional)", Some("For example, EHC hub report, June 2022"), Control::Text))
     }
@@ -557,7 +557,15 @@ pub async fn measure_value(
     let fields = input::accept(&user, form)?;
     let mut errors = Errors::default();
     let measure: Option<MeasureId> = input::parsed(&fields, &mut errors, "measure", "the measure");
-    let value = input::decimal(&fields, &mut errors, "value", "the value");
+    // "63%" is a percentage's value as people write it.
+    let unit = match fields.optional("measure") {
+        Some(id) => plan(&state)
+            .await?
+            .measure(&id)
+            .map(|measure| measure.unit.clone()),
+        None => None,
+    };
+    let value = input::amount(&fields, &mut errors, "value", "the value", unit.as_deref());
     let on = input::date(&fields, &mut errors, "on", "the date of the value");
     let source = fields.optional("source");
     let again = |errors: Errors| async {

@@ -494,6 +494,40 @@ pub fn decimal(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> 
     }
 }
 
+/// A required number in a unit: for a percentage (`unit` "%"), "63%" is read as 63; a "%"
+/// after a number in any other unit is refused, naming the unit.
+pub fn amount(
+    fields: &Fields,
+    errors: &mut Errors,
+    name: &str,
+    what: &str,
+    unit: Option<&str>,
+) -> Option<Decimal> {
+    let text = fields.get(name).trim();
+    let Some(number) = text.strip_suffix('%') else {
+        return decimal(fields, errors, name, what);
+    };
+    match unit.map(str::trim) {
+        Some("%") | None => {
+            let mut only = Fields::default();
+            only.set(name, number.trim_end());
+            decimal(&only, errors, name, what)
+        }
+        Some(unit) => {
+            let unit = if unit.is_empty() { "no unit" } else { unit };
+            errors.add(
+                name,
+                format!(
+                    "{} is not a percentage: this measure is counted in {unit}, so enter the number alone, such as {}",
+                    capitalise(what),
+                    number.trim_end()
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// Something parsed with `FromStr` (an id, a status), with the parser's own message.
 pub fn parsed<T: std::str::FromStr>(
     fields: &Fields,

@@ -342,6 +342,66 @@ pub fn date_input(field: &DateField<'_>) -> Markup {
     }
 }
 
+/// GOV.UK radios: one choice of a few, in a fieldset whose legend asks the question. The
+/// first radio has the id `id` (the error summary links to it), the others `{id}-2` and on.
+#[derive(Clone, Debug)]
+pub struct Radios<'a> {
+    /// The first radio's id; the others' start with it.
+    pub id: &'a str,
+    /// The name they are posted under.
+    pub name: &'a str,
+    /// The question, as the fieldset's legend.
+    pub legend: &'a str,
+    /// A hint under the legend.
+    pub hint: Option<&'a str>,
+    /// The problem with the choice.
+    pub error: Option<&'a str>,
+    /// The value chosen.
+    pub value: &'a str,
+    /// (value, label) of each radio.
+    pub choices: Vec<(String, String)>,
+}
+
+/// Radios (see `Radios`): small and side by side where there is room.
+pub fn radios(field: &Radios<'_>) -> Markup {
+    let hint_id = format!("{}-hint", field.id);
+    let error_id = format!("{}-error", field.id);
+    let mut described = Vec::new();
+    if field.hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    if field.error.is_some() {
+        described.push(error_id.clone());
+    }
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    html! {
+        div.form-group.form-group--error[field.error.is_some()] data-field=(field.name) {
+            fieldset.fieldset aria-describedby=[described.as_deref()] {
+                legend.fieldset__legend { (field.legend) }
+                @if let Some(hint) = field.hint {
+                    div.hint id=(hint_id) { (hint) }
+                }
+                @if let Some(message) = field.error {
+                    p.error-message id=(error_id) {
+                        span.visually-hidden { "Error: " }
+                        (message)
+                    }
+                }
+                div.radios.radios--small.radios--inline data-module="radios" {
+                    @for (index, (value, label)) in field.choices.iter().enumerate() {
+                        @let id = if index == 0 { field.id.to_owned() } else { format!("{}-{}", field.id, index + 1) };
+                        div.radios__item {
+                            input.radios__input type="radio" id=(id) name=(field.name) value=(value)
+                                checked[value == field.value];
+                            label.label.radios__label for=(id) { (label) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The error summary for a form whose field ids are their names.
 pub fn error_summary(errors: &Errors) -> Markup {
     error_summary_for(errors, "")

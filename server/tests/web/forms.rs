@@ -223,7 +223,10 @@ async fn officers_see_every_form_with_stable_ids() {
     let action = officer.get("/actions/1.1").await.text();
     for needle in [
         r#"<form id="status-form" method="post" action="/actions/1.1/status""#,
-        r#"<select class="select" id="status-status" name="status""#,
+        r#"<input class="radios__input" type="radio" id="status-status" name="status" value="not-started">"#,
+        r#"<input class="radios__input" type="radio" id="status-status-2" name="status" value="in-progress" checked>"#,
+        r#"<label class="label radios__label" for="status-status-2">In progress</label>"#,
+        r#"<legend class="fieldset__legend">RAG rating</legend>"#,
         r#"id="status-rag" name="rag""#,
         r#"id="status-note" name="note""#,
         r#"<div class="date-input" id="status-on">"#,
@@ -238,7 +241,6 @@ async fn officers_see_every_form_with_stable_ids() {
         r#"id="note-text" name="text""#,
         r#"<form id="evidence-form" method="post" action="/actions/1.1/evidence" enctype="multipart/form-data""#,
         r#"type="file" id="evidence-file" name="file""#,
-        r#"<option value="in-progress" selected>In progress</option>"#,
     ] {
         assert!(action.contains(needle), "lacks {needle:?}: {action}");
     }
@@ -953,6 +955,78 @@ async fn a_deadline_is_a_date_or_as_written_in_the_plan_never_both_or_neither() 
         .text();
     assert!(
         page.contains(r#"data-testid="action-due"><time datetime="2022-03-31">"#),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_percentage_may_be_written_with_its_sign_only_for_a_measure_in_percent() {
+    let fixture = Fixture::with_plan().await;
+    fixture
+        .record(serde_json::json!({"kind": "define_measure", "id": "M2", "title": "Families at the forum", "unit": "families", "baseline": "40", "baseline_on": "2021-03-31", "target": "80", "target_by": "2022-09-30", "weaknesses": ["W1"], "on": "2021-05-01"}))
+        .await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let before = fixture.len();
+    let reply = officer
+        .post(
+            "/measures/values/new",
+            &[("measure", "M2"), ("value", "63%"), ("on", "2021-12-01")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text().contains(r##"<a href="#measure-value">The value is not a percentage: this measure is counted in families, so enter the number alone, such as 63"##),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(fixture.len(), before);
+    let reply = officer
+        .post(
+            "/measures/values/new",
+            &[("measure", "M1"), ("value", " 63 % "), ("on", "2021-12-01")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let event = fixture
+        .reader
+        .event(before)
+        .expect("read")
+        .expect("exists")
+        .event;
+    match event.body {
+        wsoa_core::EventBody::MeasureRecorded(recorded) => {
+            assert_eq!(recorded.value.to_string(), "63");
+        }
+        other => panic!("not a measure's value: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn status_and_rag_are_radios_and_a_choice_is_recorded() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let page = officer.get("/actions/1.1").await.text();
+    assert!(!page.contains(r#"<select class="select" id="status-status""#));
+    // The RAG keeps its value unless another is chosen: the first radio says which it is.
+    assert!(
+        page.contains(r#"<input class="radios__input" type="radio" id="status-rag" name="rag" value="" checked><label class="label radios__label" for="status-rag">Keep as it is (amber)</label>"#),
+        "{page}"
+    );
+    let page = officer
+        .post_and_follow(
+            "/actions/1.1/status",
+            &[("status", "blocked"), ("rag", "red"), ("on", "2021-12-01")],
+        )
+        .await
+        .text();
+    assert!(
+        page.contains(
+            r#"data-testid="action-rag"><strong class="tag tag--red" data-rag="red">Red</strong>"#
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"id="status-status-4" name="status" value="blocked" checked>"#),
         "{page}"
     );
 }
