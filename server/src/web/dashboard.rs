@@ -413,7 +413,7 @@ fn render(
                     }
                     @if !weakness.measures.is_empty() {
                         h3.heading-m { "Measures of impact" }
-                        @for measure in &weakness.measures { (measure_section(plan, measure)) }
+                        @for measure in &weakness.measures { (measure_section(plan, measure, today)) }
                     }
                     @if !weakness.also_measured_by.is_empty() {
                         p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
@@ -428,7 +428,7 @@ fn render(
                         h3.heading-m { "Actions of workstreams not recorded at this point" }
                         (actions_table(&shown.other_actions, "Other actions", as_of))
                     }
-                    @for measure in &shown.other_measures { (measure_section(plan, measure)) }
+                    @for measure in &shown.other_measures { (measure_section(plan, measure, today)) }
                 }
             }
             @if !shown.open_risks.is_empty() {
@@ -558,7 +558,81 @@ pub fn actions_table(actions: &[ActionShow], caption: &str, as_of: Option<Date>)
     }
 }
 
-fn measure_section(plan: &Plan, measure: &MeasureShow) -> Markup {
+/// `a - b` exactly, as decimal text ("26.5", "-3"), or `None` past i128's range.
+fn difference(a: &str, b: &str) -> Option<String> {
+    fn parts(text: &str) -> Option<(i128, u32)> {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let scale = u32::try_from(fraction.len()).ok()?;
+        let value: i128 = format!("{whole}{fraction}").parse().ok()?;
+        Some((if negative { -value } else { value }, scale))
+    }
+    let (a, a_scale) = parts(a)?;
+    let (b, b_scale) = parts(b)?;
+    let scale = a_scale.max(b_scale);
+    let a = a.checked_mul(10i128.checked_pow(scale - a_scale)?)?;
+    let b = b.checked_mul(10i128.checked_pow(scale - b_scale)?)?;
+    let diff = a.checked_sub(b)?;
+    let digits = diff.unsigned_abs().to_string();
+    let scale = scale as usize;
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - scale);
+    let fraction = fraction.trim_end_matches('0');
+    let sign = if diff < 0 { "-" } else { "" };
+    Some(if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    })
+}
+
+/// The change from the baseline in words: "up 26.5 percentage points", "down 3 families", "no
+/// change".
+fn change_words(latest: &str, baseline: &str, unit: &str) -> Option<String> {
+    let diff = difference(latest, baseline)?;
+    let (direction, size) = match diff.strip_prefix('-') {
+        Some(size) => ("down", size.to_owned()),
+        None if diff == "0" => return Some("no change".to_owned()),
+        None => ("up", diff),
+    };
+    Some(match unit.trim() {
+        "%" => format!("{direction} {size} percentage points"),
+        "" => format!("{direction} {size}"),
+        unit => format!("{direction} {size} {unit}"),
+    })
+}
+
+/// A measure's headline: its latest value and the change from the baseline, the target, and
+/// whether the target is met, not yet met, or missed (its date has passed at `today`).
+fn measure_headline(measure: &MeasureShow, today: Date) -> Markup {
+    let unit = &measure.unit;
+    html! {
+        p.body data-testid=(format!("measure-headline-{}", measure.id)) {
+            @match &measure.latest {
+                Some(latest) => {
+                    "Latest " strong { (widgets::amount(latest.value.as_str(), unit)) } " on " (widgets::date(latest.on))
+                    @if let Some(change) = change_words(latest.value.as_str(), measure.baseline.as_str(), unit) {
+                        ": " (change) " from the baseline"
+                    }
+                    " of " (widgets::amount(measure.baseline.as_str(), unit)) " (" (measure.baseline_on.long()) "). "
+                }
+                None => {
+                    "No value recorded yet. Baseline " (widgets::amount(measure.baseline.as_str(), unit)) " on " (measure.baseline_on.long()) ". "
+                }
+            }
+            "Target " (widgets::amount(measure.target.as_str(), unit)) " by " (measure.target_by.long())
+            " (" (measure.better.label()) "). "
+            @if measure.target_met { (widgets::tag(widgets::Colour::Green, "Target met")) }
+            @else if measure.target_by < today { (widgets::tag(widgets::Colour::Red, "Target missed")) }
+            @else { (widgets::tag(widgets::Colour::Grey, "Target not yet met")) }
+        }
+    }
+}
+
+fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
     let Some(full) = plan.measure(&measure.id) else {
         return html! {};
     };
@@ -568,13 +642,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow) -> Markup {
     html! {
         div.measure id=(format!("measure-{}", measure.id)) {
             h4.heading-s { (measure.id) ": " (measure.title) }
-            p.meta {
-                "Baseline " (widgets::amount(measure.baseline.as_str(), &measure.unit)) " on " (measure.baseline_on.long())
-                "; target " (widgets::amount(measure.target.as_str(), &measure.unit)) " by " (measure.target_by.long())
-                " (" (measure.better.label()) "). "
-                @if measure.target_met { (widgets::tag(widgets::Colour::Green, "Target met")) }
-                @else { (widgets::tag(widgets::Colour::Grey, "Target not yet met")) }
-            }
+            (measure_headline(measure, today))
             (chart::svg(full, &chart_id))
             details {
                 summary { "The values of " (measure.id) " as a table" }
@@ -613,5 +681,29 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
         format!("1 {one}")
     } else {
         format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_exact() {
+        assert_eq!(difference("57.5", "31").as_deref(), Some("26.5"));
+        assert_eq!(difference("31", "57.5").as_deref(), Some("-26.5"));
+        assert_eq!(difference("0.1", "0.3").as_deref(), Some("-0.2"));
+        assert_eq!(difference("12.50", "2.5").as_deref(), Some("10"));
+        assert_eq!(difference("-3", "-3").as_deref(), Some("0"));
+        assert_eq!(difference("0.05", "0").as_deref(), Some("0.05"));
+        assert_eq!(
+            change_words("64", "31", "%").as_deref(),
+            Some("up 33 percentage points")
+        );
+        assert_eq!(
+            change_words("28", "31", "weeks").as_deref(),
+            Some("down 3 weeks")
+        );
+        assert_eq!(change_words("31", "31", "%").as_deref(), Some("no change"));
     }
 }

@@ -808,3 +808,59 @@ async fn the_plan_filters_its_actions_and_each_tile_lists_what_it_counts() {
     assert!(past.contains(r#"<input type="hidden" name="as_of" value="2021-07-01">"#));
     assert!(past.contains(r#"<a href="/actions/1.1?as_of=2021-07-01">1.1</a>"#));
 }
+
+#[tokio::test]
+async fn a_measure_headline_gives_the_latest_value_the_change_and_a_missed_target() {
+    let fixture = Fixture::with_plan().await;
+    // M2's target date has passed and its latest value falls short; M3 has no value yet.
+    for body in [
+        serde_json::json!({"kind": "define_measure", "id": "M2", "title": "Weeks to a first assessment", "unit": "weeks", "baseline": "18", "baseline_on": "2021-03-31", "target": "10", "target_by": "2022-03-31", "better": "lower-is-better", "weaknesses": ["W1"], "on": "2021-05-01"}),
+        serde_json::json!({"kind": "record_measure", "id": "M2", "value": "14.5", "on": "2022-03-31"}),
+        serde_json::json!({"kind": "define_measure", "id": "M3", "title": "Families at the forum", "unit": "families", "baseline": "40", "baseline_on": "2021-03-31", "target": "80", "target_by": "2099-09-30", "weaknesses": ["W1"], "on": "2021-05-01"}),
+    ] {
+        fixture.record(body).await;
+    }
+    let session = fixture.sign_in(Role::Viewer).await;
+    let text = session.get("/").await.text();
+    let headline = |id: &str| -> String {
+        let marker = format!(r#"data-testid="measure-headline-{id}">"#);
+        let start = text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no headline {id}: {text}"))
+            + marker.len();
+        text[start..].split("</p>").next().unwrap_or("").to_owned()
+    };
+    let m1 = headline("M1");
+    assert!(
+        m1.starts_with(r#"Latest <strong>57.5%</strong> on <time datetime="2022-03-31">31 March 2022</time>: up 26.5 percentage points from the baseline of 31% (31 March 2021). Target 65% by 30 September 2022 (higher is better). "#),
+        "{m1}"
+    );
+    // Judged today, its target date has passed unmet.
+    assert!(m1.contains(">Target missed</strong>"), "{m1}");
+    let m2 = headline("M2");
+    assert!(
+        m2.contains("down 3.5 weeks from the baseline of 18 weeks"),
+        "{m2}"
+    );
+    assert!(m2.contains(">Target missed</strong>"), "{m2}");
+    let m3 = headline("M3");
+    assert!(
+        m3.starts_with("No value recorded yet. Baseline 40 families on 31 March 2021."),
+        "{m3}"
+    );
+    assert!(m3.contains(">Target not yet met</strong>"), "{m3}");
+    // Before the target date, not yet met rather than missed.
+    let past = session.get("/?as_of=2022-04-01").await.text();
+    let start = past
+        .find(r#"data-testid="measure-headline-M1">"#)
+        .expect("M1 in the past");
+    let m1_then = past[start..].split("</p>").next().unwrap_or("");
+    assert!(
+        m1_then.contains(">Target not yet met</strong>"),
+        "{m1_then}"
+    );
+    assert!(
+        m1_then.contains("Latest <strong>57.5%</strong>"),
+        "{m1_then}"
+    );
+}
