@@ -124,14 +124,14 @@ impl FormState {
     /// its parts.
     pub fn date_values(&self, name: &str) -> [String; 3] {
         let names = part_names(name);
-        if !names.iter().any(|part| self.fields.has(part)) {
-            if let Ok(date) = self.fields.get(name).trim().parse::<Date>() {
-                return [
-                    date.day().to_string(),
-                    date.month().to_string(),
-                    date.year().to_string(),
-                ];
-            }
+        if !names.iter().any(|part| self.fields.has(part))
+            && let Ok(date) = self.fields.get(name).trim().parse::<Date>()
+        {
+            return [
+                date.day().to_string(),
+                date.month().to_string(),
+                date.year().to_string(),
+            ];
         }
         names.map(|part| self.fields.get(&part).to_owned())
     }
@@ -717,6 +717,44 @@ mod tests {
             errors.iter().map(|(field, _)| field).collect::<Vec<_>>(),
             vec!["due", "value", "blank"]
         );
+    }
+
+    #[test]
+    fn a_date_input_reads_day_month_year_and_says_which_part_is_wrong() {
+        let read = |day: &str, month: &str, year: &str| {
+            read_date(
+                &fields(&[("on-day", day), ("on-month", month), ("on-year", year)]),
+                "on",
+                "the date",
+            )
+        };
+        let day = |text: &str| DateInput::Date(text.parse().expect("a date"));
+        assert_eq!(read("18", "11", "2021"), day("2021-11-18"));
+        assert_eq!(read("07", "September", "2021"), day("2021-09-07"));
+        assert_eq!(read("7", "sept", "2021"), day("2021-09-07"));
+        assert_eq!(read("7", "Dec.", "2021"), day("2021-12-07"));
+        assert_eq!(read("", "", ""), DateInput::Blank);
+        assert!(matches!(
+            read("29", "2", "2021"),
+            DateInput::Wrong { part: "-day", .. }
+        ));
+        assert!(matches!(
+            read("1", "13", "2021"),
+            DateInput::Wrong { part: "-month", .. }
+        ));
+        assert!(matches!(
+            read("1", "1", "1800"),
+            DateInput::Wrong { part: "-year", .. }
+        ));
+        assert!(matches!(
+            read("1", "", ""),
+            DateInput::Wrong { part: "-month", .. }
+        ));
+        assert_eq!(wrong_parts("1", "x", "21"), [false, true, true]);
+        assert_eq!(wrong_parts("31", "2", "2021"), [true, true, true]);
+        // One field, as a script sends it.
+        let one = read_date(&fields(&[("on", "2021-11-18")]), "on", "the date");
+        assert_eq!(one, day("2021-11-18"));
     }
 
     #[test]
