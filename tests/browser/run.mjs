@@ -530,6 +530,59 @@ async function scenario(context) {
     });
   }
 
+  await step('at 320 px wide (WCAG 1.4.10 Reflow), no page scrolls sideways and every scroll region can be reached and is named', async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    const problems = [];
+    try {
+      for (const pathname of ['/', '/?list=all', `/actions/${action}`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/accessibility', '/privacy']) {
+        await page.goto(at(pathname));
+        const found = await page.evaluate(() => {
+          const width = document.documentElement.clientWidth;
+          const out = [];
+          if (document.documentElement.scrollWidth > width) {
+            // The outermost elements that stick out, outside the regions meant to scroll.
+            const culprits = [...document.querySelectorAll('main *, header *, footer *')]
+              .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('[data-scroll-region]'))
+              .filter((el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 1)
+              .slice(0, 5)
+              .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`);
+            out.push(`the page is ${document.documentElement.scrollWidth} px wide: ${culprits.join(', ')}`);
+          }
+          for (const region of document.querySelectorAll('[data-scroll-region]')) {
+            if (region.scrollWidth > region.clientWidth) {
+              if (region.tabIndex < 0) out.push(`a scroll region cannot be reached with the keyboard: ${region.outerHTML.slice(0, 120)}`);
+              if (!region.getAttribute('aria-label') && !region.getAttribute('aria-labelledby')) out.push(`a scroll region has no name: ${region.outerHTML.slice(0, 120)}`);
+            }
+          }
+          return out;
+        });
+        for (const problem of found) problems.push(`${pathname}: ${problem}`);
+        if (pathname === '/' || pathname === `/actions/${action}`) {
+          await screenshot(page, pathname === '/' ? 'plan-320.png' : 'action-320.png');
+          await checkAccessibility(page, `${pathname === '/' ? 'dashboard' : 'action page'} at 320 px`);
+        }
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    assert.deepEqual(problems, [], `at 320 px:\n${problems.join('\n')}`);
+  });
+
+  await step('the footer links to the accessibility statement and the privacy notice', async () => {
+    await page.goto(at('/'));
+    const footer = page.getByRole('contentinfo');
+    await footer.getByRole('link', { name: 'Accessibility statement' }).click();
+    await page.waitForURL(at('/accessibility'));
+    await expectHeading(page, 'Accessibility statement for the WSoA ledger');
+    await checkAccessibility(page, 'accessibility statement');
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy notice and cookies' }).click();
+    await page.waitForURL(at('/privacy'));
+    await expectHeading(page, 'Privacy notice');
+    await checkAccessibility(page, 'privacy notice');
+    await page.getByTestId('back-link').click();
+    await page.waitForURL(at('/'));
+  });
+
   await step('sign out: the session ends', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(at('/login'));

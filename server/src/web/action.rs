@@ -317,7 +317,7 @@ pub fn due(action: &ActionView) -> Markup {
 
 fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
     html! {
-        div.table-wrapper {
+        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("History of action {}, scrolls sideways", action.id)) {
             table.table data-testid="history" {
                 caption.visually-hidden { "History of action " (action.id) }
                 thead {

@@ -433,8 +433,9 @@ fn render(
             }
             @if !shown.open_risks.is_empty() {
                 h2.heading-l { "Open risks" }
-                div.table-wrapper {
+                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Open risks, scrolls sideways" {
                     table.table data-testid="risks" {
+                        caption.visually-hidden { "Open risks" }
                         thead { tr { th scope="col" { "Risk" } th scope="col" { "Level" } th scope="col" { "About" } th scope="col" { "Mitigation" } } }
                         tbody {
                             @for risk in &shown.open_risks {
@@ -510,32 +511,38 @@ pub fn action_href(id: &str, as_of: Option<Date>) -> String {
 /// bar and says "Overdue by N days".
 pub fn actions_table(actions: &[ActionShow], caption: &str, as_of: Option<Date>) -> Markup {
     html! {
-        div.table-wrapper {
-            table.table data-testid="actions" {
+        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("{caption}, scrolls sideways")) {
+            // On a narrow screen each row stacks (see `.table--stack`): the roles keep it a table
+            // for screen readers whatever its display.
+            table.table.table--stack data-testid="actions" role="table" {
                 caption.visually-hidden { (caption) }
-                thead {
-                    tr {
-                        th scope="col" { "Ref" }
-                        th scope="col" { "Action" }
-                        th scope="col" { "Lead" }
-                        th scope="col" { "Due" }
-                        th scope="col" { "Status" }
-                        th scope="col" { "RAG" }
+                thead role="rowgroup" {
+                    tr role="row" {
+                        th scope="col" role="columnheader" { "Ref" }
+                        th scope="col" role="columnheader" { "Action" }
+                        th scope="col" role="columnheader" { "Status" }
+                        th scope="col" role="columnheader" { "RAG" }
+                        th scope="col" role="columnheader" { "Lead" }
+                        th scope="col" role="columnheader" { "Due" }
                     }
                 }
-                tbody {
+                tbody role="rowgroup" {
                     @for action in actions {
-                        tr.overdue[action.overdue] id=(format!("action-{}", action.id)) data-testid=(format!("action-row-{}", action.id)) {
-                            td { a href=(action_href(&action.id, as_of)) { (action.id) } }
-                            td {
+                        tr.overdue[action.overdue] role="row" id=(format!("action-{}", action.id)) data-testid=(format!("action-row-{}", action.id)) {
+                            td role="cell" { a href=(action_href(&action.id, as_of)) { (action.id) } }
+                            td role="cell" {
                                 (action.title)
                                 @if let Some(update) = &action.latest_update {
                                     br;
                                     span.meta { "Latest: " (update.text) " (" (update.on.long()) ")" }
                                 }
                             }
-                            td { (action.owner) }
-                            td {
+                            // Status and RAG come straight after the title: on a narrow
+                            // screen they stay beside it, each cell saying what it is.
+                            td role="cell" data-label="Status" { (status_tag(action.status)) }
+                            td role="cell" data-label="RAG" { (rag_tag(action.rag)) }
+                            td role="cell" data-label="Lead" { (action.owner) }
+                            td role="cell" data-label="Due" {
                                 @match &action.deadline {
                                     // As written in the plan, with the day it is judged by.
                                     Some(words) => span data-testid="deadline-words" { (words) },
@@ -548,8 +555,6 @@ pub fn actions_table(actions: &[ActionShow], caption: &str, as_of: Option<Date>)
                                     br; (overdue_tag(days))
                                 }
                             }
-                            td { (status_tag(action.status)) }
-                            td { (rag_tag(action.rag)) }
                         }
                     }
                 }
@@ -650,6 +655,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
                     @if values.is_empty() {
                         p.body { "No values have been recorded yet." }
                     } @else {
+                        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Values of {}, scrolls sideways", measure.id)) {
                         table.table {
                             caption.visually-hidden { "Values of " (measure.id) }
                             thead { tr { th scope="col" { "Date" } th scope="col" class="num" { "Value" } th scope="col" { "Source" } } }
@@ -667,6 +673,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
                                     }
                                 }
                             }
+                        }
                         }
                     }
                 }

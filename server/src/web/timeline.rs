@@ -294,7 +294,7 @@ fn render(
                         "."
                     }
                 }
-                div.table-wrapper {
+                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Timeline, scrolls sideways" {
                     table.table data-testid="timeline" {
                         caption.visually-hidden { "Timeline" }
                         thead {

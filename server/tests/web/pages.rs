@@ -208,7 +208,7 @@ async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_ta
     assert!(text.contains(r#"data-status="in-progress">In progress</strong>"#));
     assert!(text.contains(r#"data-rag="amber">Amber</strong>"#));
     assert!(
-        text.contains(r#"<tr class="overdue" id="action-1.1""#),
+        text.contains(r#"<tr class="overdue" role="row" id="action-1.1""#),
         "{text}"
     );
     assert!(text.contains("Overdue by "));
@@ -863,4 +863,74 @@ async fn a_measure_headline_gives_the_latest_value_the_change_and_a_missed_targe
         m1_then.contains("Latest <strong>57.5%</strong>"),
         "{m1_then}"
     );
+}
+
+#[tokio::test]
+async fn every_page_links_an_accessibility_statement_and_a_privacy_notice_open_to_everyone() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    for path in ["/", "/actions/1.1", "/timeline", "/evidence", "/verify"] {
+        let text = session.get(path).await.text();
+        assert!(
+            text.contains(
+                r#"<a class="footer__link" href="/accessibility">Accessibility statement</a>"#
+            ),
+            "{path}: {text}"
+        );
+        assert!(
+            text.contains(
+                r#"<a class="footer__link" href="/privacy">Privacy notice and cookies</a>"#
+            )
+        );
+    }
+    // Signed out too: the sign-in page links them, and they open without a session.
+    let login = fixture.get_anonymous("/login").await.text();
+    assert!(login.contains(r#"href="/accessibility""#));
+    let statement = fixture.get_anonymous("/accessibility").await;
+    assert_eq!(statement.status, StatusCode::OK);
+    let text = statement.text();
+    assert!(text.contains("Accessibility statement for the WSoA ledger"));
+    assert!(text.contains("Equality and Human Rights Commission"));
+    assert!(text.contains("320 pixels wide"));
+    let privacy = fixture.get_anonymous("/privacy").await;
+    assert_eq!(privacy.status, StatusCode::OK);
+    let text = privacy.text();
+    assert!(
+        text.contains("<code>wsoa_session</code>") && text.contains("<code>wsoa_login</code>"),
+        "{text}"
+    );
+    assert!(text.contains("after 8 hours without use"));
+    assert!(text.contains("after 60 minutes"));
+}
+
+#[tokio::test]
+async fn wide_tables_scroll_in_a_named_region_reached_by_keyboard_and_status_and_rag_follow_the_title()
+ {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    for path in ["/", "/actions/1.1", "/timeline", "/evidence", "/narrative"] {
+        let text = session.get(path).await.text();
+        for wrapper in text.split(r#"<div class="table-wrapper""#).skip(1) {
+            let tag = wrapper.split('>').next().unwrap_or("");
+            assert!(
+                tag.contains(r#"tabindex="0""#)
+                    && tag.contains(r#"role="region""#)
+                    && tag.contains(r#"aria-label=""#)
+                    && tag.contains("data-scroll-region"),
+                "{path}: <div class=\"table-wrapper\"{tag}>"
+            );
+        }
+    }
+    let text = session.get("/").await.text();
+    let head = text
+        .split(r#"<table class="table table--stack" data-testid="actions" role="table">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</thead>").next())
+        .expect("an actions table");
+    let columns: Vec<&str> = head
+        .split(r#"<th scope="col" role="columnheader">"#)
+        .skip(1)
+        .map(|cell| cell.split('<').next().unwrap_or(""))
+        .collect();
+    assert_eq!(columns, ["Ref", "Action", "Status", "RAG", "Lead", "Due"]);
 }
