@@ -260,7 +260,7 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
                 @if action.success.is_empty() { "None recorded" }
                 @else { ul.list { @for criterion in &action.success { li { (criterion) } } } }
             }))
-            (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (event " (action.cite.seq) ")" }))
+            (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (" a.link href=(crate::web::timeline::event_href(action.cite.seq)) { "event " (action.cite.seq) } ")" }))
         }
 
         h2.heading-m id="history" { "History" }

@@ -310,7 +310,7 @@ fn render(
                 }
                 None => {
                     "The plan now, from " (plural(shown.events, "event", "events"))
-                    @if let Some(seq) = shown.last_seq { " (the last is event " (seq) ")" }
+                    @if let Some(seq) = shown.last_seq { " (the last is " a.link href=(crate::web::timeline::event_href(seq)) { "event " (seq) } ")" }
                     ". Deadlines are judged at " (today.long()) "."
                 }
             }

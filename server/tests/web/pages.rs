@@ -617,11 +617,23 @@ async fn the_timeline_takes_day_month_year_counts_late_entries_lists_only_them_a
     let one = session.get("/timeline?event=7").await.text();
     assert!(one.contains("Showing 1 to 1 of 1 matching events"), "{one}");
     assert!(one.contains(r#"data-testid="entry-7""#));
-    // The action's history links its events to the timeline.
+    // The action's history and its creation link their events to the timeline, as does the
+    // plan's last event.
     let action = session.get("/actions/1.1").await.text();
     assert!(
         action.contains(r#"href="/timeline?event=6#entry-6""#),
         "{action}"
+    );
+    assert!(
+        action.contains(r#"(<a class="link" href="/timeline?event=4#entry-4">event 4</a>)"#),
+        "{action}"
+    );
+    let plan = session.get("/").await.text();
+    assert!(
+        plan.contains(
+            r#"(the last is <a class="link" href="/timeline?event=12#entry-12">event 12</a>)"#
+        ),
+        "{plan}"
     );
 }
 
