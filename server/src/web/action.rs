@@ -1,7 +1,8 @@
 //! `/actions/{id}`: one action. What it is now (lead, deadline, status, RAG, success criteria),
 //! its full history from the ledger (every status, RAG, owner, deadline and wording change with
 //! who recorded it, when it happened, when it was recorded and why), its evidence, and, for
-//! officers, the forms to change its status, amend it, add a note and attach evidence.
+//! officers, the forms to change its status, amend it, add a note and attach evidence. With
+//! `?as_of=DATE` it shows the action as it was that day, with no forms.
 //!
 //! Each form posts to its own address and, when recorded, redirects back here (303), so the
 //! page shows the new state at once; when refused, the page comes back (422) with the problem

@@ -1,8 +1,11 @@
-//! `/`: the plan dashboard. Counts at a glance, then each area of weakness with its workstreams
-//! (their sponsor and the board's latest rating) and their actions (status, RAG, lead, deadline;
-//! overdue ones flagged in words and with a bar), and its measures as line charts with their
-//! values in a table. A date picker shows the plan as it stood on any past day (`?as_of=`), by
-//! the dates things happened.
+//! `/`: the plan dashboard. Counts at a glance, each linking to the list of what it counts;
+//! filters of the actions (status, RAG, lead, workstream, area of weakness, overdue, due soon)
+//! that make the page one list of the matching actions; otherwise each area of weakness with
+//! its workstreams (their sponsor and the board's latest rating) and their actions (status,
+//! RAG, lead, deadline; overdue ones flagged in words and with a bar), and its measures, headed
+//! by the latest value and the target's state, as line charts with their values in a table. A
+//! date input shows the plan as it stood on any past day (`?as_of=`), by the dates things
+//! happened, under a banner, with nothing to record and the date kept on the action pages.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -453,7 +456,6 @@ fn render(
             @if let Some(revisit) = &shown.revisit {
                 p.body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
             }
-
         }
     }
 }

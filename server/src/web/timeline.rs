@@ -1,7 +1,8 @@
 //! `/timeline`: the history as people read it, newest first, with the CLI's filters (`about`,
 //! `since`, `until`, `by`, `kind`, `late_after`) and a page of 100 entries at a time. Each entry
 //! has both of its dates (when it happened, when it was recorded), flags late entries, and says
-//! what happened naming things by their titles at that moment.
+//! what happened naming things by their titles at that moment. It counts the late entries and
+//! lists them alone (`late=only`); `event=N` shows one event, where event numbers link.
 
 use std::collections::VecDeque;
 
