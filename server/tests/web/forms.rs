@@ -1030,3 +1030,58 @@ async fn status_and_rag_are_radios_and_a_choice_is_recorded() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_deadline_not_yet_set_is_shown_as_a_gap_and_a_quarter_with_its_day() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    for (id, words) in [("1.3", "TBC"), ("1.4", "Q3 2021/22")] {
+        let reply = officer
+            .post(
+                "/actions/new",
+                &[
+                    ("workstream", "WS1"),
+                    ("id", id),
+                    ("title", "Audit plans"),
+                    ("owner", "QA lead"),
+                    ("due_words", words),
+                    ("on-day", "1"),
+                    ("on-month", "6"),
+                    ("on-year", "2021"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{words}: {}",
+            reply.text()
+        );
+    }
+    let page = officer.get("/actions/1.3").await.text();
+    assert!(
+        page.contains(r#"<span data-testid="deadline-words">TBC</span> <strong class="tag tag--yellow">No deadline set</strong>"#),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Overdue by"),
+        "a deadline not set is never overdue"
+    );
+    let page = officer.get("/actions/1.4").await.text();
+    assert!(
+        page.contains(r#"<span data-testid="deadline-words">Q3 2021/22</span> (<time datetime="2021-12-31">31 December 2021</time>)"#),
+        "{page}"
+    );
+    let dashboard = officer.get("/").await.text();
+    assert!(
+        dashboard.contains(r#"<span data-testid="deadline-words">TBC — no deadline set</span>"#),
+        "{dashboard}"
+    );
+    // Overdue judges the day the words stand for.
+    let overdue = officer.get("/?due=overdue").await.text();
+    assert!(
+        overdue.contains(r#"data-testid="action-row-1.4""#),
+        "{overdue}"
+    );
+    assert!(!overdue.contains(r#"data-testid="action-row-1.3""#));
+}
