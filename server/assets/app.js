@@ -10,14 +10,23 @@
     if (summary) {
       summary.focus();
     }
-    // Links in the summary move focus to the field, not only scroll to it.
+    // Links in the summary move focus to the field, not only scroll to it, and bring the
+    // question into view with it: the fieldset's legend for a date input or radios, else the
+    // field's label (as GOV.UK Frontend's error summary does).
     document.querySelectorAll(".error-summary__list a").forEach(function (link) {
       link.addEventListener("click", function (event) {
         var id = link.getAttribute("href").slice(1);
         var target = document.getElementById(id);
+        if (target && !/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName)) {
+          // A group (a date input): its first field.
+          target = target.querySelector("input, select, textarea") || target;
+        }
         if (target) {
           event.preventDefault();
-          target.scrollIntoView();
+          var fieldset = target.closest("fieldset");
+          var legend = fieldset && fieldset.querySelector("legend");
+          var label = target.id && document.querySelector("label[for='" + target.id + "']");
+          (legend || label || target).scrollIntoView();
           target.focus({ preventScroll: true });
         }
       });

@@ -17,8 +17,10 @@
 //! | `/actions/{id}` | one action: its history, evidence and (officers) its forms |
 //! | `/actions/new`, `/visits/new`, `/reviews/new`, `/measures/values/new` | recording forms (officers) |
 //! | `/timeline`, `/diff`, `/evidence`, `/narrative`, `/verify` | the reading pages |
+//! | `/accessibility`, `/privacy` | the accessibility statement and the privacy notice, open to everyone |
 //! | `/assets/app.css`, `/assets/app.js` | the stylesheet and the progressive enhancement |
 
+pub mod about;
 pub mod action;
 pub mod assets;
 pub mod chart;
@@ -128,6 +130,8 @@ pub fn routes() -> Router<AppState> {
         .route("/narrative.html", get(narrative::download_html))
         .route("/narrative.md", get(narrative::download_markdown))
         .route("/verify", get(verify::page).post(verify::run))
+        .route("/accessibility", get(about::accessibility))
+        .route("/privacy", get(about::privacy))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::js))
         .method_not_allowed_fallback(method_not_allowed)

@@ -323,8 +323,9 @@ async function scenario(context) {
   const note = `Browser test: blocked while the provider's contract is renegotiated (${randomBytes(4).toString('hex')})`;
   const statusEvent = await step(`change action ${action}'s status to blocked (RAG red) through the form`, async () => {
     const form = page.locator('#status-form');
-    await form.getByLabel('Status', { exact: true }).selectOption('blocked');
-    await form.getByLabel('RAG rating').selectOption('red');
+    // Status and RAG are radios, each group named by its legend.
+    await form.getByRole('group', { name: 'Status', exact: true }).getByLabel('Blocked', { exact: true }).check();
+    await form.getByRole('group', { name: 'RAG rating' }).getByLabel('Red', { exact: true }).check();
     await form.getByLabel('Update (optional)').fill(note);
     await form.getByRole('button', { name: 'Change the status' }).click();
     await page.waitForURL(at(`/actions/${action}`));
@@ -360,9 +361,11 @@ async function scenario(context) {
     await summary.waitFor();
     assert.match(await page.title(), /^Error: /, 'the page title starts with "Error: "');
     await page.waitForFunction(() => document.activeElement?.dataset?.module === 'error-summary');
-    // The summary's link leads to the field.
+    // The summary's link leads to the field, with its label in view above it.
     await summary.getByRole('link').first().click();
     await page.waitForFunction(() => document.activeElement?.id === 'note-text');
+    const labelTop = await page.evaluate(() => document.querySelector("label[for='note-text']").getBoundingClientRect().top);
+    assert.ok(labelTop >= 0, `the field's label should be in view, not scrolled above it (top ${labelTop})`);
     await checkAccessibility(page, 'action page with a form error');
   });
 
@@ -451,6 +454,64 @@ async function scenario(context) {
     await checkAccessibility(page, 'what changed');
   });
 
+  await step('a tile lists the actions it counts', async () => {
+    await page.goto(at('/'));
+    await page.getByTestId('count-blocked').getByRole('link').click();
+    await page.waitForURL((url) => url.pathname === '/' && url.searchParams.get('status') === 'blocked');
+    await page.getByTestId('matching').waitFor();
+    assert.equal(await page.getByTestId(`action-row-${action}`).count(), 1, `the blocked list holds action ${action}`);
+    const statuses = await page.locator('[data-testid^="action-row-"] [data-status]').evaluateAll((tags) => tags.map((tag) => tag.dataset.status));
+    assert.ok(statuses.length > 0 && statuses.every((status) => status === 'blocked'), `only blocked actions: ${statuses}`);
+    await checkAccessibility(page, 'plan filtered by a tile');
+  });
+
+  await step('the plan as it was yesterday: a banner, no recording links, and actions opened at that date', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await page.goto(at('/'));
+    const form = page.locator('#as-of-form');
+    await form.getByLabel('Day').fill(String(yesterday.getUTCDate()));
+    await form.getByLabel('Month').fill(String(yesterday.getUTCMonth() + 1));
+    await form.getByLabel('Year').fill(String(yesterday.getUTCFullYear()));
+    await form.getByRole('button', { name: 'Show the plan on this date' }).click();
+    await page.getByTestId('past-banner').waitFor();
+    assert.equal(await page.getByTestId('record-links').count(), 0, 'nothing is recorded from the past view');
+    await checkAccessibility(page, 'plan at a past date');
+    await page.getByTestId(`action-row-${action}`).getByRole('link', { name: action, exact: true }).click();
+    await page.waitForURL((url) => url.pathname === `/actions/${action}` && url.searchParams.has('as_of'));
+    await page.getByTestId('past-banner').waitFor();
+    const status = await page.getByTestId('action-status').locator('[data-status]').getAttribute('data-status');
+    assert.equal(status, before.status, 'yesterday the action had not yet been blocked');
+    assert.equal(await page.locator('main form[method="post"]').count(), 0, 'no recording forms in the past view');
+    await checkAccessibility(page, 'action at a past date');
+    await page.getByTestId('back-to-today').click();
+    await page.waitForURL(at(`/actions/${action}`));
+  });
+
+  await step('the timeline counts late entries and lists them alone', async () => {
+    await page.goto(at('/timeline?late=only'));
+    await page.getByTestId('late-count').waitFor();
+    assert.ok(await page.getByRole('checkbox', { name: 'Late entries only' }).isChecked());
+    await checkAccessibility(page, 'timeline, late entries only');
+  });
+
+  await step('a date missing its month: one message for the group, and the summary link focuses the month', async () => {
+    await page.goto(at('/visits/new'));
+    const form = page.locator('#visit-form');
+    await form.getByLabel('Who visited').fill('DfE SEND adviser');
+    await form.getByLabel('Month').fill('');
+    await form.getByLabel('Their overall view (optional)').fill('Browser test: steady progress');
+    await form.getByRole('button', { name: 'Record the visit' }).click();
+    const summary = page.getByTestId('error-summary');
+    await summary.waitFor();
+    assert.equal(await page.locator('.error-message').count(), 1, 'one error message for the date');
+    await summary.getByRole('link', { name: /must include a month/ }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'visit-on-month');
+    const legendTop = await page.evaluate(() => document.activeElement.closest('fieldset').querySelector('legend').getBoundingClientRect().top);
+    assert.ok(legendTop >= 0, `the date's question should be in view (top ${legendTop})`);
+    await screenshot(page, 'date-error.png');
+    await checkAccessibility(page, 'a form with a date error');
+  });
+
   for (const [link, pathname] of [
     ['Add an action', '/actions/new'],
     ['Record a monitoring visit', '/visits/new'],
@@ -468,6 +529,59 @@ async function scenario(context) {
       await checkAccessibility(page, `form "${link}"`);
     });
   }
+
+  await step('at 320 px wide (WCAG 1.4.10 Reflow), no page scrolls sideways and every scroll region can be reached and is named', async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    const problems = [];
+    try {
+      for (const pathname of ['/', '/?list=all', `/actions/${action}`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/accessibility', '/privacy']) {
+        await page.goto(at(pathname));
+        const found = await page.evaluate(() => {
+          const width = document.documentElement.clientWidth;
+          const out = [];
+          if (document.documentElement.scrollWidth > width) {
+            // The outermost elements that stick out, outside the regions meant to scroll.
+            const culprits = [...document.querySelectorAll('main *, header *, footer *')]
+              .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('[data-scroll-region]'))
+              .filter((el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 1)
+              .slice(0, 5)
+              .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`);
+            out.push(`the page is ${document.documentElement.scrollWidth} px wide: ${culprits.join(', ')}`);
+          }
+          for (const region of document.querySelectorAll('[data-scroll-region]')) {
+            if (region.scrollWidth > region.clientWidth) {
+              if (region.tabIndex < 0) out.push(`a scroll region cannot be reached with the keyboard: ${region.outerHTML.slice(0, 120)}`);
+              if (!region.getAttribute('aria-label') && !region.getAttribute('aria-labelledby')) out.push(`a scroll region has no name: ${region.outerHTML.slice(0, 120)}`);
+            }
+          }
+          return out;
+        });
+        for (const problem of found) problems.push(`${pathname}: ${problem}`);
+        if (pathname === '/' || pathname === `/actions/${action}`) {
+          await screenshot(page, pathname === '/' ? 'plan-320.png' : 'action-320.png');
+          await checkAccessibility(page, `${pathname === '/' ? 'dashboard' : 'action page'} at 320 px`);
+        }
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    assert.deepEqual(problems, [], `at 320 px:\n${problems.join('\n')}`);
+  });
+
+  await step('the footer links to the accessibility statement and the privacy notice', async () => {
+    await page.goto(at('/'));
+    const footer = page.getByRole('contentinfo');
+    await footer.getByRole('link', { name: 'Accessibility statement' }).click();
+    await page.waitForURL(at('/accessibility'));
+    await expectHeading(page, 'Accessibility statement for the WSoA ledger');
+    await checkAccessibility(page, 'accessibility statement');
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy notice and cookies' }).click();
+    await page.waitForURL(at('/privacy'));
+    await expectHeading(page, 'Privacy notice');
+    await checkAccessibility(page, 'privacy notice');
+    await page.getByTestId('back-link').click();
+    await page.waitForURL(at('/'));
+  });
 
   await step('sign out: the session ends', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -1,7 +1,8 @@
 //! `/actions/{id}`: one action. What it is now (lead, deadline, status, RAG, success criteria),
 //! its full history from the ledger (every status, RAG, owner, deadline and wording change with
 //! who recorded it, when it happened, when it was recorded and why), its evidence, and, for
-//! officers, the forms to change its status, amend it, add a note and attach evidence.
+//! officers, the forms to change its status, amend it, add a note and attach evidence. With
+//! `?as_of=DATE` it shows the action as it was that day, with no forms.
 //!
 //! Each form posts to its own address and, when recorded, redirects back here (303), so the
 //! page shows the new state at once; when refused, the page comes back (422) with the problem
@@ -10,23 +11,23 @@
 use std::io::Write as _;
 
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Multipart, Path, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use wsoa_core::command::{AddNote, AttachEvidence};
-use wsoa_core::event::{ActionAmended, ActionStatusChanged, EvidenceKind, Rag, Status};
+use wsoa_core::event::{ActionAmendedWithDeadline, ActionStatusChanged, EvidenceKind, Rag, Status};
 use wsoa_core::plan::{ActionView, EvidenceView, Plan};
 use wsoa_core::point::Point;
 use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter, Timeline};
-use wsoa_core::{ActionId, Command, Date, Digest, Rejection, SubjectKind, SubjectRef};
+use wsoa_core::{ActionId, Command, Date, Deadline, Digest, Rejection, SubjectKind, SubjectRef};
 
 use crate::auth::Permission;
 use crate::state::{AppState, context, today};
 use crate::web::input::{self, Errors, Fields, FormState, field_named, refusal, submit};
 use crate::web::layout::{Nav, page as layout_page};
 use crate::web::widgets::{
-    self, Control, Field, error_summary_for, overdue_tag, rag_tag, status_tag,
+    self, Control, DateField, Field, error_summary_for, overdue_tag, rag_tag, status_tag,
 };
 use crate::web::{Signed, WebError, evidence, html_response};
 use crate::writer::Job;
@@ -45,6 +46,8 @@ pub struct ActionData {
     pub history: Vec<Entry>,
     /// The day deadlines are judged at.
     pub today: Date,
+    /// The past day the page shows the action as it was on, if any.
+    pub as_of: Option<Date>,
 }
 
 /// The four forms of the page, each with what it holds.
@@ -61,20 +64,33 @@ pub struct ActionForms {
 
 impl ActionForms {
     fn fresh(action: &ActionView, today: Date) -> Result<ActionForms, WebError> {
-        let on = today.to_string();
+        let mut status = FormState::fresh(&[("status", action.status.as_str().to_owned())])?;
+        status.set_date("on", today);
+        // The deadline starts as the action has it: the plan's words, or the date.
+        let words = action
+            .deadline
+            .as_ref()
+            .and_then(Deadline::words)
+            .unwrap_or("")
+            .to_owned();
+        let mut amend = FormState::fresh(&[
+            ("title", action.title.clone()),
+            ("owner", action.owner.clone()),
+            (input::DEADLINE_WORDS, words.clone()),
+        ])?;
+        if words.is_empty() {
+            amend.set_date("due", action.due);
+        }
+        amend.set_date("on", today);
+        let mut note = FormState::fresh(&[])?;
+        note.set_date("on", today);
+        let mut evidence = FormState::fresh(&[("kind", "document".to_owned())])?;
+        evidence.set_date("on", today);
         Ok(ActionForms {
-            status: FormState::fresh(&[
-                ("status", action.status.as_str().to_owned()),
-                ("on", on.clone()),
-            ])?,
-            amend: FormState::fresh(&[
-                ("title", action.title.clone()),
-                ("owner", action.owner.clone()),
-                ("due", action.due.to_string()),
-                ("on", on.clone()),
-            ])?,
-            note: FormState::fresh(&[("on", on.clone())])?,
-            evidence: FormState::fresh(&[("kind", "document".to_owned()), ("on", on)])?,
+            status,
+            amend,
+            note,
+            evidence,
         })
     }
 }
@@ -87,13 +103,21 @@ fn parse_id(id: &str) -> Result<ActionId, WebError> {
     })
 }
 
-/// Reads the action, its history and the plan.
-pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebError> {
+/// Reads the action, its history and the plan: now, or as they were on a past day (`as_of`,
+/// by the dates things happened, as the dashboard's past-date view).
+pub async fn load(
+    state: &AppState,
+    id: &ActionId,
+    as_of: Option<Date>,
+) -> Result<ActionData, WebError> {
     let clock_today = today()?;
     let wanted = id.clone();
+    let point = as_of.map_or(Point::Now, Point::AsOf);
     state
         .fold(move |reader| {
-            let (plan, _) = reader.plan_at(Point::Now)?;
+            let point = reader.resolve_point(point)?;
+            let (plan, last_recorded_at) = reader.plan_at(point)?;
+            let today = point.today(last_recorded_at, clock_today);
             let id = wanted;
             let Some(action) = plan.action(id.as_str()).cloned() else {
                 return Ok(None);
@@ -110,7 +134,7 @@ pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebErro
                 .map_err(|err| crate::error::ApiError::internal(err.to_string()))?;
             let mut timeline = Timeline::new();
             let mut history = Vec::new();
-            reader.for_each_at(Point::Now, |stored| {
+            reader.for_each_at(point, |stored| {
                 let entry = timeline.entry(&stored.event, stored.hash);
                 if matcher.matches(&entry) {
                     history.push(entry);
@@ -121,14 +145,19 @@ pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebErro
                 plan,
                 action,
                 history,
-                today: clock_today,
+                today,
+                as_of,
             }))
         })
         .await?
-        .ok_or_else(|| {
-            WebError::NotFound(format!(
+        .ok_or_else(|| match as_of {
+            Some(day) => WebError::NotFound(format!(
+                "There was no action {id} in the plan on {}: it was added later, or not at all. Open the plan today to find it.",
+                day.long()
+            )),
+            None => WebError::NotFound(format!(
                 "There is no action {id} in the ledger. Find the action on the plan."
-            ))
+            )),
         })
 }
 
@@ -147,14 +176,23 @@ async fn current_action(state: &AppState, id: &ActionId) -> Result<ActionView, W
         .ok_or_else(|| WebError::NotFound(format!("There is no action {id} in the ledger.")))
 }
 
-/// `GET /actions/{id}`.
+/// `GET /actions/{id}`, and `?as_of=YYYY-MM-DD` (or the date input's three fields): the
+/// action as it was on that past day, with no forms.
 pub async fn page(
     State(state): State<AppState>,
     user: Signed,
     Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
-    let data = load(&state, &id).await?;
+    let mut errors = Errors::default();
+    let as_of = crate::web::dashboard::past_day(&Fields::new(query), &mut errors, today()?);
+    if let Some((_, message)) = errors.iter().next() {
+        return Err(WebError::BadRequest(format!(
+            "{message}. Choose the date on the plan page."
+        )));
+    }
+    let data = load(&state, &id, as_of).await?;
     let forms = ActionForms::fresh(&data.action, data.today)?;
     Ok(respond(StatusCode::OK, &user, &data, &forms, None))
 }
@@ -186,7 +224,15 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
         .iter()
         .filter_map(|id| data.plan.evidence_item(id))
         .collect();
+    let plan_href = match data.as_of {
+        Some(day) => format!("/?as_of={day}#action-{}", action.id),
+        None => format!("/#action-{}", action.id),
+    };
     html! {
+        (widgets::back_link(&plan_href, "Back to the plan"))
+        @if let Some(day) = data.as_of {
+            (widgets::past_banner(day, &format!("/actions/{}", action.id), "See this action today"))
+        }
         @if let Some(prefix) = failed {
             @let errors = match prefix {
                 "status-" => &forms.status.errors,
@@ -205,7 +251,7 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             }))
             (widgets::row("Lead", html! { span data-testid="action-owner" { (action.owner) } }))
             (widgets::row("Due", html! {
-                span data-testid="action-due" { (widgets::date(action.due)) }
+                span data-testid="action-due" { (due(action)) }
                 @if action.due != action.original_due { " (first set for " (action.original_due.long()) ")" }
                 @if action.overdue(data.today) { " " (overdue_tag(action.due.days_until(data.today))) }
             }))
@@ -215,7 +261,7 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
                 @if action.success.is_empty() { "None recorded" }
                 @else { ul.list { @for criterion in &action.success { li { (criterion) } } } }
             }))
-            (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (event " (action.cite.seq) ")" }))
+            (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (" a.link href=(crate::web::timeline::event_href(action.cite.seq)) { "event " (action.cite.seq) } ")" }))
         }
 
         h2.heading-m id="history" { "History" }
@@ -240,7 +286,8 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             }
         }
 
-        @if user.can(Permission::Record) {
+        // Nothing is recorded from the past-date view.
+        @if user.can(Permission::Record) && data.as_of.is_none() {
             hr.section-break;
             (status_form(user, action, &forms.status))
             (amend_form(user, action, &forms.amend))
@@ -250,9 +297,28 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
     }
 }
 
+/// An action's deadline: the day it is judged by, beside the plan's words when the deadline
+/// was written in words ("Autumn term 2021 (31 December 2021)").
+pub fn due(action: &ActionView) -> Markup {
+    html! {
+        @match &action.deadline {
+            None | Some(Deadline::On(_)) => (widgets::date(action.due)),
+            Some(Deadline::Written { words, .. }) => {
+                span data-testid="deadline-words" { (words) } " (" (widgets::date(action.due)) ")"
+            }
+            Some(Deadline::Recurring { words, .. }) => {
+                span data-testid="deadline-words" { (words) } " (next update due by " (widgets::date(action.due)) ")"
+            }
+            Some(Deadline::NotSet { words }) => {
+                span data-testid="deadline-words" { (words) } " " (widgets::tag(widgets::Colour::Yellow, "No deadline set"))
+            }
+        }
+    }
+}
+
 fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
     html! {
-        div.table-wrapper {
+        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("History of action {}, scrolls sideways", action.id)) {
             table.table data-testid="history" {
                 caption.visually-hidden { "History of action " (action.id) }
                 thead {
@@ -267,7 +333,7 @@ fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
                 tbody {
                     @for entry in history {
                         tr data-testid=(format!("history-{}", entry.seq)) data-kind=(entry.kind) {
-                            td { (entry.seq) }
+                            td { a.link href=(crate::web::timeline::event_href(entry.seq)) aria-label=(format!("Event {}", entry.seq)) { (entry.seq) } }
                             td { (widgets::date(entry.occurred_on)) }
                             td {
                                 (widgets::recorded(entry.recorded_at))
@@ -337,10 +403,10 @@ fn status_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
         h2.heading-m id="change-status" { "Change the status" }
         form #status-form method="post" action=(format!("/actions/{}/status", action.id)) novalidate {
             (hidden(user, form))
-            (widgets::field(&Field { id: "status-status", name: "status", label: "Status", hint: None,
-                error: form.error("status"), value: form.value("status"), control: Control::Select(widgets::choices(Status::WORDS)) }))
-            (widgets::field(&Field { id: "status-rag", name: "rag", label: "RAG rating", hint: None,
-                error: form.error("rag"), value: form.value("rag"), control: Control::Select(rags) }))
+            (widgets::radios(&widgets::Radios { id: "status-status", name: "status", legend: "Status", hint: None,
+                error: form.error("status"), value: form.value("status"), choices: widgets::choices(Status::WORDS) }))
+            (widgets::radios(&widgets::Radios { id: "status-rag", name: "rag", legend: "RAG rating", hint: None,
+                error: form.error("rag"), value: form.value("rag"), choices: rags }))
             (widgets::field(&Field { id: "status-note", name: "note", label: "Update (optional)",
                 hint: Some("What happened, in a sentence or two. Needed when reopening a complete or withdrawn action."),
                 error: form.error("note"), value: form.value("note"), control: Control::Textarea { rows: 3 } }))
@@ -357,8 +423,7 @@ fn amend_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
             (hidden(user, form))
             (widgets::field(&Field { id: "amend-owner", name: "owner", label: "Lead", hint: None,
                 error: form.error("owner"), value: form.value("owner"), control: Control::Text }))
-            (widgets::field(&Field { id: "amend-due", name: "due", label: "Deadline", hint: Some("For example, 2022-03-31"),
-                error: form.error("due"), value: form.value("due"), control: Control::Date }))
+            (crate::web::forms::deadline_fields("amend-", form, "Deadline"))
             (widgets::field(&Field { id: "amend-title", name: "title", label: "Wording", hint: None,
                 error: form.error("title"), value: form.value("title"), control: Control::Textarea { rows: 2 } }))
             (widgets::field(&Field { id: "amend-reason", name: "reason", label: "Reason for the change",
@@ -406,16 +471,13 @@ fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup
 }
 
 fn date_field(id: &str, form: &FormState) -> Markup {
-    widgets::field(&Field {
+    widgets::date_input(&DateField {
         id,
         name: "on",
-        label: "When it happened",
-        hint: Some(
-            "The day of the change, for example 23 September 2021. It cannot be in the future.",
-        ),
+        legend: "When it happened",
+        hint: Some("The day of the change, for example 23 9 2021. It cannot be in the future."),
         error: form.error("on"),
-        value: form.value("on"),
-        control: Control::Date,
+        values: form.date_values("on"),
     })
 }
 
@@ -429,7 +491,7 @@ async fn refused(
     errors: Errors,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let data = load(state, id).await?;
+    let data = load(state, id, None).await?;
     let mut forms = ActionForms::fresh(&data.action, data.today)?;
     let form = FormState::again(fields, errors);
     match which {
@@ -508,8 +570,9 @@ pub async fn change_status(
     }
 }
 
-/// `POST /actions/{id}/amend`: fields `owner`, `due`, `title` (each sent only if changed from
-/// what the action has now), `reason`, `on`.
+/// `POST /actions/{id}/amend`: fields `owner`, the deadline (the date input `due` or
+/// `due_words`, as written in the plan), `title` (each recorded only if changed from what the
+/// action has now), `reason`, the date input `on`.
 pub async fn amend(
     State(state): State<AppState>,
     user: Signed,
@@ -522,13 +585,17 @@ pub async fn amend(
     let mut errors = Errors::default();
     let owner = fields.optional("owner");
     let title = fields.optional("title");
-    let due = input::optional_date(&fields, &mut errors, "due", "the deadline");
+    let due = input::deadline(&fields, &mut errors, false);
     let reason = input::required(&fields, &mut errors, "reason", "the reason for the change");
     let on = input::occurred_on(&fields, &mut errors);
     // Only what differs from the action now is recorded; a blank field changes nothing.
     let owner = owner.filter(|owner| *owner != current.owner);
     let title = title.filter(|title| *title != current.title);
-    let due = due.filter(|due| *due != current.due);
+    let now = current
+        .deadline
+        .clone()
+        .unwrap_or(Deadline::On(current.due));
+    let due = due.filter(|due| *due != now);
     if errors.is_empty() && owner.is_none() && title.is_none() && due.is_none() {
         errors.add(
             "owner",
@@ -548,7 +615,7 @@ pub async fn amend(
         .await;
     };
     let moved = due.is_some();
-    let command = Command::AmendAction(ActionAmended {
+    let command = Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
         id: id.clone(),
         title,
         owner,
@@ -576,6 +643,7 @@ pub async fn amend(
                         ("the reason", "reason"),
                         ("the owner", "owner"),
                         ("the action's title", "title"),
+                        ("the deadline's words", input::DEADLINE_WORDS),
                     ],
                 )
                 .unwrap_or("reason"),

@@ -1,58 +1,63 @@
-//! `/`: the plan dashboard. Counts at a glance, then each area of weakness with its workstreams
-//! (their sponsor and the board's latest rating) and their actions (status, RAG, lead, deadline;
-//! overdue ones flagged in words and with a bar), and its measures as line charts with their
-//! values in a table. A date picker shows the plan as it stood on any past day (`?as_of=`), by
-//! the dates things happened.
+//! `/`: the plan dashboard. Counts at a glance, each linking to the list of what it counts;
+//! filters of the actions (status, RAG, lead, workstream, area of weakness, overdue, due soon)
+//! that make the page one list of the matching actions; otherwise each area of weakness with
+//! its workstreams (their sponsor and the board's latest rating) and their actions (status,
+//! RAG, lead, deadline; overdue ones flagged in words and with a bar), and its measures, headed
+//! by the latest value and the target's state, as line charts with their values in a table. A
+//! date input shows the plan as it stood on any past day (`?as_of=`), by the dates things
+//! happened, under a banner, with nothing to record and the date kept on the action pages.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
-use serde::Deserialize;
 use wsoa_core::Date;
+use wsoa_core::event::{Rag, Status};
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
 use wsoa_core::show::{ActionShow, MeasureShow, ShowView, WorkstreamShow, view};
 
 use crate::auth::Permission;
 use crate::state::{AppState, today};
-use crate::web::input::Errors;
+use crate::web::input::{self, Errors, Fields, FormState, optional_date};
 use crate::web::layout::{Nav, page as layout_page};
 use crate::web::widgets::{
-    self, Control, Field, error_summary, overdue_tag, rag_tag, rating_tag, risk_tag, status_tag,
+    self, Control, DateField, Field, error_summary, overdue_tag, rag_tag, rating_tag, risk_tag,
+    status_tag,
 };
 use crate::web::{Signed, WebError, chart, html_response};
 
-/// The dashboard's query.
-#[derive(Debug, Default, Deserialize)]
-pub struct DashboardQuery {
-    /// Show the plan as it stood on this day (`YYYY-MM-DD`).
-    pub as_of: Option<String>,
+/// Reads the day of a past-date view from a query (`as_of` as a date input, or one
+/// `YYYY-MM-DD` field, as links carry it): `None` for today. A day after today is refused:
+/// the plan cannot be shown as it will be.
+pub fn past_day(fields: &Fields, errors: &mut Errors, clock_today: Date) -> Option<Date> {
+    let day = optional_date(fields, errors, "as_of", "the date")?;
+    if day > clock_today {
+        errors.add_at(
+            "as_of",
+            "-day",
+            format!(
+                "The date must be today or in the past: the plan can be shown as it was, not as it will be. Enter a date up to {}",
+                clock_today.long()
+            ),
+        );
+        return None;
+    }
+    Some(day)
 }
 
 /// `GET /`: the plan, now or as of a day.
 pub async fn page(
     State(state): State<AppState>,
     user: Signed,
-    Query(query): Query<DashboardQuery>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let typed = query.as_of.unwrap_or_default();
+    let fields = Fields::new(query);
     let mut errors = Errors::default();
-    let as_of = match typed.trim() {
-        "" => None,
-        text => match text.parse::<Date>() {
-            Ok(day) => Some(day),
-            Err(_) => {
-                errors.add(
-                    "as_of",
-                    "The date must be a real date, written as year-month-day, such as 2021-11-18",
-                );
-                None
-            }
-        },
-    };
-    let point = as_of.map_or(Point::Now, Point::AsOf);
     let clock_today = today()?;
+    let as_of = past_day(&fields, &mut errors, clock_today);
+    let filters = Filters::read(&fields, &mut errors);
+    let point = as_of.map_or(Point::Now, Point::AsOf);
     let (plan, shown, today) = state
         .fold(move |reader| {
             let point = reader.resolve_point(point)?;
@@ -67,10 +72,11 @@ pub async fn page(
     } else {
         StatusCode::BAD_REQUEST
     };
-    let content = render(&user, &plan, &shown, today, as_of, &typed, &errors);
-    let title = match (&errors.is_empty(), as_of) {
+    let form = FormState::again(fields, errors);
+    let content = render(&user, &plan, &shown, today, as_of, &form, &filters);
+    let title = match (&form.errors.is_empty(), as_of) {
         (false, _) => "Error: Plan".to_owned(),
-        (true, Some(day)) => format!("Plan as of {}", day.long()),
+        (true, Some(day)) => format!("Plan as it was on {}", day.long()),
         (true, None) => "Plan".to_owned(),
     };
     Ok(html_response(
@@ -79,18 +85,224 @@ pub async fn page(
     ))
 }
 
+/// The plan's filters of its actions, from the query: `status`, `rag` (or `none`), `lead`,
+/// `workstream`, `weakness`, `due` (`overdue`, or `soon`: due in the next 30 days); `list=all`
+/// lists every action. Any of them turns the page into one list of the actions that match.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    status: Option<Status>,
+    /// `Some(None)`: no RAG given yet.
+    rag: Option<Option<Rag>>,
+    lead: Option<String>,
+    workstream: Option<String>,
+    weakness: Option<String>,
+    due: Option<Due>,
+    all: bool,
+}
+
+/// When an action is due, as a filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    /// Past its deadline and neither complete nor withdrawn.
+    Overdue,
+    /// Due in the next `SOON_DAYS` days (today included), not complete or withdrawn.
+    Soon,
+}
+
+/// "Due soon" means within this many days.
+pub const SOON_DAYS: i64 = 30;
+
+/// The names of the filters in the query, kept when the past date changes.
+const FILTERS: [&str; 7] = [
+    "status",
+    "rag",
+    "lead",
+    "workstream",
+    "weakness",
+    "due",
+    "list",
+];
+
+impl Filters {
+    fn read(fields: &Fields, errors: &mut Errors) -> Filters {
+        let status = fields
+            .optional("status")
+            .and_then(|_| input::parsed::<Status>(fields, errors, "status", "the status"));
+        let rag = match fields.optional("rag").as_deref() {
+            None => None,
+            Some("none") => Some(None),
+            Some(_) => input::parsed::<Rag>(fields, errors, "rag", "the RAG rating").map(Some),
+        };
+        let due = match fields.optional("due").as_deref() {
+            None => None,
+            Some("overdue") => Some(Due::Overdue),
+            Some("soon") => Some(Due::Soon),
+            Some(_) => {
+                errors.add(
+                    "due",
+                    "Choose when the actions are due: overdue, or due in the next 30 days",
+                );
+                None
+            }
+        };
+        Filters {
+            status,
+            rag,
+            lead: fields.optional("lead"),
+            workstream: fields.optional("workstream"),
+            weakness: fields.optional("weakness"),
+            due,
+            all: fields.get("list") == "all",
+        }
+    }
+
+    /// Whether the page is a list of actions.
+    fn active(&self) -> bool {
+        self.all
+            || self.status.is_some()
+            || self.rag.is_some()
+            || self.lead.is_some()
+            || self.workstream.is_some()
+            || self.weakness.is_some()
+            || self.due.is_some()
+    }
+
+    fn matches(&self, plan: &Plan, action: &ActionShow, today: Date) -> bool {
+        let open = !matches!(action.status, Status::Complete | Status::Withdrawn);
+        self.status.is_none_or(|status| action.status == status)
+            && self.rag.is_none_or(|rag| action.rag == rag)
+            && self
+                .lead
+                .as_deref()
+                .is_none_or(|lead| action.owner.eq_ignore_ascii_case(lead))
+            && self
+                .workstream
+                .as_deref()
+                .is_none_or(|ws| action.workstream == ws)
+            && self.weakness.as_deref().is_none_or(|weakness| {
+                plan.workstream(&action.workstream)
+                    .is_some_and(|ws| ws.weaknesses.iter().any(|w| w == weakness))
+            })
+            && match self.due {
+                None => true,
+                Some(Due::Overdue) => action.overdue,
+                Some(Due::Soon) => {
+                    open && !action.deadline_not_set && {
+                        let days = today.days_until(action.due);
+                        (0..=SOON_DAYS).contains(&days)
+                    }
+                }
+            }
+    }
+}
+
+/// Every action of the view once, in the order the plan shows them.
+fn all_actions(shown: &ShowView) -> Vec<&ActionShow> {
+    let mut seen = std::collections::BTreeSet::new();
+    shown
+        .weaknesses
+        .iter()
+        .flat_map(|weakness| weakness.workstreams.iter())
+        .chain(shown.other_workstreams.iter())
+        .flat_map(|workstream| workstream.actions.iter())
+        .chain(shown.other_actions.iter())
+        .filter(|action| seen.insert(action.id.clone()))
+        .collect()
+}
+
+/// The plan's address with a query (and the past date, if any).
+fn plan_href(query: &str, as_of: Option<Date>) -> String {
+    match (query, as_of) {
+        ("", None) => "/".to_owned(),
+        ("", Some(day)) => format!("/?as_of={day}"),
+        (query, None) => format!("/?{query}"),
+        (query, Some(day)) => format!("/?{query}&as_of={day}"),
+    }
+}
+
+fn filter_form(plan: &Plan, shown: &ShowView, form: &FormState, as_of: Option<Date>) -> Markup {
+    let select = |name: &'static str, label: &'static str, choices: Vec<(String, String)>| {
+        widgets::field(&Field {
+            id: name,
+            name,
+            label,
+            hint: None,
+            error: form.error(name),
+            value: form.value(name),
+            control: Control::Select(choices),
+        })
+    };
+    let mut statuses = vec![(String::new(), "Any status".to_owned())];
+    statuses.extend(widgets::choices(Status::WORDS));
+    let mut rags = vec![(String::new(), "Any RAG".to_owned())];
+    rags.extend(widgets::choices(Rag::WORDS));
+    rags.push(("none".to_owned(), "No RAG yet".to_owned()));
+    let mut leads: Vec<String> = all_actions(shown).iter().map(|a| a.owner.clone()).collect();
+    leads.sort();
+    leads.dedup();
+    let mut lead_choices = vec![(String::new(), "Any lead".to_owned())];
+    lead_choices.extend(leads.into_iter().map(|lead| (lead.clone(), lead)));
+    let mut workstreams = vec![(String::new(), "Any workstream".to_owned())];
+    workstreams.extend(
+        plan.workstreams
+            .iter()
+            .map(|ws| (ws.id.clone(), format!("{}: {}", ws.id, ws.title))),
+    );
+    let mut weaknesses = vec![(String::new(), "Any area of weakness".to_owned())];
+    weaknesses.extend(
+        shown
+            .weaknesses
+            .iter()
+            .map(|w| (w.id.clone(), format!("{}: {}", w.id, w.title))),
+    );
+    let due = vec![
+        (String::new(), "Any time".to_owned()),
+        ("overdue".to_owned(), "Overdue".to_owned()),
+        (
+            "soon".to_owned(),
+            format!("Due in the next {SOON_DAYS} days"),
+        ),
+    ];
+    html! {
+        form #plan-filters.filters method="get" action="/" novalidate aria-label="Filter the actions" {
+            (select("status", "Status", statuses))
+            (select("rag", "RAG rating", rags))
+            (select("lead", "Lead", lead_choices))
+            (select("workstream", "Workstream", workstreams))
+            (select("weakness", "Area of weakness", weaknesses))
+            (select("due", "Due", due))
+            @if let Some(day) = as_of {
+                input type="hidden" name="as_of" value=(day);
+            }
+            div.button-group {
+                button.button.button--secondary type="submit" data-testid="filter" { "Show the actions" }
+                a.link href=(plan_href("", as_of)) { "Clear the filters" }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn render(
     user: &Signed,
     plan: &Plan,
     shown: &ShowView,
     today: Date,
     as_of: Option<Date>,
-    typed: &str,
-    errors: &Errors,
+    form: &FormState,
+    filters: &Filters,
 ) -> Markup {
     let area = shown.area.as_deref().unwrap_or("The local area");
+    let errors = &form.errors;
+    let typed = form
+        .date_values("as_of")
+        .iter()
+        .any(|part| !part.trim().is_empty());
     html! {
         (error_summary(errors))
+        @if let Some(day) = as_of {
+            (widgets::past_banner(day, "/", "See the plan today"))
+        }
         span.caption { (area) }
         h1.heading-l { "Written Statement of Action" }
         p.body data-testid="point" {
@@ -101,29 +313,34 @@ fn render(
                 }
                 None => {
                     "The plan now, from " (plural(shown.events, "event", "events"))
-                    @if let Some(seq) = shown.last_seq { " (the last is event " (seq) ")" }
+                    @if let Some(seq) = shown.last_seq { " (the last is " a.link href=(crate::web::timeline::event_href(seq)) { "event " (seq) } ")" }
                     ". Deadlines are judged at " (today.long()) "."
                 }
             }
         }
         form #as-of-form.filters method="get" action="/" novalidate {
-            (widgets::field(&Field {
+            (widgets::date_input(&DateField {
                 id: "as_of",
                 name: "as_of",
-                label: "See the plan as it stood on a past date",
-                hint: Some("For example, the day of a monitoring visit, such as 18 November 2021"),
+                legend: "See the plan as it stood on a past date",
+                hint: Some("For example, the day of a monitoring visit, such as 18 11 2021"),
                 error: errors.get("as_of"),
-                value: typed,
-                control: Control::Date,
+                values: form.date_values("as_of"),
             }))
+            @for name in FILTERS {
+                @if let Some(value) = form.fields.optional(name) {
+                    input type="hidden" name=(name) value=(value);
+                }
+            }
             div.button-group {
                 button.button.button--secondary type="submit" data-testid="show-as-of" { "Show the plan on this date" }
-                @if as_of.is_some() || !typed.is_empty() {
+                @if as_of.is_some() || typed {
                     a.link href="/" { "Back to the plan now" }
                 }
             }
         }
-        @if user.can(Permission::Record) {
+        // Nothing is recorded from the past-date view: its pages show the plan as it was.
+        @if user.can(Permission::Record) && as_of.is_none() {
             h2.heading-m { "Record a change" }
             ul.list.list--plain data-testid="record-links" {
                 li { a href="/actions/new" { "Add an action" } }
@@ -134,12 +351,30 @@ fn render(
         }
         h2.heading-m { "At a glance" }
         ul.counts data-testid="counts" {
-            (count("actions", shown.counts.actions, "actions", ""))
-            (count("complete", shown.counts.complete, "complete", "count--complete"))
-            (count("in-progress", shown.counts.in_progress, "in progress", ""))
-            (count("overdue", shown.counts.overdue, "overdue", "count--overdue"))
-            (count("blocked", shown.counts.blocked, "blocked", "count--blocked"))
-            (count("not-started", shown.counts.not_started, "not started", ""))
+            (count("actions", shown.counts.actions, "actions", "", &plan_href("list=all", as_of)))
+            (count("complete", shown.counts.complete, "complete", "count--complete", &plan_href("status=complete", as_of)))
+            (count("in-progress", shown.counts.in_progress, "in progress", "", &plan_href("status=in-progress", as_of)))
+            (count("overdue", shown.counts.overdue, "overdue", "count--overdue", &plan_href("due=overdue", as_of)))
+            (count("blocked", shown.counts.blocked, "blocked", "count--blocked", &plan_href("status=blocked", as_of)))
+            (count("not-started", shown.counts.not_started, "not started", "", &plan_href("status=not-started", as_of)))
+        }
+        h2.heading-m id="find-actions" { "Find actions" }
+        (filter_form(plan, shown, form, as_of))
+        @if filters.active() && errors.is_empty() {
+            @let matching: Vec<ActionShow> = all_actions(shown)
+                .into_iter()
+                .filter(|action| filters.matches(plan, action, today))
+                .cloned()
+                .collect();
+            h2.heading-m id="matching-actions" data-testid="matching" {
+                (plural(matching.len() as u64, "action matches", "actions match"))
+            }
+            @if matching.is_empty() {
+                p.body.inset { "No action matches these filters. " a.link href=(plan_href("", as_of)) { "Clear the filters" } " to see the whole plan." }
+            } @else {
+                (actions_table(&matching, "Actions that match the filters", as_of))
+            }
+            p.body { a.link href=(plan_href("", as_of)) { "See the whole plan" } }
         }
         @if let Some(visit) = &shown.latest_visit {
             p.body data-testid="latest-visit" {
@@ -147,90 +382,98 @@ fn render(
                 @if let Some(summary) = &visit.summary { " " (summary) }
             }
         }
-        @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
-            p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
-        }
-        @for weakness in &shown.weaknesses {
-            section.weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {
-                h2.heading-l id=(format!("weakness-{}-heading", weakness.id)) {
-                    span.caption { "Area of weakness " (weakness.id) }
-                    // A space, so that the heading's accessible name reads "W1 Strategic ...".
-                    " "
-                    (weakness.title)
-                }
-                @if let Some(outcome) = &weakness.outcome {
-                    p.body {
-                        "Revisit: "
-                        @match outcome.progress {
-                            wsoa_core::event::Progress::Sufficient => (widgets::tag(widgets::Colour::Green, "Sufficient progress")),
-                            wsoa_core::event::Progress::Insufficient => (widgets::tag(widgets::Colour::Red, "Insufficient progress")),
+        // Filtered, the page is the list above; the whole plan otherwise.
+        @if !filters.active() || !errors.is_empty() {
+            @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
+                p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
+            }
+            @for weakness in &shown.weaknesses {
+                section.weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {
+                    h2.heading-l id=(format!("weakness-{}-heading", weakness.id)) {
+                        span.caption { "Area of weakness " (weakness.id) }
+                        // A space, so that the heading's accessible name reads "W1 Strategic ...".
+                        " "
+                        (weakness.title)
+                    }
+                    @if let Some(outcome) = &weakness.outcome {
+                        p.body {
+                            "Revisit: "
+                            @match outcome.progress {
+                                wsoa_core::event::Progress::Sufficient => (widgets::tag(widgets::Colour::Green, "Sufficient progress")),
+                                wsoa_core::event::Progress::Insufficient => (widgets::tag(widgets::Colour::Red, "Insufficient progress")),
+                            }
+                            " on " (widgets::date(outcome.on))
                         }
-                        " on " (widgets::date(outcome.on))
+                    }
+                    @if let Some(finding) = &weakness.finding {
+                        blockquote.inset.body-s { (finding) }
+                    }
+                    @for workstream in &weakness.workstreams {
+                        (workstream_section(workstream, as_of))
+                    }
+                    @if !weakness.also_answered_by.is_empty() {
+                        p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
+                    }
+                    @if !weakness.measures.is_empty() {
+                        h3.heading-m { "Measures of impact" }
+                        @for measure in &weakness.measures { (measure_section(plan, measure, today)) }
+                    }
+                    @if !weakness.also_measured_by.is_empty() {
+                        p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
                     }
                 }
-                @if let Some(finding) = &weakness.finding {
-                    blockquote.inset.body-s { (finding) }
-                }
-                @for workstream in &weakness.workstreams {
-                    (workstream_section(workstream))
-                }
-                @if !weakness.also_answered_by.is_empty() {
-                    p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
-                }
-                @if !weakness.measures.is_empty() {
-                    h3.heading-m { "Measures of impact" }
-                    @for measure in &weakness.measures { (measure_section(plan, measure)) }
-                }
-                @if !weakness.also_measured_by.is_empty() {
-                    p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
+            }
+            @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
+                section.weakness {
+                    h2.heading-l { "Not under a recorded area of weakness" }
+                    @for workstream in &shown.other_workstreams { (workstream_section(workstream, as_of)) }
+                    @if !shown.other_actions.is_empty() {
+                        h3.heading-m { "Actions of workstreams not recorded at this point" }
+                        (actions_table(&shown.other_actions, "Other actions", as_of))
+                    }
+                    @for measure in &shown.other_measures { (measure_section(plan, measure, today)) }
                 }
             }
-        }
-        @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
-            section.weakness {
-                h2.heading-l { "Not under a recorded area of weakness" }
-                @for workstream in &shown.other_workstreams { (workstream_section(workstream)) }
-                @if !shown.other_actions.is_empty() {
-                    h3.heading-m { "Actions of workstreams not recorded at this point" }
-                    (actions_table(&shown.other_actions, "Other actions"))
-                }
-                @for measure in &shown.other_measures { (measure_section(plan, measure)) }
-            }
-        }
-        @if !shown.open_risks.is_empty() {
-            h2.heading-l { "Open risks" }
-            div.table-wrapper {
-                table.table data-testid="risks" {
-                    thead { tr { th scope="col" { "Risk" } th scope="col" { "Level" } th scope="col" { "About" } th scope="col" { "Mitigation" } } }
-                    tbody {
-                        @for risk in &shown.open_risks {
-                            tr {
-                                td { strong { (risk.id) } " " (risk.title) }
-                                td { (risk_tag(risk.level)) }
-                                td { (risk.about.join(", ")) }
-                                td { (risk.mitigation.as_deref().unwrap_or("None recorded")) }
+            @if !shown.open_risks.is_empty() {
+                h2.heading-l { "Open risks" }
+                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Open risks, scrolls sideways" {
+                    table.table data-testid="risks" {
+                        caption.visually-hidden { "Open risks" }
+                        thead { tr { th scope="col" { "Risk" } th scope="col" { "Level" } th scope="col" { "About" } th scope="col" { "Mitigation" } } }
+                        tbody {
+                            @for risk in &shown.open_risks {
+                                tr {
+                                    td { strong { (risk.id) } " " (risk.title) }
+                                    td { (risk_tag(risk.level)) }
+                                    td { (risk.about.join(", ")) }
+                                    td { (risk.mitigation.as_deref().unwrap_or("None recorded")) }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        @if let Some(revisit) = &shown.revisit {
-            p.body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
+            @if let Some(revisit) = &shown.revisit {
+                p.body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
+            }
         }
     }
 }
 
-fn count(id: &str, number: usize, label: &str, class: &str) -> Markup {
+/// A tile: a number and what it counts, linking to the list of those actions.
+fn count(id: &str, number: usize, label: &str, class: &str, href: &str) -> Markup {
     html! {
         li.count.(class) data-testid=(format!("count-{id}")) {
-            span.count__number { (number) }
-            span.count__label { (label) }
+            a.count__link href=(href) {
+                span.count__number { (number) }
+                " "
+                span.count__label { (label) }
+            }
         }
     }
 }
 
-fn workstream_section(workstream: &WorkstreamShow) -> Markup {
+fn workstream_section(workstream: &WorkstreamShow, as_of: Option<Date>) -> Markup {
     html! {
         section.workstream id=(format!("workstream-{}", workstream.id)) {
             h3.heading-m {
@@ -251,43 +494,62 @@ fn workstream_section(workstream: &WorkstreamShow) -> Markup {
             @if workstream.actions.is_empty() {
                 p.body { "No actions yet." }
             } @else {
-                (actions_table(&workstream.actions, &format!("Actions of workstream {}", workstream.id)))
+                (actions_table(&workstream.actions, &format!("Actions of workstream {}", workstream.id), as_of))
             }
         }
     }
 }
 
-/// The actions as a table: reference (linking to the action's page), what, lead, deadline,
-/// status, RAG; an overdue row is marked with a bar and says "Overdue by N days".
-pub fn actions_table(actions: &[ActionShow], caption: &str) -> Markup {
+/// The address of an action's page, in the past-date view when `as_of` is given.
+pub fn action_href(id: &str, as_of: Option<Date>) -> String {
+    match as_of {
+        Some(day) => format!("/actions/{id}?as_of={day}"),
+        None => format!("/actions/{id}"),
+    }
+}
+
+/// The actions as a table: reference (linking to the action's page, at the same past date
+/// when `as_of` is given), what, lead, deadline, status, RAG; an overdue row is marked with a
+/// bar and says "Overdue by N days".
+pub fn actions_table(actions: &[ActionShow], caption: &str, as_of: Option<Date>) -> Markup {
     html! {
-        div.table-wrapper {
-            table.table data-testid="actions" {
+        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("{caption}, scrolls sideways")) {
+            // On a narrow screen each row stacks (see `.table--stack`): the roles keep it a table
+            // for screen readers whatever its display.
+            table.table.table--stack data-testid="actions" role="table" {
                 caption.visually-hidden { (caption) }
-                thead {
-                    tr {
-                        th scope="col" { "Ref" }
-                        th scope="col" { "Action" }
-                        th scope="col" { "Lead" }
-                        th scope="col" { "Due" }
-                        th scope="col" { "Status" }
-                        th scope="col" { "RAG" }
+                thead role="rowgroup" {
+                    tr role="row" {
+                        th scope="col" role="columnheader" { "Ref" }
+                        th scope="col" role="columnheader" { "Action" }
+                        th scope="col" role="columnheader" { "Status" }
+                        th scope="col" role="columnheader" { "RAG" }
+                        th scope="col" role="columnheader" { "Lead" }
+                        th scope="col" role="columnheader" { "Due" }
                     }
                 }
-                tbody {
+                tbody role="rowgroup" {
                     @for action in actions {
-                        tr.overdue[action.overdue] id=(format!("action-{}", action.id)) data-testid=(format!("action-row-{}", action.id)) {
-                            td { a href=(format!("/actions/{}", action.id)) { (action.id) } }
-                            td {
+                        tr.overdue[action.overdue] role="row" id=(format!("action-{}", action.id)) data-testid=(format!("action-row-{}", action.id)) {
+                            td role="cell" { a href=(action_href(&action.id, as_of)) { (action.id) } }
+                            td role="cell" {
                                 (action.title)
                                 @if let Some(update) = &action.latest_update {
                                     br;
                                     span.meta { "Latest: " (update.text) " (" (update.on.long()) ")" }
                                 }
                             }
-                            td { (action.owner) }
-                            td {
-                                (widgets::date(action.due))
+                            // Status and RAG come straight after the title: on a narrow
+                            // screen they stay beside it, each cell saying what it is.
+                            td role="cell" data-label="Status" { (status_tag(action.status)) }
+                            td role="cell" data-label="RAG" { (rag_tag(action.rag)) }
+                            td role="cell" data-label="Lead" { (action.owner) }
+                            td role="cell" data-label="Due" {
+                                @match &action.deadline {
+                                    // As written in the plan, with the day it is judged by.
+                                    Some(words) => span data-testid="deadline-words" { (words) },
+                                    None => (widgets::date(action.due)),
+                                }
                                 @if action.due != action.original_due {
                                     br; span.meta { "first set for " (action.original_due.long()) }
                                 }
@@ -295,8 +557,6 @@ pub fn actions_table(actions: &[ActionShow], caption: &str) -> Markup {
                                     br; (overdue_tag(days))
                                 }
                             }
-                            td { (status_tag(action.status)) }
-                            td { (rag_tag(action.rag)) }
                         }
                     }
                 }
@@ -305,7 +565,81 @@ pub fn actions_table(actions: &[ActionShow], caption: &str) -> Markup {
     }
 }
 
-fn measure_section(plan: &Plan, measure: &MeasureShow) -> Markup {
+/// `a - b` exactly, as decimal text ("26.5", "-3"), or `None` past i128's range.
+fn difference(a: &str, b: &str) -> Option<String> {
+    fn parts(text: &str) -> Option<(i128, u32)> {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let scale = u32::try_from(fraction.len()).ok()?;
+        let value: i128 = format!("{whole}{fraction}").parse().ok()?;
+        Some((if negative { -value } else { value }, scale))
+    }
+    let (a, a_scale) = parts(a)?;
+    let (b, b_scale) = parts(b)?;
+    let scale = a_scale.max(b_scale);
+    let a = a.checked_mul(10i128.checked_pow(scale - a_scale)?)?;
+    let b = b.checked_mul(10i128.checked_pow(scale - b_scale)?)?;
+    let diff = a.checked_sub(b)?;
+    let digits = diff.unsigned_abs().to_string();
+    let scale = scale as usize;
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - scale);
+    let fraction = fraction.trim_end_matches('0');
+    let sign = if diff < 0 { "-" } else { "" };
+    Some(if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    })
+}
+
+/// The change from the baseline in words: "up 26.5 percentage points", "down 3 families", "no
+/// change".
+fn change_words(latest: &str, baseline: &str, unit: &str) -> Option<String> {
+    let diff = difference(latest, baseline)?;
+    let (direction, size) = match diff.strip_prefix('-') {
+        Some(size) => ("down", size.to_owned()),
+        None if diff == "0" => return Some("no change".to_owned()),
+        None => ("up", diff),
+    };
+    Some(match unit.trim() {
+        "%" => format!("{direction} {size} percentage points"),
+        "" => format!("{direction} {size}"),
+        unit => format!("{direction} {size} {unit}"),
+    })
+}
+
+/// A measure's headline: its latest value and the change from the baseline, the target, and
+/// whether the target is met, not yet met, or missed (its date has passed at `today`).
+fn measure_headline(measure: &MeasureShow, today: Date) -> Markup {
+    let unit = &measure.unit;
+    html! {
+        p.body data-testid=(format!("measure-headline-{}", measure.id)) {
+            @match &measure.latest {
+                Some(latest) => {
+                    "Latest " strong { (widgets::amount(latest.value.as_str(), unit)) } " on " (widgets::date(latest.on))
+                    @if let Some(change) = change_words(latest.value.as_str(), measure.baseline.as_str(), unit) {
+                        ": " (change) " from the baseline"
+                    }
+                    " of " (widgets::amount(measure.baseline.as_str(), unit)) " (" (measure.baseline_on.long()) "). "
+                }
+                None => {
+                    "No value recorded yet. Baseline " (widgets::amount(measure.baseline.as_str(), unit)) " on " (measure.baseline_on.long()) ". "
+                }
+            }
+            "Target " (widgets::amount(measure.target.as_str(), unit)) " by " (measure.target_by.long())
+            " (" (measure.better.label()) "). "
+            @if measure.target_met { (widgets::tag(widgets::Colour::Green, "Target met")) }
+            @else if measure.target_by < today { (widgets::tag(widgets::Colour::Red, "Target missed")) }
+            @else { (widgets::tag(widgets::Colour::Grey, "Target not yet met")) }
+        }
+    }
+}
+
+fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
     let Some(full) = plan.measure(&measure.id) else {
         return html! {};
     };
@@ -315,13 +649,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow) -> Markup {
     html! {
         div.measure id=(format!("measure-{}", measure.id)) {
             h4.heading-s { (measure.id) ": " (measure.title) }
-            p.meta {
-                "Baseline " (widgets::amount(measure.baseline.as_str(), &measure.unit)) " on " (measure.baseline_on.long())
-                "; target " (widgets::amount(measure.target.as_str(), &measure.unit)) " by " (measure.target_by.long())
-                " (" (measure.better.label()) "). "
-                @if measure.target_met { (widgets::tag(widgets::Colour::Green, "Target met")) }
-                @else { (widgets::tag(widgets::Colour::Grey, "Target not yet met")) }
-            }
+            (measure_headline(measure, today))
             (chart::svg(full, &chart_id))
             details {
                 summary { "The values of " (measure.id) " as a table" }
@@ -329,6 +657,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow) -> Markup {
                     @if values.is_empty() {
                         p.body { "No values have been recorded yet." }
                     } @else {
+                        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Values of {}, scrolls sideways", measure.id)) {
                         table.table {
                             caption.visually-hidden { "Values of " (measure.id) }
                             thead { tr { th scope="col" { "Date" } th scope="col" class="num" { "Value" } th scope="col" { "Source" } } }
@@ -347,6 +676,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow) -> Markup {
                                 }
                             }
                         }
+                        }
                     }
                 }
             }
@@ -360,5 +690,29 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
         format!("1 {one}")
     } else {
         format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_exact() {
+        assert_eq!(difference("57.5", "31").as_deref(), Some("26.5"));
+        assert_eq!(difference("31", "57.5").as_deref(), Some("-26.5"));
+        assert_eq!(difference("0.1", "0.3").as_deref(), Some("-0.2"));
+        assert_eq!(difference("12.50", "2.5").as_deref(), Some("10"));
+        assert_eq!(difference("-3", "-3").as_deref(), Some("0"));
+        assert_eq!(difference("0.05", "0").as_deref(), Some("0.05"));
+        assert_eq!(
+            change_words("64", "31", "%").as_deref(),
+            Some("up 33 percentage points")
+        );
+        assert_eq!(
+            change_words("28", "31", "weeks").as_deref(),
+            Some("down 3 weeks")
+        );
+        assert_eq!(change_words("31", "31", "%").as_deref(), Some("no change"));
     }
 }

@@ -28,7 +28,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
         @if evidence.is_empty() {
             p.body.inset { "No evidence has been attached yet." }
         } @else {
-            div.table-wrapper {
+            div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Evidence, scrolls sideways" {
                 table.table data-testid="evidence" {
                     caption.visually-hidden { "Evidence" }
                     thead {

@@ -17,12 +17,12 @@ use wsoa_core::event::{
 };
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
-use wsoa_core::{ActionId, Command, Deadline, MeasureId, Rejection, WorkstreamId};
+use wsoa_core::{ActionId, Command, MeasureId, Rejection, WorkstreamId};
 
 use crate::state::{AppState, today};
-use crate::web::input::{self, Errors, FormState, field_named, refusal, submit};
+use crate::web::input::{self, DEADLINE_WORDS, Errors, FormState, field_named, refusal, submit};
 use crate::web::layout::{Nav, page as layout_page};
-use crate::web::widgets::{self, Control, Field, error_summary_for};
+use crate::web::widgets::{self, Control, DateField, Field, error_summary_for};
 use crate::web::{Signed, WebError, html_response};
 
 /// A form page: the error summary, the heading, an introduction and the form.
@@ -97,8 +97,41 @@ fn done(state: &AppState, user: &Signed, to: &str, message: String) -> Response 
     Redirect::to(to).into_response()
 }
 
-fn today_text() -> Result<String, WebError> {
-    Ok(today()?.to_string())
+/// A fresh form whose date input `on` starts at today.
+fn fresh_today() -> Result<FormState, WebError> {
+    let mut form = FormState::fresh(&[])?;
+    form.set_date("on", today()?);
+    Ok(form)
+}
+
+/// A date input whose id is the page's prefix and its name.
+fn date(prefix: &str, form: &FormState, name: &str, legend: &str, hint: Option<&str>) -> Markup {
+    let id = format!("{prefix}{name}");
+    widgets::date_input(&DateField {
+        id: &id,
+        name,
+        legend,
+        hint,
+        error: form.error(name),
+        values: form.date_values(name),
+    })
+}
+
+/// An action's deadline: a date input, or the deadline as written in the plan.
+pub(crate) fn deadline_fields(prefix: &str, form: &FormState, legend: &str) -> Markup {
+    let words_id = format!("{prefix}{DEADLINE_WORDS}");
+    html! {
+        (date(prefix, form, "due", legend, Some("For example, 31 3 2022")))
+        (widgets::field(&Field {
+            id: &words_id,
+            name: DEADLINE_WORDS,
+            label: "Or the deadline as written in the plan",
+            hint: Some("Leave the date blank if you write it here. For example, Autumn term 2021, July 2021, Q3 2021/22, Ongoing, Termly or TBC."),
+            error: form.error(DEADLINE_WORDS),
+            value: form.value(DEADLINE_WORDS),
+            control: Control::Text,
+        }))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,9 +160,9 @@ fn new_action_body(plan: &Plan, form: &FormState) -> Markup {
         (text(p, form, "id", "Reference", Some("For example, 2.4: letters, digits, dots and hyphens"), Control::Text))
         (text(p, form, "title", "What will be done", None, Control::Textarea { rows: 3 }))
         (text(p, form, "owner", "Lead", Some("The lead officer, by role: for example, Head of SEND Services"), Control::Text))
-        (text(p, form, "due", "Deadline", Some("For example, 2022-03-31"), Control::Date))
+        (deadline_fields(p, form, "Deadline"))
         (text(p, form, "success", "Success criteria (optional)", Some("One a line: how you will know it worked"), Control::Textarea { rows: 3 }))
-        (text(p, form, "on", "Date it was agreed", Some("It cannot be in the future"), Control::Date))
+        (date(p, form, "on", "Date it was agreed", Some("For example, 1 12 2021. It cannot be in the future.")))
     }
 }
 
@@ -140,7 +173,7 @@ pub async fn new_action_page(
 ) -> Result<Response, WebError> {
     user.require_record()?;
     let plan = plan(&state).await?;
-    let form = FormState::fresh(&[("on", today_text()?)])?;
+    let form = fresh_today()?;
     Ok(render(
         StatusCode::OK,
         &user,
@@ -150,8 +183,9 @@ pub async fn new_action_page(
     ))
 }
 
-/// `POST /actions/new`: fields `workstream`, `id`, `title`, `owner`, `due`, `success` (one a
-/// line), `on`.
+/// `POST /actions/new`: fields `workstream`, `id`, `title`, `owner`, the deadline (the date
+/// input `due`, or `due_words` as written in the plan), `success` (one a line), the date input
+/// `on`.
 pub async fn new_action(
     State(state): State<AppState>,
     user: Signed,
@@ -164,7 +198,7 @@ pub async fn new_action(
     let id: Option<ActionId> = input::parsed(&fields, &mut errors, "id", "the action's reference");
     let title = input::required(&fields, &mut errors, "title", "what will be done");
     let owner = input::required(&fields, &mut errors, "owner", "the lead");
-    let due = input::date(&fields, &mut errors, "due", "the deadline");
+    let due = input::deadline(&fields, &mut errors, true);
     let success = fields.lines("success");
     let on = input::occurred_on(&fields, &mut errors);
     let again = |errors: Errors| async {
@@ -183,13 +217,14 @@ pub async fn new_action(
     else {
         return again(errors).await;
     };
-    // Typed in: the deadline may not be before the day the action is agreed.
+    // A date or the plan's words; the rules (not before the day the action is agreed) are
+    // decide's.
     let command = Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
         id: id.clone(),
         workstream,
         title,
         owner,
-        due: Deadline::On(due),
+        due,
         success,
     });
     match submit(&state, &user, &fields, command, on).await? {
@@ -204,12 +239,14 @@ pub async fn new_action(
                 Rejection::DuplicateId { .. } => "id",
                 Rejection::UnknownId { .. } => "workstream",
                 Rejection::InFuture { .. } => "on",
+                Rejection::DateOrder(_) => "due",
                 other => field_named(
                     other,
                     &[
                         ("the action's title", "title"),
                         ("the owner", "owner"),
                         ("a success criterion", "success"),
+                        ("the deadline's words", DEADLINE_WORDS),
                     ],
                 )
                 .unwrap_or("title"),
@@ -237,7 +274,7 @@ fn visit_body(form: &FormState) -> Markup {
     let lines = Some("One a line");
     html! {
         (text(p, form, "by", "Who visited", Some("For example, DfE SEND adviser and NHS England SEND adviser"), Control::Text))
-        (text(p, form, "on", "Date of the visit", Some("For example, 18 November 2021. It cannot be in the future."), Control::Date))
+        (date(p, form, "on", "Date of the visit", Some("For example, 18 11 2021. It cannot be in the future.")))
         (text(p, form, "summary", "Their overall view (optional)", None, Control::Textarea { rows: 3 }))
         (text(p, form, "strengths", "Strengths", lines, Control::Textarea { rows: 4 }))
         (text(p, form, "concerns", "Concerns", lines, Control::Textarea { rows: 4 }))
@@ -248,7 +285,7 @@ fn visit_body(form: &FormState) -> Markup {
 /// `GET /visits/new`.
 pub async fn visit_page(user: Signed) -> Result<Response, WebError> {
     user.require_record()?;
-    let form = FormState::fresh(&[("on", today_text()?)])?;
+    let form = fresh_today()?;
     Ok(render(
         StatusCode::OK,
         &user,
@@ -350,7 +387,7 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
     ratings.extend(widgets::choices(Rating::WORDS));
     html! {
         (text(p, form, "forum", "Board", Some("For example, Northshire SEND Improvement Board"), Control::Text))
-        (text(p, form, "on", "Date of the meeting", Some("It cannot be in the future"), Control::Date))
+        (date(p, form, "on", "Date of the meeting", Some("For example, 23 9 2021. It cannot be in the future.")))
         @if plan.workstreams.is_empty() {
             p.body.inset { "No workstreams are recorded yet, so there is nothing to assess." }
         }
@@ -371,7 +408,7 @@ pub async fn review_page(
 ) -> Result<Response, WebError> {
     user.require_record()?;
     let plan = plan(&state).await?;
-    let form = FormState::fresh(&[("on", today_text()?)])?;
+    let form = fresh_today()?;
     Ok(render(
         StatusCode::OK,
         &user,
@@ -488,8 +525,8 @@ fn measure_value_body(plan: &Plan, form: &FormState) -> Markup {
     }));
     html! {
         (text(p, form, "measure", "Measure", None, Control::Select(measures)))
-        (text(p, form, "value", "Value", Some("A number, such as 63 or 12.5, in the measure's unit"), Control::Decimal))
-        (text(p, form, "on", "Date of the value", Some("The day it was measured, for example 30 June 2022"), Control::Date))
+        (text(p, form, "value", "Value", Some("A number, such as 63 or 12.5, in the measure's unit; a percentage may be written 63%"), Control::Decimal))
+        (date(p, form, "on", "Date of the value", Some("The day it was measured, for example 30 6 2022")))
         (text(p, form, "source", "Source (optional)", Some("For example, EHC hub report, June 2022"), Control::Text))
     }
 }
@@ -501,7 +538,7 @@ pub async fn measure_value_page(
 ) -> Result<Response, WebError> {
     user.require_record()?;
     let plan = plan(&state).await?;
-    let form = FormState::fresh(&[("on", today_text()?)])?;
+    let form = fresh_today()?;
     Ok(render(
         StatusCode::OK,
         &user,
@@ -520,7 +557,15 @@ pub async fn measure_value(
     let fields = input::accept(&user, form)?;
     let mut errors = Errors::default();
     let measure: Option<MeasureId> = input::parsed(&fields, &mut errors, "measure", "the measure");
-    let value = input::decimal(&fields, &mut errors, "value", "the value");
+    // "63%" is a percentage's value as people write it.
+    let unit = match fields.optional("measure") {
+        Some(id) => plan(&state)
+            .await?
+            .measure(&id)
+            .map(|measure| measure.unit.clone()),
+        None => None,
+    };
+    let value = input::amount(&fields, &mut errors, "value", "the value", unit.as_deref());
     let on = input::date(&fields, &mut errors, "on", "the date of the value");
     let source = fields.optional("source");
     let again = |errors: Errors| async {

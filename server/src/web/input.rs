@@ -8,7 +8,7 @@
 
 use axum::extract::Form;
 use axum::extract::rejection::FormRejection;
-use wsoa_core::{Command, Date, Decimal, Rejection};
+use wsoa_core::{Command, Date, Deadline, Decimal, Rejection};
 use wsoa_store::{IdempotencyKey, Submission};
 
 use crate::state::{AppState, context, today};
@@ -44,6 +44,11 @@ impl Fields {
             .iter()
             .find(|(key, _)| key == name)
             .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// Whether a field was sent at all (blank or not).
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(key, _)| key == name)
     }
 
     /// Sets a field (replacing any value), as a form starts out.
@@ -107,6 +112,30 @@ impl FormState {
         })
     }
 
+    /// Fills a date input's three fields with a day, as a form starts out.
+    pub fn set_date(&mut self, name: &str, date: Date) {
+        let [day, month, year] = part_names(name);
+        self.fields.set(&day, date.day().to_string());
+        self.fields.set(&month, date.month().to_string());
+        self.fields.set(&year, date.year().to_string());
+    }
+
+    /// The three values of a date input as typed; when only one `YYYY-MM-DD` field was sent,
+    /// its parts.
+    pub fn date_values(&self, name: &str) -> [String; 3] {
+        let names = part_names(name);
+        if !names.iter().any(|part| self.fields.has(part))
+            && let Ok(date) = self.fields.get(name).trim().parse::<Date>()
+        {
+            return [
+                date.day().to_string(),
+                date.month().to_string(),
+                date.year().to_string(),
+            ];
+        }
+        names.map(|part| self.fields.get(&part).to_owned())
+    }
+
     /// A form shown again with what was typed and what is wrong with it.
     pub fn again(fields: Fields, errors: Errors) -> FormState {
         FormState { fields, errors }
@@ -135,15 +164,23 @@ pub fn accept(
     Ok(fields)
 }
 
-/// The problems with a form: (field name, message), in the order of the form.
+/// The problems with a form: (field name, message), in the order of the form, each with the
+/// id suffix of the control the error summary links to ("" for the field itself, `-day` for
+/// the first wrong part of a date input).
 #[derive(Clone, Debug, Default)]
-pub struct Errors(Vec<(String, String)>);
+pub struct Errors(Vec<(String, String, &'static str)>);
 
 impl Errors {
     /// Notes a problem with a field (the first problem per field is kept).
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.add_at(field, "", message);
+    }
+
+    /// Notes a problem with a field whose summary link goes to `{field}{part}`: a date input's
+    /// wrong part.
+    pub fn add_at(&mut self, field: &str, part: &'static str, message: impl Into<String>) {
         if self.get(field).is_none() {
-            self.0.push((field.to_owned(), message.into()));
+            self.0.push((field.to_owned(), message.into(), part));
         }
     }
 
@@ -151,8 +188,8 @@ impl Errors {
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(name, _)| name == field)
-            .map(|(_, message)| message.as_str())
+            .find(|(name, _, _)| name == field)
+            .map(|(_, message, _)| message.as_str())
     }
 
     /// Whether there is no problem.
@@ -164,7 +201,14 @@ impl Errors {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0
             .iter()
-            .map(|(field, message)| (field.as_str(), message.as_str()))
+            .map(|(field, message, _)| (field.as_str(), message.as_str()))
+    }
+
+    /// Every problem with the id (without the form's prefix) its summary link goes to.
+    pub fn links(&self) -> impl Iterator<Item = (String, &str)> {
+        self.0
+            .iter()
+            .map(|(field, message, part)| (format!("{field}{part}"), message.as_str()))
     }
 }
 
@@ -174,36 +218,194 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     blake3::hash(a.as_bytes()) == blake3::hash(b.as_bytes())
 }
 
-/// A required date field: `YYYY-MM-DD`, as a date input sends it.
-pub fn date(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> Option<Date> {
-    let text = fields.get(name).trim();
-    if text.is_empty() {
-        errors.add(name, format!("Enter {what}"));
-        return None;
-    }
-    parse_date(errors, name, what, text)
+/// The three fields of a GOV.UK date input for `name`: `{name}-day`, `{name}-month`,
+/// `{name}-year`.
+pub fn part_names(name: &str) -> [String; 3] {
+    [
+        format!("{name}-day"),
+        format!("{name}-month"),
+        format!("{name}-year"),
+    ]
 }
 
-/// An optional date field.
-pub fn optional_date(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> Option<Date> {
-    let text = fields.get(name).trim();
-    if text.is_empty() {
-        return None;
-    }
-    parse_date(errors, name, what, text)
+/// What a date input holds: nothing, a date, or a problem (its message and the part whose
+/// field the error summary links to).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateInput {
+    /// Nothing typed.
+    Blank,
+    /// A real date.
+    Date(Date),
+    /// Something that is not a date.
+    Wrong {
+        /// What is wrong, for the field's error message.
+        message: String,
+        /// The id suffix of the field to link to: `-day`, `-month`, `-year`, or "" (a date sent
+        /// as one field).
+        part: &'static str,
+    },
 }
 
-fn parse_date(errors: &mut Errors, name: &str, what: &str, text: &str) -> Option<Date> {
-    match text.parse::<Date>() {
-        Ok(date) => Some(date),
-        Err(_) => {
-            errors.add(
-                name,
-                format!(
+const PARTS: [&str; 3] = ["day", "month", "year"];
+const PART_SUFFIXES: [&str; 3] = ["-day", "-month", "-year"];
+
+fn day_part(text: &str) -> Option<u8> {
+    (!text.is_empty() && text.len() <= 2 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+        .filter(|day| (1..=31).contains(day))
+}
+
+/// A month as a number (1 to 12) or its name or first three letters ("Nov", "november",
+/// "Sept"), as the GOV.UK Design System asks a date input to accept.
+fn month_part(text: &str) -> Option<u8> {
+    if !text.is_empty() && text.len() <= 2 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok().filter(|month| (1..=12).contains(month));
+    }
+    let lower = text.to_ascii_lowercase();
+    let lower = lower.trim_end_matches('.');
+    if lower == "sept" {
+        return Some(9);
+    }
+    wsoa_core::date::MONTH_NAMES
+        .iter()
+        .position(|name| {
+            let name = name.to_ascii_lowercase();
+            lower == name || (lower.len() == 3 && name.starts_with(lower))
+        })
+        .and_then(|index| u8::try_from(index + 1).ok())
+}
+
+fn year_part(text: &str) -> Option<u16> {
+    (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// Which of a date input's three parts are wrong (blank, or not a day, a month, a year of 4
+/// numbers); when each part is fine on its own (31 February, a future date), all three.
+pub fn wrong_parts(day: &str, month: &str, year: &str) -> [bool; 3] {
+    let (day, month, year) = (day.trim(), month.trim(), year.trim());
+    let wrong = [
+        day_part(day).is_none(),
+        month_part(month).is_none(),
+        year_part(year).is_none(),
+    ];
+    if wrong.iter().any(|wrong| *wrong) {
+        wrong
+    } else {
+        [true; 3]
+    }
+}
+
+/// Reads the date input `name`: its three fields, or, when none of them was sent, one field
+/// `name` holding `YYYY-MM-DD` (as scripts and older pages send it). `what` names the date in
+/// messages ("the date of the visit").
+pub fn read_date(fields: &Fields, name: &str, what: &str) -> DateInput {
+    let names = part_names(name);
+    if !names.iter().any(|part| fields.has(part)) {
+        let text = fields.get(name).trim();
+        if text.is_empty() {
+            return DateInput::Blank;
+        }
+        return match text.parse::<Date>() {
+            Ok(date) => DateInput::Date(date),
+            Err(_) => DateInput::Wrong {
+                message: format!(
                     "{} must be a real date, written as year-month-day, such as 2021-11-18",
                     capitalise(what)
                 ),
-            );
+                part: "",
+            },
+        };
+    }
+    let [day, month, year] = names.map(|part| fields.get(&part).trim().to_owned());
+    let typed = [day.as_str(), month.as_str(), year.as_str()];
+    if typed.iter().all(|part| part.is_empty()) {
+        return DateInput::Blank;
+    }
+    let missing: Vec<usize> = (0..3).filter(|&i| typed[i].is_empty()).collect();
+    if !missing.is_empty() {
+        let words: Vec<&str> = missing.iter().map(|&i| PARTS[i]).collect();
+        return DateInput::Wrong {
+            message: format!(
+                "{} must include a {}",
+                capitalise(what),
+                words.join(" and ")
+            ),
+            part: PART_SUFFIXES[missing[0]],
+        };
+    }
+    let wrong = wrong_parts(&day, &month, &year);
+    let first = wrong.iter().position(|wrong| *wrong).unwrap_or(0);
+    let wrong_format = |message: String| DateInput::Wrong {
+        message,
+        part: PART_SUFFIXES[first],
+    };
+    let (Some(d), Some(m)) = (day_part(&day), month_part(&month)) else {
+        return wrong_format(format!(
+            "{} must be a real date: the day a number from 1 to 31, the month a number from 1 to 12 or its name",
+            capitalise(what)
+        ));
+    };
+    let Some(y) = year_part(&year) else {
+        return wrong_format(format!(
+            "{}: the year must include 4 numbers, such as 2021",
+            capitalise(what)
+        ));
+    };
+    if !(wsoa_core::date::MIN_YEAR..=wsoa_core::date::MAX_YEAR).contains(&y) {
+        return DateInput::Wrong {
+            message: format!(
+                "{} must be a real date: the year must be between {} and {}",
+                capitalise(what),
+                wsoa_core::date::MIN_YEAR,
+                wsoa_core::date::MAX_YEAR
+            ),
+            part: "-year",
+        };
+    }
+    match Date::new(y, m, d) {
+        Ok(date) => DateInput::Date(date),
+        Err(_) => DateInput::Wrong {
+            message: format!(
+                "{} must be a real date: {} {y} does not have a day {d}",
+                capitalise(what),
+                wsoa_core::date::MONTH_NAMES[usize::from(m - 1)]
+            ),
+            part: "-day",
+        },
+    }
+}
+
+/// A required date input.
+pub fn date(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> Option<Date> {
+    match read_date(fields, name, what) {
+        DateInput::Blank => {
+            let names = part_names(name);
+            let part = if names.iter().any(|part| fields.has(part)) {
+                "-day"
+            } else {
+                ""
+            };
+            errors.add_at(name, part, format!("Enter {what}"));
+            None
+        }
+        other => date_or_error(errors, name, other),
+    }
+}
+
+/// An optional date input.
+pub fn optional_date(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> Option<Date> {
+    date_or_error(errors, name, read_date(fields, name, what))
+}
+
+fn date_or_error(errors: &mut Errors, name: &str, input: DateInput) -> Option<Date> {
+    match input {
+        DateInput::Blank => None,
+        DateInput::Date(date) => Some(date),
+        DateInput::Wrong { message, part } => {
+            errors.add_at(name, part, message);
             None
         }
     }
@@ -211,10 +413,54 @@ fn parse_date(errors: &mut Errors, name: &str, what: &str, text: &str) -> Option
 
 /// The date a change happened (`on`): the given day, or today when blank.
 pub fn occurred_on(fields: &Fields, errors: &mut Errors) -> Option<Date> {
-    if fields.get("on").trim().is_empty() {
-        return today().ok();
+    match read_date(fields, "on", "the date it happened") {
+        DateInput::Blank => today().ok(),
+        other => date_or_error(errors, "on", other),
     }
-    optional_date(fields, errors, "on", "the date it happened")
+}
+
+/// The field of an action form holding its deadline as written in the plan.
+pub const DEADLINE_WORDS: &str = "due_words";
+
+/// An action form's deadline: the date input `due`, or the text field `due_words` holding the
+/// deadline as the plan writes it ("Autumn term 2021", "Termly", "TBC"), one or the other.
+/// `None` when neither is filled in; when `required`, that is a problem too.
+pub fn deadline(fields: &Fields, errors: &mut Errors, required: bool) -> Option<Deadline> {
+    let date = read_date(fields, "due", "the deadline");
+    let words = fields.optional(DEADLINE_WORDS);
+    let part = if part_names("due").iter().any(|part| fields.has(part)) {
+        "-day"
+    } else {
+        ""
+    };
+    match (date, words) {
+        (DateInput::Blank, None) => {
+            if required {
+                errors.add_at(
+                    "due",
+                    part,
+                    "Enter the deadline: a date, or the deadline as written in the plan, such as Autumn term 2021",
+                );
+            }
+            None
+        }
+        (DateInput::Blank, Some(words)) => match Deadline::parse(&words) {
+            Ok(deadline) => Some(deadline),
+            Err(err) => {
+                errors.add(DEADLINE_WORDS, capitalise(&err.to_string()));
+                None
+            }
+        },
+        (_, Some(_)) => {
+            errors.add_at(
+                "due",
+                part,
+                "Enter the deadline once: either a date, or as written in the plan, not both",
+            );
+            None
+        }
+        (date, None) => date_or_error(errors, "due", date).map(Deadline::On),
+    }
 }
 
 /// A required piece of text.
@@ -241,6 +487,40 @@ pub fn decimal(fields: &Fields, errors: &mut Errors, name: &str, what: &str) -> 
                 format!(
                     "{} must be a number, such as 63, 12.5 or -3",
                     capitalise(what)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A required number in a unit: for a percentage (`unit` "%"), "63%" is read as 63; a "%"
+/// after a number in any other unit is refused, naming the unit.
+pub fn amount(
+    fields: &Fields,
+    errors: &mut Errors,
+    name: &str,
+    what: &str,
+    unit: Option<&str>,
+) -> Option<Decimal> {
+    let text = fields.get(name).trim();
+    let Some(number) = text.strip_suffix('%') else {
+        return decimal(fields, errors, name, what);
+    };
+    match unit.map(str::trim) {
+        Some("%") | None => {
+            let mut only = Fields::default();
+            only.set(name, number.trim_end());
+            decimal(&only, errors, name, what)
+        }
+        Some(unit) => {
+            let unit = if unit.is_empty() { "no unit" } else { unit };
+            errors.add(
+                name,
+                format!(
+                    "{} is not a percentage: this measure is counted in {unit}, so enter the number alone, such as {}",
+                    capitalise(what),
+                    number.trim_end()
                 ),
             );
             None
@@ -437,6 +717,44 @@ mod tests {
             errors.iter().map(|(field, _)| field).collect::<Vec<_>>(),
             vec!["due", "value", "blank"]
         );
+    }
+
+    #[test]
+    fn a_date_input_reads_day_month_year_and_says_which_part_is_wrong() {
+        let read = |day: &str, month: &str, year: &str| {
+            read_date(
+                &fields(&[("on-day", day), ("on-month", month), ("on-year", year)]),
+                "on",
+                "the date",
+            )
+        };
+        let day = |text: &str| DateInput::Date(text.parse().expect("a date"));
+        assert_eq!(read("18", "11", "2021"), day("2021-11-18"));
+        assert_eq!(read("07", "September", "2021"), day("2021-09-07"));
+        assert_eq!(read("7", "sept", "2021"), day("2021-09-07"));
+        assert_eq!(read("7", "Dec.", "2021"), day("2021-12-07"));
+        assert_eq!(read("", "", ""), DateInput::Blank);
+        assert!(matches!(
+            read("29", "2", "2021"),
+            DateInput::Wrong { part: "-day", .. }
+        ));
+        assert!(matches!(
+            read("1", "13", "2021"),
+            DateInput::Wrong { part: "-month", .. }
+        ));
+        assert!(matches!(
+            read("1", "1", "1800"),
+            DateInput::Wrong { part: "-year", .. }
+        ));
+        assert!(matches!(
+            read("1", "", ""),
+            DateInput::Wrong { part: "-month", .. }
+        ));
+        assert_eq!(wrong_parts("1", "x", "21"), [false, true, true]);
+        assert_eq!(wrong_parts("31", "2", "2021"), [true, true, true]);
+        // One field, as a script sends it.
+        let one = read_date(&fields(&[("on", "2021-11-18")]), "on", "the date");
+        assert_eq!(one, day("2021-11-18"));
     }
 
     #[test]

@@ -118,6 +118,13 @@ fn shell(title: &str, header_extra: Markup, content: Markup) -> Markup {
                 }
                 footer.footer {
                     div.width-container {
+                        div.footer__meta {
+                            h2.visually-hidden { "Support links" }
+                            ul.footer__inline-list {
+                                li.footer__inline-list-item { a.footer__link href="/accessibility" { "Accessibility statement" } }
+                                li.footer__inline-list-item { a.footer__link href="/privacy" { "Privacy notice and cookies" } }
+                            }
+                        }
                         p.footer__text {
                             "Written Statement of Action evidence ledger. Nothing recorded here is ever edited or deleted: mistakes are corrected by later events, and anyone can verify the history."
                         }

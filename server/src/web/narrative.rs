@@ -80,7 +80,7 @@ fn render(narrative: &Narrative) -> Markup {
             @if narrative.appendix.is_empty() {
                 p.body { "No event is cited." }
             } @else {
-                div.table-wrapper {
+                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="The events cited, scrolls sideways" {
                     table.table data-testid="appendix" {
                         caption.visually-hidden { "The events cited" }
                         thead { tr { th scope="col" { "Event" } th scope="col" { "Date" } th scope="col" { "Kind" } th scope="col" { "Recorded by" } th scope="col" { "Hash begins" } } }

@@ -47,7 +47,7 @@ pub const IDLE: Duration = Duration::from_secs(8 * 60 * 60);
 /// of a valid token can make one, so this bounds memory, not abuse by strangers.
 pub const MAX_SESSIONS: usize = 10_000;
 /// How long the login form's CSRF cookie lasts, in seconds.
-const LOGIN_FORM_SECONDS: u64 = 60 * 60;
+pub const LOGIN_FORM_SECONDS: u64 = 60 * 60;
 
 /// The signed-in sessions, by the BLAKE3 hash of their cookie value (so the store never holds a
 /// usable cookie).

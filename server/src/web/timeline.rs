@@ -1,7 +1,8 @@
 //! `/timeline`: the history as people read it, newest first, with the CLI's filters (`about`,
 //! `since`, `until`, `by`, `kind`, `late_after`) and a page of 100 entries at a time. Each entry
 //! has both of its dates (when it happened, when it was recorded), flags late entries, and says
-//! what happened naming things by their titles at that moment.
+//! what happened naming things by their titles at that moment. It counts the late entries and
+//! lists them alone (`late=only`); `event=N` shows one event, where event numbers link.
 
 use std::collections::VecDeque;
 
@@ -9,17 +10,16 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
-use serde::Deserialize;
-use wsoa_core::Subject;
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
 use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter, FilterError, KINDS, Timeline};
+use wsoa_core::{Date, Subject};
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::web::input::{Errors, Fields, optional_date};
+use crate::web::input::{Errors, Fields, FormState, optional_date};
 use crate::web::layout::{Nav, page as layout_page};
-use crate::web::widgets::{self, Control, Field, error_summary};
+use crate::web::widgets::{self, Control, DateField, Field, error_summary};
 use crate::web::{Signed, WebError, html_response};
 
 /// Entries on one page.
@@ -27,54 +27,35 @@ pub const PAGE: usize = 100;
 /// The furthest page back: it bounds the memory a request can ask for.
 pub const MAX_PAGE: usize = 10_000;
 
-/// The timeline's filters, as typed.
-#[derive(Debug, Default, Deserialize)]
-pub struct TimelineQuery {
-    /// Only events about this thing or anything under it (WS1, 1.1, weakness:W1).
-    pub about: Option<String>,
-    /// Only events that happened on or after this day.
-    pub since: Option<String>,
-    /// Only events that happened on or before this day.
-    pub until: Option<String>,
-    /// Only events recorded by someone whose name contains this.
-    pub by: Option<String>,
-    /// Only events of this kind.
-    pub kind: Option<String>,
-    /// Flag events recorded this many days or more after they happened.
-    pub late_after: Option<String>,
-    /// Which page, from 1 (the newest).
-    pub page: Option<String>,
-}
-
-impl TimelineQuery {
-    fn fields(&self) -> Fields {
-        let mut fields = Fields::default();
-        for (name, value) in [
-            ("about", &self.about),
-            ("since", &self.since),
-            ("until", &self.until),
-            ("by", &self.by),
-            ("kind", &self.kind),
-            ("late_after", &self.late_after),
-        ] {
-            fields.set(name, value.clone().unwrap_or_default());
-        }
-        fields
-    }
-}
+/// The query's fields that are not filters but are kept across pages: `late` (`only`: late
+/// entries only) and `event` (one event by its number).
+const KEPT: [&str; 6] = ["about", "by", "kind", "late_after", "late", "event"];
 
 struct Found {
     entries: Vec<Entry>,
     total: usize,
+    /// How many of the matching events were recorded late.
+    late: usize,
+}
+
+/// What the query asks for beyond the core filter.
+#[derive(Clone, Copy, Debug)]
+struct Only {
+    /// Late entries only.
+    late: bool,
+    /// One event, by its number.
+    event: Option<u64>,
+    /// Late means recorded this many days or more after it happened.
+    late_after: i64,
 }
 
 /// `GET /timeline`.
 pub async fn page(
     State(state): State<AppState>,
     user: Signed,
-    Query(query): Query<TimelineQuery>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let fields = query.fields();
+    let fields = Fields::new(query);
     let mut errors = Errors::default();
     let about = match fields.optional("about") {
         None => None,
@@ -98,10 +79,24 @@ pub async fn page(
             }
         },
     };
-    let page = query
-        .page
-        .as_deref()
-        .and_then(|page| page.trim().parse::<usize>().ok())
+    let event = match fields.optional("event") {
+        None => None,
+        Some(text) => match text.parse::<u64>() {
+            Ok(seq) => Some(seq),
+            Err(_) => {
+                errors.add("event", "Enter an event number, such as 120");
+                None
+            }
+        },
+    };
+    let only = Only {
+        late: fields.get("late") == "only",
+        event,
+        late_after,
+    };
+    let page = fields
+        .optional("page")
+        .and_then(|page| page.parse::<usize>().ok())
         .unwrap_or(1)
         .clamp(1, MAX_PAGE);
     let filter = Filter {
@@ -112,7 +107,7 @@ pub async fn page(
         kind: fields.optional("kind"),
     };
     let found = if errors.is_empty() {
-        match read(&state, filter, page).await? {
+        match read(&state, filter, only, page).await? {
             Ok(found) => Some(found),
             Err(err) => {
                 let field = match &err {
@@ -141,7 +136,7 @@ pub async fn page(
     } else {
         "Error: Timeline"
     };
-    let content = render(&fields, &errors, found.as_ref(), page, late_after);
+    let content = render(&fields, &errors, found.as_ref(), page, only, (since, until));
     Ok(html_response(
         status,
         layout_page(title, &user, Nav::Timeline, content),
@@ -151,6 +146,7 @@ pub async fn page(
 async fn read(
     state: &AppState,
     filter: Filter,
+    only: Only,
     page: usize,
 ) -> Result<Result<Found, FilterError>, WebError> {
     Ok(state
@@ -168,10 +164,16 @@ async fn read(
             let keep = page * PAGE;
             let mut window: VecDeque<Entry> = VecDeque::new();
             let mut total = 0usize;
+            let mut late = 0usize;
             let mut timeline = Timeline::new();
             reader.for_each_at(Point::Now, |stored| {
                 let entry = timeline.entry(&stored.event, stored.hash);
-                if matcher.matches(&entry) {
+                if only.event.is_some_and(|seq| seq != entry.seq) || !matcher.matches(&entry) {
+                    return Ok(());
+                }
+                let is_late = entry.is_late(only.late_after);
+                late += usize::from(is_late);
+                if is_late || !only.late {
                     total += 1;
                     window.push_back(entry);
                     if window.len() > keep {
@@ -187,7 +189,11 @@ async fn read(
             let start = end.saturating_sub(PAGE);
             let mut entries: Vec<Entry> = window.drain(start..end).collect();
             entries.reverse();
-            Ok(Ok(Found { entries, total }))
+            Ok(Ok(Found {
+                entries,
+                total,
+                late,
+            }))
         })
         .await?)
 }
@@ -208,8 +214,21 @@ fn render(
     errors: &Errors,
     found: Option<&Found>,
     page: usize,
-    late_after: i64,
+    only: Only,
+    range: (Option<Date>, Option<Date>),
 ) -> Markup {
+    let late_after = only.late_after;
+    let date = |name: &'static str, legend: &'static str| {
+        let form = FormState::again(fields.clone(), errors.clone());
+        widgets::date_input(&DateField {
+            id: name,
+            name,
+            legend,
+            hint: Some("For example, 18 11 2021"),
+            error: errors.get(name),
+            values: form.date_values(name),
+        })
+    };
     let field =
         |name: &'static str, label: &'static str, hint: Option<&'static str>, control: Control| {
             widgets::field(&Field {
@@ -228,11 +247,22 @@ fn render(
         p.body { "Every change recorded in the ledger, newest first. “Happened” is the date given for the change; “Recorded” is when the ledger learned of it." }
         form #timeline-filters.filters method="get" action="/timeline" novalidate {
             (field("about", "About", Some("An id, such as W1, WS2 or 1.1; includes everything under it"), Control::Text))
-            (field("since", "Happened on or after", None, Control::Date))
-            (field("until", "Happened on or before", None, Control::Date))
+            (date("since", "Happened on or after"))
+            (date("until", "Happened on or before"))
             (field("by", "Recorded by", Some("Part of a name"), Control::Text))
             (field("kind", "Kind of change", None, Control::Select(kinds())))
             (field("late_after", "Flag as late when recorded this many days after", None, Control::Decimal))
+            div.form-group {
+                div.checkboxes.checkboxes--small {
+                    div.checkboxes__item {
+                        input.checkboxes__input #late type="checkbox" name="late" value="only" checked[only.late];
+                        label.label.checkboxes__label for="late" { "Late entries only" }
+                    }
+                }
+            }
+            @if let Some(seq) = only.event {
+                input type="hidden" name="event" value=(seq);
+            }
             div.button-group {
                 button.button.button--secondary type="submit" data-testid="filter" { "Filter" }
                 a.link href="/timeline" { "Clear the filters" }
@@ -246,9 +276,26 @@ fn render(
                 }
             } @else {
                 p.body data-testid="timeline-count" {
-                    "Showing " (first) " to " (first + found.entries.len() - 1) " of " (found.total) " matching events, newest first."
+                    "Showing " (first) " to " (first + found.entries.len() - 1) " of " (found.total)
+                    @if only.late { " late entries" } @else { " matching events" }
+                    ", newest first."
                 }
-                div.table-wrapper {
+                p.body data-testid="late-count" {
+                    @match found.late {
+                        0 => { "None of them was recorded " (late_after) " days or more after it happened." }
+                        1 => { "1 was recorded " (late_after) " days or more after it happened" }
+                        late => { (late) " were recorded " (late_after) " days or more after they happened" }
+                    }
+                    @if found.late > 0 {
+                        @if only.late {
+                            ": these are shown. " a.link href=(link(fields, range, 1, Some(false))) { "Show every matching event" }
+                        } @else {
+                            ": " a.link href=(link(fields, range, 1, Some(true))) data-testid="late-only" { "show only the late entries" }
+                        }
+                        "."
+                    }
+                }
+                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Timeline, scrolls sideways" {
                     table.table data-testid="timeline" {
                         caption.visually-hidden { "Timeline" }
                         thead {
@@ -263,7 +310,7 @@ fn render(
                         tbody {
                             @for entry in &found.entries {
                                 tr data-testid=(format!("entry-{}", entry.seq)) data-kind=(entry.kind) {
-                                    td { (entry.seq) }
+                                    td { a.link href=(event_href(entry.seq)) aria-label=(format!("Event {}", entry.seq)) { (entry.seq) } }
                                     td { (widgets::date(entry.occurred_on)) }
                                     td {
                                         (widgets::recorded(entry.recorded_at))
@@ -281,7 +328,7 @@ fn render(
                         }
                     }
                 }
-                (pages(fields, page, found.total))
+                (pages(fields, range, page, found.total))
             }
         }
     }
@@ -297,26 +344,59 @@ fn action_links(about: &[Subject]) -> Markup {
     }
 }
 
-/// Links to the newer and older pages, keeping the filters.
-fn pages(fields: &Fields, page: usize, total: usize) -> Markup {
-    let link = |page: usize| {
-        let mut query: Vec<String> = ["about", "since", "until", "by", "kind", "late_after"]
-            .iter()
-            .filter_map(|name| {
-                fields
-                    .optional(name)
-                    .map(|value| format!("{name}={}", encode(&value)))
-            })
-            .collect();
+/// The address of one event on the timeline: event numbers elsewhere link here.
+pub fn event_href(seq: u64) -> String {
+    format!("/timeline?event={seq}#entry-{seq}")
+}
+
+/// The timeline's address with these filters (the dates as read, written `YYYY-MM-DD`), at a
+/// page, with late entries only or not (`None`: as now).
+fn link(
+    fields: &Fields,
+    (since, until): (Option<Date>, Option<Date>),
+    page: usize,
+    late: Option<bool>,
+) -> String {
+    let mut query: Vec<String> = KEPT
+        .iter()
+        .filter(|name| **name != "late")
+        .filter_map(|name| {
+            fields
+                .optional(name)
+                .map(|value| format!("{name}={}", encode(&value)))
+        })
+        .collect();
+    for (name, date) in [("since", since), ("until", until)] {
+        if let Some(date) = date {
+            query.push(format!("{name}={date}"));
+        }
+    }
+    if late.unwrap_or(fields.get("late") == "only") {
+        query.push("late=only".to_owned());
+    }
+    if page > 1 {
         query.push(format!("page={page}"));
+    }
+    if query.is_empty() {
+        "/timeline".to_owned()
+    } else {
         format!("/timeline?{}", query.join("&"))
-    };
+    }
+}
+
+/// Links to the newer and older pages, keeping the filters.
+fn pages(
+    fields: &Fields,
+    range: (Option<Date>, Option<Date>),
+    page: usize,
+    total: usize,
+) -> Markup {
     let older = page * PAGE < total && page < MAX_PAGE;
     html! {
         @if page > 1 || older {
             nav.button-group aria-label="Pages of the timeline" {
-                @if page > 1 { a.link href=(link(page - 1)) rel="prev" { "Newer events" } }
-                @if older { a.link href=(link(page + 1)) rel="next" { "Older events" } }
+                @if page > 1 { a.link href=(link(fields, range, page - 1, None)) rel="prev" { "Newer events" } }
+                @if older { a.link href=(link(fields, range, page + 1, None)) rel="next" { "Older events" } }
             }
         }
     }

@@ -165,7 +165,7 @@ fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Marku
         }
         @if !facts.recorded.is_empty() {
             h2.heading-m { "Checkpoints recorded in the ledger" }
-            div.table-wrapper {
+            div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Checkpoints recorded in the ledger, scrolls sideways" {
                 table.table {
                     caption.visually-hidden { "Checkpoints recorded in the ledger" }
                     thead { tr { th scope="col" { "Event" } th scope="col" { "Events pinned" } th scope="col" { "Signed by" } th scope="col" { "Root begins" } } }

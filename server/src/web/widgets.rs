@@ -259,8 +259,141 @@ pub fn error_summary_for(errors: &Errors, prefix: &str) -> Markup {
                 div role="alert" {
                     h2.error-summary__title { "There is a problem" }
                     ul.error-summary__list {
-                        @for (name, message) in errors.iter() {
-                            li { a href=(format!("#{prefix}{name}")) { (message) } }
+                        @for (target, message) in errors.links() {
+                            li { a href=(format!("#{prefix}{target}")) { (message) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A GOV.UK date input: three fields (day, month, year) in a fieldset whose legend asks the
+/// question, with one hint and one error message for the group. The fields are named
+/// `{name}-day`, `{name}-month`, `{name}-year`, their ids `{id}-day` and so on; the group's
+/// container has the id `id`, so that a problem with the whole date links to it.
+#[derive(Clone, Debug)]
+pub struct DateField<'a> {
+    /// The container's id; the fields' ids start with it.
+    pub id: &'a str,
+    /// The name the fields are posted under, before `-day`, `-month`, `-year`.
+    pub name: &'a str,
+    /// The question, as the fieldset's legend.
+    pub legend: &'a str,
+    /// A hint under the legend.
+    pub hint: Option<&'a str>,
+    /// The problem with the date.
+    pub error: Option<&'a str>,
+    /// Day, month and year as typed.
+    pub values: [String; 3],
+}
+
+/// A date input (see `DateField`).
+pub fn date_input(field: &DateField<'_>) -> Markup {
+    let hint_id = format!("{}-hint", field.id);
+    let error_id = format!("{}-error", field.id);
+    let mut described = Vec::new();
+    if field.hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    if field.error.is_some() {
+        described.push(error_id.clone());
+    }
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    let [day, month, year] = &field.values;
+    let wrong = match field.error {
+        Some(_) => crate::web::input::wrong_parts(day, month, year),
+        None => [false; 3],
+    };
+    let parts = [
+        ("day", "Day", day, "input--width-2", wrong[0]),
+        ("month", "Month", month, "input--width-2", wrong[1]),
+        ("year", "Year", year, "input--width-4", wrong[2]),
+    ];
+    html! {
+        div.form-group.form-group--error[field.error.is_some()] data-field=(field.name) {
+            fieldset.fieldset role="group" aria-describedby=[described.as_deref()] {
+                legend.fieldset__legend { (field.legend) }
+                @if let Some(hint) = field.hint {
+                    div.hint id=(hint_id) { (hint) }
+                }
+                @if let Some(message) = field.error {
+                    p.error-message id=(error_id) {
+                        span.visually-hidden { "Error: " }
+                        (message)
+                    }
+                }
+                div.date-input id=(field.id) {
+                    @for (part, label, value, width, wrong) in parts {
+                        div.date-input__item {
+                            div.form-group {
+                                label.label.date-input__label for=(format!("{}-{part}", field.id)) { (label) }
+                                input.input.date-input__input.(width).input--error[wrong] type="text"
+                                    inputmode="numeric" spellcheck="false"
+                                    id=(format!("{}-{part}", field.id)) name=(format!("{}-{part}", field.name))
+                                    value=(value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// GOV.UK radios: one choice of a few, in a fieldset whose legend asks the question. The
+/// first radio has the id `id` (the error summary links to it), the others `{id}-2` and on.
+#[derive(Clone, Debug)]
+pub struct Radios<'a> {
+    /// The first radio's id; the others' start with it.
+    pub id: &'a str,
+    /// The name they are posted under.
+    pub name: &'a str,
+    /// The question, as the fieldset's legend.
+    pub legend: &'a str,
+    /// A hint under the legend.
+    pub hint: Option<&'a str>,
+    /// The problem with the choice.
+    pub error: Option<&'a str>,
+    /// The value chosen.
+    pub value: &'a str,
+    /// (value, label) of each radio.
+    pub choices: Vec<(String, String)>,
+}
+
+/// Radios (see `Radios`): small and side by side where there is room.
+pub fn radios(field: &Radios<'_>) -> Markup {
+    let hint_id = format!("{}-hint", field.id);
+    let error_id = format!("{}-error", field.id);
+    let mut described = Vec::new();
+    if field.hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    if field.error.is_some() {
+        described.push(error_id.clone());
+    }
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    html! {
+        div.form-group.form-group--error[field.error.is_some()] data-field=(field.name) {
+            fieldset.fieldset aria-describedby=[described.as_deref()] {
+                legend.fieldset__legend { (field.legend) }
+                @if let Some(hint) = field.hint {
+                    div.hint id=(hint_id) { (hint) }
+                }
+                @if let Some(message) = field.error {
+                    p.error-message id=(error_id) {
+                        span.visually-hidden { "Error: " }
+                        (message)
+                    }
+                }
+                div.radios.radios--small.radios--inline data-module="radios" {
+                    @for (index, (value, label)) in field.choices.iter().enumerate() {
+                        @let id = if index == 0 { field.id.to_owned() } else { format!("{}-{}", field.id, index + 1) };
+                        div.radios__item {
+                            input.radios__input type="radio" id=(id) name=(field.name) value=(value)
+                                checked[value == field.value];
+                            label.label.radios__label for=(id) { (label) }
                         }
                     }
                 }
@@ -283,6 +416,29 @@ pub fn flash(message: Option<&str>) -> Markup {
             }
         }
     }
+}
+
+/// The banner of a page showing the plan as it was on a past day: said first, with the way
+/// back to today. GOV.UK's notification banner (an "Important" region, not a success).
+pub fn past_banner(day: Date, today_href: &str, today_text: &str) -> Markup {
+    html! {
+        div.notification-banner role="region" aria-labelledby="past-banner-title" data-module="notification-banner" data-testid="past-banner" {
+            div.notification-banner__header {
+                h2.notification-banner__title id="past-banner-title" { "Important" }
+            }
+            div.notification-banner__content {
+                p.notification-banner__heading {
+                    "You are looking at the plan as it was on " (date(day)) ". Nothing can be recorded in this view. "
+                    a.notification-banner__link href=(today_href) data-testid="back-to-today" { (today_text) }
+                }
+            }
+        }
+    }
+}
+
+/// A GOV.UK back link.
+pub fn back_link(href: &str, text: &str) -> Markup {
+    html! { a.back-link href=(href) data-testid="back-link" { (text) } }
 }
 
 /// One row of a summary list.

@@ -157,13 +157,21 @@ async fn viewers_and_auditors_see_no_recording_forms_and_cannot_post() {
                     &form[..form.len().min(200)]
                 );
             }
+            // Outside the GET forms (the plan's filters have a `status` too).
+            let posted: String = text
+                .split("<form")
+                .map(|part| match part.split_once("</form>") {
+                    Some((form, after)) if form.contains(r#"method="get""#) => after,
+                    _ => part,
+                })
+                .collect();
             for field in [
                 r#"name="status""#,
                 r#"name="reason""#,
                 r#"type="file""#,
                 r#"name="nonce""#,
             ] {
-                assert!(!text.contains(field), "{role} sees {field} on {path}");
+                assert!(!posted.contains(field), "{role} sees {field} on {path}");
             }
             assert!(!text.contains("Record a change"), "{path}");
         }
@@ -215,18 +223,24 @@ async fn officers_see_every_form_with_stable_ids() {
     let action = officer.get("/actions/1.1").await.text();
     for needle in [
         r#"<form id="status-form" method="post" action="/actions/1.1/status""#,
-        r#"<select class="select" id="status-status" name="status""#,
+        r#"<input class="radios__input" type="radio" id="status-status" name="status" value="not-started">"#,
+        r#"<input class="radios__input" type="radio" id="status-status-2" name="status" value="in-progress" checked>"#,
+        r#"<label class="label radios__label" for="status-status-2">In progress</label>"#,
+        r#"<legend class="fieldset__legend">RAG rating</legend>"#,
         r#"id="status-rag" name="rag""#,
         r#"id="status-note" name="note""#,
-        r#"id="status-on" name="on""#,
+        r#"<div class="date-input" id="status-on">"#,
+        r#"id="status-on-day" name="on-day""#,
+        r#"id="status-on-month" name="on-month""#,
+        r#"id="status-on-year" name="on-year""#,
         r#"<form id="amend-form" method="post" action="/actions/1.1/amend""#,
-        r#"id="amend-due" name="due""#,
+        r#"id="amend-due-day" name="due-day""#,
+        r#"id="amend-due_words" name="due_words""#,
         r#"id="amend-reason" name="reason""#,
         r#"<form id="note-form" method="post" action="/actions/1.1/notes""#,
         r#"id="note-text" name="text""#,
         r#"<form id="evidence-form" method="post" action="/actions/1.1/evidence" enctype="multipart/form-data""#,
         r#"type="file" id="evidence-file" name="file""#,
-        r#"<option value="in-progress" selected>In progress</option>"#,
     ] {
         assert!(action.contains(needle), "lacks {needle:?}: {action}");
     }
@@ -287,11 +301,11 @@ async fn a_status_change_through_the_form_shows_on_the_dashboard_and_in_the_hist
     );
     let dashboard = officer.get("/").await.text();
     assert!(
-        dashboard.contains(r#"data-testid="count-complete"><span class="count__number">2</span>"#),
+        dashboard.contains(r#"data-testid="count-complete"><a class="count__link" href="/?status=complete"><span class="count__number">2</span>"#),
         "{dashboard}"
     );
     assert!(
-        dashboard.contains(r#"data-testid="count-overdue"><span class="count__number">0</span>"#)
+        dashboard.contains(r#"data-testid="count-overdue"><a class="count__link" href="/?due=overdue"><span class="count__number">0</span>"#)
     );
     // The event carries the session's actor, never anything the form said.
     let event = fixture
@@ -345,7 +359,9 @@ async fn an_invalid_date_comes_back_with_422_the_error_beside_the_field_and_what
             "/visits/new",
             &[
                 ("by", "DfE <adviser>"),
-                ("on", "2021-02-30"),
+                ("on-day", "30"),
+                ("on-month", "2"),
+                ("on-year", "2021"),
                 ("strengths", "Co-production\nLeadership"),
                 ("concerns", "Plan quality"),
             ],
@@ -356,18 +372,28 @@ async fn an_invalid_date_comes_back_with_422_the_error_beside_the_field_and_what
     assert!(text.contains("<title>Error: Record a monitoring visit"));
     assert!(text.contains(r#"data-testid="error-summary""#));
     assert!(text.contains("There is a problem"));
+    // The summary links to the day, the first field of the date input.
     assert!(
-        text.contains(r##"<a href="#visit-on">The date of the visit must be a real date"##),
+        text.contains(r##"<a href="#visit-on-day">The date of the visit must be a real date: February 2021 does not have a day 30"##),
         "{text}"
     );
     assert!(
         text.contains(r#"<div class="form-group form-group--error" data-field="on">"#),
         "{text}"
     );
+    // One error message for the group, which describes the fieldset.
     assert!(text.contains(r#"<p class="error-message" id="visit-on-error"><span class="visually-hidden">Error: </span>"#));
-    assert!(text.contains(r#"aria-describedby="visit-on-hint visit-on-error""#));
-    // What was typed is kept (and escaped).
-    assert!(text.contains(r#"value="2021-02-30""#));
+    assert_eq!(text.matches(r#"class="error-message""#).count(), 1);
+    assert!(text.contains(
+        r#"<fieldset class="fieldset" role="group" aria-describedby="visit-on-hint visit-on-error">"#
+    ));
+    // What was typed is kept (and escaped), each part marked as wrong.
+    assert!(
+        text.contains(r#"id="visit-on-day" name="on-day" value="30""#),
+        "{text}"
+    );
+    assert!(text.contains(r#"id="visit-on-month" name="on-month" value="2""#));
+    assert_eq!(text.matches("input--error").count(), 3, "{text}");
     assert!(text.contains(r#"value="DfE &lt;adviser&gt;""#));
     assert!(text.contains(">Co-production\nLeadership</textarea>"));
     assert_eq!(fixture.len(), before);
@@ -378,7 +404,9 @@ async fn an_invalid_date_comes_back_with_422_the_error_beside_the_field_and_what
             "/actions/1.1/amend",
             &[
                 ("owner", "QA lead"),
-                ("due", "2021-12-32"),
+                ("due-day", "32"),
+                ("due-month", "12"),
+                ("due-year", "2021"),
                 ("reason", "Restructure"),
             ],
         )
@@ -386,14 +414,140 @@ async fn an_invalid_date_comes_back_with_422_the_error_beside_the_field_and_what
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = reply.text();
     assert!(
-        text.contains(r##"<a href="#amend-due">The deadline must be a real date"##),
+        text.contains(r##"<a href="#amend-due-day">The deadline must be a real date"##),
         "{text}"
     );
-    assert!(text.contains(r#"value="2021-12-32""#));
+    assert!(text.contains(r#"name="due-day" value="32""#));
     assert!(text.contains(r#"value="QA lead""#));
     assert!(text.contains(">Restructure</textarea>"));
     assert_eq!(text.matches("form-group--error").count(), 1);
+    // Only the wrong part is marked: the day.
+    assert_eq!(text.matches("input--error").count(), 1, "{text}");
     assert_eq!(fixture.len(), before);
+}
+
+#[tokio::test]
+async fn a_date_input_says_which_part_is_missing_or_wrong_and_accepts_month_names() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let before = fixture.len();
+    for (day, month, year, link, message) in [
+        (
+            "18",
+            "",
+            "2021",
+            "visit-on-month",
+            "The date of the visit must include a month",
+        ),
+        (
+            "",
+            "11",
+            "",
+            "visit-on-day",
+            "The date of the visit must include a day and year",
+        ),
+        ("", "", "", "visit-on-day", "Enter the date of the visit"),
+        (
+            "18",
+            "11",
+            "21",
+            "visit-on-year",
+            "The date of the visit: the year must include 4 numbers",
+        ),
+        (
+            "eighteen",
+            "11",
+            "2021",
+            "visit-on-day",
+            "The date of the visit must be a real date",
+        ),
+        (
+            "18",
+            "Smarch",
+            "2021",
+            "visit-on-month",
+            "The date of the visit must be a real date",
+        ),
+    ] {
+        let reply = officer
+            .post(
+                "/visits/new",
+                &[
+                    ("by", "DfE SEND adviser"),
+                    ("on-day", day),
+                    ("on-month", month),
+                    ("on-year", year),
+                    ("summary", "Steady"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{day}/{month}/{year}"
+        );
+        assert!(
+            reply
+                .text()
+                .contains(&format!(r##"<a href="#{link}">{message}"##)),
+            "{day}/{month}/{year}: {}",
+            reply.text()
+        );
+    }
+    assert_eq!(fixture.len(), before, "nothing refused was recorded");
+    // A month by its name, with spaces around the numbers, is a date.
+    let reply = officer
+        .post(
+            "/visits/new",
+            &[
+                ("by", "DfE SEND adviser"),
+                ("on-day", " 18 "),
+                ("on-month", "Nov"),
+                ("on-year", "2021"),
+                ("summary", "Steady"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let event = fixture
+        .reader
+        .event(before)
+        .expect("read")
+        .expect("exists")
+        .event;
+    assert_eq!(event.occurred_on.to_string(), "2021-11-18");
+}
+
+#[tokio::test]
+async fn forms_start_with_today_in_day_month_and_year() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let today = wsoa_server::state::today().expect("clock");
+    for (path, id) in [
+        ("/visits/new", "visit-on"),
+        ("/actions/new", "action-on"),
+        ("/reviews/new", "review-on"),
+        ("/measures/values/new", "measure-on"),
+        ("/actions/1.1", "status-on"),
+    ] {
+        let text = officer.get(path).await.text();
+        for (part, value) in [
+            ("day", today.day().to_string()),
+            ("month", today.month().to_string()),
+            ("year", today.year().to_string()),
+        ] {
+            assert!(
+                text.contains(&format!(
+                    r#"id="{id}-{part}" name="on-{part}" value="{value}""#
+                )),
+                "{path} {part}: {text}"
+            );
+        }
+        assert!(
+            !text.contains(r#"type="date""#),
+            "{path} has no browser date picker"
+        );
+    }
 }
 
 #[tokio::test]
@@ -624,4 +778,310 @@ async fn amending_and_noting_an_action_through_its_forms() {
         .text();
     assert!(page.contains("The note was added to action 1.1"));
     assert!(page.contains("Parents asked for a summary"));
+}
+
+#[tokio::test]
+async fn a_deadline_is_a_date_or_as_written_in_the_plan_never_both_or_neither() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let before = fixture.len();
+    let new_action = |due: Vec<(&'static str, &'static str)>| {
+        let mut fields = vec![
+            ("workstream", "WS1"),
+            ("id", "1.3"),
+            ("title", "Audit plans"),
+            ("owner", "QA lead"),
+            ("on-day", "1"),
+            ("on-month", "12"),
+            ("on-year", "2021"),
+        ];
+        fields.extend(due);
+        fields
+    };
+    // Neither.
+    let reply = officer
+        .post(
+            "/actions/new",
+            &new_action(vec![
+                ("due-day", ""),
+                ("due-month", ""),
+                ("due-year", ""),
+                ("due_words", " "),
+            ]),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text().contains(r##"<a href="#action-due-day">Enter the deadline: a date, or the deadline as written in the plan"##),
+        "{}",
+        reply.text()
+    );
+    // Both.
+    let reply = officer
+        .post(
+            "/actions/new",
+            &new_action(vec![
+                ("due-day", "31"),
+                ("due-month", "3"),
+                ("due-year", "2022"),
+                ("due_words", "Spring term 2022"),
+            ]),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text().contains(
+            "Enter the deadline once: either a date, or as written in the plan, not both"
+        ),
+        "{}",
+        reply.text()
+    );
+    // Words that are not a deadline, shown beside the words' field with what to write.
+    let reply = officer
+        .post(
+            "/actions/new",
+            &new_action(vec![("due_words", "Winter 2021")]),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .text()
+            .contains(r##"<a href="#action-due_words">&#39;Winter 2021&#39; is not a deadline"##)
+            || reply
+                .text()
+                .contains(r##"<a href="#action-due_words">'Winter 2021' is not a deadline"##),
+        "{}",
+        reply.text()
+    );
+    assert!(reply.text().contains(r#"value="Winter 2021""#));
+    assert_eq!(fixture.len(), before, "nothing refused was recorded");
+
+    // As the council wrote it: the words are kept, with the day they stand for.
+    let page = officer
+        .post_and_follow(
+            "/actions/new",
+            &new_action(vec![
+                ("due-day", ""),
+                ("due-month", ""),
+                ("due-year", ""),
+                ("due_words", "Autumn term 2021"),
+            ]),
+        )
+        .await
+        .text();
+    assert!(
+        page.contains(r#"<span data-testid="deadline-words">Autumn term 2021</span> (<time datetime="2021-12-31">31 December 2021</time>)"#),
+        "{page}"
+    );
+    let event = fixture
+        .reader
+        .event(before)
+        .expect("read")
+        .expect("exists")
+        .event;
+    assert_eq!(event.body.kind(), "action_created_with_deadline");
+    // The amendment form starts with the words, not a date.
+    assert!(page.contains(r#"id="amend-due_words" name="due_words" value="Autumn term 2021""#));
+    assert!(page.contains(r#"id="amend-due-day" name="due-day" value="""#));
+    let dashboard = officer.get("/").await.text();
+    assert!(
+        dashboard.contains(
+            r#"<span data-testid="deadline-words">Autumn term 2021 (31 December 2021)</span>"#
+        ),
+        "{dashboard}"
+    );
+
+    // Amended to recurring words, through the same form.
+    let page = officer
+        .post_and_follow(
+            "/actions/1.3/amend",
+            &[
+                ("owner", "QA lead"),
+                ("title", "Audit plans"),
+                ("due-day", ""),
+                ("due-month", ""),
+                ("due-year", ""),
+                ("due_words", "Termly"),
+                ("reason", "Audits continue every term"),
+                ("on-day", "2"),
+                ("on-month", "12"),
+                ("on-year", "2021"),
+            ],
+        )
+        .await
+        .text();
+    assert!(
+        page.contains("The deadline of action 1.3 was moved"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<span data-testid="deadline-words">Termly</span> (next update due by"#),
+        "{page}"
+    );
+    // Sent again unchanged, the words are no change.
+    let reply = officer
+        .post(
+            "/actions/1.3/amend",
+            &[
+                ("owner", "QA lead"),
+                ("due_words", "Termly"),
+                ("reason", "Again"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .text()
+            .contains("Change the lead, the deadline or the wording")
+    );
+    // And back to a date.
+    let page = officer
+        .post_and_follow(
+            "/actions/1.3/amend",
+            &[
+                ("due-day", "31"),
+                ("due-month", "3"),
+                ("due-year", "2022"),
+                ("due_words", ""),
+                ("reason", "Audits end in March"),
+                ("on-day", "3"),
+                ("on-month", "12"),
+                ("on-year", "2021"),
+            ],
+        )
+        .await
+        .text();
+    assert!(
+        page.contains(r#"data-testid="action-due"><time datetime="2022-03-31">"#),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_percentage_may_be_written_with_its_sign_only_for_a_measure_in_percent() {
+    let fixture = Fixture::with_plan().await;
+    fixture
+        .record(serde_json::json!({"kind": "define_measure", "id": "M2", "title": "Families at the forum", "unit": "families", "baseline": "40", "baseline_on": "2021-03-31", "target": "80", "target_by": "2022-09-30", "weaknesses": ["W1"], "on": "2021-05-01"}))
+        .await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let before = fixture.len();
+    let reply = officer
+        .post(
+            "/measures/values/new",
+            &[("measure", "M2"), ("value", "63%"), ("on", "2021-12-01")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text().contains(r##"<a href="#measure-value">The value is not a percentage: this measure is counted in families, so enter the number alone, such as 63"##),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(fixture.len(), before);
+    let reply = officer
+        .post(
+            "/measures/values/new",
+            &[("measure", "M1"), ("value", " 63 % "), ("on", "2021-12-01")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let event = fixture
+        .reader
+        .event(before)
+        .expect("read")
+        .expect("exists")
+        .event;
+    match event.body {
+        wsoa_core::EventBody::MeasureRecorded(recorded) => {
+            assert_eq!(recorded.value.to_string(), "63");
+        }
+        other => panic!("not a measure's value: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn status_and_rag_are_radios_and_a_choice_is_recorded() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let page = officer.get("/actions/1.1").await.text();
+    assert!(!page.contains(r#"<select class="select" id="status-status""#));
+    // The RAG keeps its value unless another is chosen: the first radio says which it is.
+    assert!(
+        page.contains(r#"<input class="radios__input" type="radio" id="status-rag" name="rag" value="" checked><label class="label radios__label" for="status-rag">Keep as it is (amber)</label>"#),
+        "{page}"
+    );
+    let page = officer
+        .post_and_follow(
+            "/actions/1.1/status",
+            &[("status", "blocked"), ("rag", "red"), ("on", "2021-12-01")],
+        )
+        .await
+        .text();
+    assert!(
+        page.contains(
+            r#"data-testid="action-rag"><strong class="tag tag--red" data-rag="red">Red</strong>"#
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"id="status-status-4" name="status" value="blocked" checked>"#),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_deadline_not_yet_set_is_shown_as_a_gap_and_a_quarter_with_its_day() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    for (id, words) in [("1.3", "TBC"), ("1.4", "Q3 2021/22")] {
+        let reply = officer
+            .post(
+                "/actions/new",
+                &[
+                    ("workstream", "WS1"),
+                    ("id", id),
+                    ("title", "Audit plans"),
+                    ("owner", "QA lead"),
+                    ("due_words", words),
+                    ("on-day", "1"),
+                    ("on-month", "6"),
+                    ("on-year", "2021"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{words}: {}",
+            reply.text()
+        );
+    }
+    let page = officer.get("/actions/1.3").await.text();
+    assert!(
+        page.contains(r#"<span data-testid="deadline-words">TBC</span> <strong class="tag tag--yellow">No deadline set</strong>"#),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Overdue by"),
+        "a deadline not set is never overdue"
+    );
+    let page = officer.get("/actions/1.4").await.text();
+    assert!(
+        page.contains(r#"<span data-testid="deadline-words">Q3 2021/22</span> (<time datetime="2021-12-31">31 December 2021</time>)"#),
+        "{page}"
+    );
+    let dashboard = officer.get("/").await.text();
+    assert!(
+        dashboard.contains(r#"<span data-testid="deadline-words">TBC — no deadline set</span>"#),
+        "{dashboard}"
+    );
+    // Overdue judges the day the words stand for.
+    let overdue = officer.get("/?due=overdue").await.text();
+    assert!(
+        overdue.contains(r#"data-testid="action-row-1.4""#),
+        "{overdue}"
+    );
+    assert!(!overdue.contains(r#"data-testid="action-row-1.3""#));
 }

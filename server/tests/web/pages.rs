@@ -192,21 +192,23 @@ async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_ta
     let fixture = Fixture::with_plan().await;
     let session = fixture.sign_in(Role::Viewer).await;
     let text = session.get("/").await.text();
-    for (count, number) in [
-        ("complete", 1),
-        ("in-progress", 1),
-        ("overdue", 1),
-        ("blocked", 0),
+    for (count, number, href) in [
+        ("complete", 1, "/?status=complete"),
+        ("in-progress", 1, "/?status=in-progress"),
+        ("overdue", 1, "/?due=overdue"),
+        ("blocked", 0, "/?status=blocked"),
     ] {
-        let marker =
-            format!(r#"data-testid="count-{count}"><span class="count__number">{number}</span>"#);
+        // Each tile links to the list of what it counts.
+        let marker = format!(
+            r#"data-testid="count-{count}"><a class="count__link" href="{href}"><span class="count__number">{number}</span>"#
+        );
         assert!(text.contains(&marker), "{marker}: {text}");
     }
     // Status and RAG are tags with words, not colour alone; the overdue action says so.
     assert!(text.contains(r#"data-status="in-progress">In progress</strong>"#));
     assert!(text.contains(r#"data-rag="amber">Amber</strong>"#));
     assert!(
-        text.contains(r#"<tr class="overdue" id="action-1.1""#),
+        text.contains(r#"<tr class="overdue" role="row" id="action-1.1""#),
         "{text}"
     );
     assert!(text.contains("Overdue by "));
@@ -248,29 +250,40 @@ async fn the_dashboard_shows_the_plan_as_of_a_past_date_and_refuses_a_date_that_
     assert!(text.contains(r#"data-status="not-started""#));
     assert!(!text.contains(r#"data-status="in-progress""#));
     assert!(
-        text.contains(r#"value="2021-05-15""#),
-        "the picker keeps the date"
+        text.contains(r#"name="as_of-day" value="15""#)
+            && text.contains(r#"name="as_of-month" value="5""#)
+            && text.contains(r#"name="as_of-year" value="2021""#),
+        "the date input keeps the date: {text}"
     );
     assert!(text.contains("Back to the plan now"));
     let july = session.get("/?as_of=2021-07-01").await.text();
     assert!(july.contains(r#"data-status="in-progress""#));
     assert!(
-        july.contains(r#"data-testid="count-overdue"><span class="count__number">0</span>"#),
+        july.contains(r#"data-testid="count-overdue"><a class="count__link" href="/?due=overdue&amp;as_of=2021-07-01"><span class="count__number">0</span>"#),
         "{july}"
     );
 
-    let bad = session.get("/?as_of=2021-02-30").await;
+    let bad = session
+        .get("/?as_of-day=30&as_of-month=2&as_of-year=2021")
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let text = bad.text();
     assert!(text.contains("There is a problem"));
     assert!(
-        text.contains(r##"<a href="#as_of">The date must be a real date"##),
+        text.contains(r##"<a href="#as_of-day">The date must be a real date"##),
         "{text}"
     );
     assert!(text.contains(r#"id="as_of-error""#));
     assert!(
-        text.contains(r#"value="2021-02-30""#),
+        text.contains(r#"name="as_of-day" value="30""#),
         "what was typed is kept"
+    );
+    // One field, as links carry the date, is read too.
+    let bad = session.get("/?as_of=2021-02-30").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.text()
+            .contains(r##"<a href="#as_of">The date must be a real date"##)
     );
     assert!(text.contains("<title>Error: Plan"));
 }
@@ -533,4 +546,403 @@ async fn a_get_of_a_form_address_is_an_html_page_and_the_api_keeps_json() {
         "{}",
         api.text()
     );
+}
+
+#[tokio::test]
+async fn the_timeline_takes_day_month_year_counts_late_entries_lists_only_them_and_links_each_event()
+ {
+    let fixture = Fixture::with_plan().await;
+    // Recorded today, about a day in 2021: late by far more than 14 days.
+    fixture
+        .record(serde_json::json!({"kind": "add_note", "about": "1.1", "text": "Minutes found", "on": "2021-10-01"}))
+        .await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    // The plan's events were recorded on the days they happened (the API's "on" in the past
+    // makes them late too): count what the page counts, then check "only" lists exactly those.
+    let all = session.get("/timeline").await;
+    assert_eq!(all.status, StatusCode::OK);
+    let text = all.text();
+    assert!(text.contains(r#"data-testid="late-count""#), "{text}");
+    assert!(
+        text.contains(
+            r#"<a class="link" href="/timeline?event=12#entry-12" aria-label="Event 12">12</a>"#
+        ),
+        "{text}"
+    );
+    let late_rows = text.matches("Late: ").count();
+    assert!(late_rows >= 1, "{text}");
+    assert!(
+        text.contains(&format!("{late_rows} were recorded 14 days or more"))
+            || (late_rows == 1 && text.contains("1 was recorded 14 days or more")),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"href="/timeline?late=only" data-testid="late-only""#),
+        "{text}"
+    );
+    let only = session.get("/timeline?late=only").await.text();
+    assert!(
+        only.contains(&format!("of {late_rows} late entries, newest first")),
+        "{only}"
+    );
+    assert_eq!(
+        only.matches(r#"<tr data-testid="entry-"#).count(),
+        late_rows
+    );
+    assert_eq!(
+        only.matches("Late: ").count(),
+        late_rows,
+        "every row shown is late"
+    );
+    assert!(only.contains(r#"name="late" value="only" checked"#));
+
+    // Dates in three fields; an event by its number.
+    let since = session
+        .get("/timeline?since-day=1&since-month=8&since-year=2021&until-day=&until-month=&until-year=&by=officer")
+        .await
+        .text();
+    assert!(since.contains("of 5 matching events"), "{since}");
+    assert!(since.contains(r#"id="since-day" name="since-day" value="1""#));
+    let wrong = session
+        .get("/timeline?since-day=1&since-month=13&since-year=2021")
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(
+        wrong
+            .text()
+            .contains(r##"<a href="#since-month">The first day must be a real date"##),
+        "{}",
+        wrong.text()
+    );
+    let one = session.get("/timeline?event=7").await.text();
+    assert!(one.contains("Showing 1 to 1 of 1 matching events"), "{one}");
+    assert!(one.contains(r#"data-testid="entry-7""#));
+    // The action's history and its creation link their events to the timeline, as does the
+    // plan's last event.
+    let action = session.get("/actions/1.1").await.text();
+    assert!(
+        action.contains(r#"href="/timeline?event=6#entry-6""#),
+        "{action}"
+    );
+    assert!(
+        action.contains(r#"(<a class="link" href="/timeline?event=4#entry-4">event 4</a>)"#),
+        "{action}"
+    );
+    let plan = session.get("/").await.text();
+    assert!(
+        plan.contains(
+            r#"(the last is <a class="link" href="/timeline?event=12#entry-12">event 12</a>)"#
+        ),
+        "{plan}"
+    );
+}
+
+#[tokio::test]
+async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_the_future() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let now = officer.get("/").await.text();
+    assert!(!now.contains(r#"data-testid="past-banner""#));
+    assert!(
+        now.contains("Record a change"),
+        "officers record from today's plan"
+    );
+    assert!(now.contains(r#"<a href="/actions/1.1">1.1</a>"#));
+
+    let past = officer
+        .get("/?as_of-day=1&as_of-month=7&as_of-year=2021")
+        .await;
+    assert_eq!(past.status, StatusCode::OK);
+    let text = past.text();
+    assert!(
+        text.contains(r#"data-testid="past-banner""#)
+            && text.contains(r#"role="region" aria-labelledby="past-banner-title""#),
+        "{text}"
+    );
+    assert!(text.contains(r#"You are looking at the plan as it was on <time datetime="2021-07-01">1 July 2021</time>"#), "{text}");
+    assert!(text.contains(r#"<a class="notification-banner__link" href="/" data-testid="back-to-today">See the plan today</a>"#));
+    assert!(!text.contains("Record a change"), "{text}");
+    assert!(!text.contains(r#"href="/actions/new""#));
+    assert!(text.contains("<title>Plan as it was on 1 July 2021"));
+    // Actions open at the same date.
+    assert!(
+        text.contains(r#"<a href="/actions/1.1?as_of=2021-07-01">1.1</a>"#),
+        "{text}"
+    );
+
+    let action = officer.get("/actions/1.1?as_of=2021-07-01").await;
+    assert_eq!(action.status, StatusCode::OK);
+    let text = action.text();
+    assert!(text.contains(r#"data-testid="past-banner""#), "{text}");
+    assert!(
+        text.contains(
+            r#"href="/actions/1.1" data-testid="back-to-today">See this action today</a>"#
+        )
+    );
+    assert!(text.contains(r##"<a class="back-link" href="/?as_of=2021-07-01#action-1.1" data-testid="back-link">Back to the plan</a>"##), "{text}");
+    // As it was: in progress since June, its later history not yet there, and no forms.
+    assert!(text.contains(
+        r#"data-testid="action-status"><strong class="tag tag--blue" data-status="in-progress">"#
+    ));
+    for form in ["status-form", "amend-form", "note-form", "evidence-form"] {
+        assert!(!text.contains(form), "no {form} in the past: {text}");
+    }
+    assert!(!text.contains(r#"name="nonce""#));
+    fixture
+        .record(serde_json::json!({"kind": "change_action_status", "id": "1.1", "status": "blocked", "note": "Provider withdrew", "on": "2021-10-01"}))
+        .await;
+    let later = officer.get("/actions/1.1?as_of=2021-07-01").await.text();
+    assert!(
+        !later.contains("Provider withdrew"),
+        "a later change is not in the past view"
+    );
+    assert!(
+        officer
+            .get("/actions/1.1")
+            .await
+            .text()
+            .contains("Provider withdrew")
+    );
+    // Today's page has the back link to today's plan, and the forms.
+    let today_page = officer.get("/actions/1.1").await.text();
+    assert!(
+        today_page
+            .contains(r##"href="/#action-1.1" data-testid="back-link">Back to the plan</a>"##)
+    );
+    assert!(today_page.contains("status-form"));
+
+    // An action added after the day is not in that day's plan.
+    let missing = officer.get("/actions/1.1?as_of=2021-04-01").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing
+            .text()
+            .contains("There was no action 1.1 in the plan on 1 April 2021"),
+        "{}",
+        missing.text()
+    );
+
+    // The future is refused, with the last day allowed.
+    let future = officer
+        .get("/?as_of-day=1&as_of-month=1&as_of-year=2999")
+        .await;
+    assert_eq!(future.status, StatusCode::BAD_REQUEST);
+    let text = future.text();
+    assert!(
+        text.contains(r##"<a href="#as_of-day">The date must be today or in the past"##),
+        "{text}"
+    );
+    assert!(!text.contains(r#"data-testid="past-banner""#));
+    let future = officer.get("/actions/1.1?as_of=2999-01-01").await;
+    assert_eq!(future.status, StatusCode::BAD_REQUEST);
+    assert!(
+        future
+            .text()
+            .contains("The date must be today or in the past")
+    );
+}
+
+#[tokio::test]
+async fn the_plan_filters_its_actions_and_each_tile_lists_what_it_counts() {
+    let fixture = Fixture::with_plan().await;
+    for body in [
+        serde_json::json!({"kind": "record_weakness", "id": "W2", "title": "Joint commissioning", "finding": "No joint plan.", "on": "2021-04-20"}),
+        serde_json::json!({"kind": "create_workstream", "id": "WS2", "title": "Commissioning", "sponsor": "ICB director", "weaknesses": ["W2"], "on": "2021-05-01"}),
+        serde_json::json!({"kind": "create_action", "id": "2.1", "workstream": "WS2", "title": "Map services", "owner": "ICB lead", "due": "2099-01-01", "on": "2021-05-01"}),
+        serde_json::json!({"kind": "change_action_status", "id": "2.1", "status": "blocked", "rag": "red", "note": "No data", "on": "2021-06-01"}),
+    ] {
+        fixture.record(body).await;
+    }
+    let today = wsoa_server::state::today().expect("clock");
+    let soon =
+        wsoa_core::Date::from_days_since_epoch(today.days_since_epoch() + 10).expect("a day");
+    fixture
+        .record(serde_json::json!({"kind": "create_action", "id": "2.2", "workstream": "WS2", "title": "Agree a joint plan", "owner": "ICB lead", "due": soon.to_string(), "on": "2021-05-01"}))
+        .await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let rows = |text: &str| -> Vec<String> {
+        text.split(r#"data-testid="action-row-"#)
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or("").to_owned())
+            .collect()
+    };
+    for (query, expected) in [
+        ("list=all", vec!["1.1", "1.2", "2.1", "2.2"]),
+        ("status=blocked", vec!["2.1"]),
+        ("status=complete", vec!["1.2"]),
+        ("rag=red", vec!["2.1"]),
+        ("rag=none", vec!["2.2"]),
+        ("lead=ICB+lead", vec!["2.1", "2.2"]),
+        ("workstream=WS1", vec!["1.1", "1.2"]),
+        ("weakness=W2", vec!["2.1", "2.2"]),
+        ("due=overdue", vec!["1.1"]),
+        ("due=soon", vec!["2.2"]),
+        ("lead=ICB+lead&status=not-started", vec!["2.2"]),
+        ("status=withdrawn", vec![]),
+    ] {
+        let reply = session.get(&format!("/?{query}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}");
+        let text = reply.text();
+        assert_eq!(rows(&text), expected, "{query}");
+        let heading = match expected.len() {
+            1 => "1 action matches".to_owned(),
+            n => format!("{n} actions match"),
+        };
+        assert!(text.contains(&heading), "{query}: {text}");
+        // The list replaces the plan's sections.
+        assert!(!text.contains(r#"id="weakness-W1""#), "{query}");
+        assert!(text.contains("Clear the filters"));
+    }
+    // The filters keep what was chosen.
+    let text = session.get("/?status=blocked&due=overdue").await.text();
+    assert!(text.contains(r#"<option value="blocked" selected>Blocked</option>"#));
+    assert!(text.contains(r#"<option value="overdue" selected>Overdue</option>"#));
+    assert!(text.contains("0 actions match"));
+    // Without filters, the whole plan.
+    let text = session.get("/").await.text();
+    assert!(text.contains(r#"id="weakness-W1""#));
+    assert!(!text.contains(r#"data-testid="matching""#));
+    // A filter that is not one is said beside it.
+    let bad = session.get("/?status=finished").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.text().contains(r##"<a href="#status">"##),
+        "{}",
+        bad.text()
+    );
+    // In the past view the tiles and the filters keep the date.
+    let past = session
+        .get("/?as_of=2021-07-01&status=in-progress")
+        .await
+        .text();
+    assert_eq!(rows(&past), vec!["1.1"], "{past}");
+    assert!(past.contains(r#"href="/?status=blocked&amp;as_of=2021-07-01""#));
+    assert!(past.contains(r#"<input type="hidden" name="as_of" value="2021-07-01">"#));
+    assert!(past.contains(r#"<a href="/actions/1.1?as_of=2021-07-01">1.1</a>"#));
+}
+
+#[tokio::test]
+async fn a_measure_headline_gives_the_latest_value_the_change_and_a_missed_target() {
+    let fixture = Fixture::with_plan().await;
+    // M2's target date has passed and its latest value falls short; M3 has no value yet.
+    for body in [
+        serde_json::json!({"kind": "define_measure", "id": "M2", "title": "Weeks to a first assessment", "unit": "weeks", "baseline": "18", "baseline_on": "2021-03-31", "target": "10", "target_by": "2022-03-31", "better": "lower-is-better", "weaknesses": ["W1"], "on": "2021-05-01"}),
+        serde_json::json!({"kind": "record_measure", "id": "M2", "value": "14.5", "on": "2022-03-31"}),
+        serde_json::json!({"kind": "define_measure", "id": "M3", "title": "Families at the forum", "unit": "families", "baseline": "40", "baseline_on": "2021-03-31", "target": "80", "target_by": "2099-09-30", "weaknesses": ["W1"], "on": "2021-05-01"}),
+    ] {
+        fixture.record(body).await;
+    }
+    let session = fixture.sign_in(Role::Viewer).await;
+    let text = session.get("/").await.text();
+    let headline = |id: &str| -> String {
+        let marker = format!(r#"data-testid="measure-headline-{id}">"#);
+        let start = text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no headline {id}: {text}"))
+            + marker.len();
+        text[start..].split("</p>").next().unwrap_or("").to_owned()
+    };
+    let m1 = headline("M1");
+    assert!(
+        m1.starts_with(r#"Latest <strong>57.5%</strong> on <time datetime="2022-03-31">31 March 2022</time>: up 26.5 percentage points from the baseline of 31% (31 March 2021). Target 65% by 30 September 2022 (higher is better). "#),
+        "{m1}"
+    );
+    // Judged today, its target date has passed unmet.
+    assert!(m1.contains(">Target missed</strong>"), "{m1}");
+    let m2 = headline("M2");
+    assert!(
+        m2.contains("down 3.5 weeks from the baseline of 18 weeks"),
+        "{m2}"
+    );
+    assert!(m2.contains(">Target missed</strong>"), "{m2}");
+    let m3 = headline("M3");
+    assert!(
+        m3.starts_with("No value recorded yet. Baseline 40 families on 31 March 2021."),
+        "{m3}"
+    );
+    assert!(m3.contains(">Target not yet met</strong>"), "{m3}");
+    // Before the target date, not yet met rather than missed.
+    let past = session.get("/?as_of=2022-04-01").await.text();
+    let start = past
+        .find(r#"data-testid="measure-headline-M1">"#)
+        .expect("M1 in the past");
+    let m1_then = past[start..].split("</p>").next().unwrap_or("");
+    assert!(
+        m1_then.contains(">Target not yet met</strong>"),
+        "{m1_then}"
+    );
+    assert!(
+        m1_then.contains("Latest <strong>57.5%</strong>"),
+        "{m1_then}"
+    );
+}
+
+#[tokio::test]
+async fn every_page_links_an_accessibility_statement_and_a_privacy_notice_open_to_everyone() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    for path in ["/", "/actions/1.1", "/timeline", "/evidence", "/verify"] {
+        let text = session.get(path).await.text();
+        assert!(
+            text.contains(
+                r#"<a class="footer__link" href="/accessibility">Accessibility statement</a>"#
+            ),
+            "{path}: {text}"
+        );
+        assert!(
+            text.contains(
+                r#"<a class="footer__link" href="/privacy">Privacy notice and cookies</a>"#
+            )
+        );
+    }
+    // Signed out too: the sign-in page links them, and they open without a session.
+    let login = fixture.get_anonymous("/login").await.text();
+    assert!(login.contains(r#"href="/accessibility""#));
+    let statement = fixture.get_anonymous("/accessibility").await;
+    assert_eq!(statement.status, StatusCode::OK);
+    let text = statement.text();
+    assert!(text.contains("Accessibility statement for the WSoA ledger"));
+    assert!(text.contains("Equality and Human Rights Commission"));
+    assert!(text.contains("320 pixels wide"));
+    let privacy = fixture.get_anonymous("/privacy").await;
+    assert_eq!(privacy.status, StatusCode::OK);
+    let text = privacy.text();
+    assert!(
+        text.contains("<code>wsoa_session</code>") && text.contains("<code>wsoa_login</code>"),
+        "{text}"
+    );
+    assert!(text.contains("after 8 hours without use"));
+    assert!(text.contains("after 60 minutes"));
+}
+
+#[tokio::test]
+async fn wide_tables_scroll_in_a_named_region_reached_by_keyboard_and_status_and_rag_follow_the_title()
+ {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    for path in ["/", "/actions/1.1", "/timeline", "/evidence", "/narrative"] {
+        let text = session.get(path).await.text();
+        for wrapper in text.split(r#"<div class="table-wrapper""#).skip(1) {
+            let tag = wrapper.split('>').next().unwrap_or("");
+            assert!(
+                tag.contains(r#"tabindex="0""#)
+                    && tag.contains(r#"role="region""#)
+                    && tag.contains(r#"aria-label=""#)
+                    && tag.contains("data-scroll-region"),
+                "{path}: <div class=\"table-wrapper\"{tag}>"
+            );
+        }
+    }
+    let text = session.get("/").await.text();
+    let head = text
+        .split(r#"<table class="table table--stack" data-testid="actions" role="table">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</thead>").next())
+        .expect("an actions table");
+    let columns: Vec<&str> = head
+        .split(r#"<th scope="col" role="columnheader">"#)
+        .skip(1)
+        .map(|cell| cell.split('<').next().unwrap_or(""))
+        .collect();
+    assert_eq!(columns, ["Ref", "Action", "Status", "RAG", "Lead", "Due"]);
 }
