@@ -1,6 +1,6 @@
-//! `wsoa narrative`: the impact narrative for the revisit, weakness by weakness, as Markdown, as
-//! a self-contained HTML page or as a Word document (`--format docx`, see `docx`), built from
-//! the ledger at any point in time.
+//! `wsoa narrative`: the impact narrative for the revisit, weakness by weakness, as Markdown
+//! (`--format md`, the default), as a self-contained HTML page (`--format html`) or as a Word
+//! document (`--format docx`, see `docx`), built from the ledger at any point in time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,8 +26,9 @@ pub enum Style {
 /// The options of `wsoa narrative`.
 #[derive(Args, Debug)]
 pub struct NarrativeArgs {
-    /// Markdown (the default) or HTML. Not with --format docx, which has a layout of its own.
-    #[arg(long, value_enum)]
+    /// The same as --format md or --format html (kept for scripts written before --format took
+    /// them).
+    #[arg(long, value_enum, hide = true)]
     style: Option<Style>,
     /// Write the narrative to this file instead of standard output (needed with --format docx).
     #[arg(long, value_name = "FILE")]
@@ -44,12 +45,26 @@ pub struct NarrativeArgs {
 /// before the ledger is opened, so a mistake is reported as such).
 pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<()> {
     let docx = out.requested == OutputFormat::Docx;
-    if docx && let Some(style) = args.style {
-        let style = if style == Style::Html { "html" } else { "md" };
-        bail!(
-            "--style {style} cannot be used with --format docx: the Word document has its own layout; leave out --style, or leave out --format docx for Markdown or HTML"
-        );
+    let asked = match out.requested {
+        OutputFormat::Md => Some(Style::Md),
+        OutputFormat::Html => Some(Style::Html),
+        _ => None,
+    };
+    if let Some(style) = args.style {
+        let word = if style == Style::Html { "html" } else { "md" };
+        if docx {
+            bail!(
+                "--style {word} cannot be used with --format docx: the Word document has its own layout; leave out --style, or give --format md or --format html instead"
+            );
+        }
+        if asked.is_some_and(|asked| asked != style) {
+            bail!(
+                "--style {word} and --format {} ask for two different formats; give one: --format md, --format html or --format docx",
+                out.requested.name()
+            );
+        }
     }
+    let style = asked.or(args.style).unwrap_or_default();
     if out.requested.writes_file() && args.out.is_none() {
         bail!(out.requested.needs_out());
     }
@@ -58,7 +73,7 @@ pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<(
     let bytes = if docx {
         crate::docx::document(&narrative, &source)?
     } else {
-        match args.style.unwrap_or_default() {
+        match style {
             Style::Md => narrative.to_markdown(),
             Style::Html => narrative.to_html(),
         }

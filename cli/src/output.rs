@@ -36,6 +36,10 @@ pub enum OutputFormat {
     Xlsx,
     /// A Word document (`wsoa narrative --out FILE` only).
     Docx,
+    /// Markdown (`wsoa narrative` only; its default).
+    Md,
+    /// One self-contained HTML page that prints on A4 (`wsoa narrative` only).
+    Html,
 }
 
 impl OutputFormat {
@@ -47,6 +51,8 @@ impl OutputFormat {
             OutputFormat::Csv => "csv",
             OutputFormat::Xlsx => "xlsx",
             OutputFormat::Docx => "docx",
+            OutputFormat::Md => "md",
+            OutputFormat::Html => "html",
         }
     }
 
@@ -55,7 +61,7 @@ impl OutputFormat {
         match self {
             OutputFormat::Text | OutputFormat::Json => None,
             OutputFormat::Csv | OutputFormat::Xlsx => Some("show"),
-            OutputFormat::Docx => Some("narrative"),
+            OutputFormat::Docx | OutputFormat::Md | OutputFormat::Html => Some("narrative"),
         }
     }
 
@@ -81,7 +87,7 @@ pub fn check_format(format: OutputFormat, command: &str) -> anyhow::Result<()> {
                     "`wsoa show` prints text, JSON or CSV, or writes a workbook with --format xlsx --out FILE"
                 }
                 "narrative" => {
-                    "`wsoa narrative` writes Markdown, HTML with --style html, or Word with --format docx --out FILE"
+                    "`wsoa narrative` writes Markdown, HTML with --format html, or Word with --format docx --out FILE"
                 }
                 _ => "use --format text or --format json with this command",
             };
@@ -155,7 +161,9 @@ impl Printer {
                 OutputFormat::Text
                 | OutputFormat::Csv
                 | OutputFormat::Xlsx
-                | OutputFormat::Docx => Format::Text,
+                | OutputFormat::Docx
+                | OutputFormat::Md
+                | OutputFormat::Html => Format::Text,
             },
             csv: format == OutputFormat::Csv,
             requested: format,

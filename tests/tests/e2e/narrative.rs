@@ -193,9 +193,43 @@ fn the_narrative_tells_the_statement_back_and_ends_with_the_verified_head() {
     let page = sandbox.root().join("f.html");
     let path = page.to_str().expect("UTF-8 path");
     sandbox
-        .run(&["narrative", "--style", "html", "--out", path])
+        .run(&["narrative", "--format", "html", "--out", path])
         .success();
     let html = std::fs::read_to_string(&page).expect("the narrative was written");
+    // `--format` chooses the format; `--style` is the same, kept for older scripts.
+    let by_style = sandbox
+        .run(&["narrative", "--style", "html"])
+        .success()
+        .stdout;
+    let by_format = sandbox
+        .run(&["narrative", "--format", "html"])
+        .success()
+        .stdout;
+    assert_eq!(by_style, by_format);
+    assert_eq!(by_format, html);
+    let markdown = sandbox
+        .run(&["narrative", "--format", "md"])
+        .success()
+        .stdout;
+    assert!(markdown.starts_with("# Impact narrative"), "{markdown}");
+    let clash = sandbox
+        .run(&["narrative", "--format", "md", "--style", "html"])
+        .code_is(2);
+    assert!(
+        clash
+            .stderr
+            .contains("--style html and --format md ask for two different formats"),
+        "{}",
+        clash.stderr
+    );
+    let elsewhere = sandbox.run(&["show", "--format", "html"]).code_is(2);
+    assert!(
+        elsewhere
+            .stderr
+            .contains("--format html is only for `wsoa narrative`"),
+        "{}",
+        elsewhere.stderr
+    );
     assert!(!html.to_lowercase().contains("<script"), "{html}");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains(head));
