@@ -109,6 +109,9 @@ const MAX_ROWS: usize = 1_048_575;
 const RED: u32 = 0xFF0000;
 const AMBER: u32 = 0xFFC000;
 const GREEN: u32 = 0x00B050;
+/// The text on a RAG fill: black reads at 5.3:1 or better on all three (white on this green is
+/// 2.9:1 and on this red 4.0:1, below WCAG's 4.5:1 for text of this size).
+const RAG_INK: u32 = 0x000000;
 /// An overdue deadline: Excel's own "light red fill with dark red text".
 const OVERDUE_FILL: u32 = 0xFFC7CE;
 const OVERDUE_TEXT: u32 = 0x9C0006;
@@ -182,9 +185,9 @@ impl Formats {
                 .set_font_color(Color::RGB(OVERDUE_TEXT)),
             late: cell.clone().set_bold(),
             date,
-            red: filled(RED, 0xFFFFFF),
-            amber: filled(AMBER, 0x000000),
-            green: filled(GREEN, 0xFFFFFF),
+            red: filled(RED, RAG_INK),
+            amber: filled(AMBER, RAG_INK),
+            green: filled(GREEN, RAG_INK),
         }
     }
 
@@ -811,4 +814,36 @@ fn history_sheet(
         col_num(HISTORY_COLUMNS.len() - 1),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG 2's contrast ratio of two sRGB colours.
+    fn contrast(a: u32, b: u32) -> f64 {
+        let luminance = |rgb: u32| {
+            let channel = |shift: u32| {
+                let c = f64::from((rgb >> shift) & 0xFF) / 255.0;
+                if c <= 0.039_28 {
+                    c / 12.92
+                } else {
+                    ((c + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn rag_words_read_at_wcag_aa_on_their_fills() {
+        for fill in [RED, AMBER, GREEN] {
+            let ratio = contrast(fill, RAG_INK);
+            assert!(ratio >= 4.5, "{fill:06X}: {ratio:.2}:1");
+        }
+        // The white text it replaces did not.
+        assert!(contrast(GREEN, 0xFFFFFF) < 3.0);
+    }
 }
