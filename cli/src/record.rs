@@ -6,14 +6,14 @@ use wsoa_core::command::{AddFinding, AddInspection, AddNote, RaiseRisk};
 use wsoa_core::event::{
     ActionAmendedWithDeadline, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
     CorrectionRecorded, Direction, FindingKind, Framework, InspectionKind, InspectionOutcome,
-    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MonitoringVisitRecorded,
-    Outcome, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled,
-    RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
-    WorkstreamCreated,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MilestoneAdded,
+    MilestoneMet, MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
+    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
+    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
-    ActionId, Command, Date, Deadline, Decimal, InspectionId, MeasureId, RiskId, SubjectRef,
-    WeaknessId, WorkstreamId,
+    ActionId, Command, Date, Deadline, Decimal, InspectionId, MeasureId, MilestoneId, RiskId,
+    SubjectRef, WeaknessId, WorkstreamId,
 };
 use wsoa_store::{Appended, Context, Ledger, StoreError};
 
@@ -78,6 +78,10 @@ pub enum RecordCommand {
     /// Add notes: co-production, the voice of parent carers and young people.
     #[command(subcommand)]
     Note(NoteCommand),
+    /// Add an action's milestones (3, 6 and 12-month milestones of an accelerated progress
+    /// plan) and record them met or missed.
+    #[command(subcommand)]
+    Milestone(MilestoneCommand),
     /// Record that an earlier event was wrong (the event itself is never changed).
     #[command(
         after_help = "Example:\n  wsoa correct 41 --reason \"The visit was on 14 June, not 4 June; the feedback is unchanged.\""
@@ -517,6 +521,58 @@ pub enum RevisitCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum MilestoneCommand {
+    /// Add a milestone to an action: what is to be in place by when.
+    #[command(
+        after_help = "Example:\n  wsoa milestone add 2.1 3m --title \"Joint resource panel meeting monthly\" --due \"March 2024\" --on 2023-12-15"
+    )]
+    Add {
+        /// The action.
+        action: ActionId,
+        /// The milestone's id within the action (3m, 6m, 12m, MS1).
+        id: MilestoneId,
+        /// What is to be in place.
+        #[arg(long)]
+        title: String,
+        /// When: a date, or words as for an action's deadline ("March 2024", "Q4 2023/24").
+        #[arg(long)]
+        due: Deadline,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record that a milestone was met.
+    #[command(
+        after_help = "Example:\n  wsoa milestone met 2.1 3m --note \"Panel met in January, February and March\" --on 2024-03-28"
+    )]
+    Met {
+        /// The action.
+        action: ActionId,
+        /// The milestone.
+        id: MilestoneId,
+        /// What shows it.
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record that a milestone was missed, and why.
+    #[command(
+        after_help = "Example:\n  wsoa milestone missed 2.1 6m --reason \"Two panel meetings cancelled for lack of quorum\" --on 2024-07-01"
+    )]
+    Missed {
+        /// The action.
+        action: ActionId,
+        /// The milestone.
+        id: MilestoneId,
+        /// Why it was missed.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum NoteCommand {
     /// Add a note about a weakness, workstream, action, measure, evidence or risk.
     #[command(
@@ -607,6 +663,11 @@ impl RecordCommand {
                 RevisitCommand::Schedule { when, .. } | RevisitCommand::Outcome { when, .. },
             ) => when,
             R::Note(NoteCommand::Add { when, .. }) => when,
+            R::Milestone(
+                MilestoneCommand::Add { when, .. }
+                | MilestoneCommand::Met { when, .. }
+                | MilestoneCommand::Missed { when, .. },
+            ) => when,
         };
         when.on
     }
@@ -652,6 +713,24 @@ impl RecordCommand {
                 to,
                 published,
             }),
+            R::Milestone(MilestoneCommand::Add {
+                action,
+                id,
+                title,
+                due,
+                ..
+            }) => Command::AddMilestone(MilestoneAdded {
+                action,
+                id,
+                title,
+                due,
+            }),
+            R::Milestone(MilestoneCommand::Met {
+                action, id, note, ..
+            }) => Command::MeetMilestone(MilestoneMet { action, id, note }),
+            R::Milestone(MilestoneCommand::Missed {
+                action, id, reason, ..
+            }) => Command::MissMilestone(MilestoneMissed { action, id, reason }),
             R::Finding(FindingCommand::Add {
                 id,
                 kind,

@@ -10,9 +10,9 @@ use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, CorrectionRecorded, EvidenceKind, EvidenceRedacted, FindingKind,
     Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened, MeasureDefined,
-    MeasureRecorded, MonitoringVisitRecorded, ProgressReviewed, RevisitOutcomeRecorded,
-    RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded, WorkstreamAmended,
-    WorkstreamCreated,
+    MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed, MonitoringVisitRecorded,
+    ProgressReviewed, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
+    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{Digest, EvidenceId, InspectionId, RiskId, SubjectRef, WeaknessId};
 
@@ -98,6 +98,12 @@ pub enum Command {
     /// Record a finding of an inspection: an area of significant weakness (2016), an area for
     /// priority action or for improvement (2023).
     RecordFinding(AddFinding),
+    /// Add a milestone to an action.
+    AddMilestone(MilestoneAdded),
+    /// Record that a milestone was met.
+    MeetMilestone(MilestoneMet),
+    /// Record that a milestone was missed, and why.
+    MissMilestone(MilestoneMissed),
 }
 
 /// Record an inspection of the local area under either framework.

@@ -19,8 +19,8 @@ use crate::event::{
     RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{
-    ActionId, Digest, EvidenceId, InspectionId, MeasureId, RiskId, Subject, SubjectKind,
-    SubjectRef, WeaknessId, WorkstreamId,
+    ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, RiskId, Subject,
+    SubjectKind, SubjectRef, WeaknessId, WorkstreamId,
 };
 
 /// The longest free text accepted in one field, in characters.
@@ -255,6 +255,17 @@ pub struct ActionState {
     pub rag: Option<Rag>,
 }
 
+/// Where a milestone stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MilestoneState {
+    /// The event that added it.
+    pub added: u64,
+    /// The event that recorded it met, once met.
+    pub met: Option<u64>,
+    /// The event that recorded it missed, once missed.
+    pub missed: Option<u64>,
+}
+
 /// What the rules need to know about a measure.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MeasureState {
@@ -318,6 +329,9 @@ pub struct State {
     pub risks: BTreeMap<RiskId, RiskState>,
     /// The revisit window, once scheduled.
     pub revisit: Option<(Date, Date)>,
+    /// Milestones by action and id: the event that added each, and whether it was met or
+    /// missed.
+    pub milestones: BTreeMap<(ActionId, MilestoneId), MilestoneState>,
     /// The smallest `n` for which `E<n>` is not yet taken. Ids are never freed, so it only grows.
     evidence_next_free: u64,
     /// The business dates the date rules compare against.
@@ -340,6 +354,7 @@ impl Default for State {
             evidence: BTreeMap::new(),
             risks: BTreeMap::new(),
             revisit: None,
+            milestones: BTreeMap::new(),
             evidence_next_free: 1,
             dates: dates::Dates::default(),
         }
@@ -467,6 +482,26 @@ impl State {
                         action.due = due;
                         action.deadline = Deadline::On(due);
                     }
+                }
+            }
+            EventBody::MilestoneAdded(e) => {
+                self.milestones.insert(
+                    (e.action.clone(), e.id.clone()),
+                    MilestoneState {
+                        added: seq,
+                        met: None,
+                        missed: None,
+                    },
+                );
+            }
+            EventBody::MilestoneMet(e) => {
+                if let Some(m) = self.milestones.get_mut(&(e.action.clone(), e.id.clone())) {
+                    m.met = Some(seq);
+                }
+            }
+            EventBody::MilestoneMissed(e) => {
+                if let Some(m) = self.milestones.get_mut(&(e.action.clone(), e.id.clone())) {
+                    m.missed = Some(seq);
                 }
             }
             EventBody::ActionStatusChanged(e) => {
@@ -801,6 +836,42 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             EventBody::InspectionRecorded(e.clone())
         }
         Command::AddInspection(e) => add_inspection(state, e)?,
+        Command::AddMilestone(e) => {
+            state.require(SubjectKind::Action, e.action.as_str())?;
+            if let Some(m) = state.milestones.get(&(e.action.clone(), e.id.clone())) {
+                return Err(Rejection::DuplicateId {
+                    kind: "milestone",
+                    id: format!("{} of action {}", e.id, e.action),
+                    seq: m.added,
+                });
+            }
+            text("the milestone's title", &e.title)?;
+            deadline_words(&e.due)?;
+            EventBody::MilestoneAdded(e.clone())
+        }
+        Command::MeetMilestone(e) => {
+            let m = milestone(state, &e.action, &e.id)?;
+            optional_prose("the note", e.note.as_ref())?;
+            if let Some(seq) = m.met {
+                return Err(Rejection::NothingChanged(format!(
+                    "milestone {} of action {} was already met (event {seq}); if that was wrong, record a correction with `wsoa correct {seq} --reason TEXT`",
+                    e.id, e.action
+                )));
+            }
+            EventBody::MilestoneMet(e.clone())
+        }
+        Command::MissMilestone(e) => {
+            let m = milestone(state, &e.action, &e.id)?;
+            prose("the reason", &e.reason)?;
+            if let Some(seq) = m.met.or(m.missed) {
+                let what = if m.met.is_some() { "met" } else { "missed" };
+                return Err(Rejection::NothingChanged(format!(
+                    "milestone {} of action {} was already recorded as {what} (event {seq}); if that was wrong, record a correction with `wsoa correct {seq} --reason TEXT`",
+                    e.id, e.action
+                )));
+            }
+            EventBody::MilestoneMissed(e.clone())
+        }
         Command::RecordFinding(e) => {
             fresh(
                 SubjectKind::Weakness,
@@ -1078,6 +1149,37 @@ fn inspection(e: &InspectionRecorded) -> Result<(), Rejection> {
         )));
     }
     Ok(())
+}
+
+/// A milestone the ledger holds.
+fn milestone(
+    state: &State,
+    action: &ActionId,
+    id: &MilestoneId,
+) -> Result<MilestoneState, Rejection> {
+    state.require(SubjectKind::Action, action.as_str())?;
+    state
+        .milestones
+        .get(&(action.clone(), id.clone()))
+        .copied()
+        .ok_or_else(|| {
+            let known: Vec<String> = state
+                .milestones
+                .keys()
+                .filter(|(a, _)| a == action)
+                .map(|(_, m)| m.to_string())
+                .collect();
+            Rejection::Inconsistent(if known.is_empty() {
+                format!(
+                    "action {action} has no milestone {id}; add it first with `wsoa milestone add {action} {id} --title TEXT --due DATE`"
+                )
+            } else {
+                format!(
+                    "action {action} has no milestone {id}; its milestones are {}",
+                    known.join(", ")
+                )
+            })
+        })
 }
 
 /// The id of the first inspection, the one `InspectionRecorded` records.

@@ -10,8 +10,8 @@ use crate::date::Date;
 use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::ids::{
-    ActionId, Digest, EvidenceId, InspectionId, MeasureId, RiskId, Subject, WeaknessId,
-    WorkstreamId,
+    ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, RiskId, Subject,
+    WeaknessId, WorkstreamId,
 };
 
 /// The version of the envelope encoding written by this code.
@@ -126,6 +126,13 @@ pub enum EventBody {
     /// Tag 28: a finding of an inspection: an area of significant weakness (2016), an area for
     /// priority action or an area for improvement (2023).
     FindingRecorded(FindingRecorded),
+    /// Tag 29: a milestone of an action (an accelerated progress plan's 3, 6 and 12-month
+    /// milestones), with its due date as written.
+    MilestoneAdded(MilestoneAdded),
+    /// Tag 30: a milestone met.
+    MilestoneMet(MilestoneMet),
+    /// Tag 31: a milestone missed, and why.
+    MilestoneMissed(MilestoneMissed),
 }
 
 impl EventBody {
@@ -161,6 +168,9 @@ impl EventBody {
             EventBody::ActionAmendedWithDeadline(_) => "action_amended_with_deadline",
             EventBody::InspectionAdded(_) => "inspection_added",
             EventBody::FindingRecorded(_) => "finding_recorded",
+            EventBody::MilestoneAdded(_) => "milestone_added",
+            EventBody::MilestoneMet(_) => "milestone_met",
+            EventBody::MilestoneMissed(_) => "milestone_missed",
         }
     }
 }
@@ -301,6 +311,41 @@ pub struct FindingRecorded {
     pub title: String,
     /// The inspectors' words, if recorded.
     pub finding: Option<String>,
+}
+
+/// A milestone of an action: what is to be in place by when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneAdded {
+    /// The action it belongs to.
+    pub action: ActionId,
+    /// Its id within the action (`3m`, `MS1`).
+    pub id: MilestoneId,
+    /// What is to be in place.
+    pub title: String,
+    /// When, as written (a date, "March 2024", "Q4 2023/24").
+    pub due: crate::deadline::Deadline,
+}
+
+/// A milestone met on the event's `occurred_on` date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneMet {
+    /// The action it belongs to.
+    pub action: ActionId,
+    /// Which milestone.
+    pub id: MilestoneId,
+    /// What shows it, if said.
+    pub note: Option<String>,
+}
+
+/// A milestone missed, and why (advisers ask).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneMissed {
+    /// The action it belongs to.
+    pub action: ActionId,
+    /// Which milestone.
+    pub id: MilestoneId,
+    /// Why it was missed.
+    pub reason: String,
 }
 
 /// An area of significant weakness named in the report.

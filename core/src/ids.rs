@@ -195,6 +195,11 @@ id_type!(
     InspectionId,
     "inspection"
 );
+id_type!(
+    /// A milestone of an action (`3m`, `6m`, `12m`, `MS1`), unique within its action.
+    MilestoneId,
+    "milestone"
+);
 
 /// The kinds of thing a note, a risk or a piece of evidence can be about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

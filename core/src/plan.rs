@@ -205,8 +205,41 @@ pub struct ActionView {
     pub notes: Vec<(String, Option<String>, Cite)>,
     /// Evidence that supports it.
     pub evidence: Vec<String>,
+    /// Its milestones, in the order added.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<MilestoneView>,
     /// The event that created it.
     pub cite: Cite,
+}
+
+/// A milestone of an action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MilestoneView {
+    /// Its id within the action.
+    pub id: String,
+    /// What is to be in place.
+    pub title: String,
+    /// When, as written.
+    pub due: Deadline,
+    /// Met: the event, and what shows it.
+    pub met: Option<(Option<String>, Cite)>,
+    /// Missed: why, and the event.
+    pub missed: Option<(String, Cite)>,
+    /// The event that added it.
+    pub cite: Cite,
+}
+
+impl MilestoneView {
+    /// "met", "missed", "met late", "overdue" (past its day, neither met nor missed) or "due".
+    pub fn state(&self, today: Date) -> &'static str {
+        match (&self.met, &self.missed) {
+            (Some(_), Some(_)) => "met late",
+            (Some(_), None) => "met",
+            (None, Some(_)) => "missed",
+            (None, None) if self.due.date().is_some_and(|due| due < today) => "overdue",
+            (None, None) => "due",
+        }
+    }
 }
 
 impl ActionView {
@@ -529,6 +562,12 @@ struct Index {
 }
 
 impl Plan {
+    /// A milestone of an action, to change.
+    fn milestone_mut(&mut self, action: &str, id: &str) -> Option<&mut MilestoneView> {
+        let i = *self.index.actions.get(action)?;
+        self.actions[i].milestones.iter_mut().find(|m| m.id == id)
+    }
+
     /// The plan after every event of `events`, in order.
     pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Plan {
         let mut plan = Plan::default();
@@ -629,6 +668,7 @@ impl Plan {
             amendments: Vec::new(),
             notes: Vec::new(),
             evidence: Vec::new(),
+            milestones: Vec::new(),
             cite,
         };
         push(
@@ -841,6 +881,28 @@ impl Plan {
                         reason: e.reason.clone(),
                         cite,
                     });
+                }
+            }
+            EventBody::MilestoneAdded(e) => {
+                if let Some(&i) = self.index.actions.get(e.action.as_str()) {
+                    self.actions[i].milestones.push(MilestoneView {
+                        id: e.id.to_string(),
+                        title: e.title.clone(),
+                        due: e.due.clone(),
+                        met: None,
+                        missed: None,
+                        cite,
+                    });
+                }
+            }
+            EventBody::MilestoneMet(e) => {
+                if let Some(m) = self.milestone_mut(e.action.as_str(), e.id.as_str()) {
+                    m.met = Some((e.note.clone(), cite));
+                }
+            }
+            EventBody::MilestoneMissed(e) => {
+                if let Some(m) = self.milestone_mut(e.action.as_str(), e.id.as_str()) {
+                    m.missed = Some((e.reason.clone(), cite));
                 }
             }
             EventBody::ActionStatusChanged(e) => {

@@ -263,6 +263,30 @@ pub struct ActionShow {
     pub latest_update: Option<UpdateShow>,
     /// The evidence that supports it.
     pub evidence: Vec<String>,
+    /// Its milestones, in the order added.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<MilestoneShow>,
+}
+
+/// A milestone of an action, and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MilestoneShow {
+    /// Its id within the action.
+    pub id: String,
+    /// What is to be in place.
+    pub title: String,
+    /// Its day, if it has one.
+    pub due: Option<Date>,
+    /// Its due date as written ("March 2024 (31 March 2024)").
+    pub due_text: String,
+    /// `due`, `overdue`, `met`, `met late` or `missed`.
+    pub state: &'static str,
+    /// When it was met or missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<Date>,
+    /// Why it was missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// An update: what was said, when and by whom.
@@ -575,6 +599,23 @@ fn action_show(action: &ActionView, today: Date) -> ActionShow {
             .latest_update()
             .map(|(text, cite)| update(text, cite)),
         evidence: action.evidence.clone(),
+        milestones: action
+            .milestones
+            .iter()
+            .map(|m| MilestoneShow {
+                id: m.id.clone(),
+                title: m.title.clone(),
+                due: m.due.date(),
+                due_text: m.due.describe(Date::long),
+                state: m.state(today),
+                on: m
+                    .met
+                    .as_ref()
+                    .map(|(_, cite)| cite.on)
+                    .or(m.missed.as_ref().map(|(_, cite)| cite.on)),
+                reason: m.missed.as_ref().map(|(reason, _)| reason.clone()),
+            })
+            .collect(),
     }
 }
 
@@ -961,6 +1002,19 @@ fn action_tree(out: &mut Tree, indent: usize, action: &ActionShow) {
         n => format!("{n} ({})", action.evidence.join(", ")),
     };
     out.field(inner, "Evidence", &evidence);
+    for milestone in &action.milestones {
+        let mut line = format!(
+            "{} (due {}): {}",
+            milestone.title, milestone.due_text, milestone.state
+        );
+        if let Some(on) = milestone.on {
+            line.push_str(&format!(" on {}", on.long()));
+        }
+        if let Some(reason) = &milestone.reason {
+            line.push_str(&format!(", because {reason}"));
+        }
+        out.field(inner, &format!("Milestone {}", milestone.id), &line);
+    }
     if let Some(update) = &action.latest_update {
         out.field(
             inner,

@@ -18,7 +18,7 @@ use crate::ids::{Digest, Subject, SubjectKind, SubjectRef};
 use crate::plan::Plan;
 
 /// Every kind of event, in tag order, as `EventBody::kind` names them and `--kind` takes them.
-pub const KINDS: [&str; 29] = [
+pub const KINDS: [&str; 32] = [
     "ledger_opened",
     "inspection_recorded",
     "weakness_recorded",
@@ -48,6 +48,9 @@ pub const KINDS: [&str; 29] = [
     "action_amended_with_deadline",
     "inspection_added",
     "finding_recorded",
+    "milestone_added",
+    "milestone_met",
+    "milestone_missed",
 ];
 
 /// How many days after it happened an event may be recorded before it is flagged late, unless
@@ -268,6 +271,43 @@ impl Timeline {
                 ),
                 vec![],
             ),
+            EventBody::MilestoneAdded(e) => {
+                let subject = Subject::Action(e.action.clone());
+                (
+                    format!(
+                        "Milestone {} of {} added: {}, due {}",
+                        e.id,
+                        name(&subject),
+                        quote(&e.title),
+                        e.due.describe(Date::long)
+                    ),
+                    vec![subject],
+                )
+            }
+            EventBody::MilestoneMet(e) => {
+                let subject = Subject::Action(e.action.clone());
+                (
+                    format!(
+                        "Milestone {} of {} met{}",
+                        e.id,
+                        name(&subject),
+                        said(e.note.as_deref())
+                    ),
+                    vec![subject],
+                )
+            }
+            EventBody::MilestoneMissed(e) => {
+                let subject = Subject::Action(e.action.clone());
+                (
+                    format!(
+                        "Milestone {} of {} missed{}",
+                        e.id,
+                        name(&subject),
+                        because(&e.reason)
+                    ),
+                    vec![subject],
+                )
+            }
             EventBody::InspectionAdded(e) => {
                 let outcome = e
                     .outcome
@@ -1719,6 +1759,40 @@ mod tests {
             "Area for priority action AP1 'Timeliness of EHC plans' recorded from inspection I2",
             0,
         );
+        let a15: crate::ActionId = "1.5".parse().expect("id");
+        for (id, due) in [("3m", "December 2022"), ("6m", "March 2023")] {
+            record(
+                Command::AddMilestone(crate::event::MilestoneAdded {
+                    action: a15.clone(),
+                    id: id.parse().expect("id"),
+                    title: "Newsletter reaches every family".to_owned(),
+                    due: crate::Deadline::parse(due).expect("words"),
+                }),
+                officer,
+                "'Newsletter reaches every family', due",
+                0,
+            );
+        }
+        record(
+            Command::MeetMilestone(crate::event::MilestoneMet {
+                action: a15.clone(),
+                id: "3m".parse().expect("id"),
+                note: Some("Sent to 4,100 families".to_owned()),
+            }),
+            officer,
+            "Milestone 3m of action 1.5",
+            0,
+        );
+        record(
+            Command::MissMilestone(crate::event::MilestoneMissed {
+                action: a15,
+                id: "6m".parse().expect("id"),
+                reason: "The printer's contract lapsed".to_owned(),
+            }),
+            officer,
+            "missed, because the printer's contract lapsed",
+            0,
+        );
         (ledger, expected)
     }
 
@@ -1881,6 +1955,10 @@ mod tests {
                 "correction_recorded",
                 "action_created_with_deadline",
                 "action_amended_with_deadline",
+                "milestone_added",
+                "milestone_added",
+                "milestone_met",
+                "milestone_missed",
             ]
         );
         assert!(!workstream.contains(&12), "action 2.1 belongs to WS2");

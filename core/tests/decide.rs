@@ -3969,3 +3969,116 @@ fn a_finding_is_not_dated_before_its_inspection_ended() {
         "{rejection}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Milestones
+// ---------------------------------------------------------------------------------------------
+
+fn milestone_added(action: &str, id: &str, due: &str) -> Command {
+    Command::AddMilestone(wsoa_core::event::MilestoneAdded {
+        action: aid(action),
+        id: id.parse().expect("id"),
+        title: "Panel meets monthly".to_owned(),
+        due: Deadline::parse(due).expect("a deadline"),
+    })
+}
+
+fn met(action: &str, id: &str) -> Command {
+    Command::MeetMilestone(wsoa_core::event::MilestoneMet {
+        action: aid(action),
+        id: id.parse().expect("id"),
+        note: None,
+    })
+}
+
+fn missed(action: &str, id: &str) -> Command {
+    Command::MissMilestone(wsoa_core::event::MilestoneMissed {
+        action: aid(action),
+        id: id.parse().expect("id"),
+        reason: "No quorum".to_owned(),
+    })
+}
+
+#[test]
+fn a_milestone_belongs_to_an_action_and_is_met_or_missed_once() {
+    let state = dated(&story());
+    // An action that exists, a due date as the deadline rules allow.
+    assert!(
+        on(
+            &state,
+            "2021-11-02",
+            &milestone_added("1.1", "3m", "March 2022")
+        )
+        .is_ok()
+    );
+    let rejection = on(
+        &state,
+        "2021-11-02",
+        &milestone_added("9.9", "3m", "March 2022"),
+    )
+    .expect_err("no such action");
+    assert!(rejection.to_string().contains("9.9"), "{rejection}");
+    let rejection = on(
+        &state,
+        "2021-11-02",
+        &milestone_added("1.1", "3m", "June 2021"),
+    )
+    .expect_err("before the action was agreed");
+    assert!(
+        rejection
+            .to_string()
+            .contains("the deadline 30 June 2021 is before action 1.1 was agreed on 1 July 2021"),
+        "{rejection}"
+    );
+    // Met or missed only once it exists; met once; not missed after it was met.
+    let rejection = on(&state, "2021-11-02", &met("1.1", "3m")).expect_err("no milestone yet");
+    assert!(
+        rejection.to_string().contains(
+            "action 1.1 has no milestone 3m; add it first with `wsoa milestone add 1.1 3m"
+        ),
+        "{rejection}"
+    );
+    let state = dated(&story_and(&[
+        ("2021-11-02", milestone_added("1.1", "3m", "March 2022")),
+        ("2021-11-02", milestone_added("1.1", "6m", "June 2022")),
+    ]));
+    assert!(matches!(
+        on(
+            &state,
+            "2021-11-03",
+            &milestone_added("1.1", "3m", "April 2022")
+        ),
+        Err(Rejection::DuplicateId {
+            kind: "milestone",
+            ..
+        })
+    ));
+    let state = dated(&story_and(&[
+        ("2021-11-02", milestone_added("1.1", "3m", "March 2022")),
+        ("2021-11-02", milestone_added("1.1", "6m", "June 2022")),
+        ("2022-03-20", met("1.1", "3m")),
+        ("2022-07-01", missed("1.1", "6m")),
+    ]));
+    assert!(matches!(
+        on(&state, "2022-03-21", &met("1.1", "3m")),
+        Err(Rejection::NothingChanged(_))
+    ));
+    assert!(matches!(
+        on(&state, "2022-03-21", &missed("1.1", "3m")),
+        Err(Rejection::NothingChanged(_))
+    ));
+    assert!(matches!(
+        on(&state, "2022-07-02", &missed("1.1", "6m")),
+        Err(Rejection::NothingChanged(_))
+    ));
+    // A missed milestone may still be met, late.
+    assert!(on(&state, "2022-08-01", &met("1.1", "6m")).is_ok());
+    // Not dated before its action was created.
+    let rejection = on(&state, "2021-06-01", &met("1.1", "6m")).expect_err("too early");
+    assert!(
+        rejection
+            .to_string()
+            .contains("is before action 1.1 was created on 1 July 2021"),
+        "{rejection}"
+    );
+}

@@ -792,7 +792,7 @@ const ASSESSMENT: Ty = Struct(&[Id, Enum(3), Opt(&Str)]);
 const OUTCOME: Ty = Struct(&[Id, Enum(2)]);
 
 /// Each EventBody payload's fields, in tag order, as the tables of docs/FORMAT.md give them.
-const PAYLOADS: [&[Ty]; 29] = [
+const PAYLOADS: [&[Ty]; 32] = [
     /* 0 LedgerOpened */ &[Str, List(&Str)],
     /* 1 InspectionRecorded */ &[List(&Str), D, D, D],
     /* 2 WeaknessRecorded */ &[Id, Str, Opt(&Str)],
@@ -822,6 +822,9 @@ const PAYLOADS: [&[Ty]; 29] = [
     /* 26 ActionAmendedWithDeadline */ &[Id, Opt(&Str), Opt(&Str), Opt(&Due), Str],
     /* 27 InspectionAdded */ &[Id, Enum(2), Enum(3), Opt(&Enum(3)), List(&Str), D, D, D],
     /* 28 FindingRecorded */ &[Id, Id, Enum(3), Str, Opt(&Str)],
+    /* 29 MilestoneAdded */ &[Id, Id, Str, Due],
+    /* 30 MilestoneMet */ &[Id, Id, Opt(&Str)],
+    /* 31 MilestoneMissed */ &[Id, Id, Str],
 ];
 
 /// What the independent reader saw of an event's envelope.
@@ -999,7 +1002,7 @@ impl Reader<'_> {
             occurred_on: reader.date()?,
             actor: reader.string()?,
             role: reader.tag(4)?,
-            tag: reader.tag(29)?,
+            tag: reader.tag(32)?,
         };
         if envelope.format != 1 {
             return Err(format!("format {}", envelope.format));
@@ -1822,5 +1825,81 @@ const INSPECTION_HEX: [&str; 2] = [
         "0108444444444444444444444444444444444444444444444444444444444444",
         "4444fdc0e835d917030000fbe7070b1407612e706174656c021c034150310249",
         "32011754696d656c696e657373206f662045484320706c616e7300",
+    ),
+];
+
+#[test]
+fn a_milestone_added_met_and_missed_has_its_golden_bytes() {
+    use wsoa_core::deadline::Deadline;
+    use wsoa_core::event::{MilestoneAdded, MilestoneMet, MilestoneMissed};
+    let event = |seq: u64, body: EventBody| Event {
+        format: 1,
+        seq,
+        prev: Digest([0x55; 32]),
+        recorded_at: 1_702_641_600_000,
+        occurred_on: date("2023-12-15"),
+        actor: actor("a.patel", Role::Officer),
+        body,
+    };
+    let events = [
+        event(
+            9,
+            EventBody::MilestoneAdded(MilestoneAdded {
+                action: a("2.1"),
+                id: "3m".parse().expect("id"),
+                title: "Panel meets monthly".to_owned(),
+                due: Deadline::Written {
+                    words: "March 2024".to_owned(),
+                    date: date("2024-03-31"),
+                },
+            }),
+        ),
+        event(
+            10,
+            EventBody::MilestoneMet(MilestoneMet {
+                action: a("2.1"),
+                id: "3m".parse().expect("id"),
+                note: None,
+            }),
+        ),
+        event(
+            11,
+            EventBody::MilestoneMissed(MilestoneMissed {
+                action: a("2.1"),
+                id: "6m".parse().expect("id"),
+                reason: "No quorum".to_owned(),
+            }),
+        ),
+    ];
+    for (event, golden) in events.iter().zip(MILESTONE_HEX) {
+        let bytes = encode_event(event);
+        assert_eq!(hex::encode(&bytes), golden, "{:?}", event.body);
+        assert_eq!(decode_event(&bytes).as_ref(), Ok(event));
+        assert!(Reader::event(&bytes).is_ok());
+    }
+    let tags: Vec<u8> = events
+        .iter()
+        .map(|event| encode_event(event)[body_offset(event)])
+        .collect();
+    assert_eq!(tags, [29, 30, 31]);
+}
+
+/// The canonical bytes of milestone 3m of action 2.1 (due "March 2024"), met, and 6m missed.
+const MILESTONE_HEX: [&str; 3] = [
+    concat!(
+        "0109555555555555555555555555555555555555555555555555555555555555",
+        "5555fd000cb2da18030000fbe7070c0f07612e706174656c021d03322e310233",
+        "6d1350616e656c206d65657473206d6f6e74686c79010a4d6172636820323032",
+        "34fbe807031f",
+    ),
+    concat!(
+        "010a555555555555555555555555555555555555555555555555555555555555",
+        "5555fd000cb2da18030000fbe7070c0f07612e706174656c021e03322e310233",
+        "6d00",
+    ),
+    concat!(
+        "010b555555555555555555555555555555555555555555555555555555555555",
+        "5555fd000cb2da18030000fbe7070c0f07612e706174656c021f03322e310236",
+        "6d094e6f2071756f72756d",
     ),
 ];

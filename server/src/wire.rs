@@ -26,13 +26,14 @@ use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceKind, EvidenceRedacted,
     FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
-    MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
-    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
-    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    MeasureDefined, MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed,
+    MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed, Rag, Rating,
+    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
+    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Command, Date, Deadline, Decimal, Digest, Event, EventBody, EvidenceId, InspectionId,
-    MeasureId, ParseError, RiskId, SubjectRef, WeaknessId, WorkstreamId,
+    MeasureId, MilestoneId, ParseError, RiskId, SubjectRef, WeaknessId, WorkstreamId,
 };
 
 /// Why a request (or a recorded event sent back) is not acceptable. Every message names the
@@ -163,6 +164,7 @@ text_on_wire!(
     InspectionKind,
     InspectionOutcome,
     FindingKind,
+    MilestoneId,
 );
 
 impl OnWire<String> for SubjectRef {
@@ -1005,6 +1007,44 @@ commands! {
         title: String,
         /// The finding, as the report words it.
         finding: Option<String>,
+    }
+    /// Add a milestone to an action: what is to be in place by when.
+    "add_milestone" => AddMilestoneRequest for AddMilestone(MilestoneAdded) {
+        /// The action.
+        #[schema(example = "2.1")]
+        action: String,
+        /// The milestone's id within the action.
+        #[schema(example = "3m")]
+        id: String,
+        /// What is to be in place.
+        #[schema(example = "Joint resource panel meeting monthly")]
+        title: String,
+        /// When: a date or words, as for an action's deadline.
+        #[schema(example = "March 2024")]
+        due: String,
+    }
+    /// Record that a milestone was met.
+    "milestone_met" => MilestoneMetRequest for MeetMilestone(MilestoneMet) {
+        /// The action.
+        #[schema(example = "2.1")]
+        action: String,
+        /// The milestone.
+        #[schema(example = "3m")]
+        id: String,
+        /// What shows it.
+        note: Option<String>,
+    }
+    /// Record that a milestone was missed, and why.
+    "milestone_missed" => MilestoneMissedRequest for MissMilestone(MilestoneMissed) {
+        /// The action.
+        #[schema(example = "2.1")]
+        action: String,
+        /// The milestone.
+        #[schema(example = "6m")]
+        id: String,
+        /// Why it was missed.
+        #[schema(example = "Two panel meetings cancelled for lack of quorum")]
+        reason: String,
     }
 }
 

@@ -15,9 +15,10 @@ use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceKind, EvidenceRedacted,
     FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
-    MeasureDefined, MeasureRecorded, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
-    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
-    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    MeasureDefined, MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed,
+    MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed, Rag, Rating,
+    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
+    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     Command, Date, Deadline, Decimal, Digest, EventBody, Recurrence, SubjectKind, SubjectRef,
@@ -411,6 +412,38 @@ fn every_kind_parses_from_its_json_example() {
             }),
             None,
         ),
+        (
+            json!({"kind": "add_milestone", "action": "2.1", "id": "3m",
+                   "title": "Panel meets monthly", "due": "March 2024"}),
+            Command::AddMilestone(MilestoneAdded {
+                action: p("2.1"),
+                id: p("3m"),
+                title: "Panel meets monthly".to_owned(),
+                due: Deadline::Written {
+                    words: "March 2024".to_owned(),
+                    date: p("2024-03-31"),
+                },
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "milestone_met", "action": "2.1", "id": "3m"}),
+            Command::MeetMilestone(MilestoneMet {
+                action: p("2.1"),
+                id: p("3m"),
+                note: None,
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "milestone_missed", "action": "2.1", "id": "6m", "reason": "No quorum"}),
+            Command::MissMilestone(MilestoneMissed {
+                action: p("2.1"),
+                id: p("6m"),
+                reason: "No quorum".to_owned(),
+            }),
+            None,
+        ),
     ];
     let kinds: BTreeSet<&str> = cases
         .iter()
@@ -461,6 +494,9 @@ fn kinds_are_the_commands_in_their_order() {
             "import_action",
             "add_inspection",
             "record_finding",
+            "add_milestone",
+            "milestone_met",
+            "milestone_missed",
         ]
     );
 }
@@ -803,6 +839,29 @@ fn every_command(parts: &Parts) -> Vec<Command> {
             ),
             title: t0.clone(),
             finding: maybe(f[0], &t2),
+        }),
+        Command::AddMilestone(MilestoneAdded {
+            action: p(&i1),
+            id: p(&i2),
+            title: t1.clone(),
+            due: if f[3] {
+                Deadline::On(d0)
+            } else {
+                Deadline::Written {
+                    words: "March 2024".to_owned(),
+                    date: p("2024-03-31"),
+                }
+            },
+        }),
+        Command::MeetMilestone(MilestoneMet {
+            action: p(&i1),
+            id: p(&i2),
+            note: maybe(f[1], &t2),
+        }),
+        Command::MissMilestone(MilestoneMissed {
+            action: p(&i1),
+            id: p(&i2),
+            reason: t1.clone(),
         }),
     ]
 }

@@ -16,6 +16,8 @@
 //!   day it was recorded as created. A measure's values are the exception: they may be filled in
 //!   back to its baseline date, and never before it.
 //! - A status change is not dated before the action's previous status change.
+//! - A milestone is due no earlier than a moved deadline may be: not before its action was
+//!   agreed.
 //! - A moved deadline is not before the day the action was agreed (created), and a new action
 //!   typed in (the CLI, the API, the web form: `Command::CreateActionWithDeadline`) is not born
 //!   overdue (`agreed_deadline`). An action imported from a council's tracker
@@ -269,6 +271,12 @@ impl Dates {
                 self.about(on, &Subject::Action(e.id.clone()))?;
                 self.moved_deadline(&e.id, e.due.as_ref().and_then(|due| due.date()))
             }
+            EventBody::MilestoneAdded(e) => {
+                self.about(on, &Subject::Action(e.action.clone()))?;
+                self.moved_deadline(&e.action, e.due.date())
+            }
+            EventBody::MilestoneMet(e) => self.about(on, &Subject::Action(e.action.clone())),
+            EventBody::MilestoneMissed(e) => self.about(on, &Subject::Action(e.action.clone())),
             EventBody::ActionStatusChanged(e) => {
                 self.about(on, &Subject::Action(e.id.clone()))?;
                 match self

@@ -431,5 +431,96 @@ fn an_area_inspected_under_both_frameworks_keeps_one_history() {
         ),
         "{timeline}"
     );
+    // An action of the priority action plan, with its 3 and 6-month milestones.
+    recorded(
+        &sandbox,
+        &[
+            "action",
+            "add",
+            "9.1",
+            "--workstream",
+            "WS9",
+            "--title",
+            "Set up a joint panel",
+            "--owner",
+            "Head of SEND",
+            "--due",
+            "Q4 2023/24",
+            "--on",
+            "2023-12-01",
+        ],
+    );
+    recorded(
+        &sandbox,
+        &[
+            "milestone",
+            "add",
+            "9.1",
+            "3m",
+            "--title",
+            "Panel meets monthly",
+            "--due",
+            "March 2024",
+            "--on",
+            "2023-12-01",
+        ],
+    );
+    recorded(
+        &sandbox,
+        &[
+            "milestone",
+            "add",
+            "9.1",
+            "6m",
+            "--title",
+            "Every plan reviewed at panel",
+            "--due",
+            "2024-06-30",
+            "--on",
+            "2023-12-01",
+        ],
+    );
+    recorded(
+        &sandbox,
+        &[
+            "milestone",
+            "met",
+            "9.1",
+            "3m",
+            "--note",
+            "Met in January, February and March",
+            "--on",
+            "2024-03-28",
+        ],
+    );
+    recorded(
+        &sandbox,
+        &[
+            "milestone",
+            "missed",
+            "9.1",
+            "6m",
+            "--reason",
+            "Two meetings lacked a quorum",
+            "--on",
+            "2024-07-01",
+        ],
+    );
+    let before = sandbox.verified();
+    sandbox.refuses(
+        &before,
+        &["milestone", "met", "9.1", "3m", "--on", "2024-07-02"],
+        &["milestone 3m of action 9.1 was already met"],
+    );
+    let text = sandbox.run(&["show"]).success().stdout;
+    for line in [
+        "Milestone 3m",
+        "Panel meets monthly (due March 2024 (31 March 2024)): met on 28 March",
+        "Every plan reviewed at panel (due 30 June 2024): missed on 1 July 2024,",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let plan = sandbox.json(&["show"]).json().to_string();
+    assert!(plan.contains("\"state\":\"missed\""), "{plan}");
     sandbox.verified();
 }
