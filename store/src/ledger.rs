@@ -11,6 +11,7 @@
 //! | `meta`       | `head`                   | length u64 BE, last chain hash, last recorded_at i64 BE |
 //! | `blob_index` | content hash (32 bytes)  | size u64 BE, chunk count u32 BE              |
 //! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content                     |
+//! | `plan_snapshots` | seq, u64 big-endian  | a kept plan snapshot: derived, never hashed (see `projection`) |
 //!
 //! An append writes `events`, `chain` and `meta/head` in one sled transaction and flushes before
 //! it returns, so an acknowledged event survives the process being killed, and a crash leaves
@@ -132,6 +133,10 @@ pub struct Reader {
     pub(crate) checkpoints: sled::Tree,
     pub(crate) tokens: sled::Tree,
     pub(crate) idempotency: sled::Tree,
+    /// Kept plan snapshots: derived data, never hashed (see `projection`).
+    pub(crate) snapshots: sled::Tree,
+    /// How many events apart they are kept.
+    pub(crate) snapshot_every: u64,
     /// sled's data file, opened to `fdatasync` it after each flush (see `Ledger::flush`).
     data_file: std::sync::Arc<File>,
     /// The plan now, kept up to date by `plan_at(Point::Now)` (see `query`).
@@ -477,6 +482,8 @@ impl Ledger {
             checkpoints: db.open_tree("checkpoints")?,
             tokens: db.open_tree("tokens")?,
             idempotency: db.open_tree("idempotency")?,
+            snapshots: db.open_tree(crate::projection::SNAPSHOT_TREE)?,
+            snapshot_every: crate::projection::SNAPSHOT_EVERY,
             meta,
             db,
         };
@@ -525,6 +532,15 @@ impl Ledger {
                 err,
             )),
         }
+    }
+
+    /// Keeps plan snapshots every `every` events (at least 1) from now on, in this handle and
+    /// the readers made from it after, instead of every [`crate::SNAPSHOT_EVERY`]. For tests and
+    /// benchmarks that need snapshots in small ledgers: any kept snapshot is used wherever it
+    /// stands, and `check_projections` removes those that are not at this spacing.
+    #[doc(hidden)]
+    pub fn set_snapshot_every(&mut self, every: u64) {
+        self.reader.snapshot_every = every.max(1);
     }
 
     /// A read handle that can be cloned and sent to other threads. The directory's lock belongs
@@ -790,7 +806,11 @@ impl Ledger {
                     StoreError::Internal("the append transaction was aborted".into())
                 }
             })?;
-        self.flush()
+        self.flush()?;
+        // Only once the events are durable: the snapshots they complete. Derived data, so a
+        // failure here leaves a longer fold for the next read, never a lost append.
+        let _ = self.keep_projections();
+        Ok(())
     }
 }
 

@@ -209,3 +209,24 @@ pub fn put_format_bytes(ledger: &Ledger, bytes: &[u8]) -> Result<(), StoreError>
     ledger.meta.insert(b"format", bytes)?;
     ledger.flush()
 }
+
+/// The stored value of the kept plan snapshot after event `seq`, if there is one.
+pub fn plan_snapshot_bytes(ledger: &Ledger, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(ledger
+        .snapshots
+        .get(seq_key(seq))?
+        .map(|bytes| bytes.to_vec()))
+}
+
+/// Overwrites (or adds) the kept plan snapshot after event `seq`, as a crash or a stray write
+/// could leave it.
+pub fn put_plan_snapshot_bytes(ledger: &Ledger, seq: u64, bytes: &[u8]) -> Result<(), StoreError> {
+    ledger.snapshots.insert(seq_key(seq), bytes)?;
+    ledger.flush()
+}
+
+/// Deletes every kept plan snapshot, as if they had never been written.
+pub fn clear_plan_snapshots(ledger: &Ledger) -> Result<(), StoreError> {
+    ledger.snapshots.clear()?;
+    ledger.flush()
+}

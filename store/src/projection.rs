@@ -1,0 +1,309 @@
+//! Kept projections: derived data beside the chain, never hashed, always rebuildable from the
+//! events, so that a read costs what it returns rather than a fold of the whole history.
+//!
+//! | tree             | key                          | value                                          |
+//! |------------------|------------------------------|------------------------------------------------|
+//! | `plan_snapshots` | seq, u64 big-endian          | format u16 BE, chain hash of event seq (32 bytes), its `recorded_at` i64 BE, the plan after events 0..=seq as JSON |
+//!
+//! A snapshot is kept after every [`SNAPSHOT_EVERY`] events (at seq `K·m − 1`), so the plan at
+//! any prefix of the ledger (`seq:N`, `known:DATE`, `visit:N`, now) is the nearest snapshot at or
+//! below it plus a fold of fewer than `K` events. The newest snapshot's seq is the projection's
+//! position: the appends after it are the tail every reader folds.
+//!
+//! Snapshots are written after the append that completes them is flushed, never inside it: a
+//! crash between the two leaves a missing snapshot (a longer fold, and the snapshot is written by
+//! the next append or read that passes it), never a wrong one. A snapshot is used only when its
+//! seq is below the head's length, its format is this program's, the chain hash it names is
+//! still that of the event it ends with (which commits to every event before it), and its JSON
+//! reads back as a plan ending at that seq; anything else is removed and rebuilt. "As of" points
+//! (by the events' own dates) still fold the whole ledger.
+
+use sled::Tree;
+use wsoa_core::plan::Plan;
+use wsoa_core::{Digest, Event};
+
+use crate::error::StoreError;
+use crate::ledger::{Reader, seq_key};
+
+/// How many events each kept plan snapshot is apart: the most a read of the plan at a prefix
+/// of the ledger folds beyond a snapshot. A snapshot holds the whole plan (which grows with the
+/// ledger), so snapshots take about `n²/(2K)` plan-sized bytes in all; 1024 keeps that to a
+/// fraction of a millisecond's fold per 1,024 events while a read folds at most 1,023.
+pub const SNAPSHOT_EVERY: u64 = 1024;
+
+/// The layout of a kept snapshot's value. A snapshot of another version is ignored and rebuilt.
+const SNAPSHOT_FORMAT: u16 = 1;
+
+/// The name of the tree of kept plan snapshots.
+pub(crate) const SNAPSHOT_TREE: &str = "plan_snapshots";
+
+/// A plan read back from a kept snapshot, with what it ends at.
+#[derive(Clone, Debug)]
+pub(crate) struct Snapshot {
+    /// The last event folded into it.
+    pub seq: u64,
+    /// That event's chain hash.
+    pub hash: Digest,
+    /// That event's `recorded_at`.
+    pub recorded_at: i64,
+    /// The plan after events 0..=seq.
+    pub plan: Plan,
+}
+
+fn encode(seq: u64, hash: &Digest, recorded_at: i64, plan: &Plan) -> Result<Vec<u8>, StoreError> {
+    let json = serde_json::to_vec(plan).map_err(|err| {
+        StoreError::Internal(format!("cannot write the plan snapshot at {seq}: {err}"))
+    })?;
+    let mut value = Vec::with_capacity(42 + json.len());
+    value.extend_from_slice(&SNAPSHOT_FORMAT.to_be_bytes());
+    value.extend_from_slice(hash.as_bytes());
+    value.extend_from_slice(&recorded_at.to_be_bytes());
+    value.extend_from_slice(&json);
+    Ok(value)
+}
+
+/// The snapshot a stored value holds, if it is one this program wrote for `seq`.
+fn decode(seq: u64, value: &[u8]) -> Option<Snapshot> {
+    if value.len() < 42 || value[0..2] != SNAPSHOT_FORMAT.to_be_bytes() {
+        return None;
+    }
+    let hash = Digest(value[2..34].try_into().ok()?);
+    let recorded_at = i64::from_be_bytes(value[34..42].try_into().ok()?);
+    let plan: Plan = serde_json::from_slice(&value[42..]).ok()?;
+    if plan.last_seq != Some(seq) || plan.events != seq + 1 {
+        return None;
+    }
+    Some(Snapshot {
+        seq,
+        hash,
+        recorded_at,
+        plan: plan.reindexed(),
+    })
+}
+
+/// What checking the kept projections against the events found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectionCheck {
+    /// Snapshots that matched a fresh fold.
+    pub matched: u64,
+    /// Snapshots that were missing, unreadable or did not match, and were written again.
+    pub rebuilt: Vec<u64>,
+    /// Snapshots kept for events the ledger does not have (beyond its head), removed.
+    pub removed: Vec<u64>,
+}
+
+impl ProjectionCheck {
+    /// Whether every kept projection already matched the events.
+    pub fn is_clean(&self) -> bool {
+        self.rebuilt.is_empty() && self.removed.is_empty()
+    }
+}
+
+impl Reader {
+    fn snapshots(&self) -> &Tree {
+        &self.snapshots
+    }
+
+    /// Whether a kept snapshot belongs after event `seq`: after every
+    /// [`Reader::snapshot_every`] events.
+    pub fn is_snapshot_seq(&self, seq: u64) -> bool {
+        (seq + 1).is_multiple_of(self.snapshot_every)
+    }
+
+    /// How many events the kept plan snapshots are apart ([`SNAPSHOT_EVERY`] unless set with
+    /// [`crate::Ledger::set_snapshot_every`]).
+    pub fn snapshot_every(&self) -> u64 {
+        self.snapshot_every
+    }
+
+    /// The newest usable snapshot at or below `seq`, removing any unusable one met on the way
+    /// (only if it is still the value read, so that a good snapshot written meanwhile stays).
+    pub(crate) fn snapshot_at_or_below(&self, seq: u64) -> Result<Option<Snapshot>, StoreError> {
+        let Some(last) = self.len()?.checked_sub(1) else {
+            return Ok(None);
+        };
+        let top = seq.min(last);
+        for entry in self.snapshots().range(..=seq_key(top)).rev() {
+            let (key, value) = entry?;
+            let Some(at) = <[u8; 8]>::try_from(key.as_ref())
+                .ok()
+                .map(u64::from_be_bytes)
+            else {
+                self.forget_snapshot(&key, &value);
+                continue;
+            };
+            let usable = decode(at, &value).filter(|snapshot| {
+                self.chain_hash_at(at)
+                    .is_ok_and(|hash| hash == Some(snapshot.hash))
+            });
+            match usable {
+                Some(snapshot) => return Ok(Some(snapshot)),
+                None => self.forget_snapshot(&key, &value),
+            }
+        }
+        Ok(None)
+    }
+
+    /// The chain hash of event `seq`, computed from its stored bytes.
+    fn chain_hash_at(&self, seq: u64) -> Result<Option<Digest>, StoreError> {
+        Ok(self
+            .events
+            .get(seq_key(seq))?
+            .map(|bytes| wsoa_core::chain_hash(&bytes)))
+    }
+
+    /// Removes a snapshot that cannot be used, if it is still the value that was read. Derived
+    /// data: a failure to remove it is harmless (it is checked again on every use).
+    fn forget_snapshot(&self, key: &[u8], value: &[u8]) {
+        let _ = self
+            .snapshots()
+            .compare_and_swap(key, Some(value), None::<&[u8]>);
+    }
+
+    /// Keeps a snapshot of `plan`, which must be the fold of events 0..=`event.seq`. Derived
+    /// data: a failure to write it costs only a longer fold later, so it is not an error.
+    fn keep_snapshot(&self, event: &Event, hash: &Digest, plan: &Plan) {
+        if let Ok(value) = encode(event.seq, hash, event.recorded_at, plan) {
+            let _ = self.snapshots().insert(seq_key(event.seq), value);
+        }
+    }
+
+    /// The plan after events 0..=`to` (which must exist), and when event `to` was recorded:
+    /// the nearest kept snapshot plus the events after it. Snapshots missing on the way are
+    /// written.
+    pub(crate) fn plan_through(&self, to: u64) -> Result<(Plan, Option<i64>), StoreError> {
+        let (mut plan, mut last_recorded_at, from) = match self.snapshot_at_or_below(to)? {
+            Some(snapshot) => (snapshot.plan, Some(snapshot.recorded_at), snapshot.seq + 1),
+            None => (Plan::default(), None, 0),
+        };
+        for stored in self.events(from, Some(to)) {
+            let stored = stored?;
+            plan.apply(&stored.event);
+            last_recorded_at = Some(stored.event.recorded_at);
+            if self.is_snapshot_seq(stored.event.seq) {
+                self.keep_snapshot(&stored.event, &stored.hash, &plan);
+            }
+        }
+        Ok((plan, last_recorded_at))
+    }
+
+    /// Brings the kept snapshots up to the head: after an append, the snapshots its events
+    /// completed. Only the newest key is looked at, so an append that completes none costs one
+    /// lookup.
+    pub(crate) fn keep_projections(&self) -> Result<(), StoreError> {
+        let len = self.len()?;
+        let every = self.snapshot_every;
+        let Some(due) = (len / every)
+            .checked_mul(every)
+            .and_then(|n| n.checked_sub(1))
+        else {
+            return Ok(());
+        };
+        // Snapshots beyond the head (a history cut short behind the ledger's back) are never
+        // used; removing them keeps the check below to one lookup.
+        while let Some((key, _)) = self.snapshots().last()?
+            && key.as_ref() >= seq_key(len).as_slice()
+        {
+            self.snapshots().remove(&key)?;
+        }
+        let newest = match self.snapshots().last()? {
+            Some((key, _)) => <[u8; 8]>::try_from(key.as_ref())
+                .ok()
+                .map(u64::from_be_bytes),
+            None => None,
+        };
+        if newest.is_some_and(|newest| newest >= due) {
+            return Ok(());
+        }
+        self.plan_through(due).map(|_| ())
+    }
+
+    /// Checks every kept snapshot against a fresh fold of the events, writing again any that is
+    /// missing, unreadable or different, and removing any beyond the head. Derived data out of
+    /// date is put right here; it is never damage to the chain.
+    pub fn check_projections(&self) -> Result<ProjectionCheck, StoreError> {
+        let len = self.len()?;
+        let mut check = ProjectionCheck::default();
+        for key in self.snapshots().range(seq_key(len)..).keys() {
+            let key = key?;
+            if let Ok(seq) = <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes) {
+                check.removed.push(seq);
+            }
+            self.snapshots().remove(&key)?;
+        }
+        let mut plan = Plan::default();
+        for stored in self.events(0, None) {
+            let stored = stored?;
+            plan.apply(&stored.event);
+            let seq = stored.event.seq;
+            if !self.is_snapshot_seq(seq) {
+                continue;
+            }
+            let kept = self.snapshots().get(seq_key(seq))?;
+            let good = kept
+                .as_deref()
+                .and_then(|value| decode(seq, value))
+                .is_some_and(|snapshot| snapshot.hash == stored.hash && snapshot.plan == plan);
+            if good {
+                check.matched += 1;
+            } else {
+                let value = encode(seq, &stored.hash, stored.event.recorded_at, &plan)?;
+                self.snapshots().insert(seq_key(seq), value)?;
+                check.rebuilt.push(seq);
+            }
+        }
+        // Stray keys that are not snapshot positions (written by something else) are removed.
+        for key in self.snapshots().iter().keys() {
+            let key = key?;
+            let stray = <[u8; 8]>::try_from(key.as_ref())
+                .map(u64::from_be_bytes)
+                .map_or(true, |seq| !self.is_snapshot_seq(seq));
+            if stray {
+                self.snapshots().remove(&key)?;
+                if let Ok(seq) = <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes) {
+                    check.removed.push(seq);
+                }
+            }
+        }
+        self.flush()?;
+        Ok(check)
+    }
+
+    /// Throws every kept projection away and builds them again from the events. Returns how
+    /// many snapshots were written.
+    pub fn rebuild_projections(&self) -> Result<u64, StoreError> {
+        self.snapshots().clear()?;
+        let mut plan = Plan::default();
+        let mut written = 0;
+        for stored in self.events(0, None) {
+            let stored = stored?;
+            plan.apply(&stored.event);
+            if self.is_snapshot_seq(stored.event.seq) {
+                let value = encode(
+                    stored.event.seq,
+                    &stored.hash,
+                    stored.event.recorded_at,
+                    &plan,
+                )?;
+                self.snapshots().insert(seq_key(stored.event.seq), value)?;
+                written += 1;
+            }
+        }
+        self.flush()?;
+        Ok(written)
+    }
+
+    /// The sequence numbers of the kept plan snapshots, in order.
+    pub fn snapshot_seqs(&self) -> Result<Vec<u64>, StoreError> {
+        self.snapshots()
+            .iter()
+            .keys()
+            .map(|key| {
+                let key = key?;
+                <[u8; 8]>::try_from(key.as_ref())
+                    .map(u64::from_be_bytes)
+                    .map_err(|_| StoreError::Damaged("a plan snapshot key is not 8 bytes".into()))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,182 @@
+//! Kept plan snapshots: reads use them, and whatever happens to them (deleted, garbled, of
+//! another version, out of date, or written for events a crash lost) the answer is the fold
+//! from event 0, and they are put right.
+
+use wsoa_core::command::AddNote;
+use wsoa_core::plan::Plan;
+use wsoa_core::point::Point;
+use wsoa_core::{Command, Event};
+use wsoa_store::raw;
+
+use crate::fixture::{Fixture, on, reference};
+
+/// Snapshots this far apart in the tests, so that the fixture's history holds several.
+const EVERY: u64 = 4;
+
+/// The fixture's history with a snapshot kept every `EVERY` events.
+fn kept() -> Fixture {
+    let mut fixture = Fixture::history();
+    fixture.ledger.set_snapshot_every(EVERY);
+    let written = fixture.ledger.rebuild_projections().expect("rebuilt");
+    assert_eq!(written, fixture.len() / EVERY);
+    assert!(
+        written >= 3,
+        "the history is long enough: {} events",
+        fixture.len()
+    );
+    fixture
+}
+
+fn events(fixture: &Fixture) -> Vec<Event> {
+    fixture
+        .events()
+        .into_iter()
+        .map(|stored| stored.event)
+        .collect()
+}
+
+/// The plan after events 0..=seq, folded from event 0.
+fn folded(fixture: &Fixture, seq: u64) -> Plan {
+    Plan::from_events(events(fixture).iter().take(seq as usize + 1))
+}
+
+fn note(fixture: &mut Fixture, text: &str) {
+    fixture.execute(
+        Command::AddNote(AddNote {
+            about: reference("W1"),
+            text: text.to_owned(),
+            from: None,
+        }),
+        on("2022-09-01", "2022-09-01"),
+    );
+}
+
+/// A well-formed snapshot at `seq` whose plan differs from the fold: its area is renamed.
+fn doctored(fixture: &Fixture, seq: u64) -> Vec<u8> {
+    let bytes = raw::plan_snapshot_bytes(&fixture.ledger, seq)
+        .expect("readable")
+        .expect("kept");
+    let (header, json) = bytes.split_at(42);
+    let mut plan: serde_json::Value = serde_json::from_slice(json).expect("JSON");
+    plan["area"] = serde_json::Value::from("Somewhere else");
+    let mut value = header.to_vec();
+    value.extend(serde_json::to_vec(&plan).expect("JSON"));
+    value
+}
+
+#[test]
+fn reads_use_the_kept_snapshot_and_verify_puts_a_wrong_one_right() {
+    let fixture = kept();
+    let seq = 2 * EVERY - 1;
+    raw::put_plan_snapshot_bytes(&fixture.ledger, seq, &doctored(&fixture, seq)).expect("put");
+    // The read starts from the snapshot: the doctored area shows, which proves it is used.
+    let (plan, _) = fixture.ledger.plan_at(Point::Seq(seq + 1)).expect("plan");
+    assert_eq!(plan.area.as_deref(), Some("Somewhere else"));
+
+    let check = fixture.ledger.check_projections().expect("checked");
+    assert_eq!(check.rebuilt, vec![seq]);
+    assert!(check.removed.is_empty());
+    let (plan, _) = fixture.ledger.plan_at(Point::Seq(seq + 1)).expect("plan");
+    assert_eq!(plan, folded(&fixture, seq + 1));
+    assert!(
+        fixture
+            .ledger
+            .check_projections()
+            .expect("checked")
+            .is_clean()
+    );
+}
+
+#[test]
+fn garbled_or_other_version_snapshots_are_ignored_and_written_again() {
+    let fixture = kept();
+    let (garbled, old) = (EVERY - 1, 2 * EVERY - 1);
+    raw::put_plan_snapshot_bytes(&fixture.ledger, garbled, b"\x00\x01not a plan").expect("put");
+    let mut other_version = raw::plan_snapshot_bytes(&fixture.ledger, old)
+        .expect("readable")
+        .expect("kept");
+    other_version[0..2].copy_from_slice(&2u16.to_be_bytes());
+    raw::put_plan_snapshot_bytes(&fixture.ledger, old, &other_version).expect("put");
+    for seq in [garbled, garbled + 1, old, old + 2] {
+        let (plan, _) = fixture.ledger.plan_at(Point::Seq(seq)).expect("plan");
+        assert_eq!(plan, folded(&fixture, seq), "the plan at seq {seq}");
+    }
+    // The reads that folded past them wrote them again.
+    let check = fixture.ledger.check_projections().expect("checked");
+    assert!(check.is_clean(), "{check:?}");
+}
+
+#[test]
+fn deleted_snapshots_give_the_same_answer_and_are_written_again() {
+    let mut fixture = kept();
+    let last = fixture.len() - 1;
+    let before: Vec<Plan> = (0..=last)
+        .map(|seq| fixture.ledger.plan_at(Point::Seq(seq)).expect("plan").0)
+        .collect();
+    raw::clear_plan_snapshots(&fixture.ledger).expect("cleared");
+    assert!(fixture.ledger.snapshot_seqs().expect("listed").is_empty());
+    for seq in 0..=last {
+        let (plan, _) = fixture.ledger.plan_at(Point::Seq(seq)).expect("plan");
+        assert_eq!(plan, before[seq as usize]);
+        assert_eq!(plan, folded(&fixture, seq));
+    }
+    assert_eq!(
+        fixture.ledger.snapshot_seqs().expect("listed").len() as u64,
+        fixture.len() / EVERY
+    );
+    // An append writes the snapshots it completes.
+    raw::clear_plan_snapshots(&fixture.ledger).expect("cleared");
+    for n in 0..EVERY {
+        note(&mut fixture, &format!("Forum met, meeting {n}"));
+    }
+    assert_eq!(
+        fixture.ledger.snapshot_seqs().expect("listed").last(),
+        Some(&((fixture.len() / EVERY) * EVERY - 1))
+    );
+}
+
+#[test]
+fn a_snapshot_for_events_a_crash_lost_is_never_used() {
+    let mut fixture = kept();
+    let len = fixture.len();
+    let seq = (len / EVERY) * EVERY - 1;
+    // A snapshot written for events that did not survive: the ledger is cut back below it
+    // (as a crash before the events were durable would leave it), the snapshot kept.
+    let lost = raw::plan_snapshot_bytes(&fixture.ledger, seq)
+        .expect("readable")
+        .expect("kept");
+    raw::truncate(&fixture.ledger, seq - 1).expect("cut short");
+    raw::put_plan_snapshot_bytes(&fixture.ledger, seq, &lost).expect("put");
+    let reader = fixture.ledger.reader();
+    let (plan, _) = reader.plan_at(Point::Now).expect("plan");
+    assert_eq!(plan.events, seq - 1);
+    assert_eq!(plan, folded(&fixture, seq - 2));
+    // Other events take those seqs: the snapshot names a chain hash they do not have.
+    note(&mut fixture, "Forum met");
+    raw::put_plan_snapshot_bytes(&fixture.ledger, seq, &lost).expect("put");
+    note(&mut fixture, "Forum met again");
+    assert_eq!(fixture.len(), seq + 1);
+    for point in [Point::Seq(seq), Point::Now] {
+        let (plan, _) = reader.plan_at(point).expect("plan");
+        assert_eq!(plan, folded(&fixture, seq), "the plan at {point}");
+    }
+    let check = fixture.ledger.check_projections().expect("checked");
+    assert!(check.is_clean(), "the read rewrote it: {check:?}");
+}
+
+#[test]
+fn a_snapshot_beyond_the_head_is_reported_and_removed() {
+    let fixture = kept();
+    let len = fixture.len();
+    let seq = (len / EVERY) * EVERY - 1;
+    let bytes = raw::plan_snapshot_bytes(&fixture.ledger, seq)
+        .expect("readable")
+        .expect("kept");
+    let beyond = seq + 10 * EVERY;
+    raw::put_plan_snapshot_bytes(&fixture.ledger, beyond, &bytes).expect("put");
+    let (plan, _) = fixture.ledger.plan_at(Point::Now).expect("plan");
+    assert_eq!(plan, folded(&fixture, len - 1));
+    let check = fixture.ledger.check_projections().expect("checked");
+    assert_eq!(check.removed, vec![beyond]);
+    assert!(check.rebuilt.is_empty());
+}
