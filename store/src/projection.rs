@@ -97,6 +97,51 @@ impl ProjectionCheck {
     pub fn is_clean(&self) -> bool {
         self.rebuilt.is_empty() && self.removed.is_empty()
     }
+
+    /// A sentence for the verification report (nothing when no projection is kept).
+    pub(crate) fn describe(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let snapshots = |n: usize| match n {
+            1 => "one kept plan snapshot".to_owned(),
+            n => format!("{n} kept plan snapshots"),
+        };
+        if !self.is_clean() {
+            let seqs = |list: &[u64]| {
+                list.iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            write!(
+                f,
+                " Derived data was out of date and has been rebuilt from the events (this is not \
+                 damage to the history, which is intact as above): "
+            )?;
+            if !self.rebuilt.is_empty() {
+                write!(
+                    f,
+                    "{} (after events {}) written again",
+                    snapshots(self.rebuilt.len()),
+                    seqs(&self.rebuilt)
+                )?;
+            }
+            if !self.removed.is_empty() {
+                let sep = if self.rebuilt.is_empty() { "" } else { "; " };
+                write!(
+                    f,
+                    "{sep}{} for events the ledger does not have (after events {}) removed",
+                    snapshots(self.removed.len()),
+                    seqs(&self.removed)
+                )?;
+            }
+            write!(f, ".")
+        } else {
+            match self.matched {
+                0 => Ok(()),
+                1 => write!(f, " The kept plan snapshot matches the events."),
+                n => write!(f, " The {n} kept plan snapshots match the events."),
+            }
+        }
+    }
 }
 
 impl Reader {

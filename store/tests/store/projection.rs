@@ -180,3 +180,32 @@ fn a_snapshot_beyond_the_head_is_reported_and_removed() {
     assert_eq!(check.removed, vec![beyond]);
     assert!(check.rebuilt.is_empty());
 }
+
+#[test]
+fn verify_reports_out_of_date_snapshots_as_derived_data_rebuilt_not_damage() {
+    let fixture = kept();
+    let seq = EVERY - 1;
+    raw::put_plan_snapshot_bytes(&fixture.ledger, seq, &doctored(&fixture, seq)).expect("put");
+    let report = fixture.ledger.verify().expect("the history is intact");
+    assert_eq!(report.projections.rebuilt, vec![seq]);
+    let text = report.to_string();
+    assert!(text.starts_with("The ledger is intact."), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Derived data was out of date and has been rebuilt from the events (this is not damage to the history, which is intact as above): one kept plan snapshot (after events {seq}) written again."
+        )),
+        "{text}"
+    );
+    let report = fixture.ledger.verify().expect("the history is intact");
+    assert!(report.projections.is_clean());
+    assert_eq!(report.projections.matched, fixture.len() / EVERY);
+    assert!(
+        report.to_string().ends_with(&format!(
+            "The {} kept plan snapshots match the events.",
+            fixture.len() / EVERY
+        )),
+        "{report}"
+    );
+    let (plan, _) = fixture.ledger.plan_at(Point::Seq(seq)).expect("plan");
+    assert_eq!(plan, folded(&fixture, seq));
+}
