@@ -12,6 +12,7 @@
 //! | `blob_index` | content hash (32 bytes)  | size u64 BE, chunk count u32 BE              |
 //! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content                     |
 //! | `plan_snapshots` | seq, u64 big-endian  | a kept plan snapshot: derived, never hashed (see `projection`) |
+//! | `subject_index`, `event_subjects`, `projections` | see `subjects` | the subject index: derived, never hashed |
 //!
 //! An append writes `events`, `chain` and `meta/head` in one sled transaction and flushes before
 //! it returns, so an acknowledged event survives the process being killed, and a crash leaves
@@ -137,6 +138,11 @@ pub struct Reader {
     pub(crate) snapshots: sled::Tree,
     /// How many events apart they are kept.
     pub(crate) snapshot_every: u64,
+    /// The subject index, what each event is about, and the derived data's positions (see
+    /// `subjects`).
+    pub(crate) subjects: sled::Tree,
+    pub(crate) about: sled::Tree,
+    pub(crate) projections: sled::Tree,
     /// sled's data file, opened to `fdatasync` it after each flush (see `Ledger::flush`).
     data_file: std::sync::Arc<File>,
     /// The plan now, kept up to date by `plan_at(Point::Now)` (see `query`).
@@ -484,6 +490,9 @@ impl Ledger {
             idempotency: db.open_tree("idempotency")?,
             snapshots: db.open_tree(crate::projection::SNAPSHOT_TREE)?,
             snapshot_every: crate::projection::SNAPSHOT_EVERY,
+            subjects: db.open_tree(crate::subjects::SUBJECT_TREE)?,
+            about: db.open_tree(crate::subjects::ABOUT_TREE)?,
+            projections: db.open_tree(crate::subjects::PROJECTIONS_TREE)?,
             meta,
             db,
         };

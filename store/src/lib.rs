@@ -15,6 +15,7 @@ mod projection;
 mod query;
 pub mod raw;
 mod space;
+mod subjects;
 mod token;
 mod tree;
 mod verify;

@@ -90,12 +90,14 @@ pub struct ProjectionCheck {
     pub rebuilt: Vec<u64>,
     /// Snapshots kept for events the ledger does not have (beyond its head), removed.
     pub removed: Vec<u64>,
+    /// Whether the subject index differed from the timeline's fold and was rebuilt.
+    pub subject_index_rebuilt: bool,
 }
 
 impl ProjectionCheck {
     /// Whether every kept projection already matched the events.
     pub fn is_clean(&self) -> bool {
-        self.rebuilt.is_empty() && self.removed.is_empty()
+        self.rebuilt.is_empty() && self.removed.is_empty() && !self.subject_index_rebuilt
     }
 
     /// A sentence for the verification report (nothing when no projection is kept).
@@ -124,14 +126,18 @@ impl ProjectionCheck {
                     seqs(&self.rebuilt)
                 )?;
             }
+            let mut sep = if self.rebuilt.is_empty() { "" } else { "; " };
             if !self.removed.is_empty() {
-                let sep = if self.rebuilt.is_empty() { "" } else { "; " };
                 write!(
                     f,
                     "{sep}{} for events the ledger does not have (after events {}) removed",
                     snapshots(self.removed.len()),
                     seqs(&self.removed)
                 )?;
+                sep = "; ";
+            }
+            if self.subject_index_rebuilt {
+                write!(f, "{sep}the subject index built again")?;
             }
             write!(f, ".")
         } else {
@@ -310,12 +316,13 @@ impl Reader {
                 }
             }
         }
+        check.subject_index_rebuilt = self.check_subject_index()?;
         self.flush()?;
         Ok(check)
     }
 
-    /// Throws every kept projection away and builds them again from the events. Returns how
-    /// many snapshots were written.
+    /// Throws every kept projection away (plan snapshots and the subject index) and builds them
+    /// again from the events. Returns how many snapshots were written.
     pub fn rebuild_projections(&self) -> Result<u64, StoreError> {
         self.snapshots().clear()?;
         let mut plan = Plan::default();
@@ -334,7 +341,7 @@ impl Reader {
                 written += 1;
             }
         }
-        self.flush()?;
+        self.rebuild_subject_index()?;
         Ok(written)
     }
 

@@ -230,3 +230,26 @@ pub fn clear_plan_snapshots(ledger: &Ledger) -> Result<(), StoreError> {
     ledger.snapshots.clear()?;
     ledger.flush()
 }
+
+/// Deletes the subject index and its position, as if it had never been written.
+pub fn clear_subject_index(ledger: &Ledger) -> Result<(), StoreError> {
+    ledger.subjects.clear()?;
+    ledger.about.clear()?;
+    ledger.projections.clear()?;
+    ledger.flush()
+}
+
+/// Overwrites what the subject index says event `seq`'s entry is about (JSON, as stored).
+pub fn put_event_subjects(ledger: &Ledger, seq: u64, bytes: &[u8]) -> Result<(), StoreError> {
+    ledger.about.insert(seq_key(seq), bytes)?;
+    ledger.flush()
+}
+
+/// Deletes the subject index's key for `subject` (as `action 1.1`) at event `seq`.
+pub fn remove_subject_key(ledger: &Ledger, subject: &str, seq: u64) -> Result<(), StoreError> {
+    let mut key = subject.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(&seq_key(seq));
+    ledger.subjects.remove(key)?;
+    ledger.flush()
+}

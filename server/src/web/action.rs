@@ -18,7 +18,7 @@ use wsoa_core::command::{AddNote, AttachEvidence};
 use wsoa_core::event::{ActionAmended, ActionStatusChanged, EvidenceKind, Rag, Status};
 use wsoa_core::plan::{ActionView, EvidenceView, Plan};
 use wsoa_core::point::Point;
-use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter, Timeline};
+use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter};
 use wsoa_core::{ActionId, Command, Date, Digest, Rejection, SubjectKind, SubjectRef};
 
 use crate::auth::Permission;
@@ -108,13 +108,9 @@ pub async fn load(state: &AppState, id: &ActionId) -> Result<ActionData, WebErro
             let matcher = filter
                 .compile(&plan)
                 .map_err(|err| crate::error::ApiError::internal(err.to_string()))?;
-            let mut timeline = Timeline::new();
             let mut history = Vec::new();
-            reader.for_each_at(Point::Now, |stored| {
-                let entry = timeline.entry(&stored.event, stored.hash);
-                if matcher.matches(&entry) {
-                    history.push(entry);
-                }
+            reader.for_each_entry(Point::Now, &matcher, |entry| {
+                history.push(entry);
                 Ok::<(), crate::error::ApiError>(())
             })?;
             Ok(Some(ActionData {

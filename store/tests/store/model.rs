@@ -20,6 +20,7 @@ use wsoa_core::event::{
 };
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
+use wsoa_core::timeline::{Entry, Filter, timeline};
 use wsoa_core::{
     ActionId, Actor, Command, Date, Decimal, Digest, Event, EvidenceId, FORMAT_VERSION, MeasureId,
     Rejection, RiskId, Role, State, SubjectRef, WeaknessId, WorkstreamId, chain_hash, content_hash,
@@ -1095,15 +1096,56 @@ fn run_projections(steps: &[Step], every: u64) -> Result<(), TestCaseError> {
                 }
             }
         }
-        // Second round: the snapshots thrown away, as after a crash before they were written;
-        // reads fold from event 0 and write them again.
+        check_timelines(store, &events, &points)?;
+        // Second round: the snapshots and the subject index thrown away, as after a crash
+        // before they were written; reads fold from event 0 and write them again.
         wsoa_store::raw::clear_plan_snapshots(store).map_err(fail)?;
+        wsoa_store::raw::clear_subject_index(store).map_err(fail)?;
     }
     let check = store.check_projections().map_err(fail)?;
     prop_assert!(check.removed.is_empty(), "{:?}", check);
     let again = store.check_projections().map_err(fail)?;
     prop_assert!(again.is_clean(), "{:?}", again);
     prop_assert_eq!(again.matched, len / every);
+    Ok(())
+}
+
+/// `timeline --about` through the subject index gives exactly the entries of the whole
+/// timeline that the filter keeps, for every reference and point (every second one).
+fn check_timelines(
+    store: &Ledger,
+    events: &[Event],
+    points: &[Point],
+) -> Result<(), TestCaseError> {
+    let hashes: Vec<Digest> = all_events(store).iter().map(|stored| stored.hash).collect();
+    for point in points.iter().step_by(2) {
+        let plan = folded_at(events, *point);
+        for reference in REFERENCES {
+            let filter = Filter {
+                about: Some(reference.parse().expect("a valid reference")),
+                ..Filter::default()
+            };
+            let Ok(matcher) = filter.compile(&plan) else {
+                continue;
+            };
+            let selected = point.select(events);
+            let expected: Vec<Entry> = timeline(
+                selected
+                    .iter()
+                    .map(|event| (*event, hashes[event.seq as usize])),
+            )
+            .filter(|entry| matcher.matches(entry))
+            .collect();
+            let mut got = Vec::new();
+            store
+                .for_each_entry(*point, &matcher, |entry| {
+                    got.push(entry);
+                    Ok::<(), StoreError>(())
+                })
+                .map_err(fail)?;
+            prop_assert_eq!(got, expected, "timeline --about {} at {}", reference, point);
+        }
+    }
     Ok(())
 }
 

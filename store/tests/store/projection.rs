@@ -1,10 +1,12 @@
-//! Kept plan snapshots: reads use them, and whatever happens to them (deleted, garbled, of
-//! another version, out of date, or written for events a crash lost) the answer is the fold
-//! from event 0, and they are put right.
+//! Kept projections: reads use the plan snapshots and the subject index, and whatever happens to
+//! them (deleted, garbled, of another version, out of date, or written for events a crash lost)
+//! the answer is the fold from event 0, and they are put right.
 
 use wsoa_core::command::AddNote;
+use wsoa_core::event::CorrectionRecorded;
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
+use wsoa_core::timeline::{Entry, Filter, Matcher, timeline};
 use wsoa_core::{Command, Event};
 use wsoa_store::raw;
 
@@ -208,4 +210,158 @@ fn verify_reports_out_of_date_snapshots_as_derived_data_rebuilt_not_damage() {
     );
     let (plan, _) = fixture.ledger.plan_at(Point::Seq(seq)).expect("plan");
     assert_eq!(plan, folded(&fixture, seq));
+}
+
+/// Every entry of the whole timeline at `point` that `--about reference` keeps.
+fn full_timeline(fixture: &Fixture, point: Point, matcher: &Matcher) -> Vec<Entry> {
+    let stored = fixture.events();
+    let selected: Vec<(&Event, wsoa_core::Digest)> = stored
+        .iter()
+        .filter(|s| point.select([&s.event]).len() == 1)
+        .map(|s| (&s.event, s.hash))
+        .collect();
+    timeline(selected)
+        .filter(|entry| matcher.matches(entry))
+        .collect()
+}
+
+fn indexed_timeline(fixture: &Fixture, point: Point, matcher: &Matcher) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    fixture
+        .ledger
+        .for_each_entry(point, matcher, |entry| {
+            entries.push(entry);
+            Ok::<(), wsoa_store::StoreError>(())
+        })
+        .expect("read");
+    entries
+}
+
+fn about(fixture: &Fixture, reference_text: &str) -> Matcher {
+    let (plan, _) = fixture.ledger.plan_at(Point::Now).expect("plan");
+    Filter {
+        about: Some(reference(reference_text)),
+        ..Filter::default()
+    }
+    .compile(&plan)
+    .expect("known")
+}
+
+/// A history where a correction of an action's event comes long after it, past several
+/// snapshots, so that the index's read resumes from a snapshot just before the correction.
+fn corrected() -> Fixture {
+    let mut fixture = kept();
+    let corrected = fixture.seq_of("action_status_changed");
+    for n in 0..3 * EVERY {
+        note(&mut fixture, &format!("Forum met, meeting {n}"));
+    }
+    fixture.execute(
+        Command::RecordCorrection(CorrectionRecorded {
+            seq: corrected,
+            reason: "The status was recorded against the wrong action".to_owned(),
+        }),
+        on("2022-09-02", "2022-09-02"),
+    );
+    for n in 0..EVERY {
+        note(&mut fixture, &format!("Forum met again, meeting {n}"));
+    }
+    fixture
+}
+
+#[test]
+fn timeline_about_through_the_index_is_the_filtered_timeline_including_corrections() {
+    let fixture = corrected();
+    for reference_text in ["1.1", "WS1", "W1", "M1", "E1", "action:2.1"] {
+        let matcher = about(&fixture, reference_text);
+        for point in [
+            Point::Now,
+            Point::Seq(fixture.len() - 2),
+            Point::Seq(EVERY + 1),
+        ] {
+            let expected = full_timeline(&fixture, point, &matcher);
+            assert_eq!(
+                indexed_timeline(&fixture, point, &matcher),
+                expected,
+                "--about {reference_text} at {point}"
+            );
+        }
+    }
+    let matcher = about(&fixture, "1.1");
+    let entries = indexed_timeline(&fixture, Point::Now, &matcher);
+    let correction = entries.last().expect("the correction is about action 1.1");
+    assert_eq!(correction.kind, "correction_recorded");
+    assert!(
+        correction
+            .sentence
+            .contains("(action status changed: action 1.1"),
+        "{}",
+        correction.sentence
+    );
+}
+
+#[test]
+fn a_damaged_or_missing_subject_index_is_rebuilt_and_the_answer_is_unchanged() {
+    let fixture = corrected();
+    let matcher = about(&fixture, "1.1");
+    let expected = full_timeline(&fixture, Point::Now, &matcher);
+    assert_eq!(indexed_timeline(&fixture, Point::Now, &matcher), expected);
+    assert!(
+        fixture
+            .ledger
+            .check_projections()
+            .expect("checked")
+            .is_clean()
+    );
+
+    // A key missing: verify's check finds it and builds the index again.
+    let status = fixture.seq_of("action_status_changed");
+    raw::remove_subject_key(&fixture.ledger, "action 1.1", status).expect("removed");
+    let check = fixture.ledger.check_projections().expect("checked");
+    assert!(check.subject_index_rebuilt, "{check:?}");
+    assert_eq!(indexed_timeline(&fixture, Point::Now, &matcher), expected);
+
+    // What an event is about, garbled: found and rebuilt the same way.
+    raw::put_event_subjects(&fixture.ledger, status, b"[not json").expect("put");
+    assert!(
+        fixture
+            .ledger
+            .check_projections()
+            .expect("checked")
+            .subject_index_rebuilt
+    );
+    assert_eq!(indexed_timeline(&fixture, Point::Now, &matcher), expected);
+
+    // The whole index gone: the next read builds it again.
+    raw::clear_subject_index(&fixture.ledger).expect("cleared");
+    assert_eq!(indexed_timeline(&fixture, Point::Now, &matcher), expected);
+    assert!(
+        fixture
+            .ledger
+            .check_projections()
+            .expect("checked")
+            .is_clean()
+    );
+}
+
+#[test]
+fn the_subject_index_follows_a_history_cut_short_and_grown_again() {
+    let mut fixture = corrected();
+    let matcher = about(&fixture, "W1");
+    assert_eq!(
+        indexed_timeline(&fixture, Point::Now, &matcher),
+        full_timeline(&fixture, Point::Now, &matcher)
+    );
+    let len = fixture.len();
+    raw::truncate(&fixture.ledger, len - 3).expect("cut short");
+    for n in 0..5 {
+        note(&mut fixture, &format!("A different meeting {n}"));
+    }
+    let matcher = about(&fixture, "W1");
+    let entries = indexed_timeline(&fixture, Point::Now, &matcher);
+    assert_eq!(entries, full_timeline(&fixture, Point::Now, &matcher));
+    assert!(
+        entries
+            .last()
+            .is_some_and(|entry| entry.sentence.contains("A different meeting 4"))
+    );
 }
