@@ -22,15 +22,15 @@ pub enum ProjectionsCommand {
 /// Runs a `wsoa projections` subcommand.
 pub fn run(ledger: &Ledger, command: &ProjectionsCommand, out: &Printer) -> anyhow::Result<()> {
     let events = ledger.len()?;
-    let every = ledger.snapshot_every();
     match command {
         ProjectionsCommand::Rebuild => {
             let written = ledger.rebuild_projections()?;
+            let every = ledger.snapshot_spacing()?;
             match out.format {
                 Format::Json => out.json(&json!({
                     "events": events,
                     "snapshots": written,
-                    "snapshot_every": every,
+                    "snapshot_spacing": every,
                 }))?,
                 Format::Text => out.line(&format!(
                     "Rebuilt the kept projections from {events} events: {written} plan {} (one after every {every} events).",

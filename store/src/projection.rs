@@ -5,10 +5,13 @@
 //! |------------------|------------------------------|------------------------------------------------|
 //! | `plan_snapshots` | seq, u64 big-endian          | format u16 BE, chain hash of event seq (32 bytes), its `recorded_at` i64 BE, the plan after events 0..=seq as JSON |
 //!
-//! A snapshot is kept after every [`SNAPSHOT_EVERY`] events (at seq `K·m − 1`), so the plan at
-//! any prefix of the ledger (`seq:N`, `known:DATE`, `visit:N`, now) is the nearest snapshot at or
-//! below it plus a fold of fewer than `K` events. The newest snapshot's seq is the projection's
-//! position: the appends after it are the tail every reader folds.
+//! A snapshot is kept after every `K` events (at seq `K·m − 1`), `K` being [`SNAPSHOT_EVERY`]
+//! until the ledger holds more than [`MAX_SNAPSHOTS`] × `K` events and doubling each time the
+//! ledger doubles after that, so the plan at any prefix of the ledger (`seq:N`, `known:DATE`,
+//! `visit:N`, now) is the nearest snapshot at or below it plus a fold of fewer than `K` events
+//! (1,024 in a ledger of up to 16,384 events, at most a sixteenth of a larger one). The newest
+//! snapshot's seq is the projection's position: the appends after it are the tail every reader
+//! folds.
 //!
 //! Snapshots are written after the append that completes them is flushed, never inside it: a
 //! crash between the two leaves a missing snapshot (a longer fold, and the snapshot is written by
@@ -25,17 +28,27 @@ use wsoa_core::{Digest, Event};
 use crate::error::StoreError;
 use crate::ledger::{Reader, seq_key};
 
-/// How many events each kept plan snapshot is apart: the most a read of the plan at a prefix
-/// of the ledger folds beyond a snapshot. A snapshot holds the whole plan (which grows with the
-/// ledger), so snapshots take about `n²/(2K)` plan-sized bytes in all; 1024 keeps that to a
-/// fraction of a millisecond's fold per 1,024 events while a read folds at most 1,023.
+/// How many events apart the plan snapshots are kept in a ledger of up to 16 × 1,024 events
+/// (most local areas' ledgers): the most a read of the plan at a prefix folds beyond one. A
+/// snapshot holds the whole plan, which grows with the ledger (about 300 bytes of JSON per
+/// event), so a constant spacing would cost space and writes growing with the square of the
+/// ledger; beyond that size the spacing grows with the ledger (see [`MAX_SNAPSHOTS`]).
 pub const SNAPSHOT_EVERY: u64 = 1024;
+
+/// The most plan snapshots kept: past [`SNAPSHOT_EVERY`] × 16 events, the spacing doubles (and
+/// every other snapshot is removed) each time the ledger doubles, so that their space and the
+/// work of writing them grow like the plan itself rather than its square.
+pub const MAX_SNAPSHOTS: u64 = 16;
 
 /// The layout of a kept snapshot's value. A snapshot of another version is ignored and rebuilt.
 const SNAPSHOT_FORMAT: u16 = 1;
 
 /// The name of the tree of kept plan snapshots.
 pub(crate) const SNAPSHOT_TREE: &str = "plan_snapshots";
+
+/// In the `projections` tree: the newest snapshot written after an append (u64 BE) and the
+/// spacing then (u64 BE).
+const SNAPSHOT_RECORD: &[u8] = b"plan_snapshots";
 
 /// A plan read back from a kept snapshot, with what it ends at.
 #[derive(Clone, Debug)]
@@ -155,16 +168,21 @@ impl Reader {
         &self.snapshots
     }
 
-    /// Whether a kept snapshot belongs after event `seq`: after every
-    /// [`Reader::snapshot_every`] events.
-    pub fn is_snapshot_seq(&self, seq: u64) -> bool {
-        (seq + 1).is_multiple_of(self.snapshot_every)
+    /// How many events apart the kept plan snapshots are in a ledger of `len` events:
+    /// [`SNAPSHOT_EVERY`] (or what [`crate::Ledger::set_snapshot_every`] set), doubled until
+    /// there are at most [`MAX_SNAPSHOTS`].
+    fn spacing_for(&self, len: u64) -> u64 {
+        let mut spacing = self.snapshot_every;
+        while len / spacing > MAX_SNAPSHOTS {
+            spacing = spacing.saturating_mul(2);
+        }
+        spacing
     }
 
-    /// How many events the kept plan snapshots are apart ([`SNAPSHOT_EVERY`] unless set with
-    /// [`crate::Ledger::set_snapshot_every`]).
-    pub fn snapshot_every(&self) -> u64 {
-        self.snapshot_every
+    /// How many events apart the kept plan snapshots are now: the most a read of the plan at a
+    /// prefix of the ledger folds beyond one.
+    pub fn snapshot_spacing(&self) -> Result<u64, StoreError> {
+        Ok(self.spacing_for(self.len()?))
     }
 
     /// The newest usable snapshot at or below `seq`, removing any unusable one met on the way
@@ -227,46 +245,102 @@ impl Reader {
             Some(snapshot) => (snapshot.plan, Some(snapshot.recorded_at), snapshot.seq + 1),
             None => (Plan::default(), None, 0),
         };
+        let spacing = self.spacing_for(self.len()?);
         for stored in self.events(from, Some(to)) {
             let stored = stored?;
             plan.apply(&stored.event);
             last_recorded_at = Some(stored.event.recorded_at);
-            if self.is_snapshot_seq(stored.event.seq) {
+            if (stored.event.seq + 1).is_multiple_of(spacing) {
                 self.keep_snapshot(&stored.event, &stored.hash, &plan);
             }
         }
         Ok((plan, last_recorded_at))
     }
 
-    /// Brings the kept snapshots up to the head: after an append, the snapshots its events
-    /// completed. Only the newest key is looked at, so an append that completes none costs one
-    /// lookup.
+    /// Brings the kept snapshots up to the head: after an append, the snapshot its events
+    /// completed, and the older ones no longer at the spacing removed. What was last done is
+    /// kept in a small record, so an append that completes none costs one small lookup (a
+    /// snapshot's value is large, and reading one is what this avoids).
     pub(crate) fn keep_projections(&self) -> Result<(), StoreError> {
         let len = self.len()?;
-        let every = self.snapshot_every;
-        let Some(due) = (len / every)
-            .checked_mul(every)
+        let spacing = self.spacing_for(len);
+        let Some(due) = (len / spacing)
+            .checked_mul(spacing)
             .and_then(|n| n.checked_sub(1))
         else {
             return Ok(());
         };
-        // Snapshots beyond the head (a history cut short behind the ledger's back) are never
-        // used; removing them keeps the check below to one lookup.
-        while let Some((key, _)) = self.snapshots().last()?
-            && key.as_ref() >= seq_key(len).as_slice()
+        let kept = self.snapshot_record()?;
+        if let Some((newest, _)) = kept
+            && newest >= len
         {
-            self.snapshots().remove(&key)?;
+            // Snapshots beyond the head (a history cut short behind the ledger's back) are
+            // never used; remove them.
+            let beyond: Vec<_> = self
+                .snapshots()
+                .range(seq_key(len)..)
+                .keys()
+                .collect::<Result<_, _>>()?;
+            for key in beyond {
+                self.snapshots().remove(key)?;
+            }
         }
-        let newest = match self.snapshots().last()? {
-            Some((key, _)) => <[u8; 8]>::try_from(key.as_ref())
-                .ok()
-                .map(u64::from_be_bytes),
-            None => None,
-        };
-        if newest.is_some_and(|newest| newest >= due) {
+        let done = kept.is_some_and(|(newest, _)| newest >= due && newest < len);
+        if kept.is_some_and(|(_, was)| was == spacing) && done {
             return Ok(());
         }
-        self.plan_through(due).map(|_| ())
+        if !done {
+            self.plan_through(due)?;
+        }
+        if kept.is_none_or(|(_, was)| was != spacing) {
+            self.thin_snapshots(spacing)?;
+        }
+        self.set_snapshot_record(due, spacing)
+    }
+
+    /// The record of the newest snapshot written and the spacing then, if any.
+    fn snapshot_record(&self) -> Result<Option<(u64, u64)>, StoreError> {
+        Ok(self.projections.get(SNAPSHOT_RECORD)?.and_then(|value| {
+            let newest = u64::from_be_bytes(value.get(0..8)?.try_into().ok()?);
+            let spacing = u64::from_be_bytes(value.get(8..16)?.try_into().ok()?);
+            Some((newest, spacing))
+        }))
+    }
+
+    fn set_snapshot_record(&self, newest: u64, spacing: u64) -> Result<(), StoreError> {
+        let mut value = newest.to_be_bytes().to_vec();
+        value.extend_from_slice(&spacing.to_be_bytes());
+        self.projections.insert(SNAPSHOT_RECORD, value)?;
+        Ok(())
+    }
+
+    /// After the snapshots were rebuilt or checked: the record says what is there now.
+    fn reset_snapshot_record(&self, spacing: u64) -> Result<(), StoreError> {
+        let len = self.len()?;
+        match (len / spacing)
+            .checked_mul(spacing)
+            .and_then(|n| n.checked_sub(1))
+        {
+            Some(due) => self.set_snapshot_record(due, spacing),
+            None => {
+                self.projections.remove(SNAPSHOT_RECORD)?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Removes the snapshots that are not at `spacing` (kept when the spacing was smaller).
+    fn thin_snapshots(&self, spacing: u64) -> Result<(), StoreError> {
+        for key in self.snapshots().iter().keys() {
+            let key = key?;
+            let off = <[u8; 8]>::try_from(key.as_ref())
+                .map(u64::from_be_bytes)
+                .map_or(true, |seq| !(seq + 1).is_multiple_of(spacing));
+            if off {
+                self.snapshots().remove(&key)?;
+            }
+        }
+        Ok(())
     }
 
     /// Checks every kept snapshot against a fresh fold of the events, writing again any that is
@@ -282,12 +356,13 @@ impl Reader {
             }
             self.snapshots().remove(&key)?;
         }
+        let spacing = self.spacing_for(len);
         let mut plan = Plan::default();
         for stored in self.events(0, None) {
             let stored = stored?;
             plan.apply(&stored.event);
             let seq = stored.event.seq;
-            if !self.is_snapshot_seq(seq) {
+            if !(seq + 1).is_multiple_of(spacing) {
                 continue;
             }
             let kept = self.snapshots().get(seq_key(seq))?;
@@ -303,19 +378,9 @@ impl Reader {
                 check.rebuilt.push(seq);
             }
         }
-        // Stray keys that are not snapshot positions (written by something else) are removed.
-        for key in self.snapshots().iter().keys() {
-            let key = key?;
-            let stray = <[u8; 8]>::try_from(key.as_ref())
-                .map(u64::from_be_bytes)
-                .map_or(true, |seq| !self.is_snapshot_seq(seq));
-            if stray {
-                self.snapshots().remove(&key)?;
-                if let Ok(seq) = <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes) {
-                    check.removed.push(seq);
-                }
-            }
-        }
+        // Snapshots off the spacing (kept when it was smaller) are removed: not an error.
+        self.thin_snapshots(spacing)?;
+        self.reset_snapshot_record(spacing)?;
         check.subject_index_rebuilt = self.check_subject_index()?;
         self.flush()?;
         Ok(check)
@@ -325,12 +390,13 @@ impl Reader {
     /// again from the events. Returns how many snapshots were written.
     pub fn rebuild_projections(&self) -> Result<u64, StoreError> {
         self.snapshots().clear()?;
+        let spacing = self.spacing_for(self.len()?);
         let mut plan = Plan::default();
         let mut written = 0;
         for stored in self.events(0, None) {
             let stored = stored?;
             plan.apply(&stored.event);
-            if self.is_snapshot_seq(stored.event.seq) {
+            if (stored.event.seq + 1).is_multiple_of(spacing) {
                 let value = encode(
                     stored.event.seq,
                     &stored.hash,
@@ -341,6 +407,7 @@ impl Reader {
                 written += 1;
             }
         }
+        self.reset_snapshot_record(spacing)?;
         self.rebuild_subject_index()?;
         Ok(written)
     }

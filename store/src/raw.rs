@@ -235,7 +235,7 @@ pub fn clear_plan_snapshots(ledger: &Ledger) -> Result<(), StoreError> {
 pub fn clear_subject_index(ledger: &Ledger) -> Result<(), StoreError> {
     ledger.subjects.clear()?;
     ledger.about.clear()?;
-    ledger.projections.clear()?;
+    ledger.projections.remove(b"subject_index")?;
     ledger.flush()
 }
 

@@ -232,11 +232,12 @@ impl Reader {
             return Ok(());
         };
         self.index_subjects()?;
+        let spacing = self.snapshot_spacing()?;
         let mut fold: Option<(Timeline, u64)> = None;
         for seq in self.indexed_seqs(subjects, end)? {
             let mut timeline = match fold.take() {
                 // Close enough to fold the events between rather than read a snapshot.
-                Some((mut timeline, next)) if seq - next < self.snapshot_every() => {
+                Some((mut timeline, next)) if seq - next < spacing => {
                     if seq > next {
                         for stored in self.events(next, Some(seq - 1)) {
                             timeline.pass(&stored?.event);

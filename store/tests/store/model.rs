@@ -1028,11 +1028,13 @@ fn run_projections(steps: &[Step], every: u64) -> Result<(), TestCaseError> {
         .collect();
     let len = events.len() as u64;
     let seqs = store.snapshot_seqs().map_err(fail)?;
+    let spacing = store.snapshot_spacing().map_err(fail)?;
+    prop_assert!(spacing >= every && len / spacing <= wsoa_store::MAX_SNAPSHOTS);
     prop_assert_eq!(
         seqs.len() as u64,
-        len / every,
+        len / spacing,
         "a snapshot per {} events: {:?}",
-        every,
+        spacing,
         seqs
     );
 
@@ -1106,7 +1108,7 @@ fn run_projections(steps: &[Step], every: u64) -> Result<(), TestCaseError> {
     prop_assert!(check.removed.is_empty(), "{:?}", check);
     let again = store.check_projections().map_err(fail)?;
     prop_assert!(again.is_clean(), "{:?}", again);
-    prop_assert_eq!(again.matched, len / every);
+    prop_assert_eq!(again.matched, len / spacing);
     Ok(())
 }
 
