@@ -13,6 +13,7 @@
 //! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content                     |
 //! | `plan_snapshots` | seq, u64 big-endian  | a kept plan snapshot: derived, never hashed (see `projection`) |
 //! | `subject_index`, `event_subjects`, `projections` | see `subjects` | the subject index: derived, never hashed |
+//! | `late_events` | see `late` | the late-recorded events: derived, never hashed |
 //!
 //! An append writes `events`, `chain` and `meta/head` in one sled transaction and flushes before
 //! it returns, so an acknowledged event survives the process being killed, and a crash leaves
@@ -143,6 +144,8 @@ pub struct Reader {
     pub(crate) subjects: sled::Tree,
     pub(crate) about: sled::Tree,
     pub(crate) projections: sled::Tree,
+    /// The index of late-recorded events (see `late`).
+    pub(crate) late: sled::Tree,
     /// sled's data file, opened to `fdatasync` it after each flush (see `Ledger::flush`).
     data_file: std::sync::Arc<File>,
     /// The plan now, kept up to date by `plan_at(Point::Now)` (see `query`).
@@ -493,6 +496,7 @@ impl Ledger {
             subjects: db.open_tree(crate::subjects::SUBJECT_TREE)?,
             about: db.open_tree(crate::subjects::ABOUT_TREE)?,
             projections: db.open_tree(crate::subjects::PROJECTIONS_TREE)?,
+            late: db.open_tree(crate::late::LATE_TREE)?,
             meta,
             db,
         };

@@ -10,6 +10,7 @@ mod bundle;
 mod durable;
 mod error;
 mod excerpt;
+mod late;
 mod ledger;
 mod projection;
 mod query;

@@ -19,7 +19,7 @@
 //! seq is below the head's length, its format is this program's, the chain hash it names is
 //! still that of the event it ends with (which commits to every event before it), and its JSON
 //! reads back as a plan ending at that seq; anything else is removed and rebuilt. "As of" points
-//! (by the events' own dates) still fold the whole ledger.
+//! (by the events' own dates) start from the plan as known at the end of the day (see `late`).
 
 use sled::Tree;
 use wsoa_core::plan::Plan;
@@ -105,12 +105,17 @@ pub struct ProjectionCheck {
     pub removed: Vec<u64>,
     /// Whether the subject index differed from the timeline's fold and was rebuilt.
     pub subject_index_rebuilt: bool,
+    /// Whether the index of late-recorded events differed from the events and was rebuilt.
+    pub late_index_rebuilt: bool,
 }
 
 impl ProjectionCheck {
     /// Whether every kept projection already matched the events.
     pub fn is_clean(&self) -> bool {
-        self.rebuilt.is_empty() && self.removed.is_empty() && !self.subject_index_rebuilt
+        self.rebuilt.is_empty()
+            && self.removed.is_empty()
+            && !self.subject_index_rebuilt
+            && !self.late_index_rebuilt
     }
 
     /// A sentence for the verification report (nothing when no projection is kept).
@@ -151,6 +156,10 @@ impl ProjectionCheck {
             }
             if self.subject_index_rebuilt {
                 write!(f, "{sep}the subject index built again")?;
+                sep = "; ";
+            }
+            if self.late_index_rebuilt {
+                write!(f, "{sep}the index of late-recorded events built again")?;
             }
             write!(f, ".")
         } else {
@@ -382,11 +391,13 @@ impl Reader {
         self.thin_snapshots(spacing)?;
         self.reset_snapshot_record(spacing)?;
         check.subject_index_rebuilt = self.check_subject_index()?;
+        check.late_index_rebuilt = self.check_late_index()?;
         self.flush()?;
         Ok(check)
     }
 
-    /// Throws every kept projection away (plan snapshots and the subject index) and builds them
+    /// Throws every kept projection away (plan snapshots, the subject index and the index of
+    /// late-recorded events) and builds them
     /// again from the events. Returns how many snapshots were written.
     pub fn rebuild_projections(&self) -> Result<u64, StoreError> {
         self.snapshots().clear()?;
@@ -408,6 +419,7 @@ impl Reader {
             }
         }
         self.reset_snapshot_record(spacing)?;
+        self.rebuild_late_index()?;
         self.rebuild_subject_index()?;
         Ok(written)
     }

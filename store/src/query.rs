@@ -83,8 +83,9 @@ impl Reader {
     /// The plan now is kept between calls (shared by every clone of this `Reader`) and brought
     /// up to date by folding only the events appended since, so a server answering many reads
     /// of the current plan folds each event once, not once per read. The plan at any other
-    /// prefix of the ledger (`seq:N`, `known:DATE`) is the nearest kept snapshot plus fewer than
-    /// [`crate::SNAPSHOT_EVERY`] events; "as of" a date still folds the whole ledger.
+    /// prefix of the ledger (`seq:N`, `known:DATE`) is the nearest kept snapshot plus the events
+    /// after it; "as of" a date is the plan as known at the end of that day plus the events
+    /// recorded later that happened by then (see `late`).
     pub fn plan_at(&self, point: Point) -> Result<(Plan, Option<i64>), StoreError> {
         match point {
             Point::Now => return self.plan_now(),
@@ -95,6 +96,7 @@ impl Reader {
                     None => Ok((Plan::default(), None)),
                 };
             }
+            Point::AsOf(day) => return self.plan_as_of(day),
             _ => {}
         }
         let mut plan = Plan::default();

@@ -253,3 +253,17 @@ pub fn remove_subject_key(ledger: &Ledger, subject: &str, seq: u64) -> Result<()
     ledger.subjects.remove(key)?;
     ledger.flush()
 }
+
+/// Deletes the index of late-recorded events and its position, as if it had never been written.
+pub fn clear_late_index(ledger: &Ledger) -> Result<(), StoreError> {
+    ledger.late.clear()?;
+    ledger.projections.remove(b"late_events")?;
+    ledger.flush()
+}
+
+/// Adds a key to the index of late-recorded events (occurred year u16 BE, month, day, seq u64
+/// BE), as a stray write could.
+pub fn put_late_key(ledger: &Ledger, key: &[u8]) -> Result<(), StoreError> {
+    ledger.late.insert(key, &[][..])?;
+    ledger.flush()
+}

@@ -1103,6 +1103,7 @@ fn run_projections(steps: &[Step], every: u64) -> Result<(), TestCaseError> {
         // before they were written; reads fold from event 0 and write them again.
         wsoa_store::raw::clear_plan_snapshots(store).map_err(fail)?;
         wsoa_store::raw::clear_subject_index(store).map_err(fail)?;
+        wsoa_store::raw::clear_late_index(store).map_err(fail)?;
     }
     let check = store.check_projections().map_err(fail)?;
     prop_assert!(check.removed.is_empty(), "{:?}", check);

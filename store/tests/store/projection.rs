@@ -10,7 +10,7 @@ use wsoa_core::timeline::{Entry, Filter, Matcher, timeline};
 use wsoa_core::{Command, Event};
 use wsoa_store::raw;
 
-use crate::fixture::{Fixture, on, reference};
+use crate::fixture::{Fixture, date, on, reference};
 
 /// Snapshots this far apart in the tests, so that the fixture's history holds several.
 const EVERY: u64 = 4;
@@ -363,5 +363,66 @@ fn the_subject_index_follows_a_history_cut_short_and_grown_again() {
         entries
             .last()
             .is_some_and(|entry| entry.sentence.contains("A different meeting 4"))
+    );
+}
+
+#[test]
+fn as_of_a_day_is_the_plan_as_known_then_plus_the_late_events_whatever_the_index_holds() {
+    let mut fixture = corrected();
+    // Recorded late: happened in 2021, recorded in 2022, after everything else.
+    fixture.execute(
+        Command::AddNote(AddNote {
+            about: reference("1.1"),
+            text: "The officer started in March".to_owned(),
+            from: None,
+        }),
+        on("2021-03-01", "2022-09-03"),
+    );
+    let events = events(&fixture);
+    let mut days: Vec<wsoa_core::Date> = events.iter().map(|event| event.occurred_on).collect();
+    days.push(date("2021-03-01"));
+    days.push(date("2019-01-01"));
+    days.sort();
+    days.dedup();
+    let expected: Vec<(Plan, Option<i64>)> = days
+        .iter()
+        .map(|day| {
+            let selected = Point::AsOf(*day).select(&events);
+            (
+                Plan::from_events(selected.iter().copied()),
+                selected.last().map(|event| event.recorded_at),
+            )
+        })
+        .collect();
+    let check = |what: &str| {
+        for (day, expected) in days.iter().zip(&expected) {
+            let got = fixture.ledger.plan_at(Point::AsOf(*day)).expect("plan");
+            assert_eq!(&got, expected, "as of {day}, {what}");
+        }
+    };
+    check("index built by the first read");
+    let late_note = fixture.len() - 1;
+    let (plan, _) = fixture
+        .ledger
+        .plan_at(Point::AsOf(date("2021-03-01")))
+        .expect("plan");
+    assert_eq!(plan.last_seq, Some(late_note), "the late note is folded in");
+
+    raw::clear_late_index(&fixture.ledger).expect("cleared");
+    check("index thrown away");
+    // A key naming an event that is not late for that day changes nothing.
+    let mut stray = vec![0x07, 0xd0, 1, 1];
+    stray.extend_from_slice(&(fixture.len() - 2).to_be_bytes());
+    raw::put_late_key(&fixture.ledger, &stray).expect("put");
+    check("a stray key");
+    let report = fixture.ledger.check_projections().expect("checked");
+    assert!(report.late_index_rebuilt, "{report:?}");
+    check("index rebuilt by the check");
+    assert!(
+        fixture
+            .ledger
+            .check_projections()
+            .expect("checked")
+            .is_clean()
     );
 }
