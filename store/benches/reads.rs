@@ -19,11 +19,16 @@ const EVENTS: u64 = 100_000;
 fn ledger() -> (tempfile::TempDir, Ledger) {
     let story = wsoa_core::demo::in_memory(Some(EVENTS));
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let ledger = Ledger::replicate(
+    let mut ledger = Ledger::replicate(
         &dir.path().join("ledger"),
         story.sealed().iter().map(|sealed| Ok(sealed.bytes.clone())),
     )
     .expect("the demo is written");
+    // A replica keeps no snapshots: keep them as a ledger that grew by appends does.
+    ledger.set_snapshot_every(wsoa_store::SNAPSHOT_EVERY);
+    ledger
+        .rebuild_projections()
+        .expect("the projections are built");
     (dir, ledger)
 }
 

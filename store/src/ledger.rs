@@ -376,6 +376,10 @@ impl Ledger {
     /// appended as they are, never decided again: each must decode, be the next, and link to the
     /// one before. This is how a copy of another ledger's history (fetched from a server) is
     /// made readable by every local reading command. `dir` must hold no ledger yet.
+    ///
+    /// A replica is read once and thrown away, so it keeps no plan snapshots (writing them
+    /// would cost more than the reads they speed up); [`Ledger::set_snapshot_every`] turns them
+    /// on.
     pub fn replicate(
         dir: &Path,
         events: impl IntoIterator<Item = Result<Vec<u8>, StoreError>>,
@@ -387,6 +391,7 @@ impl Ledger {
             )));
         }
         let mut ledger = Ledger::create(dir)?;
+        ledger.reader.snapshot_every = u64::MAX;
         let mut batch = Vec::with_capacity(REPLICATE_BATCH);
         for bytes in events {
             batch.push(bytes?);

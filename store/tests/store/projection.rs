@@ -426,3 +426,28 @@ fn as_of_a_day_is_the_plan_as_known_then_plus_the_late_events_whatever_the_index
             .is_clean()
     );
 }
+
+#[test]
+fn a_replica_keeps_no_snapshots_and_reads_the_same() {
+    let story = wsoa_core::demo::in_memory(Some(1_100));
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut replica = wsoa_store::Ledger::replicate(
+        &dir.path().join("replica"),
+        story.sealed().iter().map(|sealed| Ok(sealed.bytes.clone())),
+    )
+    .expect("replicated");
+    let events: Vec<Event> = story.events().cloned().collect();
+    assert!(events.len() > 1_024);
+    let seq = events.len() as u64 - 5;
+    let (plan, _) = replica.plan_at(Point::Seq(seq)).expect("plan");
+    assert_eq!(
+        plan,
+        Plan::from_events(events.iter().take(seq as usize + 1))
+    );
+    assert!(replica.snapshot_seqs().expect("listed").is_empty());
+    // Turned on, they are kept as in any ledger.
+    replica.set_snapshot_every(wsoa_store::SNAPSHOT_EVERY);
+    assert_eq!(replica.rebuild_projections().expect("rebuilt"), 1);
+    let (again, _) = replica.plan_at(Point::Seq(seq)).expect("plan");
+    assert_eq!(again, plan);
+}
