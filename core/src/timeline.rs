@@ -235,6 +235,13 @@ impl Timeline {
         }
     }
 
+    /// Forgets what it remembers of the events fed so far (what they were about, for describing
+    /// corrections of them), to keep memory flat in a timeline kept alive for a long time; they
+    /// can be recalled.
+    pub fn forget(&mut self) {
+        self.briefs.clear();
+    }
+
     /// Whether an earlier event is remembered (fed, or recalled).
     pub fn remembers(&self, seq: u64) -> bool {
         self.brief(seq).is_some()

@@ -10,8 +10,9 @@
 //! the end of day D happened by D (an event never happens after the day it is recorded), so the
 //! plan as of D is the plan as known at the end of D (a prefix: the nearest kept snapshot plus
 //! the events after it) plus the events recorded later that happened by D, which are all late,
-//! applied in ledger order. Like the subject index, it is brought up to the head by the read that
-//! needs it, and thrown away when the event its position names is no longer the ledger's.
+//! applied in ledger order. Like the subject index, it is brought up to the head after each
+//! append (never by a read: a read finding it behind folds the whole ledger), and thrown away
+//! when the event its position names is no longer the ledger's.
 
 use std::collections::BTreeSet;
 
@@ -96,6 +97,8 @@ impl Reader {
     }
 
     fn write_late(&self, keys: &[Vec<u8>], next: u64, hash: &Digest) -> Result<(), StoreError> {
+        // Derived data never takes the room an append needs (see `space`).
+        self.check_room(12 * keys.len() as u64 + 40)?;
         let mut position = next.to_be_bytes().to_vec();
         position.extend_from_slice(hash.as_bytes());
         (&self.late, &self.projections)
@@ -125,15 +128,19 @@ impl Reader {
 
     /// The plan as of `day` (by the events' own dates) and when its last event (in ledger order)
     /// was recorded: the plan as known at the end of the day, then the late events recorded
-    /// after it that happened by then.
-    pub(crate) fn plan_as_of(&self, day: Date) -> Result<(Plan, Option<i64>), StoreError> {
+    /// after it that happened by then. `None` when the index cannot be brought up to the head
+    /// (no room to write it, say): the caller then reads the whole ledger.
+    pub(crate) fn plan_as_of(&self, day: Date) -> Result<Option<(Plan, Option<i64>)>, StoreError> {
+        // Written by appends, never by reads: an index behind the head is not used.
+        let len = self.len()?;
+        if self.late_position(len)? < len {
+            return Ok(None);
+        }
         let known = self.last_seq_in(Point::Known(day))?;
         let (mut plan, mut last_recorded_at) = match known {
             Some(seq) => self.plan_through(seq)?,
             None => (Plan::default(), None),
         };
-        self.index_late()?;
-        let len = self.len()?;
         let after = known.map_or(0, |seq| seq + 1);
         let mut seqs = BTreeSet::new();
         let mut end = day_key(day).to_vec();
@@ -162,13 +169,15 @@ impl Reader {
                 last_recorded_at = Some(stored.event.recorded_at);
             }
         }
-        Ok((plan, last_recorded_at))
+        Ok(Some((plan, last_recorded_at)))
     }
 
     /// Checks the late index against the events, rebuilding it if anything differs. Returns
     /// whether it was rebuilt.
+    /// An index behind the head (appends keep it there) counts as out of date.
     pub(crate) fn check_late_index(&self) -> Result<bool, StoreError> {
-        if self.index_late().is_ok() {
+        let len = self.len()?;
+        if self.late_position(len)? == len {
             let mut expected = 0u64;
             let mut matches = true;
             for stored in self.events(0, None) {

@@ -166,6 +166,9 @@ pub struct Ledger {
     _lock: File,
     /// What opening found unfinished (left by a crash or power cut) and put right.
     recovered: Vec<Recovery>,
+    /// The timeline after the events the subject index covers, kept between appends so that
+    /// each append extends the index from where it stopped (see `subjects`).
+    pub(crate) timeline: Option<(wsoa_core::timeline::Timeline, u64)>,
 }
 
 impl std::ops::Deref for Ledger {
@@ -510,6 +513,7 @@ impl Ledger {
             state: None,
             _lock: lock,
             recovered,
+            timeline: None,
         };
         ledger.backfill_tree()?;
         Ok(ledger)
@@ -732,6 +736,9 @@ impl Ledger {
         match self.write(&batch, &keys, head) {
             Ok(()) => {
                 self.state = Some(state);
+                if !batch.is_empty() {
+                    self.keep_indexes();
+                }
                 Ok(results)
             }
             Err(err) => {
@@ -775,7 +782,9 @@ impl Ledger {
             };
         }
         self.state = None;
-        self.write(&batch, &[], head)
+        self.write(&batch, &[], head)?;
+        self.keep_indexes();
+        Ok(())
     }
 
     /// Writes already-decided events and the new head in one transaction, then flushes.

@@ -107,6 +107,9 @@ pub struct ProjectionCheck {
     pub subject_index_rebuilt: bool,
     /// Whether the index of late-recorded events differed from the events and was rebuilt.
     pub late_index_rebuilt: bool,
+    /// Why the kept projections could not be checked, if they could not (a full disk, say):
+    /// derived data, so this is never a failure of verification.
+    pub not_checked: Option<String>,
 }
 
 impl ProjectionCheck {
@@ -116,6 +119,7 @@ impl ProjectionCheck {
             && self.removed.is_empty()
             && !self.subject_index_rebuilt
             && !self.late_index_rebuilt
+            && self.not_checked.is_none()
     }
 
     /// A sentence for the verification report (nothing when no projection is kept).
@@ -124,6 +128,14 @@ impl ProjectionCheck {
             1 => "one kept plan snapshot".to_owned(),
             n => format!("{n} kept plan snapshots"),
         };
+        if let Some(reason) = &self.not_checked {
+            return write!(
+                f,
+                " The kept projections (derived data, outside every hash) could not be checked: \
+                 {reason}; reads do not depend on them, and the next `wsoa verify` or `wsoa \
+                 projections check` checks them."
+            );
+        }
         if !self.is_clean() {
             let seqs = |list: &[u64]| {
                 list.iter()
@@ -239,9 +251,13 @@ impl Reader {
     }
 
     /// Keeps a snapshot of `plan`, which must be the fold of events 0..=`event.seq`. Derived
-    /// data: a failure to write it costs only a longer fold later, so it is not an error.
+    /// data: a failure to write it costs only a longer fold later, so it is not an error, and
+    /// it is not written at all without room to spare (see `space`), so that it can never take
+    /// the room an append needs.
     fn keep_snapshot(&self, event: &Event, hash: &Digest, plan: &Plan) {
-        if let Ok(value) = encode(event.seq, hash, event.recorded_at, plan) {
+        if let Ok(value) = encode(event.seq, hash, event.recorded_at, plan)
+            && self.check_room(value.len() as u64).is_ok()
+        {
             let _ = self.snapshots().insert(seq_key(event.seq), value);
         }
     }
@@ -323,18 +339,22 @@ impl Reader {
         Ok(())
     }
 
-    /// After the snapshots were rebuilt or checked: the record says what is there now.
+    /// After the snapshots were rebuilt or checked: the record says what is there now. Written
+    /// only when it changes, so that a check finding everything in order writes nothing.
     fn reset_snapshot_record(&self, spacing: u64) -> Result<(), StoreError> {
         let len = self.len()?;
-        match (len / spacing)
+        let due = (len / spacing)
             .checked_mul(spacing)
-            .and_then(|n| n.checked_sub(1))
-        {
-            Some(due) => self.set_snapshot_record(due, spacing),
-            None => {
+            .and_then(|n| n.checked_sub(1));
+        let kept = self.snapshot_record()?;
+        match due {
+            Some(due) if kept != Some((due, spacing)) => self.set_snapshot_record(due, spacing),
+            Some(_) => Ok(()),
+            None if kept.is_some() => {
                 self.projections.remove(SNAPSHOT_RECORD)?;
                 Ok(())
             }
+            None => Ok(()),
         }
     }
 
@@ -383,6 +403,7 @@ impl Reader {
                 check.matched += 1;
             } else {
                 let value = encode(seq, &stored.hash, stored.event.recorded_at, &plan)?;
+                self.check_room(value.len() as u64)?;
                 self.snapshots().insert(seq_key(seq), value)?;
                 check.rebuilt.push(seq);
             }
@@ -392,7 +413,6 @@ impl Reader {
         self.reset_snapshot_record(spacing)?;
         check.subject_index_rebuilt = self.check_subject_index()?;
         check.late_index_rebuilt = self.check_late_index()?;
-        self.flush()?;
         Ok(check)
     }
 
@@ -414,6 +434,7 @@ impl Reader {
                     stored.event.recorded_at,
                     &plan,
                 )?;
+                self.check_room(value.len() as u64)?;
                 self.snapshots().insert(seq_key(stored.event.seq), value)?;
                 written += 1;
             }
@@ -421,6 +442,7 @@ impl Reader {
         self.reset_snapshot_record(spacing)?;
         self.rebuild_late_index()?;
         self.rebuild_subject_index()?;
+        self.flush()?;
         Ok(written)
     }
 

@@ -96,7 +96,11 @@ impl Reader {
                     None => Ok((Plan::default(), None)),
                 };
             }
-            Point::AsOf(day) => return self.plan_as_of(day),
+            Point::AsOf(day) => {
+                if let Some(found) = self.plan_as_of(day)? {
+                    return Ok(found);
+                }
+            }
             _ => {}
         }
         let mut plan = Plan::default();

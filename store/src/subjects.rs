@@ -12,9 +12,10 @@
 //! What an entry is about depends on the plan before it (a risk update is about what the risk
 //! threatens) and, for a correction, on the event corrected, so the index is written by the
 //! timeline's own fold, after the appends it covers (never inside them), up to the position it
-//! records. Every read brings it up to the head first; a position whose last event is no longer
-//! the ledger's (a history cut short or rewritten behind the ledger's back) throws the index away
-//! and builds it again.
+//! records; the writer keeps that timeline between appends. A read never writes it: when it does
+//! not reach the point read, the read folds the whole timeline instead. A position whose last
+//! event is no longer the ledger's (a history cut short or rewritten behind the ledger's back)
+//! throws the index away; the next append, check or rebuild builds it again.
 
 use std::collections::BTreeSet;
 
@@ -26,7 +27,7 @@ use wsoa_core::timeline::{Entry, Matcher, Timeline};
 use wsoa_core::{Digest, EventBody, Subject};
 
 use crate::error::StoreError;
-use crate::ledger::{Reader, seq_key};
+use crate::ledger::{Ledger, Reader, seq_key};
 
 pub(crate) const SUBJECT_TREE: &str = "subject_index";
 pub(crate) const ABOUT_TREE: &str = "event_subjects";
@@ -90,30 +91,42 @@ impl Reader {
     /// Brings the subject index up to the head, folding the timeline from the nearest kept
     /// plan snapshot before the first event it lacks.
     pub(crate) fn index_subjects(&self) -> Result<(), StoreError> {
+        self.extend_subjects(None).map(|_| ())
+    }
+
+    /// Brings the subject index up to the head, going on from `kept` (a timeline fed the events
+    /// before its seq) when the index stops there, from the nearest kept plan snapshot
+    /// otherwise. Returns the timeline fed every event, to be kept for the next append.
+    pub(crate) fn extend_subjects(
+        &self,
+        kept: Option<(Timeline, u64)>,
+    ) -> Result<(Timeline, u64), StoreError> {
         let len = self.len()?;
         let start = self.subject_position(len)?;
-        if start >= len {
-            return Ok(());
-        }
-        let plan = match start.checked_sub(1) {
-            Some(last) => self.plan_through(last)?.0,
-            None => Plan::default(),
+        let mut timeline = match kept {
+            Some((timeline, next)) if next == start => timeline,
+            _ => Timeline::resume(match start.checked_sub(1) {
+                Some(last) => self.plan_through(last)?.0,
+                None => Plan::default(),
+            }),
         };
-        let mut timeline = Timeline::resume(plan);
-        let mut batch: Vec<(u64, Vec<Subject>)> = Vec::with_capacity(BATCH);
-        for stored in self.events(start, Some(len - 1)) {
-            let stored = stored?;
-            if let EventBody::CorrectionRecorded(correction) = &stored.event.body {
-                self.recall(&mut timeline, correction.seq, stored.event.seq)?;
-            }
-            let entry = timeline.entry(&stored.event, stored.hash);
-            batch.push((stored.event.seq, entry.about));
-            if batch.len() == BATCH || stored.event.seq == len - 1 {
-                self.write_subjects(&batch, stored.event.seq + 1, &stored.hash)?;
-                batch.clear();
+        if start < len {
+            let mut batch: Vec<(u64, Vec<Subject>)> = Vec::with_capacity(BATCH);
+            for stored in self.events(start, Some(len - 1)) {
+                let stored = stored?;
+                if let EventBody::CorrectionRecorded(correction) = &stored.event.body {
+                    self.recall(&mut timeline, correction.seq, stored.event.seq)?;
+                }
+                let entry = timeline.entry(&stored.event, stored.hash);
+                batch.push((stored.event.seq, entry.about));
+                if batch.len() == BATCH || stored.event.seq == len - 1 {
+                    self.write_subjects(&batch, stored.event.seq + 1, &stored.hash)?;
+                    batch.clear();
+                }
             }
         }
-        Ok(())
+        timeline.forget();
+        Ok((timeline, len))
     }
 
     /// Reminds `timeline` of an earlier event it was not fed (it resumed after it), with what
@@ -150,6 +163,12 @@ impl Reader {
             })?;
             rows.push((*seq, json, about));
         }
+        // Derived data never takes the room an append needs (see `space`).
+        let bytes: usize = rows
+            .iter()
+            .map(|(_, json, list)| json.len() + 40 * list.len())
+            .sum();
+        self.check_room(bytes as u64)?;
         let position = position_bytes(next, hash);
         (&self.subjects, &self.about, &self.projections)
             .transaction(|(subjects, about, projections)| {
@@ -231,7 +250,18 @@ impl Reader {
         let Some(end) = self.last_seq_in(point)? else {
             return Ok(());
         };
-        self.index_subjects()?;
+        if self.subject_position(self.len()?)? <= end {
+            // The index does not reach the point (it is written by appends, never by reads, so
+            // that a read leaves the database as it found it): read the whole timeline.
+            let mut timeline = Timeline::new();
+            return self.for_each_at(point, |stored| {
+                let entry = timeline.entry(&stored.event, stored.hash);
+                if matcher.matches(&entry) {
+                    each(entry)?;
+                }
+                Ok(())
+            });
+        }
         let spacing = self.snapshot_spacing()?;
         let mut fold: Option<(Timeline, u64)> = None;
         for seq in self.indexed_seqs(subjects, end)? {
@@ -273,16 +303,18 @@ impl Reader {
         self.subjects.clear()?;
         self.about.clear()?;
         self.projections.remove(POSITION_KEY)?;
-        self.index_subjects()?;
-        self.flush()
+        self.index_subjects()
     }
 }
 
 impl Reader {
     /// Checks the subject index against a fresh fold of the timeline, rebuilding it if anything
     /// differs (a missing, extra or altered entry). Returns whether it was rebuilt.
+    /// An index behind the head (appends keep it there, so one that is not missed a write)
+    /// counts as out of date.
     pub(crate) fn check_subject_index(&self) -> Result<bool, StoreError> {
-        if self.index_subjects().is_ok() && self.subject_index_matches()? {
+        let len = self.len()?;
+        if self.subject_position(len)? == len && self.subject_index_matches()? {
             return Ok(false);
         }
         self.rebuild_subject_index()?;
@@ -315,5 +347,20 @@ impl Reader {
             }
         }
         Ok(self.about.len() as u64 == rows && self.subjects.len() as u64 == keys)
+    }
+}
+
+impl Ledger {
+    /// After an append is durable: the index of late-recorded events and the subject index
+    /// brought up to the head, going on from the timeline kept since the last append. Derived
+    /// data: a failure leaves them behind (reads then fold the events), never the append lost.
+    /// A replica (which keeps no projections) skips them.
+    pub(crate) fn keep_indexes(&mut self) {
+        if self.snapshot_every == u64::MAX {
+            return;
+        }
+        let _ = self.index_late();
+        let kept = self.timeline.take();
+        self.timeline = self.extend_subjects(kept).ok();
     }
 }

@@ -971,12 +971,12 @@ impl Reader {
     /// events, and rebuilt where they differ. Derived data out of date is reported, never
     /// counted as damage to the chain.
     fn verify_projections(&self) -> Result<crate::ProjectionCheck, VerifyError> {
-        self.check_projections().map_err(|err| VerifyError {
-            seq: None,
-            failure: Failure::Storage(format!(
-                "the kept projections could not be checked or rebuilt: {err}"
-            )),
-        })
+        Ok(self
+            .check_projections()
+            .unwrap_or_else(|err| crate::ProjectionCheck {
+                not_checked: Some(err.to_string()),
+                ..crate::ProjectionCheck::default()
+            }))
     }
 }
 

@@ -331,8 +331,16 @@ fn a_damaged_or_missing_subject_index_is_rebuilt_and_the_answer_is_unchanged() {
     );
     assert_eq!(indexed_timeline(&fixture, Point::Now, &matcher), expected);
 
-    // The whole index gone: the next read builds it again.
+    // The whole index gone: reads fold the events (they never write), the check builds it.
     raw::clear_subject_index(&fixture.ledger).expect("cleared");
+    assert_eq!(indexed_timeline(&fixture, Point::Now, &matcher), expected);
+    assert!(
+        fixture
+            .ledger
+            .check_projections()
+            .expect("checked")
+            .subject_index_rebuilt
+    );
     assert_eq!(indexed_timeline(&fixture, Point::Now, &matcher), expected);
     assert!(
         fixture
@@ -450,4 +458,56 @@ fn a_replica_keeps_no_snapshots_and_reads_the_same() {
     assert_eq!(replica.rebuild_projections().expect("rebuilt"), 1);
     let (again, _) = replica.plan_at(Point::Seq(seq)).expect("plan");
     assert_eq!(again, plan);
+}
+
+#[test]
+fn on_a_full_disk_reads_and_verify_work_without_writing_projections_and_appends_resume() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let Some(disk) = crate::storage::Tmpfs::mount(dir.path(), 24) else {
+        return;
+    };
+    let mut fixture = Fixture::history_in(dir);
+    fixture.ledger.set_snapshot_every(EVERY);
+    fixture.ledger.rebuild_projections().expect("rebuilt");
+    for n in 0..EVERY {
+        note(&mut fixture, &format!("Forum met, meeting {n}"));
+    }
+    // The indexes lag behind: the reads below would have to write to bring them up.
+    raw::clear_subject_index(&fixture.ledger).expect("cleared");
+    raw::clear_late_index(&fixture.ledger).expect("cleared");
+    raw::clear_plan_snapshots(&fixture.ledger).expect("cleared");
+    let events = events(&fixture);
+    let len = fixture.len();
+
+    let filler = disk.fill();
+    let matcher = about(&fixture, "W1");
+    assert_eq!(
+        indexed_timeline(&fixture, Point::Now, &matcher),
+        full_timeline(&fixture, Point::Now, &matcher)
+    );
+    let day = date("2020-01-15");
+    let (plan, _) = fixture.ledger.plan_at(Point::AsOf(day)).expect("plan");
+    assert_eq!(plan, Plan::from_events(Point::AsOf(day).select(&events)));
+    let (plan, _) = fixture.ledger.plan_at(Point::Seq(len - 2)).expect("plan");
+    assert_eq!(plan, folded(&fixture, len - 2));
+    assert!(fixture.ledger.snapshot_seqs().expect("listed").is_empty());
+    let report = fixture
+        .ledger
+        .verify()
+        .expect("the history verifies on a full disk");
+    let reason = report.projections.not_checked.clone().expect("not checked");
+    assert!(reason.contains("the disk is full"), "{reason}");
+    assert!(
+        report.to_string().contains("could not be checked"),
+        "{report}"
+    );
+
+    std::fs::remove_file(filler).expect("the filler can be removed");
+    note(&mut fixture, "Written once there is room");
+    let report = fixture.ledger.verify().expect("verifies");
+    assert!(report.projections.not_checked.is_none(), "{report}");
+    assert_eq!(
+        indexed_timeline(&fixture, Point::Now, &matcher),
+        full_timeline(&fixture, Point::Now, &matcher)
+    );
 }
