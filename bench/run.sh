@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the ledger at scale, with release builds:
 #   1. criterion benchmarks of the projections (plan rebuilds from 10^4 to 10^6 events, the plan
-#      at a point in time on 10^6 events, the impact narrative);
+#      at a point in time on 10^6 events, the impact narrative) and of reads from a 10^5-event
+#      ledger on disk with its kept projections (plan snapshots, the subject index);
 #   2. end to end with the real binary: building a 10^6-event demo ledger, verifying it, and
 #      reading the plan and the narrative from it.
 # Usage: bench/run.sh [OUTPUT_DIR]   (default: a temporary directory, removed afterwards)
@@ -9,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo bench -p wsoa-core --bench projections
+cargo bench -p wsoa-store --bench reads
 
 cargo build --release -p wsoa-cli
 wsoa=target/release/wsoa

@@ -11,6 +11,7 @@ mod import;
 mod narrative;
 mod output;
 mod point;
+mod projections;
 mod read;
 mod record;
 mod remote;
@@ -163,6 +164,13 @@ enum Commands {
     /// Create, list and revoke the access tokens of `wsoa serve` (offline, on the data directory).
     #[command(subcommand)]
     Token(serve::TokenCommand),
+    /// Check or rebuild the kept projections (plan snapshots derived from the events, never
+    /// hashed) that make reads at a point in time fast.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  wsoa --data ./northshire projections rebuild\n  wsoa --data ./northshire projections check"
+    )]
+    Projections(projections::ProjectionsCommand),
 }
 
 fn main() -> ExitCode {
@@ -301,6 +309,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Commands::Diff(args) => diff::run(&Ledger::open(&cli.data)?, &args, &out)?,
         Commands::Serve(args) => serve::serve(&cli.data, &args)?,
         Commands::Token(command) => serve::token(&cli.data, &command, &out)?,
+        Commands::Projections(command) => {
+            projections::run(&Ledger::open(&cli.data)?, &command, &out)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

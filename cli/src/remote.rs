@@ -503,9 +503,11 @@ pub fn run(cli: Cli, url: &str, out: &Printer) -> anyhow::Result<ExitCode> {
                 return crate::import::run_remote(command, &remote, out);
             }
         }
-        Commands::Demo(_) | Commands::Import(_) | Commands::Serve(_) => bail!(
-            "this command works on a local directory, not through a server: leave out --server (and WSOA_SERVER)"
-        ),
+        Commands::Demo(_) | Commands::Import(_) | Commands::Serve(_) | Commands::Projections(_) => {
+            bail!(
+                "this command works on a local directory, not through a server: leave out --server (and WSOA_SERVER)"
+            )
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,12 +5,12 @@ use anyhow::Context as _;
 use clap::Args;
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
-use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Filter, Timeline};
+use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Filter};
 use wsoa_core::{Date, SubjectRef};
 use wsoa_store::Ledger;
 
 use crate::output::{Format, Printer};
-use crate::point::{At, for_each, resolve};
+use crate::point::{At, resolve};
 
 /// What to show of the history.
 #[derive(Args, Debug)]
@@ -60,26 +60,20 @@ pub fn run(ledger: &Ledger, args: &TimelineArgs, out: &Printer) -> anyhow::Resul
     }
     let point = resolve(ledger, args.at.point())?;
     // `--about` is resolved in the plan as it stood at the point, so that its children are
-    // known; the timeline itself is built in a second, streaming pass.
-    let mut plan = Plan::default();
-    if filter.about.is_some() {
-        for_each(ledger, point, |stored| {
-            plan.apply(&stored.event);
-            Ok(())
-        })?;
-    }
+    // known; the timeline itself is built in a second pass (through the subject index, reading
+    // only the events about them, when the point is a prefix of the ledger).
+    let plan = if filter.about.is_some() {
+        ledger.plan_at(point)?.0
+    } else {
+        Plan::default()
+    };
     let matcher = filter.compile(&plan).with_context(|| match point {
         Point::Now => "--about".to_owned(),
         other => format!("--about, reading the ledger at {other}"),
     })?;
     let late_after = i64::from(args.late_after);
-    let mut timeline = Timeline::new();
     let (mut shown, mut late) = (0u64, 0u64);
-    for_each(ledger, point, |stored| {
-        let entry = timeline.entry(&stored.event, stored.hash);
-        if !matcher.matches(&entry) {
-            return Ok(());
-        }
+    ledger.for_each_entry(point, &matcher, |entry| -> anyhow::Result<()> {
         shown += 1;
         if entry.is_late(late_after) {
             late += 1;

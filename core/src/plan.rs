@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::deadline::Deadline;
@@ -16,7 +16,7 @@ use crate::event::{
 use crate::ids::{Digest, Subject};
 
 /// Who recorded something and when: the event it rests on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cite {
     /// The event's sequence number.
     pub seq: u64,
@@ -61,7 +61,7 @@ pub struct StatementStep {
 }
 
 /// An inspection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InspectionView {
     /// Its id (`I1` for the first).
     pub id: String,
@@ -84,7 +84,7 @@ pub struct InspectionView {
 }
 
 /// An area of weakness.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeaknessView {
     /// Its id.
     pub id: String,
@@ -104,7 +104,7 @@ pub struct WeaknessView {
 }
 
 /// A board's latest view of a workstream.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentView {
     /// The rating.
     pub rating: Rating,
@@ -117,7 +117,7 @@ pub struct AssessmentView {
 }
 
 /// A workstream.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkstreamView {
     /// Its id.
     pub id: String,
@@ -136,7 +136,7 @@ pub struct WorkstreamView {
 }
 
 /// A change of owner, deadline or wording.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Amendment {
     /// The owner before and after, if it changed.
     pub owner: Option<(String, String)>,
@@ -155,7 +155,7 @@ pub struct Amendment {
 }
 
 /// A status change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
     /// The status before.
     pub from: Status,
@@ -172,7 +172,7 @@ pub struct StatusChange {
 }
 
 /// An action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionView {
     /// Its id.
     pub id: String,
@@ -206,14 +206,14 @@ pub struct ActionView {
     /// Evidence that supports it.
     pub evidence: Vec<String>,
     /// Its milestones, in the order added.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub milestones: Vec<MilestoneView>,
     /// The event that created it.
     pub cite: Cite,
 }
 
 /// A milestone of an action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MilestoneView {
     /// Its id within the action.
     pub id: String,
@@ -307,7 +307,7 @@ impl ActionView {
 }
 
 /// One value of a measure.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeasureValue {
     /// The value.
     pub value: Decimal,
@@ -318,7 +318,7 @@ pub struct MeasureValue {
 }
 
 /// A measure of impact.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeasureView {
     /// Its id.
     pub id: String,
@@ -345,7 +345,7 @@ pub struct MeasureView {
 }
 
 /// Which way a measure has moved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Trend {
     /// No value recorded yet.
@@ -393,7 +393,7 @@ impl MeasureView {
 }
 
 /// A piece of evidence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceView {
     /// Its id.
     pub id: String,
@@ -418,7 +418,7 @@ pub struct EvidenceView {
 }
 
 /// A monitoring visit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitView {
     /// Its number, from 1, in the order recorded.
     pub number: usize,
@@ -437,7 +437,7 @@ pub struct VisitView {
 }
 
 /// A board review.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewView {
     /// The forum.
     pub forum: String,
@@ -448,7 +448,7 @@ pub struct ReviewView {
 }
 
 /// A risk.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskView {
     /// Its id.
     pub id: String,
@@ -469,7 +469,7 @@ pub struct RiskView {
 }
 
 /// A note about something in the plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteView {
     /// What it is about.
     pub about: Subject,
@@ -482,7 +482,7 @@ pub struct NoteView {
 }
 
 /// A correction of an earlier event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CorrectionView {
     /// The event that was wrong.
     pub corrects: u64,
@@ -493,7 +493,7 @@ pub struct CorrectionView {
 }
 
 /// A signed checkpoint recorded in the ledger: the history up to event `size - 1` witnessed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckpointView {
     /// How many events it pins.
     pub size: u64,
@@ -507,7 +507,7 @@ pub struct CheckpointView {
 
 /// The plan as the folded events describe it. Collections keep the order things were recorded
 /// in; `index` maps ids to positions.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     /// How many events were folded.
     pub events: u64,
@@ -575,6 +575,24 @@ impl Plan {
             plan.apply(event);
         }
         plan
+    }
+
+    /// The plan with its lookup by id rebuilt. The lookup is not serialised, so a plan read back
+    /// (from a kept snapshot) must pass through this before it is used; the result equals the
+    /// plan that was written.
+    pub fn reindexed(mut self) -> Plan {
+        fn positions<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
+            ids.enumerate().map(|(i, id)| (id.to_owned(), i)).collect()
+        }
+        self.index = Index {
+            weaknesses: positions(self.weaknesses.iter().map(|w| w.id.as_str())),
+            workstreams: positions(self.workstreams.iter().map(|w| w.id.as_str())),
+            actions: positions(self.actions.iter().map(|a| a.id.as_str())),
+            measures: positions(self.measures.iter().map(|m| m.id.as_str())),
+            evidence: positions(self.evidence.iter().map(|e| e.id.as_str())),
+            risks: positions(self.risks.iter().map(|r| r.id.as_str())),
+        };
+        self
     }
 
     /// A weakness by id.
@@ -1115,6 +1133,66 @@ impl Plan {
     }
 }
 
+/// A statement as read back (from a kept snapshot), its stage still text.
+#[derive(Deserialize)]
+struct StatementRead {
+    version: u32,
+    stage: String,
+    history: Vec<StatementStepRead>,
+}
+
+/// A statement step as read back, its word still text.
+#[derive(Deserialize)]
+struct StatementStepRead {
+    step: String,
+    version: u32,
+    summary: Option<String>,
+    cite: Cite,
+}
+
+/// One of the words `Plan::apply` writes for a statement's stage or step, so that the field can
+/// stay a `&'static str` when a plan is read back.
+fn statement_word(word: &str) -> Result<&'static str, String> {
+    ["draft", "submitted", "accepted", "revised"]
+        .into_iter()
+        .find(|known| *known == word)
+        .ok_or_else(|| {
+            format!(
+                "'{word}' is not a statement stage or step (draft, submitted, accepted, revised)"
+            )
+        })
+}
+
+impl StatementStepRead {
+    fn checked(self) -> Result<StatementStep, String> {
+        Ok(StatementStep {
+            step: statement_word(&self.step)?,
+            version: self.version,
+            summary: self.summary,
+            cite: self.cite,
+        })
+    }
+}
+
+// Written by hand: a derived `Deserialize` of a struct holding a `&'static str` would demand
+// input that lives forever.
+impl<'de> Deserialize<'de> for Statement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Statement, D::Error> {
+        let read = StatementRead::deserialize(deserializer)?;
+        let history = read
+            .history
+            .into_iter()
+            .map(StatementStepRead::checked)
+            .collect::<Result<_, _>>()
+            .map_err(serde::de::Error::custom)?;
+        Ok(Statement {
+            version: read.version,
+            stage: statement_word(&read.stage).map_err(serde::de::Error::custom)?,
+            history,
+        })
+    }
+}
+
 /// What every created action carries, whichever way its deadline was written.
 struct ActionHead {
     id: String,
@@ -1393,5 +1471,29 @@ mod tests {
         let rising = measure(lower, &[("2021-12-31", "55")]);
         assert_eq!(rising.trend(), Trend::Worsening);
         assert!(!rising.target_met());
+    }
+
+    #[test]
+    fn a_plan_read_back_from_json_and_reindexed_equals_the_plan_written() {
+        let ledger = crate::demo::in_memory(Some(3_000));
+        let events: Vec<&Event> = ledger.events().collect();
+        let plan = Plan::from_events(events.iter().copied());
+        assert!(plan.statement.is_some() && !plan.actions.is_empty());
+        let json = serde_json::to_vec(&plan).expect("serialises");
+        let read: Plan = serde_json::from_slice(&json).expect("reads back");
+        assert_ne!(read, plan, "the lookup by id is not serialised");
+        let read = read.reindexed();
+        assert_eq!(read, plan);
+        assert_eq!(read.action("1.1"), plan.action("1.1"));
+    }
+
+    #[test]
+    fn an_unknown_statement_word_is_refused_when_read_back() {
+        let json = r#"{"version":1,"stage":"lost","history":[]}"#;
+        let err = serde_json::from_str::<Statement>(json).expect_err("not a stage");
+        assert!(
+            err.to_string().contains("'lost' is not a statement stage"),
+            "{err}"
+        );
     }
 }

@@ -208,6 +208,52 @@ impl Timeline {
         &self.plan
     }
 
+    /// A timeline that goes on from `plan` (the plan after the events before the next one fed),
+    /// as when the plan comes from a kept snapshot. It remembers nothing of those events: before
+    /// feeding a correction of one of them, [`Timeline::recall`] it.
+    pub fn resume(plan: Plan) -> Timeline {
+        Timeline {
+            plan,
+            briefs: Vec::new(),
+        }
+    }
+
+    /// Folds the next event in without describing it (when its entry is not wanted).
+    pub fn pass(&mut self, event: &Event) {
+        self.plan.apply(event);
+    }
+
+    /// Remembers an earlier event and what its entry was about, so that a correction of it fed
+    /// later is described as if every event had been fed.
+    pub fn recall(&mut self, event: &Event, about: Vec<Subject>) {
+        if let Err(i) = self
+            .briefs
+            .binary_search_by_key(&event.seq, |brief| brief.seq)
+        {
+            self.briefs.insert(
+                i,
+                Brief {
+                    seq: event.seq,
+                    kind: event.body.kind(),
+                    occurred_on: event.occurred_on,
+                    about,
+                },
+            );
+        }
+    }
+
+    /// Forgets what it remembers of the events fed so far (what they were about, for describing
+    /// corrections of them), to keep memory flat in a timeline kept alive for a long time; they
+    /// can be recalled.
+    pub fn forget(&mut self) {
+        self.briefs.clear();
+    }
+
+    /// Whether an earlier event is remembered (fed, or recalled).
+    pub fn remembers(&self, seq: u64) -> bool {
+        self.brief(seq).is_some()
+    }
+
     /// The entry for the next event (with its chain hash), which is then folded in.
     pub fn entry(&mut self, event: &Event, hash: Digest) -> Entry {
         let (sentence, about) = self.describe(event);

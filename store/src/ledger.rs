@@ -11,6 +11,9 @@
 //! | `meta`       | `head`                   | length u64 BE, last chain hash, last recorded_at i64 BE |
 //! | `blob_index` | content hash (32 bytes)  | size u64 BE, chunk count u32 BE              |
 //! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content                     |
+//! | `plan_snapshots` | seq, u64 big-endian  | a kept plan snapshot: derived, never hashed (see `projection`) |
+//! | `subject_index`, `event_subjects`, `projections` | see `subjects` | the subject index: derived, never hashed |
+//! | `late_events` | see `late` | the late-recorded events: derived, never hashed |
 //!
 //! An append writes `events`, `chain` and `meta/head` in one sled transaction and flushes before
 //! it returns, so an acknowledged event survives the process being killed, and a crash leaves
@@ -132,6 +135,17 @@ pub struct Reader {
     pub(crate) checkpoints: sled::Tree,
     pub(crate) tokens: sled::Tree,
     pub(crate) idempotency: sled::Tree,
+    /// Kept plan snapshots: derived data, never hashed (see `projection`).
+    pub(crate) snapshots: sled::Tree,
+    /// How many events apart they are kept.
+    pub(crate) snapshot_every: u64,
+    /// The subject index, what each event is about, and the derived data's positions (see
+    /// `subjects`).
+    pub(crate) subjects: sled::Tree,
+    pub(crate) about: sled::Tree,
+    pub(crate) projections: sled::Tree,
+    /// The index of late-recorded events (see `late`).
+    pub(crate) late: sled::Tree,
     /// sled's data file, opened to `fdatasync` it after each flush (see `Ledger::flush`).
     data_file: std::sync::Arc<File>,
     /// The plan now, kept up to date by `plan_at(Point::Now)` (see `query`).
@@ -152,6 +166,9 @@ pub struct Ledger {
     _lock: File,
     /// What opening found unfinished (left by a crash or power cut) and put right.
     recovered: Vec<Recovery>,
+    /// The timeline after the events the subject index covers, kept between appends so that
+    /// each append extends the index from where it stopped (see `subjects`).
+    pub(crate) timeline: Option<(wsoa_core::timeline::Timeline, u64)>,
 }
 
 impl std::ops::Deref for Ledger {
@@ -362,6 +379,10 @@ impl Ledger {
     /// appended as they are, never decided again: each must decode, be the next, and link to the
     /// one before. This is how a copy of another ledger's history (fetched from a server) is
     /// made readable by every local reading command. `dir` must hold no ledger yet.
+    ///
+    /// A replica is read once and thrown away, so it keeps no plan snapshots (writing them
+    /// would cost more than the reads they speed up); [`Ledger::set_snapshot_every`] turns them
+    /// on.
     pub fn replicate(
         dir: &Path,
         events: impl IntoIterator<Item = Result<Vec<u8>, StoreError>>,
@@ -373,6 +394,7 @@ impl Ledger {
             )));
         }
         let mut ledger = Ledger::create(dir)?;
+        ledger.reader.snapshot_every = u64::MAX;
         let mut batch = Vec::with_capacity(REPLICATE_BATCH);
         for bytes in events {
             batch.push(bytes?);
@@ -477,6 +499,12 @@ impl Ledger {
             checkpoints: db.open_tree("checkpoints")?,
             tokens: db.open_tree("tokens")?,
             idempotency: db.open_tree("idempotency")?,
+            snapshots: db.open_tree(crate::projection::SNAPSHOT_TREE)?,
+            snapshot_every: crate::projection::SNAPSHOT_EVERY,
+            subjects: db.open_tree(crate::subjects::SUBJECT_TREE)?,
+            about: db.open_tree(crate::subjects::ABOUT_TREE)?,
+            projections: db.open_tree(crate::subjects::PROJECTIONS_TREE)?,
+            late: db.open_tree(crate::late::LATE_TREE)?,
             meta,
             db,
         };
@@ -485,6 +513,7 @@ impl Ledger {
             state: None,
             _lock: lock,
             recovered,
+            timeline: None,
         };
         ledger.backfill_tree()?;
         Ok(ledger)
@@ -525,6 +554,15 @@ impl Ledger {
                 err,
             )),
         }
+    }
+
+    /// Keeps plan snapshots every `every` events (at least 1) from now on, in this handle and
+    /// the readers made from it after, instead of every [`crate::SNAPSHOT_EVERY`]. For tests and
+    /// benchmarks that need snapshots in small ledgers: any kept snapshot is used wherever it
+    /// stands, and `check_projections` removes those that are not at this spacing.
+    #[doc(hidden)]
+    pub fn set_snapshot_every(&mut self, every: u64) {
+        self.reader.snapshot_every = every.max(1);
     }
 
     /// A read handle that can be cloned and sent to other threads. The directory's lock belongs
@@ -698,6 +736,9 @@ impl Ledger {
         match self.write(&batch, &keys, head) {
             Ok(()) => {
                 self.state = Some(state);
+                if !batch.is_empty() {
+                    self.keep_indexes();
+                }
                 Ok(results)
             }
             Err(err) => {
@@ -741,7 +782,9 @@ impl Ledger {
             };
         }
         self.state = None;
-        self.write(&batch, &[], head)
+        self.write(&batch, &[], head)?;
+        self.keep_indexes();
+        Ok(())
     }
 
     /// Writes already-decided events and the new head in one transaction, then flushes.
@@ -790,7 +833,11 @@ impl Ledger {
                     StoreError::Internal("the append transaction was aborted".into())
                 }
             })?;
-        self.flush()
+        self.flush()?;
+        // Only once the events are durable: the snapshots they complete. Derived data, so a
+        // failure here leaves a longer fold for the next read, never a lost append.
+        let _ = self.keep_projections();
+        Ok(())
     }
 }
 

@@ -5,8 +5,8 @@
 
 use wsoa_core::narrative::{EventRecord, Narrative, Source};
 use wsoa_core::plan::Plan;
-use wsoa_core::point::{Inclusion, Point, visit_seq};
-use wsoa_core::{Date, Digest, Event, EventBody};
+use wsoa_core::point::{Inclusion, Point};
+use wsoa_core::{Date, Digest, Event};
 
 use crate::error::StoreError;
 use crate::ledger::{Reader, StoredEvent};
@@ -21,21 +21,24 @@ impl Reader {
     pub fn resolve_point(&self, point: Point) -> Result<Point, StoreError> {
         match point {
             Point::Visit(n) => {
-                let mut visits = Vec::new();
-                for stored in self.events(0, None) {
-                    let stored = stored?;
-                    if matches!(stored.event.body, EventBody::MonitoringVisitRecorded(_)) {
-                        visits.push(stored.event);
-                    }
-                }
-                match visit_seq(n, &visits) {
+                // The plan lists every monitoring visit in ledger order, each citing its event,
+                // so the kept plan now names them without reading the ledger again.
+                let (plan, _) = self.plan_now()?;
+                let seq = match n {
+                    Some(n) => n
+                        .checked_sub(1)
+                        .and_then(|i| plan.visits.get(i))
+                        .map(|visit| visit.cite.seq),
+                    None => plan.visits.last().map(|visit| visit.cite.seq),
+                };
+                match seq {
                     Some(seq) => Ok(Point::Seq(seq)),
-                    None if visits.is_empty() => Err(query(format!(
+                    None if plan.visits.is_empty() => Err(query(format!(
                         "no monitoring visit has been recorded yet, so {point} names no moment"
                     ))),
                     None => Err(query(format!(
                         "{point} names no moment: {} monitoring visits have been recorded",
-                        visits.len()
+                        plan.visits.len()
                     ))),
                 }
             }
@@ -79,10 +82,26 @@ impl Reader {
     ///
     /// The plan now is kept between calls (shared by every clone of this `Reader`) and brought
     /// up to date by folding only the events appended since, so a server answering many reads
-    /// of the current plan folds each event once, not once per read.
+    /// of the current plan folds each event once, not once per read. The plan at any other
+    /// prefix of the ledger (`seq:N`, `known:DATE`) is the nearest kept snapshot plus the events
+    /// after it; "as of" a date is the plan as known at the end of that day plus the events
+    /// recorded later that happened by then (see `late`).
     pub fn plan_at(&self, point: Point) -> Result<(Plan, Option<i64>), StoreError> {
-        if point == Point::Now {
-            return self.plan_now();
+        match point {
+            Point::Now => return self.plan_now(),
+            Point::Seq(seq) if seq < self.len()? => return self.plan_through(seq),
+            Point::Known(_) => {
+                return match self.last_seq_in(point)? {
+                    Some(seq) => self.plan_through(seq),
+                    None => Ok((Plan::default(), None)),
+                };
+            }
+            Point::AsOf(day) => {
+                if let Some(found) = self.plan_as_of(day)? {
+                    return Ok(found);
+                }
+            }
+            _ => {}
         }
         let mut plan = Plan::default();
         let mut last_recorded_at = None;
@@ -106,6 +125,9 @@ impl Reader {
             return Err(query(format!(
                 "--from {asked_from} is after --to {asked_to}: give the earlier point first"
             )));
+        }
+        if is_prefix(from) && is_prefix(to) {
+            return self.prefixes_between(asked_from, asked_to, from, to);
         }
         let (mut before, mut after) = (Plan::default(), Plan::default());
         let mut between: Vec<Event> = Vec::new();
@@ -138,17 +160,48 @@ impl Reader {
                 break;
             }
         }
-        if is_prefix(from) && is_prefix(to) && before.last_seq > after.last_seq {
-            return Err(query(format!(
-                "--from {asked_from} (event {}) is after --to {asked_to} (event {}): give the earlier point first",
-                before.last_seq.map_or("none".to_owned(), |s| s.to_string()),
-                after.last_seq.map_or("none".to_owned(), |s| s.to_string()),
-            )));
-        }
         Ok(Between {
             before,
             after,
             events: between,
+        })
+    }
+
+    /// `plans_between` for two prefixes of the ledger: the earlier plan from the nearest kept
+    /// snapshot, the later one by folding only the events between them.
+    fn prefixes_between(
+        &self,
+        asked_from: Point,
+        asked_to: Point,
+        from: Point,
+        to: Point,
+    ) -> Result<Between, StoreError> {
+        let (before_end, after_end) = (self.last_seq_in(from)?, self.last_seq_in(to)?);
+        if before_end > after_end {
+            return Err(query(format!(
+                "--from {asked_from} (event {}) is after --to {asked_to} (event {}): give the earlier point first",
+                before_end.map_or("none".to_owned(), |s| s.to_string()),
+                after_end.map_or("none".to_owned(), |s| s.to_string()),
+            )));
+        }
+        let before = match before_end {
+            Some(seq) => self.plan_through(seq)?.0,
+            None => Plan::default(),
+        };
+        let mut after = before.clone();
+        let mut events = Vec::new();
+        let start = before_end.map_or(0, |seq| seq + 1);
+        if let Some(end) = after_end.filter(|end| *end >= start) {
+            for stored in self.events(start, Some(end)) {
+                let event = stored?.event;
+                after.apply(&event);
+                events.push(event);
+            }
+        }
+        Ok(Between {
+            before,
+            after,
+            events,
         })
     }
 
@@ -207,7 +260,40 @@ impl Reader {
 }
 
 impl Reader {
-    fn plan_now(&self) -> Result<(Plan, Option<i64>), StoreError> {
+    /// The last event a prefix point (`now`, `seq:N`, `known:DATE`) includes, if any, found by
+    /// bisection: `recorded_at` never decreases along the ledger, so the events a "known" point
+    /// includes are a prefix.
+    pub(crate) fn last_seq_in(&self, point: Point) -> Result<Option<u64>, StoreError> {
+        let len = self.len()?;
+        match point {
+            Point::Now => return Ok(len.checked_sub(1)),
+            Point::Seq(seq) => return Ok(len.checked_sub(1).map(|last| last.min(seq))),
+            Point::Known(_) => {}
+            other => {
+                return Err(StoreError::Internal(format!(
+                    "{other} does not select a prefix of the ledger"
+                )));
+            }
+        }
+        // Events below `lo` belong to the point; events from `hi` on do not.
+        let (mut lo, mut hi) = (0u64, len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let stored = self.event(mid)?.ok_or_else(|| {
+                StoreError::Damaged(format!(
+                    "the head record counts {len} events, but event {mid} is missing"
+                ))
+            })?;
+            if point.includes(&stored.event) == Inclusion::Include {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Ok(lo.checked_sub(1))
+    }
+
+    pub(crate) fn plan_now(&self) -> Result<(Plan, Option<i64>), StoreError> {
         // Held while folding: a second reader waits for the first's result rather than
         // repeating its work.
         let mut cache = self
@@ -222,6 +308,17 @@ impl Reader {
             if still != now.last_hash {
                 now = PlanNow::default();
             }
+        }
+        // A first read (or one after a cut) starts from the newest kept snapshot, not event 0.
+        if now.next == 0
+            && let Some(snapshot) = self.snapshot_at_or_below(u64::MAX)?
+        {
+            now = PlanNow {
+                next: snapshot.seq + 1,
+                last_hash: Some(snapshot.hash),
+                last_recorded_at: Some(snapshot.recorded_at),
+                plan: snapshot.plan,
+            };
         }
         for stored in self.events(now.next, None) {
             let stored = stored?;

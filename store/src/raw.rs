@@ -209,3 +209,61 @@ pub fn put_format_bytes(ledger: &Ledger, bytes: &[u8]) -> Result<(), StoreError>
     ledger.meta.insert(b"format", bytes)?;
     ledger.flush()
 }
+
+/// The stored value of the kept plan snapshot after event `seq`, if there is one.
+pub fn plan_snapshot_bytes(ledger: &Ledger, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(ledger
+        .snapshots
+        .get(seq_key(seq))?
+        .map(|bytes| bytes.to_vec()))
+}
+
+/// Overwrites (or adds) the kept plan snapshot after event `seq`, as a crash or a stray write
+/// could leave it.
+pub fn put_plan_snapshot_bytes(ledger: &Ledger, seq: u64, bytes: &[u8]) -> Result<(), StoreError> {
+    ledger.snapshots.insert(seq_key(seq), bytes)?;
+    ledger.flush()
+}
+
+/// Deletes every kept plan snapshot, as if they had never been written.
+pub fn clear_plan_snapshots(ledger: &Ledger) -> Result<(), StoreError> {
+    ledger.snapshots.clear()?;
+    ledger.flush()
+}
+
+/// Deletes the subject index and its position, as if it had never been written.
+pub fn clear_subject_index(ledger: &Ledger) -> Result<(), StoreError> {
+    ledger.subjects.clear()?;
+    ledger.about.clear()?;
+    ledger.projections.remove(b"subject_index")?;
+    ledger.flush()
+}
+
+/// Overwrites what the subject index says event `seq`'s entry is about (JSON, as stored).
+pub fn put_event_subjects(ledger: &Ledger, seq: u64, bytes: &[u8]) -> Result<(), StoreError> {
+    ledger.about.insert(seq_key(seq), bytes)?;
+    ledger.flush()
+}
+
+/// Deletes the subject index's key for `subject` (as `action 1.1`) at event `seq`.
+pub fn remove_subject_key(ledger: &Ledger, subject: &str, seq: u64) -> Result<(), StoreError> {
+    let mut key = subject.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(&seq_key(seq));
+    ledger.subjects.remove(key)?;
+    ledger.flush()
+}
+
+/// Deletes the index of late-recorded events and its position, as if it had never been written.
+pub fn clear_late_index(ledger: &Ledger) -> Result<(), StoreError> {
+    ledger.late.clear()?;
+    ledger.projections.remove(b"late_events")?;
+    ledger.flush()
+}
+
+/// Adds a key to the index of late-recorded events (occurred year u16 BE, month, day, seq u64
+/// BE), as a stray write could.
+pub fn put_late_key(ledger: &Ledger, key: &[u8]) -> Result<(), StoreError> {
+    ledger.late.insert(key, &[][..])?;
+    ledger.flush()
+}

@@ -33,6 +33,9 @@ pub struct VerifyReport {
     pub checkpoints: u64,
     /// Whether the kept checkpoints' signatures were checked against trusted keys.
     pub signatures_checked: bool,
+    /// The kept projections (derived data, never hashed) checked against the events, and put
+    /// right where out of date; none for a bundle.
+    pub projections: crate::ProjectionCheck,
 }
 
 /// A piece of evidence whose content was purged on purpose, as its redaction event says.
@@ -127,7 +130,8 @@ impl fmt::Display for VerifyReport {
                 }
             )?,
         }
-        write!(f, "The head hash is {}.", self.head)
+        write!(f, "The head hash is {}.", self.head)?;
+        self.projections.describe(f)
     }
 }
 
@@ -761,6 +765,7 @@ pub(crate) fn walk(
         redactions: evidence.redactions,
         checkpoints: (kept.len() + carried.len()) as u64,
         signatures_checked: trust.is_some(),
+        projections: crate::ProjectionCheck::default(),
     })
 }
 
@@ -957,7 +962,21 @@ impl Reader {
             events: self.events.iter(),
             next: 0,
         };
-        walk(&mut source, pins, trust)
+        let mut report = walk(&mut source, pins, trust)?;
+        report.projections = self.verify_projections()?;
+        Ok(report)
+    }
+
+    /// After the walk: the kept projections checked against a fresh fold of the (now verified)
+    /// events, and rebuilt where they differ. Derived data out of date is reported, never
+    /// counted as damage to the chain.
+    fn verify_projections(&self) -> Result<crate::ProjectionCheck, VerifyError> {
+        Ok(self
+            .check_projections()
+            .unwrap_or_else(|err| crate::ProjectionCheck {
+                not_checked: Some(err.to_string()),
+                ..crate::ProjectionCheck::default()
+            }))
     }
 }
 
@@ -981,6 +1000,7 @@ mod tests {
             redactions: Vec::new(),
             checkpoints: 0,
             signatures_checked: false,
+            projections: crate::ProjectionCheck::default(),
         }
         .to_string()
     }

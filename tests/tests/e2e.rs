@@ -84,3 +84,7 @@ mod remote;
 /// not ready meanwhile; the next write once there is room is recorded; nothing acknowledged lost.
 #[path = "e2e/disk.rs"]
 mod disk;
+
+/// `wsoa projections`: the kept plan snapshots checked and rebuilt on demand.
+#[path = "e2e/projections.rs"]
+mod projections;

@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 use wsoa_core::date::format_unix_millis;
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
-use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Filter, Timeline};
+use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Filter};
 use wsoa_core::{Date, SubjectRef};
 
 use crate::auth::{Caller, Permission};
@@ -220,20 +220,15 @@ pub async fn timeline(
             let matcher = filter
                 .compile(&plan)
                 .map_err(|err| ApiError::bad_request(err.to_string()))?;
-            let mut timeline = Timeline::new();
             let mut entries = Vec::new();
             let mut total = 0usize;
-            reader.for_each_at(point, |stored| {
-                let entry = timeline.entry(&stored.event, stored.hash);
-                if matcher.matches(&entry) {
-                    if total >= offset && entries.len() < limit {
-                        entries.push(
-                            serde_json::to_value(entry.view(late_after))
-                                .map_err(ApiError::internal)?,
-                        );
-                    }
-                    total += 1;
+            reader.for_each_entry(point, &matcher, |entry| {
+                if total >= offset && entries.len() < limit {
+                    entries.push(
+                        serde_json::to_value(entry.view(late_after)).map_err(ApiError::internal)?,
+                    );
                 }
+                total += 1;
                 Ok::<(), ApiError>(())
             })?;
             Ok(Json(json!({

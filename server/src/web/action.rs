@@ -19,7 +19,7 @@ use wsoa_core::command::{AddNote, AttachEvidence};
 use wsoa_core::event::{ActionAmendedWithDeadline, ActionStatusChanged, EvidenceKind, Rag, Status};
 use wsoa_core::plan::{ActionView, EvidenceView, Plan};
 use wsoa_core::point::Point;
-use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter, Timeline};
+use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter};
 use wsoa_core::{ActionId, Command, Date, Deadline, Digest, Rejection, SubjectKind, SubjectRef};
 
 use crate::auth::Permission;
@@ -132,13 +132,9 @@ pub async fn load(
             let matcher = filter
                 .compile(&plan)
                 .map_err(|err| crate::error::ApiError::internal(err.to_string()))?;
-            let mut timeline = Timeline::new();
             let mut history = Vec::new();
-            reader.for_each_at(point, |stored| {
-                let entry = timeline.entry(&stored.event, stored.hash);
-                if matcher.matches(&entry) {
-                    history.push(entry);
-                }
+            reader.for_each_entry(point, &matcher, |entry| {
+                history.push(entry);
                 Ok::<(), crate::error::ApiError>(())
             })?;
             Ok(Some(ActionData {

@@ -143,7 +143,17 @@ impl Fixture {
     /// measure with a value, three pieces of evidence, a monitoring visit, a board review, a
     /// parent carer forum note and a deadline that slipped.
     pub fn history() -> Fixture {
-        let mut f = Fixture::empty();
+        Fixture::history_in(tempfile::tempdir().expect("a temporary directory"))
+    }
+
+    /// The same history, in the ledger created in `dir` (a small file system, say).
+    pub fn history_in(dir: TempDir) -> Fixture {
+        let ledger = Ledger::create(dir.path()).expect("a new ledger");
+        let mut f = Fixture {
+            dir,
+            ledger,
+            evidence: Vec::new(),
+        };
         f.execute(
             Command::OpenLedger(LedgerOpened {
                 area: AREA.to_owned(),

@@ -10,6 +10,8 @@
 //!   offline; any alteration caught.
 //! - `merkle`: the stored RFC 6962 tree: roots and proofs at every size, the backfill of older
 //!   ledgers, and checkpoints catching rewrites and truncation that the hash chain alone misses.
+//! - `projection`: kept plan snapshots: used by reads, and whatever happens to them (deleted,
+//!   garbled, out of date, written for events a crash lost) the answer stays the fold.
 //! - `query`: the kept plan "now" is the fold of every event, after appends and after a cut.
 //! - `recovery`: opening after a crash or power cut: unfinished snapshots, torn settings and a
 //!   dead server's address file put right; damage named, never removed.
@@ -26,6 +28,7 @@ mod excerpt;
 mod fixture;
 mod merkle;
 mod model;
+mod projection;
 mod protocol;
 mod query;
 mod recovery;

@@ -18,6 +18,9 @@ use wsoa_core::event::{
     RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
     WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
+use wsoa_core::plan::Plan;
+use wsoa_core::point::Point;
+use wsoa_core::timeline::{Entry, Filter, timeline};
 use wsoa_core::{
     ActionId, Actor, Command, Date, Decimal, Digest, Event, EvidenceId, FORMAT_VERSION, MeasureId,
     Rejection, RiskId, Role, State, SubjectRef, WeaknessId, WorkstreamId, chain_hash, content_hash,
@@ -977,5 +980,190 @@ proptest! {
     #[test]
     fn the_store_behaves_like_the_model(steps in steps()) {
         run(&steps)?;
+    }
+}
+
+/// Every prefix point worth asking of `events`: each seq, and each day an event was recorded
+/// on (and the day before the first).
+fn prefix_points(events: &[Event]) -> Vec<Point> {
+    let mut points: Vec<Point> = events.iter().map(|event| Point::Seq(event.seq)).collect();
+    let mut days: Vec<Date> = events
+        .iter()
+        .filter_map(|event| Date::uk_from_unix_millis(event.recorded_at))
+        .collect();
+    days.dedup();
+    if let Some(first) = days
+        .first()
+        .and_then(|day| Date::from_days_since_epoch(day.days_since_epoch() - 1))
+    {
+        points.push(Point::Known(first));
+    }
+    points.extend(days.into_iter().map(Point::Known));
+    points
+}
+
+/// The plan at `point` folded from event 0, as every read did before snapshots were kept.
+fn folded_at(events: &[Event], point: Point) -> Plan {
+    Plan::from_events(point.select(events))
+}
+
+/// After random steps with a plan snapshot kept every few events: the plan at every prefix
+/// point, now, "as of" each business date and between any two points is the fold from event 0,
+/// whether the snapshots were written by appends, are missing, or were checked and rebuilt.
+fn run_projections(steps: &[Step], every: u64) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().map_err(|err| TestCaseError::fail(err.to_string()))?;
+    let mut ledger = Some(Ledger::create(dir.path()).map_err(fail)?);
+    let mut model = Model::new();
+    for step in steps {
+        // Reopening gives a handle with the usual spacing: set it again before every step.
+        ledger.as_mut().expect("open").set_snapshot_every(every);
+        run_step(&mut ledger, dir.path(), &mut model, step)?;
+    }
+    let store = ledger.as_mut().expect("open");
+    store.set_snapshot_every(every);
+    let events: Vec<Event> = model
+        .events
+        .iter()
+        .map(|(event, _)| event.clone())
+        .collect();
+    let len = events.len() as u64;
+    let seqs = store.snapshot_seqs().map_err(fail)?;
+    let spacing = store.snapshot_spacing().map_err(fail)?;
+    prop_assert!(spacing >= every && len / spacing <= wsoa_store::MAX_SNAPSHOTS);
+    prop_assert_eq!(
+        seqs.len() as u64,
+        len / spacing,
+        "a snapshot per {} events: {:?}",
+        spacing,
+        seqs
+    );
+
+    let mut points = prefix_points(&events);
+    points.push(Point::Now);
+    let mut days: Vec<Date> = events.iter().map(|event| event.occurred_on).collect();
+    days.sort();
+    days.dedup();
+    points.extend(days.into_iter().map(Point::AsOf));
+    for round in 0..2 {
+        for point in &points {
+            let (plan, last) = store.plan_at(*point).map_err(fail)?;
+            let expected = folded_at(&events, *point);
+            prop_assert_eq!(&plan, &expected, "the plan at {} (round {})", point, round);
+            if !matches!(point, Point::AsOf(_)) {
+                let last_expected = point.select(&events).last().map(|event| event.recorded_at);
+                prop_assert_eq!(last, last_expected, "the last recorded_at at {}", point);
+            }
+        }
+        for (i, from) in points.iter().enumerate().step_by(3) {
+            for to in points.iter().skip(i).step_by(4) {
+                let expected_before = folded_at(&events, *from);
+                let expected_after = folded_at(&events, *to);
+                match store.plans_between(*from, *to) {
+                    Ok(between) => {
+                        prop_assert_eq!(
+                            &between.before,
+                            &expected_before,
+                            "before, {} to {}",
+                            from,
+                            to
+                        );
+                        prop_assert_eq!(
+                            &between.after,
+                            &expected_after,
+                            "after, {} to {}",
+                            from,
+                            to
+                        );
+                        let before_seqs: Vec<u64> =
+                            from.select(&events).iter().map(|event| event.seq).collect();
+                        let expected_between: Vec<u64> = to
+                            .select(&events)
+                            .iter()
+                            .map(|event| event.seq)
+                            .filter(|seq| !before_seqs.contains(seq))
+                            .collect();
+                        let got: Vec<u64> = between.events.iter().map(|event| event.seq).collect();
+                        prop_assert_eq!(got, expected_between, "between {} and {}", from, to);
+                    }
+                    Err(err) => {
+                        // Only a later point given first is refused.
+                        prop_assert!(
+                            expected_before.last_seq > expected_after.last_seq,
+                            "{} to {} refused: {}",
+                            from,
+                            to,
+                            err
+                        );
+                    }
+                }
+            }
+        }
+        check_timelines(store, &events, &points)?;
+        // Second round: the snapshots and the subject index thrown away, as after a crash
+        // before they were written; reads fold from event 0 and write them again.
+        wsoa_store::raw::clear_plan_snapshots(store).map_err(fail)?;
+        wsoa_store::raw::clear_subject_index(store).map_err(fail)?;
+        wsoa_store::raw::clear_late_index(store).map_err(fail)?;
+    }
+    let check = store.check_projections().map_err(fail)?;
+    prop_assert!(check.removed.is_empty(), "{:?}", check);
+    let again = store.check_projections().map_err(fail)?;
+    prop_assert!(again.is_clean(), "{:?}", again);
+    prop_assert_eq!(again.matched, len / spacing);
+    Ok(())
+}
+
+/// `timeline --about` through the subject index gives exactly the entries of the whole
+/// timeline that the filter keeps, for every reference and point (every second one).
+fn check_timelines(
+    store: &Ledger,
+    events: &[Event],
+    points: &[Point],
+) -> Result<(), TestCaseError> {
+    let hashes: Vec<Digest> = all_events(store).iter().map(|stored| stored.hash).collect();
+    for point in points.iter().step_by(2) {
+        let plan = folded_at(events, *point);
+        for reference in REFERENCES {
+            let filter = Filter {
+                about: Some(reference.parse().expect("a valid reference")),
+                ..Filter::default()
+            };
+            let Ok(matcher) = filter.compile(&plan) else {
+                continue;
+            };
+            let selected = point.select(events);
+            let expected: Vec<Entry> = timeline(
+                selected
+                    .iter()
+                    .map(|event| (*event, hashes[event.seq as usize])),
+            )
+            .filter(|entry| matcher.matches(entry))
+            .collect();
+            let mut got = Vec::new();
+            store
+                .for_each_entry(*point, &matcher, |entry| {
+                    got.push(entry);
+                    Ok::<(), StoreError>(())
+                })
+                .map_err(fail)?;
+            prop_assert_eq!(got, expected, "timeline --about {} at {}", reference, point);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        max_shrink_iters: 200,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_plan_from_kept_snapshots_is_the_fold_from_event_0(
+        steps in steps(),
+        every in 1u64..6,
+    ) {
+        run_projections(&steps, every)?;
     }
 }

@@ -17,12 +17,12 @@ use crate::fixture::{
 };
 
 /// A tmpfs mounted for one test, unmounted when dropped.
-struct Tmpfs {
+pub(crate) struct Tmpfs {
     at: PathBuf,
 }
 
 impl Tmpfs {
-    fn mount(at: &Path, mib: u32) -> Option<Tmpfs> {
+    pub(crate) fn mount(at: &Path, mib: u32) -> Option<Tmpfs> {
         let mounted = Process::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={mib}m"), "tmpfs"])
             .arg(at)
@@ -45,7 +45,7 @@ impl Tmpfs {
     }
 
     /// Fills the file system to the last byte; returns the filler's path.
-    fn fill(&self) -> PathBuf {
+    pub(crate) fn fill(&self) -> PathBuf {
         let path = self.at.join("filler");
         let mut file = std::fs::File::create(&path).expect("the filler can be created");
         let block = vec![0u8; 64 * 1024];

@@ -54,6 +54,8 @@ const SUBCOMMANDS: &[&str] = &[
     "token list",
     "token revoke",
     "import tracker",
+    "projections rebuild",
+    "projections check",
 ];
 
 /// The help text of `wsoa PATH --help`, which must exit 0.
