@@ -5,11 +5,11 @@ use clap::{Args, Subcommand};
 use wsoa_core::command::{AddFinding, AddInspection, AddNote, RaiseRisk};
 use wsoa_core::event::{
     ActionAmendedWithDeadline, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
-    CorrectionRecorded, Direction, FindingKind, Framework, InspectionKind, InspectionOutcome,
-    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MilestoneAdded,
-    MilestoneMet, MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
-    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
-    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    CoproductionRecorded, CorrectionRecorded, Direction, FindingKind, Framework, InspectionKind,
+    InspectionOutcome, InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded,
+    MilestoneAdded, MilestoneMet, MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress,
+    ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
+    RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Command, Date, Deadline, Decimal, InspectionId, MeasureId, MilestoneId, RiskId,
@@ -82,6 +82,9 @@ pub enum RecordCommand {
     /// plan) and record them met or missed.
     #[command(subcommand)]
     Milestone(MilestoneCommand),
+    /// Record the families' voice: you said, we did, the difference it made.
+    #[command(subcommand)]
+    Coproduction(CoproductionCommand),
     /// Record that an earlier event was wrong (the event itself is never changed).
     #[command(
         after_help = "Example:\n  wsoa correct 41 --reason \"The visit was on 14 June, not 4 June; the feedback is unchanged.\""
@@ -521,6 +524,37 @@ pub enum RevisitCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum CoproductionCommand {
+    /// Record what children, young people or families said about a weakness or finding, what
+    /// was done, and the difference it made.
+    #[command(
+        after_help = "Example:\n  wsoa coproduction add --about W3 --said \"We could not find the short breaks offer\" --did \"Rewrote the Local Offer pages with the forum\" --difference \"Page visits up by half\" --from \"Northshire Parent Carer Forum survey\" --respondents 212 --on 2022-05-10"
+    )]
+    Add {
+        /// The weakness or finding it is about.
+        #[arg(long)]
+        about: WeaknessId,
+        /// What they said.
+        #[arg(long)]
+        said: String,
+        /// What was done.
+        #[arg(long)]
+        did: String,
+        /// The difference it made, once known.
+        #[arg(long)]
+        difference: Option<String>,
+        /// Whose voice it is (a forum, a survey, a young people's group).
+        #[arg(long)]
+        from: String,
+        /// How many responded, for a survey.
+        #[arg(long)]
+        respondents: Option<u64>,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum MilestoneCommand {
     /// Add a milestone to an action: what is to be in place by when.
     #[command(
@@ -663,6 +697,7 @@ impl RecordCommand {
                 RevisitCommand::Schedule { when, .. } | RevisitCommand::Outcome { when, .. },
             ) => when,
             R::Note(NoteCommand::Add { when, .. }) => when,
+            R::Coproduction(CoproductionCommand::Add { when, .. }) => when,
             R::Milestone(
                 MilestoneCommand::Add { when, .. }
                 | MilestoneCommand::Met { when, .. }
@@ -712,6 +747,22 @@ impl RecordCommand {
                 from,
                 to,
                 published,
+            }),
+            R::Coproduction(CoproductionCommand::Add {
+                about,
+                said,
+                did,
+                difference,
+                from,
+                respondents,
+                ..
+            }) => Command::RecordCoproduction(CoproductionRecorded {
+                about,
+                said,
+                did,
+                difference,
+                from,
+                respondents,
             }),
             R::Milestone(MilestoneCommand::Add {
                 action,

@@ -8,11 +8,11 @@
 use crate::date::Date;
 use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
-    ActionStatusChanged, CorrectionRecorded, EvidenceKind, EvidenceRedacted, FindingKind,
-    Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened, MeasureDefined,
-    MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed, MonitoringVisitRecorded,
-    ProgressReviewed, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
-    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionStatusChanged, CoproductionRecorded, CorrectionRecorded, EvidenceKind, EvidenceRedacted,
+    FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
+    MeasureDefined, MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed,
+    MonitoringVisitRecorded, ProgressReviewed, RevisitOutcomeRecorded, RevisitScheduled,
+    RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{Digest, EvidenceId, InspectionId, RiskId, SubjectRef, WeaknessId};
 
@@ -104,6 +104,8 @@ pub enum Command {
     MeetMilestone(MilestoneMet),
     /// Record that a milestone was missed, and why.
     MissMilestone(MilestoneMissed),
+    /// Record what families said, what was done and the difference it made.
+    RecordCoproduction(CoproductionRecorded),
 }
 
 /// Record an inspection of the local area under either framework.

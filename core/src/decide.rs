@@ -574,6 +574,7 @@ impl State {
             | EventBody::ProgressReviewed(_)
             | EventBody::RevisitOutcomeRecorded(_)
             | EventBody::NoteAdded(_)
+            | EventBody::CoproductionRecorded(_)
             | EventBody::CorrectionRecorded(_)
             | EventBody::CheckpointRecorded(_) => {}
         }
@@ -836,6 +837,19 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             EventBody::InspectionRecorded(e.clone())
         }
         Command::AddInspection(e) => add_inspection(state, e)?,
+        Command::RecordCoproduction(e) => {
+            state.require(SubjectKind::Weakness, e.about.as_str())?;
+            prose("what families said", &e.said)?;
+            prose("what was done", &e.did)?;
+            optional_prose("the difference it made", e.difference.as_ref())?;
+            text("whose voice it is", &e.from)?;
+            if e.respondents == Some(0) {
+                return Err(Rejection::Inconsistent(
+                    "--respondents 0: give the number who responded, or leave it out".to_owned(),
+                ));
+            }
+            EventBody::CoproductionRecorded(e.clone())
+        }
         Command::AddMilestone(e) => {
             state.require(SubjectKind::Action, e.action.as_str())?;
             if let Some(m) = state.milestones.get(&(e.action.clone(), e.id.clone())) {

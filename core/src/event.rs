@@ -133,6 +133,9 @@ pub enum EventBody {
     MilestoneMet(MilestoneMet),
     /// Tag 31: a milestone missed, and why.
     MilestoneMissed(MilestoneMissed),
+    /// Tag 32: the families' voice in the shape councils report it: what they said, what was
+    /// done, the difference it made.
+    CoproductionRecorded(CoproductionRecorded),
 }
 
 impl EventBody {
@@ -171,6 +174,7 @@ impl EventBody {
             EventBody::MilestoneAdded(_) => "milestone_added",
             EventBody::MilestoneMet(_) => "milestone_met",
             EventBody::MilestoneMissed(_) => "milestone_missed",
+            EventBody::CoproductionRecorded(_) => "coproduction_recorded",
         }
     }
 }
@@ -346,6 +350,24 @@ pub struct MilestoneMissed {
     pub id: MilestoneId,
     /// Why it was missed.
     pub reason: String,
+}
+
+/// "You said, we did, the difference it made": what children, young people and families said
+/// about a weakness or finding, what was done, and what changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoproductionRecorded {
+    /// The weakness or finding it is about.
+    pub about: WeaknessId,
+    /// What they said.
+    pub said: String,
+    /// What was done.
+    pub did: String,
+    /// The difference it made, once known.
+    pub difference: Option<String>,
+    /// Whose voice it is ("Northshire Parent Carer Forum", "Year 10 survey").
+    pub from: String,
+    /// How many responded, for a survey.
+    pub respondents: Option<u64>,
 }
 
 /// An area of significant weakness named in the report.

@@ -212,6 +212,25 @@ pub struct ActionView {
     pub cite: Cite,
 }
 
+/// What families said about a weakness, what was done, the difference it made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoproductionView {
+    /// The weakness or finding it is about.
+    pub about: String,
+    /// What they said.
+    pub said: String,
+    /// What was done.
+    pub did: String,
+    /// The difference it made, once known.
+    pub difference: Option<String>,
+    /// Whose voice it is.
+    pub from: String,
+    /// How many responded.
+    pub respondents: Option<u64>,
+    /// The event.
+    pub cite: Cite,
+}
+
 /// A milestone of an action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MilestoneView {
@@ -541,6 +560,9 @@ pub struct Plan {
     pub risks: Vec<RiskView>,
     /// Notes, in the order added.
     pub notes: Vec<NoteView>,
+    /// What families said, what was done, the difference it made, in the order recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coproduction: Vec<CoproductionView>,
     /// Corrections, in the order recorded.
     pub corrections: Vec<CorrectionView>,
     /// Signed checkpoints recorded in the ledger, in the order recorded.
@@ -901,6 +923,15 @@ impl Plan {
                     });
                 }
             }
+            EventBody::CoproductionRecorded(e) => self.coproduction.push(CoproductionView {
+                about: e.about.to_string(),
+                said: e.said.clone(),
+                did: e.did.clone(),
+                difference: e.difference.clone(),
+                from: e.from.clone(),
+                respondents: e.respondents,
+                cite,
+            }),
             EventBody::MilestoneAdded(e) => {
                 if let Some(&i) = self.index.actions.get(e.action.as_str()) {
                     self.actions[i].milestones.push(MilestoneView {

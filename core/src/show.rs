@@ -180,6 +180,28 @@ pub struct WeaknessShow {
     pub measures: Vec<MeasureShow>,
     /// Measures that also evidence it, shown in full under another weakness.
     pub also_measured_by: Vec<String>,
+    /// What families said about it, what was done, the difference it made.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub coproduction: Vec<CoproductionShow>,
+}
+
+/// "You said, we did, the difference it made."
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CoproductionShow {
+    /// Whose voice it is.
+    pub from: String,
+    /// How many responded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub respondents: Option<u64>,
+    /// What they said.
+    pub said: String,
+    /// What was done.
+    pub did: String,
+    /// The difference it made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difference: Option<String>,
+    /// When it was recorded as happening.
+    pub on: Date,
 }
 
 /// A revisit judgement.
@@ -398,6 +420,19 @@ pub fn view(plan: &Plan, today: Date) -> ShowView {
             also_answered_by: Vec::new(),
             measures: Vec::new(),
             also_measured_by: Vec::new(),
+            coproduction: plan
+                .coproduction
+                .iter()
+                .filter(|c| c.about == weakness.id)
+                .map(|c| CoproductionShow {
+                    from: c.from.clone(),
+                    respondents: c.respondents,
+                    said: c.said.clone(),
+                    did: c.did.clone(),
+                    difference: c.difference.clone(),
+                    on: c.cite.on,
+                })
+                .collect(),
         })
         .collect();
     // `weaknesses` is built from `plan.weaknesses`, so positions are shared.
@@ -884,6 +919,28 @@ fn weakness_tree(out: &mut Tree, view: &ShowView, weakness: &WeaknessShow) {
                 "{} ({})",
                 progress_words(outcome.progress),
                 outcome.on.long()
+            ),
+        );
+    }
+    for voice in &weakness.coproduction {
+        let respondents = voice
+            .respondents
+            .map(|n| format!(", {n} responded"))
+            .unwrap_or_default();
+        let difference = voice
+            .difference
+            .as_deref()
+            .map(|d| format!("; the difference it made: {d}"))
+            .unwrap_or_default();
+        out.field(
+            indent,
+            "You said",
+            &format!(
+                "{} ({}{respondents}, {}); we did: {}{difference}",
+                voice.said,
+                voice.from,
+                voice.on.long(),
+                voice.did
             ),
         );
     }

@@ -18,7 +18,7 @@ use crate::ids::{Digest, Subject, SubjectKind, SubjectRef};
 use crate::plan::Plan;
 
 /// Every kind of event, in tag order, as `EventBody::kind` names them and `--kind` takes them.
-pub const KINDS: [&str; 32] = [
+pub const KINDS: [&str; 33] = [
     "ledger_opened",
     "inspection_recorded",
     "weakness_recorded",
@@ -51,6 +51,7 @@ pub const KINDS: [&str; 32] = [
     "milestone_added",
     "milestone_met",
     "milestone_missed",
+    "coproduction_recorded",
 ];
 
 /// How many days after it happened an event may be recorded before it is flagged late, unless
@@ -317,6 +318,28 @@ impl Timeline {
                 ),
                 vec![],
             ),
+            EventBody::CoproductionRecorded(e) => {
+                let subject = Subject::Weakness(e.about.clone());
+                let respondents = e
+                    .respondents
+                    .map(|n| format!(" ({n} responded)"))
+                    .unwrap_or_default();
+                let difference = e
+                    .difference
+                    .as_deref()
+                    .map(|d| format!("; the difference it made: {}", quote(d)))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "About {}, {}{respondents} said {}; we did {}{difference}",
+                        name(&subject),
+                        e.from,
+                        quote(&e.said),
+                        quote(&e.did)
+                    ),
+                    vec![subject],
+                )
+            }
             EventBody::MilestoneAdded(e) => {
                 let subject = Subject::Action(e.action.clone());
                 (
@@ -1839,6 +1862,19 @@ mod tests {
             "missed, because the printer's contract lapsed",
             0,
         );
+        record(
+            Command::RecordCoproduction(crate::event::CoproductionRecorded {
+                about: w1.clone(),
+                said: "Plans did not say what would change".to_owned(),
+                did: "Wrote outcomes with families".to_owned(),
+                difference: Some("Parents rate plans clearer".to_owned()),
+                from: "Parent Carer Forum survey".to_owned(),
+                respondents: Some(212),
+            }),
+            officer,
+            "Parent Carer Forum survey (212 responded) said 'Plans did not say what would change'",
+            0,
+        );
         (ledger, expected)
     }
 
@@ -2022,7 +2058,8 @@ mod tests {
             vec![
                 "weakness_recorded",
                 "measure_defined",
-                "revisit_outcome_recorded"
+                "revisit_outcome_recorded",
+                "coproduction_recorded",
             ]
         );
         assert!(

@@ -4082,3 +4082,31 @@ fn a_milestone_belongs_to_an_action_and_is_met_or_missed_once() {
         "{rejection}"
     );
 }
+
+#[test]
+fn the_families_voice_is_about_a_recorded_weakness_and_not_dated_before_it() {
+    let voice = |about: &str, respondents: Option<u64>| {
+        Command::RecordCoproduction(wsoa_core::event::CoproductionRecorded {
+            about: wid(about),
+            said: "Plans did not say what would change".to_owned(),
+            did: "Outcomes written with families".to_owned(),
+            difference: None,
+            from: "Parent Carer Forum".to_owned(),
+            respondents,
+        })
+    };
+    let state = dated(&story());
+    assert!(on(&state, "2021-11-02", &voice("W1", Some(212))).is_ok());
+    assert!(on(&state, "2021-11-02", &voice("W9", None)).is_err());
+    assert!(matches!(
+        on(&state, "2021-11-02", &voice("W1", Some(0))),
+        Err(Rejection::Inconsistent(_))
+    ));
+    let rejection = on(&state, "2021-05-01", &voice("W1", None)).expect_err("too early");
+    assert!(
+        rejection
+            .to_string()
+            .contains("weakness W1 was recorded on 10 May 2021"),
+        "{rejection}"
+    );
+}

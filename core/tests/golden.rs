@@ -792,7 +792,7 @@ const ASSESSMENT: Ty = Struct(&[Id, Enum(3), Opt(&Str)]);
 const OUTCOME: Ty = Struct(&[Id, Enum(2)]);
 
 /// Each EventBody payload's fields, in tag order, as the tables of docs/FORMAT.md give them.
-const PAYLOADS: [&[Ty]; 32] = [
+const PAYLOADS: [&[Ty]; 33] = [
     /* 0 LedgerOpened */ &[Str, List(&Str)],
     /* 1 InspectionRecorded */ &[List(&Str), D, D, D],
     /* 2 WeaknessRecorded */ &[Id, Str, Opt(&Str)],
@@ -825,6 +825,7 @@ const PAYLOADS: [&[Ty]; 32] = [
     /* 29 MilestoneAdded */ &[Id, Id, Str, Due],
     /* 30 MilestoneMet */ &[Id, Id, Opt(&Str)],
     /* 31 MilestoneMissed */ &[Id, Id, Str],
+    /* 32 CoproductionRecorded */ &[Id, Str, Str, Opt(&Str), Str, Opt(&U64)],
 ];
 
 /// What the independent reader saw of an event's envelope.
@@ -1002,7 +1003,7 @@ impl Reader<'_> {
             occurred_on: reader.date()?,
             actor: reader.string()?,
             role: reader.tag(4)?,
-            tag: reader.tag(32)?,
+            tag: reader.tag(33)?,
         };
         if envelope.format != 1 {
             return Err(format!("format {}", envelope.format));
@@ -1903,3 +1904,37 @@ const MILESTONE_HEX: [&str; 3] = [
         "6d094e6f2071756f72756d",
     ),
 ];
+
+#[test]
+fn the_families_voice_has_its_golden_bytes() {
+    use wsoa_core::event::CoproductionRecorded;
+    let event = Event {
+        format: 1,
+        seq: 12,
+        prev: Digest([0x66; 32]),
+        recorded_at: 1_652_184_000_000,
+        occurred_on: date("2022-05-10"),
+        actor: actor("a.patel", Role::Officer),
+        body: EventBody::CoproductionRecorded(CoproductionRecorded {
+            about: w("W3"),
+            said: "Hard to find".to_owned(),
+            did: "Pages rewritten".to_owned(),
+            difference: None,
+            from: "PCF survey".to_owned(),
+            respondents: Some(212),
+        }),
+    };
+    let bytes = encode_event(&event);
+    assert_eq!(hex::encode(&bytes), COPRODUCTION_HEX);
+    assert_eq!(decode_event(&bytes), Ok(event.clone()));
+    assert!(Reader::event(&bytes).is_ok());
+    assert_eq!(bytes[body_offset(&event)], 32);
+}
+
+/// The canonical bytes of a "you said, we did" entry about W3 from a survey of 212.
+const COPRODUCTION_HEX: &str = concat!(
+    "010c666666666666666666666666666666666666666666666666666666666666",
+    "6666fd004cae5b01030000fbe607050a07612e706174656c02200257330c4861",
+    "726420746f2066696e640f50616765732072657772697474656e000a50434620",
+    "73757276657901d4",
+);

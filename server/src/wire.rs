@@ -24,12 +24,12 @@ use wsoa_core::command::{AddFinding, AddInspection, AddNote, AttachEvidence, Rai
 use wsoa_core::encoding::{DecodeError, decode_event};
 use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
-    ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceKind, EvidenceRedacted,
-    FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
-    MeasureDefined, MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed,
-    MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed, Rag, Rating,
-    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
-    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionStatusChanged, Assessment, CoproductionRecorded, CorrectionRecorded, Direction,
+    EvidenceKind, EvidenceRedacted, FindingKind, Framework, InspectionKind, InspectionOutcome,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MilestoneAdded,
+    MilestoneMet, MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
+    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
+    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Command, Date, Deadline, Decimal, Digest, Event, EventBody, EvidenceId, InspectionId,
@@ -1045,6 +1045,27 @@ commands! {
         /// Why it was missed.
         #[schema(example = "Two panel meetings cancelled for lack of quorum")]
         reason: String,
+    }
+    /// Record what families said about a weakness or finding, what was done, and the difference
+    /// it made.
+    "record_coproduction" => RecordCoproductionRequest for RecordCoproduction(CoproductionRecorded) {
+        /// The weakness or finding it is about.
+        #[schema(example = "W3")]
+        about: String,
+        /// What they said.
+        #[schema(example = "We could not find the short breaks offer")]
+        said: String,
+        /// What was done.
+        #[schema(example = "Rewrote the Local Offer pages with the forum")]
+        did: String,
+        /// The difference it made, once known.
+        difference: Option<String>,
+        /// Whose voice it is.
+        #[schema(example = "Northshire Parent Carer Forum survey")]
+        from: String,
+        /// How many responded, for a survey.
+        #[schema(example = 212)]
+        respondents: Option<u64>,
     }
 }
 

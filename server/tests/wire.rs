@@ -13,12 +13,12 @@ use utoipa::OpenApi;
 use wsoa_core::command::{AddFinding, AddInspection, AddNote, AttachEvidence, RaiseRisk};
 use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
-    ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceKind, EvidenceRedacted,
-    FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
-    MeasureDefined, MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed,
-    MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed, Rag, Rating,
-    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
-    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    ActionStatusChanged, Assessment, CoproductionRecorded, CorrectionRecorded, Direction,
+    EvidenceKind, EvidenceRedacted, FindingKind, Framework, InspectionKind, InspectionOutcome,
+    InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MilestoneAdded,
+    MilestoneMet, MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
+    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
+    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     Command, Date, Deadline, Decimal, Digest, EventBody, Recurrence, SubjectKind, SubjectRef,
@@ -444,6 +444,19 @@ fn every_kind_parses_from_its_json_example() {
             }),
             None,
         ),
+        (
+            json!({"kind": "record_coproduction", "about": "W3", "said": "Hard to find",
+                   "did": "Pages rewritten", "from": "PCF survey", "respondents": 212}),
+            Command::RecordCoproduction(CoproductionRecorded {
+                about: p("W3"),
+                said: "Hard to find".to_owned(),
+                did: "Pages rewritten".to_owned(),
+                difference: None,
+                from: "PCF survey".to_owned(),
+                respondents: Some(212),
+            }),
+            None,
+        ),
     ];
     let kinds: BTreeSet<&str> = cases
         .iter()
@@ -497,6 +510,7 @@ fn kinds_are_the_commands_in_their_order() {
             "add_milestone",
             "milestone_met",
             "milestone_missed",
+            "record_coproduction",
         ]
     );
 }
@@ -862,6 +876,14 @@ fn every_command(parts: &Parts) -> Vec<Command> {
             action: p(&i1),
             id: p(&i2),
             reason: t1.clone(),
+        }),
+        Command::RecordCoproduction(CoproductionRecorded {
+            about: p(&i0),
+            said: t0.clone(),
+            did: t1.clone(),
+            difference: maybe(f[2], &t2),
+            from: t4.clone(),
+            respondents: f[6].then_some(parts.number),
         }),
     ]
 }

@@ -276,6 +276,9 @@ impl Dates {
                 self.moved_deadline(&e.action, e.due.date())
             }
             EventBody::MilestoneMet(e) => self.about(on, &Subject::Action(e.action.clone())),
+            EventBody::CoproductionRecorded(e) => {
+                self.about(on, &Subject::Weakness(e.about.clone()))
+            }
             EventBody::MilestoneMissed(e) => self.about(on, &Subject::Action(e.action.clone())),
             EventBody::ActionStatusChanged(e) => {
                 self.about(on, &Subject::Action(e.id.clone()))?;

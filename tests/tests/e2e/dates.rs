@@ -522,5 +522,42 @@ fn an_area_inspected_under_both_frameworks_keeps_one_history() {
     }
     let plan = sandbox.json(&["show"]).json().to_string();
     assert!(plan.contains("\"state\":\"missed\""), "{plan}");
+    // The families' voice about the finding: you said, we did, the difference it made.
+    recorded(
+        &sandbox,
+        &[
+            "coproduction",
+            "add",
+            "--about",
+            "AP1",
+            "--said",
+            "We wait too long for plans",
+            "--did",
+            "Weekly panel for every request",
+            "--difference",
+            "Plans issued in 18 weeks on average",
+            "--from",
+            "Parent Carer Forum survey",
+            "--respondents",
+            "212",
+            "--on",
+            "2024-06-01",
+        ],
+    );
+    let text = sandbox.run(&["show"]).success().stdout;
+    assert!(
+        text.contains("You said    We wait too long for plans (Parent Carer Forum survey, 212"),
+        "{text}"
+    );
+    let timeline = sandbox
+        .run(&["timeline", "--kind", "coproduction_recorded"])
+        .success()
+        .stdout;
+    assert!(
+        timeline.contains(
+            "Parent Carer Forum survey (212 responded) said 'We wait too long for plans'"
+        ),
+        "{timeline}"
+    );
     sandbox.verified();
 }

@@ -12,6 +12,7 @@ const SUBCOMMANDS: &[&str] = &[
     "milestone add",
     "milestone met",
     "milestone missed",
+    "coproduction add",
     "plan submit",
     "plan accept",
     "plan revise",
