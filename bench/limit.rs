@@ -29,7 +29,10 @@ fn node(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
 fn root(stack: &[[u8; 32]]) -> [u8; 32] {
     match stack.split_last() {
         None => Sha256::digest([]).into(),
-        Some((last, rest)) => rest.iter().rev().fold(*last, |right, left| node(left, &right)),
+        Some((last, rest)) => rest
+            .iter()
+            .rev()
+            .fold(*last, |right, left| node(left, &right)),
     }
 }
 
@@ -41,7 +44,9 @@ fn run(path: &str) -> Result<(u64, [u8; 32], [u8; 32]), String> {
         .read_exact(&mut magic)
         .map_err(|err| format!("cannot read {path}: {err}"))?;
     if magic != MAGIC {
-        return Err(format!("{path} is not a bundle: it does not start with `WSOA-BUNDLE 1`"));
+        return Err(format!(
+            "{path} is not a bundle: it does not start with `WSOA-BUNDLE 1`"
+        ));
     }
     let mut events = 0u64;
     let mut head = [0u8; 32];
