@@ -11,6 +11,7 @@ mod import;
 mod narrative;
 mod output;
 mod point;
+mod progress;
 mod read;
 mod record;
 mod remote;

@@ -85,10 +85,9 @@ impl VerifyArgs {
 /// Verifies the whole ledger; exit 0 with a report when intact, 1 naming the first bad event.
 pub fn verify(ledger: &Ledger, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
     let (pins, witnessed) = trusted_pins(args, || Ok(ledger.origin()?))?;
-    let result = match args.trust_kept() {
-        Some(trust) => ledger.verify_trusting(&pins, trust),
-        None => ledger.verify_pinned(&pins),
-    };
+    let bar = crate::progress::Progress::events("verifying", ledger.len()?, out);
+    let result = ledger.verify_with_progress(&pins, args.trust_kept(), &mut |done| bar.set(done));
+    bar.finish();
     report(result, pins.len(), &witnessed, out)
 }
 
