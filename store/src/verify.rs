@@ -33,6 +33,9 @@ pub struct VerifyReport {
     pub checkpoints: u64,
     /// Whether the kept checkpoints' signatures were checked against trusted keys.
     pub signatures_checked: bool,
+    /// The canonical bytes of all the events together: what is hashed, and what a bundle
+    /// carries of them.
+    pub canonical_bytes: u64,
 }
 
 /// A piece of evidence whose content was purged on purpose, as its redaction event says.
@@ -615,6 +618,7 @@ struct Walk<'p> {
     expected_seq: u64,
     prev: Digest,
     evidence: EvidenceWalk,
+    canonical_bytes: u64,
     progress: &'p mut dyn FnMut(u64),
 }
 
@@ -689,6 +693,7 @@ impl<'p> Walk<'p> {
             expected_seq: 0,
             prev: Digest::ZERO,
             evidence: EvidenceWalk::default(),
+            canonical_bytes: 0,
             progress,
         })
     }
@@ -828,6 +833,7 @@ impl<'p> Walk<'p> {
         }
         self.prev = computed;
         self.expected_seq += 1;
+        self.canonical_bytes += bytes.len() as u64;
         let expected_seq = self.expected_seq;
         if self.keep_leaves {
             self.leaves.push(leaf);
@@ -877,6 +883,7 @@ impl<'p> Walk<'p> {
             expected_seq,
             prev,
             evidence,
+            canonical_bytes,
             ..
         } = self;
         source.check_head(expected_seq, prev, last_time)?;
@@ -928,6 +935,7 @@ impl<'p> Walk<'p> {
             redactions: evidence.redactions,
             checkpoints: (kept.len() + carried.len()) as u64,
             signatures_checked: trust.is_some(),
+            canonical_bytes,
         })
     }
 }
@@ -1180,6 +1188,39 @@ impl Source for LedgerSource<'_> {
 }
 
 impl Reader {
+    /// The space the ledger's directory takes on disk: the blocks allocated to every file in it
+    /// (what `du` counts), or their lengths where the platform does not say.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        fn walk_dir(dir: &std::path::Path) -> std::io::Result<u64> {
+            let mut total = 0;
+            for entry in std::fs::read_dir(dir)? {
+                let entry = entry?;
+                // A file sled removes while it is counted (an old snapshot) takes no room.
+                let metadata = match entry.metadata() {
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                    other => other?,
+                };
+                if metadata.is_dir() {
+                    total += walk_dir(&entry.path())?;
+                } else {
+                    #[cfg(unix)]
+                    {
+                        total += std::os::unix::fs::MetadataExt::blocks(&metadata) * 512;
+                    }
+                    #[cfg(not(unix))]
+                    {
+                        total += metadata.len();
+                    }
+                }
+            }
+            Ok(total)
+        }
+        walk_dir(self.dir()).map_err(StoreError::io(format!(
+            "cannot measure {}",
+            self.dir().display()
+        )))
+    }
+
     /// Walks the whole ledger and reports the first thing that does not verify. Every checkpoint
     /// the ledger keeps is checked too (that it is a checkpoint of this ledger, and that its
     /// root is the root of the events at its size), but not its signatures: see
@@ -1288,6 +1329,7 @@ mod tests {
             redactions: Vec::new(),
             checkpoints: 0,
             signatures_checked: false,
+            canonical_bytes: 2400,
         }
         .to_string()
     }

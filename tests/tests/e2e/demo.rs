@@ -127,3 +127,31 @@ fn verify_draws_no_progress_bar_unless_standard_error_is_a_terminal() {
     assert!(!drawn.contains("verifying"), "{drawn:?}");
     assert!(drawn.contains("\"ok\":true"), "{drawn:?}");
 }
+
+#[test]
+fn verify_reports_the_size_on_disk_and_the_canonical_bytes() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo"]).success();
+    let canonical: u64 = sandbox
+        .log()
+        .iter()
+        .map(|event| event["bytes"].as_str().expect("hex bytes").len() as u64 / 2)
+        .sum();
+    let verified = sandbox.json(&["verify"]).success().json();
+    assert_eq!(
+        verified["canonical_bytes"].as_u64(),
+        Some(canonical),
+        "{verified}"
+    );
+    let on_disk = verified["size_on_disk"].as_u64().expect("a size on disk");
+    assert!(on_disk > canonical, "{verified}");
+    let text = sandbox.run(&["verify"]).success();
+    let last = text.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("The ledger takes ")
+            && last.contains(" on disk, for ")
+            && last.contains(" of canonical event bytes ("),
+        "{}",
+        text.stdout
+    );
+}
