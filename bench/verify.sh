@@ -71,7 +71,7 @@ if [ "$limit_out" != "events $events head $head root $root" ]; then
 fi
 
 echo "== $events events, $profile build, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), best of $runs"
-echo "ledger on disk: $(du -sh "$data" | cut -f1); bundle: $(du -sh "$bundle" | cut -f1)"
+echo "ledger on disk: $(du -sLh "$data" | cut -f1); bundle: $(du -sLh "$bundle" | cut -f1)"
 echo
 echo "| | wall time | peak memory |"
 echo "|---|---|---|"
