@@ -1254,9 +1254,9 @@ impl Reader {
         walk(&mut LedgerSource::new(self, true, WALK_BATCH), pins, trust)
     }
 
-    /// As [`Reader::verify_trusting`] (all keys trusted when `trust` is `None`: signatures
-    /// unchecked), telling `progress` how many events have been checked as the walk goes (after
-    /// each batch of a few thousand).
+    /// As [`Reader::verify_trusting`] with `trust`, or [`Reader::verify_pinned`] without it (the
+    /// kept checkpoints' signatures then unchecked), telling `progress` how many events have
+    /// been checked as the walk goes (after each batch of a few thousand).
     pub fn verify_with_progress(
         &self,
         pins: &[(u64, Digest)],
