@@ -11,6 +11,7 @@ mod import;
 mod narrative;
 mod output;
 mod point;
+mod progress;
 mod projections;
 mod read;
 mod record;
@@ -278,10 +279,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(path) = &args.bundle {
                 return bundle::verify(path, &args, &out);
             }
-            let ledger = Ledger::open(&cli.data)?;
+            let ledger = Ledger::open_for_walk(&cli.data)?;
             return read::verify(&ledger, &args, &out);
         }
-        Commands::Export(args) => bundle::export(&Ledger::open(&cli.data)?, &args, &out)?,
+        Commands::Export(args) => bundle::export(&Ledger::open_for_walk(&cli.data)?, &args, &out)?,
         Commands::Import(mut args) => match args.what.take() {
             Some(command) => return import::run(command, &cli.data, cli.actor, &out),
             None => bundle::import(&cli.data, &args, &out)?,

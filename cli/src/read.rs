@@ -85,11 +85,52 @@ impl VerifyArgs {
 /// Verifies the whole ledger; exit 0 with a report when intact, 1 naming the first bad event.
 pub fn verify(ledger: &Ledger, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
     let (pins, witnessed) = trusted_pins(args, || Ok(ledger.origin()?))?;
-    let result = match args.trust_kept() {
-        Some(trust) => ledger.verify_trusting(&pins, trust),
-        None => ledger.verify_pinned(&pins),
+    let bar = crate::progress::Progress::events("verifying", ledger.len()?, out);
+    let result = ledger.verify_with_progress(&pins, args.trust_kept(), &mut |done| bar.set(done));
+    bar.finish();
+    let size = match &result {
+        Ok(report) => Some((ledger.size_on_disk()?, report.canonical_bytes)),
+        Err(_) => None,
     };
-    report(result, pins.len(), &witnessed, out)
+    report_sized(result, pins.len(), &witnessed, size, out)
+}
+
+/// `value` with `size_on_disk` and `canonical_bytes` when they are known.
+fn sized(size: Option<(u64, u64)>, mut value: serde_json::Value) -> serde_json::Value {
+    if let Some((on_disk, canonical)) = size {
+        value["size_on_disk"] = on_disk.into();
+        value["canonical_bytes"] = canonical.into();
+    }
+    value
+}
+
+/// What the ledger takes on disk beside what its events hold, in words.
+fn size_sentence(on_disk: u64, canonical: u64) -> String {
+    let ratio = if canonical == 0 {
+        String::new()
+    } else {
+        format!(" ({:.1} times as much)", on_disk as f64 / canonical as f64)
+    };
+    format!(
+        "The ledger takes {} on disk, for {} of canonical event bytes{ratio}.",
+        human_bytes(on_disk),
+        human_bytes(canonical)
+    )
+}
+
+/// A size for people: bytes, KB, MB or GB (powers of 1000), with one decimal above bytes.
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// `(size, root)` pairs from trusted checkpoints.
@@ -131,10 +172,22 @@ pub fn report(
     witnessed: &[String],
     out: &Printer,
 ) -> anyhow::Result<ExitCode> {
+    report_sized(result, checkpoints, witnessed, None, out)
+}
+
+/// [`report`], with the ledger's size on disk and its canonical bytes when they are known
+/// (`size_on_disk` and `canonical_bytes` in JSON).
+fn report_sized(
+    result: Result<wsoa_store::VerifyReport, wsoa_store::VerifyError>,
+    checkpoints: usize,
+    witnessed: &[String],
+    size: Option<(u64, u64)>,
+    out: &Printer,
+) -> anyhow::Result<ExitCode> {
     match result {
         Ok(report) => {
             match out.format {
-                Format::Json => out.json(&json!({
+                Format::Json => out.json(&sized(size, json!({
                     "ok": true,
                     "events": report.events,
                     "head": report.head.to_hex(),
@@ -145,8 +198,13 @@ pub fn report(
                     "kept_checkpoints": report.checkpoints,
                     "kept_signatures_checked": report.signatures_checked,
                     "message": format!("{report} {}", witnessed.join(" ")).trim_end().to_owned(),
-                }))?,
-                Format::Text => out.line(format!("{report} {}", witnessed.join(" ")).trim_end())?,
+                })))?,
+                Format::Text => {
+                    out.line(format!("{report} {}", witnessed.join(" ")).trim_end())?;
+                    if let Some((on_disk, canonical)) = size {
+                        out.line(&size_sentence(on_disk, canonical))?;
+                    }
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

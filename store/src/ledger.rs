@@ -282,11 +282,15 @@ fn running_server(dir: &Path) -> Option<String> {
 /// only be held by an instance this process just dropped whose background I/O threads are still
 /// finishing (sled releases its lock when the last of them ends). Wait for them, for at most two
 /// seconds, rather than report a ledger that is not in use as if it were.
-fn open_sled(path: &Path) -> Result<(sled::Db, Vec<Recovery>), StoreError> {
+fn open_sled(path: &Path, cache: Option<u64>) -> Result<(sled::Db, Vec<Recovery>), StoreError> {
     let mut attempts = 0;
     let mut recovered = Vec::new();
     loop {
-        match sled::Config::new().path(path).open() {
+        let mut config = sled::Config::new().path(path);
+        if let Some(bytes) = cache {
+            config = config.cache_capacity(bytes);
+        }
+        match config.open() {
             Err(sled::Error::Io(err))
                 if attempts < 200 && err.to_string().contains("could not acquire lock") =>
             {
@@ -347,6 +351,9 @@ fn snapshot_checksum_holds(path: &Path) -> bool {
     }
 }
 
+/// sled's cache for a ledger opened for one pass over it ([`Ledger::open_for_walk`]).
+pub const WALK_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// How many events `replicate` appends per transaction.
 const REPLICATE_BATCH: usize = 10_000;
 
@@ -357,7 +364,7 @@ pub(crate) fn seq_key(seq: u64) -> [u8; 8] {
 impl Ledger {
     /// Opens the ledger in `dir`, creating the directory and an empty ledger if there is none.
     pub fn create(dir: &Path) -> Result<Ledger, StoreError> {
-        Ledger::open_inner(dir, true)
+        Ledger::open_inner(dir, true, None)
     }
 
     /// Creates the ledger in `dir` with its first event (`OpenLedger`). When the command is
@@ -409,10 +416,17 @@ impl Ledger {
 
     /// Opens the existing ledger in `dir`; fails with `NoLedger` if there is none.
     pub fn open(dir: &Path) -> Result<Ledger, StoreError> {
-        Ledger::open_inner(dir, false)
+        Ledger::open_inner(dir, false, None)
     }
 
-    fn open_inner(dir: &Path, create: bool) -> Result<Ledger, StoreError> {
+    /// Opens the existing ledger in `dir` for one pass over it (verify, export): sled's cache is
+    /// bounded to [`WALK_CACHE_BYTES`] instead of sled's default of 1 GiB, since a walk reads
+    /// each page once and keeping them would only grow the process with the ledger.
+    pub fn open_for_walk(dir: &Path) -> Result<Ledger, StoreError> {
+        Ledger::open_inner(dir, false, Some(WALK_CACHE_BYTES))
+    }
+
+    fn open_inner(dir: &Path, create: bool, cache: Option<u64>) -> Result<Ledger, StoreError> {
         let db_path = dir.join("sled");
         if !create && !db_path.exists() {
             return Err(StoreError::NoLedger {
@@ -447,7 +461,7 @@ impl Ledger {
             }
         }
         let mut recovered = durable::announce(durable::recover_ledger_dir(dir, SERVER_FILE)?);
-        let (db, sled_recovered) = open_sled(&db_path)?;
+        let (db, sled_recovered) = open_sled(&db_path, cache)?;
         recovered.extend(sled_recovered);
         if new_dir {
             // A new ledger's directories must survive a power cut like its first event.

@@ -28,7 +28,9 @@ pub use bundle::{
 pub use durable::{Existing, NewFile, Recovery, report_recoveries_with, sync_dir};
 pub use error::StoreError;
 pub use excerpt::{EXCERPT_MAGIC, ExcerptReport, verify_excerpt};
-pub use ledger::{Appended, Context, IdempotencyKey, Ledger, Reader, StoredEvent, Submission};
+pub use ledger::{
+    Appended, Context, IdempotencyKey, Ledger, Reader, StoredEvent, Submission, WALK_CACHE_BYTES,
+};
 pub use projection::{MAX_SNAPSHOTS, ProjectionCheck, SNAPSHOT_EVERY};
 pub use query::Between;
 pub use space::{FLUSH_TIMEOUT, MIN_FREE_BYTES};

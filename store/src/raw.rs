@@ -172,6 +172,28 @@ pub fn put_tree_node(
     ledger.flush()
 }
 
+/// Stores `bytes` (of any length) as the Merkle tree hash (level, index), or removes it when
+/// `bytes` is `None`: damage to the tree that is not a well-formed hash.
+pub fn put_tree_node_bytes(
+    ledger: &Ledger,
+    level: u32,
+    index: u64,
+    bytes: Option<&[u8]>,
+) -> Result<(), StoreError> {
+    let key = crate::tree::node_key(wsoa_core::merkle::NodeId { level, index });
+    match bytes {
+        Some(bytes) => ledger.nodes.insert(key, bytes).map(|_| ())?,
+        None => ledger.nodes.remove(key).map(|_| ())?,
+    }
+    ledger.flush()
+}
+
+/// Removes the chain hash recorded beside event `seq`.
+pub fn remove_chain_hash(ledger: &Ledger, seq: u64) -> Result<(), StoreError> {
+    ledger.chain.remove(crate::ledger::seq_key(seq))?;
+    ledger.flush()
+}
+
 /// The stored head record, exactly as on disk (48 bytes: length, last chain hash, last
 /// `recorded_at`).
 pub fn head_bytes(ledger: &Ledger) -> Result<Option<Vec<u8>>, StoreError> {

@@ -36,6 +36,9 @@ pub struct VerifyReport {
     /// The kept projections (derived data, never hashed) checked against the events, and put
     /// right where out of date; none for a bundle.
     pub projections: crate::ProjectionCheck,
+    /// The canonical bytes of all the events together: what is hashed, and what a bundle
+    /// carries of them.
+    pub canonical_bytes: u64,
 }
 
 /// A piece of evidence whose content was purged on purpose, as its redaction event says.
@@ -480,6 +483,12 @@ pub(crate) trait Source {
     fn accepted(&mut self, _seq: u64, _bytes: &[u8]) -> Result<(), VerifyError> {
         Ok(())
     }
+    /// How many events the walk may read before it has checked the ones read so far: 1 (the
+    /// default) when reading has effects the checks depend on (a bundle's content records are
+    /// read between its events), more when reading is a pure read.
+    fn read_ahead(&self) -> usize {
+        1
+    }
 }
 
 /// Reads a kept checkpoint: a signed note holding a checkpoint of `size` events (when the size
@@ -573,38 +582,179 @@ fn kept_beyond_end(size: u64, events: u64) -> VerifyError {
     }
 }
 
+/// How many events the walk over a ledger reads ahead: while it checks one batch, another core
+/// decodes and hashes the next (see [`walk`]).
+const WALK_BATCH: usize = 2048;
+
+/// One event read from a source, with the work that needs only its own bytes done: decoded once,
+/// its chain hash and its RFC 6962 leaf hash. This work is independent from event to event
+/// (event n+1 names event n's hash; it does not need it computed), so a batch can be prepared on
+/// another core while the walk checks the batch before it.
+struct Prepared {
+    position: u64,
+    bytes: Vec<u8>,
+    event: Result<wsoa_core::Event, DecodeError>,
+    chain: Digest,
+    leaf: Digest,
+}
+
+fn prepare(position: u64, bytes: Vec<u8>) -> Prepared {
+    Prepared {
+        event: decode_event(&bytes),
+        chain: chain_hash(&bytes),
+        leaf: wsoa_core::merkle::leaf_hash(&bytes),
+        position,
+        bytes,
+    }
+}
+
+/// What the walk carries from one event to the next: a few hashes, the Merkle frontier
+/// (O(log n) hashes), the evidence still to be accounted for, and, for a bundle only, the leaves.
+struct Walk<'p> {
+    pins: &'p [(u64, Digest)],
+    kept: Vec<Checkpoint>,
+    tree: wsoa_core::merkle::CompactRange,
+    tree_fault: Option<VerifyError>,
+    keep_leaves: bool,
+    leaves: Vec<Digest>,
+    origin: Option<String>,
+    last_time: i64,
+    expected_seq: u64,
+    prev: Digest,
+    evidence: EvidenceWalk,
+    canonical_bytes: u64,
+    progress: &'p mut dyn FnMut(u64),
+}
+
 /// The verification walk over any source: decodes strictly, checks order, links, chain hashes,
 /// the clock rules (`recorded_at` never decreases; `occurred_on` is never after the UK day of
 /// `recorded_at`), evidence content, the head record, per pin the RFC 6962 root of the first
 /// `size` events, and every checkpoint kept with the history (origin, size, root, and with
 /// `trust` its signatures). Memory stays constant apart from the evidence hashes (and, for a
 /// bundle, whose checkpoints come after its events, one leaf hash per event).
+///
+/// A source that allows it ([`Source::read_ahead`]) is read in batches, and each batch is
+/// decoded and hashed on a second thread while the one before is checked; the checks still
+/// run one event at a time, in order, so the first failure reported is the one a walk of one
+/// event at a time reports.
 pub(crate) fn walk(
     source: &mut impl Source,
     pins: &[(u64, Digest)],
     trust: Option<&[Verifier]>,
 ) -> Result<VerifyReport, VerifyError> {
-    let mut tree = wsoa_core::merkle::CompactRange::new();
-    let mut tree_fault: Option<VerifyError> = None;
-    for &(size, pinned) in pins.iter().filter(|(size, _)| *size == 0) {
-        check_pin(&tree, size, pinned)?;
+    let batch = source.read_ahead();
+    walk_batched(source, pins, trust, batch, &mut |_| {})
+}
+
+/// [`walk`], reading `batch` events ahead (1: one event at a time, on this thread alone), and
+/// telling `progress` how many events have been checked after each batch.
+pub(crate) fn walk_batched(
+    source: &mut impl Source,
+    pins: &[(u64, Digest)],
+    trust: Option<&[Verifier]>,
+    batch: usize,
+    progress: &mut dyn FnMut(u64),
+) -> Result<VerifyReport, VerifyError> {
+    let mut walk = Walk::start(source, pins, trust, progress)?;
+    if batch <= 1 {
+        while let Some((position, bytes)) = source.next_event()? {
+            walk.check(source, prepare(position, bytes))?;
+        }
+    } else {
+        walk.pipelined(source, batch)?;
     }
-    let kept: Vec<Checkpoint> = source
-        .kept_checkpoints()?
-        .into_iter()
-        .map(|(size, note)| read_kept(Some(size), &note, trust))
-        .collect::<Result<_, _>>()?;
-    for checkpoint in kept.iter().filter(|c| c.size == 0) {
-        kept_root(0, checkpoint.root, tree.root())?;
+    walk.finish(source, trust)
+}
+
+impl<'p> Walk<'p> {
+    fn start(
+        source: &mut impl Source,
+        pins: &'p [(u64, Digest)],
+        trust: Option<&[Verifier]>,
+        progress: &'p mut dyn FnMut(u64),
+    ) -> Result<Walk<'p>, VerifyError> {
+        let tree = wsoa_core::merkle::CompactRange::new();
+        for &(size, pinned) in pins.iter().filter(|(size, _)| *size == 0) {
+            check_pin(&tree, size, pinned)?;
+        }
+        let kept: Vec<Checkpoint> = source
+            .kept_checkpoints()?
+            .into_iter()
+            .map(|(size, note)| read_kept(Some(size), &note, trust))
+            .collect::<Result<_, _>>()?;
+        for checkpoint in kept.iter().filter(|c| c.size == 0) {
+            kept_root(0, checkpoint.root, tree.root())?;
+        }
+        Ok(Walk {
+            pins,
+            kept,
+            tree,
+            tree_fault: None,
+            keep_leaves: source.carries_checkpoints(),
+            leaves: Vec::new(),
+            origin: None,
+            last_time: i64::MIN,
+            expected_seq: 0,
+            prev: Digest::ZERO,
+            evidence: EvidenceWalk::default(),
+            canonical_bytes: 0,
+            progress,
+        })
     }
-    let keep_leaves = source.carries_checkpoints();
-    let mut leaves = Vec::new();
-    let mut origin: Option<String> = None;
-    let mut last_time = i64::MIN;
-    let mut expected_seq = 0u64;
-    let mut prev = Digest::ZERO;
-    let mut evidence = EvidenceWalk::default();
-    while let Some((position, bytes)) = source.next_event()? {
+
+    /// Reads `batch` events at a time; each batch is prepared on a scoped thread while this one
+    /// reads the next batch and checks the one before. A read that fails is reported after the
+    /// events read before it are checked, as a walk of one event at a time would.
+    fn pipelined(&mut self, source: &mut impl Source, batch: usize) -> Result<(), VerifyError> {
+        std::thread::scope(|scope| {
+            let mut in_flight: Option<std::thread::ScopedJoinHandle<'_, Vec<Prepared>>> = None;
+            let mut read_failure: Option<VerifyError> = None;
+            let mut ended = false;
+            loop {
+                let mut raw = Vec::with_capacity(batch);
+                while raw.len() < batch && !ended && read_failure.is_none() {
+                    match source.next_event() {
+                        Ok(Some(entry)) => raw.push(entry),
+                        Ok(None) => ended = true,
+                        Err(err) => read_failure = Some(err),
+                    }
+                }
+                let ready = match in_flight.take() {
+                    Some(handle) => handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    None => Vec::new(),
+                };
+                let done = raw.is_empty();
+                if !done {
+                    in_flight = Some(scope.spawn(move || {
+                        raw.into_iter()
+                            .map(|(position, bytes)| prepare(position, bytes))
+                            .collect()
+                    }));
+                }
+                for prepared in ready {
+                    self.check(source, prepared)?;
+                }
+                (self.progress)(self.expected_seq);
+                if done {
+                    break;
+                }
+            }
+            read_failure.map_or(Ok(()), Err)
+        })
+    }
+
+    /// Checks the next event, in order.
+    fn check(&mut self, source: &mut impl Source, prepared: Prepared) -> Result<(), VerifyError> {
+        let Prepared {
+            position,
+            bytes,
+            event,
+            chain: computed,
+            leaf,
+        } = prepared;
+        let expected_seq = self.expected_seq;
         if position != expected_seq {
             return Err(fail(
                 expected_seq,
@@ -615,8 +765,7 @@ pub(crate) fn walk(
             ));
         }
         let seq = position;
-        let event = decode_event(&bytes)
-            .map_err(|source| fail(seq, Failure::Undecodable { seq, source }))?;
+        let event = event.map_err(|source| fail(seq, Failure::Undecodable { seq, source }))?;
         if event.seq != seq {
             return Err(fail(
                 seq,
@@ -626,7 +775,7 @@ pub(crate) fn walk(
                 },
             ));
         }
-        if event.prev != prev {
+        if event.prev != self.prev {
             return Err(fail(
                 seq,
                 if seq == 0 {
@@ -634,19 +783,19 @@ pub(crate) fn walk(
                 } else {
                     Failure::BadLink {
                         seq,
-                        expected: prev,
+                        expected: self.prev,
                         found: event.prev,
                     }
                 },
             ));
         }
-        let computed = chain_hash(&bytes);
         source.check_chain(seq, computed)?;
-        clock_rules(&event, last_time).map_err(|failure| fail(seq, failure))?;
-        last_time = event.recorded_at;
+        clock_rules(&event, self.last_time).map_err(|failure| fail(seq, failure))?;
+        self.last_time = event.recorded_at;
         if seq == 0 {
-            origin = Some(crate::tree::origin_of(&event, &computed));
+            self.origin = Some(crate::tree::origin_of(&event, &computed));
         }
+        let evidence = &mut self.evidence;
         match &event.body {
             EventBody::EvidenceAttached(attached) => {
                 evidence.attached += 1;
@@ -686,20 +835,21 @@ pub(crate) fn walk(
             }
             _ => {}
         }
-        prev = computed;
-        expected_seq += 1;
-        let leaf = wsoa_core::merkle::leaf_hash(&bytes);
-        if keep_leaves {
-            leaves.push(leaf);
+        self.prev = computed;
+        self.expected_seq += 1;
+        self.canonical_bytes += bytes.len() as u64;
+        let expected_seq = self.expected_seq;
+        if self.keep_leaves {
+            self.leaves.push(leaf);
         }
-        for (id, computed) in tree.push(leaf) {
+        for (id, computed) in self.tree.push(leaf) {
             let Some(stored) = source.stored_node(seq, id)? else {
                 continue;
             };
             // A wrong tree is reported after the checks of the events themselves, which
             // say more precisely what happened to the history.
-            if stored != Some(computed) && tree_fault.is_none() {
-                tree_fault = Some(fail(
+            if stored != Some(computed) && self.tree_fault.is_none() {
+                self.tree_fault = Some(fail(
                     seq,
                     Failure::TreeMismatch {
                         level: id.level,
@@ -710,63 +860,89 @@ pub(crate) fn walk(
                 ));
             }
         }
-        for &(size, pinned) in pins.iter().filter(|(size, _)| *size == expected_seq) {
-            check_pin(&tree, size, pinned)?;
+        for &(size, pinned) in self.pins.iter().filter(|(size, _)| *size == expected_seq) {
+            check_pin(&self.tree, size, pinned)?;
         }
-        for checkpoint in kept.iter().filter(|c| c.size == expected_seq) {
-            kept_root(checkpoint.size, checkpoint.root, tree.root())?;
+        for checkpoint in self.kept.iter().filter(|c| c.size == expected_seq) {
+            kept_root(checkpoint.size, checkpoint.root, self.tree.root())?;
         }
-        source.accepted(seq, &bytes)?;
+        source.accepted(seq, &bytes)
     }
-    source.check_head(expected_seq, prev, last_time)?;
-    if let Some((id, (seq, hash))) = evidence.absent.into_iter().min_by_key(|(_, (seq, _))| *seq) {
-        return Err(fail(seq, Failure::EvidenceMissing { id, seq, hash }));
-    }
-    if let Some(&(pinned, _)) = pins.iter().find(|(size, _)| *size > expected_seq) {
-        return Err(VerifyError {
-            seq: Some(expected_seq),
-            failure: Failure::Truncated {
-                pinned,
-                events: expected_seq,
-            },
-        });
-    }
-    if let Some(fault) = tree_fault {
-        return Err(fault);
-    }
-    for checkpoint in &kept {
-        kept_origin(checkpoint, origin.as_deref())?;
-        if checkpoint.size > expected_seq {
-            return Err(kept_beyond_end(checkpoint.size, expected_seq));
+
+    /// The checks after the last event: the head record, evidence never accounted for, pins and
+    /// checkpoints beyond the end, the tree, and the checkpoints a bundle carries.
+    fn finish(
+        self,
+        source: &mut impl Source,
+        trust: Option<&[Verifier]>,
+    ) -> Result<VerifyReport, VerifyError> {
+        let Walk {
+            pins,
+            kept,
+            tree,
+            tree_fault,
+            leaves,
+            origin,
+            last_time,
+            expected_seq,
+            prev,
+            evidence,
+            canonical_bytes,
+            ..
+        } = self;
+        source.check_head(expected_seq, prev, last_time)?;
+        if let Some((id, (seq, hash))) =
+            evidence.absent.into_iter().min_by_key(|(_, (seq, _))| *seq)
+        {
+            return Err(fail(seq, Failure::EvidenceMissing { id, seq, hash }));
         }
-    }
-    let carried = source.carried_checkpoints();
-    let mut prefix = wsoa_core::merkle::CompactRange::new();
-    for (size, note) in &carried {
-        let checkpoint = read_kept(Some(*size), note, trust)?;
-        kept_origin(&checkpoint, origin.as_deref())?;
-        if checkpoint.size > expected_seq {
-            return Err(kept_beyond_end(checkpoint.size, expected_seq));
+        if let Some(&(pinned, _)) = pins.iter().find(|(size, _)| *size > expected_seq) {
+            return Err(VerifyError {
+                seq: Some(expected_seq),
+                failure: Failure::Truncated {
+                    pinned,
+                    events: expected_seq,
+                },
+            });
         }
-        // Carried checkpoints come smallest first (the source refuses any other order), so one
-        // pass over the leaves gives every root.
-        while prefix.size() < checkpoint.size {
-            let next = leaves[usize::try_from(prefix.size()).unwrap_or(usize::MAX)];
-            prefix.push(next);
+        if let Some(fault) = tree_fault {
+            return Err(fault);
         }
-        kept_root(checkpoint.size, checkpoint.root, prefix.root())?;
+        for checkpoint in &kept {
+            kept_origin(checkpoint, origin.as_deref())?;
+            if checkpoint.size > expected_seq {
+                return Err(kept_beyond_end(checkpoint.size, expected_seq));
+            }
+        }
+        let carried = source.carried_checkpoints();
+        let mut prefix = wsoa_core::merkle::CompactRange::new();
+        for (size, note) in &carried {
+            let checkpoint = read_kept(Some(*size), note, trust)?;
+            kept_origin(&checkpoint, origin.as_deref())?;
+            if checkpoint.size > expected_seq {
+                return Err(kept_beyond_end(checkpoint.size, expected_seq));
+            }
+            // Carried checkpoints come smallest first (the source refuses any other order), so
+            // one pass over the leaves gives every root.
+            while prefix.size() < checkpoint.size {
+                let next = leaves[usize::try_from(prefix.size()).unwrap_or(usize::MAX)];
+                prefix.push(next);
+            }
+            kept_root(checkpoint.size, checkpoint.root, prefix.root())?;
+        }
+        Ok(VerifyReport {
+            root: tree.root(),
+            events: expected_seq,
+            head: prev,
+            evidence_checked: evidence.attached - evidence.redacted,
+            evidence_redacted: evidence.redacted,
+            redactions: evidence.redactions,
+            checkpoints: (kept.len() + carried.len()) as u64,
+            signatures_checked: trust.is_some(),
+            projections: crate::ProjectionCheck::default(),
+            canonical_bytes,
+        })
     }
-    Ok(VerifyReport {
-        root: tree.root(),
-        events: expected_seq,
-        head: prev,
-        evidence_checked: evidence.attached - evidence.redacted,
-        evidence_redacted: evidence.redacted,
-        redactions: evidence.redactions,
-        checkpoints: (kept.len() + carried.len()) as u64,
-        signatures_checked: trust.is_some(),
-        projections: crate::ProjectionCheck::default(),
-    })
 }
 
 /// A ledger on disk as a source for the walk.
@@ -774,6 +950,60 @@ struct LedgerSource<'a> {
     ledger: &'a Reader,
     events: sled::Iter,
     next: u64,
+    /// Whether the derived records (chain hashes, tree nodes) are read in key order, one pass
+    /// over each tree (and over each level of the tree's nodes), rather than each by its key.
+    /// The walk asks for them in increasing key order, so both give the same answers.
+    ordered: bool,
+    chain: Option<Ordered>,
+    levels: Vec<Option<Ordered>>,
+    batch: usize,
+}
+
+impl<'a> LedgerSource<'a> {
+    fn new(ledger: &'a Reader, ordered: bool, batch: usize) -> LedgerSource<'a> {
+        LedgerSource {
+            ledger,
+            events: ledger.events.iter(),
+            next: 0,
+            ordered,
+            chain: None,
+            levels: Vec::new(),
+            batch,
+        }
+    }
+}
+
+/// A pass over a tree in key order that answers lookups of increasing keys, as `get` would.
+struct Ordered {
+    iter: sled::Iter,
+    held: Option<(sled::IVec, sled::IVec)>,
+}
+
+impl Ordered {
+    fn new(iter: sled::Iter) -> Ordered {
+        Ordered { iter, held: None }
+    }
+
+    /// The value under `key`, which must not be less than the key of the previous lookup.
+    fn get(&mut self, key: &[u8]) -> Result<Option<sled::IVec>, sled::Error> {
+        loop {
+            let (found, value) = match self.held.take() {
+                Some(entry) => entry,
+                None => match self.iter.next() {
+                    None => return Ok(None),
+                    Some(entry) => entry?,
+                },
+            };
+            match found.as_ref().cmp(key) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => return Ok(Some(value)),
+                std::cmp::Ordering::Greater => {
+                    self.held = Some((found, value));
+                    return Ok(None);
+                }
+            }
+        }
+    }
 }
 
 fn storage(seq: u64, err: impl fmt::Display) -> VerifyError {
@@ -824,7 +1054,15 @@ impl Source for LedgerSource<'_> {
     }
 
     fn check_chain(&mut self, seq: u64, computed: Digest) -> Result<(), VerifyError> {
-        match self.ledger.chain.get(seq_key(seq))? {
+        let stored = if self.ordered {
+            let ledger = self.ledger;
+            self.chain
+                .get_or_insert_with(|| Ordered::new(ledger.chain.iter()))
+                .get(&seq_key(seq))?
+        } else {
+            self.ledger.chain.get(seq_key(seq))?
+        };
+        match stored {
             Some(stored) if stored.as_ref() == computed.as_bytes() => Ok(()),
             Some(stored) => {
                 let stored = Digest(stored.as_ref().try_into().unwrap_or([0; 32]));
@@ -846,10 +1084,38 @@ impl Source for LedgerSource<'_> {
         seq: u64,
         id: wsoa_core::merkle::NodeId,
     ) -> Result<Option<Option<Digest>>, VerifyError> {
-        self.ledger
-            .stored_node(id)
-            .map(Some)
-            .map_err(|err| storage(seq, err))
+        if !self.ordered {
+            return self
+                .ledger
+                .stored_node(id)
+                .map(Some)
+                .map_err(|err| storage(seq, err));
+        }
+        let key = crate::tree::node_key(id);
+        let level = usize::from(key[0]);
+        if self.levels.len() <= level {
+            self.levels.resize_with(level + 1, || None);
+        }
+        let ledger = self.ledger;
+        let stored = self.levels[level]
+            .get_or_insert_with(|| Ordered::new(ledger.nodes.scan_prefix([key[0]])))
+            .get(&key)
+            .map_err(|err| storage(seq, StoreError::from(err)))?;
+        match stored {
+            None => Ok(Some(None)),
+            Some(bytes) => <[u8; 32]>::try_from(bytes.as_ref())
+                .map(|hash| Some(Some(Digest(hash))))
+                .map_err(|_| {
+                    storage(
+                        seq,
+                        StoreError::Damaged("a Merkle tree hash is not 32 bytes".into()),
+                    )
+                }),
+        }
+    }
+
+    fn read_ahead(&self) -> usize {
+        self.batch
     }
 
     fn kept_checkpoints(&mut self) -> Result<Vec<(u64, String)>, VerifyError> {
@@ -927,6 +1193,39 @@ impl Source for LedgerSource<'_> {
 }
 
 impl Reader {
+    /// The space the ledger's directory takes on disk: the blocks allocated to every file in it
+    /// (what `du` counts), or their lengths where the platform does not say.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        fn walk_dir(dir: &std::path::Path) -> std::io::Result<u64> {
+            let mut total = 0;
+            for entry in std::fs::read_dir(dir)? {
+                let entry = entry?;
+                // A file sled removes while it is counted (an old snapshot) takes no room.
+                let metadata = match entry.metadata() {
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                    other => other?,
+                };
+                if metadata.is_dir() {
+                    total += walk_dir(&entry.path())?;
+                } else {
+                    #[cfg(unix)]
+                    {
+                        total += std::os::unix::fs::MetadataExt::blocks(&metadata) * 512;
+                    }
+                    #[cfg(not(unix))]
+                    {
+                        total += metadata.len();
+                    }
+                }
+            }
+            Ok(total)
+        }
+        walk_dir(self.dir()).map_err(StoreError::io(format!(
+            "cannot measure {}",
+            self.dir().display()
+        )))
+    }
+
     /// Walks the whole ledger and reports the first thing that does not verify. Every checkpoint
     /// the ledger keeps is checked too (that it is a checkpoint of this ledger, and that its
     /// root is the root of the events at its size), but not its signatures: see
@@ -957,14 +1256,65 @@ impl Reader {
         pins: &[(u64, Digest)],
         trust: Option<&[Verifier]>,
     ) -> Result<VerifyReport, VerifyError> {
-        let mut source = LedgerSource {
-            ledger: self,
-            events: self.events.iter(),
-            next: 0,
-        };
-        let mut report = walk(&mut source, pins, trust)?;
+        let mut report = walk(&mut LedgerSource::new(self, true, WALK_BATCH), pins, trust)?;
         report.projections = self.verify_projections()?;
         Ok(report)
+    }
+
+    /// As [`Reader::verify_trusting`] with `trust`, or [`Reader::verify_pinned`] without it (the
+    /// kept checkpoints' signatures then unchecked), telling `progress` how many events have
+    /// been checked as the walk goes (after each batch of a few thousand).
+    pub fn verify_with_progress(
+        &self,
+        pins: &[(u64, Digest)],
+        trust: Option<&[Verifier]>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<VerifyReport, VerifyError> {
+        let mut report = walk_batched(
+            &mut LedgerSource::new(self, true, WALK_BATCH),
+            pins,
+            trust,
+            WALK_BATCH,
+            progress,
+        )?;
+        report.projections = self.verify_projections()?;
+        Ok(report)
+    }
+
+    /// For tests: the walk one event at a time on one thread, reading each chain hash and tree
+    /// node by its key, as the walk was first written; what [`Reader::verify_in_batches`] must
+    /// always agree with.
+    #[doc(hidden)]
+    pub fn verify_reference(
+        &self,
+        pins: &[(u64, Digest)],
+        trust: Option<&[Verifier]>,
+    ) -> Result<VerifyReport, VerifyError> {
+        walk_batched(
+            &mut LedgerSource::new(self, false, 1),
+            pins,
+            trust,
+            1,
+            &mut |_| {},
+        )
+    }
+
+    /// For tests: the walk as `verify` runs it (derived records read in key order, batches
+    /// decoded and hashed on a second thread), with batches of `batch` events.
+    #[doc(hidden)]
+    pub fn verify_in_batches(
+        &self,
+        pins: &[(u64, Digest)],
+        trust: Option<&[Verifier]>,
+        batch: usize,
+    ) -> Result<VerifyReport, VerifyError> {
+        walk_batched(
+            &mut LedgerSource::new(self, true, batch),
+            pins,
+            trust,
+            batch,
+            &mut |_| {},
+        )
     }
 
     /// After the walk: the kept projections checked against a fresh fold of the (now verified)
@@ -1001,6 +1351,7 @@ mod tests {
             checkpoints: 0,
             signatures_checked: false,
             projections: crate::ProjectionCheck::default(),
+            canonical_bytes: 2400,
         }
         .to_string()
     }

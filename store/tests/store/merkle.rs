@@ -7,6 +7,7 @@ use wsoa_core::merkle::{leaf_hash, root, verify_consistency, verify_inclusion};
 use wsoa_store::{Failure, raw};
 
 use crate::fixture::Fixture;
+use crate::tamper::walks;
 
 fn leaves(f: &Fixture) -> Vec<Digest> {
     f.events()
@@ -47,7 +48,10 @@ fn roots_and_proofs_agree_with_the_definition_at_every_size() {
     assert!(f.ledger.merkle_root(n + 1).is_err());
     assert!(f.ledger.inclusion_proof(n, n + 1).is_err());
     assert!(f.ledger.consistency_proof(3, n + 1).is_err());
-    assert_eq!(f.ledger.verify().expect("verifies").root, root(&leaves));
+    assert_eq!(
+        walks(&f.ledger, &[], None).expect("verifies").root,
+        root(&leaves)
+    );
 }
 
 #[test]
@@ -65,7 +69,7 @@ fn an_older_ledger_gets_its_tree_when_it_is_opened() {
 fn an_altered_tree_is_caught_by_verify() {
     let f = Fixture::history();
     raw::put_tree_node(&f.ledger, 0, 3, Digest([1; 32])).expect("raw write");
-    let err = f.ledger.verify().expect_err("the tree no longer matches");
+    let err = walks(&f.ledger, &[], None).expect_err("the tree no longer matches");
     assert!(
         matches!(
             err.failure,
@@ -85,23 +89,17 @@ fn a_checkpoint_catches_a_rewritten_history_that_the_chain_alone_misses() {
     let f = Fixture::history();
     let size = f.len() - 4;
     let pinned = f.ledger.merkle_root(size).expect("a root");
-    assert!(f.ledger.verify_pinned(&[(size, pinned)]).is_ok());
+    assert!(walks(&f.ledger, &[(size, pinned)], None).is_ok());
 
     // Rewrite event 5's actor and re-chain everything after it.
     raw::rewrite_history(&f.ledger, 5, |event| {
         event.actor.name = "Someone else".to_owned()
     })
     .expect("raw write");
-    let report = f
-        .ledger
-        .verify()
-        .expect("the re-chained history verifies on its own");
+    let report = walks(&f.ledger, &[], None).expect("the re-chained history verifies on its own");
     assert_eq!(report.events, f.len());
 
-    let err = f
-        .ledger
-        .verify_pinned(&[(size, pinned)])
-        .expect_err("the checkpoint catches it");
+    let err = walks(&f.ledger, &[(size, pinned)], None).expect_err("the checkpoint catches it");
     match err.failure {
         Failure::CheckpointMismatch {
             size: s,
@@ -123,16 +121,12 @@ fn a_checkpoint_catches_a_truncated_history() {
     let pinned = f.ledger.merkle_root(len).expect("a root");
     raw::truncate(&f.ledger, len - 3).expect("raw write");
     assert_eq!(
-        f.ledger
-            .verify()
+        walks(&f.ledger, &[], None)
             .expect("the shorter chain verifies")
             .events,
         len - 3
     );
-    let err = f
-        .ledger
-        .verify_pinned(&[(len, pinned)])
-        .expect_err("the checkpoint catches it");
+    let err = walks(&f.ledger, &[(len, pinned)], None).expect_err("the checkpoint catches it");
     assert_eq!(
         err.failure,
         Failure::Truncated {
@@ -161,11 +155,8 @@ fn swapped_events_are_caught_even_when_re_chained() {
         event.actor = sixth.actor.clone();
     })
     .expect("raw write");
-    assert!(f.ledger.verify().is_ok());
-    let err = f
-        .ledger
-        .verify_pinned(&[(len, pinned)])
-        .expect_err("the checkpoint catches it");
+    assert!(walks(&f.ledger, &[], None).is_ok());
+    let err = walks(&f.ledger, &[(len, pinned)], None).expect_err("the checkpoint catches it");
     assert!(
         matches!(err.failure, Failure::CheckpointMismatch { .. }),
         "{err}"

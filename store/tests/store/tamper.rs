@@ -1,14 +1,52 @@
 //! Tampering: raw edits to the database (`wsoa_store::raw`) of a ledger with a realistic history
 //! and evidence, and the exact failure, position and message that `Ledger::verify` reports.
 
+use wsoa_core::note::Verifier;
 use wsoa_core::{DecodeError, Digest, chain_hash, content_hash, decode_event, encode_event};
-use wsoa_store::{Failure, StoreError, VerifyError, raw};
+use wsoa_store::{Failure, Ledger, StoreError, VerifyError, VerifyReport, raw};
 
 use crate::fixture::{Fixture, find, on, read_blob};
 
+/// Verifies `ledger` as `Ledger::verify_pinned` (or `verify_trusting`, with `trust`) does, and
+/// checks that the walk it runs (read ahead in batches, each decoded and hashed on a second
+/// thread; chain hashes and tree nodes read in key order) reports exactly what the reference
+/// walk reports (one event at a time on one thread, each record read by its key), for batches
+/// of every size from 1 to beyond the whole ledger, so that a failure falls at every place in
+/// a batch. Every verification in the tamper and tree tests goes through here.
+pub(crate) fn walks(
+    ledger: &Ledger,
+    pins: &[(u64, Digest)],
+    trust: Option<&[Verifier]>,
+) -> Result<VerifyReport, VerifyError> {
+    let reference = ledger.verify_reference(pins, trust);
+    for batch in [1, 2, 3, 4, 7, 16, 1000] {
+        assert_eq!(
+            ledger.verify_in_batches(pins, trust, batch),
+            reference,
+            "read ahead in batches of {batch}"
+        );
+    }
+    let verified = match trust {
+        Some(trust) => ledger.verify_trusting(pins, trust),
+        None => ledger.verify_pinned(pins),
+    };
+    // `verify` also checks the kept projections after the walk; the walks themselves agree.
+    let walked = verified.clone().map(|mut report| {
+        report.projections = wsoa_store::ProjectionCheck::default();
+        report
+    });
+    assert_eq!(walked, reference, "as verify runs it");
+    verified
+}
+
+/// [`walks`] without pins or trusted keys: `Ledger::verify`.
+fn verify(f: &Fixture) -> Result<VerifyReport, VerifyError> {
+    walks(&f.ledger, &[], None)
+}
+
 /// Verification must fail; returns how.
 fn verify_fails(f: &Fixture) -> VerifyError {
-    match f.ledger.verify() {
+    match verify(f) {
         Ok(report) => panic!("a tampered ledger verified: {report}"),
         Err(err) => err,
     }
@@ -41,7 +79,7 @@ fn assert_names(err: &VerifyError, words: &str) {
 #[test]
 fn an_intact_ledger_verifies_with_its_count_and_head_hash() {
     let f = Fixture::history();
-    let report = f.ledger.verify().expect("an intact ledger verifies");
+    let report = verify(&f).expect("an intact ledger verifies");
     let head = f.ledger.head().expect("the head record is readable");
     let events = f.events();
     let last = events.last().expect("the history has events");
@@ -72,7 +110,7 @@ fn an_intact_ledger_verifies_with_its_count_and_head_hash() {
     assert!(message.contains(&head.hash.to_hex()), "{message}");
 
     let f = f.reopen();
-    assert_eq!(f.ledger.verify(), Ok(report), "the same after reopening");
+    assert_eq!(verify(&f), Ok(report), "the same after reopening");
 }
 
 #[test]
@@ -210,7 +248,7 @@ fn every_single_bit_flip_in_an_event_is_caught_at_that_event() {
         }
     }
     raw::put_event_bytes(&f.ledger, seq, &original).expect("raw write");
-    f.ledger.verify().expect("the original bytes verify again");
+    verify(&f).expect("the original bytes verify again");
 }
 
 #[test]
@@ -397,9 +435,7 @@ fn swapped_events_are_misplaced() {
 
     // Swapping back restores an intact ledger: the swap moved both bytes and chain records.
     raw::swap_events(&f.ledger, a, b).expect("raw swap");
-    f.ledger
-        .verify()
-        .expect("swapped back, the ledger verifies");
+    verify(&f).expect("swapped back, the ledger verifies");
 
     raw::swap_events(&f.ledger, b, b + 1).expect("raw swap");
     let err = verify_fails(&f);
@@ -541,7 +577,7 @@ fn kept_failure(err: &VerifyError) -> (u64, String) {
 #[test]
 fn the_report_says_when_no_checkpoint_is_kept_and_checks_those_that_are() {
     let f = Fixture::history();
-    let report = f.ledger.verify().expect("verifies");
+    let report = verify(&f).expect("verifies");
     assert_eq!(report.checkpoints, 0);
     let message = report.to_string();
     assert!(
@@ -552,17 +588,15 @@ fn the_report_says_when_no_checkpoint_is_kept_and_checks_those_that_are() {
 
     keep_checkpoint(&f, 10);
     keep_checkpoint(&f, f.len());
-    let report = f.ledger.verify().expect("verifies");
+    let report = verify(&f).expect("verifies");
     assert_eq!(report.checkpoints, 2);
     assert!(!report.signatures_checked);
     assert!(
         report.to_string().contains("All 2 signed checkpoints"),
         "{report}"
     );
-    let trusted = f
-        .ledger
-        .verify_trusting(&[], &[board().verifier()])
-        .expect("verifies with the board's key");
+    let trusted =
+        walks(&f.ledger, &[], Some(&[board().verifier()])).expect("verifies with the board's key");
     assert!(trusted.signatures_checked);
     assert!(
         trusted
@@ -593,9 +627,7 @@ fn a_kept_checkpoints_root_altered_is_caught_and_with_trust_its_signature() {
     assert_eq!(size, 10);
     assert_eq!(err.seq, Some(9));
     assert!(why.contains("rewritten"), "{why}");
-    let err = f
-        .ledger
-        .verify_trusting(&[], &[board().verifier()])
+    let err = walks(&f.ledger, &[], Some(&[board().verifier()]))
         .expect_err("the signature no longer verifies");
     let (size, why) = kept_failure(&err);
     assert_eq!(size, 10);
@@ -615,11 +647,8 @@ fn a_kept_checkpoints_signature_altered_is_caught_with_trust() {
     raw::put_checkpoint_bytes(&f.ledger, 10, altered.as_bytes()).expect("raw write");
 
     // Without keys only the checkpoint's content can be checked, and it is intact.
-    assert_eq!(f.ledger.verify().expect("verifies").checkpoints, 1);
-    let err = f
-        .ledger
-        .verify_trusting(&[], &[board().verifier()])
-        .expect_err("caught");
+    assert_eq!(verify(&f).expect("verifies").checkpoints, 1);
+    let err = walks(&f.ledger, &[], Some(&[board().verifier()])).expect_err("caught");
     assert!(
         kept_failure(&err).1.contains("signatures do not verify"),
         "{err}"
@@ -646,9 +675,9 @@ fn a_kept_checkpoint_that_is_garbage_or_under_another_size_is_caught() {
 fn a_deleted_kept_checkpoint_leaves_a_report_that_says_none_is_kept() {
     let f = Fixture::history();
     keep_checkpoint(&f, 10);
-    assert_eq!(f.ledger.verify().expect("verifies").checkpoints, 1);
+    assert_eq!(verify(&f).expect("verifies").checkpoints, 1);
     raw::remove_checkpoint(&f.ledger, 10).expect("raw write");
-    let report = f.ledger.verify().expect("the chain alone still verifies");
+    let report = verify(&f).expect("the chain alone still verifies");
     assert_eq!(report.checkpoints, 0);
     assert!(
         report.to_string().contains("No signed checkpoint is kept"),
@@ -756,9 +785,7 @@ fn an_impossible_last_time_is_refused_not_copied() {
     let forged = crate::fixture::noon("2107-12-07");
     raw::rewrite_history(&f.ledger, len - 1, |event| event.recorded_at = forged)
         .expect("raw write");
-    f.ledger
-        .verify()
-        .expect("a consistent rewrite verifies without a checkpoint");
+    verify(&f).expect("a consistent rewrite verifies without a checkpoint");
     let refused = f
         .ledger
         .execute(&note(), &on("2020-06-01", "2020-06-01"))
@@ -882,4 +909,36 @@ fn a_kept_checkpoint_of_no_events_with_a_wrong_root_is_caught() {
     let (size, why) = kept_failure(&verify_fails(&f));
     assert_eq!(size, 0);
     assert!(why.contains("rewritten"), "{why}");
+}
+
+#[test]
+fn records_missing_beside_the_events_are_found_by_the_walk_that_reads_them_in_order() {
+    // The walk reads chain hashes and tree nodes in key order; a record missing in the middle
+    // must not make it lose the records after it.
+    let f = Fixture::history();
+    raw::put_tree_node_bytes(&f.ledger, 0, 3, None).expect("raw write");
+    raw::put_tree_node_bytes(&f.ledger, 0, 5, Some(&[7; 31])).expect("raw write");
+    let err = verify_fails(&f);
+    assert_eq!(err.seq, Some(5), "{err}");
+    assert_names(&err, "a Merkle tree hash is not 32 bytes");
+
+    let f = Fixture::history();
+    raw::put_tree_node_bytes(&f.ledger, 0, 3, None).expect("raw write");
+    raw::put_tree_node_bytes(&f.ledger, 1, 1, None).expect("raw write");
+    let err = verify_fails(&f);
+    assert_eq!(
+        err.failure,
+        Failure::TreeMismatch {
+            level: 0,
+            index: 3,
+            stored: None,
+            computed: wsoa_core::merkle::leaf_hash(&bytes_of(&f, 3)),
+        }
+    );
+
+    let f = Fixture::history();
+    raw::put_tree_node_bytes(&f.ledger, 0, 4, None).expect("raw write");
+    raw::remove_chain_hash(&f.ledger, 6).expect("raw write");
+    let err = verify_fails(&f);
+    assert_eq!(err.failure, Failure::ChainRecordMissing { seq: 6 });
 }

@@ -70,3 +70,88 @@ fn the_demo_grows_to_the_size_asked_for() {
     assert_eq!(built["events"].as_u64(), Some(3000), "{built}");
     assert_eq!(sandbox.verified()["events"].as_u64(), Some(3000));
 }
+
+#[test]
+fn verify_draws_no_progress_bar_unless_standard_error_is_a_terminal() {
+    // More events than the walk's batch, so that a bar would be updated while it runs.
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo", "--events", "5000"]).success();
+    for args in [&["verify"][..], &["--format", "json", "verify"]] {
+        let output = sandbox.run(args).success();
+        assert!(
+            output.stderr.is_empty(),
+            "`{}` wrote to standard error, which is not a terminal here: {:?}",
+            output.command,
+            output.stderr
+        );
+        assert!(
+            !output.stdout.contains('\r') && !output.stdout.contains('\u{1b}'),
+            "`{}` drew on standard output: {:?}",
+            output.command,
+            output.stdout
+        );
+    }
+
+    // On a terminal (a pseudo-terminal from util-linux's `script`), the bar is drawn on
+    // standard error with the count, the rate and the time left, and cleared at the end.
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipping the terminal half: /usr/bin/script is not installed");
+        return;
+    }
+    let typescript = sandbox.root().join("typescript");
+    let line = format!(
+        "{} --data {} verify >/dev/null",
+        crate::harness::wsoa_binary().display(),
+        sandbox.data().display()
+    );
+    let mut command = std::process::Command::new(script);
+    command.args(["-qec", &line]).arg(&typescript);
+    crate::harness::run_command(command).success();
+    let drawn = std::fs::read_to_string(&typescript).expect("script writes the typescript");
+    assert!(drawn.contains("verifying"), "{drawn:?}");
+    assert!(drawn.contains("/5,000 events"), "{drawn:?}");
+    assert!(drawn.contains("/s, "), "{drawn:?}");
+    assert!(drawn.contains(" left ["), "{drawn:?}");
+
+    // With --format json, nothing but the JSON, even on a terminal.
+    let line = format!(
+        "{} --data {} --format json verify",
+        crate::harness::wsoa_binary().display(),
+        sandbox.data().display()
+    );
+    let mut command = std::process::Command::new(script);
+    command.args(["-qec", &line]).arg(&typescript);
+    crate::harness::run_command(command).success();
+    let drawn = std::fs::read_to_string(&typescript).expect("script writes the typescript");
+    assert!(!drawn.contains("verifying"), "{drawn:?}");
+    assert!(drawn.contains("\"ok\":true"), "{drawn:?}");
+}
+
+#[test]
+fn verify_reports_the_size_on_disk_and_the_canonical_bytes() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&["demo"]).success();
+    let canonical: u64 = sandbox
+        .log()
+        .iter()
+        .map(|event| event["bytes"].as_str().expect("hex bytes").len() as u64 / 2)
+        .sum();
+    let verified = sandbox.json(&["verify"]).success().json();
+    assert_eq!(
+        verified["canonical_bytes"].as_u64(),
+        Some(canonical),
+        "{verified}"
+    );
+    let on_disk = verified["size_on_disk"].as_u64().expect("a size on disk");
+    assert!(on_disk > canonical, "{verified}");
+    let text = sandbox.run(&["verify"]).success();
+    let last = text.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("The ledger takes ")
+            && last.contains(" on disk, for ")
+            && last.contains(" of canonical event bytes ("),
+        "{}",
+        text.stdout
+    );
+}
