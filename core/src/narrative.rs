@@ -985,15 +985,15 @@ fn weakness_narrative(
         .filter(|a| scope.actions.contains(a.id.as_str()))
         .collect();
 
-    let sections = vec![
+    let mut sections = vec![
         done(&workstreams, &actions),
         slipped(&workstreams, &actions),
         changed(plan, scope, corrected, today),
         said(plan, &weakness.id, &workstreams, vocabulary),
         voices(plan, scope),
-        evidence(plan, scope),
-        open(plan, scope, &actions, today),
     ];
+    sections.extend(you_said_we_did(plan, &weakness.id));
+    sections.extend([evidence(plan, scope), open(plan, scope, &actions, today)]);
     let action_rows = actions
         .iter()
         .map(|a| ActionRow {
@@ -1504,6 +1504,43 @@ fn voices(plan: &Plan, scope: &Scope<'_>) -> Section {
         claims,
         "No note from families, young people or partners has been recorded about this area.",
     )
+}
+
+/// "You said, we did, the difference it made", in the shape councils report the families'
+/// voice; only when such entries are recorded about this area.
+fn you_said_we_did(plan: &Plan, weakness: &str) -> Option<Section> {
+    let claims: Vec<Claim> = plan
+        .coproduction
+        .iter()
+        .filter(|c| c.about == weakness)
+        .map(|c| {
+            let respondents = c
+                .respondents
+                .map(|n| format!(" ({n} responded)"))
+                .unwrap_or_default();
+            let difference = match &c.difference {
+                Some(text) => format!(" The difference it made: {}", quoted_end(text)),
+                None => " The difference it made has not yet been recorded.".to_owned(),
+            };
+            Claim::new(
+                format!(
+                    "On {}, {}{respondents} said: {} What was done: {}{difference}",
+                    c.cite.on.long(),
+                    one_line(&c.from),
+                    quoted_end(&c.said),
+                    quoted_end(&c.did)
+                ),
+                vec![&c.cite],
+            )
+        })
+        .collect();
+    (!claims.is_empty()).then(|| {
+        Section::new(
+            "You said, we did, the difference it made",
+            claims,
+            "No entry has been recorded.",
+        )
+    })
 }
 
 /// "action 1.1 ‘Establish a board’", or just "action 1.1" when it is not in the plan.

@@ -549,6 +549,17 @@ fn an_area_inspected_under_both_frameworks_keeps_one_history() {
         text.contains("You said    We wait too long for plans (Parent Carer Forum survey, 212"),
         "{text}"
     );
+    let narrative = sandbox.run(&["narrative"]).success().stdout;
+    assert!(
+        narrative.contains("You said, we did, the difference it made"),
+        "{narrative}"
+    );
+    assert!(
+        narrative.contains(
+            "Parent Carer Forum survey (212 responded) said: \u{201c}We wait too long for plans\u{201d}. What was done: \u{201c}Weekly panel for every request\u{201d}. The difference it made: \u{201c}Plans issued in 18 weeks on average\u{201d}."
+        ),
+        "{narrative}"
+    );
     let timeline = sandbox
         .run(&["timeline", "--kind", "coproduction_recorded"])
         .success()
