@@ -655,6 +655,25 @@ impl Narrative {
     }
 }
 
+/// "two areas for priority action", "one area for improvement": an inspection's findings counted
+/// by kind, in the framework's words.
+fn findings_named(findings: &[&crate::plan::WeaknessView]) -> Vec<String> {
+    [
+        crate::event::FindingKind::Weakness,
+        crate::event::FindingKind::PriorityAction,
+        crate::event::FindingKind::Improvement,
+    ]
+    .iter()
+    .filter_map(|kind| {
+        let n = findings.iter().filter(|f| f.kind == *kind).count();
+        (n > 0).then(|| {
+            let name = kind.name();
+            count(n, name, &name.replacen("area ", "areas ", 1))
+        })
+    })
+    .collect()
+}
+
 fn opening(plan: &Plan, source: &Source) -> Section {
     let mut claims = Vec::new();
     if let Some(area) = &plan.area {
@@ -698,7 +717,26 @@ fn opening(plan: &Plan, source: &Source) -> Section {
             inspection.published.long()
         );
         let mut cites = vec![&inspection.cite];
-        match plan.weaknesses.len() {
+        let found: Vec<&crate::plan::WeaknessView> = plan
+            .weaknesses
+            .iter()
+            .filter(|w| w.inspection == inspection.id)
+            .collect();
+        match found.len() {
+            _ if inspection.framework == crate::event::Framework::Y2023 => {
+                let named = findings_named(&found);
+                if named.is_empty() {
+                    text.push_str(" No finding has been recorded from it yet.");
+                } else {
+                    let _ = write!(
+                        text,
+                        " Its outcome: {}. It named {}, which this document takes in turn.",
+                        inspection.outcome.map_or("not recorded", |o| o.describe()),
+                        list(&named)
+                    );
+                }
+                cites.extend(found.iter().map(|w| &w.cite));
+            }
             0 => text.push_str(" No area of significant weakness has been recorded from it yet."),
             n => {
                 let _ = write!(
@@ -706,10 +744,37 @@ fn opening(plan: &Plan, source: &Source) -> Section {
                     " The report named {} of significant weakness, which this document takes in turn.",
                     count(n, "area", "areas")
                 );
-                cites.extend(plan.weaknesses.iter().map(|w| &w.cite));
+                cites.extend(found.iter().map(|w| &w.cite));
             }
         }
         claims.push(Claim::new(text, cites));
+        // Later inspections (a revisit, an inspection under the 2023 framework) and what each
+        // found, in the framework's own words.
+        for later in plan.inspections.iter().filter(|i| i.id != inspection.id) {
+            let findings: Vec<&crate::plan::WeaknessView> = plan
+                .weaknesses
+                .iter()
+                .filter(|w| w.inspection == later.id)
+                .collect();
+            let mut text = format!(
+                "Inspection {} ({} framework, {}) took place from {} and its report was published on {}.",
+                later.id,
+                later.framework,
+                later.kind.label(),
+                span(later.from, later.to),
+                later.published.long()
+            );
+            if let Some(outcome) = later.outcome {
+                let _ = write!(text, " Its outcome: {}.", outcome.describe());
+            }
+            let named = findings_named(&findings);
+            if !named.is_empty() {
+                let _ = write!(text, " It named {}.", list(&named));
+            }
+            let mut cites = vec![&later.cite];
+            cites.extend(findings.iter().map(|f| &f.cite));
+            claims.push(Claim::new(text, cites));
+        }
     } else {
         claims.push(Claim::plain("No inspection has been recorded yet."));
     }

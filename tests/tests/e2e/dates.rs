@@ -554,6 +554,13 @@ fn an_area_inspected_under_both_frameworks_keeps_one_history() {
         narrative.contains("You said, we did, the difference it made"),
         "{narrative}"
     );
+    // The opening says what each inspection found, in its framework's words.
+    for sentence in [
+        "The report named one area of significant weakness, which this document takes in turn.",
+        "Inspection I3 (2023 framework, full) took place from 2 to 6 October 2023 and its report was published on 20 November 2023. Its outcome: inconsistent experiences and outcomes. It named one area for priority action and one area for improvement.",
+    ] {
+        assert!(narrative.contains(sentence), "{sentence}\n{narrative}");
+    }
     assert!(
         narrative.contains(
             "Parent Carer Forum survey (212 responded) said: \u{201c}We wait too long for plans\u{201d}. What was done: \u{201c}Weekly panel for every request\u{201d}. The difference it made: \u{201c}Plans issued in 18 weeks on average\u{201d}."
