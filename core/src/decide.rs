@@ -380,9 +380,8 @@ impl State {
             EventBody::LedgerOpened(e) => self.area = Some(e.area.clone()),
             EventBody::InspectionRecorded(_) => {
                 self.inspection = Some(seq);
-                if let Ok(first) = InspectionId::new(FIRST_INSPECTION) {
-                    self.inspections.insert(first, (seq, Framework::Y2016));
-                }
+                self.inspections
+                    .insert(InspectionId::first(), (seq, Framework::Y2016));
             }
             EventBody::InspectionAdded(e) => {
                 self.inspection.get_or_insert(seq);
@@ -1197,15 +1196,13 @@ fn milestone(
 }
 
 /// The id of the first inspection, the one `InspectionRecorded` records.
-pub const FIRST_INSPECTION: &str = "I1";
+pub const FIRST_INSPECTION: &str = InspectionId::FIRST;
 
 /// An inspection under either framework. The first, a full 2016 inspection with no other id,
 /// is recorded as `InspectionRecorded` records it, so a ledger of one WSoA reads as it always
 /// did.
 fn add_inspection(state: &State, e: &AddInspection) -> Result<EventBody, Rejection> {
-    let first = InspectionId::new(FIRST_INSPECTION).map_err(|err| {
-        Rejection::Inconsistent(format!("the first inspection's id is not valid: {err}"))
-    })?;
+    let first = InspectionId::first();
     if let Some((seq, _)) = e.id.as_ref().and_then(|id| state.inspections.get(id)) {
         return Err(Rejection::DuplicateId {
             kind: "inspection",

@@ -370,6 +370,36 @@ pub struct CoproductionRecorded {
     pub respondents: Option<u64>,
 }
 
+impl InspectionRecorded {
+    /// The same inspection as any inspection is recorded: `I1`, a full inspection of the 2016
+    /// framework.
+    pub fn as_added(&self) -> InspectionAdded {
+        InspectionAdded {
+            id: InspectionId::first(),
+            framework: Framework::Y2016,
+            kind: InspectionKind::Full,
+            outcome: None,
+            inspectorates: self.inspectorates.clone(),
+            from: self.from,
+            to: self.to,
+            published: self.published,
+        }
+    }
+}
+
+impl WeaknessRecorded {
+    /// The same weakness as any finding is recorded: an area of significant weakness of `I1`.
+    pub fn as_finding(&self) -> FindingRecorded {
+        FindingRecorded {
+            id: self.id.clone(),
+            inspection: InspectionId::first(),
+            kind: FindingKind::Weakness,
+            title: self.title.clone(),
+            finding: self.finding.clone(),
+        }
+    }
+}
+
 /// An area of significant weakness named in the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeaknessRecorded {

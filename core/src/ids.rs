@@ -195,6 +195,16 @@ id_type!(
     InspectionId,
     "inspection"
 );
+
+impl InspectionId {
+    /// The id of the first inspection, the one `InspectionRecorded` records.
+    pub const FIRST: &'static str = "I1";
+
+    /// `I1`: the first inspection.
+    pub fn first() -> InspectionId {
+        InspectionId(InspectionId::FIRST.to_owned())
+    }
+}
 id_type!(
     /// A milestone of an action (`3m`, `6m`, `12m`, `MS1`), unique within its action.
     MilestoneId,

@@ -584,6 +584,42 @@ struct Index {
 }
 
 impl Plan {
+    /// An inspection: the first recorded is the one the statement answers.
+    fn inspected(&mut self, e: &crate::event::InspectionAdded, cite: Cite) {
+        let view = InspectionView {
+            id: e.id.to_string(),
+            framework: e.framework,
+            kind: e.kind,
+            outcome: e.outcome,
+            inspectorates: e.inspectorates.clone(),
+            from: e.from,
+            to: e.to,
+            published: e.published,
+            cite,
+        };
+        self.inspection.get_or_insert_with(|| view.clone());
+        self.inspections.push(view);
+    }
+
+    /// A finding of an inspection (an area of significant weakness of the first is one too).
+    fn found(&mut self, e: &crate::event::FindingRecorded, cite: Cite) {
+        let view = WeaknessView {
+            id: e.id.to_string(),
+            kind: e.kind,
+            inspection: e.inspection.to_string(),
+            title: e.title.clone(),
+            finding: e.finding.clone(),
+            outcome: None,
+            cite,
+        };
+        push(
+            &mut self.weaknesses,
+            &mut self.index.weaknesses,
+            view.id.clone(),
+            view,
+        );
+    }
+
     /// A milestone of an action, to change.
     fn milestone_mut(&mut self, action: &str, id: &str) -> Option<&mut MilestoneView> {
         let i = *self.index.actions.get(action)?;
@@ -730,70 +766,10 @@ impl Plan {
                 self.area = Some(e.area.clone());
                 self.partners.clone_from(&e.partners);
             }
-            EventBody::InspectionRecorded(e) => {
-                let view = InspectionView {
-                    id: crate::decide::FIRST_INSPECTION.to_owned(),
-                    framework: Framework::Y2016,
-                    kind: InspectionKind::Full,
-                    outcome: None,
-                    inspectorates: e.inspectorates.clone(),
-                    from: e.from,
-                    to: e.to,
-                    published: e.published,
-                    cite,
-                };
-                self.inspection = Some(view.clone());
-                self.inspections.push(view);
-            }
-            EventBody::InspectionAdded(e) => {
-                let view = InspectionView {
-                    id: e.id.to_string(),
-                    framework: e.framework,
-                    kind: e.kind,
-                    outcome: e.outcome,
-                    inspectorates: e.inspectorates.clone(),
-                    from: e.from,
-                    to: e.to,
-                    published: e.published,
-                    cite,
-                };
-                self.inspection.get_or_insert_with(|| view.clone());
-                self.inspections.push(view);
-            }
-            EventBody::FindingRecorded(e) => {
-                let view = WeaknessView {
-                    id: e.id.to_string(),
-                    kind: e.kind,
-                    inspection: e.inspection.to_string(),
-                    title: e.title.clone(),
-                    finding: e.finding.clone(),
-                    outcome: None,
-                    cite,
-                };
-                push(
-                    &mut self.weaknesses,
-                    &mut self.index.weaknesses,
-                    view.id.clone(),
-                    view,
-                );
-            }
-            EventBody::WeaknessRecorded(e) => {
-                let view = WeaknessView {
-                    id: e.id.to_string(),
-                    kind: FindingKind::Weakness,
-                    inspection: crate::decide::FIRST_INSPECTION.to_owned(),
-                    title: e.title.clone(),
-                    finding: e.finding.clone(),
-                    outcome: None,
-                    cite,
-                };
-                push(
-                    &mut self.weaknesses,
-                    &mut self.index.weaknesses,
-                    view.id.clone(),
-                    view,
-                );
-            }
+            EventBody::InspectionRecorded(e) => self.inspected(&e.as_added(), cite),
+            EventBody::InspectionAdded(e) => self.inspected(e, cite),
+            EventBody::FindingRecorded(e) => self.found(e, cite),
+            EventBody::WeaknessRecorded(e) => self.found(&e.as_finding(), cite),
             EventBody::PlanSubmitted(e) => {
                 self.statement_step("submitted", e.version, e.summary.clone(), cite)
             }

@@ -511,13 +511,7 @@ impl Timeline {
                 )
             }
             EventBody::ActionCreated(e) => {
-                let success = match e.success.len() {
-                    0 => String::new(),
-                    n => format!(
-                        ", with {}",
-                        plural(n as u64, "success criterion", "success criteria")
-                    ),
-                };
+                let success = with_success(e.success.len());
                 (
                     format!(
                         "Action {} {} created in {}, led by {}, due {}{success}",
@@ -598,13 +592,7 @@ impl Timeline {
                 (sentence, vec![subject])
             }
             EventBody::ActionCreatedWithDeadline(e) => {
-                let success = match e.success.len() {
-                    0 => String::new(),
-                    n => format!(
-                        ", with {}",
-                        plural(n as u64, "success criterion", "success criteria")
-                    ),
-                };
+                let success = with_success(e.success.len());
                 (
                     format!(
                         "Action {} {} created in {}, led by {}, {}{success}",
@@ -1382,6 +1370,17 @@ pub(crate) fn quantity(value: &Decimal, unit: &str) -> String {
         "" => number,
         "%" => format!("{number}%"),
         unit => format!("{number} {unit}"),
+    }
+}
+
+/// ", with 2 success criteria", or nothing when there are none.
+fn with_success(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!(
+            ", with {}",
+            plural(n as u64, "success criterion", "success criteria")
+        ),
     }
 }
 

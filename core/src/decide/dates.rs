@@ -85,9 +85,7 @@ impl Dates {
                     published: e.published,
                 };
                 self.inspection = Some(inspection);
-                if let Ok(first) = InspectionId::new(super::FIRST_INSPECTION) {
-                    self.inspections.insert(first, inspection);
-                }
+                self.inspections.insert(InspectionId::first(), inspection);
             }
             EventBody::InspectionAdded(e) => {
                 let inspection = Inspection {
