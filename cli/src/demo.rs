@@ -22,7 +22,7 @@ const PROGRESS_EVERY: u64 = 100_000;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Example:\n  wsoa --data ./demo demo\n  wsoa --data ./demo-region demo --events 1000000"
+    after_help = "Example:\n  wsoa --data ./demo demo\n  wsoa --data ./demo-2023 demo --framework 2023\n  wsoa --data ./demo-region demo --events 1000000"
 )]
 pub struct DemoArgs {
     /// Grow the story to about this many events, as a large area or a region would have (more
@@ -30,6 +30,28 @@ pub struct DemoArgs {
     /// 170 events.
     #[arg(long, value_name = "N")]
     events: Option<u64>,
+    /// Which story: `2016` (the default) follows one written statement of action to its revisit;
+    /// `2023` follows another area from a 2016 inspection, its statement, a revisit with
+    /// insufficient progress and an Accelerated Progress Plan, to a 2023-framework inspection
+    /// with areas for priority action and for improvement.
+    #[arg(long, value_name = "2016|2023", default_value = "2016", value_parser = ["2016", "2023"])]
+    framework: String,
+}
+
+impl DemoArgs {
+    /// The story asked for, and the area it is about.
+    fn story(&self) -> anyhow::Result<(Box<dyn Iterator<Item = DemoStep>>, &'static str)> {
+        match (self.framework.as_str(), self.events) {
+            ("2023", Some(_)) => bail!(
+                "--events grows the 2016 story only; leave it out with --framework 2023, or leave out --framework to build a large ledger"
+            ),
+            ("2023", None) => Ok((
+                Box::new(wsoa_core::demo::framework2023::story()),
+                wsoa_core::demo::framework2023::AREA,
+            )),
+            _ => Ok((Box::new(story(self.events)), AREA)),
+        }
+    }
 }
 
 /// What was built, counted as it was appended.
@@ -44,10 +66,11 @@ struct Built {
 /// Builds the demo ledger in `data` (which must not already hold one), verifies it and prints a
 /// summary with commands to explore it.
 pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
+    let (steps, area) = args.story()?;
     refuse_unless_empty(data)?;
     let started = Instant::now();
     let mut ledger = Ledger::create(data)?;
-    let built = build(&mut ledger, args.events, started)?;
+    let built = build(&mut ledger, steps, started)?;
     if built.events >= PROGRESS_EVERY {
         progress(&format!(
             "{} events written in {:.1} s; verifying",
@@ -80,7 +103,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
         Format::Json => {
             let mut value = json!({
                 "data": data.display().to_string(),
-                "area": AREA,
+                "area": area,
                 "events": built.events,
                 "head": report.head.to_hex(),
                 "narrative": narrative_path.display().to_string(),
@@ -111,7 +134,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
                     .map_or(0, |(_, c)| *c)
             };
             out.line(&format!(
-                "Built a demo ledger of {AREA} (a fictional local area) in {} in {}.",
+                "Built a demo ledger of {area} (a fictional local area) in {} in {}.",
                 data.display(),
                 duration(seconds)
             ))?;
@@ -239,11 +262,15 @@ fn refuse_unless_empty(data: &Path) -> anyhow::Result<()> {
 
 /// Appends every step of the story: steps without files in batches, each file on its own after
 /// the batch before it, so that the order of the story is kept.
-fn build(ledger: &mut Ledger, target: Option<u64>, started: Instant) -> anyhow::Result<Built> {
+fn build(
+    ledger: &mut Ledger,
+    steps: impl Iterator<Item = DemoStep>,
+    started: Instant,
+) -> anyhow::Result<Built> {
     let mut built = Built::default();
     let mut pending: Vec<(Command, Context)> = Vec::with_capacity(BATCH);
     let mut reported = 0;
-    for step in story(target) {
+    for step in steps {
         let DemoStep {
             command,
             actor,

@@ -129,7 +129,7 @@ enum Commands {
     CheckProof(audit::CheckProofArgs),
     /// Build a realistic demo ledger of a fictional local area, verify it, and show how to explore it.
     #[command(
-        after_help = "Example:\n  wsoa --data ./demo demo\n  wsoa --data ./demo-region demo --events 1000000"
+        after_help = "Example:\n  wsoa --data ./demo demo\n  wsoa --data ./demo-2023 demo --framework 2023\n  wsoa --data ./demo-region demo --events 1000000"
     )]
     Demo(demo::DemoArgs),
     /// Show the plan: each weakness, its workstreams and actions, measures and risks, now or at

@@ -24,6 +24,8 @@ use crate::event::{
 };
 use crate::ids::{ActionId, MeasureId, RiskId, SubjectKind, SubjectRef, WeaknessId, WorkstreamId};
 
+pub mod framework2023;
+
 /// The story recorded in a ledger in memory, through the same rules as the stored ledger: the
 /// fixed history that tests, snapshots and benchmarks of the projections read.
 ///
@@ -2424,6 +2426,12 @@ impl Story {
                 growth = Some(made);
             }
         }
+        Story::scripted(script, growth)
+    }
+
+    /// A story told from a script (sorted here by the day each step is recorded), grown by
+    /// `growth` if given.
+    fn scripted(mut script: Vec<Planned>, growth: Option<Growth>) -> Story {
         script.sort_by_key(|step| step.recorded_on);
         let day = script
             .first()

@@ -72,6 +72,48 @@ fn the_demo_grows_to_the_size_asked_for() {
 }
 
 #[test]
+fn the_2023_demo_holds_both_frameworks_in_one_history() {
+    let sandbox = Sandbox::new();
+    let built = sandbox
+        .json(&["demo", "--framework", "2023"])
+        .success()
+        .json();
+    assert_eq!(built["area"], "Eastbrook local area", "{built}");
+    assert_eq!(
+        sandbox.verified()["events"].as_u64(),
+        built["events"].as_u64()
+    );
+    let plan = sandbox.json(&["show"]).success().json();
+    let frameworks: Vec<_> = plan["inspections"]
+        .as_array()
+        .expect("the inspections")
+        .iter()
+        .map(|inspection| inspection["framework"].to_string())
+        .collect();
+    assert_eq!(frameworks, ["\"2016\"", "\"2016\"", "\"2023\""], "{plan}");
+    let shown = sandbox.run(&["show"]).success().stdout;
+    // Words as a reader sees them, whatever the wrapping.
+    let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "2023 framework",
+        "inconsistent experiences and outcomes",
+        "Timeliness of EHC needs assessments",
+        "insufficient progress",
+        "You said",
+    ] {
+        assert!(shown.contains(words), "{words}: {shown}");
+    }
+
+    // The larger story grows the 2016 story only.
+    let other = Sandbox::new();
+    let refused = other
+        .run(&["demo", "--framework", "2023", "--events", "5000"])
+        .code_is(2);
+    assert!(refused.stderr.contains("--events"), "{}", refused.stderr);
+    assert!(!other.data().join("sled").exists());
+}
+
+#[test]
 fn verify_draws_no_progress_bar_unless_standard_error_is_a_terminal() {
     // More events than the walk's batch, so that a bar would be updated while it runs.
     let sandbox = Sandbox::new();
