@@ -201,12 +201,40 @@ fn deflate(stored: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
         let name = part.name()?.into_owned();
         if part.is_dir() {
             output.add_directory(name, options)?;
+        } else if name == "word/document.xml" {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut part, &mut xml)?;
+            output.start_file(name, options)?;
+            std::io::Write::write_all(&mut output, repeat_header_rows(&xml).as_bytes())?;
         } else {
             output.start_file(name, options)?;
             std::io::copy(&mut part, &mut output)?;
         }
     }
     Ok(output.finish()?.into_inner())
+}
+
+/// The document with the first row of every table marked as its header row (`w:tblHeader`),
+/// so that Word and LibreOffice repeat it at the top of each page a table runs onto. docx-rs
+/// has no setting for it; every table here starts with its header row, whose properties are
+/// the first `w:trPr` after `w:tbl` (the table's properties and grid come before any row).
+fn repeat_header_rows(xml: &str) -> String {
+    const TABLE: &str = "<w:tbl>";
+    const ROW_PROPERTIES: &str = "<w:trPr>";
+    let mut out = String::with_capacity(xml.len() + 64 * xml.matches(TABLE).count());
+    let mut rest = xml;
+    while let Some(table) = rest.find(TABLE) {
+        let after_table = table + TABLE.len();
+        let Some(row) = rest[after_table..].find(ROW_PROPERTIES) else {
+            break;
+        };
+        let at = after_table + row + ROW_PROPERTIES.len();
+        out.push_str(&rest[..at]);
+        out.push_str("<w:tblHeader />");
+        rest = &rest[at..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A heading style with Word's built-in name ("heading 1"), so that the navigation pane and a
@@ -444,4 +472,25 @@ fn appendix_table(narrative: &Narrative) -> Table {
         &WIDTHS,
         rows,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repeat_header_rows;
+
+    #[test]
+    fn the_first_row_of_every_table_and_only_it_repeats_as_a_header() {
+        let row = "<w:tr><w:trPr><w:cantSplit /></w:trPr><w:tc /></w:tr>";
+        let table = format!("<w:tbl><w:tblPr /><w:tblGrid />{row}{row}{row}</w:tbl>");
+        let xml = format!("<w:body><w:p />{table}<w:p />{table}</w:body>");
+        let marked = repeat_header_rows(&xml);
+        assert_eq!(marked.matches("<w:tblHeader />").count(), 2, "{marked}");
+        let header = "<w:tr><w:trPr><w:tblHeader /><w:cantSplit /></w:trPr><w:tc /></w:tr>";
+        let expected = format!("<w:tbl><w:tblPr /><w:tblGrid />{header}{row}{row}</w:tbl>");
+        assert_eq!(
+            marked,
+            format!("<w:body><w:p />{expected}<w:p />{expected}</w:body>")
+        );
+        assert_eq!(repeat_header_rows("<w:body />"), "<w:body />");
+    }
 }

@@ -718,10 +718,16 @@ fn the_narrative_as_a_word_document_has_a_heading_per_weakness_tables_and_the_ve
         );
     }
 
-    // Tables: the actions (every reference in a cell), the measures, the appendix.
+    // Tables: the actions (every reference in a cell), the measures, the appendix; each marks
+    // its header row to repeat on every page the table runs onto.
     assert!(
         document.matches("<w:tbl>").count() > weaknesses.len(),
         "tables of actions, measures and cited events"
+    );
+    assert_eq!(
+        document.matches("<w:tblHeader />").count(),
+        document.matches("<w:tbl>").count(),
+        "one repeating header row per table"
     );
     let cells: Vec<&str> = paragraphs.iter().map(|(_, text)| text.as_str()).collect();
     for heading in [
@@ -831,6 +837,15 @@ fn libreoffice_opens_the_word_document_and_prints_it_as_the_narrative() {
     let mut pdftotext = Command::new("pdftotext");
     pdftotext.arg(&pdf).arg("-");
     let read = run_command(pdftotext).success().stdout;
+    // The appendix of cited events runs over several pages, each starting with its header row.
+    let appendix_pages = read
+        .split('\u{c}')
+        .filter(|page| page.contains("Hash begins"))
+        .count();
+    assert!(
+        appendix_pages >= 2,
+        "the appendix's header row repeats on each of its pages ({appendix_pages} found)"
+    );
     let read = read.split_whitespace().collect::<Vec<_>>().join(" ");
     let view = sandbox.json(&["show"]).json();
     let first = &view["weaknesses"][0];
