@@ -3,7 +3,8 @@
 //! with an outline), real Excel dates, RAG cells filled red, amber or green (with the word in
 //! the cell, not colour alone) and overdue deadlines marked; "Measures" has each measure's
 //! baseline, recorded values and target; "History" has one row per event of the point, in the
-//! timeline's words. Built from `wsoa_core::show::view` and the timeline; the bytes go to the
+//! timeline's words; "Print" has the actions in the seven columns a printed board paper
+//! needs, one page wide on A4 landscape. Built from `wsoa_core::show::view` and the timeline; the bytes go to the
 //! caller, which writes the file.
 
 use std::collections::BTreeMap;
@@ -232,6 +233,10 @@ pub fn workbook(plan: &Plan, history: &[Entry], today: Date) -> anyhow::Result<V
     let sheet = book.add_worksheet().set_name("History")?;
     history_sheet(sheet, history, &formats)?;
     page_setup(sheet, area, "history", today, history);
+
+    let sheet = book.add_worksheet().set_name("Print")?;
+    print_sheet(sheet, &view, &formats)?;
+    page_setup(sheet, area, "tracker", today, history);
 
     book.save_to_buffer()
         .context("cannot build the workbook in memory")
@@ -619,6 +624,117 @@ fn action_row(
         }
         None => {
             sheet.write_string_with_format(row, OVERDUE, "No", text)?;
+        }
+    }
+    Ok(())
+}
+
+/// The columns of the sheet made for printing: the tracker without the columns that repeat
+/// what its group rows say (weakness, workstream, sponsor) or that a reader of paper does not
+/// need, so that one page of A4 landscape holds its width at a readable size (about 10 pt).
+pub const PRINT_COLUMNS: [&str; 7] = [
+    "Ref",
+    "Action",
+    "Lead",
+    "Deadline",
+    "Status",
+    "RAG",
+    "Latest update",
+];
+
+/// The print sheet's column widths, in characters: 139 in all, what A4 landscape holds between
+/// Excel's default margins at about nine tenths of full size.
+const PRINT_WIDTHS: [f64; 7] = [7.0, 40.0, 20.0, 13.0, 12.0, 7.0, 40.0];
+
+/// Sheet 4, "Print": the tracker as a board paper prints it, one page wide on A4 landscape:
+/// group rows for each weakness and workstream, then its actions in the columns of
+/// `PRINT_COLUMNS`. The Tracker sheet keeps every column, for filtering and for import.
+fn print_sheet(sheet: &mut Worksheet, view: &ShowView, formats: &Formats) -> anyhow::Result<()> {
+    header(sheet, &PRINT_COLUMNS, &PRINT_WIDTHS, formats)?;
+    let last = col_num(PRINT_COLUMNS.len() - 1);
+    let mut row = 1;
+    let label = |sheet: &mut Worksheet, row: usize, text: &str, format: &Format| {
+        let at = row_num(row)?;
+        sheet.merge_range(at, 0, at, last, text, format)?;
+        sheet.set_row_height(at, 20)?;
+        anyhow::Ok(())
+    };
+    let groups = view
+        .weaknesses
+        .iter()
+        .map(|w| {
+            (
+                format!("{} {}", w.id, w.title),
+                w.workstreams.iter().collect::<Vec<_>>(),
+            )
+        })
+        .chain((!view.other_workstreams.is_empty()).then(|| {
+            (
+                "Not yet linked to a recorded weakness".to_owned(),
+                view.other_workstreams.iter().collect(),
+            )
+        }));
+    for (weakness, workstreams) in groups {
+        label(sheet, row, &weakness, &formats.weakness)?;
+        row += 1;
+        for workstream in workstreams {
+            let name = format!(
+                "{} {} (sponsor: {})",
+                workstream.id, workstream.title, workstream.sponsor
+            );
+            label(sheet, row, &name, &formats.workstream)?;
+            row += 1;
+            for action in &workstream.actions {
+                print_row(sheet, row, action, formats)?;
+                row += 1;
+            }
+        }
+    }
+    for action in &view.other_actions {
+        print_row(sheet, row, action, formats)?;
+        row += 1;
+    }
+    Ok(())
+}
+
+/// One action in the columns of `PRINT_COLUMNS`.
+fn print_row(
+    sheet: &mut Worksheet,
+    row: usize,
+    action: &ActionShow,
+    formats: &Formats,
+) -> anyhow::Result<()> {
+    let update = action
+        .latest_update
+        .as_ref()
+        .map(|update| format!("{}: {}", update.on, update.text))
+        .unwrap_or_default();
+    let deadline = if action.overdue {
+        format!("{} (overdue)", action.due_cell)
+    } else {
+        action.due_cell.clone()
+    };
+    let at = row_num(row)?;
+    text_cells(
+        sheet,
+        at,
+        &[
+            (0, &action.id),
+            (1, &action.title),
+            (2, &action.owner),
+            (3, &deadline),
+            (4, &capitalise(&action.status.label())),
+            (6, &update),
+        ],
+        &PRINT_WIDTHS,
+        &formats.text,
+    )?;
+    match action.rag {
+        Some(rag) => {
+            sheet.write_string_with_format(at, 5, capitalise(rag.as_str()), formats.rag(rag))?;
+        }
+        None => {
+            sheet.write_blank(at, 5, &formats.text)?;
         }
     }
     Ok(())

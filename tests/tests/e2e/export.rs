@@ -270,8 +270,60 @@ fn check_workbook(sandbox: &Sandbox, path: &Path, point: &[&str]) {
     let mut workbook: Xlsx<_> = open_workbook(path).expect("calamine opens the workbook");
     assert_eq!(
         workbook.sheet_names(),
-        ["Tracker", "Measures", "History"],
+        ["Tracker", "Measures", "History", "Print"],
         "the sheets, in order"
+    );
+
+    // Sheet 4, for printing: every action in the tracker's order, in few enough columns that
+    // one page of A4 landscape holds them at about nine tenths of full size.
+    let print = sheet_rows(&mut workbook, "Print");
+    let header: Vec<String> = print[0].iter().map(text).collect();
+    assert_eq!(
+        header,
+        [
+            "Ref",
+            "Action",
+            "Lead",
+            "Deadline",
+            "Status",
+            "RAG",
+            "Latest update"
+        ]
+    );
+    let printed: Vec<String> = print
+        .iter()
+        .skip(1)
+        .filter(|row| !text(&row[1]).is_empty())
+        .map(|row| text(&row[0]))
+        .collect();
+    let ids: Vec<String> = actions_of(&view)
+        .iter()
+        .map(|a| a["id"].as_str().expect("id").to_owned())
+        .collect();
+    assert_eq!(printed, ids, "the print sheet has every action, in order");
+    let xml = zip_part(path, "xl/worksheets/sheet4.xml");
+    for needle in [
+        "paperSize=\"9\"",
+        "orientation=\"landscape\"",
+        "fitToPage=\"1\"",
+    ] {
+        assert!(
+            xml.contains(needle),
+            "the print sheet's page setup has {needle}"
+        );
+    }
+    let width: f64 = start_tags(&xml, "cols", "col")
+        .iter()
+        .map(|col| {
+            attribute(col, "width")
+                .expect("a width")
+                .parse::<f64>()
+                .expect("a number")
+        })
+        .sum();
+    assert!(
+        width <= 150.0,
+        "the print sheet is {width} characters wide: too small a print on A4"
     );
 
     // Sheet 1: one plain header row, then group rows and one row per action.
