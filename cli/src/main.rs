@@ -141,7 +141,7 @@ enum Commands {
     /// Write the impact narrative for the revisit, weakness by weakness, citing the events it
     /// rests on.
     #[command(
-        after_help = "Example:\n  wsoa narrative --format html --out narrative.html\n  wsoa narrative --as-of 2022-09-01\n  wsoa narrative --format docx --out narrative.docx"
+        after_help = "Example:\n  wsoa narrative --format html --out narrative.html\n  wsoa narrative --as-of 2022-09-01\n  wsoa narrative --format docx --out narrative.docx\n  wsoa narrative --format pdf --out narrative.pdf"
     )]
     Narrative(narrative::NarrativeArgs),
     /// The history as people read it: a line per event with both of its dates, who recorded

@@ -1,6 +1,7 @@
 //! `wsoa narrative`: the impact narrative for the revisit, weakness by weakness, as Markdown
 //! (`--format md`, the default), as a self-contained HTML page (`--format html`) or as a Word
-//! document (`--format docx`, see `docx`), built from the ledger at any point in time.
+//! document (`--format docx`, see `docx`) or as a PDF (`--format pdf`: the HTML page printed by
+//! headless Chromium, see `pdf`), built from the ledger at any point in time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use wsoa_core::narrative::Source;
 use wsoa_store::Ledger;
 
 use crate::output::{OutputFormat, Printer, write_file};
+
+mod pdf;
 use crate::point::At;
 
 /// How the narrative is written.
@@ -45,6 +48,7 @@ pub struct NarrativeArgs {
 /// before the ledger is opened, so a mistake is reported as such).
 pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<()> {
     let docx = out.requested == OutputFormat::Docx;
+    let pdf = out.requested == OutputFormat::Pdf;
     let asked = match out.requested {
         OutputFormat::Md => Some(Style::Md),
         OutputFormat::Html => Some(Style::Html),
@@ -52,9 +56,10 @@ pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<(
     };
     if let Some(style) = args.style {
         let word = if style == Style::Html { "html" } else { "md" };
-        if docx {
+        if docx || pdf {
             bail!(
-                "--style {word} cannot be used with --format docx: the Word document has its own layout; leave out --style, or give --format md or --format html instead"
+                "--style {word} cannot be used with --format {}: leave out --style, or give --format md or --format html instead",
+                out.requested.name()
             );
         }
         if asked.is_some_and(|asked| asked != style) {
@@ -68,10 +73,14 @@ pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<(
     if out.requested.writes_file() && args.out.is_none() {
         bail!(out.requested.needs_out());
     }
+    // Found before the ledger is read, so that a machine without a browser is told at once.
+    let browser = if pdf { Some(pdf::browser()?) } else { None };
     let ledger = Ledger::open(data)?;
     let (narrative, source) = ledger.narrative_at(args.at.point())?;
     let bytes = if docx {
         crate::docx::document(&narrative, &source)?
+    } else if let Some(browser) = &browser {
+        pdf::print(browser, &narrative.to_html())?
     } else {
         match style {
             Style::Md => narrative.to_markdown(),
@@ -79,11 +88,16 @@ pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<(
         }
         .into_bytes()
     };
-    write(args, &bytes, &source, docx)
+    let what = match out.requested {
+        OutputFormat::Docx => " as a Word document",
+        OutputFormat::Pdf => " as a PDF",
+        _ => "",
+    };
+    write(args, &bytes, &source, what)
 }
 
 /// Prints the narrative, or writes it to `--out`.
-fn write(args: &NarrativeArgs, bytes: &[u8], source: &Source, docx: bool) -> anyhow::Result<()> {
+fn write(args: &NarrativeArgs, bytes: &[u8], source: &Source, what: &str) -> anyhow::Result<()> {
     match &args.out {
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -94,8 +108,7 @@ fn write(args: &NarrativeArgs, bytes: &[u8], source: &Source, docx: bool) -> any
             write_file(path, bytes, args.force)?;
             writeln!(
                 std::io::stdout().lock(),
-                "Wrote the impact narrative{}, built from {} events (head {}), to {}.",
-                if docx { " as a Word document" } else { "" },
+                "Wrote the impact narrative{what}, built from {} events (head {}), to {}.",
                 source.folded,
                 source.head.short(),
                 path.display()

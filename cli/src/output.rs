@@ -36,6 +36,8 @@ pub enum OutputFormat {
     Xlsx,
     /// A Word document (`wsoa narrative --out FILE` only).
     Docx,
+    /// A PDF printed from the HTML by headless Chromium (`wsoa narrative --out FILE` only).
+    Pdf,
     /// Markdown (`wsoa narrative` only; its default).
     Md,
     /// One self-contained HTML page that prints on A4 (`wsoa narrative` only).
@@ -51,6 +53,7 @@ impl OutputFormat {
             OutputFormat::Csv => "csv",
             OutputFormat::Xlsx => "xlsx",
             OutputFormat::Docx => "docx",
+            OutputFormat::Pdf => "pdf",
             OutputFormat::Md => "md",
             OutputFormat::Html => "html",
         }
@@ -61,14 +64,19 @@ impl OutputFormat {
         match self {
             OutputFormat::Text | OutputFormat::Json => None,
             OutputFormat::Csv | OutputFormat::Xlsx => Some("show"),
-            OutputFormat::Docx | OutputFormat::Md | OutputFormat::Html => Some("narrative"),
+            OutputFormat::Docx | OutputFormat::Pdf | OutputFormat::Md | OutputFormat::Html => {
+                Some("narrative")
+            }
         }
     }
 
     /// Whether the format is a binary file, which is written only to `--out FILE`: it would be
     /// garbage on a terminal.
     pub fn writes_file(self) -> bool {
-        matches!(self, OutputFormat::Xlsx | OutputFormat::Docx)
+        matches!(
+            self,
+            OutputFormat::Xlsx | OutputFormat::Docx | OutputFormat::Pdf
+        )
     }
 
     /// The refusal of a binary format without `--out FILE`.
@@ -87,7 +95,7 @@ pub fn check_format(format: OutputFormat, command: &str) -> anyhow::Result<()> {
                     "`wsoa show` prints text, JSON or CSV, or writes a workbook with --format xlsx --out FILE"
                 }
                 "narrative" => {
-                    "`wsoa narrative` writes Markdown, HTML with --format html, or Word with --format docx --out FILE"
+                    "`wsoa narrative` writes Markdown, HTML with --format html, or Word or PDF with --format docx|pdf --out FILE"
                 }
                 _ => "use --format text or --format json with this command",
             };
@@ -162,6 +170,7 @@ impl Printer {
                 | OutputFormat::Csv
                 | OutputFormat::Xlsx
                 | OutputFormat::Docx
+                | OutputFormat::Pdf
                 | OutputFormat::Md
                 | OutputFormat::Html => Format::Text,
             },

@@ -924,6 +924,70 @@ fn libreoffice_opens_the_word_document_and_prints_it_as_the_narrative() {
 }
 
 #[test]
+fn the_narrative_as_a_pdf_is_the_html_page_printed_by_chromium() {
+    require("chromium", "--version", "chromium");
+    require("pdftotext", "-v", "poppler-utils");
+    let sandbox = demo();
+    let wrote = sandbox
+        .run(&["narrative", "--format", "pdf", "--out", "narrative.pdf"])
+        .success();
+    assert!(wrote.stdout.contains("as a PDF"), "{}", wrote.stdout);
+    let pdf = sandbox.root().join("narrative.pdf");
+    let bytes = std::fs::read(&pdf).expect("the PDF");
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    let mut pdftotext = Command::new("pdftotext");
+    pdftotext.arg(&pdf).arg("-");
+    let read = run_command(pdftotext).success().stdout;
+    let read = read.split_whitespace().collect::<Vec<_>>().join(" ");
+    let head = sandbox.verified()["head"]
+        .as_str()
+        .expect("a head")
+        .to_owned();
+    for expected in ["About this document", "Verification", &head[..16]] {
+        assert!(
+            read.contains(expected),
+            "the PDF says {expected:?}:\n{read}"
+        );
+    }
+    // An existing file is kept unless --force.
+    let kept = sandbox
+        .run(&["narrative", "--format", "pdf", "--out", "narrative.pdf"])
+        .code_is(2);
+    assert!(kept.stderr.contains("--force"), "{}", kept.stderr);
+}
+
+#[test]
+fn without_a_browser_the_pdf_is_refused_with_what_to_do_instead() {
+    let sandbox = Sandbox::opened();
+    let mut command = sandbox.command();
+    command
+        .env("PATH", sandbox.root())
+        .env_remove("WSOA_CHROMIUM")
+        .args(["narrative", "--format", "pdf", "--out", "n.pdf"]);
+    let refused = run_command(command);
+    assert_ne!(refused.code, Some(0), "{refused:?}");
+    for words in ["apt-get install chromium", "WSOA_CHROMIUM", "--format html"] {
+        assert!(
+            refused.stderr.contains(words),
+            "{words}: {}",
+            refused.stderr
+        );
+    }
+    assert!(!sandbox.root().join("n.pdf").exists(), "nothing is written");
+
+    let mut command = sandbox.command();
+    command
+        .env("WSOA_CHROMIUM", sandbox.root().join("no-such-browser"))
+        .args(["narrative", "--format", "pdf", "--out", "n.pdf"]);
+    let refused = run_command(command);
+    assert!(
+        refused.stderr.contains("which is not a file"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
 fn binary_formats_need_out_and_the_command_that_writes_them() {
     let sandbox = Sandbox::opened();
     let before = sandbox.verified();
