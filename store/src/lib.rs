@@ -14,6 +14,7 @@ mod late;
 mod ledger;
 mod projection;
 mod query;
+#[cfg(feature = "tamper")]
 pub mod raw;
 mod space;
 mod subjects;
