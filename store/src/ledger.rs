@@ -283,20 +283,14 @@ fn running_server(dir: &Path) -> Option<String> {
 /// finishing (sled releases its lock when the last of them ends). Wait for them, for at most two
 /// seconds, rather than report a ledger that is not in use as if it were.
 fn open_sled(path: &Path, cache: Option<u64>) -> Result<(sled::Db, Vec<Recovery>), StoreError> {
-    let mut attempts = 0;
     let mut recovered = Vec::new();
     loop {
+        wait_for_sled_lock(path)?;
         let mut config = sled::Config::new().path(path);
         if let Some(bytes) = cache {
             config = config.cache_capacity(bytes);
         }
         match config.open() {
-            Err(sled::Error::Io(err))
-                if attempts < 200 && err.to_string().contains("could not acquire lock") =>
-            {
-                attempts += 1;
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
             Ok(db) => return Ok((db, recovered)),
             Err(err) if recovered.is_empty() => {
                 // What an interrupted start or stop leaves behind keeps sled from opening:
@@ -309,6 +303,45 @@ fn open_sled(path: &Path, cache: Option<u64>) -> Result<(sled::Db, Vec<Recovery>
             Err(err) => return Err(unopenable(path, err)),
         }
     }
+}
+
+/// Waits until no sled instance holds the lock on the database file `db` (sled takes an
+/// exclusive `flock` on it, as `File::try_lock` does), for at most two seconds: the lock asked
+/// for and released here, so that sled is opened only once it can take it. sled reports a lock
+/// it cannot take only as text in an error of kind `Other`; asking the lock itself needs no
+/// reading of that text.
+fn wait_for_sled_lock(path: &Path) -> Result<(), StoreError> {
+    let db = path.join("db");
+    let file = match File::open(&db) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(StoreError::Io {
+                context: format!("cannot open {}", db.display()),
+                source,
+            });
+        }
+    };
+    for _ in 0..200 {
+        match file.try_lock() {
+            Ok(()) => {
+                // Closing the file releases the lock too; unlocking first says so.
+                let _ = file.unlock();
+                return Ok(());
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(StoreError::Io {
+                    context: format!("cannot lock {}", db.display()),
+                    source,
+                });
+            }
+        }
+    }
+    // Still held after two seconds: sled's own error says so.
+    Ok(())
 }
 
 /// The error for a database sled cannot open even after recovery, naming the file at fault.

@@ -328,6 +328,35 @@ fn a_ledger_open_elsewhere_is_in_use_until_it_is_dropped() {
 }
 
 #[test]
+fn opening_waits_for_the_database_lock_of_an_instance_still_closing() {
+    // sled's background threads keep its lock on `sled/db` for a moment after the ledger is
+    // dropped; opening waits for the lock rather than report a free ledger as unopenable.
+    let f = Fixture::history();
+    let len = f.len();
+    let Fixture { dir, ledger, .. } = f;
+    drop(ledger);
+    let db = std::fs::File::open(dir.path().join("sled").join("db")).expect("sled's file");
+    db.lock().expect("the lock sled takes");
+    let (opened, opening) = std::sync::mpsc::channel();
+    let path = dir.path().to_owned();
+    let opener = std::thread::spawn(move || {
+        let result = Ledger::open(&path).map(|ledger| ledger.len().expect("readable"));
+        opened.send(()).expect("the test waits");
+        result
+    });
+    // While the lock is held, the opener does not finish (it waits, up to two seconds).
+    assert!(
+        opening
+            .recv_timeout(std::time::Duration::from_millis(100))
+            .is_err(),
+        "the ledger opened while sled's lock was held"
+    );
+    db.unlock().expect("released");
+    let reopened = opener.join().expect("the opener ends");
+    assert_eq!(reopened.expect("opened once the lock is free"), len);
+}
+
+#[test]
 fn opening_a_directory_without_a_ledger_is_no_ledger() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     match Ledger::open(dir.path()) {
