@@ -1346,22 +1346,9 @@ fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
 // The tracker
 // ---------------------------------------------------------------------------------------------
 
-/// The columns of the CSV tracker, in order.
-pub const CSV_COLUMNS: [&str; 13] = [
-    "Ref",
-    "Workstream",
-    "Area of weakness",
-    "Action",
-    "Lead",
-    "Deadline",
-    "Original deadline",
-    "Status",
-    "RAG",
-    "Overdue",
-    "Success criteria",
-    "Latest update",
-    "Evidence",
-];
+/// The columns of the CSV tracker, in order: the tracker's one list of columns, which the
+/// workbook's Tracker sheet and the importer share.
+pub const CSV_COLUMNS: [&str; 14] = crate::tracker::TRACKER_HEADINGS;
 
 /// The plan as a council's action tracker: a header row, then one row per action in the order
 /// the actions were created. Dates are ISO 8601; lists are joined with "; ". A cell that a
@@ -1405,11 +1392,12 @@ fn csv_row(plan: &Plan, action: &ActionView, today: Date) -> Vec<String> {
     let status = capitalise(&action.status.label());
     vec![
         action.id.clone(),
+        weaknesses,
         match workstream {
             Some(ws) => format!("{} {}", ws.id, ws.title),
             None => action.workstream.clone(),
         },
-        weaknesses,
+        workstream.map(|ws| ws.sponsor.clone()).unwrap_or_default(),
         action.title.clone(),
         action.owner.clone(),
         action

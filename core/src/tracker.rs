@@ -485,6 +485,37 @@ pub fn parse_rag(input: &str) -> Result<RagCell, bool> {
     }
 }
 
+/// The columns of the tracker the ledger writes (`wsoa show --format csv` and the workbook's
+/// Tracker sheet), in order, each with the field an import reads it as (`None`: worked out from
+/// the others, not read back). One list, so that what is exported imports back.
+pub const TRACKER_COLUMNS: [(&str, Option<Field>); 14] = [
+    ("Ref", Some(Field::Ref)),
+    ("Area of weakness", Some(Field::Weakness)),
+    ("Workstream", Some(Field::Workstream)),
+    ("Sponsor", Some(Field::Sponsor)),
+    ("Action", Some(Field::Action)),
+    ("Lead", Some(Field::Owner)),
+    ("Deadline", Some(Field::Due)),
+    ("Original deadline", None),
+    ("Status", Some(Field::Status)),
+    ("RAG", Some(Field::Rag)),
+    ("Overdue", None),
+    ("Success criteria", Some(Field::Success)),
+    ("Latest update", Some(Field::Update)),
+    ("Evidence", None),
+];
+
+/// The headings of `TRACKER_COLUMNS`, in order.
+pub const TRACKER_HEADINGS: [&str; 14] = {
+    let mut names = [""; 14];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = TRACKER_COLUMNS[i].0;
+        i += 1;
+    }
+    names
+};
+
 /// What a column of the tracker holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
@@ -3105,6 +3136,17 @@ fn check_rules(state: &State, when: When, result: &mut ImportPlan) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_exported_column_imports_back_as_its_field() {
+        for (heading, field) in super::TRACKER_COLUMNS {
+            assert_eq!(
+                super::recognise_heading(heading).map(|(found, _)| found),
+                field,
+                "{heading}"
+            );
+        }
+    }
+
     use super::*;
 
     fn date(text: &str) -> Date {

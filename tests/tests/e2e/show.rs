@@ -130,8 +130,9 @@ fn show_prints_the_tree_the_tracker_and_json_now_and_earlier() {
         header,
         [
             "Ref",
-            "Workstream",
             "Area of weakness",
+            "Workstream",
+            "Sponsor",
             "Action",
             "Lead",
             "Deadline",
@@ -146,7 +147,12 @@ fn show_prints_the_tree_the_tracker_and_json_now_and_earlier() {
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 2, "one row per action:\n{csv}");
-    assert!(rows[0].starts_with("1.1,WS1 Quality assurance framework,W1 Quality assurance,"));
+    assert!(
+        rows[0].starts_with(
+            "1.1,W1 Quality assurance,WS1 Quality assurance framework,\"Dr Ruth Ogundipe, Assistant Director\","
+        ),
+        "{csv}"
+    );
     assert!(
         rows[0].contains(",Not started,,Yes,Framework agreed by the board; First audit reported,"),
         "{csv}"
