@@ -150,6 +150,37 @@ impl Diff {
         ]
     }
 
+    /// Every list of changes, to narrow them all at once.
+    fn lists_mut(&mut self) -> [&mut Vec<Item>; 14] {
+        [
+            &mut self.actions_added,
+            &mut self.actions_completed,
+            &mut self.deadlines_moved,
+            &mut self.status_changes,
+            &mut self.owners_changed,
+            &mut self.evidence_added,
+            &mut self.measures,
+            &mut self.visits,
+            &mut self.reviews,
+            &mut self.risks_raised,
+            &mut self.risks_closed,
+            &mut self.notes,
+            &mut self.corrections,
+            &mut self.other,
+        ]
+    }
+
+    /// Only the changes about one of `subjects` (a thing and what sits under it, as
+    /// `timeline::Matcher::subjects` gives them); a change about no one thing (a visit, a
+    /// board) is left out.
+    pub fn about(mut self, subjects: &std::collections::BTreeSet<Subject>) -> Diff {
+        for list in self.lists_mut() {
+            list.retain(|item| item.subject.as_ref().is_some_and(|s| subjects.contains(s)));
+        }
+        self.changed = self.sections().iter().any(|(_, items)| !items.is_empty());
+        self
+    }
+
     /// The diff as text for people: a sentence saying which moments are compared, then a
     /// headed section per kind of change, each item citing its events.
     pub fn text(&self) -> String {

@@ -1427,3 +1427,131 @@ fn capitalise(word: &str) -> String {
         None => String::new(),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Finding actions
+// ---------------------------------------------------------------------------------------------
+
+/// When an action is due, as a filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DueFilter {
+    /// Past its deadline and neither complete nor withdrawn.
+    Overdue,
+    /// Due in the next [`SOON_DAYS`] days (today included), not complete or withdrawn.
+    Soon,
+}
+
+/// "Due soon" means within this many days.
+pub const SOON_DAYS: i64 = 30;
+
+/// Which actions to list: each part given narrows the list; none given lists every action.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ActionFilter {
+    /// Only actions with this status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Only actions with this RAG (`Some(None)`: not yet rated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rag: Option<Option<Rag>>,
+    /// Only actions led by this person (any case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    /// Only actions of this workstream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workstream: Option<String>,
+    /// Only actions of workstreams that answer this weakness or finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weakness: Option<String>,
+    /// Only overdue actions, or those due soon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<DueFilter>,
+}
+
+impl ActionFilter {
+    /// Whether any part is given.
+    pub fn is_empty(&self) -> bool {
+        *self == ActionFilter::default()
+    }
+
+    /// Whether `action` of `plan`, judged on `today`, is one the filter keeps.
+    pub fn matches(&self, plan: &Plan, action: &ActionShow, today: Date) -> bool {
+        let open = !matches!(action.status, Status::Complete | Status::Withdrawn);
+        self.status.is_none_or(|status| action.status == status)
+            && self.rag.is_none_or(|rag| action.rag == rag)
+            && self
+                .lead
+                .as_deref()
+                .is_none_or(|lead| action.owner.eq_ignore_ascii_case(lead.trim()))
+            && self
+                .workstream
+                .as_deref()
+                .is_none_or(|ws| action.workstream.eq_ignore_ascii_case(ws.trim()))
+            && self.weakness.as_deref().is_none_or(|weakness| {
+                plan.workstream(&action.workstream).is_some_and(|ws| {
+                    ws.weaknesses
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(weakness.trim()))
+                })
+            })
+            && match self.due {
+                None => true,
+                Some(DueFilter::Overdue) => action.overdue,
+                Some(DueFilter::Soon) => {
+                    open && !action.deadline_not_set
+                        && (0..=SOON_DAYS).contains(&today.days_until(action.due))
+                }
+            }
+    }
+
+    /// The actions of `view` (of `plan`) that the filter keeps, each once, in the order the
+    /// plan shows them (weakness by weakness, then those of no weakness).
+    pub fn actions<'a>(&self, plan: &Plan, view: &'a ShowView) -> Vec<&'a ActionShow> {
+        let mut seen = std::collections::BTreeSet::new();
+        view.weaknesses
+            .iter()
+            .flat_map(|weakness| weakness.workstreams.iter())
+            .chain(view.other_workstreams.iter())
+            .flat_map(|workstream| workstream.actions.iter())
+            .chain(view.other_actions.iter())
+            .filter(|action| seen.insert(action.id.as_str()))
+            .filter(|action| self.matches(plan, action, view.today))
+            .collect()
+    }
+}
+
+/// One page of a list: its items, and where it sits in the whole.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Page<T> {
+    /// How many items the whole list has.
+    pub total: usize,
+    /// This page's number, from 1.
+    pub page: usize,
+    /// How many items a page holds.
+    pub per_page: usize,
+    /// How many pages the whole list has (at least 1).
+    pub pages: usize,
+    /// The items on this page.
+    pub items: Vec<T>,
+}
+
+impl<T> Page<T> {
+    /// Page `page` (from 1) of `items`, `per_page` to a page; a page past the last is empty.
+    pub fn of(items: Vec<T>, page: usize, per_page: usize) -> Page<T> {
+        let per_page = per_page.max(1);
+        let page = page.max(1);
+        let total = items.len();
+        let items = items
+            .into_iter()
+            .skip((page - 1).saturating_mul(per_page))
+            .take(per_page)
+            .collect();
+        Page {
+            total,
+            page,
+            per_page,
+            pages: total.div_ceil(per_page).max(1),
+            items,
+        }
+    }
+}

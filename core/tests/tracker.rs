@@ -1103,7 +1103,7 @@ fn the_demo_plans_tracker_csv_imports_into_a_new_ledger_and_matches_its_own() {
             .rows
             .iter()
             .map(|row| {
-                [0, 1, 2, 3, 4, 5, 7, 8, 10]
+                [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11]
                     .iter()
                     .map(|&c| row.get(c).map(Cell::text).unwrap_or_default())
                     .collect()

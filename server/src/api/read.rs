@@ -11,8 +11,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::IntoParams;
 use wsoa_core::date::format_unix_millis;
+use wsoa_core::event::Rag;
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
+use wsoa_core::show::{ActionFilter, DueFilter, Page};
 use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Filter};
 use wsoa_core::{Date, SubjectRef};
 
@@ -78,10 +80,122 @@ impl PointQuery {
 pub struct PlanQuery {
     /// json (default), text (the tree `wsoa show` prints) or csv (the tracker).
     pub format: Option<String>,
+    /// Only the actions with this status (not-started, in-progress, complete, blocked,
+    /// withdrawn): the answer is then one page of a list of actions.
+    pub status: Option<String>,
+    /// Only the actions with this RAG (red, amber, green; none: not yet rated).
+    pub rag: Option<String>,
+    /// Only the actions led by this person.
+    pub lead: Option<String>,
+    /// Only the actions of this workstream.
+    pub workstream: Option<String>,
+    /// Only the actions of the workstreams that answer this weakness or finding.
+    pub weakness: Option<String>,
+    /// Only the overdue actions (overdue), or those due in the next 30 days (soon).
+    pub due: Option<String>,
+    /// true: the same as due=overdue.
+    pub overdue: Option<String>,
+    /// The page of the list of actions, from 1 (a list is returned when this or a filter is
+    /// given).
+    pub page: Option<String>,
+    /// How many actions a page holds (default 100, at most 1000).
+    pub per_page: Option<String>,
     /// The point in time (documented as its own parameters).
     #[serde(flatten)]
     #[param(ignore)]
     pub at: PointQuery,
+}
+
+/// Actions on a page of a plan list unless `per_page` says otherwise, and the most it may say.
+pub const ACTIONS_PER_PAGE: usize = 100;
+const MAX_PER_PAGE: usize = 1000;
+
+impl PlanQuery {
+    /// The filter of actions asked for, and the page; `None` when the whole plan is asked for.
+    fn list(&self) -> Result<Option<(ActionFilter, usize, usize)>, ApiError> {
+        let filter = ActionFilter {
+            status: parsed(
+                self.status.as_deref(),
+                "status",
+                "not-started, in-progress, complete, blocked or withdrawn",
+            )?,
+            rag: match self.rag.as_deref() {
+                None => None,
+                Some("none") => Some(None),
+                Some(rag) => {
+                    parsed::<Rag>(Some(rag), "rag", "red, amber, green or none")?.map(Some)
+                }
+            },
+            lead: self.lead.clone(),
+            workstream: self.workstream.clone(),
+            weakness: self.weakness.clone(),
+            due: self.due_filter()?,
+        };
+        let number = |name: &str, text: Option<&str>, default: usize, most: usize| match text {
+            None => Ok(default),
+            Some(text) => match text.trim().parse::<usize>() {
+                Ok(n) if (1..=most).contains(&n) => Ok(n),
+                _ => Err(ApiError::bad_request(format!(
+                    "{name} '{text}' is not a whole number from 1 to {most}"
+                ))),
+            },
+        };
+        let page = number("page", self.page.as_deref(), 1, usize::MAX)?;
+        let per_page = number(
+            "per_page",
+            self.per_page.as_deref(),
+            ACTIONS_PER_PAGE,
+            MAX_PER_PAGE,
+        )?;
+        let listed = !filter.is_empty() || self.page.is_some() || self.per_page.is_some();
+        Ok(listed.then_some((filter, page, per_page)))
+    }
+}
+
+impl PlanQuery {
+    /// `due`, with `overdue=true` as another way of saying due=overdue.
+    fn due_filter(&self) -> Result<Option<DueFilter>, ApiError> {
+        let due = match self.due.as_deref() {
+            None => None,
+            Some("overdue") => Some(DueFilter::Overdue),
+            Some("soon") => Some(DueFilter::Soon),
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "due '{other}' is not one of overdue, soon"
+                )));
+            }
+        };
+        let overdue = match self.overdue.as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "overdue '{other}' is not one of true, false"
+                )));
+            }
+        };
+        match (due, overdue) {
+            (due, false) => Ok(due),
+            (None | Some(DueFilter::Overdue), true) => Ok(Some(DueFilter::Overdue)),
+            (Some(DueFilter::Soon), true) => Err(ApiError::bad_request(
+                "due=soon and overdue=true ask for two different lists; give one",
+            )),
+        }
+    }
+}
+
+/// A query parameter read as `T`, or a refusal naming what it may be.
+fn parsed<T: std::str::FromStr>(
+    text: Option<&str>,
+    name: &str,
+    expected: &str,
+) -> Result<Option<T>, ApiError> {
+    text.map(|text| {
+        text.trim()
+            .parse::<T>()
+            .map_err(|_| ApiError::bad_request(format!("{name} '{text}' is not one of {expected}")))
+    })
+    .transpose()
 }
 
 /// The plan: each weakness with its workstreams and actions, measures, evidence, risks.
@@ -101,12 +215,34 @@ pub async fn plan(
             "format '{format}' is not one of json, text, csv"
         )));
     }
+    let list = query.list()?;
+    if list.is_some() && format != "json" {
+        return Err(ApiError::bad_request(format!(
+            "a list of actions (filters, page, per_page) is JSON only; leave out format={format} or the filters"
+        )));
+    }
     let clock_today = today()?;
     state
         .fold(move |reader| {
             let point = reader.resolve_point(asked)?;
             let (plan, last_recorded_at) = reader.plan_at(point)?;
             let today = point.today(last_recorded_at, clock_today);
+            if let Some((filter, page, per_page)) = list {
+                let view = wsoa_core::show::view(&plan, today);
+                let actions = filter.actions(&plan, &view);
+                let page = Page::of(actions, page, per_page);
+                return Ok(Json(json!({
+                    "point": point.to_string(),
+                    "today": today.to_string(),
+                    "filter": filter,
+                    "total": page.total,
+                    "page": page.page,
+                    "per_page": page.per_page,
+                    "pages": page.pages,
+                    "actions": page.items,
+                }))
+                .into_response());
+            }
             Ok(match format.as_str() {
                 "text" => text(
                     wsoa_core::show::text(&plan, today),
@@ -251,6 +387,45 @@ pub struct DiffQuery {
     pub to: Option<String>,
     /// json (default) or text.
     pub format: Option<String>,
+    /// Only the changes about this thing or anything under it (W1, WS2, 1.1, weakness:W1).
+    pub about: Option<String>,
+    /// Only the changes about this weakness or finding and what answers it.
+    pub weakness: Option<String>,
+    /// Only the changes about this workstream and its actions.
+    pub workstream: Option<String>,
+}
+
+impl DiffQuery {
+    /// What the changes are narrowed to, if anything: at most one of about, weakness and
+    /// workstream.
+    fn about(&self) -> Result<Option<SubjectRef>, ApiError> {
+        let given: Vec<(&str, &String)> = [
+            ("about", &self.about),
+            ("weakness", &self.weakness),
+            ("workstream", &self.workstream),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_ref().map(|v| (name, v)))
+        .collect();
+        let (name, value) = match given.as_slice() {
+            [] => return Ok(None),
+            [one] => *one,
+            _ => {
+                return Err(ApiError::bad_request(
+                    "give at most one of about, weakness and workstream",
+                ));
+            }
+        };
+        let reference = match name {
+            "weakness" => format!("weakness:{}", value.trim()),
+            "workstream" => format!("workstream:{}", value.trim()),
+            _ => value.trim().to_owned(),
+        };
+        reference
+            .parse::<SubjectRef>()
+            .map(Some)
+            .map_err(|err| ApiError::bad_request(format!("{name}: {err}")))
+    }
 }
 
 /// What changed between two points, such as since the last monitoring visit.
@@ -281,9 +456,23 @@ pub async fn diff(
             )));
         }
     };
+    let about = query.about()?;
     state
         .fold(move |reader| {
-            let changes = reader.plans_between(from, to)?.changes(&from, &to);
+            let between = reader.plans_between(from, to)?;
+            let mut changes = between.changes(&from, &to);
+            if let Some(about) = &about {
+                let filter = Filter {
+                    about: Some(about.clone()),
+                    ..Filter::default()
+                };
+                let matcher = filter
+                    .compile(&between.after)
+                    .map_err(|err| ApiError::bad_request(format!("about: {err}")))?;
+                if let Some(subjects) = matcher.subjects() {
+                    changes = changes.about(subjects);
+                }
+            }
             Ok(if as_text {
                 text(changes.text(), "text/plain; charset=utf-8")
             } else {

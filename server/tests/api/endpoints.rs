@@ -1,7 +1,7 @@
 //! The success path of every endpoint.
 
 use axum::http::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 use wsoa_core::Role;
 use wsoa_core::chain::chain_hash;
 use wsoa_core::encoding::decode_event;
@@ -555,4 +555,202 @@ async fn verify_checks_the_kept_checkpoints_itself_and_names_the_one_that_disagr
     );
     // It is a checkpoint the ledger keeps, not one the caller trusted.
     assert!(!report.contains("a trusted checkpoint"), "{report}");
+}
+
+#[tokio::test]
+async fn the_plan_lists_the_actions_a_filter_asks_for_a_page_at_a_time() {
+    let fixture = Fixture::with_demo();
+    let whole = fixture.get(Role::Viewer, "/api/v1/plan").await.json();
+    // Every action of the plan, once, as the plan shows them.
+    let mut every: Vec<Value> = Vec::new();
+    for weakness in whole["weaknesses"].as_array().expect("weaknesses") {
+        for workstream in weakness["workstreams"].as_array().expect("workstreams") {
+            for action in workstream["actions"].as_array().expect("actions") {
+                if !every.iter().any(|a| a["id"] == action["id"]) {
+                    every.push(action.clone());
+                }
+            }
+        }
+    }
+    assert!(every.len() >= 25, "{}", every.len());
+    let ids = |actions: &[Value]| {
+        actions
+            .iter()
+            .map(|a| a["id"].as_str().expect("id").to_owned())
+            .collect::<Vec<_>>()
+    };
+    let listed = |path: &str| {
+        let path = path.to_owned();
+        let fixture = &fixture;
+        async move {
+            let reply = fixture.get(Role::Viewer, &path).await;
+            assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
+            reply.json()
+        }
+    };
+
+    for (query, keep) in [
+        (
+            "status=complete",
+            &(|a: &Value| a["status"] == "complete") as &dyn Fn(&Value) -> bool,
+        ),
+        ("rag=amber", &|a: &Value| a["rag"] == "amber"),
+        ("workstream=WS2", &|a: &Value| a["workstream"] == "WS2"),
+        ("overdue=true", &|a: &Value| a["overdue"] == true),
+        ("due=overdue&status=in-progress", &|a: &Value| {
+            a["overdue"] == true && a["status"] == "in-progress"
+        }),
+    ] {
+        let list = listed(&format!("/api/v1/plan?{query}&per_page=1000")).await;
+        let expected: Vec<Value> = every.iter().filter(|a| keep(a)).cloned().collect();
+        assert!(
+            !expected.is_empty() && expected.len() < every.len(),
+            "{query} keeps some of the demo's actions and not others"
+        );
+        let got = list["actions"].as_array().expect("actions");
+        assert_eq!(ids(got), ids(&expected), "{query}");
+        assert_eq!(list["total"], expected.len(), "{query}");
+    }
+    // A weakness keeps the actions of the workstreams that answer it.
+    let w1 = listed("/api/v1/plan?weakness=W1&per_page=1000").await;
+    let answering: Vec<&str> = whole["weaknesses"][0]["workstreams"]
+        .as_array()
+        .expect("workstreams")
+        .iter()
+        .flat_map(|ws| ws["actions"].as_array().expect("actions"))
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids(w1["actions"].as_array().expect("actions")), answering);
+
+    // Pages: 10 to a page, in order, every action on exactly one page.
+    let mut paged = Vec::new();
+    let first = listed("/api/v1/plan?per_page=10").await;
+    let pages = first["pages"].as_u64().expect("pages");
+    assert_eq!(pages as usize, every.len().div_ceil(10));
+    for page in 1..=pages {
+        let list = listed(&format!("/api/v1/plan?per_page=10&page={page}")).await;
+        assert_eq!(list["total"], every.len());
+        paged.extend(list["actions"].as_array().expect("actions").iter().cloned());
+    }
+    assert_eq!(ids(&paged), ids(&every));
+    let past = listed(&format!("/api/v1/plan?per_page=10&page={}", pages + 1)).await;
+    assert_eq!(past["actions"], json!([]));
+
+    // A filter at a point in time: as the plan stood then.
+    let then = listed("/api/v1/plan?status=complete&at=60").await;
+    assert_eq!(then["point"], "seq:60");
+    assert!(
+        then["total"].as_u64() < listed("/api/v1/plan?status=complete").await["total"].as_u64()
+    );
+
+    // Not yet rated: early on, before the first updates.
+    let unrated = listed("/api/v1/plan?rag=none&at=40&per_page=1000").await;
+    let actions = unrated["actions"].as_array().expect("actions");
+    assert!(!actions.is_empty(), "{unrated}");
+    assert!(actions.iter().all(|a| a["rag"].is_null()), "{unrated}");
+
+    for (path, says) in [
+        ("/api/v1/plan?status=done", "status 'done'"),
+        ("/api/v1/plan?rag=purple", "rag 'purple'"),
+        ("/api/v1/plan?due=later", "due 'later'"),
+        ("/api/v1/plan?overdue=yes", "overdue 'yes'"),
+        ("/api/v1/plan?due=soon&overdue=true", "two different lists"),
+        ("/api/v1/plan?page=0", "page '0'"),
+        ("/api/v1/plan?per_page=5000", "per_page '5000'"),
+        ("/api/v1/plan?status=complete&format=csv", "JSON only"),
+    ] {
+        let reply = fixture.get(Role::Viewer, path).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            reply.text()
+        );
+        assert!(
+            reply.error_message().contains(says),
+            "{path}: {}",
+            reply.error_message()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_diff_narrowed_to_a_weakness_keeps_only_the_changes_about_it_and_what_answers_it() {
+    let fixture = Fixture::with_demo();
+    let whole = fixture
+        .get(Role::Viewer, "/api/v1/diff?from=visit:1")
+        .await
+        .json();
+    let narrowed = fixture
+        .get(Role::Viewer, "/api/v1/diff?from=visit:1&weakness=W1")
+        .await;
+    assert_eq!(narrowed.status, StatusCode::OK, "{}", narrowed.text());
+    let narrowed = narrowed.json();
+    let plan = fixture.get(Role::Viewer, "/api/v1/plan").await.json();
+    let w1 = &plan["weaknesses"][0];
+    assert_eq!(w1["id"], "W1");
+    // W1, its workstreams and their actions, and its measures.
+    let mut family = vec![json!({"weakness": "W1"})];
+    for workstream in w1["workstreams"].as_array().expect("workstreams") {
+        family.push(json!({"workstream": workstream["id"]}));
+        for action in workstream["actions"].as_array().expect("actions") {
+            family.push(json!({"action": action["id"]}));
+        }
+    }
+    for measure in w1["measures"].as_array().expect("measures") {
+        family.push(json!({"measure": measure["id"]}));
+    }
+    let items = |diff: &Value| -> Vec<Value> {
+        diff.as_object()
+            .expect("a diff")
+            .values()
+            .filter_map(Value::as_array)
+            .flatten()
+            .cloned()
+            .collect()
+    };
+    let kept = items(&narrowed);
+    let all = items(&whole);
+    assert!(!kept.is_empty() && kept.len() < all.len(), "{narrowed}");
+    for item in &all {
+        let subject = &item["subject"];
+        if family.iter().any(|s| subject == s) {
+            assert!(kept.contains(item), "{item} is about W1 or what answers it");
+        } else if subject.is_null() || subject.get("action").is_some() {
+            // Another weakness's action, or a change about no one thing (a visit, a board).
+            assert!(!kept.contains(item), "{item} is not about W1");
+        } else {
+            // Evidence and risks are kept when they concern W1's family.
+            assert!(
+                !kept.contains(item)
+                    || subject.get("evidence").is_some()
+                    || subject.get("risk").is_some(),
+                "{item}"
+            );
+        }
+    }
+    assert!(
+        kept.iter().all(|item| all.contains(item)),
+        "only changes of the whole diff"
+    );
+    for (path, says) in [
+        (
+            "/api/v1/diff?from=visit:1&weakness=W1&workstream=WS1",
+            "at most one",
+        ),
+        ("/api/v1/diff?from=visit:1&about=Z9", "Z9"),
+    ] {
+        let reply = fixture.get(Role::Viewer, path).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            reply.text()
+        );
+        assert!(
+            reply.error_message().contains(says),
+            "{path}: {}",
+            reply.error_message()
+        );
+    }
 }

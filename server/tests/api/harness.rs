@@ -43,6 +43,38 @@ impl Fixture {
     pub fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("temporary directory");
         let ledger = Ledger::create(dir.path()).expect("creates");
+        Fixture::serving(dir, ledger)
+    }
+
+    /// The demo story's ledger (`wsoa demo`): 25 actions of every status, RAG and deadline,
+    /// with a token for each role.
+    pub fn with_demo() -> Fixture {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut ledger = Ledger::create(dir.path()).expect("creates");
+        for step in wsoa_core::demo::story(None) {
+            let context = wsoa_store::Context {
+                actor: step.actor,
+                occurred_on: step.occurred_on,
+                recorded_at: step.recorded_at,
+            };
+            match (step.command, step.file) {
+                (wsoa_core::Command::AttachEvidence(attach), Some(file)) => {
+                    ledger
+                        .attach_evidence(std::io::Cursor::new(file.content), attach, &context)
+                        .expect("the demo's evidence is accepted");
+                }
+                (command, _) => {
+                    ledger
+                        .execute(&command, &context)
+                        .expect("the demo's steps are accepted");
+                }
+            }
+        }
+        Fixture::serving(dir, ledger)
+    }
+
+    /// Serves `ledger` (in `dir`) with a token for each role.
+    fn serving(dir: tempfile::TempDir, ledger: Ledger) -> Fixture {
         let mut tokens = BTreeMap::new();
         for role in ROLES {
             let (secret, _) = ledger
