@@ -100,6 +100,7 @@ impl Dates {
             EventBody::WeaknessRecorded(e) => created(Subject::Weakness(e.id.clone())),
             EventBody::PlanSubmitted(_) => self.submitted = Some(bound),
             EventBody::WorkstreamCreated(e) => created(Subject::Workstream(e.id.clone())),
+            EventBody::WorkstreamCreatedInPlan(e) => created(Subject::Workstream(e.id.clone())),
             EventBody::ActionCreated(e) => {
                 created(Subject::Action(e.id.clone()));
                 if e.due < bound.date {
@@ -255,6 +256,13 @@ impl Dates {
                 _ => Ok(()),
             },
             EventBody::WorkstreamCreated(e) => self.weaknesses(on, &e.weaknesses),
+            EventBody::WorkstreamCreatedInPlan(e) => self.weaknesses(on, &e.weaknesses),
+            EventBody::PlanStarted(e) => self.weaknesses(on, &e.answers),
+            EventBody::MonitoringReviewed(e) => e
+                .continues
+                .iter()
+                .chain(&e.ended)
+                .try_for_each(|ws| self.workstream(on, ws)),
             EventBody::WorkstreamAmended(e) => {
                 self.about(on, &Subject::Workstream(e.id.clone()))?;
                 self.weaknesses(on, e.weaknesses.as_deref().unwrap_or_default())
