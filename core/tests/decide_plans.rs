@@ -527,3 +527,52 @@ fn the_plan_view_shows_which_workstreams_are_still_monitored() {
         .reindexed();
     assert_eq!(back, plan);
 }
+
+#[test]
+fn show_lists_plans_with_their_findings_and_monitoring_once_a_plan_is_started() {
+    // Before a plan is started, show says nothing new.
+    let (_, events) = history(&wsoa());
+    let before = Plan::from_events(&events);
+    assert!(
+        wsoa_core::show::view(&before, date("2023-03-02"))
+            .plans
+            .is_empty()
+    );
+    assert!(!wsoa_core::show::text(&before, date("2023-03-02")).contains("Plans:"));
+
+    let mut commands = app();
+    commands.push(review("APP1", &["WS6"], &["WS5"]));
+    let (_, events) = history(&commands);
+    let plan = Plan::from_events(&events);
+    let view = wsoa_core::show::view(&plan, date("2023-03-02"));
+    let json = serde_json::to_value(&view).expect("json");
+    let plans = json["plans"].as_array().expect("plans listed");
+    assert_eq!(plans.len(), 2);
+    assert_eq!(plans[0]["id"], "WSoA");
+    assert_eq!(plans[0]["kind"], "Written Statement of Action");
+    assert_eq!(plans[0]["stage"], "accepted");
+    assert_eq!(plans[1]["id"], "APP1");
+    assert_eq!(plans[1]["kind"], "Accelerated Progress Plan");
+    assert_eq!(plans[1]["answers"], serde_json::json!(["W2", "W3"]));
+    assert_eq!(
+        plans[1]["workstreams"],
+        serde_json::json!([
+            {"id": "WS5", "title": "Workstream WS5", "monitored": false,
+             "monitoring_ended": "2023-03-01"},
+            {"id": "WS6", "title": "Workstream WS6", "monitored": true},
+        ])
+    );
+    assert_eq!(plans[1]["reviews"][0]["ended"], serde_json::json!(["WS5"]));
+
+    let text = wsoa_core::show::text(&plan, date("2023-03-02"));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for line in [
+        "Plans 2 WSoA Written Statement of Action, started 1 March 2023; answers W1, W2 and W3; version 1, accepted 1 March 2023 Workstreams WS1",
+        "APP1 Accelerated Progress Plan 'Plan APP1', started 1 March 2023; answers W2 and W3; version 1, in draft",
+        "WS5 Workstream WS5: monitoring ended 1 March 2023",
+        "WS6 Workstream WS6: still monitored",
+        "Last review 1 March 2023 by DfE and NHS England advisers (1 in all): Progress reviewed",
+    ] {
+        assert!(words.contains(line), "{line:?} in\n{text}");
+    }
+}
