@@ -41,17 +41,26 @@ fn p(id: &str) -> PlanId {
 
 /// Decides and applies `commands` in order; panics if any is refused.
 fn history(commands: &[Command]) -> (State, Vec<Event>) {
+    history_on(commands, |_| now().occurred_on)
+}
+
+/// `history`, each command happening on the day `day` gives for its position.
+fn history_on(commands: &[Command], day: impl Fn(usize) -> Date) -> (State, Vec<Event>) {
     let mut state = State::default();
     let mut events = Vec::new();
     for (n, command) in (0_i64..).zip(commands) {
-        let body = decide(&state, command, now())
+        let when = When {
+            occurred_on: day(events.len()),
+            today: now().today,
+        };
+        let body = decide(&state, command, when)
             .unwrap_or_else(|rejection| panic!("given command {n} was refused: {rejection}"));
         let event = Event {
             format: FORMAT_VERSION,
             seq: state.len,
             prev: Digest::ZERO,
             recorded_at: 1_677_672_000_000 + n * 60_000,
-            occurred_on: now().occurred_on,
+            occurred_on: when.occurred_on,
             actor: Actor {
                 name: "qa.officer".to_owned(),
                 role: Role::Officer,
@@ -575,4 +584,78 @@ fn show_lists_plans_with_their_findings_and_monitoring_once_a_plan_is_started() 
     ] {
         assert!(words.contains(line), "{line:?} in\n{text}");
     }
+}
+
+#[test]
+fn a_workstream_of_a_started_plan_is_amended_to_answer_only_its_plan_s_findings() {
+    let given = app();
+    let amend = |weaknesses: &[&str]| {
+        Command::AmendWorkstream(wsoa_core::event::WorkstreamAmended {
+            id: ws("WS5"),
+            title: None,
+            sponsor: None,
+            weaknesses: Some(weaknesses.iter().map(|id| w(id)).collect()),
+            reason: "Scope changed".to_owned(),
+        })
+    };
+    assert!(when(&given, &amend(&["W2", "W3"])).is_ok());
+    refused(
+        &given,
+        &amend(&["W1"]),
+        &["workstream WS5 of plan APP1 would answer W1, which plan APP1 does not answer"],
+    );
+    // A workstream of the WSoA answers any recorded weakness, as before.
+    let wsoa_amend = Command::AmendWorkstream(wsoa_core::event::WorkstreamAmended {
+        id: ws("WS1"),
+        title: None,
+        sponsor: None,
+        weaknesses: Some(vec![w("W1"), w("W3")]),
+        reason: "Scope changed".to_owned(),
+    });
+    assert!(when(&given, &wsoa_amend).is_ok());
+}
+
+#[test]
+fn nothing_of_a_plan_is_dated_before_it_was_started_nor_accepted_before_it_was_submitted() {
+    // The WSoA in 2019, the plan from 1 March 2023, submitted on 2 March.
+    let dated = |n: usize| {
+        date(match n {
+            0..8 => "2019-05-01",
+            8..11 => "2023-03-01",
+            _ => "2023-03-02",
+        })
+    };
+    let (state, _) = history_on(&app(), dated);
+    let on = |day: &str| When {
+        occurred_on: date(day),
+        today: date("2023-03-02"),
+    };
+    let early = decide(&state, &review("APP1", &[], &["WS5"]), on("2023-02-01"))
+        .expect_err("a review before the plan started is refused");
+    assert!(
+        early
+            .to_string()
+            .contains("1 February 2023 is before plan APP1 was started on 1 March 2023"),
+        "{early}"
+    );
+    let mut submitted = app();
+    submitted.push(Command::StepPlan(StepPlan {
+        plan: Some(p("APP1")),
+        step: PlanStep::Submitted,
+        summary: None,
+    }));
+    let (state, _) = history_on(&submitted, dated);
+    let accept = Command::StepPlan(StepPlan {
+        plan: Some(p("APP1")),
+        step: PlanStep::Accepted,
+        summary: None,
+    });
+    let rejection = decide(&state, &accept, on("2023-03-01")).expect_err("refused");
+    assert!(
+        rejection
+            .to_string()
+            .contains("1 March 2023 is before plan APP1 was submitted on 2 March 2023"),
+        "{rejection}"
+    );
+    assert!(decide(&state, &accept, on("2023-03-02")).is_ok());
 }
