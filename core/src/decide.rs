@@ -1285,7 +1285,7 @@ fn plan_ref(state: &State, plan: Option<&PlanId>) -> Result<PlanRef, Rejection> 
             .clone()
             .map_or(PlanRef::Wsoa, PlanRef::Started)),
         Some(id) if state.plans.contains_key(id) => Ok(PlanRef::Started(id.clone())),
-        Some(id) if id.as_str() == PlanId::WSOA => Ok(PlanRef::Wsoa),
+        Some(id) if id.as_str().eq_ignore_ascii_case(PlanId::WSOA) => Ok(PlanRef::Wsoa),
         Some(id) => {
             let mut known = vec![PlanId::WSOA.to_owned()];
             known.extend(state.plans.keys().map(ToString::to_string));
@@ -1324,7 +1324,7 @@ fn answered_by(
 
 /// A plan answering recorded findings, with a new id.
 fn start_plan(state: &State, e: &PlanStarted) -> Result<EventBody, Rejection> {
-    if e.id.as_str() == PlanId::WSOA {
+    if e.id.as_str().eq_ignore_ascii_case(PlanId::WSOA) {
         return Err(Rejection::Inconsistent(format!(
             "{} is the id of the ledger's own Written Statement of Action, the plan answering the first inspection's areas of significant weakness; give the new plan another id (APP1, PAP1)",
             PlanId::WSOA
@@ -1503,7 +1503,10 @@ fn review_monitoring(state: &State, e: &MonitoringReviewed) -> Result<EventBody,
             }));
         }
     }
-    Ok(EventBody::MonitoringReviewed(e.clone()))
+    Ok(EventBody::MonitoringReviewed(MonitoringReviewed {
+        plan: plan.started().cloned().unwrap_or_else(PlanId::wsoa),
+        ..e.clone()
+    }))
 }
 
 fn open_ledger(state: &State, e: &LedgerOpened) -> Result<EventBody, Rejection> {

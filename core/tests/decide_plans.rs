@@ -501,6 +501,11 @@ fn monitoring_continues_or_ends_only_for_a_workstream_of_the_plan_and_ends_once(
     // WS6 may still end later; the WSoA may be reviewed for its own workstream.
     assert!(when(&ended, &review("APP1", &[], &["WS6"])).is_ok());
     assert!(when(&ended, &review("WSoA", &[], &["WS1"])).is_ok());
+    // The WSoA's id is read in any case, and recorded as the ledger writes it.
+    match when(&ended, &review("wsoa", &[], &["WS1"])) {
+        Ok(EventBody::MonitoringReviewed(e)) => assert_eq!(e.plan.as_str(), "WSoA"),
+        other => panic!("a review of the WSoA is recorded: {other:?}"),
+    }
 }
 
 #[test]
