@@ -2,18 +2,21 @@
 //! ledger checks and appends. Arguments are parsed once, here, into the core's types.
 
 use clap::{Args, Subcommand};
-use wsoa_core::command::{AddFinding, AddInspection, AddNote, RaiseRisk};
+use wsoa_core::command::{
+    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, RaiseRisk, StepPlan,
+};
 use wsoa_core::event::{
     ActionAmendedWithDeadline, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
     CoproductionRecorded, CorrectionRecorded, Direction, FindingKind, Framework, InspectionKind,
     InspectionOutcome, InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded,
-    MilestoneAdded, MilestoneMet, MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress,
-    ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
-    RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    MilestoneAdded, MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded,
+    Outcome, PlanKind, PlanStarted, PlanStep, Progress, ProgressReviewed, Rag, Rating,
+    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
+    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
-    ActionId, Command, Date, Deadline, Decimal, InspectionId, MeasureId, MilestoneId, RiskId,
-    SubjectRef, WeaknessId, WorkstreamId,
+    ActionId, Command, Date, Deadline, Decimal, InspectionId, MeasureId, MilestoneId, PlanId,
+    RiskId, SubjectRef, WeaknessId, WorkstreamId,
 };
 use wsoa_store::{Appended, Context, Ledger, StoreError};
 
@@ -51,7 +54,8 @@ pub enum RecordCommand {
     /// areas of significant weakness (2016).
     #[command(subcommand)]
     Finding(FindingCommand),
-    /// Record the statement's submission, acceptance and revisions.
+    /// Start plans answering findings (an Accelerated Progress Plan, a priority action plan), and
+    /// record a plan's submission, acceptance and revisions.
     #[command(subcommand)]
     Plan(PlanCommand),
     /// Create and amend workstreams.
@@ -85,6 +89,9 @@ pub enum RecordCommand {
     /// Record the families' voice: you said, we did, the difference it made.
     #[command(subcommand)]
     Coproduction(CoproductionCommand),
+    /// Record DfE and NHS England reviews of a plan's monitoring.
+    #[command(subcommand)]
+    Monitoring(MonitoringCommand),
     /// Record that an earlier event was wrong (the event itself is never changed).
     #[command(
         after_help = "Example:\n  wsoa correct 41 --reason \"The visit was on 14 June, not 4 June; the feedback is unchanged.\""
@@ -186,38 +193,98 @@ pub enum WeaknessCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum PlanCommand {
-    /// Record that the statement was submitted to Ofsted and CQC.
+    /// Start a plan answering recorded findings: an Accelerated Progress Plan after a revisit,
+    /// a priority action plan or an improvement plan after a 2023 inspection. A ledger's own
+    /// WSoA (plan WSoA) needs no start.
+    #[command(
+        after_help = "Example:\n  wsoa plan start APP1 --kind app --title \"Accelerated Progress Plan\" --answers W2 --answers W4 --on 2023-03-01"
+    )]
+    Start {
+        /// Its id (APP1, PAP1).
+        id: PlanId,
+        /// wsoa (Written Statement of Action), app (Accelerated Progress Plan),
+        /// priority-action-plan or improvement-plan.
+        #[arg(long)]
+        kind: PlanKind,
+        /// Its title.
+        #[arg(long)]
+        title: String,
+        /// A finding it answers (repeat for each).
+        #[arg(long = "answers", value_name = "FINDING", required = true)]
+        answers: Vec<WeaknessId>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record that a plan was submitted (the statement to Ofsted and CQC).
     #[command(
         after_help = "Example:\n  wsoa plan submit --summary \"Written statement of action, version 1\" --on 2021-07-30"
     )]
     Submit {
+        /// The plan; the latest plan started if not given (WSoA for the ledger's own statement).
+        #[arg(long, value_name = "ID")]
+        plan: Option<PlanId>,
         /// What was submitted.
         #[arg(long)]
         summary: Option<String>,
         #[command(flatten)]
         when: When,
     },
-    /// Record that Ofsted and CQC found the statement fit for purpose.
+    /// Record that a plan was accepted (the statement found fit for purpose).
     #[command(
         after_help = "Example:\n  wsoa plan accept --summary \"Letter: the statement is fit for purpose\" --on 2021-09-01"
     )]
     Accept {
+        /// The plan; the latest plan started if not given (WSoA for the ledger's own statement).
+        #[arg(long, value_name = "ID")]
+        plan: Option<PlanId>,
         /// What the letter said.
         #[arg(long)]
         summary: Option<String>,
         #[command(flatten)]
         when: When,
     },
-    /// Record a revision of the statement (it must then be submitted again).
+    /// Record a revision of a plan (it must then be submitted again).
     #[command(
         after_help = "Example:\n  wsoa plan revise --summary \"Strengthened measures of impact as the inspectorates asked\" --on 2021-08-20"
     )]
     Revise {
+        /// The plan; the latest plan started if not given (WSoA for the ledger's own statement).
+        #[arg(long, value_name = "ID")]
+        plan: Option<PlanId>,
         /// What changed and why.
         #[arg(long)]
         summary: String,
         #[command(flatten)]
         when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MonitoringCommand {
+    /// Record a DfE and NHS England review of a plan (about every six months for an
+    /// Accelerated Progress Plan): monitoring continues for some workstreams and ends for others.
+    #[command(
+        after_help = "Example:\n  wsoa monitoring review --by \"DfE and NHS England advisers\" --plan APP1 --summary \"Sustained improvement in EHC plan timeliness\" --ended WS5 --continues WS6 --date 2023-09-14"
+    )]
+    Review {
+        /// Who reviewed.
+        #[arg(long)]
+        by: String,
+        /// The plan reviewed (WSoA for the ledger's own statement).
+        #[arg(long, value_name = "ID")]
+        plan: PlanId,
+        /// Their conclusion.
+        #[arg(long)]
+        summary: String,
+        /// A workstream of the plan whose monitoring continues (repeat for each).
+        #[arg(long = "continues", value_name = "WS")]
+        continues: Vec<WorkstreamId>,
+        /// A workstream of the plan whose monitoring ends (repeat for each).
+        #[arg(long = "ended", value_name = "WS")]
+        ended: Vec<WorkstreamId>,
+        /// The day of the review (2023-09-14 or 14/09/2023); today if not given.
+        #[arg(long = "date", visible_alias = "on", value_name = "DATE")]
+        date: Option<Date>,
     },
 }
 
@@ -239,6 +306,10 @@ pub enum WorkstreamCommand {
         /// A weakness it answers (repeat for each).
         #[arg(long = "weakness", value_name = "ID", required = true)]
         weaknesses: Vec<WeaknessId>,
+        /// The plan it belongs to; the latest plan started if not given (WSoA for the ledger's
+        /// own statement).
+        #[arg(long, value_name = "ID")]
+        plan: Option<PlanId>,
         #[command(flatten)]
         when: When,
     },
@@ -294,6 +365,10 @@ pub enum ActionCommand {
         /// A success criterion or measure of impact (repeat for each).
         #[arg(long = "success", value_name = "TEXT")]
         success: Vec<String>,
+        /// The plan its workstream belongs to, checked (an action belongs to its workstream's
+        /// plan).
+        #[arg(long, value_name = "ID")]
+        plan: Option<PlanId>,
         #[command(flatten)]
         when: When,
     },
@@ -670,8 +745,10 @@ impl RecordCommand {
             R::Inspection(InspectionCommand::Record { when, .. }) => when,
             R::Weakness(WeaknessCommand::Add { when, .. }) => when,
             R::Finding(FindingCommand::Add { when, .. }) => when,
+            R::Monitoring(MonitoringCommand::Review { date, .. }) => return *date,
             R::Plan(
-                PlanCommand::Submit { when, .. }
+                PlanCommand::Start { when, .. }
+                | PlanCommand::Submit { when, .. }
                 | PlanCommand::Accept { when, .. }
                 | PlanCommand::Revise { when, .. },
             ) => when,
@@ -799,14 +876,82 @@ impl RecordCommand {
             R::Weakness(WeaknessCommand::Add {
                 id, title, finding, ..
             }) => Command::RecordWeakness(WeaknessRecorded { id, title, finding }),
-            R::Plan(PlanCommand::Submit { summary, .. }) => Command::SubmitPlan { summary },
-            R::Plan(PlanCommand::Accept { summary, .. }) => Command::AcceptPlan { summary },
-            R::Plan(PlanCommand::Revise { summary, .. }) => Command::RevisePlan { summary },
+            R::Plan(PlanCommand::Start {
+                id,
+                kind,
+                title,
+                answers,
+                ..
+            }) => Command::StartPlan(PlanStarted {
+                id,
+                kind,
+                title,
+                answers,
+            }),
+            R::Monitoring(MonitoringCommand::Review {
+                by,
+                plan,
+                summary,
+                continues,
+                ended,
+                ..
+            }) => Command::ReviewMonitoring(MonitoringReviewed {
+                plan,
+                by,
+                summary,
+                continues,
+                ended,
+            }),
+            R::Plan(PlanCommand::Submit {
+                plan: None,
+                summary,
+                ..
+            }) => Command::SubmitPlan { summary },
+            R::Plan(PlanCommand::Accept {
+                plan: None,
+                summary,
+                ..
+            }) => Command::AcceptPlan { summary },
+            R::Plan(PlanCommand::Revise {
+                plan: None,
+                summary,
+                ..
+            }) => Command::RevisePlan { summary },
+            R::Plan(PlanCommand::Submit { plan, summary, .. }) => Command::StepPlan(StepPlan {
+                plan,
+                step: PlanStep::Submitted,
+                summary,
+            }),
+            R::Plan(PlanCommand::Accept { plan, summary, .. }) => Command::StepPlan(StepPlan {
+                plan,
+                step: PlanStep::Accepted,
+                summary,
+            }),
+            R::Plan(PlanCommand::Revise { plan, summary, .. }) => Command::StepPlan(StepPlan {
+                plan,
+                step: PlanStep::Revised,
+                summary: Some(summary),
+            }),
             R::Workstream(WorkstreamCommand::Add {
                 id,
                 title,
                 sponsor,
                 weaknesses,
+                plan: Some(plan),
+                ..
+            }) => Command::AddWorkstream(AddWorkstream {
+                plan: Some(plan),
+                id,
+                title,
+                sponsor,
+                weaknesses,
+            }),
+            R::Workstream(WorkstreamCommand::Add {
+                id,
+                title,
+                sponsor,
+                weaknesses,
+                plan: None,
                 ..
             }) => Command::CreateWorkstream(WorkstreamCreated {
                 id,
@@ -835,6 +980,25 @@ impl RecordCommand {
                 owner,
                 due,
                 success,
+                plan: Some(plan),
+                ..
+            }) => Command::CreateActionInPlan(ActionInPlan {
+                plan,
+                id,
+                workstream,
+                title,
+                owner,
+                due,
+                success,
+            }),
+            R::Action(ActionCommand::Add {
+                id,
+                workstream,
+                title,
+                owner,
+                due,
+                success,
+                plan: None,
                 ..
             }) => Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
                 id,

@@ -11,10 +11,11 @@ use crate::event::{
     ActionStatusChanged, CoproductionRecorded, CorrectionRecorded, EvidenceKind, EvidenceRedacted,
     FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
     MeasureDefined, MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed,
-    MonitoringVisitRecorded, ProgressReviewed, RevisitOutcomeRecorded, RevisitScheduled,
-    RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    MonitoringReviewed, MonitoringVisitRecorded, PlanStarted, PlanStep, ProgressReviewed,
+    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded,
+    WorkstreamAmended, WorkstreamCreated,
 };
-use crate::ids::{Digest, EvidenceId, InspectionId, RiskId, SubjectRef, WeaknessId};
+use crate::ids::{Digest, EvidenceId, InspectionId, PlanId, RiskId, SubjectRef, WeaknessId};
 
 /// Everything that can be recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,6 +107,101 @@ pub enum Command {
     MissMilestone(MilestoneMissed),
     /// Record what families said, what was done and the difference it made.
     RecordCoproduction(CoproductionRecorded),
+    /// Start a plan answering findings (an accelerated progress plan, a priority action plan).
+    StartPlan(PlanStarted),
+    /// Create a workstream of a plan; `CreateWorkstream` is this with the default plan.
+    AddWorkstream(AddWorkstream),
+    /// Create an action, checking that its workstream belongs to the plan named; recorded as
+    /// `CreateActionWithDeadline` records it.
+    CreateActionInPlan(ActionInPlan),
+    /// Submit, accept or revise a plan; `SubmitPlan`, `AcceptPlan` and `RevisePlan` are this
+    /// with the default plan.
+    StepPlan(StepPlan),
+    /// Record a DfE and NHS England review of a plan's monitoring.
+    ReviewMonitoring(MonitoringReviewed),
+}
+
+/// Create a workstream of a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddWorkstream {
+    /// The plan; the latest plan started when none is given (the ledger's WSoA when none was).
+    pub plan: Option<PlanId>,
+    /// Its id.
+    pub id: crate::ids::WorkstreamId,
+    /// A short title.
+    pub title: String,
+    /// The senior accountable sponsor.
+    pub sponsor: String,
+    /// The findings it answers (at least one, each answered by the plan).
+    pub weaknesses: Vec<WeaknessId>,
+}
+
+impl AddWorkstream {
+    /// The workstream of the default plan, as `CreateWorkstream` gives it.
+    pub fn of_default_plan(w: &WorkstreamCreated) -> AddWorkstream {
+        AddWorkstream {
+            plan: None,
+            id: w.id.clone(),
+            title: w.title.clone(),
+            sponsor: w.sponsor.clone(),
+            weaknesses: w.weaknesses.clone(),
+        }
+    }
+
+    /// The workstream itself.
+    pub fn workstream(&self) -> WorkstreamCreated {
+        WorkstreamCreated {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            sponsor: self.sponsor.clone(),
+            weaknesses: self.weaknesses.clone(),
+        }
+    }
+}
+
+/// An action of a workstream of the plan named: the plan is checked, not recorded (an action
+/// belongs to its workstream's plan).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionInPlan {
+    /// The plan its workstream must belong to.
+    pub plan: PlanId,
+    /// Its id.
+    pub id: crate::ids::ActionId,
+    /// The workstream it belongs to.
+    pub workstream: crate::ids::WorkstreamId,
+    /// What will be done.
+    pub title: String,
+    /// The lead officer.
+    pub owner: String,
+    /// The deadline, as written.
+    pub due: crate::deadline::Deadline,
+    /// Success criteria or measures of impact.
+    pub success: Vec<String>,
+}
+
+impl ActionInPlan {
+    /// The action itself.
+    pub fn action(&self) -> ActionCreatedWithDeadline {
+        ActionCreatedWithDeadline {
+            id: self.id.clone(),
+            workstream: self.workstream.clone(),
+            title: self.title.clone(),
+            owner: self.owner.clone(),
+            due: self.due.clone(),
+            success: self.success.clone(),
+        }
+    }
+}
+
+/// Submit, accept or revise a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepPlan {
+    /// The plan; the latest plan started when none is given (the ledger's WSoA when none was).
+    pub plan: Option<PlanId>,
+    /// Submitted, accepted or revised.
+    pub step: PlanStep,
+    /// What was said (required for a revision).
+    pub summary: Option<String>,
 }
 
 /// Record an inspection of the local area under either framework.

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod dates;
 
-use crate::command::{AddFinding, AddInspection, AttachEvidence, Command, RaiseRisk};
+use crate::command::{
+    AddFinding, AddInspection, AddWorkstream, AttachEvidence, Command, RaiseRisk, StepPlan,
+};
 use crate::date::Date;
 use crate::deadline::{Deadline, MAX_WORDS_LEN};
 use crate::event::Direction;
@@ -14,12 +16,13 @@ use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionStatusChanged,
     CorrectionRecorded, Event, EventBody, EvidenceAttached, EvidenceRedacted, FindingRecorded,
     Framework, InspectionAdded, InspectionKind, InspectionRecorded, LedgerOpened, MeasureDefined,
-    MeasureRecorded, MonitoringVisitRecorded, NoteAdded, PlanAccepted, PlanRevised, PlanSubmitted,
+    MeasureRecorded, MonitoringReviewed, MonitoringVisitRecorded, NoteAdded, PlanAccepted,
+    PlanKind, PlanRevised, PlanStarted, PlanStep, PlanStepRecorded, PlanSubmitted,
     ProgressReviewed, Rag, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
     RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{
-    ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, RiskId, Subject,
+    ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, PlanId, RiskId, Subject,
     SubjectKind, SubjectRef, WeaknessId, WorkstreamId,
 };
 
@@ -231,6 +234,23 @@ pub struct WorkstreamState {
     pub sponsor: String,
     /// The weaknesses it answers.
     pub weaknesses: Vec<WeaknessId>,
+    /// The plan it belongs to; `None` for the ledger's WSoA (`WorkstreamCreated`).
+    pub plan: Option<PlanId>,
+}
+
+/// What the rules need to know about a started plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanState {
+    /// The event that started it.
+    pub started: u64,
+    /// What kind of plan it is.
+    pub kind: PlanKind,
+    /// The findings it answers.
+    pub answers: Vec<WeaknessId>,
+    /// Its current version, from 1.
+    pub version: u32,
+    /// Where that version stands.
+    pub stage: PlanStage,
 }
 
 /// What the rules need to know about an action.
@@ -332,6 +352,12 @@ pub struct State {
     /// Milestones by action and id: the event that added each, and whether it was met or
     /// missed.
     pub milestones: BTreeMap<(ActionId, MilestoneId), MilestoneState>,
+    /// Plans started with `PlanStarted`, by id (the ledger's WSoA is not among them).
+    pub plans: BTreeMap<PlanId, PlanState>,
+    /// The latest plan started, the default plan of workstreams and plan steps.
+    pub latest_plan: Option<PlanId>,
+    /// Workstreams whose monitoring ended, with the review that ended it.
+    pub monitoring_ended: BTreeMap<WorkstreamId, u64>,
     /// The smallest `n` for which `E<n>` is not yet taken. Ids are never freed, so it only grows.
     evidence_next_free: u64,
     /// The business dates the date rules compare against.
@@ -355,6 +381,9 @@ impl Default for State {
             risks: BTreeMap::new(),
             revisit: None,
             milestones: BTreeMap::new(),
+            plans: BTreeMap::new(),
+            latest_plan: None,
+            monitoring_ended: BTreeMap::new(),
             evidence_next_free: 1,
             dates: dates::Dates::default(),
         }
@@ -407,8 +436,51 @@ impl State {
                         title: e.title.clone(),
                         sponsor: e.sponsor.clone(),
                         weaknesses: e.weaknesses.clone(),
+                        plan: None,
                     },
                 );
+            }
+            EventBody::WorkstreamCreatedInPlan(e) => {
+                self.workstreams.insert(
+                    e.id.clone(),
+                    WorkstreamState {
+                        created: seq,
+                        title: e.title.clone(),
+                        sponsor: e.sponsor.clone(),
+                        weaknesses: e.weaknesses.clone(),
+                        plan: Some(e.plan.clone()),
+                    },
+                );
+            }
+            EventBody::PlanStarted(e) => {
+                self.plans.insert(
+                    e.id.clone(),
+                    PlanState {
+                        started: seq,
+                        kind: e.kind,
+                        answers: e.answers.clone(),
+                        version: 1,
+                        stage: PlanStage::Draft,
+                    },
+                );
+                self.latest_plan = Some(e.id.clone());
+            }
+            EventBody::PlanStepRecorded(e) => {
+                if let Some(plan) = self.plans.get_mut(&e.plan) {
+                    match e.step {
+                        PlanStep::Submitted => plan.stage = PlanStage::Submitted,
+                        PlanStep::Accepted => plan.stage = PlanStage::Accepted,
+                        PlanStep::Revised => {
+                            plan.version = e.version;
+                            plan.stage = PlanStage::Draft;
+                        }
+                    }
+                }
+            }
+            EventBody::MonitoringReviewed(e) => {
+                for ws in &e.ended {
+                    self.monitoring_ended.entry(ws.clone()).or_insert(seq);
+                }
             }
             EventBody::WorkstreamAmended(e) => {
                 if let Some(ws) = self.workstreams.get_mut(&e.id) {
@@ -902,6 +974,55 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             weakness_fields(e)?;
             EventBody::WeaknessRecorded(e.clone())
         }
+        Command::StartPlan(e) => start_plan(state, e)?,
+        Command::AddWorkstream(e) => add_workstream(state, e)?,
+        Command::CreateActionInPlan(e) => {
+            let plan = &e.plan;
+            let plan_ref = plan_ref(state, Some(plan))?;
+            ws(&e.workstream)?;
+            let current = &state.workstreams[&e.workstream];
+            if current.plan.as_ref() != plan_ref.started() {
+                return Err(Rejection::Inconsistent(format!(
+                    "workstream {} belongs to plan {}, not {plan}; an action belongs to its workstream's plan: give --plan {} or a workstream of {plan}",
+                    e.workstream,
+                    plan_name(current.plan.as_ref()),
+                    plan_name(current.plan.as_ref()),
+                )));
+            }
+            return decide(state, &Command::CreateActionWithDeadline(e.action()), when);
+        }
+        Command::StepPlan(e) => step_plan(state, e, when)?,
+        Command::ReviewMonitoring(e) => review_monitoring(state, e)?,
+        Command::SubmitPlan { summary } if state.latest_plan.is_some() => step_plan(
+            state,
+            &StepPlan {
+                plan: None,
+                step: PlanStep::Submitted,
+                summary: summary.clone(),
+            },
+            when,
+        )?,
+        Command::AcceptPlan { summary } if state.latest_plan.is_some() => step_plan(
+            state,
+            &StepPlan {
+                plan: None,
+                step: PlanStep::Accepted,
+                summary: summary.clone(),
+            },
+            when,
+        )?,
+        Command::RevisePlan { summary } if state.latest_plan.is_some() => step_plan(
+            state,
+            &StepPlan {
+                plan: None,
+                step: PlanStep::Revised,
+                summary: Some(summary.clone()),
+            },
+            when,
+        )?,
+        Command::CreateWorkstream(e) if state.latest_plan.is_some() => {
+            add_workstream(state, &AddWorkstream::of_default_plan(e))?
+        }
         Command::SubmitPlan { summary } => {
             optional_prose("the summary", summary.as_ref())?;
             let version = state.plan_version;
@@ -973,6 +1094,9 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             amend_workstream(current, e)?;
             if let Some(list) = &e.weaknesses {
                 list.iter().try_for_each(weakness)?;
+                if let Some(plan) = &current.plan {
+                    answered_by(state, plan, &e.id, list)?;
+                }
             }
             EventBody::WorkstreamAmended(e.clone())
         }
@@ -1129,6 +1253,260 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
     };
     state.dates.check(&body, when.occurred_on)?;
     Ok(body)
+}
+
+/// A plan named by a command: the ledger's WSoA, or a plan started with `PlanStarted`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum PlanRef {
+    Wsoa,
+    Started(PlanId),
+}
+
+impl PlanRef {
+    fn started(&self) -> Option<&PlanId> {
+        match self {
+            PlanRef::Wsoa => None,
+            PlanRef::Started(id) => Some(id),
+        }
+    }
+}
+
+/// A plan's id for messages: `WSoA` for the ledger's own statement.
+fn plan_name(plan: Option<&PlanId>) -> String {
+    plan.map_or_else(|| PlanId::WSOA.to_owned(), ToString::to_string)
+}
+
+/// The plan a command names, or the default: the latest plan started, or the ledger's WSoA when
+/// none was.
+fn plan_ref(state: &State, plan: Option<&PlanId>) -> Result<PlanRef, Rejection> {
+    match plan {
+        None => Ok(state
+            .latest_plan
+            .clone()
+            .map_or(PlanRef::Wsoa, PlanRef::Started)),
+        Some(id) if state.plans.contains_key(id) => Ok(PlanRef::Started(id.clone())),
+        Some(id) if id.as_str().eq_ignore_ascii_case(PlanId::WSOA) => Ok(PlanRef::Wsoa),
+        Some(id) => {
+            let mut known = vec![PlanId::WSOA.to_owned()];
+            known.extend(state.plans.keys().map(ToString::to_string));
+            Err(Rejection::UnknownId {
+                kind: "plan",
+                id: id.to_string(),
+                known: format!(
+                    "the plans are {} (start one with `wsoa plan start ID --kind app --title TEXT --answers FINDING`)",
+                    known.join(", ")
+                ),
+            })
+        }
+    }
+}
+
+/// Each finding a workstream answers is one its plan answers.
+fn answered_by(
+    state: &State,
+    plan: &PlanId,
+    workstream: &WorkstreamId,
+    weaknesses: &[WeaknessId],
+) -> Result<(), Rejection> {
+    let answers = &state.plans[plan].answers;
+    match weaknesses.iter().find(|w| !answers.contains(w)) {
+        Some(w) => Err(Rejection::Inconsistent(format!(
+            "workstream {workstream} of plan {plan} would answer {w}, which plan {plan} does not answer; plan {plan} answers {} (a workstream answers findings of its own plan)",
+            answers
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A plan answering recorded findings, with a new id.
+fn start_plan(state: &State, e: &PlanStarted) -> Result<EventBody, Rejection> {
+    if e.id.as_str().eq_ignore_ascii_case(PlanId::WSOA) {
+        return Err(Rejection::Inconsistent(format!(
+            "{} is the id of the ledger's own Written Statement of Action, the plan answering the first inspection's areas of significant weakness; give the new plan another id (APP1, PAP1)",
+            PlanId::WSOA
+        )));
+    }
+    if let Some(plan) = state.plans.get(&e.id) {
+        return Err(Rejection::DuplicateId {
+            kind: "plan",
+            id: e.id.to_string(),
+            seq: plan.started,
+        });
+    }
+    text("the plan's title", &e.title)?;
+    not_empty(
+        "the plan answers no finding (add --answers FINDING)",
+        &e.answers,
+    )?;
+    at_most("the findings a plan answers", &e.answers)?;
+    unique("finding", &e.answers)?;
+    e.answers
+        .iter()
+        .try_for_each(|w| state.require(SubjectKind::Weakness, w.as_str()))?;
+    Ok(EventBody::PlanStarted(e.clone()))
+}
+
+/// A workstream of a plan: `WorkstreamCreated` for the ledger's WSoA, `WorkstreamCreatedInPlan`
+/// for a started plan, whose findings it must answer.
+fn add_workstream(state: &State, e: &AddWorkstream) -> Result<EventBody, Rejection> {
+    let plan = plan_ref(state, e.plan.as_ref())?;
+    let w = &e.workstream();
+    if let Some(existing) = state.workstreams.get(&w.id) {
+        return Err(Rejection::DuplicateId {
+            kind: "workstream",
+            id: w.id.to_string(),
+            seq: existing.created,
+        });
+    }
+    workstream_fields(w)?;
+    w.weaknesses
+        .iter()
+        .try_for_each(|id| state.require(SubjectKind::Weakness, id.as_str()))?;
+    Ok(match plan {
+        PlanRef::Wsoa => EventBody::WorkstreamCreated(w.clone()),
+        PlanRef::Started(plan) => {
+            answered_by(state, &plan, &w.id, &w.weaknesses)?;
+            EventBody::WorkstreamCreatedInPlan(crate::event::WorkstreamCreatedInPlan {
+                id: w.id.clone(),
+                title: w.title.clone(),
+                sponsor: w.sponsor.clone(),
+                weaknesses: w.weaknesses.clone(),
+                plan,
+            })
+        }
+    })
+}
+
+/// A plan submitted, accepted or revised. The ledger's WSoA records its steps as it always did.
+fn step_plan(state: &State, e: &StepPlan, when: When) -> Result<EventBody, Rejection> {
+    let plan = match plan_ref(state, e.plan.as_ref())? {
+        PlanRef::Wsoa => {
+            let legacy = State {
+                latest_plan: None,
+                plans: BTreeMap::new(),
+                ..state.clone()
+            };
+            let command = match e.step {
+                PlanStep::Submitted => Command::SubmitPlan {
+                    summary: e.summary.clone(),
+                },
+                PlanStep::Accepted => Command::AcceptPlan {
+                    summary: e.summary.clone(),
+                },
+                PlanStep::Revised => Command::RevisePlan {
+                    summary: e.summary.clone().unwrap_or_default(),
+                },
+            };
+            return decide(&legacy, &command, when);
+        }
+        PlanRef::Started(plan) => plan,
+    };
+    let current = &state.plans[&plan];
+    let version = current.version;
+    let what = format!("version {version} of plan {plan}");
+    let flag = format!("--plan {plan}");
+    match e.step {
+        PlanStep::Submitted => {
+            optional_prose("the summary", e.summary.as_ref())?;
+            match current.stage {
+                PlanStage::Draft => {}
+                PlanStage::Submitted => {
+                    return Err(Rejection::WrongStage(format!(
+                        "{what} is already submitted; record the answer with `wsoa plan accept {flag}`, or revise it with `wsoa plan revise {flag}`"
+                    )));
+                }
+                PlanStage::Accepted => {
+                    return Err(Rejection::WrongStage(format!(
+                        "{what} was accepted; to submit changes, first record them with `wsoa plan revise {flag}`"
+                    )));
+                }
+            }
+        }
+        PlanStep::Accepted => {
+            optional_prose("the summary", e.summary.as_ref())?;
+            match current.stage {
+                PlanStage::Submitted => {}
+                PlanStage::Draft => {
+                    return Err(Rejection::WrongStage(format!(
+                        "{what} has not been submitted; record the submission with `wsoa plan submit {flag}` first"
+                    )));
+                }
+                PlanStage::Accepted => {
+                    return Err(Rejection::WrongStage(format!("{what} is already accepted")));
+                }
+            }
+        }
+        PlanStep::Revised => {
+            let Some(summary) = &e.summary else {
+                return Err(Rejection::Blank {
+                    field: "the summary of the revision",
+                });
+            };
+            prose("the summary of the revision", summary)?;
+            if current.stage == PlanStage::Draft {
+                return Err(Rejection::WrongStage(format!(
+                    "{what} has not been submitted yet, so there is nothing to revise; submit it with `wsoa plan submit {flag}`"
+                )));
+            }
+        }
+    }
+    Ok(EventBody::PlanStepRecorded(PlanStepRecorded {
+        plan,
+        step: e.step,
+        version: if e.step == PlanStep::Revised {
+            version + 1
+        } else {
+            version
+        },
+        summary: e.summary.clone(),
+    }))
+}
+
+/// A DfE and NHS England review of a plan: monitoring continues or ends only for the plan's own
+/// workstreams, and a workstream's monitoring ends once.
+fn review_monitoring(state: &State, e: &MonitoringReviewed) -> Result<EventBody, Rejection> {
+    let plan = plan_ref(state, Some(&e.plan))?;
+    text("who reviewed (--by)", &e.by)?;
+    prose("the summary", &e.summary)?;
+    at_most("the workstreams whose monitoring continues", &e.continues)?;
+    at_most("the workstreams whose monitoring ends", &e.ended)?;
+    unique("workstream", e.continues.iter().chain(&e.ended))?;
+    for (id, ending) in e
+        .continues
+        .iter()
+        .map(|id| (id, false))
+        .chain(e.ended.iter().map(|id| (id, true)))
+    {
+        state.require(SubjectKind::Workstream, id.as_str())?;
+        let of = state.workstreams[id].plan.as_ref();
+        if of != plan.started() {
+            return Err(Rejection::Inconsistent(format!(
+                "workstream {id} belongs to plan {}, not {}; a review of plan {} continues or ends monitoring only for that plan's workstreams",
+                plan_name(of),
+                e.plan,
+                e.plan
+            )));
+        }
+        if let Some(seq) = state.monitoring_ended.get(id) {
+            return Err(Rejection::WrongStage(if ending {
+                format!(
+                    "monitoring of workstream {id} already ended (event {seq}); it cannot end again: leave out --ended {id}"
+                )
+            } else {
+                format!(
+                    "monitoring of workstream {id} ended (event {seq}), so it cannot continue: leave out --continues {id}"
+                )
+            }));
+        }
+    }
+    Ok(EventBody::MonitoringReviewed(MonitoringReviewed {
+        plan: plan.started().cloned().unwrap_or_else(PlanId::wsoa),
+        ..e.clone()
+    }))
 }
 
 fn open_ledger(state: &State, e: &LedgerOpened) -> Result<EventBody, Rejection> {

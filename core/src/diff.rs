@@ -14,6 +14,62 @@ use crate::plan::{ActionView, Cite, MeasureValue, MeasureView, Plan};
 use crate::point::Point;
 use crate::timeline::{and_list, because, capitalise, plural, quantity, quote, size, subject_of};
 
+/// Plans started, a started plan's submissions and acceptances, and DfE and NHS England
+/// reviews of a plan's monitoring (with the visits), inside the window.
+fn plan_changes(after: &Plan, inside: &dyn Fn(&Cite) -> bool, diff: &mut Diff) {
+    for plan in after.plans.iter().filter(|p| !p.implicit) {
+        if inside(&plan.cite) {
+            diff.other.push(Item {
+                text: format!(
+                    "{} started on {}, answering {}",
+                    capitalise(&plan.name()),
+                    plan.cite.on.long(),
+                    and_list(&plan.answers)
+                ),
+                subject: None,
+                cites: vec![plan.cite.seq],
+            });
+        }
+        for (step, cite) in [("submitted", &plan.submitted), ("accepted", &plan.accepted)] {
+            if let Some(cite) = cite.as_ref().filter(|cite| inside(cite)) {
+                diff.other.push(Item {
+                    text: format!("Plan {} {step} on {}", plan.id, cite.on.long()),
+                    subject: None,
+                    cites: vec![cite.seq],
+                });
+            }
+        }
+    }
+    for plan in &after.plans {
+        for review in plan.reviews.iter().filter(|r| inside(&r.cite)) {
+            let mut text = format!(
+                "Monitoring review of plan {} by {} on {}: {}",
+                plan.id,
+                review.by,
+                review.cite.on.long(),
+                quote(&review.summary)
+            );
+            if !review.continues.is_empty() {
+                text.push_str(&format!(
+                    "; monitoring continues for {}",
+                    and_list(&review.continues)
+                ));
+            }
+            if !review.ended.is_empty() {
+                text.push_str(&format!(
+                    "; monitoring ended for {}",
+                    and_list(&review.ended)
+                ));
+            }
+            diff.visits.push(Item {
+                subject: None,
+                text,
+                cites: vec![review.cite.seq],
+            });
+        }
+    }
+}
+
 /// One of the two moments compared.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Moment {
@@ -258,6 +314,7 @@ pub fn diff(before: &Plan, after: &Plan, events_between: &[&Event]) -> Diff {
     };
 
     other_structure(before, after, &inside, &mut diff);
+    plan_changes(after, &inside, &mut diff);
     for action in &after.actions {
         actions(before, after, action, &inside, &mut diff);
     }

@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::ids::{
-    ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, RiskId, Subject,
+    ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, PlanId, RiskId, Subject,
     WeaknessId, WorkstreamId,
 };
 
@@ -136,6 +136,19 @@ pub enum EventBody {
     /// Tag 32: the families' voice in the shape councils report it: what they said, what was
     /// done, the difference it made.
     CoproductionRecorded(CoproductionRecorded),
+    /// Tag 33: a plan answering findings is started (an accelerated progress plan after a
+    /// revisit, a priority action plan or an improvement plan after a 2023 inspection, a later
+    /// WSoA). A ledger with no such event has one implicit plan, its WSoA (`PlanId::WSOA`).
+    PlanStarted(PlanStarted),
+    /// Tag 34: a workstream of a started plan. A workstream of the implicit WSoA is still
+    /// recorded as `WorkstreamCreated`.
+    WorkstreamCreatedInPlan(WorkstreamCreatedInPlan),
+    /// Tag 35: a started plan submitted, accepted or revised. The implicit WSoA's steps are still
+    /// `PlanSubmitted`, `PlanAccepted` and `PlanRevised`.
+    PlanStepRecorded(PlanStepRecorded),
+    /// Tag 36: a DfE and NHS England review of a plan, continuing or ending the monitoring of
+    /// its workstreams.
+    MonitoringReviewed(MonitoringReviewed),
 }
 
 impl EventBody {
@@ -175,6 +188,10 @@ impl EventBody {
             EventBody::MilestoneMet(_) => "milestone_met",
             EventBody::MilestoneMissed(_) => "milestone_missed",
             EventBody::CoproductionRecorded(_) => "coproduction_recorded",
+            EventBody::PlanStarted(_) => "plan_started",
+            EventBody::WorkstreamCreatedInPlan(_) => "workstream_created_in_plan",
+            EventBody::PlanStepRecorded(_) => "plan_step_recorded",
+            EventBody::MonitoringReviewed(_) => "monitoring_reviewed",
         }
     }
 }
@@ -368,6 +385,102 @@ pub struct CoproductionRecorded {
     pub from: String,
     /// How many responded, for a survey.
     pub respondents: Option<u64>,
+}
+
+/// What kind of plan it is, in the frameworks' words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanKind {
+    /// Variant 0: a Written Statement of Action (2016 framework).
+    Wsoa,
+    /// Variant 1: an Accelerated Progress Plan, after a revisit found insufficient progress.
+    App,
+    /// Variant 2: a priority action plan (2023 framework, areas for priority action).
+    PriorityActionPlan,
+    /// Variant 3: an improvement plan (2023 framework, areas for improvement).
+    ImprovementPlan,
+}
+
+impl PlanKind {
+    /// The plan's name in the frameworks' words: "Written Statement of Action".
+    pub fn name(self) -> &'static str {
+        match self {
+            PlanKind::Wsoa => "Written Statement of Action",
+            PlanKind::App => "Accelerated Progress Plan",
+            PlanKind::PriorityActionPlan => "priority action plan",
+            PlanKind::ImprovementPlan => "improvement plan",
+        }
+    }
+}
+
+/// A plan answering findings is started.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanStarted {
+    /// Its id (`APP1`).
+    pub id: PlanId,
+    /// What kind of plan it is.
+    pub kind: PlanKind,
+    /// Its title.
+    pub title: String,
+    /// The findings it answers (at least one, each recorded).
+    pub answers: Vec<WeaknessId>,
+}
+
+/// A workstream of a started plan: `WorkstreamCreated` with the plan it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkstreamCreatedInPlan {
+    /// Its id.
+    pub id: WorkstreamId,
+    /// A short title.
+    pub title: String,
+    /// The senior accountable sponsor.
+    pub sponsor: String,
+    /// The findings it answers (at least one, each answered by its plan).
+    pub weaknesses: Vec<WeaknessId>,
+    /// The plan it belongs to.
+    pub plan: PlanId,
+}
+
+/// A step in a started plan's life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanStep {
+    /// Variant 0: the version was submitted.
+    Submitted,
+    /// Variant 1: the version was accepted.
+    Accepted,
+    /// Variant 2: a new version was started.
+    Revised,
+}
+
+/// A started plan is submitted, accepted or revised (`PlanSubmitted`, `PlanAccepted` and
+/// `PlanRevised` with the plan's id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanStepRecorded {
+    /// Which plan.
+    pub plan: PlanId,
+    /// What happened.
+    pub step: PlanStep,
+    /// The version concerned (the new version, for a revision).
+    pub version: u32,
+    /// What was said (always given for a revision).
+    pub summary: Option<String>,
+}
+
+/// A DfE and NHS England review of a plan, held on `occurred_on`: monitoring continues for
+/// some workstreams and ends for others.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringReviewed {
+    /// The plan reviewed.
+    pub plan: PlanId,
+    /// Who reviewed ("DfE and NHS England advisers").
+    pub by: String,
+    /// Their conclusion.
+    pub summary: String,
+    /// The workstreams whose monitoring continues.
+    pub continues: Vec<WorkstreamId>,
+    /// The workstreams whose monitoring ends.
+    pub ended: Vec<WorkstreamId>,
 }
 
 impl InspectionRecorded {
@@ -951,6 +1064,13 @@ words!(InspectionOutcome, "inspection outcome", {
     Inconsistent => "inconsistent",
     Systemic => "systemic",
 });
+words!(PlanKind, "kind of plan", {
+    Wsoa => "wsoa",
+    App => "app",
+    PriorityActionPlan => "priority-action-plan",
+    ImprovementPlan => "improvement-plan",
+});
+words!(PlanStep, "plan step", { Submitted => "submitted", Accepted => "accepted", Revised => "revised" });
 words!(FindingKind, "type of finding", {
     Weakness => "weakness",
     PriorityAction => "priority-action",

@@ -206,6 +206,24 @@ impl InspectionId {
     }
 }
 id_type!(
+    /// A plan answering findings: the WSoA, an accelerated progress plan, a priority action
+    /// plan, an improvement plan (`WSoA`, `APP1`, `PAP1`).
+    PlanId,
+    "plan"
+);
+
+impl PlanId {
+    /// The id of the implicit plan of a ledger's first inspection: its Written Statement of
+    /// Action, which answers every area of significant weakness and holds every workstream
+    /// created without a plan.
+    pub const WSOA: &'static str = "WSoA";
+
+    /// `WSoA`: the implicit Written Statement of Action.
+    pub fn wsoa() -> PlanId {
+        PlanId(PlanId::WSOA.to_owned())
+    }
+}
+id_type!(
     /// A milestone of an action (`3m`, `6m`, `12m`, `MS1`), unique within its action.
     MilestoneId,
     "milestone"

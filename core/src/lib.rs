@@ -36,6 +36,6 @@ pub use decimal::Decimal;
 pub use encoding::{DecodeError, decode_event, encode_event};
 pub use event::{Actor, Event, EventBody, FORMAT_VERSION, Role};
 pub use ids::{
-    ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, ParseError, RiskId,
+    ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, ParseError, PlanId, RiskId,
     Subject, SubjectKind, SubjectRef, WeaknessId, WorkstreamId,
 };

@@ -834,6 +834,7 @@ fn opening(plan: &Plan, source: &Source) -> Section {
         )),
         None => claims.push(Claim::plain("No revisit window has been recorded yet.")),
     }
+    claims.extend(plan_claims(plan));
     let judged = match source.as_of {
         Some(day) => format!(
             "This narrative describes what had happened by {}, and judges deadlines as at that day.",
@@ -860,6 +861,63 @@ fn opening(plan: &Plan, source: &Source) -> Section {
         ));
     }
     Section::new("About this document", claims, "")
+}
+
+/// The plan reported on (the latest started, once a plan is started beside the WSoA) and every
+/// DfE and NHS England review of a plan's monitoring.
+fn plan_claims(plan: &Plan) -> Vec<Claim> {
+    let mut claims = Vec::new();
+    if let Some(current) = plan.plans.iter().rev().find(|p| !p.implicit) {
+        let answers: Vec<String> = current
+            .answers
+            .iter()
+            .map(|id| match plan.weakness(id) {
+                Some(w) => format!("{id} ({})", one_line(&w.title)),
+                None => id.clone(),
+            })
+            .collect();
+        claims.push(Claim::new(
+            format!(
+                "It reports on the {} {} {}, started on {}, which answers {}.",
+                current.kind.name(),
+                current.id,
+                titled(&current.title),
+                current.cite.on.long(),
+                list(&answers)
+            ),
+            vec![&current.cite],
+        ));
+    }
+    for p in &plan.plans {
+        for review in &p.reviews {
+            let mut text = format!(
+                "On {}, {} reviewed plan {}: {}",
+                review.cite.on.long(),
+                one_line(&review.by),
+                p.id,
+                quoted_end(&review.summary)
+            );
+            if !review.continues.is_empty() {
+                text.push_str(&format!(
+                    " Monitoring continues for {}.",
+                    list(&review.continues)
+                ));
+            }
+            if !review.ended.is_empty() {
+                text.push_str(&format!(" Monitoring ended for {}.", list(&review.ended)));
+            }
+            claims.push(Claim::new(text, vec![&review.cite]));
+        }
+        let monitored: Vec<String> = p.monitored().map(str::to_owned).collect();
+        if !p.reviews.is_empty() && !monitored.is_empty() {
+            claims.push(Claim::plain(&format!(
+                "Workstreams of plan {} still monitored: {}.",
+                p.id,
+                list(&monitored)
+            )));
+        }
+    }
+    claims
 }
 
 fn visits(plan: &Plan, vocabulary: &Vocabulary) -> Section {

@@ -11,9 +11,9 @@ use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::event::{
     Direction, Event, EventBody, EvidenceKind, FindingKind, Framework, InspectionKind,
-    InspectionOutcome, Progress, Rag, Rating, RiskLevel, Status,
+    InspectionOutcome, PlanKind, PlanStep, Progress, Rag, Rating, RiskLevel, Status,
 };
-use crate::ids::{Digest, Subject};
+use crate::ids::{Digest, PlanId, Subject};
 
 /// Who recorded something and when: the event it rests on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,7 +131,82 @@ pub struct WorkstreamView {
     pub assessments: Vec<AssessmentView>,
     /// Amendments: (reason, cite).
     pub amendments: Vec<(String, Cite)>,
+    /// The plan it belongs to, when not the ledger's WSoA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
     /// The event that created it.
+    pub cite: Cite,
+}
+
+/// A plan answering findings: the ledger's WSoA, an accelerated progress plan, a priority
+/// action plan, an improvement plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    /// Its id (`WSoA` for the ledger's own statement).
+    pub id: String,
+    /// What kind of plan it is.
+    pub kind: PlanKind,
+    /// Its title.
+    pub title: String,
+    /// Whether it is the ledger's own WSoA, never started by a `PlanStarted` event: it answers
+    /// every area of significant weakness and holds every workstream created without a plan.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub implicit: bool,
+    /// The findings it answers.
+    pub answers: Vec<String>,
+    /// Its current version, from 1.
+    pub version: u32,
+    /// `draft`, `submitted` or `accepted`.
+    pub stage: String,
+    /// The latest submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted: Option<Cite>,
+    /// The latest acceptance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Cite>,
+    /// Its workstreams, in the order created.
+    pub workstreams: Vec<String>,
+    /// DfE and NHS England reviews of it, in the order recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<MonitoringReviewView>,
+    /// Workstreams whose monitoring ended, each with the review that ended it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitoring_ended: Vec<(String, Cite)>,
+    /// The event that started it (for the implicit WSoA, the first event of it).
+    pub cite: Cite,
+}
+
+impl PlanView {
+    /// Its workstreams still monitored: every one whose monitoring has not ended.
+    pub fn monitored(&self) -> impl Iterator<Item = &str> {
+        self.workstreams
+            .iter()
+            .filter(|ws| !self.monitoring_ended.iter().any(|(id, _)| id == *ws))
+            .map(String::as_str)
+    }
+
+    /// Its name in words: "Accelerated Progress Plan APP1 'Title'".
+    pub fn name(&self) -> String {
+        if self.implicit {
+            format!("{} ({})", self.kind.name(), self.id)
+        } else {
+            format!("{} {} '{}'", self.kind.name(), self.id, self.title)
+        }
+    }
+}
+
+/// A DfE and NHS England review of a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringReviewView {
+    /// Who reviewed.
+    pub by: String,
+    /// Their conclusion.
+    pub summary: String,
+    /// The workstreams whose monitoring continues.
+    pub continues: Vec<String>,
+    /// The workstreams whose monitoring ended.
+    pub ended: Vec<String>,
+    /// The event.
     pub cite: Cite,
 }
 
@@ -569,6 +644,10 @@ pub struct Plan {
     pub checkpoints: Vec<CheckpointView>,
     /// The revisit window: (from, to, cite).
     pub revisit: Option<(Date, Date, Cite)>,
+    /// The plans answering findings, in the order started (the ledger's WSoA first, once it has
+    /// an area of significant weakness, a workstream or a step).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<PlanView>,
     #[serde(skip)]
     index: Index,
 }
@@ -612,12 +691,89 @@ impl Plan {
             outcome: None,
             cite,
         };
+        if e.kind == FindingKind::Weakness {
+            let cite = view.cite.clone();
+            self.wsoa(&cite).answers.push(view.id.clone());
+        }
         push(
             &mut self.weaknesses,
             &mut self.index.weaknesses,
             view.id.clone(),
             view,
         );
+    }
+
+    /// The ledger's implicit WSoA, added to the plans the first time an event concerns it.
+    fn wsoa(&mut self, cite: &Cite) -> &mut PlanView {
+        let at = match self.plans.iter().position(|p| p.implicit) {
+            Some(at) => at,
+            None => {
+                self.plans.insert(
+                    0,
+                    PlanView {
+                        id: crate::ids::PlanId::WSOA.to_owned(),
+                        kind: PlanKind::Wsoa,
+                        title: PlanKind::Wsoa.name().to_owned(),
+                        implicit: true,
+                        answers: Vec::new(),
+                        version: 1,
+                        stage: "draft".to_owned(),
+                        submitted: None,
+                        accepted: None,
+                        workstreams: Vec::new(),
+                        reviews: Vec::new(),
+                        monitoring_ended: Vec::new(),
+                        cite: cite.clone(),
+                    },
+                );
+                0
+            }
+        };
+        &mut self.plans[at]
+    }
+
+    /// A plan by id (`WSoA` for the ledger's own statement), to change.
+    fn plan_mut(&mut self, id: &str, cite: &Cite) -> Option<&mut PlanView> {
+        if id == crate::ids::PlanId::WSOA && !self.plans.iter().any(|p| p.id == id && !p.implicit) {
+            return Some(self.wsoa(cite));
+        }
+        self.plans.iter_mut().find(|p| p.id == id)
+    }
+
+    /// A plan by id.
+    pub fn plan(&self, id: &str) -> Option<&PlanView> {
+        self.plans.iter().find(|p| p.id == id)
+    }
+
+    /// The plan a workstream belongs to.
+    pub fn plan_of(&self, workstream: &str) -> Option<&PlanView> {
+        self.plans
+            .iter()
+            .find(|p| p.workstreams.iter().any(|ws| ws == workstream))
+    }
+
+    /// Whether any plan was started with `wsoa plan start` (so the ledger holds more than its
+    /// own WSoA).
+    pub fn has_started_plans(&self) -> bool {
+        self.plans.iter().any(|p| !p.implicit)
+    }
+
+    /// A step of a plan: its version, stage and latest submission or acceptance.
+    fn plan_step(&mut self, id: &str, step: PlanStep, version: u32, cite: &Cite) {
+        if let Some(plan) = self.plan_mut(id, cite) {
+            plan.version = version;
+            match step {
+                PlanStep::Submitted => {
+                    plan.stage = "submitted".to_owned();
+                    plan.submitted = Some(cite.clone());
+                }
+                PlanStep::Accepted => {
+                    plan.stage = "accepted".to_owned();
+                    plan.accepted = Some(cite.clone());
+                }
+                PlanStep::Revised => plan.stage = "draft".to_owned(),
+            }
+        }
     }
 
     /// A milestone of an action, to change.
@@ -771,15 +927,59 @@ impl Plan {
             EventBody::FindingRecorded(e) => self.found(e, cite),
             EventBody::WeaknessRecorded(e) => self.found(&e.as_finding(), cite),
             EventBody::PlanSubmitted(e) => {
+                self.plan_step(PlanId::WSOA, PlanStep::Submitted, e.version, &cite);
                 self.statement_step("submitted", e.version, e.summary.clone(), cite)
             }
             EventBody::PlanAccepted(e) => {
+                self.plan_step(PlanId::WSOA, PlanStep::Accepted, e.version, &cite);
                 self.statement_step("accepted", e.version, e.summary.clone(), cite)
             }
             EventBody::PlanRevised(e) => {
+                self.plan_step(PlanId::WSOA, PlanStep::Revised, e.version, &cite);
                 self.statement_step("revised", e.version, Some(e.summary.clone()), cite)
             }
-            EventBody::WorkstreamCreated(e) => {
+            EventBody::PlanStarted(e) => self.plans.push(PlanView {
+                id: e.id.to_string(),
+                kind: e.kind,
+                title: e.title.clone(),
+                implicit: false,
+                answers: e.answers.iter().map(ToString::to_string).collect(),
+                version: 1,
+                stage: "draft".to_owned(),
+                submitted: None,
+                accepted: None,
+                workstreams: Vec::new(),
+                reviews: Vec::new(),
+                monitoring_ended: Vec::new(),
+                cite,
+            }),
+            EventBody::PlanStepRecorded(e) => {
+                self.plan_step(e.plan.as_str(), e.step, e.version, &cite);
+            }
+            EventBody::MonitoringReviewed(e) => {
+                if let Some(plan) = self.plan_mut(e.plan.as_str(), &cite) {
+                    for ws in &e.ended {
+                        if !plan
+                            .monitoring_ended
+                            .iter()
+                            .any(|(id, _)| id == ws.as_str())
+                        {
+                            plan.monitoring_ended.push((ws.to_string(), cite.clone()));
+                        }
+                    }
+                    plan.reviews.push(MonitoringReviewView {
+                        by: e.by.clone(),
+                        summary: e.summary.clone(),
+                        continues: e.continues.iter().map(ToString::to_string).collect(),
+                        ended: e.ended.iter().map(ToString::to_string).collect(),
+                        cite,
+                    });
+                }
+            }
+            EventBody::WorkstreamCreatedInPlan(e) => {
+                if let Some(plan) = self.plan_mut(e.plan.as_str(), &cite) {
+                    plan.workstreams.push(e.id.to_string());
+                }
                 let view = WorkstreamView {
                     id: e.id.to_string(),
                     title: e.title.clone(),
@@ -787,6 +987,26 @@ impl Plan {
                     weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
                     assessments: Vec::new(),
                     amendments: Vec::new(),
+                    plan: Some(e.plan.to_string()),
+                    cite,
+                };
+                push(
+                    &mut self.workstreams,
+                    &mut self.index.workstreams,
+                    view.id.clone(),
+                    view,
+                );
+            }
+            EventBody::WorkstreamCreated(e) => {
+                self.wsoa(&cite).workstreams.push(e.id.to_string());
+                let view = WorkstreamView {
+                    id: e.id.to_string(),
+                    title: e.title.clone(),
+                    sponsor: e.sponsor.clone(),
+                    weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
+                    assessments: Vec::new(),
+                    amendments: Vec::new(),
+                    plan: None,
                     cite,
                 };
                 push(

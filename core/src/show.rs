@@ -37,6 +37,10 @@ pub struct ShowView {
     pub inspections: Vec<InspectionsShow>,
     /// Where the statement stands, once submitted.
     pub statement: Option<StatementShow>,
+    /// Every plan with the findings it answers, its workstreams and their monitoring, listed
+    /// once a plan was started beside the ledger's own WSoA.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<PlanShow>,
     /// The latest monitoring visit, if any.
     pub latest_visit: Option<VisitShow>,
     /// Counts at a glance.
@@ -114,6 +118,175 @@ pub struct InspectionsShow {
     pub to: Date,
     /// Publication of the report.
     pub published: Date,
+}
+
+/// A plan answering findings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlanShow {
+    /// Its id (`WSoA` for the ledger's own statement).
+    pub id: String,
+    /// What kind of plan it is, in the frameworks' words ("Accelerated Progress Plan").
+    pub kind: &'static str,
+    /// Its title.
+    pub title: String,
+    /// The findings it answers.
+    pub answers: Vec<String>,
+    /// The day it was started (for the ledger's WSoA, its first event).
+    pub started: Date,
+    /// Its current version.
+    pub version: u32,
+    /// `draft`, `submitted` or `accepted`.
+    pub stage: String,
+    /// The day of its latest submission.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submitted: Option<Date>,
+    /// The day of its latest acceptance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Date>,
+    /// Its workstreams, each with its monitoring.
+    pub workstreams: Vec<PlanWorkstreamShow>,
+    /// DfE and NHS England reviews of it, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<MonitoringReviewShow>,
+}
+
+/// A workstream of a plan and its monitoring.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlanWorkstreamShow {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Whether DfE and NHS England still monitor it.
+    pub monitored: bool,
+    /// The day a review ended its monitoring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitoring_ended: Option<Date>,
+}
+
+/// A DfE and NHS England review of a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MonitoringReviewShow {
+    /// The day of the review.
+    pub on: Date,
+    /// Who reviewed.
+    pub by: String,
+    /// Their conclusion.
+    pub summary: String,
+    /// The workstreams whose monitoring continues.
+    pub continues: Vec<String>,
+    /// The workstreams whose monitoring ended.
+    pub ended: Vec<String>,
+}
+
+fn plan_shows(plan: &Plan) -> Vec<PlanShow> {
+    if !plan.has_started_plans() {
+        return Vec::new();
+    }
+    plan.plans
+        .iter()
+        .map(|p| PlanShow {
+            id: p.id.clone(),
+            kind: p.kind.name(),
+            title: p.title.clone(),
+            answers: p.answers.clone(),
+            started: p.cite.on,
+            version: p.version,
+            stage: p.stage.clone(),
+            submitted: p.submitted.as_ref().map(|c| c.on),
+            accepted: p.accepted.as_ref().map(|c| c.on),
+            workstreams: p
+                .workstreams
+                .iter()
+                .map(|id| {
+                    let ended = p
+                        .monitoring_ended
+                        .iter()
+                        .find(|(ws, _)| ws == id)
+                        .map(|(_, cite)| cite.on);
+                    PlanWorkstreamShow {
+                        id: id.clone(),
+                        title: plan
+                            .workstream(id)
+                            .map(|w| w.title.clone())
+                            .unwrap_or_default(),
+                        monitored: ended.is_none(),
+                        monitoring_ended: ended,
+                    }
+                })
+                .collect(),
+            reviews: p
+                .reviews
+                .iter()
+                .map(|r| MonitoringReviewShow {
+                    on: r.cite.on,
+                    by: r.by.clone(),
+                    summary: r.summary.clone(),
+                    continues: r.continues.clone(),
+                    ended: r.ended.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn plans_tree(out: &mut Tree, view: &ShowView) {
+    for plan in &view.plans {
+        let mut stage = match plan.stage.as_str() {
+            "accepted" => format!(
+                "version {}, accepted{}",
+                plan.version,
+                plan.accepted
+                    .map(|d| format!(" {}", d.long()))
+                    .unwrap_or_default()
+            ),
+            "submitted" => format!(
+                "version {}, submitted{}",
+                plan.version,
+                plan.submitted
+                    .map(|d| format!(" {}", d.long()))
+                    .unwrap_or_default()
+            ),
+            _ => format!("version {}, in draft", plan.version),
+        };
+        let title = if plan.title == plan.kind {
+            String::new()
+        } else {
+            format!(" '{}'", plan.title)
+        };
+        stage = format!(
+            "{}{title}, started {}; answers {}; {stage}",
+            plan.kind,
+            plan.started.long(),
+            and_list(&plan.answers)
+        );
+        out.field(2, &plan.id, &stage);
+        if !plan.reviews.is_empty() || plan.workstreams.iter().any(|w| !w.monitored) {
+            for ws in &plan.workstreams {
+                let monitoring = match ws.monitoring_ended {
+                    Some(on) => format!("monitoring ended {}", on.long()),
+                    None => "still monitored".to_owned(),
+                };
+                out.field(4, &ws.id, &format!("{}: {monitoring}", ws.title));
+            }
+            if let Some(review) = plan.reviews.last() {
+                out.field(
+                    4,
+                    "Last review",
+                    &format!(
+                        "{} by {} ({} in all): {}",
+                        review.on.long(),
+                        review.by,
+                        plan.reviews.len(),
+                        review.summary
+                    ),
+                );
+            }
+        } else if !plan.workstreams.is_empty() {
+            let ids: Vec<String> = plan.workstreams.iter().map(|w| w.id.clone()).collect();
+            out.field(4, "Workstreams", &and_list(&ids));
+        }
+    }
 }
 
 /// The inspection.
@@ -536,6 +709,7 @@ pub fn view(plan: &Plan, today: Date) -> ShowView {
                 })
                 .collect()
         },
+        plans: plan_shows(plan),
         statement: plan.statement.as_ref().map(|s| StatementShow {
             version: s.version,
             stage: s.stage,
@@ -806,6 +980,10 @@ fn header(out: &mut Tree, view: &ShowView) {
             ),
         ),
         None => out.field(0, "Statement", "not yet submitted"),
+    }
+    if !view.plans.is_empty() {
+        out.field(0, "Plans", &format!("{}", view.plans.len()));
+        plans_tree(out, view);
     }
     match &view.latest_visit {
         Some(visit) => {

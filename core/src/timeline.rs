@@ -18,7 +18,7 @@ use crate::ids::{Digest, Subject, SubjectKind, SubjectRef};
 use crate::plan::Plan;
 
 /// Every kind of event, in tag order, as `EventBody::kind` names them and `--kind` takes them.
-pub const KINDS: [&str; 33] = [
+pub const KINDS: [&str; 37] = [
     "ledger_opened",
     "inspection_recorded",
     "weakness_recorded",
@@ -52,6 +52,10 @@ pub const KINDS: [&str; 33] = [
     "milestone_met",
     "milestone_missed",
     "coproduction_recorded",
+    "plan_started",
+    "workstream_created_in_plan",
+    "plan_step_recorded",
+    "monitoring_reviewed",
 ];
 
 /// How many days after it happened an event may be recorded before it is flagged late, unless
@@ -454,6 +458,97 @@ impl Timeline {
                 ),
                 vec![],
             ),
+            EventBody::PlanStarted(e) => {
+                let answers: Vec<String> = e
+                    .answers
+                    .iter()
+                    .map(|w| name(&Subject::Weakness(w.clone())))
+                    .collect();
+                (
+                    format!(
+                        "{} {} {} started, answering {}",
+                        capitalise(e.kind.name()),
+                        e.id,
+                        quote(&e.title),
+                        and_list(&answers)
+                    ),
+                    e.answers.iter().cloned().map(Subject::Weakness).collect(),
+                )
+            }
+            EventBody::WorkstreamCreatedInPlan(e) => {
+                let answers: Vec<String> = e
+                    .weaknesses
+                    .iter()
+                    .map(|w| name(&Subject::Weakness(w.clone())))
+                    .collect();
+                let mut about = vec![Subject::Workstream(e.id.clone())];
+                about.extend(e.weaknesses.iter().cloned().map(Subject::Weakness));
+                (
+                    format!(
+                        "Workstream {} {} of plan {} created, sponsored by {}, answering {}",
+                        e.id,
+                        quote(&e.title),
+                        e.plan,
+                        e.sponsor,
+                        and_list(&answers)
+                    ),
+                    about,
+                )
+            }
+            EventBody::PlanStepRecorded(e) => {
+                let plan_name = plan
+                    .plan(e.plan.as_str())
+                    .map_or_else(|| format!("Plan {}", e.plan), |p| capitalise(&p.name()));
+                let step = match e.step {
+                    crate::event::PlanStep::Submitted => {
+                        format!("version {} submitted", e.version)
+                    }
+                    crate::event::PlanStep::Accepted => format!("version {} accepted", e.version),
+                    crate::event::PlanStep::Revised => {
+                        format!("revised as version {} by {by}", e.version)
+                    }
+                };
+                (
+                    format!("{plan_name} {step}{}", said(e.summary.as_deref())),
+                    vec![],
+                )
+            }
+            EventBody::MonitoringReviewed(e) => {
+                let names = |list: &[crate::ids::WorkstreamId]| {
+                    and_list(
+                        &list
+                            .iter()
+                            .map(|ws| name(&Subject::Workstream(ws.clone())))
+                            .collect::<Vec<_>>(),
+                    )
+                };
+                let mut outcome = String::new();
+                if !e.continues.is_empty() {
+                    outcome.push_str(&format!(
+                        "; monitoring continues for {}",
+                        names(&e.continues)
+                    ));
+                }
+                if !e.ended.is_empty() {
+                    outcome.push_str(&format!("; monitoring ended for {}", names(&e.ended)));
+                }
+                let about = e
+                    .continues
+                    .iter()
+                    .chain(&e.ended)
+                    .cloned()
+                    .map(Subject::Workstream)
+                    .collect();
+                (
+                    format!(
+                        "Monitoring review of plan {} by {}: {}{outcome}",
+                        e.plan,
+                        e.by,
+                        quote(&e.summary)
+                    ),
+                    about,
+                )
+            }
             EventBody::WorkstreamCreated(e) => {
                 let answers: Vec<String> = e
                     .weaknesses
@@ -1874,6 +1969,53 @@ mod tests {
             "Parent Carer Forum survey (212 responded) said 'Plans did not say what would change'",
             0,
         );
+        let app1: crate::PlanId = "APP1".parse().expect("id");
+        let ws3: crate::WorkstreamId = "WS3".parse().expect("id");
+        record(
+            Command::StartPlan(crate::event::PlanStarted {
+                id: app1.clone(),
+                kind: crate::event::PlanKind::App,
+                title: "Faster plans".to_owned(),
+                answers: vec![w1.clone()],
+            }),
+            officer,
+            "Accelerated Progress Plan APP1 'Faster plans' started, answering weakness W1",
+            0,
+        );
+        record(
+            Command::AddWorkstream(crate::command::AddWorkstream {
+                plan: Some(app1.clone()),
+                id: ws3.clone(),
+                title: "Panel every week".to_owned(),
+                sponsor: "Director of Education".to_owned(),
+                weaknesses: vec![w1.clone()],
+            }),
+            officer,
+            "Workstream WS3 'Panel every week' of plan APP1 created",
+            0,
+        );
+        record(
+            Command::StepPlan(crate::command::StepPlan {
+                plan: Some(app1.clone()),
+                step: crate::event::PlanStep::Submitted,
+                summary: None,
+            }),
+            officer,
+            "Accelerated Progress Plan APP1 'Faster plans' version 1 submitted",
+            0,
+        );
+        record(
+            Command::ReviewMonitoring(crate::event::MonitoringReviewed {
+                plan: app1,
+                by: "DfE and NHS England advisers".to_owned(),
+                summary: "Timeliness sustained".to_owned(),
+                continues: vec![],
+                ended: vec![ws3],
+            }),
+            officer,
+            "Monitoring review of plan APP1 by DfE and NHS England advisers: 'Timeliness sustained'; monitoring ended for workstream WS3 'Panel every week'",
+            0,
+        );
         (ledger, expected)
     }
 
@@ -2059,6 +2201,9 @@ mod tests {
                 "measure_defined",
                 "revisit_outcome_recorded",
                 "coproduction_recorded",
+                "plan_started",
+                "workstream_created_in_plan",
+                "monitoring_reviewed",
             ]
         );
         assert!(

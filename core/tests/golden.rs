@@ -792,7 +792,7 @@ const ASSESSMENT: Ty = Struct(&[Id, Enum(3), Opt(&Str)]);
 const OUTCOME: Ty = Struct(&[Id, Enum(2)]);
 
 /// Each EventBody payload's fields, in tag order, as the tables of docs/FORMAT.md give them.
-const PAYLOADS: [&[Ty]; 33] = [
+const PAYLOADS: [&[Ty]; 37] = [
     /* 0 LedgerOpened */ &[Str, List(&Str)],
     /* 1 InspectionRecorded */ &[List(&Str), D, D, D],
     /* 2 WeaknessRecorded */ &[Id, Str, Opt(&Str)],
@@ -826,6 +826,10 @@ const PAYLOADS: [&[Ty]; 33] = [
     /* 30 MilestoneMet */ &[Id, Id, Opt(&Str)],
     /* 31 MilestoneMissed */ &[Id, Id, Str],
     /* 32 CoproductionRecorded */ &[Id, Str, Str, Opt(&Str), Str, Opt(&U64)],
+    /* 33 PlanStarted */ &[Id, Enum(4), Str, List(&Id)],
+    /* 34 WorkstreamCreatedInPlan */ &[Id, Str, Str, List(&Id), Id],
+    /* 35 PlanStepRecorded */ &[Id, Enum(3), U32, Opt(&Str)],
+    /* 36 MonitoringReviewed */ &[Id, Str, Str, List(&Id), List(&Id)],
 ];
 
 /// What the independent reader saw of an event's envelope.
@@ -1003,7 +1007,7 @@ impl Reader<'_> {
             occurred_on: reader.date()?,
             actor: reader.string()?,
             role: reader.tag(4)?,
-            tag: reader.tag(33)?,
+            tag: reader.tag(37)?,
         };
         if envelope.format != 1 {
             return Err(format!("format {}", envelope.format));
@@ -1938,3 +1942,100 @@ const COPRODUCTION_HEX: &str = concat!(
     "726420746f2066696e640f50616765732072657772697474656e000a50434620",
     "73757276657901d4",
 );
+
+#[test]
+fn plans_and_monitoring_reviews_have_their_golden_bytes() {
+    use wsoa_core::PlanId;
+    use wsoa_core::event::{
+        MonitoringReviewed, PlanKind, PlanStarted, PlanStep, PlanStepRecorded,
+        WorkstreamCreatedInPlan,
+    };
+    let app1: PlanId = "APP1".parse().expect("id");
+    let bodies = [
+        EventBody::PlanStarted(PlanStarted {
+            id: app1.clone(),
+            kind: PlanKind::App,
+            title: "APP".to_owned(),
+            answers: vec![w("W2"), w("W4")],
+        }),
+        EventBody::WorkstreamCreatedInPlan(WorkstreamCreatedInPlan {
+            id: ws("WS5"),
+            title: "Panel".to_owned(),
+            sponsor: "DCS".to_owned(),
+            weaknesses: vec![w("W2")],
+            plan: app1.clone(),
+        }),
+        EventBody::PlanStepRecorded(PlanStepRecorded {
+            plan: app1.clone(),
+            step: PlanStep::Submitted,
+            version: 1,
+            summary: None,
+        }),
+        EventBody::MonitoringReviewed(MonitoringReviewed {
+            plan: app1,
+            by: "DfE".to_owned(),
+            summary: "Good".to_owned(),
+            continues: vec![ws("WS6")],
+            ended: vec![ws("WS5")],
+        }),
+    ];
+    for ((n, body), expected) in (0_u8..).zip(bodies).zip(PLAN_HEX) {
+        let event = Event {
+            format: 1,
+            seq: 13 + u64::from(n),
+            prev: Digest([0x77; 32]),
+            recorded_at: 1_677_672_000_000,
+            occurred_on: date("2023-03-01"),
+            actor: actor("a.patel", Role::Officer),
+            body,
+        };
+        let bytes = encode_event(&event);
+        assert_eq!(hex::encode(&bytes), expected.concat(), "tag {}", 33 + n);
+        assert_eq!(decode_event(&bytes), Ok(event.clone()));
+        assert!(Reader::event(&bytes).is_ok());
+        assert_eq!(bytes[body_offset(&event)], 33 + n);
+    }
+}
+
+/// The canonical bytes of plan APP1 started, its workstream WS5, its submission and a review
+/// ending WS5's monitoring (events 13 to 16, docs/FORMAT.md section 24).
+const PLAN_HEX: [&[&str]; 4] = [
+    &[
+        "010d7777777777777777777777777777777777777777777777777777777777777777",
+        "fd0054163a0d030000fbe707030107612e706174656c02",
+        "21",
+        "0441505031",
+        "01",
+        "03415050",
+        "02025732025734",
+    ],
+    &[
+        "010e7777777777777777777777777777777777777777777777777777777777777777",
+        "fd0054163a0d030000fbe707030107612e706174656c02",
+        "22",
+        "03575335",
+        "0550616e656c",
+        "03444353",
+        "01025732",
+        "0441505031",
+    ],
+    &[
+        "010f7777777777777777777777777777777777777777777777777777777777777777",
+        "fd0054163a0d030000fbe707030107612e706174656c02",
+        "23",
+        "0441505031",
+        "00",
+        "01",
+        "00",
+    ],
+    &[
+        "01107777777777777777777777777777777777777777777777777777777777777777",
+        "fd0054163a0d030000fbe707030107612e706174656c02",
+        "24",
+        "0441505031",
+        "03446645",
+        "04476f6f64",
+        "0103575336",
+        "0103575335",
+    ],
+];

@@ -20,20 +20,24 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 use wsoa_core::chain::chain_hash;
-use wsoa_core::command::{AddFinding, AddInspection, AddNote, AttachEvidence, RaiseRisk};
+use wsoa_core::command::{
+    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AttachEvidence, RaiseRisk,
+    StepPlan,
+};
 use wsoa_core::encoding::{DecodeError, decode_event};
 use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, Assessment, CoproductionRecorded, CorrectionRecorded, Direction,
     EvidenceKind, EvidenceRedacted, FindingKind, Framework, InspectionKind, InspectionOutcome,
     InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MilestoneAdded,
-    MilestoneMet, MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
-    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
-    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, PlanKind,
+    PlanStarted, PlanStep, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded,
+    RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded,
+    WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Command, Date, Deadline, Decimal, Digest, Event, EventBody, EvidenceId, InspectionId,
-    MeasureId, MilestoneId, ParseError, RiskId, SubjectRef, WeaknessId, WorkstreamId,
+    MeasureId, MilestoneId, ParseError, PlanId, RiskId, SubjectRef, WeaknessId, WorkstreamId,
 };
 
 /// Why a request (or a recorded event sent back) is not acceptable. Every message names the
@@ -165,6 +169,9 @@ text_on_wire!(
     InspectionOutcome,
     FindingKind,
     MilestoneId,
+    PlanId,
+    PlanKind,
+    PlanStep,
 );
 
 impl OnWire<String> for SubjectRef {
@@ -1066,6 +1073,98 @@ commands! {
         /// How many responded, for a survey.
         #[schema(example = 212)]
         respondents: Option<u64>,
+    }
+    /// Start a plan answering recorded findings: an Accelerated Progress Plan after a revisit, a
+    /// priority action plan or an improvement plan after a 2023 inspection.
+    "start_plan" => StartPlanRequest for StartPlan(PlanStarted) {
+        /// Its id (not `WSoA`, the ledger's own statement).
+        #[schema(example = "APP1")]
+        id: String,
+        /// wsoa, app, priority-action-plan or improvement-plan.
+        #[schema(example = "app")]
+        kind as "plan_kind": String,
+        /// Its title.
+        #[schema(example = "Accelerated Progress Plan, March 2023")]
+        title: String,
+        /// The findings it answers (at least one).
+        #[schema(example = json!(["W2", "W4"]))]
+        answers: Vec<String>,
+    }
+    /// Create a workstream of a plan (the latest plan started if absent; `WSoA` for the ledger's
+    /// own statement).
+    "add_workstream" => AddWorkstreamRequest for AddWorkstream(AddWorkstream) {
+        /// The plan; the latest plan started if absent.
+        #[schema(example = "APP1")]
+        plan: Option<String>,
+        /// Its id.
+        #[schema(example = "WS5")]
+        id: String,
+        /// A short title.
+        #[schema(example = "Timeliness of EHC plans")]
+        title: String,
+        /// The senior accountable sponsor.
+        #[schema(example = "Director of Education")]
+        sponsor: String,
+        /// The findings it answers, each answered by the plan (at least one).
+        #[schema(example = json!(["W2"]))]
+        weaknesses: Vec<String>,
+    }
+    /// Create an action of a workstream of the plan named (the plan is checked; an action
+    /// belongs to its workstream's plan).
+    "create_action_in_plan" => CreateActionInPlanRequest for CreateActionInPlan(ActionInPlan) {
+        /// The plan its workstream belongs to.
+        #[schema(example = "APP1")]
+        plan: String,
+        /// Its id.
+        #[schema(example = "5.1")]
+        id: String,
+        /// The workstream it belongs to.
+        #[schema(example = "WS5")]
+        workstream: String,
+        /// What will be done.
+        #[schema(example = "Weekly EHC plan panel")]
+        title: String,
+        /// The lead officer.
+        #[schema(example = "Head of SEND")]
+        owner: String,
+        /// The deadline: a date or words, as for `create_action_with_deadline`.
+        #[schema(example = "2023-09-30")]
+        due: String,
+        /// Success criteria or measures of impact; none if absent.
+        #[serde(default)]
+        success: Vec<String>,
+    }
+    /// Submit, accept or revise a plan (the latest plan started if absent).
+    "step_plan" => StepPlanRequest for StepPlan(StepPlan) {
+        /// The plan; the latest plan started if absent, `WSoA` for the ledger's own statement.
+        #[schema(example = "APP1")]
+        plan: Option<String>,
+        /// submitted, accepted or revised.
+        #[schema(example = "submitted")]
+        step: String,
+        /// What was said (required for a revision).
+        summary: Option<String>,
+    }
+    /// Record a DfE and NHS England review of a plan: monitoring continues for some of its
+    /// workstreams and ends for others.
+    "review_monitoring" => ReviewMonitoringRequest for ReviewMonitoring(MonitoringReviewed) {
+        /// The plan reviewed.
+        #[schema(example = "APP1")]
+        plan: String,
+        /// Who reviewed.
+        #[schema(example = "DfE and NHS England advisers")]
+        by: String,
+        /// Their conclusion.
+        #[schema(example = "Sustained improvement in EHC plan timeliness")]
+        summary: String,
+        /// The workstreams whose monitoring continues; none if absent.
+        #[serde(default)]
+        #[schema(example = json!(["WS6"]))]
+        continues: Vec<String>,
+        /// The workstreams whose monitoring ends; none if absent.
+        #[serde(default)]
+        #[schema(example = json!(["WS5"]))]
+        ended: Vec<String>,
     }
 }
 

@@ -10,15 +10,19 @@ use std::str::FromStr;
 use proptest::prelude::*;
 use serde_json::json;
 use utoipa::OpenApi;
-use wsoa_core::command::{AddFinding, AddInspection, AddNote, AttachEvidence, RaiseRisk};
+use wsoa_core::command::{
+    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AttachEvidence, RaiseRisk,
+    StepPlan,
+};
 use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, Assessment, CoproductionRecorded, CorrectionRecorded, Direction,
     EvidenceKind, EvidenceRedacted, FindingKind, Framework, InspectionKind, InspectionOutcome,
     InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MilestoneAdded,
-    MilestoneMet, MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress, ProgressReviewed,
-    Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated,
-    Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, PlanKind,
+    PlanStarted, PlanStep, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded,
+    RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded,
+    WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     Command, Date, Deadline, Decimal, Digest, EventBody, Recurrence, SubjectKind, SubjectRef,
@@ -457,6 +461,65 @@ fn every_kind_parses_from_its_json_example() {
             }),
             None,
         ),
+        (
+            json!({"kind": "start_plan", "on": "2023-03-01", "id": "APP1", "plan_kind": "app",
+                   "title": "Accelerated Progress Plan", "answers": ["W2", "W4"]}),
+            Command::StartPlan(PlanStarted {
+                id: p("APP1"),
+                kind: PlanKind::App,
+                title: "Accelerated Progress Plan".to_owned(),
+                answers: vec![p("W2"), p("W4")],
+            }),
+            Some("2023-03-01"),
+        ),
+        (
+            json!({"kind": "add_workstream", "plan": "APP1", "id": "WS5", "title": "Panel",
+                   "sponsor": "DCS", "weaknesses": ["W2"]}),
+            Command::AddWorkstream(AddWorkstream {
+                plan: Some(p("APP1")),
+                id: p("WS5"),
+                title: "Panel".to_owned(),
+                sponsor: "DCS".to_owned(),
+                weaknesses: vec![p("W2")],
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "create_action_in_plan", "plan": "APP1", "id": "5.1",
+                   "workstream": "WS5", "title": "Weekly panel", "owner": "Head of SEND",
+                   "due": "Autumn term 2023"}),
+            Command::CreateActionInPlan(ActionInPlan {
+                plan: p("APP1"),
+                id: p("5.1"),
+                workstream: p("WS5"),
+                title: "Weekly panel".to_owned(),
+                owner: "Head of SEND".to_owned(),
+                due: p("Autumn term 2023"),
+                success: vec![],
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "step_plan", "step": "submitted", "summary": "Sent to DfE"}),
+            Command::StepPlan(StepPlan {
+                plan: None,
+                step: PlanStep::Submitted,
+                summary: Some("Sent to DfE".to_owned()),
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "review_monitoring", "plan": "APP1", "by": "DfE", "summary": "Good",
+                   "ended": ["WS5"]}),
+            Command::ReviewMonitoring(MonitoringReviewed {
+                plan: p("APP1"),
+                by: "DfE".to_owned(),
+                summary: "Good".to_owned(),
+                continues: vec![],
+                ended: vec![p("WS5")],
+            }),
+            None,
+        ),
     ];
     let kinds: BTreeSet<&str> = cases
         .iter()
@@ -511,6 +574,11 @@ fn kinds_are_the_commands_in_their_order() {
             "milestone_met",
             "milestone_missed",
             "record_coproduction",
+            "start_plan",
+            "add_workstream",
+            "create_action_in_plan",
+            "step_plan",
+            "review_monitoring",
         ]
     );
 }
@@ -884,6 +952,51 @@ fn every_command(parts: &Parts) -> Vec<Command> {
             difference: maybe(f[2], &t2),
             from: t4.clone(),
             respondents: f[6].then_some(parts.number),
+        }),
+        Command::StartPlan(PlanStarted {
+            id: p(&i1),
+            kind: pick(
+                &[
+                    PlanKind::Wsoa,
+                    PlanKind::App,
+                    PlanKind::PriorityActionPlan,
+                    PlanKind::ImprovementPlan,
+                ],
+                c[5],
+            ),
+            title: t0.clone(),
+            answers: vec![p(&i0), p(&i2)],
+        }),
+        Command::AddWorkstream(AddWorkstream {
+            plan: f[3].then(|| p(&i3)),
+            id: p(&i1),
+            title: t1.clone(),
+            sponsor: t2.clone(),
+            weaknesses: vec![p(&i0)],
+        }),
+        Command::CreateActionInPlan(ActionInPlan {
+            plan: p(&i3),
+            id: p(&i2),
+            workstream: p(&i1),
+            title: parts.texts[3].clone(),
+            owner: t4.clone(),
+            due: Deadline::On(d0),
+            success: vec![parts.texts[5].clone()],
+        }),
+        Command::StepPlan(StepPlan {
+            plan: f[4].then(|| p(&i3)),
+            step: pick(
+                &[PlanStep::Submitted, PlanStep::Accepted, PlanStep::Revised],
+                c[6],
+            ),
+            summary: maybe(f[5], &t1),
+        }),
+        Command::ReviewMonitoring(MonitoringReviewed {
+            plan: p(&i3),
+            by: t2.clone(),
+            summary: parts.texts[3].clone(),
+            continues: vec![p(&i0)],
+            ended: if f[7] { vec![p(&i1)] } else { vec![] },
         }),
     ]
 }

@@ -33,6 +33,11 @@ mod recovery;
 #[path = "e2e/tamper.rs"]
 mod tamper;
 
+/// Plans after the WSoA (an Accelerated Progress Plan) and DfE and NHS England monitoring
+/// reviews, through the CLI and through a server.
+#[path = "e2e/plans.rs"]
+mod plans;
+
 /// Every subcommand's `--help` ends with an example.
 #[path = "e2e/help.rs"]
 mod help;

@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::date::Date;
 use crate::event::{Event, EventBody, Status};
-use crate::ids::{ActionId, InspectionId, MeasureId, Subject, WeaknessId, WorkstreamId};
+use crate::ids::{ActionId, InspectionId, MeasureId, PlanId, Subject, WeaknessId, WorkstreamId};
 
 use super::Rejection;
 
@@ -57,6 +57,9 @@ pub struct Dates {
     /// Every inspection by id (the first, `InspectionRecorded`, is `I1`).
     inspections: BTreeMap<InspectionId, Inspection>,
     submitted: Option<Bound>,
+    /// Plans started with `PlanStarted`, and the latest submission of each.
+    plans: BTreeMap<PlanId, Bound>,
+    plans_submitted: BTreeMap<PlanId, Bound>,
     created: BTreeMap<Subject, Bound>,
     last_status: BTreeMap<ActionId, (Bound, Status)>,
     /// Actions recorded after their first deadline had passed (rows of a council's tracker):
@@ -100,6 +103,13 @@ impl Dates {
             EventBody::WeaknessRecorded(e) => created(Subject::Weakness(e.id.clone())),
             EventBody::PlanSubmitted(_) => self.submitted = Some(bound),
             EventBody::WorkstreamCreated(e) => created(Subject::Workstream(e.id.clone())),
+            EventBody::WorkstreamCreatedInPlan(e) => created(Subject::Workstream(e.id.clone())),
+            EventBody::PlanStarted(e) => {
+                self.plans.insert(e.id.clone(), bound);
+            }
+            EventBody::PlanStepRecorded(e) if e.step == crate::event::PlanStep::Submitted => {
+                self.plans_submitted.insert(e.plan.clone(), bound);
+            }
             EventBody::ActionCreated(e) => {
                 created(Subject::Action(e.id.clone()));
                 if e.due < bound.date {
@@ -255,6 +265,34 @@ impl Dates {
                 _ => Ok(()),
             },
             EventBody::WorkstreamCreated(e) => self.weaknesses(on, &e.weaknesses),
+            EventBody::WorkstreamCreatedInPlan(e) => {
+                self.plan_started(on, &e.plan)?;
+                self.weaknesses(on, &e.weaknesses)
+            }
+            EventBody::PlanStepRecorded(e) => {
+                self.plan_started(on, &e.plan)?;
+                match self.live(self.plans_submitted.get(&e.plan).copied()) {
+                    Some(submitted)
+                        if e.step == crate::event::PlanStep::Accepted && on < submitted.date =>
+                    {
+                        Err(conflict(
+                            on,
+                            format!("plan {} was submitted on {}", e.plan, submitted.date.long()),
+                            submitted.seq,
+                            submitted.date,
+                        ))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            EventBody::PlanStarted(e) => self.weaknesses(on, &e.answers),
+            EventBody::MonitoringReviewed(e) => {
+                self.plan_started(on, &e.plan)?;
+                e.continues
+                    .iter()
+                    .chain(&e.ended)
+                    .try_for_each(|ws| self.workstream(on, ws))
+            }
             EventBody::WorkstreamAmended(e) => {
                 self.about(on, &Subject::Workstream(e.id.clone()))?;
                 self.weaknesses(on, e.weaknesses.as_deref().unwrap_or_default())
@@ -314,6 +352,19 @@ impl Dates {
                 .iter()
                 .try_for_each(|o| self.about(on, &Subject::Weakness(o.weakness.clone()))),
             EventBody::NoteAdded(e) => self.about(on, &e.about),
+            _ => Ok(()),
+        }
+    }
+
+    /// Nothing of a started plan is dated before the day it was started.
+    fn plan_started(&self, on: Date, plan: &PlanId) -> Result<(), Rejection> {
+        match self.live(self.plans.get(plan).copied()) {
+            Some(started) if on < started.date => Err(conflict(
+                on,
+                format!("plan {plan} was started on {}", started.date.long()),
+                started.seq,
+                started.date,
+            )),
             _ => Ok(()),
         }
     }

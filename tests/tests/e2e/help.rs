@@ -13,6 +13,8 @@ const SUBCOMMANDS: &[&str] = &[
     "milestone met",
     "milestone missed",
     "coproduction add",
+    "plan start",
+    "monitoring review",
     "plan submit",
     "plan accept",
     "plan revise",
