@@ -14,7 +14,9 @@ use crate::event::{
     MonitoringVisitRecorded, ProgressReviewed, RevisitOutcomeRecorded, RevisitScheduled,
     RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
-use crate::ids::{Digest, EvidenceId, InspectionId, RiskId, SubjectRef, WeaknessId};
+use crate::decimal::Decimal;
+use crate::event::{PackSent, Period, TrajectoryPoint};
+use crate::ids::{Digest, EvidenceId, InspectionId, MeasureId, RiskId, SubjectRef, WeaknessId};
 
 /// Everything that can be recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,6 +108,61 @@ pub enum Command {
     MissMilestone(MilestoneMissed),
     /// Record what families said, what was done and the difference it made.
     RecordCoproduction(CoproductionRecorded),
+    /// Define a measure with its definition, period or trajectory; without any of them it is
+    /// recorded exactly as `DefineMeasure` records it.
+    DefineMeasureWithTrajectory(DefineMeasure),
+    /// Set a measure's definition, period or trajectory after it was defined.
+    AmendMeasure(AmendMeasure),
+    /// Record that an evidence pack was sent.
+    RecordPack(PackSent),
+}
+
+/// One point of a trajectory as written (`2024-03-31=45%`): the value may carry a unit, which
+/// must be the measure's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrajectoryInput {
+    /// The day.
+    pub on: Date,
+    /// The value expected by then.
+    pub value: Decimal,
+    /// The unit written after the value ("%"), if any.
+    pub unit: Option<String>,
+}
+
+impl TrajectoryInput {
+    /// The point as recorded (the unit, once checked, is the measure's and is not repeated).
+    pub fn point(&self) -> TrajectoryPoint {
+        TrajectoryPoint {
+            on: self.on,
+            value: self.value.clone(),
+        }
+    }
+}
+
+/// Define a measure of impact, with its definition, period and trajectory if known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefineMeasure {
+    /// The measure: title, unit, baseline, target, direction and weaknesses.
+    pub measure: MeasureDefined,
+    /// How it is counted.
+    pub definition: Option<String>,
+    /// The period each value covers.
+    pub period: Option<Period>,
+    /// The values expected on the way to the target.
+    pub trajectory: Vec<TrajectoryInput>,
+}
+
+/// Set a measure's definition, period or trajectory (a trajectory given replaces the old one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmendMeasure {
+    /// Which measure.
+    pub id: MeasureId,
+    /// The new definition.
+    pub definition: Option<String>,
+    /// The new period.
+    pub period: Option<Period>,
+    /// The new trajectory.
+    pub trajectory: Option<Vec<TrajectoryInput>>,
 }
 
 /// Record an inspection of the local area under either framework.
