@@ -6,6 +6,7 @@
 //! typed (a reference of unknown kind), the command has its own struct.
 
 use crate::date::Date;
+use crate::decimal::Decimal;
 use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, CoproductionRecorded, CorrectionRecorded, EvidenceKind, EvidenceRedacted,
@@ -14,8 +15,7 @@ use crate::event::{
     MonitoringVisitRecorded, ProgressReviewed, RevisitOutcomeRecorded, RevisitScheduled,
     RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
-use crate::decimal::Decimal;
-use crate::event::{PackSent, Period, TrajectoryPoint};
+use crate::event::{Direction, PackSent, Period, TrajectoryPoint};
 use crate::ids::{Digest, EvidenceId, InspectionId, MeasureId, RiskId, SubjectRef, WeaknessId};
 
 /// Everything that can be recorded.
@@ -129,6 +129,51 @@ pub struct TrajectoryInput {
     pub unit: Option<String>,
 }
 
+impl std::str::FromStr for TrajectoryInput {
+    type Err = crate::ids::ParseError;
+
+    /// Reads `DATE=VALUE`: the date as a deadline may be written when it stands for a day
+    /// (`2024-03-31`, `31/03/2024`, `March 2024`), the value a decimal with the measure's unit
+    /// after it if wanted (`45%`, `45`, `12 days`).
+    fn from_str(input: &str) -> Result<TrajectoryInput, crate::ids::ParseError> {
+        let (day, value) = input
+            .split_once('=')
+            .ok_or_else(|| crate::ids::ParseError::Date {
+                input: input.to_owned(),
+                reason: "write a trajectory point as DATE=VALUE, such as 2024-03-31=45%".to_owned(),
+            })?;
+        let deadline = crate::deadline::Deadline::parse(day)?;
+        let on = deadline.date().ok_or_else(|| crate::ids::ParseError::Date {
+            input: day.trim().to_owned(),
+            reason: "it names no day; give the day the value is expected by, such as 2024-03-31 or March 2024".to_owned(),
+        })?;
+        let value = value.trim();
+        let end = value
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+'))))
+            .map_or(value.len(), |(i, _)| i);
+        let (number, unit) = value.split_at(end);
+        let unit = unit.trim();
+        Ok(TrajectoryInput {
+            on,
+            value: number.parse()?,
+            unit: (!unit.is_empty()).then(|| unit.to_owned()),
+        })
+    }
+}
+
+impl std::fmt::Display for TrajectoryInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}={}{}",
+            self.on,
+            self.value,
+            self.unit.as_deref().unwrap_or("")
+        )
+    }
+}
+
 impl TrajectoryInput {
     /// The point as recorded (the unit, once checked, is the measure's and is not repeated).
     pub fn point(&self) -> TrajectoryPoint {
@@ -139,17 +184,51 @@ impl TrajectoryInput {
     }
 }
 
-/// Define a measure of impact, with its definition, period and trajectory if known.
+/// Define a measure of impact, with its definition, period and trajectory if known: the fields
+/// of `MeasureDefined`, then those.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DefineMeasure {
-    /// The measure: title, unit, baseline, target, direction and weaknesses.
-    pub measure: MeasureDefined,
+    /// Its id.
+    pub id: MeasureId,
+    /// What is measured.
+    pub title: String,
+    /// The unit.
+    pub unit: String,
+    /// The value before the plan.
+    pub baseline: Decimal,
+    /// When the baseline was taken.
+    pub baseline_on: Date,
+    /// The value aimed for.
+    pub target: Decimal,
+    /// When it should be reached.
+    pub target_by: Date,
+    /// Which way is better.
+    pub better: Direction,
+    /// The weaknesses whose impact it shows.
+    pub weaknesses: Vec<WeaknessId>,
     /// How it is counted.
     pub definition: Option<String>,
     /// The period each value covers.
     pub period: Option<Period>,
     /// The values expected on the way to the target.
     pub trajectory: Vec<TrajectoryInput>,
+}
+
+impl DefineMeasure {
+    /// The measure as `MeasureDefined` records it.
+    pub fn measure(&self) -> MeasureDefined {
+        MeasureDefined {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            unit: self.unit.clone(),
+            baseline: self.baseline.clone(),
+            baseline_on: self.baseline_on,
+            target: self.target.clone(),
+            target_by: self.target_by,
+            better: self.better,
+            weaknesses: self.weaknesses.clone(),
+        }
+    }
 }
 
 /// Set a measure's definition, period or trajectory (a trajectory given replaces the old one).

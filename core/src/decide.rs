@@ -7,14 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 mod dates;
 
 use crate::command::{
-    AddFinding, AddInspection, AmendMeasure, AttachEvidence, Command, RaiseRisk,
-    TrajectoryInput,
+    AddFinding, AddInspection, AmendMeasure, AttachEvidence, Command, RaiseRisk, TrajectoryInput,
 };
 use crate::date::Date;
 use crate::deadline::{Deadline, MAX_WORDS_LEN};
-use crate::event::{
-    Direction, MeasureDefinedWithTrajectory, MeasureAmended, PackSent, Period, TrajectoryPoint,
-};
 use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionStatusChanged,
     CorrectionRecorded, Event, EventBody, EvidenceAttached, EvidenceRedacted, FindingRecorded,
@@ -22,6 +18,9 @@ use crate::event::{
     MeasureRecorded, MonitoringVisitRecorded, NoteAdded, PlanAccepted, PlanRevised, PlanSubmitted,
     ProgressReviewed, Rag, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
     RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+};
+use crate::event::{
+    Direction, MeasureAmended, MeasureDefinedWithTrajectory, PackSent, Period, TrajectoryPoint,
 };
 use crate::ids::{
     ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, RiskId, Subject,
@@ -889,7 +888,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         }
         Command::AddInspection(e) => add_inspection(state, e)?,
         Command::DefineMeasureWithTrajectory(e) => {
-            let m = &e.measure;
+            let m = &e.measure();
             fresh(
                 SubjectKind::Measure,
                 m.id.as_str(),
@@ -900,7 +899,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             optional_prose("the definition", e.definition.as_ref())?;
             let points = trajectory(&m.id, &m.unit, m.baseline_on, &e.trajectory)?;
             MeasureDefinedWithTrajectory {
-                measure: m.clone(),
+                measure: e.measure(),
                 definition: e.definition.clone(),
                 period: e.period,
                 trajectory: points,
@@ -1609,7 +1608,11 @@ fn trajectory(
                 point.value,
                 point.on,
                 point.value,
-                if unit.chars().all(char::is_alphabetic) { format!(" {unit}") } else { unit.to_owned() }
+                if unit.chars().all(char::is_alphabetic) {
+                    format!(" {unit}")
+                } else {
+                    unit.to_owned()
+                }
             )));
         }
         if point.on < baseline_on {
@@ -1645,7 +1648,12 @@ fn amend_measure(state: &State, e: &AmendMeasure) -> Result<MeasureAmended, Reje
     let points = match &e.trajectory {
         Some(points) => {
             not_empty("the trajectory (--trajectory DATE=VALUE)", points)?;
-            Some(trajectory(&e.id, &current.unit, current.baseline_on, points)?)
+            Some(trajectory(
+                &e.id,
+                &current.unit,
+                current.baseline_on,
+                points,
+            )?)
         }
         None => None,
     };
@@ -1655,7 +1663,9 @@ fn amend_measure(state: &State, e: &AmendMeasure) -> Result<MeasureAmended, Reje
             e.id
         )));
     }
-    if e.definition.as_ref().is_none_or(|d| current.definition.as_ref() == Some(d))
+    if e.definition
+        .as_ref()
+        .is_none_or(|d| current.definition.as_ref() == Some(d))
         && e.period.is_none_or(|p| current.period == Some(p))
         && points.as_ref().is_none_or(|p| *p == current.trajectory)
     {

@@ -780,19 +780,24 @@ impl Period {
 }
 
 impl std::str::FromStr for Period {
-    type Err = String;
+    type Err = crate::ids::ParseError;
 
-    fn from_str(input: &str) -> Result<Period, String> {
+    fn from_str(input: &str) -> Result<Period, crate::ids::ParseError> {
         let word = input.trim().to_ascii_lowercase().replace(['_', ' '], "-");
         Period::ALL
             .into_iter()
             .find(|p| p.word() == word)
-            .ok_or_else(|| {
-                format!(
-                    "'{input}' is not a period: use one of {}",
-                    Period::ALL.map(Period::word).join(", ")
-                )
+            .ok_or_else(|| crate::ids::ParseError::Choice {
+                what: "period",
+                input: input.to_owned(),
+                allowed: "month, quarter, year-to-date, academic-year, financial-year, calendar-year",
             })
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
     }
 }
 

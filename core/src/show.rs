@@ -1223,7 +1223,11 @@ fn measure_tree(out: &mut Tree, indent: usize, measure: &MeasureShow) {
         out.field(inner, "Definition", definition);
     }
     if let Some(period) = measure.period {
-        out.field(inner, "Period", &format!("each value covers {}", period.describe()));
+        out.field(
+            inner,
+            "Period",
+            &format!("each value covers {}", period.describe()),
+        );
     }
     if !measure.trajectory.is_empty() {
         let points: Vec<String> = measure

@@ -1959,17 +1959,15 @@ mod tests {
         let m9: crate::MeasureId = "M9".parse().expect("id");
         record(
             Command::DefineMeasureWithTrajectory(crate::command::DefineMeasure {
-                measure: crate::event::MeasureDefined {
-                    id: m9.clone(),
-                    title: "Annual reviews on time".to_owned(),
-                    unit: "%".to_owned(),
-                    baseline: "30".parse().expect("decimal"),
-                    baseline_on: date("2021-06-01"),
-                    target: "90".parse().expect("decimal"),
-                    target_by: date("2023-06-01"),
-                    better: crate::event::Direction::HigherIsBetter,
-                    weaknesses: vec![w2.clone()],
-                },
+                id: m9.clone(),
+                title: "Annual reviews on time".to_owned(),
+                unit: "%".to_owned(),
+                baseline: "30".parse().expect("decimal"),
+                baseline_on: date("2021-06-01"),
+                target: "90".parse().expect("decimal"),
+                target_by: date("2023-06-01"),
+                better: crate::event::Direction::HigherIsBetter,
+                weaknesses: vec![w2.clone()],
                 definition: Some("Reviews held within 12 months".to_owned()),
                 period: Some(crate::event::Period::Quarter),
                 trajectory: vec![crate::command::TrajectoryInput {

@@ -79,13 +79,36 @@ fn point(on: &str, value: &str, unit: Option<&str>) -> TrajectoryInput {
     }
 }
 
-fn define(trajectory: Vec<TrajectoryInput>) -> Command {
+/// The command defining `measure` with these extras.
+fn defining(
+    m: MeasureDefined,
+    definition: Option<&str>,
+    period: Option<Period>,
+    trajectory: Vec<TrajectoryInput>,
+) -> Command {
     Command::DefineMeasureWithTrajectory(DefineMeasure {
-        measure: measure("M1", Direction::HigherIsBetter),
-        definition: Some("Reviews held within 12 months of the last".to_owned()),
-        period: Some(Period::FinancialYear),
+        id: m.id,
+        title: m.title,
+        unit: m.unit,
+        baseline: m.baseline,
+        baseline_on: m.baseline_on,
+        target: m.target,
+        target_by: m.target_by,
+        better: m.better,
+        weaknesses: m.weaknesses,
+        definition: definition.map(str::to_owned),
+        period,
         trajectory,
     })
+}
+
+fn define(trajectory: Vec<TrajectoryInput>) -> Command {
+    defining(
+        measure("M1", Direction::HigherIsBetter),
+        Some("Reviews held within 12 months of the last"),
+        Some(Period::FinancialYear),
+        trajectory,
+    )
 }
 
 fn opened() -> Vec<Command> {
@@ -151,12 +174,12 @@ fn a_measure_with_a_trajectory_is_recorded_with_it_and_one_without_as_before() {
             ],
         })
     );
-    let plain = Command::DefineMeasureWithTrajectory(DefineMeasure {
-        measure: measure("M1", Direction::HigherIsBetter),
-        definition: None,
-        period: None,
-        trajectory: Vec::new(),
-    });
+    let plain = defining(
+        measure("M1", Direction::HigherIsBetter),
+        None,
+        None,
+        Vec::new(),
+    );
     assert_eq!(
         decide(&state, &plain, now()),
         Ok(EventBody::MeasureDefined(measure(
@@ -176,7 +199,10 @@ fn trajectory_dates_are_in_order_and_each_once() {
             point("2024-03-31", "50", None),
         ]),
     );
-    assert!(matches!(rejection, Rejection::DateOrder(_)), "{rejection:?}");
+    assert!(
+        matches!(rejection, Rejection::DateOrder(_)),
+        "{rejection:?}"
+    );
     assert!(
         rejection.to_string().contains("not in date order"),
         "{rejection}"
@@ -193,7 +219,9 @@ fn trajectory_dates_are_in_order_and_each_once() {
         "{rejection:?}"
     );
     assert!(
-        rejection.to_string().contains("two points on 31 March 2024"),
+        rejection
+            .to_string()
+            .contains("two points on 31 March 2024"),
         "{rejection}"
     );
 }
@@ -201,7 +229,10 @@ fn trajectory_dates_are_in_order_and_each_once() {
 #[test]
 fn trajectory_values_are_in_the_measures_unit_and_start_at_the_baseline() {
     let state = given(&opened());
-    let rejection = refused(&state, &define(vec![point("2024-03-31", "50", Some("days"))]));
+    let rejection = refused(
+        &state,
+        &define(vec![point("2024-03-31", "50", Some("days"))]),
+    );
     assert!(
         rejection
             .to_string()
@@ -209,9 +240,14 @@ fn trajectory_values_are_in_the_measures_unit_and_start_at_the_baseline() {
         "{rejection}"
     );
     let rejection = refused(&state, &define(vec![point("2022-03-31", "20", None)]));
-    assert!(matches!(rejection, Rejection::DateOrder(_)), "{rejection:?}");
     assert!(
-        rejection.to_string().contains("before measure M1's baseline date"),
+        matches!(rejection, Rejection::DateOrder(_)),
+        "{rejection:?}"
+    );
+    assert!(
+        rejection
+            .to_string()
+            .contains("before measure M1's baseline date"),
         "{rejection}"
     );
 }
@@ -243,12 +279,23 @@ fn a_trajectory_is_set_later_on_a_measure_that_exists() {
             }]),
         }))
     );
-    let rejection = refused(&state, &amend("M7", Some(vec![point("2024-03-31", "50", None)])));
-    assert!(matches!(rejection, Rejection::UnknownId { .. }), "{rejection:?}");
-    assert!(rejection.to_string().contains("no measure M7"), "{rejection}");
+    let rejection = refused(
+        &state,
+        &amend("M7", Some(vec![point("2024-03-31", "50", None)])),
+    );
+    assert!(
+        matches!(rejection, Rejection::UnknownId { .. }),
+        "{rejection:?}"
+    );
+    assert!(
+        rejection.to_string().contains("no measure M7"),
+        "{rejection}"
+    );
     let rejection = refused(&state, &amend("M1", None));
     assert!(
-        rejection.to_string().contains("give --definition, --period or --trajectory"),
+        rejection
+            .to_string()
+            .contains("give --definition, --period or --trajectory"),
         "{rejection}"
     );
     let rejection = refused(
@@ -261,13 +308,19 @@ fn a_trajectory_is_set_later_on_a_measure_that_exists() {
             ]),
         ),
     );
-    assert!(matches!(rejection, Rejection::DateOrder(_)), "{rejection:?}");
+    assert!(
+        matches!(rejection, Rejection::DateOrder(_)),
+        "{rejection:?}"
+    );
     let set = given(&{
         let mut commands = with_measure();
         commands.push(amend("M1", Some(vec![point("2024-03-31", "50", None)])));
         commands
     });
-    let rejection = refused(&set, &amend("M1", Some(vec![point("2024-03-31", "50", None)])));
+    let rejection = refused(
+        &set,
+        &amend("M1", Some(vec![point("2024-03-31", "50", None)])),
+    );
     assert!(
         matches!(rejection, Rejection::NothingChanged(_)),
         "{rejection:?}"
@@ -295,7 +348,10 @@ fn a_packs_cut_off_is_not_in_the_future_and_within_the_ledger() {
         Ok(EventBody::PackSent(_))
     ));
     let rejection = refused(&state, &pack("2024-04-04", 4));
-    assert!(matches!(rejection, Rejection::DateOrder(_)), "{rejection:?}");
+    assert!(
+        matches!(rejection, Rejection::DateOrder(_)),
+        "{rejection:?}"
+    );
     assert!(
         rejection
             .to_string()
@@ -330,10 +386,10 @@ fn a_packs_cut_off_is_not_in_the_future_and_within_the_ledger() {
 
 mod views {
     use super::*;
+    use wsoa_core::event::MeasureRecorded;
     use wsoa_core::memory::MemoryLedger;
     use wsoa_core::narrative::{Narrative, Source};
     use wsoa_core::plan::{Against, Plan};
-    use wsoa_core::event::MeasureRecorded;
 
     /// A ledger with measure M1 (and its trajectory) and the given values, each on its day.
     fn ledger(better: Direction, values: &[(&str, &str)]) -> MemoryLedger {
@@ -346,7 +402,12 @@ mod views {
         let mut record = |ledger: &mut MemoryLedger, command: Command, on: &str| {
             at += 60_000;
             ledger
-                .record(&command, actor.clone(), date(on), at.max(date(on).days_since_epoch() * 86_400_000 + 43_200_000))
+                .record(
+                    &command,
+                    actor.clone(),
+                    date(on),
+                    at.max(date(on).days_since_epoch() * 86_400_000 + 43_200_000),
+                )
                 .unwrap_or_else(|err| panic!("{command:?}: {err}"));
         };
         for command in opened() {
@@ -365,12 +426,12 @@ mod views {
         };
         record(
             &mut ledger,
-            Command::DefineMeasureWithTrajectory(DefineMeasure {
-                measure: measure("M1", better),
-                definition: None,
-                period: Some(Period::Quarter),
+            defining(
+                measure("M1", better),
+                None,
+                Some(Period::Quarter),
                 trajectory,
-            }),
+            ),
             "2023-03-31",
         );
         for (on, value) in values {
@@ -398,7 +459,11 @@ mod views {
             let judged = plan(&ledger).measures[0]
                 .against_trajectory()
                 .expect("a value and a trajectory");
-            (judged.against, judged.expected.to_string(), judged.expected_on)
+            (
+                judged.against,
+                judged.expected.to_string(),
+                judged.expected_on,
+            )
         };
         // Between the points of 30 September 2023 (45) and 31 March 2024 (60): steps, so 45.
         assert_eq!(
@@ -414,10 +479,14 @@ mod views {
         );
         // Lower is better: below the number is above the trajectory.
         let ledger = ledger(Direction::LowerIsBetter, &[("2024-04-01", "18")]);
-        let judged = plan(&ledger).measures[0].against_trajectory().expect("judged");
+        let judged = plan(&ledger).measures[0]
+            .against_trajectory()
+            .expect("judged");
         assert_eq!(judged.against, Against::Above);
         let ledger = super::views::ledger(Direction::LowerIsBetter, &[("2024-04-01", "25")]);
-        let judged = plan(&ledger).measures[0].against_trajectory().expect("judged");
+        let judged = plan(&ledger).measures[0]
+            .against_trajectory()
+            .expect("judged");
         assert_eq!(judged.against, Against::Below);
     }
 
@@ -430,7 +499,9 @@ mod views {
         let plan = plan(&ledger);
         let before = wsoa_core::show::text(&plan, date("2025-03-31"));
         assert!(
-            before.contains("Trajectory  45 by 30 September 2023, 60 by 31 March 2024, 90 by 31 March 2025"),
+            before.contains(
+                "Trajectory  45 by 30 September 2023, 60 by 31 March 2024, 90 by 31 March 2025"
+            ),
             "{before}"
         );
         assert!(
@@ -491,6 +562,30 @@ mod views {
             "2024-04-03",
         );
         assert!(moving.contains("above trajectory"), "{moving}");
-        assert!(!moving.contains("No measure of this area is moving"), "{moving}");
+        assert!(
+            !moving.contains("No measure of this area is moving"),
+            "{moving}"
+        );
     }
+}
+
+#[test]
+fn a_trajectory_point_is_read_as_written() {
+    let read = |text: &str| text.parse::<TrajectoryInput>();
+    assert_eq!(
+        read("2024-03-31=45%"),
+        Ok(point("2024-03-31", "45", Some("%")))
+    );
+    assert_eq!(read("31/03/2024=45"), Ok(point("2024-03-31", "45", None)));
+    assert_eq!(
+        read("2024-03-31=12.5 days"),
+        Ok(point("2024-03-31", "12.5", Some("days")))
+    );
+    assert_eq!(read("March 2024=-3"), Ok(point("2024-03-31", "-3", None)));
+    let err = read("2024-03-31").expect_err("no value").to_string();
+    assert!(err.contains("DATE=VALUE"), "{err}");
+    let err = read("TBC=45%").expect_err("no day").to_string();
+    assert!(err.contains("names no day"), "{err}");
+    let err = read("2024-03-31=%").expect_err("no number").to_string();
+    assert!(err.contains("is not a decimal number"), "{err}");
 }

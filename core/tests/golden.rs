@@ -2036,7 +2036,12 @@ fn measures_with_a_trajectory_and_packs_have_their_golden_bytes() {
         (&sent, TRAJECTORY_HEX[2], 39),
     ] {
         let bytes = encode_event(event);
-        assert_eq!(hex::encode(&bytes), hex_bytes.concat(), "{}", event.body.kind());
+        assert_eq!(
+            hex::encode(&bytes),
+            hex_bytes.concat(),
+            "{}",
+            event.body.kind()
+        );
         assert_eq!(decode_event(&bytes), Ok(event.clone()));
         assert!(Reader::event(&bytes).is_ok(), "{}", event.body.kind());
         assert_eq!(bytes[body_offset(event)], tag);

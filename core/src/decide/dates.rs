@@ -306,7 +306,9 @@ impl Dates {
             EventBody::EvidenceAttached(e) => e.supports.iter().try_for_each(|s| self.about(on, s)),
             EventBody::EvidenceRedacted(e) => self.about(on, &Subject::Evidence(e.id.clone())),
             EventBody::MeasureDefined(e) => self.weaknesses(on, &e.weaknesses),
-            EventBody::MeasureDefinedWithTrajectory(e) => self.weaknesses(on, &e.measure.weaknesses),
+            EventBody::MeasureDefinedWithTrajectory(e) => {
+                self.weaknesses(on, &e.measure.weaknesses)
+            }
             EventBody::MeasureAmended(e) => self.about(on, &Subject::Measure(e.id.clone())),
             EventBody::ProgressReviewed(e) => e
                 .assessments
