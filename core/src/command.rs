@@ -164,13 +164,12 @@ impl std::str::FromStr for TrajectoryInput {
 
 impl std::fmt::Display for TrajectoryInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}={}{}",
-            self.on,
-            self.value,
-            self.unit.as_deref().unwrap_or("")
-        )
+        match self.unit.as_deref() {
+            Some(unit) if unit.chars().next().is_some_and(char::is_alphabetic) => {
+                write!(f, "{}={} {unit}", self.on, self.value)
+            }
+            unit => write!(f, "{}={}{}", self.on, self.value, unit.unwrap_or("")),
+        }
     }
 }
 

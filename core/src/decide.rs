@@ -1602,17 +1602,19 @@ fn trajectory(
         if let Some(written) = &point.unit
             && !written.trim().eq_ignore_ascii_case(unit.trim())
         {
-            return Err(Rejection::Inconsistent(format!(
-                "the trajectory point {}={}{written} is in '{written}', but measure {id} is measured in '{unit}': write the value in {unit} ({}={}{})",
-                point.on,
-                point.value,
-                point.on,
-                point.value,
-                if unit.chars().all(char::is_alphabetic) {
-                    format!(" {unit}")
+            let amount = |unit: &str| {
+                if unit.chars().next().is_some_and(char::is_alphabetic) {
+                    format!("{} {unit}", point.value)
                 } else {
-                    unit.to_owned()
+                    format!("{}{unit}", point.value)
                 }
+            };
+            return Err(Rejection::Inconsistent(format!(
+                "the trajectory point {}={} is in '{written}', but measure {id} is measured in '{unit}': write the value in {unit} ({}={})",
+                point.on,
+                amount(written),
+                point.on,
+                amount(unit)
             )));
         }
         if point.on < baseline_on {
