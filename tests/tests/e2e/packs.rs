@@ -317,3 +317,30 @@ fn a_pack_is_written_recorded_and_verified_offline_and_a_tampered_one_is_refused
 fn today_days() -> i64 {
     today().days_since_epoch()
 }
+
+#[test]
+fn a_pack_through_a_server_is_cut_from_its_ledger_and_recorded_there() {
+    let sandbox = statement("52");
+    let admin = crate::serve::token(&sandbox, "Priya Raman (QA)", "admin");
+    let server = crate::serve::Server::start(&sandbox);
+    let today = today().to_string();
+    let mut command = sandbox.command();
+    command
+        .args(["--server", &server.url, "--token", &admin])
+        .args(["--format", "json", "pack", "--for", "Monitoring inspection"])
+        .args(["--to", "Ofsted", "--as-of", &today, "--out", "remote.wsoa"]);
+    let pack = run_command(command).success().json();
+    assert_eq!(pack["events"], 5, "{pack}");
+    let bytes = std::fs::read(sandbox.root().join("remote.wsoa")).expect("written");
+    assert_eq!(pack["file_hash"], blake3::hash(&bytes).to_hex().as_str());
+    // The server recorded it, as the token's holder.
+    let mut verify = sandbox.command();
+    verify
+        .args(["--server", &server.url, "--token", &admin])
+        .args(["verify", "remote.wsoa"]);
+    let checked = run_command(verify).success().stdout;
+    assert!(
+        checked.contains("records sending this pack") && checked.contains("to Ofsted"),
+        "{checked}"
+    );
+}
