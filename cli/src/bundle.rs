@@ -192,8 +192,39 @@ pub fn verify_excerpt(path: &Path, args: &VerifyArgs, out: &Printer) -> anyhow::
     }
 }
 
-/// Verifies a bundle offline, with the same report and exit codes as a ledger.
-pub fn verify(path: &Path, args: &VerifyArgs, out: &Printer) -> anyhow::Result<ExitCode> {
+/// The packs a ledger records having sent, when there is a ledger in `data` (none otherwise),
+/// for `verify FILE` to say whether the file is one of them.
+pub fn packs_sent(
+    data: &Path,
+) -> anyhow::Result<Option<(PathBuf, Vec<wsoa_core::plan::PackView>)>> {
+    if !data.exists() {
+        return Ok(None);
+    }
+    let ledger = match Ledger::open(data) {
+        Ok(ledger) => ledger,
+        Err(wsoa_store::StoreError::NoLedger { .. }) => return Ok(None),
+        Err(err) => {
+            eprintln!(
+                "wsoa: note: cannot read the ledger in {} to say whether it records this file as a pack sent: {err}",
+                data.display()
+            );
+            return Ok(None);
+        }
+    };
+    let (plan, _) = ledger.plan_at(wsoa_core::point::Point::Now)?;
+    Ok(Some((data.to_path_buf(), plan.packs)))
+}
+
+/// Verifies a bundle offline, with the same report and exit codes as a ledger. With the packs a
+/// ledger records having sent, it also says whether this file is one of them (a file that
+/// verifies but that the ledger does not record exits 0: it is intact, and the sentence says
+/// it was not sent from that ledger).
+pub fn verify(
+    path: &Path,
+    args: &VerifyArgs,
+    packs: Option<&(PathBuf, Vec<wsoa_core::plan::PackView>)>,
+    out: &Printer,
+) -> anyhow::Result<ExitCode> {
     if is_excerpt(path) {
         return verify_excerpt(path, args, out);
     }
@@ -203,7 +234,23 @@ pub fn verify(path: &Path, args: &VerifyArgs, out: &Printer) -> anyhow::Result<E
     };
     let (pins, witnessed) = crate::read::trusted_pins(args, origin)?;
     let result = wsoa_store::verify_bundle_trusting(open(path)?, &pins, args.trust_kept());
-    crate::read::report(result, pins.len(), &witnessed, out)
+    let verified = result.as_ref().ok().cloned();
+    let code = crate::read::report(result, pins.len(), &witnessed, out)?;
+    if let (Some(verified), Some((data, packs))) = (verified, packs) {
+        let (file_hash, size) = crate::pack::hash_file(path)?;
+        let (recorded, sentence) =
+            crate::pack::recorded_sentence(packs, &file_hash, size, &verified, data);
+        match out.format {
+            Format::Json => out.json(&json!({
+                "pack_recorded": recorded,
+                "file_hash": file_hash.to_hex(),
+                "size": size,
+                "message": sentence,
+            }))?,
+            Format::Text => out.line(&sentence)?,
+        }
+    }
+    Ok(code)
 }
 
 /// Restores a bundle into a new ledger in `dir`, verifying it on the way.

@@ -10,6 +10,7 @@ mod evidence;
 mod import;
 mod narrative;
 mod output;
+mod pack;
 mod point;
 mod progress;
 mod projections;
@@ -97,6 +98,13 @@ enum Commands {
         after_help = "Example:\n  wsoa --data ./northshire export --out northshire.wsoa\n  wsoa verify northshire.wsoa --checkpoint visit-3.checkpoint --trust \"$(cat board.vkey)\""
     )]
     Export(bundle::ExportArgs),
+    /// Write the evidence pack sent before a review or visit (the ledger as known at the end of
+    /// --as-of, as a bundle anyone can verify offline) and record that it was sent, with its
+    /// hash, so that what the adviser was shown can be proven later.
+    #[command(
+        after_help = "Example:\n  wsoa pack --for \"APP six-month review\" --to \"DfE SEND adviser\" --as-of 2024-03-31 --out app-review-2024-03.wsoa\n  wsoa verify app-review-2024-03.wsoa\n  wsoa timeline --kind pack"
+    )]
+    Pack(pack::PackArgs),
     /// Restore a ledger from a bundle into a new directory, verifying it on the way; or, with
     /// `tracker`, import a spreadsheet tracker into this ledger.
     #[command(
@@ -277,12 +285,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Commands::Verify(args) => {
             if let Some(path) = &args.bundle {
-                return bundle::verify(path, &args, &out);
+                let packs = bundle::packs_sent(&cli.data)?;
+                return bundle::verify(path, &args, packs.as_ref(), &out);
             }
             let ledger = Ledger::open_for_walk(&cli.data)?;
             return read::verify(&ledger, &args, &out);
         }
         Commands::Export(args) => bundle::export(&Ledger::open_for_walk(&cli.data)?, &args, &out)?,
+        Commands::Pack(args) => {
+            let context = context(cli.actor, args.on())?;
+            pack::run(&cli.data, &args, &context, &out)?;
+        }
         Commands::Import(mut args) => match args.what.take() {
             Some(command) => return import::run(command, &cli.data, cli.actor, &out),
             None => bundle::import(&cli.data, &args, &out)?,

@@ -3,8 +3,10 @@
 
 use clap::{Args, Subcommand};
 use wsoa_core::command::{
-    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, RaiseRisk, StepPlan,
+    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AmendMeasure, DefineMeasure,
+    RaiseRisk, StepPlan, TrajectoryInput,
 };
+use wsoa_core::event::Period;
 use wsoa_core::event::{
     ActionAmendedWithDeadline, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
     CoproductionRecorded, CorrectionRecorded, Direction, FindingKind, Framework, InspectionKind,
@@ -447,6 +449,46 @@ pub enum MeasureCommand {
         /// A weakness whose impact it shows (repeat for each).
         #[arg(long = "weakness", value_name = "ID", required = true)]
         weaknesses: Vec<WeaknessId>,
+        /// How it is counted (what is in and out of the numerator and denominator).
+        #[arg(long, value_name = "TEXT")]
+        definition: Option<String>,
+        /// The period each value covers: month, quarter, year-to-date, academic-year,
+        /// financial-year or calendar-year.
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<Period>,
+        /// A point of the trajectory toward the target, DATE=VALUE (2024-03-31=45%), in date
+        /// order (repeat for each).
+        #[arg(
+            long = "trajectory",
+            value_name = "DATE=VALUE",
+            allow_hyphen_values = true
+        )]
+        trajectory: Vec<TrajectoryInput>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Set a measure's definition, period or trajectory once agreed (a trajectory given
+    /// replaces the old one).
+    #[command(
+        visible_alias = "trajectory",
+        after_help = "Example:\n  wsoa measure trajectory M1 --trajectory 2024-03-31=30% --trajectory 2024-09-30=45% --trajectory 2025-03-31=60%\n  wsoa measure amend M1 --definition \"New EHC plans issued within 20 weeks, excluding exceptions\" --period quarter"
+    )]
+    Amend {
+        /// Which measure.
+        id: MeasureId,
+        /// How it is counted.
+        #[arg(long, value_name = "TEXT")]
+        definition: Option<String>,
+        /// The period each value covers.
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<Period>,
+        /// A point of the trajectory, DATE=VALUE, in date order (repeat for each).
+        #[arg(
+            long = "trajectory",
+            value_name = "DATE=VALUE",
+            allow_hyphen_values = true
+        )]
+        trajectory: Vec<TrajectoryInput>,
         #[command(flatten)]
         when: When,
     },
@@ -760,9 +802,11 @@ impl RecordCommand {
                 | ActionCommand::Amend { when, .. }
                 | ActionCommand::Status { when, .. },
             ) => when,
-            R::Measure(MeasureCommand::Add { when, .. } | MeasureCommand::Record { when, .. }) => {
-                when
-            }
+            R::Measure(
+                MeasureCommand::Add { when, .. }
+                | MeasureCommand::Amend { when, .. }
+                | MeasureCommand::Record { when, .. },
+            ) => when,
             R::Visit(VisitCommand::Record { when, .. }) => when,
             R::Review(ReviewCommand::Record { when, .. }) => when,
             R::Risk(
@@ -1033,6 +1077,52 @@ impl RecordCommand {
                 status,
                 rag,
                 note,
+            }),
+            R::Measure(MeasureCommand::Add {
+                id,
+                title,
+                unit,
+                baseline,
+                baseline_on,
+                target,
+                target_by,
+                lower_is_better,
+                weaknesses,
+                definition,
+                period,
+                trajectory,
+                ..
+            }) if definition.is_some() || period.is_some() || !trajectory.is_empty() => {
+                Command::DefineMeasureWithTrajectory(DefineMeasure {
+                    id,
+                    title,
+                    unit,
+                    baseline,
+                    baseline_on,
+                    target,
+                    target_by,
+                    better: if lower_is_better {
+                        Direction::LowerIsBetter
+                    } else {
+                        Direction::HigherIsBetter
+                    },
+                    weaknesses,
+                    definition,
+                    period,
+                    trajectory,
+                })
+            }
+            R::Measure(MeasureCommand::Amend {
+                id,
+                definition,
+                period,
+                trajectory,
+                ..
+            }) => Command::AmendMeasure(AmendMeasure {
+                id,
+                definition,
+                period,
+                trajectory: (!trajectory.is_empty()).then_some(trajectory),
             }),
             R::Measure(MeasureCommand::Add {
                 id,

@@ -451,10 +451,38 @@ pub fn run(cli: Cli, url: &str, out: &Printer) -> anyhow::Result<ExitCode> {
         Commands::Log(args) => crate::read::log(&remote.events_replica()?.ledger, &args, out)?,
         Commands::Verify(args) => {
             if let Some(path) = &args.bundle {
-                return crate::bundle::verify(path, &args, out);
+                let replica = remote.events_replica()?;
+                let (plan, _) = replica.ledger.plan_at(wsoa_core::point::Point::Now)?;
+                let packs = (std::path::PathBuf::from(url), plan.packs);
+                return crate::bundle::verify(path, &args, Some(&packs), out);
             }
             let bundle = remote.bundle()?;
-            return crate::bundle::verify(bundle.path(), &args, out);
+            return crate::bundle::verify(bundle.path(), &args, None, out);
+        }
+        Commands::Pack(args) => {
+            // The pack is cut from a verified local copy of the server's ledger (with its
+            // evidence content), then the server records it sent.
+            let mut replica = remote.full_replica()?;
+            let recorded_at = crate::now_millis()?;
+            let context = wsoa_store::Context {
+                actor: wsoa_core::Actor {
+                    name: "replica".to_owned(),
+                    role: wsoa_core::Role::Officer,
+                },
+                occurred_on: match args.on() {
+                    Some(on) => on,
+                    None => crate::uk_day(recorded_at)?,
+                },
+                recorded_at,
+            };
+            let written = crate::pack::write(&mut replica.ledger, &args, &context)?;
+            match remote.record(&Command::RecordPack(written.sent.clone()), args.on()) {
+                Ok(appended) => crate::pack::report(&written, &appended, &args.out, out)?,
+                Err(err) => {
+                    let _ = std::fs::remove_file(&args.out);
+                    return Err(err);
+                }
+            }
         }
         Commands::Export(args) => {
             crate::bundle::export(&remote.full_replica()?.ledger, &args, out)?;

@@ -6,6 +6,7 @@
 //! typed (a reference of unknown kind), the command has its own struct.
 
 use crate::date::Date;
+use crate::decimal::Decimal;
 use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, CoproductionRecorded, CorrectionRecorded, EvidenceKind, EvidenceRedacted,
@@ -15,7 +16,10 @@ use crate::event::{
     RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded,
     WorkstreamAmended, WorkstreamCreated,
 };
-use crate::ids::{Digest, EvidenceId, InspectionId, PlanId, RiskId, SubjectRef, WeaknessId};
+use crate::event::{Direction, PackSent, Period, TrajectoryPoint};
+use crate::ids::{
+    Digest, EvidenceId, InspectionId, MeasureId, PlanId, RiskId, SubjectRef, WeaknessId,
+};
 
 /// Everything that can be recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +123,13 @@ pub enum Command {
     StepPlan(StepPlan),
     /// Record a DfE and NHS England review of a plan's monitoring.
     ReviewMonitoring(MonitoringReviewed),
+    /// Define a measure with its definition, period or trajectory; without any of them it is
+    /// recorded exactly as `DefineMeasure` records it.
+    DefineMeasureWithTrajectory(DefineMeasure),
+    /// Set a measure's definition, period or trajectory after it was defined.
+    AmendMeasure(AmendMeasure),
+    /// Record that an evidence pack was sent.
+    RecordPack(PackSent),
 }
 
 /// Create a workstream of a plan.
@@ -202,6 +213,150 @@ pub struct StepPlan {
     pub step: PlanStep,
     /// What was said (required for a revision).
     pub summary: Option<String>,
+}
+
+/// One point of a trajectory as written (`2024-03-31=45%`): the value may carry a unit, which
+/// must be the measure's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrajectoryInput {
+    /// The day.
+    pub on: Date,
+    /// The value expected by then.
+    pub value: Decimal,
+    /// The unit written after the value ("%"), if any.
+    pub unit: Option<String>,
+}
+
+impl std::str::FromStr for TrajectoryInput {
+    type Err = crate::ids::ParseError;
+
+    /// Reads `DATE=VALUE`: the date as a deadline may be written when it stands for a day
+    /// (`2024-03-31`, `31/03/2024`, `March 2024`), the value a decimal with the measure's unit
+    /// after it if wanted (`45%`, `45`, `12 days`).
+    fn from_str(input: &str) -> Result<TrajectoryInput, crate::ids::ParseError> {
+        let (day, value) = input
+            .split_once('=')
+            .ok_or_else(|| crate::ids::ParseError::Date {
+                input: input.to_owned(),
+                reason: "write a trajectory point as DATE=VALUE, such as 2024-03-31=45%".to_owned(),
+            })?;
+        let deadline = crate::deadline::Deadline::parse(day)?;
+        let on = deadline.date().ok_or_else(|| crate::ids::ParseError::Date {
+            input: day.trim().to_owned(),
+            reason: "it names no day; give the day the value is expected by, such as 2024-03-31 or March 2024".to_owned(),
+        })?;
+        let value = value.trim();
+        let end = value
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+'))))
+            .map_or(value.len(), |(i, _)| i);
+        let (number, unit) = value.split_at(end);
+        let unit = unit.trim();
+        Ok(TrajectoryInput {
+            on,
+            value: number.parse()?,
+            unit: (!unit.is_empty()).then(|| unit.to_owned()),
+        })
+    }
+}
+
+impl std::fmt::Display for TrajectoryInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.unit.as_deref() {
+            Some(unit) if unit.chars().next().is_some_and(char::is_alphabetic) => {
+                write!(f, "{}={} {unit}", self.on, self.value)
+            }
+            unit => write!(f, "{}={}{}", self.on, self.value, unit.unwrap_or("")),
+        }
+    }
+}
+
+impl TrajectoryInput {
+    /// The point as recorded (the unit, once checked, is the measure's and is not repeated).
+    pub fn point(&self) -> TrajectoryPoint {
+        TrajectoryPoint {
+            on: self.on,
+            value: self.value.clone(),
+        }
+    }
+}
+
+/// Define a measure of impact, with its definition, period and trajectory if known: the fields
+/// of `MeasureDefined`, then those.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefineMeasure {
+    /// Its id.
+    pub id: MeasureId,
+    /// What is measured.
+    pub title: String,
+    /// The unit.
+    pub unit: String,
+    /// The value before the plan.
+    pub baseline: Decimal,
+    /// When the baseline was taken.
+    pub baseline_on: Date,
+    /// The value aimed for.
+    pub target: Decimal,
+    /// When it should be reached.
+    pub target_by: Date,
+    /// Which way is better.
+    pub better: Direction,
+    /// The weaknesses whose impact it shows.
+    pub weaknesses: Vec<WeaknessId>,
+    /// How it is counted.
+    pub definition: Option<String>,
+    /// The period each value covers.
+    pub period: Option<Period>,
+    /// The values expected on the way to the target.
+    pub trajectory: Vec<TrajectoryInput>,
+}
+
+impl DefineMeasure {
+    /// The measure with no definition, period or trajectory yet, to be given them.
+    pub fn of(m: MeasureDefined) -> DefineMeasure {
+        DefineMeasure {
+            id: m.id,
+            title: m.title,
+            unit: m.unit,
+            baseline: m.baseline,
+            baseline_on: m.baseline_on,
+            target: m.target,
+            target_by: m.target_by,
+            better: m.better,
+            weaknesses: m.weaknesses,
+            definition: None,
+            period: None,
+            trajectory: Vec::new(),
+        }
+    }
+
+    /// The measure as `MeasureDefined` records it.
+    pub fn measure(&self) -> MeasureDefined {
+        MeasureDefined {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            unit: self.unit.clone(),
+            baseline: self.baseline.clone(),
+            baseline_on: self.baseline_on,
+            target: self.target.clone(),
+            target_by: self.target_by,
+            better: self.better,
+            weaknesses: self.weaknesses.clone(),
+        }
+    }
+}
+
+/// Set a measure's definition, period or trajectory (a trajectory given replaces the old one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmendMeasure {
+    /// Which measure.
+    pub id: MeasureId,
+    /// The new definition.
+    pub definition: Option<String>,
+    /// The new period.
+    pub period: Option<Period>,
+    /// The new trajectory.
+    pub trajectory: Option<Vec<TrajectoryInput>>,
 }
 
 /// Record an inspection of the local area under either framework.

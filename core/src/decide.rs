@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 mod dates;
 
 use crate::command::{
-    AddFinding, AddInspection, AddWorkstream, AttachEvidence, Command, RaiseRisk, StepPlan,
+    AddFinding, AddInspection, AddWorkstream, AmendMeasure, AttachEvidence, Command, RaiseRisk,
+    StepPlan, TrajectoryInput,
 };
 use crate::date::Date;
 use crate::deadline::{Deadline, MAX_WORDS_LEN};
-use crate::event::Direction;
 use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionStatusChanged,
     CorrectionRecorded, Event, EventBody, EvidenceAttached, EvidenceRedacted, FindingRecorded,
@@ -20,6 +20,9 @@ use crate::event::{
     PlanKind, PlanRevised, PlanStarted, PlanStep, PlanStepRecorded, PlanSubmitted,
     ProgressReviewed, Rag, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
     RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+};
+use crate::event::{
+    Direction, MeasureAmended, MeasureDefinedWithTrajectory, PackSent, Period, TrajectoryPoint,
 };
 use crate::ids::{
     ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, PlanId, RiskId, Subject,
@@ -293,6 +296,16 @@ pub struct MeasureState {
     pub created: u64,
     /// Its title.
     pub title: String,
+    /// Its unit.
+    pub unit: String,
+    /// When its baseline was taken.
+    pub baseline_on: Date,
+    /// Its definition, once given.
+    pub definition: Option<String>,
+    /// Its period, once given.
+    pub period: Option<Period>,
+    /// Its trajectory, in date order.
+    pub trajectory: Vec<TrajectoryPoint>,
 }
 
 /// What the rules need to know about a piece of evidence.
@@ -610,8 +623,40 @@ impl State {
                     MeasureState {
                         created: seq,
                         title: e.title.clone(),
+                        unit: e.unit.clone(),
+                        baseline_on: e.baseline_on,
+                        definition: None,
+                        period: None,
+                        trajectory: Vec::new(),
                     },
                 );
+            }
+            EventBody::MeasureDefinedWithTrajectory(e) => {
+                self.measures.insert(
+                    e.measure.id.clone(),
+                    MeasureState {
+                        created: seq,
+                        title: e.measure.title.clone(),
+                        unit: e.measure.unit.clone(),
+                        baseline_on: e.measure.baseline_on,
+                        definition: e.definition.clone(),
+                        period: e.period,
+                        trajectory: e.trajectory.clone(),
+                    },
+                );
+            }
+            EventBody::MeasureAmended(e) => {
+                if let Some(measure) = self.measures.get_mut(&e.id) {
+                    if e.definition.is_some() {
+                        measure.definition.clone_from(&e.definition);
+                    }
+                    if e.period.is_some() {
+                        measure.period = e.period;
+                    }
+                    if let Some(trajectory) = &e.trajectory {
+                        measure.trajectory.clone_from(trajectory);
+                    }
+                }
             }
             EventBody::RiskRaised(e) => {
                 self.risks.insert(
@@ -646,6 +691,7 @@ impl State {
             | EventBody::RevisitOutcomeRecorded(_)
             | EventBody::NoteAdded(_)
             | EventBody::CoproductionRecorded(_)
+            | EventBody::PackSent(_)
             | EventBody::CorrectionRecorded(_)
             | EventBody::CheckpointRecorded(_) => {}
         }
@@ -908,6 +954,27 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             EventBody::InspectionRecorded(e.clone())
         }
         Command::AddInspection(e) => add_inspection(state, e)?,
+        Command::DefineMeasureWithTrajectory(e) => {
+            let m = &e.measure();
+            fresh(
+                SubjectKind::Measure,
+                m.id.as_str(),
+                state.measures.get(&m.id).map(|m| m.created),
+            )?;
+            measure_fields(m)?;
+            m.weaknesses.iter().try_for_each(weakness)?;
+            optional_prose("the definition", e.definition.as_ref())?;
+            let points = trajectory(&m.id, &m.unit, m.baseline_on, &e.trajectory)?;
+            MeasureDefinedWithTrajectory {
+                measure: e.measure(),
+                definition: e.definition.clone(),
+                period: e.period,
+                trajectory: points,
+            }
+            .into_body()
+        }
+        Command::AmendMeasure(e) => EventBody::MeasureAmended(amend_measure(state, e)?),
+        Command::RecordPack(e) => EventBody::PackSent(pack(state, e, when)?),
         Command::RecordCoproduction(e) => {
             state.require(SubjectKind::Weakness, e.about.as_str())?;
             prose("what families said", &e.said)?;
@@ -1893,6 +1960,133 @@ fn measure_fields(e: &MeasureDefined) -> Result<(), Rejection> {
         }
         _ => Ok(()),
     }
+}
+
+/// Checks a trajectory against its measure: the measure's unit, no point before the baseline,
+/// dates in order and each once.
+fn trajectory(
+    id: &MeasureId,
+    unit: &str,
+    baseline_on: Date,
+    points: &[TrajectoryInput],
+) -> Result<Vec<TrajectoryPoint>, Rejection> {
+    at_most("the points of a trajectory", points)?;
+    for point in points {
+        if let Some(written) = &point.unit
+            && !written.trim().eq_ignore_ascii_case(unit.trim())
+        {
+            let amount = |unit: &str| {
+                if unit.chars().next().is_some_and(char::is_alphabetic) {
+                    format!("{} {unit}", point.value)
+                } else {
+                    format!("{}{unit}", point.value)
+                }
+            };
+            return Err(Rejection::Inconsistent(format!(
+                "the trajectory point {}={} is in '{written}', but measure {id} is measured in '{unit}': write the value in {unit} ({}={})",
+                point.on,
+                amount(written),
+                point.on,
+                amount(unit)
+            )));
+        }
+        if point.on < baseline_on {
+            return Err(Rejection::DateOrder(format!(
+                "the trajectory point on {} is before measure {id}'s baseline date ({}): a trajectory runs from the baseline toward the target",
+                point.on.long(),
+                baseline_on.long()
+            )));
+        }
+    }
+    for pair in points.windows(2) {
+        if pair[1].on == pair[0].on {
+            return Err(Rejection::Inconsistent(format!(
+                "the trajectory has two points on {}: give one expected value per day",
+                pair[0].on.long()
+            )));
+        }
+        if pair[1].on < pair[0].on {
+            return Err(Rejection::DateOrder(format!(
+                "the trajectory's points are not in date order: {} is given after {}; list them from the earliest",
+                pair[1].on.long(),
+                pair[0].on.long()
+            )));
+        }
+    }
+    Ok(points.iter().map(TrajectoryInput::point).collect())
+}
+
+fn amend_measure(state: &State, e: &AmendMeasure) -> Result<MeasureAmended, Rejection> {
+    state.require(SubjectKind::Measure, e.id.as_str())?;
+    let current = &state.measures[&e.id];
+    optional_prose("the definition", e.definition.as_ref())?;
+    let points = match &e.trajectory {
+        Some(points) => {
+            not_empty("the trajectory (--trajectory DATE=VALUE)", points)?;
+            Some(trajectory(
+                &e.id,
+                &current.unit,
+                current.baseline_on,
+                points,
+            )?)
+        }
+        None => None,
+    };
+    if e.definition.is_none() && e.period.is_none() && points.is_none() {
+        return Err(Rejection::NothingChanged(format!(
+            "nothing to change for measure {}: give --definition, --period or --trajectory DATE=VALUE",
+            e.id
+        )));
+    }
+    if e.definition
+        .as_ref()
+        .is_none_or(|d| current.definition.as_ref() == Some(d))
+        && e.period.is_none_or(|p| current.period == Some(p))
+        && points.as_ref().is_none_or(|p| *p == current.trajectory)
+    {
+        return Err(Rejection::NothingChanged(format!(
+            "measure {} already has that definition, period and trajectory",
+            e.id
+        )));
+    }
+    Ok(MeasureAmended {
+        id: e.id.clone(),
+        definition: e.definition.clone(),
+        period: e.period,
+        trajectory: points,
+    })
+}
+
+fn pack(state: &State, e: &PackSent, when: When) -> Result<PackSent, Rejection> {
+    text("what the pack is for (--for)", &e.purpose)?;
+    text("who it was sent to (--to)", &e.to)?;
+    text("the pack's file name", &e.file_name)?;
+    if e.as_of > when.today {
+        return Err(Rejection::DateOrder(format!(
+            "the pack's cut-off ({}) is in the future (today is {}): a pack holds the ledger as it stood, so give --as-of today or an earlier day",
+            e.as_of.long(),
+            when.today.long()
+        )));
+    }
+    if e.as_of > when.occurred_on {
+        return Err(Rejection::DateOrder(format!(
+            "the pack's cut-off ({}) is after the day it was sent ({}): give --on the day it was sent, on or after its cut-off",
+            e.as_of.long(),
+            when.occurred_on.long()
+        )));
+    }
+    if e.events == 0 || e.events > state.len {
+        return Err(Rejection::Inconsistent(format!(
+            "the pack holds {} events but the ledger has {}: a pack is cut from this ledger",
+            e.events, state.len
+        )));
+    }
+    if e.size == 0 {
+        return Err(Rejection::Inconsistent(
+            "the pack file is empty: write the pack again".to_owned(),
+        ));
+    }
+    Ok(e.clone())
 }
 
 fn measure_value(e: &MeasureRecorded) -> Result<(), Rejection> {

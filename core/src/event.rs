@@ -149,6 +149,15 @@ pub enum EventBody {
     /// Tag 36: a DfE and NHS England review of a plan, continuing or ending the monitoring of
     /// its workstreams.
     MonitoringReviewed(MonitoringReviewed),
+    /// Tag 37: a measure defined with its definition, its reporting period or a trajectory
+    /// toward its target. A measure without any of these is still recorded as `MeasureDefined`.
+    MeasureDefinedWithTrajectory(MeasureDefinedWithTrajectory),
+    /// Tag 38: a measure's definition, reporting period or trajectory set after it was defined
+    /// (its baseline and target never change).
+    MeasureAmended(MeasureAmended),
+    /// Tag 39: an evidence pack sent before a review or visit: to whom, for what, the point of
+    /// the ledger it was cut at, and the pack file's hash and size.
+    PackSent(PackSent),
 }
 
 impl EventBody {
@@ -192,6 +201,9 @@ impl EventBody {
             EventBody::WorkstreamCreatedInPlan(_) => "workstream_created_in_plan",
             EventBody::PlanStepRecorded(_) => "plan_step_recorded",
             EventBody::MonitoringReviewed(_) => "monitoring_reviewed",
+            EventBody::MeasureDefinedWithTrajectory(_) => "measure_defined_with_trajectory",
+            EventBody::MeasureAmended(_) => "measure_amended",
+            EventBody::PackSent(_) => "pack_sent",
         }
     }
 }
@@ -806,6 +818,152 @@ pub struct MeasureDefined {
     pub better: Direction,
     /// The weaknesses whose impact it shows (at least one).
     pub weaknesses: Vec<WeaknessId>,
+}
+
+/// The period a measure's value covers, as a council reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Period {
+    /// Variant 0: the month to the value's date.
+    Month,
+    /// Variant 1: the quarter to the value's date.
+    Quarter,
+    /// Variant 2: the year to date.
+    YearToDate,
+    /// Variant 3: the academic year (September to August).
+    AcademicYear,
+    /// Variant 4: the financial year (April to March).
+    FinancialYear,
+    /// Variant 5: the calendar year.
+    CalendarYear,
+}
+
+impl Period {
+    /// Every period, in variant order.
+    pub const ALL: [Period; 6] = [
+        Period::Month,
+        Period::Quarter,
+        Period::YearToDate,
+        Period::AcademicYear,
+        Period::FinancialYear,
+        Period::CalendarYear,
+    ];
+
+    /// The word the CLI and the API take (`year-to-date`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::YearToDate => "year-to-date",
+            Period::AcademicYear => "academic-year",
+            Period::FinancialYear => "financial-year",
+            Period::CalendarYear => "calendar-year",
+        }
+    }
+
+    /// The period in words ("the financial year").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Period::Month => "the month",
+            Period::Quarter => "the quarter",
+            Period::YearToDate => "the year to date",
+            Period::AcademicYear => "the academic year",
+            Period::FinancialYear => "the financial year",
+            Period::CalendarYear => "the calendar year",
+        }
+    }
+}
+
+impl std::str::FromStr for Period {
+    type Err = crate::ids::ParseError;
+
+    fn from_str(input: &str) -> Result<Period, crate::ids::ParseError> {
+        let word = input.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        Period::ALL
+            .into_iter()
+            .find(|p| p.word() == word)
+            .ok_or_else(|| crate::ids::ParseError::Choice {
+                what: "period",
+                input: input.to_owned(),
+                allowed: "month, quarter, year-to-date, academic-year, financial-year, calendar-year",
+            })
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+/// One point of a measure's trajectory: the value expected by a day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrajectoryPoint {
+    /// The day.
+    pub on: Date,
+    /// The value expected by then, in the measure's unit.
+    pub value: Decimal,
+}
+
+/// A measure defined with its definition, period or trajectory (tag 37).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureDefinedWithTrajectory {
+    /// The measure, with the same fields as `MeasureDefined` and in the same order.
+    pub measure: MeasureDefined,
+    /// How it is counted ("new EHC plans issued in the period within 20 weeks, excluding
+    /// exceptions, as a share of all new plans issued").
+    pub definition: Option<String>,
+    /// The period each value covers.
+    pub period: Option<Period>,
+    /// The values expected on the way to the target, in date order.
+    pub trajectory: Vec<TrajectoryPoint>,
+}
+
+impl MeasureDefinedWithTrajectory {
+    /// The event that records it: `MeasureDefined` when it has no definition, period or
+    /// trajectory, so such a measure is recorded exactly as it always was.
+    pub fn into_body(self) -> EventBody {
+        if self.definition.is_none() && self.period.is_none() && self.trajectory.is_empty() {
+            EventBody::MeasureDefined(self.measure)
+        } else {
+            EventBody::MeasureDefinedWithTrajectory(self)
+        }
+    }
+}
+
+/// A measure's definition, period or trajectory set after it was defined (tag 38). What is
+/// `None` stays as it was; a trajectory given replaces the whole trajectory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureAmended {
+    /// Which measure.
+    pub id: MeasureId,
+    /// The new definition, if it changed.
+    pub definition: Option<String>,
+    /// The new period, if it changed.
+    pub period: Option<Period>,
+    /// The new trajectory, in date order, if it changed.
+    pub trajectory: Option<Vec<TrajectoryPoint>>,
+}
+
+/// An evidence pack sent before a review or visit (tag 39).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackSent {
+    /// What it was for ("APP six-month review").
+    pub purpose: String,
+    /// Who it was sent to ("DfE SEND adviser").
+    pub to: String,
+    /// The cut-off: the pack holds the ledger as known at the end of this day.
+    pub as_of: Date,
+    /// How many events the pack holds (events 0 to `events - 1`).
+    pub events: u64,
+    /// The chain hash of the last event it holds.
+    pub head: Digest,
+    /// The pack file's name as written.
+    pub file_name: String,
+    /// BLAKE3 of the whole pack file.
+    pub file_hash: Digest,
+    /// Its size in bytes.
+    pub size: u64,
 }
 
 /// A measure's value on the event's `occurred_on` date.

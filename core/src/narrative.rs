@@ -1403,6 +1403,7 @@ fn changed(
     today: Date,
 ) -> Section {
     let mut claims = Vec::new();
+    let mut moving = false;
     for measure in plan
         .measures
         .iter()
@@ -1472,12 +1473,50 @@ fn changed(
         } else {
             "it has moved the wrong way, away from the target.".to_owned()
         };
+        moving |= improving;
         let mut cites = vec![&measure.cite];
         cites.extend(values.iter().map(|v| &v.cite));
         claims.push(Claim::new(
             format!("{name} {movement} {from_to}, {against}: {verdict}"),
             cites.clone(),
         ));
+        if let Some(judged) = measure.judge(&latest.value, latest.cite.on) {
+            let expected = if judged.expected_on == measure.baseline_on
+                && measure.trajectory.iter().all(|p| p.on > latest.cite.on)
+            {
+                format!(
+                    "the baseline of {} still stood then, before the trajectory's first point",
+                    amount(&judged.expected, unit)
+                )
+            } else {
+                format!(
+                    "its trajectory expected {} by {}",
+                    amount(&judged.expected, unit),
+                    judged.expected_on.long()
+                )
+            };
+            let missed = if passed && !met {
+                format!(
+                    " Target missed: {} was to be reached by {}.",
+                    target_amount(measure),
+                    measure.target_by.long()
+                )
+            } else {
+                String::new()
+            };
+            let mut trajectory_cites = cites.clone();
+            trajectory_cites.extend(measure.amended.iter());
+            claims.push(Claim::new(
+                format!(
+                    "Against its trajectory, measure {} is {}: {} on {}, where {expected}.{missed}",
+                    measure.id,
+                    judged.against.words(),
+                    amount(&judged.value, unit),
+                    judged.on.long()
+                ),
+                trajectory_cites,
+            ));
+        }
         let series: Vec<String> = values
             .iter()
             .map(|v| {
@@ -1525,6 +1564,37 @@ fn changed(
             }
         }
         claims.push(Claim::new(text, value_cites));
+    }
+    let complete: Vec<&Cite> = plan
+        .actions
+        .iter()
+        .filter(|a| scope.actions.contains(a.id.as_str()) && a.status == Status::Complete)
+        .map(|a| &a.cite)
+        .collect();
+    if !moving && !claims.is_empty() {
+        let done = match complete.len() {
+            0 => String::new(),
+            1 => ", although 1 action for it is complete".to_owned(),
+            n => format!(", although {n} actions for it are complete"),
+        };
+        claims.push(Claim::new(
+            format!(
+                "No measure of this area is moving the right way yet{done}: completed actions alone do not show that anything has changed for children and families."
+            ),
+            complete,
+        ));
+    } else if claims.is_empty() && !complete.is_empty() {
+        let done = match complete.len() {
+            1 => "1 action for it is complete".to_owned(),
+            n => format!("{n} actions for it are complete"),
+        };
+        claims.push(Claim::new(
+            format!(
+                "No measure of impact has been defined for this area yet. {} but, with no measure moving, completed actions alone do not show that anything has changed for children and families.",
+                capitalise(&done)
+            ),
+            complete,
+        ));
     }
     Section::new(
         "What changed",

@@ -11,7 +11,8 @@ use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::event::{
     Direction, Event, EventBody, EvidenceKind, FindingKind, Framework, InspectionKind,
-    InspectionOutcome, PlanKind, PlanStep, Progress, Rag, Rating, RiskLevel, Status,
+    InspectionOutcome, MeasureDefined, Period, PlanKind, PlanStep, Progress, Rag, Rating,
+    RiskLevel, Status, TrajectoryPoint,
 };
 use crate::ids::{Digest, PlanId, Subject};
 
@@ -306,6 +307,29 @@ pub struct CoproductionView {
     pub cite: Cite,
 }
 
+/// An evidence pack sent before a review or visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackView {
+    /// What it was for.
+    pub purpose: String,
+    /// Who it was sent to.
+    pub to: String,
+    /// Its cut-off.
+    pub as_of: Date,
+    /// How many events it holds.
+    pub events: u64,
+    /// The chain hash of its last event.
+    pub head: Digest,
+    /// The file's name.
+    pub file_name: String,
+    /// BLAKE3 of the file.
+    pub file_hash: Digest,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The event that recorded it sent (its date is the day it was sent).
+    pub cite: Cite,
+}
+
 /// A milestone of an action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MilestoneView {
@@ -436,6 +460,56 @@ pub struct MeasureView {
     pub values: Vec<MeasureValue>,
     /// The event that defined it.
     pub cite: Cite,
+    /// How it is counted, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// The period each value covers, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// The values expected on the way to the target, in date order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trajectory: Vec<TrajectoryPoint>,
+    /// The events that set its definition, period or trajectory after it was defined.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended: Vec<Cite>,
+}
+
+/// Where a value stands against a measure's trajectory, whichever way is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Against {
+    /// Exactly the value expected.
+    On,
+    /// Better than expected (higher, or lower when lower is better).
+    Above,
+    /// Worse than expected.
+    Below,
+}
+
+impl Against {
+    /// "on trajectory", "above trajectory", "below trajectory".
+    pub fn words(self) -> &'static str {
+        match self {
+            Against::On => "on trajectory",
+            Against::Above => "above trajectory",
+            Against::Below => "below trajectory",
+        }
+    }
+}
+
+/// A value judged against the trajectory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrajectoryJudgement {
+    /// On, above or below.
+    pub against: Against,
+    /// The value judged.
+    pub value: Decimal,
+    /// Its date.
+    pub on: Date,
+    /// The value expected by then.
+    pub expected: Decimal,
+    /// The trajectory point (or the baseline) the expected value comes from.
+    pub expected_on: Date,
 }
 
 /// Which way a measure has moved.
@@ -472,6 +546,52 @@ impl MeasureView {
             | (std::cmp::Ordering::Less, Direction::LowerIsBetter) => Trend::Improving,
             _ => Trend::Worsening,
         }
+    }
+
+    /// The value expected on `day`: that of the last trajectory point on or before it (the
+    /// trajectory is read as steps, never interpolated), or the baseline before the first point.
+    /// `None` when the measure has no trajectory.
+    pub fn expected_on(&self, day: Date) -> Option<(Date, &Decimal)> {
+        if self.trajectory.is_empty() {
+            return None;
+        }
+        Some(
+            self.trajectory
+                .iter()
+                .rev()
+                .find(|p| p.on <= day)
+                .map_or((self.baseline_on, &self.baseline), |p| (p.on, &p.value)),
+        )
+    }
+
+    /// `value`, dated `on`, judged against the trajectory, whichever way is better.
+    pub fn judge(&self, value: &Decimal, on: Date) -> Option<TrajectoryJudgement> {
+        let (expected_on, expected) = self.expected_on(on)?;
+        let against = match (value.compare(expected), self.better) {
+            (std::cmp::Ordering::Equal, _) => Against::On,
+            (std::cmp::Ordering::Greater, Direction::HigherIsBetter)
+            | (std::cmp::Ordering::Less, Direction::LowerIsBetter) => Against::Above,
+            _ => Against::Below,
+        };
+        Some(TrajectoryJudgement {
+            against,
+            value: value.clone(),
+            on,
+            expected: expected.clone(),
+            expected_on,
+        })
+    }
+
+    /// The latest value judged against the trajectory (`None` without a value or a trajectory).
+    pub fn against_trajectory(&self) -> Option<TrajectoryJudgement> {
+        let latest = self.latest()?;
+        self.judge(&latest.value, latest.cite.on)
+    }
+
+    /// Whether the target date has passed, judged on `today`, without the latest value meeting
+    /// the target.
+    pub fn target_missed(&self, today: Date) -> bool {
+        self.target_by < today && !self.target_met()
     }
 
     /// Whether the latest value meets the target.
@@ -638,6 +758,9 @@ pub struct Plan {
     /// What families said, what was done, the difference it made, in the order recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coproduction: Vec<CoproductionView>,
+    /// Evidence packs sent, in the order recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packs: Vec<PackView>,
     /// Corrections, in the order recorded.
     pub corrections: Vec<CorrectionView>,
     /// Signed checkpoints recorded in the ledger, in the order recorded.
@@ -906,6 +1029,39 @@ impl Plan {
         push(
             &mut self.actions,
             &mut self.index.actions,
+            view.id.clone(),
+            view,
+        );
+    }
+
+    fn measure_defined(
+        &mut self,
+        e: &MeasureDefined,
+        definition: Option<String>,
+        period: Option<Period>,
+        trajectory: &[TrajectoryPoint],
+        cite: Cite,
+    ) {
+        let view = MeasureView {
+            id: e.id.to_string(),
+            title: e.title.clone(),
+            unit: e.unit.clone(),
+            baseline: e.baseline.clone(),
+            baseline_on: e.baseline_on,
+            target: e.target.clone(),
+            target_by: e.target_by,
+            better: e.better,
+            weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
+            values: Vec::new(),
+            cite,
+            definition,
+            period,
+            trajectory: trajectory.to_vec(),
+            amended: Vec::new(),
+        };
+        push(
+            &mut self.measures,
+            &mut self.index.measures,
             view.id.clone(),
             view,
         );
@@ -1199,27 +1355,40 @@ impl Plan {
                     self.evidence[i].redacted = Some((e.reason.clone(), cite));
                 }
             }
-            EventBody::MeasureDefined(e) => {
-                let view = MeasureView {
-                    id: e.id.to_string(),
-                    title: e.title.clone(),
-                    unit: e.unit.clone(),
-                    baseline: e.baseline.clone(),
-                    baseline_on: e.baseline_on,
-                    target: e.target.clone(),
-                    target_by: e.target_by,
-                    better: e.better,
-                    weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
-                    values: Vec::new(),
-                    cite,
-                };
-                push(
-                    &mut self.measures,
-                    &mut self.index.measures,
-                    view.id.clone(),
-                    view,
-                );
+            EventBody::MeasureDefined(e) => self.measure_defined(e, None, None, &[], cite),
+            EventBody::MeasureDefinedWithTrajectory(e) => self.measure_defined(
+                &e.measure,
+                e.definition.clone(),
+                e.period,
+                &e.trajectory,
+                cite,
+            ),
+            EventBody::MeasureAmended(e) => {
+                if let Some(&i) = self.index.measures.get(e.id.as_str()) {
+                    let measure = &mut self.measures[i];
+                    if e.definition.is_some() {
+                        measure.definition.clone_from(&e.definition);
+                    }
+                    if e.period.is_some() {
+                        measure.period = e.period;
+                    }
+                    if let Some(trajectory) = &e.trajectory {
+                        measure.trajectory.clone_from(trajectory);
+                    }
+                    measure.amended.push(cite);
+                }
             }
+            EventBody::PackSent(e) => self.packs.push(PackView {
+                purpose: e.purpose.clone(),
+                to: e.to.clone(),
+                as_of: e.as_of,
+                events: e.events,
+                head: e.head,
+                file_name: e.file_name.clone(),
+                file_hash: e.file_hash,
+                size: e.size,
+                cite,
+            }),
             EventBody::MeasureRecorded(e) => {
                 if let Some(&i) = self.index.measures.get(e.id.as_str()) {
                     self.measures[i].values.push(MeasureValue {

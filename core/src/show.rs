@@ -11,7 +11,11 @@ use crate::event::{
     Direction, FindingKind, Framework, InspectionKind, InspectionOutcome, Progress, Rag, Rating,
     RiskLevel, Status,
 };
-use crate::plan::{ActionView, Cite, MeasureView, Plan, RiskView, Trend, WorkstreamView};
+use crate::event::{Period, TrajectoryPoint};
+use crate::ids::Digest;
+use crate::plan::{
+    ActionView, Cite, MeasureView, Plan, RiskView, TrajectoryJudgement, Trend, WorkstreamView,
+};
 
 /// The widest a line of the tree gets before text wraps.
 const WIDTH: usize = 100;
@@ -57,6 +61,32 @@ pub struct ShowView {
     pub open_risks: Vec<RiskShow>,
     /// The revisit window, once scheduled.
     pub revisit: Option<RevisitShow>,
+    /// Evidence packs sent, in the order recorded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub packs: Vec<PackShow>,
+}
+
+/// An evidence pack sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PackShow {
+    /// What it was for.
+    pub purpose: String,
+    /// Who it was sent to.
+    pub to: String,
+    /// When it was sent.
+    pub sent_on: Date,
+    /// Its cut-off.
+    pub as_of: Date,
+    /// How many events it holds.
+    pub events: u64,
+    /// The file's name.
+    pub file_name: String,
+    /// BLAKE3 of the file.
+    pub file_hash: Digest,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The event that recorded it.
+    pub seq: u64,
 }
 
 /// Counts at a glance.
@@ -524,6 +554,21 @@ pub struct MeasureShow {
     pub trend: Trend,
     /// Whether the latest value meets the target.
     pub target_met: bool,
+    /// Whether the target date has passed, on the day the plan is judged, without the target
+    /// met.
+    pub target_missed: bool,
+    /// How it is counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// The period each value covers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// The values expected on the way to the target.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trajectory: Vec<TrajectoryPoint>,
+    /// The latest value against the trajectory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub against_trajectory: Option<TrajectoryJudgement>,
 }
 
 /// One value of a measure.
@@ -630,7 +675,7 @@ pub fn view(plan: &Plan, today: Date) -> ShowView {
 
     let mut other_measures = Vec::new();
     for measure in &plan.measures {
-        let shown = measure_show(measure);
+        let shown = measure_show(measure, today);
         let first = primary(&measure.weaknesses);
         for id in &measure.weaknesses {
             if Some(id) != first.as_ref()
@@ -740,6 +785,21 @@ pub fn view(plan: &Plan, today: Date) -> ShowView {
             from: *from,
             to: *to,
         }),
+        packs: plan
+            .packs
+            .iter()
+            .map(|p| PackShow {
+                purpose: p.purpose.clone(),
+                to: p.to.clone(),
+                sent_on: p.cite.on,
+                as_of: p.as_of,
+                events: p.events,
+                file_name: p.file_name.clone(),
+                file_hash: p.file_hash,
+                size: p.size,
+                seq: p.cite.seq,
+            })
+            .collect(),
     }
 }
 
@@ -828,7 +888,7 @@ fn action_show(action: &ActionView, today: Date) -> ActionShow {
     }
 }
 
-fn measure_show(measure: &MeasureView) -> MeasureShow {
+fn measure_show(measure: &MeasureView, today: Date) -> MeasureShow {
     MeasureShow {
         id: measure.id.clone(),
         title: measure.title.clone(),
@@ -846,6 +906,11 @@ fn measure_show(measure: &MeasureView) -> MeasureShow {
         target_by: measure.target_by,
         trend: measure.trend(),
         target_met: measure.target_met(),
+        target_missed: measure.target_missed(today),
+        definition: measure.definition.clone(),
+        period: measure.period,
+        trajectory: measure.trajectory.clone(),
+        against_trajectory: measure.against_trajectory(),
     }
 }
 
@@ -912,6 +977,10 @@ pub fn text(plan: &Plan, today: Date) -> String {
     risks_tree(&mut out, &view);
     out.blank();
     revisit_tree(&mut out, &view);
+    if !view.packs.is_empty() {
+        out.blank();
+        packs_tree(&mut out, &view);
+    }
     out.finish()
 }
 
@@ -1314,10 +1383,12 @@ fn measure_tree(out: &mut Tree, indent: usize, measure: &MeasureShow) {
         Trend::Unchanged => "unchanged",
         Trend::Worsening => "worsening",
     };
-    let met = if measure.latest.is_none() {
-        ""
-    } else if measure.target_met {
+    let met = if measure.target_met {
         "; target met"
+    } else if measure.target_missed {
+        "; target missed"
+    } else if measure.latest.is_none() {
+        ""
     } else {
         "; target not yet met"
     };
@@ -1326,6 +1397,58 @@ fn measure_tree(out: &mut Tree, indent: usize, measure: &MeasureShow) {
         "Progress",
         &format!("{trend} since the baseline{met}"),
     );
+    if let Some(definition) = &measure.definition {
+        out.field(inner, "Definition", definition);
+    }
+    if let Some(period) = measure.period {
+        out.field(
+            inner,
+            "Period",
+            &format!("each value covers {}", period.describe()),
+        );
+    }
+    if !measure.trajectory.is_empty() {
+        let points: Vec<String> = measure
+            .trajectory
+            .iter()
+            .map(|p| format!("{} by {}", p.value, p.on.long()))
+            .collect();
+        out.field(inner, "Trajectory", &points.join(", "));
+        let judged = match &measure.against_trajectory {
+            Some(j) => format!(
+                "{}: {} on {} against {} expected by {}",
+                j.against.words(),
+                j.value,
+                j.on.long(),
+                j.expected,
+                j.expected_on.long()
+            ),
+            None => "no value recorded yet".to_owned(),
+        };
+        out.field(inner, "Judged", &judged);
+    }
+}
+
+fn packs_tree(out: &mut Tree, view: &ShowView) {
+    out.line(0, "Evidence packs sent");
+    for pack in &view.packs {
+        out.wrapped_hanging(
+            2,
+            2,
+            &format!(
+                "{} (for {}): sent to {} on {}, holding the ledger as known at the end of {} ({} events); {} bytes, BLAKE3 {} (event {})",
+                pack.file_name,
+                pack.purpose,
+                pack.to,
+                pack.sent_on.long(),
+                pack.as_of.long(),
+                pack.events,
+                pack.size,
+                pack.file_hash.short(),
+                pack.seq
+            ),
+        );
+    }
 }
 
 fn risks_tree(out: &mut Tree, view: &ShowView) {

@@ -17,8 +17,9 @@ use crate::event::{Event, EventBody, Progress, Status};
 use crate::ids::{Digest, Subject, SubjectKind, SubjectRef};
 use crate::plan::Plan;
 
-/// Every kind of event, in tag order, as `EventBody::kind` names them and `--kind` takes them.
-pub const KINDS: [&str; 37] = [
+/// Every kind of event, in tag order, as `EventBody::kind` names them and `--kind` takes them
+/// (`--kind pack` stands for `pack_sent`).
+pub const KINDS: [&str; 40] = [
     "ledger_opened",
     "inspection_recorded",
     "weakness_recorded",
@@ -56,6 +57,9 @@ pub const KINDS: [&str; 37] = [
     "workstream_created_in_plan",
     "plan_step_recorded",
     "monitoring_reviewed",
+    "measure_defined_with_trajectory",
+    "measure_amended",
+    "pack_sent",
 ];
 
 /// How many days after it happened an event may be recorded before it is flagged late, unless
@@ -800,27 +804,52 @@ impl Timeline {
                     vec![subject],
                 )
             }
-            EventBody::MeasureDefined(e) => {
-                let weaknesses: Vec<String> = e
-                    .weaknesses
-                    .iter()
-                    .map(|w| name(&Subject::Weakness(w.clone())))
-                    .collect();
+            EventBody::MeasureDefined(e) => (
+                measure_defined(e, &name),
+                vec![Subject::Measure(e.id.clone())],
+            ),
+            EventBody::MeasureDefinedWithTrajectory(e) => {
+                let mut sentence = measure_defined(&e.measure, &name);
+                sentence.push_str(&measure_details(
+                    &e.measure.unit,
+                    e.definition.as_deref(),
+                    e.period,
+                    Some(&e.trajectory),
+                ));
+                (sentence, vec![Subject::Measure(e.measure.id.clone())])
+            }
+            EventBody::MeasureAmended(e) => {
+                let subject = Subject::Measure(e.id.clone());
+                let unit = plan.measure(e.id.as_str()).map_or("", |m| m.unit.as_str());
+                let details = measure_details(
+                    unit,
+                    e.definition.as_deref(),
+                    e.period,
+                    e.trajectory.as_deref(),
+                );
                 (
                     format!(
-                        "Measure {} {} defined: baseline {} on {}, target {} by {} ({}), showing the impact on {}",
-                        e.id,
-                        quote(&e.title),
-                        quantity(&e.baseline, &e.unit),
-                        e.baseline_on.long(),
-                        quantity(&e.target, &e.unit),
-                        e.target_by.long(),
-                        e.better.label(),
-                        and_list(&weaknesses)
+                        "{} amended: {}",
+                        capitalise(&name(&subject)),
+                        details.trim_start_matches("; ")
                     ),
-                    vec![Subject::Measure(e.id.clone())],
+                    vec![subject],
                 )
             }
+            EventBody::PackSent(e) => (
+                format!(
+                    "Evidence pack {} for {} sent to {}: the ledger as known at the end of {} ({} events, head {}), {} bytes, BLAKE3 {}",
+                    quote(&e.file_name),
+                    quote(&e.purpose),
+                    e.to,
+                    e.as_of.long(),
+                    e.events,
+                    e.head.short(),
+                    e.size,
+                    e.file_hash.short()
+                ),
+                vec![],
+            ),
             EventBody::MeasureRecorded(e) => {
                 let subject = Subject::Measure(e.id.clone());
                 let context = plan
@@ -1110,6 +1139,10 @@ pub enum FilterError {
 /// The canonical kind for what a user typed, if it is one.
 pub fn parse_kind(input: &str) -> Option<&'static str> {
     let word = input.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    let word = match word.as_str() {
+        "pack" | "packs" => "pack_sent".to_owned(),
+        _ => word,
+    };
     KINDS.into_iter().find(|kind| *kind == word)
 }
 
@@ -1331,6 +1364,51 @@ fn deadline_phrase(due: &crate::deadline::Deadline) -> String {
         Deadline::Recurring { words, .. } => format!("recurring: {words}"),
         Deadline::NotSet { words } => format!("with no deadline set ({words})"),
     }
+}
+
+/// "Measure M1 'EHC plans ...' defined: baseline ..., target ... (...), showing the impact on ...".
+fn measure_defined(e: &crate::event::MeasureDefined, name: &dyn Fn(&Subject) -> String) -> String {
+    let weaknesses: Vec<String> = e
+        .weaknesses
+        .iter()
+        .map(|w| name(&Subject::Weakness(w.clone())))
+        .collect();
+    format!(
+        "Measure {} {} defined: baseline {} on {}, target {} by {} ({}), showing the impact on {}",
+        e.id,
+        quote(&e.title),
+        quantity(&e.baseline, &e.unit),
+        e.baseline_on.long(),
+        quantity(&e.target, &e.unit),
+        e.target_by.long(),
+        e.better.label(),
+        and_list(&weaknesses)
+    )
+}
+
+/// "; defined as '...'; each value covers the financial year; trajectory 30% by 31 March 2024
+/// and 45% by 30 September 2024".
+fn measure_details(
+    unit: &str,
+    definition: Option<&str>,
+    period: Option<crate::event::Period>,
+    trajectory: Option<&[crate::event::TrajectoryPoint]>,
+) -> String {
+    let mut out = String::new();
+    if let Some(definition) = definition {
+        out.push_str(&format!("; defined as {}", quote(definition)));
+    }
+    if let Some(period) = period {
+        out.push_str(&format!("; each value covers {}", period.describe()));
+    }
+    if let Some(points) = trajectory.filter(|points| !points.is_empty()) {
+        let points: Vec<String> = points
+            .iter()
+            .map(|p| format!("{} by {}", quantity(&p.value, unit), p.on.long()))
+            .collect();
+        out.push_str(&format!("; trajectory {}", and_list(&points)));
+    }
+    out
 }
 
 pub(crate) fn quote(text: &str) -> String {
@@ -2016,6 +2094,56 @@ mod tests {
             "Monitoring review of plan APP1 by DfE and NHS England advisers: 'Timeliness sustained'; monitoring ended for workstream WS3 'Panel every week'",
             0,
         );
+        let m9: crate::MeasureId = "M9".parse().expect("id");
+        record(
+            Command::DefineMeasureWithTrajectory(crate::command::DefineMeasure {
+                id: m9.clone(),
+                title: "Annual reviews on time".to_owned(),
+                unit: "%".to_owned(),
+                baseline: "30".parse().expect("decimal"),
+                baseline_on: date("2021-06-01"),
+                target: "90".parse().expect("decimal"),
+                target_by: date("2023-06-01"),
+                better: crate::event::Direction::HigherIsBetter,
+                weaknesses: vec![w2.clone()],
+                definition: Some("Reviews held within 12 months".to_owned()),
+                period: Some(crate::event::Period::Quarter),
+                trajectory: vec![crate::command::TrajectoryInput {
+                    on: date("2022-06-01"),
+                    value: "60".parse().expect("decimal"),
+                    unit: Some("%".to_owned()),
+                }],
+            }),
+            officer,
+            "trajectory 60% by 1 June 2022",
+            0,
+        );
+        record(
+            Command::AmendMeasure(crate::command::AmendMeasure {
+                id: m9,
+                definition: None,
+                period: Some(crate::event::Period::FinancialYear),
+                trajectory: None,
+            }),
+            officer,
+            "amended: each value covers the financial year",
+            0,
+        );
+        record(
+            Command::RecordPack(crate::event::PackSent {
+                purpose: "APP review".to_owned(),
+                to: "DfE adviser".to_owned(),
+                as_of: date("2021-06-01"),
+                events: 3,
+                head: Digest([7; 32]),
+                file_name: "pack.wsoa".to_owned(),
+                file_hash: Digest([9; 32]),
+                size: 2048,
+            }),
+            officer,
+            "Evidence pack 'pack.wsoa' for 'APP review' sent to DfE adviser",
+            0,
+        );
         (ledger, expected)
     }
 
@@ -2222,6 +2350,8 @@ mod tests {
                 "measure_defined",
                 "measure_recorded",
                 "note_added",
+                "measure_defined_with_trajectory",
+                "measure_amended",
             ]
         );
     }

@@ -790,9 +790,10 @@ use Ty::{
 
 const ASSESSMENT: Ty = Struct(&[Id, Enum(3), Opt(&Str)]);
 const OUTCOME: Ty = Struct(&[Id, Enum(2)]);
+const POINT: Ty = Struct(&[D, Dec]);
 
 /// Each EventBody payload's fields, in tag order, as the tables of docs/FORMAT.md give them.
-const PAYLOADS: [&[Ty]; 37] = [
+const PAYLOADS: [&[Ty]; 40] = [
     /* 0 LedgerOpened */ &[Str, List(&Str)],
     /* 1 InspectionRecorded */ &[List(&Str), D, D, D],
     /* 2 WeaknessRecorded */ &[Id, Str, Opt(&Str)],
@@ -830,6 +831,23 @@ const PAYLOADS: [&[Ty]; 37] = [
     /* 34 WorkstreamCreatedInPlan */ &[Id, Str, Str, List(&Id), Id],
     /* 35 PlanStepRecorded */ &[Id, Enum(3), U32, Opt(&Str)],
     /* 36 MonitoringReviewed */ &[Id, Str, Str, List(&Id), List(&Id)],
+    /* 37 MeasureDefinedWithTrajectory */
+    &[
+        Id,
+        Str,
+        Str,
+        Dec,
+        D,
+        Dec,
+        D,
+        Enum(2),
+        List(&Id),
+        Opt(&Str),
+        Opt(&Enum(6)),
+        List(&POINT),
+    ],
+    /* 38 MeasureAmended */ &[Id, Opt(&Str), Opt(&Enum(6)), Opt(&List(&POINT))],
+    /* 39 PackSent */ &[Str, Str, D, U64, Hash, Str, Hash, U64],
 ];
 
 /// What the independent reader saw of an event's envelope.
@@ -1007,7 +1025,7 @@ impl Reader<'_> {
             occurred_on: reader.date()?,
             actor: reader.string()?,
             role: reader.tag(4)?,
-            tag: reader.tag(37)?,
+            tag: reader.tag(40)?,
         };
         if envelope.format != 1 {
             return Err(format!("format {}", envelope.format));
@@ -2037,5 +2055,111 @@ const PLAN_HEX: [&[&str]; 4] = [
         "04476f6f64",
         "0103575336",
         "0103575335",
+    ],
+];
+
+fn measure_m4() -> MeasureDefined {
+    MeasureDefined {
+        id: wsoa_core::MeasureId::new("M4").expect("id"),
+        title: "Reviews on time".to_owned(),
+        unit: "%".to_owned(),
+        baseline: "30".parse().expect("decimal"),
+        baseline_on: date("2023-03-31"),
+        target: "90".parse().expect("decimal"),
+        target_by: date("2025-03-31"),
+        better: Direction::HigherIsBetter,
+        weaknesses: vec![w("AP1")],
+    }
+}
+
+#[test]
+fn measures_with_a_trajectory_and_packs_have_their_golden_bytes() {
+    use wsoa_core::event::{
+        MeasureAmended, MeasureDefinedWithTrajectory, PackSent, Period, TrajectoryPoint,
+    };
+    let event = |seq: u64, body: EventBody| Event {
+        format: 1,
+        seq,
+        prev: Digest([0x77; 32]),
+        recorded_at: 1_712_145_600_000,
+        occurred_on: date("2024-04-03"),
+        actor: actor("a.patel", Role::Officer),
+        body,
+    };
+    let point = |on: &str, value: &str| TrajectoryPoint {
+        on: date(on),
+        value: value.parse().expect("decimal"),
+    };
+    let defined = event(
+        13,
+        EventBody::MeasureDefinedWithTrajectory(MeasureDefinedWithTrajectory {
+            measure: measure_m4(),
+            definition: Some("Held in 12 months".to_owned()),
+            period: Some(Period::FinancialYear),
+            trajectory: vec![point("2024-03-31", "50"), point("2025-03-31", "90")],
+        }),
+    );
+    let amended = event(
+        14,
+        EventBody::MeasureAmended(MeasureAmended {
+            id: wsoa_core::MeasureId::new("M4").expect("id"),
+            definition: None,
+            period: Some(Period::Quarter),
+            trajectory: Some(vec![point("2024-09-30", "60")]),
+        }),
+    );
+    let sent = event(
+        15,
+        EventBody::PackSent(PackSent {
+            purpose: "APP review".to_owned(),
+            to: "DfE adviser".to_owned(),
+            as_of: date("2024-03-31"),
+            events: 13,
+            head: Digest([0x11; 32]),
+            file_name: "pack.wsoa".to_owned(),
+            file_hash: Digest([0x22; 32]),
+            size: 4096,
+        }),
+    );
+    for (event, hex_bytes, tag) in [
+        (&defined, TRAJECTORY_HEX[0], 37),
+        (&amended, TRAJECTORY_HEX[1], 38),
+        (&sent, TRAJECTORY_HEX[2], 39),
+    ] {
+        let bytes = encode_event(event);
+        assert_eq!(
+            hex::encode(&bytes),
+            hex_bytes.concat(),
+            "{}",
+            event.body.kind()
+        );
+        assert_eq!(decode_event(&bytes), Ok(event.clone()));
+        assert!(Reader::event(&bytes).is_ok(), "{}", event.body.kind());
+        assert_eq!(bytes[body_offset(event)], tag);
+    }
+}
+
+/// The canonical bytes of measure M4 with its definition, period and trajectory, of its
+/// amendment, and of a pack sent.
+const TRAJECTORY_HEX: [&[&str]; 3] = [
+    &[
+        "010d777777777777777777777777777777777777777777777777777777777777",
+        "7777fd001ca9471d030000fbe807040307612e706174656c0225024d340f5265",
+        "7669657773206f6e2074696d650125023330fbe707031f023930fbe907031f00",
+        "0103415031011148656c6420696e203132206d6f6e746873010402fbe807031f",
+        "023530fbe907031f023930",
+    ],
+    &[
+        "010e777777777777777777777777777777777777777777777777777777777777",
+        "7777fd001ca9471d030000fbe807040307612e706174656c0226024d34000101",
+        "0101fbe807091e023630",
+    ],
+    &[
+        "010f777777777777777777777777777777777777777777777777777777777777",
+        "7777fd001ca9471d030000fbe807040307612e706174656c02270a4150502072",
+        "65766965770b4466452061647669736572fbe807031f0d111111111111111111",
+        "1111111111111111111111111111111111111111111111097061636b2e77736f",
+        "6122222222222222222222222222222222222222222222222222222222222222",
+        "22fb0010",
     ],
 ];

@@ -21,8 +21,8 @@ use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 use wsoa_core::chain::chain_hash;
 use wsoa_core::command::{
-    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AttachEvidence, RaiseRisk,
-    StepPlan,
+    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AmendMeasure, AttachEvidence,
+    DefineMeasure, RaiseRisk, StepPlan, TrajectoryInput,
 };
 use wsoa_core::encoding::{DecodeError, decode_event};
 use wsoa_core::event::{
@@ -30,10 +30,10 @@ use wsoa_core::event::{
     ActionStatusChanged, Assessment, CoproductionRecorded, CorrectionRecorded, Direction,
     EvidenceKind, EvidenceRedacted, FindingKind, Framework, InspectionKind, InspectionOutcome,
     InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MilestoneAdded,
-    MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, PlanKind,
-    PlanStarted, PlanStep, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded,
-    RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded,
-    WorkstreamAmended, WorkstreamCreated,
+    MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, PackSent,
+    Period, PlanKind, PlanStarted, PlanStep, Progress, ProgressReviewed, Rag, Rating,
+    RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
+    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Command, Date, Deadline, Decimal, Digest, Event, EventBody, EvidenceId, InspectionId,
@@ -172,6 +172,8 @@ text_on_wire!(
     PlanId,
     PlanKind,
     PlanStep,
+    Period,
+    TrajectoryInput,
 );
 
 impl OnWire<String> for SubjectRef {
@@ -1165,6 +1167,92 @@ commands! {
         #[serde(default)]
         #[schema(example = json!(["WS5"]))]
         ended: Vec<String>,
+    }
+    /// Define a measure of impact with its definition, the period each value covers and a
+    /// trajectory toward its target; without any of these it is recorded as `define_measure` is.
+    "define_measure_with_trajectory" => DefineMeasureWithTrajectoryRequest
+        for DefineMeasureWithTrajectory(DefineMeasure) {
+        /// Its id.
+        #[schema(example = "M1")]
+        id: String,
+        /// What is measured.
+        #[schema(example = "EHC plans issued within 20 weeks")]
+        title: String,
+        /// The unit.
+        #[schema(example = "%")]
+        unit: String,
+        /// The value before the plan, as a decimal string.
+        #[schema(example = "12")]
+        baseline: String,
+        /// When the baseline was taken.
+        #[schema(example = "2023-03-31")]
+        baseline_on: String,
+        /// The value aimed for, as a decimal string.
+        #[schema(example = "60")]
+        target: String,
+        /// When it should be reached.
+        #[schema(example = "2025-03-31")]
+        target_by: String,
+        /// higher-is-better or lower-is-better; higher-is-better if absent.
+        #[serde(default = "default_direction")]
+        #[schema(example = "higher-is-better")]
+        better: String,
+        /// The weaknesses or findings whose impact it shows (at least one).
+        #[schema(example = json!(["AP1"]))]
+        weaknesses: Vec<String>,
+        /// How it is counted.
+        #[schema(example = "New EHC plans issued in the period within 20 weeks, excluding exceptions")]
+        definition: Option<String>,
+        /// The period each value covers: month, quarter, year-to-date, academic-year,
+        /// financial-year or calendar-year.
+        #[schema(example = "quarter")]
+        period: Option<String>,
+        /// The trajectory as DATE=VALUE points in date order (the value may carry the
+        /// measure's unit); none if absent.
+        #[serde(default)]
+        #[schema(example = json!(["2024-03-31=30%", "2024-09-30=45%"]))]
+        trajectory: Vec<String>,
+    }
+    /// Set a measure's definition, period or trajectory after it was defined (a trajectory
+    /// given replaces the whole trajectory).
+    "amend_measure" => AmendMeasureRequest for AmendMeasure(AmendMeasure) {
+        /// Which measure.
+        #[schema(example = "M1")]
+        id: String,
+        /// The new definition, if it changes.
+        definition: Option<String>,
+        /// The new period, if it changes.
+        #[schema(example = "quarter")]
+        period: Option<String>,
+        /// The new trajectory as DATE=VALUE points in date order, if it changes.
+        #[schema(example = json!(["2024-03-31=30%", "2024-09-30=45%"]))]
+        trajectory: Option<Vec<String>>,
+    }
+    /// Record that an evidence pack was sent (`wsoa pack` writes the file and records this):
+    /// for what, to whom, its cut-off, the events it holds and the file's hash and size.
+    "record_pack" => RecordPackRequest for RecordPack(PackSent) {
+        /// What it was for.
+        #[schema(example = "APP six-month review")]
+        purpose as "for": String,
+        /// Who it was sent to.
+        #[schema(example = "DfE SEND adviser")]
+        to: String,
+        /// The cut-off: the ledger as known at the end of this day.
+        #[schema(example = "2024-03-31")]
+        as_of: String,
+        /// How many events the pack holds.
+        #[schema(example = 42)]
+        events: u64,
+        /// The chain hash of the last event it holds, as 64 hex digits.
+        head: String,
+        /// The pack file's name.
+        #[schema(example = "pack-2024-03-31.wsoa")]
+        file_name: String,
+        /// BLAKE3 of the whole file, as 64 hex digits.
+        file_hash: String,
+        /// Its size in bytes.
+        #[schema(example = 48213)]
+        size: u64,
     }
 }
 

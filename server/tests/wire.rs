@@ -11,8 +11,8 @@ use proptest::prelude::*;
 use serde_json::json;
 use utoipa::OpenApi;
 use wsoa_core::command::{
-    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AttachEvidence, RaiseRisk,
-    StepPlan,
+    ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AmendMeasure, AttachEvidence,
+    DefineMeasure, RaiseRisk, StepPlan, TrajectoryInput,
 };
 use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
@@ -24,6 +24,7 @@ use wsoa_core::event::{
     RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded,
     WorkstreamAmended, WorkstreamCreated,
 };
+use wsoa_core::event::{PackSent, Period};
 use wsoa_core::{
     Command, Date, Deadline, Decimal, Digest, EventBody, Recurrence, SubjectKind, SubjectRef,
     chain_hash,
@@ -485,6 +486,38 @@ fn every_kind_parses_from_its_json_example() {
             None,
         ),
         (
+            json!({"kind": "define_measure_with_trajectory", "id": "M1", "title": "Reviews on time",
+                   "unit": "%", "baseline": "30", "baseline_on": "2023-03-31", "target": "90",
+                   "target_by": "2025-03-31", "weaknesses": ["AP1"], "period": "financial-year",
+                   "trajectory": ["2024-03-31=50%", "2025-03-31=90"]}),
+            Command::DefineMeasureWithTrajectory(DefineMeasure {
+                id: p("M1"),
+                title: "Reviews on time".to_owned(),
+                unit: "%".to_owned(),
+                baseline: p("30"),
+                baseline_on: p("2023-03-31"),
+                target: p("90"),
+                target_by: p("2025-03-31"),
+                better: Direction::HigherIsBetter,
+                weaknesses: vec![p("AP1")],
+                definition: None,
+                period: Some(Period::FinancialYear),
+                trajectory: vec![
+                    TrajectoryInput {
+                        on: p("2024-03-31"),
+                        value: p("50"),
+                        unit: Some("%".to_owned()),
+                    },
+                    TrajectoryInput {
+                        on: p("2025-03-31"),
+                        value: p("90"),
+                        unit: None,
+                    },
+                ],
+            }),
+            None,
+        ),
+        (
             json!({"kind": "create_action_in_plan", "plan": "APP1", "id": "5.1",
                    "workstream": "WS5", "title": "Weekly panel", "owner": "Head of SEND",
                    "due": "Autumn term 2023"}),
@@ -496,6 +529,20 @@ fn every_kind_parses_from_its_json_example() {
                 owner: "Head of SEND".to_owned(),
                 due: p("Autumn term 2023"),
                 success: vec![],
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "amend_measure", "id": "M1", "trajectory": ["2024-09-30=60%"]}),
+            Command::AmendMeasure(AmendMeasure {
+                id: p("M1"),
+                definition: None,
+                period: None,
+                trajectory: Some(vec![TrajectoryInput {
+                    on: p("2024-09-30"),
+                    value: p("60"),
+                    unit: Some("%".to_owned()),
+                }]),
             }),
             None,
         ),
@@ -517,6 +564,22 @@ fn every_kind_parses_from_its_json_example() {
                 summary: "Good".to_owned(),
                 continues: vec![],
                 ended: vec![p("WS5")],
+            }),
+            None,
+        ),
+        (
+            json!({"kind": "record_pack", "for": "APP review", "to": "DfE adviser",
+                   "as_of": "2024-03-31", "events": 13, "head": "11".repeat(32),
+                   "file_name": "pack.wsoa", "file_hash": "22".repeat(32), "size": 4096}),
+            Command::RecordPack(PackSent {
+                purpose: "APP review".to_owned(),
+                to: "DfE adviser".to_owned(),
+                as_of: p("2024-03-31"),
+                events: 13,
+                head: Digest([0x11; 32]),
+                file_name: "pack.wsoa".to_owned(),
+                file_hash: Digest([0x22; 32]),
+                size: 4096,
             }),
             None,
         ),
@@ -579,6 +642,9 @@ fn kinds_are_the_commands_in_their_order() {
             "create_action_in_plan",
             "step_plan",
             "review_monitoring",
+            "define_measure_with_trajectory",
+            "amend_measure",
+            "record_pack",
         ]
     );
 }
@@ -997,6 +1063,50 @@ fn every_command(parts: &Parts) -> Vec<Command> {
             summary: parts.texts[3].clone(),
             continues: vec![p(&i0)],
             ended: if f[7] { vec![p(&i1)] } else { vec![] },
+        }),
+        Command::DefineMeasureWithTrajectory(DefineMeasure {
+            id: p(&i0),
+            title: t0.clone(),
+            unit: "%".to_owned(),
+            baseline: parts.decimals[0].clone(),
+            baseline_on: d0,
+            target: parts.decimals[1].clone(),
+            target_by: d1,
+            better: if f[0] {
+                Direction::HigherIsBetter
+            } else {
+                Direction::LowerIsBetter
+            },
+            weaknesses: vec![p(&i1)],
+            definition: maybe(f[1], &t2),
+            period: f[2].then(|| pick(&Period::ALL, c[5])),
+            trajectory: vec![TrajectoryInput {
+                on: d2,
+                value: parts.decimals[0].clone(),
+                unit: f[3].then(|| "%".to_owned()),
+            }],
+        }),
+        Command::AmendMeasure(AmendMeasure {
+            id: p(&i0),
+            definition: maybe(f[4], &t2),
+            period: f[5].then(|| pick(&Period::ALL, c[6])),
+            trajectory: f[6].then(|| {
+                vec![TrajectoryInput {
+                    on: d1,
+                    value: parts.decimals[1].clone(),
+                    unit: None,
+                }]
+            }),
+        }),
+        Command::RecordPack(PackSent {
+            purpose: t0.clone(),
+            to: t1.clone(),
+            as_of: d0,
+            events: parts.number,
+            head: Digest(parts.digest),
+            file_name: t4.clone(),
+            file_hash: Digest(parts.digest),
+            size: parts.number,
         }),
     ]
 }

@@ -82,6 +82,13 @@ impl Reader {
     /// of stored evidence content just before the first event that attaches it (redacted
     /// content has none), the kept checkpoints, and the end record.
     pub fn export(&self, out: impl Write) -> Result<ExportReport, StoreError> {
+        self.export_prefix(out, self.len()?)
+    }
+
+    /// Writes the first `events` events as a bundle, as [`Reader::export`] writes the whole
+    /// ledger: the evidence content they attach and the kept checkpoints of at most `events`
+    /// events. It is the ledger as it stood after event `events - 1`, and verifies as such.
+    pub fn export_prefix(&self, out: impl Write, events: u64) -> Result<ExportReport, StoreError> {
         let mut out = HashingWriter {
             inner: out,
             hasher: blake3::Hasher::new(),
@@ -98,7 +105,11 @@ impl Reader {
             root: Digest::ZERO,
             file_hash: Digest::ZERO,
         };
-        for stored in self.events(0, None) {
+        let prefix = events
+            .checked_sub(1)
+            .into_iter()
+            .flat_map(|last| self.events(0, Some(last)));
+        for stored in prefix {
             let stored = stored?;
             if let EventBody::EvidenceAttached(attached) = &stored.event.body {
                 let hash = attached.content_hash;
@@ -121,7 +132,11 @@ impl Reader {
             report.events += 1;
             report.head = stored.hash;
         }
-        for (_, note) in self.checkpoints()? {
+        for (_, note) in self
+            .checkpoints()?
+            .into_iter()
+            .filter(|(size, _)| *size <= report.events)
+        {
             record(&mut out, TAG_CHECKPOINT, note.as_bytes())?;
             report.checkpoints += 1;
         }

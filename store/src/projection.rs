@@ -40,8 +40,9 @@ pub const SNAPSHOT_EVERY: u64 = 1024;
 /// work of writing them grow like the plan itself rather than its square.
 pub const MAX_SNAPSHOTS: u64 = 16;
 
-/// The layout of a kept snapshot's value. A snapshot of another version is ignored and rebuilt.
-const SNAPSHOT_FORMAT: u16 = 1;
+/// The layout of a kept snapshot's value. A snapshot of another version is ignored and rebuilt
+/// (2: plans started after the WSoA, monitoring reviews, measures' trajectories, packs sent).
+const SNAPSHOT_FORMAT: u16 = 2;
 
 /// The name of the tree of kept plan snapshots.
 pub(crate) const SNAPSHOT_TREE: &str = "plan_snapshots";

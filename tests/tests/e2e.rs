@@ -93,3 +93,8 @@ mod disk;
 /// `wsoa projections`: the kept plan snapshots checked and rebuilt on demand.
 #[path = "e2e/projections.rs"]
 mod projections;
+
+/// Measures with a trajectory (on, above or below it; target missed) and evidence packs
+/// (written, recorded, verified offline and against the ledger; a tampered one refused).
+#[path = "e2e/packs.rs"]
+mod packs;

@@ -29,7 +29,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::date::Date;
-use crate::event::{Event, EventBody, Status};
+use crate::event::{Event, EventBody, MeasureDefinedWithTrajectory, Status};
 use crate::ids::{ActionId, InspectionId, MeasureId, PlanId, Subject, WeaknessId, WorkstreamId};
 
 use super::Rejection;
@@ -123,7 +123,11 @@ impl Dates {
                 }
             }
             EventBody::EvidenceAttached(e) => created(Subject::Evidence(e.id.clone())),
-            EventBody::MeasureDefined(e) => {
+            EventBody::MeasureDefined(e)
+            | EventBody::MeasureDefinedWithTrajectory(MeasureDefinedWithTrajectory {
+                measure: e,
+                ..
+            }) => {
                 created(Subject::Measure(e.id.clone()));
                 self.baselines.insert(
                     e.id.clone(),
@@ -340,6 +344,10 @@ impl Dates {
             EventBody::EvidenceAttached(e) => e.supports.iter().try_for_each(|s| self.about(on, s)),
             EventBody::EvidenceRedacted(e) => self.about(on, &Subject::Evidence(e.id.clone())),
             EventBody::MeasureDefined(e) => self.weaknesses(on, &e.weaknesses),
+            EventBody::MeasureDefinedWithTrajectory(e) => {
+                self.weaknesses(on, &e.measure.weaknesses)
+            }
+            EventBody::MeasureAmended(e) => self.about(on, &Subject::Measure(e.id.clone())),
             EventBody::ProgressReviewed(e) => e
                 .assessments
                 .iter()

@@ -10,17 +10,21 @@ use super::{
     Planned, Script, Story, action_id, d, decimal, evidence, measure_id, measure_value, note,
     reference, review, risk_id, status_change, weakness_id, workstream_id,
 };
-use crate::command::{AddFinding, AddInspection, Command, RaiseRisk};
+use crate::command::{
+    AddFinding, AddInspection, AddWorkstream, AmendMeasure, Command, DefineMeasure, RaiseRisk,
+    StepPlan, TrajectoryInput,
+};
 use crate::date::Date;
 use crate::deadline::Deadline;
 use crate::event::Rag;
 use crate::event::{
     ActionCreated, CoproductionRecorded, Direction, EvidenceKind, FindingKind, Framework,
     InspectionKind, InspectionOutcome, LedgerOpened, MeasureDefined, MilestoneAdded, MilestoneMet,
-    MilestoneMissed, MonitoringVisitRecorded, Outcome, Progress, Rating, RevisitOutcomeRecorded,
-    RevisitScheduled, RiskLevel, Status, WorkstreamCreated,
+    MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, Period, PlanKind,
+    PlanStarted, PlanStep, Progress, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskLevel,
+    Status, WorkstreamCreated,
 };
-use crate::ids::{InspectionId, MilestoneId, SubjectKind as K};
+use crate::ids::{InspectionId, MilestoneId, PlanId, SubjectKind as K};
 
 use super::DemoStep;
 
@@ -1092,6 +1096,7 @@ fn script() -> Vec<Planned> {
     revisit_and_app(&mut s);
     inspection_2023(&mut s);
     delivery(&mut s);
+    monitoring_reviews(&mut s);
     s.into_steps()
 }
 
@@ -1243,6 +1248,18 @@ fn revisit_and_app(s: &mut Script) {
             .collect(),
         }),
     );
+    s.on(
+        d(2021, 10, 11),
+        DCS,
+        Command::StartPlan(PlanStarted {
+            id: plan_id("APP1"),
+            kind: PlanKind::App,
+            title: "Accelerated Progress Plan: autism assessment waits and co-production"
+                .to_owned(),
+            answers: vec![weakness_id("W3"), weakness_id("W4")],
+        }),
+    );
+    // Once a plan is started, a workstream created without one belongs to it.
     for (id, title, sponsor, answers) in &WORKSTREAMS[4..6] {
         s.on(
             d(2021, 10, 18),
@@ -1253,6 +1270,34 @@ fn revisit_and_app(s: &mut Script) {
     for row in ACTIONS.iter().filter(|row| plan_of(row.0) == 1) {
         s.on(ymd(row.4), PM, create_action(row));
     }
+    s.on(
+        d(2021, 10, 25),
+        BI,
+        Command::AmendMeasure(AmendMeasure {
+            id: measure_id("M2"),
+            definition: Some("Median weeks from referral to the first diagnostic assessment appointment, children and young people aged 2 to 18, on the waiting list at the quarter's end.".to_owned()),
+            period: Some(Period::Quarter),
+            trajectory: Some(trajectory(&[
+                ((2022, 3, 31), "45"),
+                ((2022, 9, 30), "32"),
+                ((2023, 3, 31), "18"),
+            ])),
+        }),
+    );
+    s.on(
+        d(2021, 11, 1),
+        DCS,
+        step_plan("APP1", PlanStep::Submitted, None),
+    );
+    s.on(
+        d(2021, 11, 29),
+        DCS,
+        step_plan(
+            "APP1",
+            PlanStep::Accepted,
+            Some("DfE and NHS England agreed the Accelerated Progress Plan, with six-monthly reviews."),
+        ),
+    );
     s.on(
         d(2021, 12, 8),
         PM,
@@ -1297,17 +1342,126 @@ fn inspection_2023(s: &mut Script) {
             }),
         );
     }
+    let plans = [
+        (
+            "PAP1",
+            PlanKind::PriorityActionPlan,
+            "Priority action plan: timeliness of EHC needs assessments",
+            &["AP1"][..],
+        ),
+        (
+            "IP1",
+            PlanKind::ImprovementPlan,
+            "Improvement plan: preparing for adulthood, alternative provision and health advice",
+            &["AFI1", "AFI2", "AFI3"][..],
+        ),
+    ];
+    for (id, kind, title, answers) in plans {
+        s.on(
+            d(2025, 1, 7),
+            DCS,
+            Command::StartPlan(PlanStarted {
+                id: plan_id(id),
+                kind,
+                title: title.to_owned(),
+                answers: answers.iter().map(|w| weakness_id(w)).collect(),
+            }),
+        );
+    }
     for (id, title, sponsor, answers) in &WORKSTREAMS[6..] {
+        let plan = if answers.contains(&"AP1") {
+            "PAP1"
+        } else {
+            "IP1"
+        };
         s.on(
             d(2025, 1, 14),
             PM,
-            create_workstream(id, title, sponsor, answers),
+            Command::AddWorkstream(AddWorkstream {
+                plan: Some(plan_id(plan)),
+                id: workstream_id(id),
+                title: (*title).to_owned(),
+                sponsor: (*sponsor).to_owned(),
+                weaknesses: answers.iter().map(|w| weakness_id(w)).collect(),
+            }),
         );
     }
     for row in ACTIONS.iter().filter(|row| plan_of(row.0) == 2) {
         s.on(ymd(row.4), PM, create_action(row));
     }
-    s.on(d(2025, 1, 23), BI, define_measure(&MEASURES[3]));
+    s.on(
+        d(2025, 1, 23),
+        BI,
+        Command::DefineMeasureWithTrajectory(DefineMeasure {
+            definition: Some("Health advice returned within six weeks of the request, as a share of the requests due in the quarter.".to_owned()),
+            period: Some(Period::Quarter),
+            trajectory: trajectory(&[
+                ((2025, 3, 31), "65"),
+                ((2025, 6, 30), "80"),
+                ((2025, 12, 31), "90"),
+            ]),
+            ..DefineMeasure::of(measure(&MEASURES[3]))
+        }),
+    );
+    s.on(
+        d(2025, 2, 14),
+        DCS,
+        step_plan(
+            "PAP1",
+            PlanStep::Submitted,
+            Some(
+                "Priority action plan sent to Ofsted and CQC within 25 working days of the report.",
+            ),
+        ),
+    );
+}
+
+/// DfE and NHS England reviews of the plans' monitoring: the APP's, which ends once the 2023
+/// inspection has set the next plan, and the priority action plan's first.
+fn monitoring_reviews(s: &mut Script) {
+    let reviews: [(Date, &str, &str, &[&str], &[&str]); 4] = [
+        (
+            d(2022, 6, 15),
+            "APP1",
+            "Six-month review: the waiting list is falling but not yet to its trajectory; families' part in the Local Offer is visibly stronger.",
+            &["WS5", "WS6"],
+            &[],
+        ),
+        (
+            d(2023, 1, 18),
+            "APP1",
+            "Twelve-month review: co-production is embedded and sustained; the waiting list still needs watching.",
+            &["WS5"],
+            &["WS6"],
+        ),
+        (
+            d(2024, 12, 10),
+            "APP1",
+            "The area SEND inspection of September 2024 sets the next plan: the APP's monitoring ends.",
+            &[],
+            &["WS5"],
+        ),
+        (
+            d(2025, 6, 25),
+            "PAP1",
+            "First review of the priority action plan: needs assessment timeliness is recovering with the surge team.",
+            &["WS7"],
+            &[],
+        ),
+    ];
+    for (on, plan, summary, continues, ended) in reviews {
+        s.on(
+            on,
+            ADVISERS,
+            Command::ReviewMonitoring(MonitoringReviewed {
+                plan: plan_id(plan),
+                by: "DfE and NHS England advisers".to_owned(),
+                summary: summary.to_owned(),
+                continues: continues.iter().map(|w| workstream_id(w)).collect(),
+                ended: ended.iter().map(|w| workstream_id(w)).collect(),
+            }),
+        );
+    }
 }
 
 /// Updates, values, milestones, the families' voice and evidence, across all three plans.
@@ -1457,6 +1611,30 @@ fn plan_of(action: &str) -> u8 {
     }
 }
 
+fn plan_id(id: &str) -> PlanId {
+    id.parse().expect("a plan id of the story")
+}
+
+fn step_plan(plan: &str, step: PlanStep, summary: Option<&str>) -> Command {
+    Command::StepPlan(StepPlan {
+        plan: Some(plan_id(plan)),
+        step,
+        summary: summary.map(str::to_owned),
+    })
+}
+
+/// Trajectory points of a measure in its unit: (day, value).
+fn trajectory(points: &[((u16, u8, u8), &str)]) -> Vec<TrajectoryInput> {
+    points
+        .iter()
+        .map(|&(on, value)| TrajectoryInput {
+            on: ymd(on),
+            value: decimal(value),
+            unit: None,
+        })
+        .collect()
+}
+
 fn create_workstream(id: &str, title: &str, sponsor: &str, answers: &[&str]) -> Command {
     Command::CreateWorkstream(WorkstreamCreated {
         id: workstream_id(id),
@@ -1477,10 +1655,14 @@ fn create_action(&(id, title, owner, due, _, success): &ActionRow) -> Command {
     })
 }
 
-fn define_measure(
+fn define_measure(row: &MeasureRow) -> Command {
+    Command::DefineMeasure(measure(row))
+}
+
+fn measure(
     &(id, title, unit, baseline, baseline_on, target, target_by, lower, measures): &MeasureRow,
-) -> Command {
-    Command::DefineMeasure(MeasureDefined {
+) -> MeasureDefined {
+    MeasureDefined {
         id: measure_id(id),
         title: title.to_owned(),
         unit: unit.to_owned(),
@@ -1494,7 +1676,7 @@ fn define_measure(
             Direction::HigherIsBetter
         },
         weaknesses: measures.iter().map(|w| weakness_id(w)).collect(),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -1553,5 +1735,49 @@ mod tests {
         for state in ["met", "missed", "met late", "overdue"] {
             assert!(states.contains(&state), "{state}: {states:?}");
         }
+    }
+
+    #[test]
+    fn the_story_starts_its_later_plans_reviews_their_monitoring_and_tracks_trajectories() {
+        let plan = crate::plan::Plan::from_events(recorded().events());
+        let plans: Vec<_> = plan
+            .plans
+            .iter()
+            .map(|p| (p.id.as_str(), p.kind, p.stage.as_str(), p.workstreams.len()))
+            .collect();
+        assert_eq!(
+            plans,
+            [
+                ("WSoA", PlanKind::Wsoa, "accepted", 4),
+                ("APP1", PlanKind::App, "accepted", 2),
+                ("PAP1", PlanKind::PriorityActionPlan, "submitted", 1),
+                ("IP1", PlanKind::ImprovementPlan, "draft", 3),
+            ]
+        );
+        let app = &plan.plans[1];
+        assert_eq!(app.reviews.len(), 3);
+        let ended: Vec<_> = app
+            .monitoring_ended
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect();
+        assert_eq!(ended, ["WS6", "WS5"]);
+        // The waiting list ended above its trajectory's last step; health advice is ahead of its.
+        let judged = |id: &str| {
+            let m = plan.measure(id).expect("measure");
+            (
+                m.period,
+                m.trajectory.len(),
+                m.against_trajectory().map(|j| j.against),
+            )
+        };
+        assert_eq!(
+            judged("M2"),
+            (Some(Period::Quarter), 3, Some(crate::plan::Against::Below))
+        );
+        assert_eq!(
+            judged("M4"),
+            (Some(Period::Quarter), 3, Some(crate::plan::Against::Above))
+        );
     }
 }

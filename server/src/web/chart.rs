@@ -367,6 +367,10 @@ mod tests {
                 on: day("2021-09-06"),
                 by: "A. Patel".to_owned(),
             },
+            definition: None,
+            period: None,
+            trajectory: Vec::new(),
+            amended: Vec::new(),
         };
         let svg = svg(&measure, "chart-m1").into_string();
         assert!(!svg.contains("<polyline"), "{svg}");

@@ -644,3 +644,37 @@ fn a_replica_into_a_directory_holding_a_ledger_is_refused_as_input_not_damage() 
     );
     assert!(!refused.to_string().contains("damaged"), "{refused}");
 }
+
+#[test]
+fn a_prefix_exports_the_ledger_as_it_stood_after_that_many_events() {
+    let f = Fixture::history();
+    keep_checkpoint_of(&f, 10);
+    keep_checkpoint_of(&f, f.len());
+    let mut prefix = Vec::new();
+    let report = f
+        .ledger
+        .export_prefix(&mut prefix, 12)
+        .expect("the export succeeds");
+    let twelfth = f
+        .ledger
+        .events(11, Some(11))
+        .next()
+        .expect("event 11")
+        .expect("read");
+    assert_eq!((report.events, report.head), (12, twelfth.hash));
+    assert_eq!(report.root, f.ledger.merkle_root(12).expect("root"));
+    assert_eq!(
+        report.checkpoints, 1,
+        "only the checkpoint of 10 events is carried"
+    );
+    let verified = verify(&prefix).expect("the prefix verifies offline");
+    assert_eq!((verified.events, verified.head), (12, twelfth.hash));
+    assert_eq!(verified.checkpoints, 1);
+    assert_ne!(prefix, export(&f), "the whole ledger is longer");
+    let mut none = Vec::new();
+    let empty = f
+        .ledger
+        .export_prefix(&mut none, 0)
+        .expect("an empty prefix");
+    assert_eq!(empty.events, 0);
+}
