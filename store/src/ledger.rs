@@ -751,7 +751,12 @@ impl Ledger {
             Ok(()) => {
                 self.state = Some(state);
                 if !batch.is_empty() {
-                    self.keep_indexes();
+                    let fresh: Vec<(&Event, Digest)> = results
+                        .iter()
+                        .filter_map(|result| result.as_ref().ok())
+                        .map(|appended| (&appended.event, appended.hash))
+                        .collect();
+                    self.keep_indexes(&fresh);
                 }
                 Ok(results)
             }
@@ -769,6 +774,7 @@ impl Ledger {
     pub(crate) fn append_raw(&mut self, events: &[Vec<u8>]) -> Result<(), StoreError> {
         let mut head = self.head()?;
         let mut batch = Vec::with_capacity(events.len());
+        let mut decoded = Vec::with_capacity(events.len());
         for bytes in events {
             let event = decode_event(bytes).map_err(|source| StoreError::Corrupt {
                 seq: head.len,
@@ -794,10 +800,12 @@ impl Ledger {
                 hash,
                 recorded_at: event.recorded_at,
             };
+            decoded.push((event, hash));
         }
         self.state = None;
         self.write(&batch, &[], head)?;
-        self.keep_indexes();
+        let fresh: Vec<(&Event, Digest)> = decoded.iter().map(|(e, h)| (e, *h)).collect();
+        self.keep_indexes(&fresh);
         Ok(())
     }
 
