@@ -9,8 +9,8 @@
 //! | `chain`      | seq, u64 big-endian      | the event's chain hash (32 bytes)            |
 //! | `meta`       | `format`                 | storage format, u16 big-endian               |
 //! | `meta`       | `head`                   | length u64 BE, last chain hash, last recorded_at i64 BE |
-//! | `blob_index` | content hash (32 bytes)  | size u64 BE, chunk count u32 BE              |
-//! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content                     |
+//! | `blob_index` | content hash (32 bytes)  | size u64 BE, chunk count u32 BE (older ledgers' content) |
+//! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content (older ledgers; new content is in `content/`, see `blob`) |
 //! | `plan_snapshots` | seq, u64 big-endian  | a kept plan snapshot: derived, never hashed (see `projection`) |
 //! | `subject_index`, `event_subjects`, `projections` | see `subjects` | the subject index: derived, never hashed |
 //! | `late_events` | see `late` | the late-recorded events: derived, never hashed |
