@@ -47,7 +47,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
     refuse_unless_empty(data)?;
     let started = Instant::now();
     let mut ledger = Ledger::create(data)?;
-    let built = build(&mut ledger, args.events, started)?;
+    let built = build(&mut ledger, args.events, started, out)?;
     if built.events >= PROGRESS_EVERY {
         progress(&format!(
             "{} events written in {:.1} s; verifying",
@@ -239,7 +239,13 @@ fn refuse_unless_empty(data: &Path) -> anyhow::Result<()> {
 
 /// Appends every step of the story: steps without files in batches, each file on its own after
 /// the batch before it, so that the order of the story is kept.
-fn build(ledger: &mut Ledger, target: Option<u64>, started: Instant) -> anyhow::Result<Built> {
+fn build(
+    ledger: &mut Ledger,
+    target: Option<u64>,
+    started: Instant,
+    out: &Printer,
+) -> anyhow::Result<Built> {
+    let bar = crate::progress::Progress::events("building the demo", target.unwrap_or(0), out);
     let mut built = Built::default();
     let mut pending: Vec<(Command, Context)> = Vec::with_capacity(BATCH);
     let mut reported = 0;
@@ -281,7 +287,10 @@ fn build(ledger: &mut Ledger, target: Option<u64>, started: Instant) -> anyhow::
                 }
             }
         }
-        if built.events / PROGRESS_EVERY > reported {
+        if built.events.is_multiple_of(1024) {
+            bar.set(built.events);
+        }
+        if built.events / PROGRESS_EVERY > reported && !bar.is_shown() {
             reported = built.events / PROGRESS_EVERY;
             progress(&format!(
                 "{} events written ({:.1} s)",
@@ -291,6 +300,7 @@ fn build(ledger: &mut Ledger, target: Option<u64>, started: Instant) -> anyhow::
         }
     }
     flush(ledger, &mut pending, built.events)?;
+    bar.finish();
     Ok(built)
 }
 

@@ -38,7 +38,7 @@ pub type SubmitResult = Result<Outcome, SubmitError>;
 #[derive(Debug)]
 pub enum Recorded {
     /// Appended now: the sealed event, handed back as it was written (never read back).
-    Appended(Appended),
+    Appended(Box<Appended>),
     /// Appended earlier under the same idempotency key, as this event; nothing was appended now.
     Replayed(u64),
 }
@@ -342,7 +342,7 @@ fn own_answer(
     match results {
         Ok(results) => match results.get(index) {
             Some(Ok(appended)) if replay => Ok(Recorded::Replayed(appended.event.seq)),
-            Some(Ok(appended)) => Ok(Recorded::Appended(appended.clone())),
+            Some(Ok(appended)) => Ok(Recorded::Appended(Box::new(appended.clone()))),
             Some(Err(rejection)) => Err(SubmitError::Rejected(rejection.clone())),
             None => Err(SubmitError::Store(StoreError::NotRecorded(
                 "the writer lost a command's result".into(),
