@@ -659,3 +659,30 @@ fn a_file_larger_than_the_memory_limit_is_attached_read_verified_and_redacted_wi
         LARGE >> 20
     );
 }
+
+#[test]
+fn a_content_file_left_half_written_by_a_crash_is_removed_on_open_and_reported() {
+    let mut f = Fixture::history();
+    let content = generated_bytes(1000, 3);
+    let attached = f.attach(
+        content.clone(),
+        attachment(None, "kept.csv", "Kept", EvidenceKind::Survey, &["W1"]),
+        on("2020-04-30", "2020-05-01"),
+    );
+    // What a process killed while writing a content file leaves: its temporary name.
+    let folder = f.ledger.dir().join("content");
+    let partial = folder.join(format!(".{}.4242.partial", "ab".repeat(32)));
+    std::fs::write(&partial, b"half a file").expect("written");
+    let f = f.reopen();
+    assert!(!partial.exists(), "the temporary content file is removed");
+    assert!(
+        f.ledger.recovered().iter().any(
+            |recovery| recovery.path == partial && recovery.action.contains("evidence content")
+        ),
+        "{:?}",
+        f.ledger.recovered()
+    );
+    // Content that was stored whole stays.
+    assert!(read_blob(&f.ledger, &attached.hash).expect("read") == content);
+    f.ledger.verify().expect("verifies");
+}
