@@ -8,14 +8,23 @@
 # Each server is stopped with SIGTERM (it must exit 0) and its ledger checked by `wsoa verify`.
 # Prints the machine, then a Markdown table (the README's "Server throughput" section).
 # Usage: bench/serve.sh [SECONDS_PER_RUN]   (default 15: about 70 s after the build on 2 cores)
+# PROFILE=dev bench/serve.sh uses debug builds (quicker to build, slower to run); ONLY=appends
+# runs only the appends rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
+profile=${PROFILE:-release}
+case "$profile" in
+  release) flag=--release; dir=release ;;
+  dev) flag=; dir=debug ;;
+  *) echo "PROFILE must be release or dev, not $profile" >&2; exit 2 ;;
+esac
 
 # One cargo invocation, so that the dependencies both share are built once, with one feature set.
-cargo build --release -p wsoa-cli -p wsoa-server --bin wsoa --example load
-wsoa=$PWD/target/release/wsoa
-load=$PWD/target/release/examples/load
+# shellcheck disable=SC2086
+cargo build $flag -p wsoa-cli -p wsoa-server --bin wsoa --example load
+wsoa=${WSOA:-$PWD/target/$dir/wsoa}
+load=$PWD/target/$dir/examples/load
 
 work=$(mktemp -d)
 server_pid=
@@ -93,6 +102,15 @@ done
 stop_server
 appended=$(events "$appends")
 
+if [ "${ONLY:-}" = appends ]; then
+  echo "== wsoa serve on loopback, $profile build, ${seconds} s per row"
+  "$load" --header
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "appends ledger: $appended events, verified"
+  exit 0
+fi
+
 # 2. Reads while writing: the demo ledger (a whole statement), 64 readers and 8 writers.
 demo="$work/demo"
 "$wsoa" --data "$demo" demo >/dev/null
@@ -103,7 +121,7 @@ rows+=("$("$load" --url "$url" --token "$token" --writers 8 --readers 64 --secon
 stop_server
 after=$(events "$demo")
 
-echo "== wsoa serve on loopback, release build, ${seconds} s per row"
+echo "== wsoa serve on loopback, $profile build, ${seconds} s per row"
 "$load" --header
 printf '%s\n' "${rows[@]}"
 echo

@@ -49,7 +49,9 @@ pub fn export(ledger: &Ledger, args: &ExportArgs, out: &Printer) -> anyhow::Resu
         return excerpt(ledger, about, &args.out, out);
     }
     let mut file = BufWriter::new(new_file(&args.out, Existing::Keep, false)?);
-    let report = ledger.export(&mut file)?;
+    let bar = crate::progress::Progress::bytes("exporting", None, out);
+    let report = ledger.export(bar.writer(&mut file))?;
+    bar.finish();
     commit(file, &args.out)?;
     match out.format {
         Format::Json => out.json(&json!({
@@ -272,8 +274,11 @@ pub fn import(dir: &Path, args: &ImportArgs, out: &Printer) -> anyhow::Result<()
         );
     }
     let trust = (!args.trust.is_empty()).then_some(args.trust.as_slice());
-    let ledger = Ledger::import_trusting(dir, open(bundle)?, trust)
+    let total = std::fs::metadata(bundle).ok().map(|meta| meta.len());
+    let bar = crate::progress::Progress::bytes("importing", total, out);
+    let ledger = Ledger::import_trusting(dir, bar.reader(open(bundle)?), trust)
         .with_context(|| format!("{} was not imported", bundle.display()))?;
+    bar.finish();
     let report = ledger.verify()?;
     match out.format {
         Format::Json => out.json(&json!({

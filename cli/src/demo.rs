@@ -70,7 +70,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
     refuse_unless_empty(data)?;
     let started = Instant::now();
     let mut ledger = Ledger::create(data)?;
-    let built = build(&mut ledger, steps, started)?;
+    let built = build(&mut ledger, steps, args.events, started, out)?;
     if built.events >= PROGRESS_EVERY {
         progress(&format!(
             "{} events written in {:.1} s; verifying",
@@ -265,8 +265,11 @@ fn refuse_unless_empty(data: &Path) -> anyhow::Result<()> {
 fn build(
     ledger: &mut Ledger,
     steps: impl Iterator<Item = DemoStep>,
+    target: Option<u64>,
     started: Instant,
+    out: &Printer,
 ) -> anyhow::Result<Built> {
+    let bar = crate::progress::Progress::events("building the demo", target.unwrap_or(0), out);
     let mut built = Built::default();
     let mut pending: Vec<(Command, Context)> = Vec::with_capacity(BATCH);
     let mut reported = 0;
@@ -308,7 +311,10 @@ fn build(
                 }
             }
         }
-        if built.events / PROGRESS_EVERY > reported {
+        if built.events.is_multiple_of(1024) {
+            bar.set(built.events);
+        }
+        if built.events / PROGRESS_EVERY > reported && !bar.is_shown() {
             reported = built.events / PROGRESS_EVERY;
             progress(&format!(
                 "{} events written ({:.1} s)",
@@ -318,6 +324,7 @@ fn build(
         }
     }
     flush(ledger, &mut pending, built.events)?;
+    bar.finish();
     Ok(built)
 }
 

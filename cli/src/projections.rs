@@ -24,7 +24,9 @@ pub fn run(ledger: &Ledger, command: &ProjectionsCommand, out: &Printer) -> anyh
     let events = ledger.len()?;
     match command {
         ProjectionsCommand::Rebuild => {
-            let written = ledger.rebuild_projections()?;
+            let bar = crate::progress::Progress::events("rebuilding the projections", events, out);
+            let written = ledger.rebuild_projections_with_progress(&mut |done| bar.set(done))?;
+            bar.finish();
             let every = ledger.snapshot_spacing()?;
             match out.format {
                 Format::Json => out.json(&json!({

@@ -34,6 +34,18 @@ pub enum Outcome {
 /// The answer to a submission.
 pub type SubmitResult = Result<Outcome, SubmitError>;
 
+/// What a submitted command came to, with the event when it was appended now.
+#[derive(Debug)]
+pub enum Recorded {
+    /// Appended now: the sealed event, handed back as it was written (never read back).
+    Appended(Box<Appended>),
+    /// Appended earlier under the same idempotency key, as this event; nothing was appended now.
+    Replayed(u64),
+}
+
+/// The answer to a [`Job::Record`].
+pub type RecordResult = Result<Recorded, SubmitError>;
+
 /// Why a submission appended nothing.
 #[derive(Debug)]
 pub enum SubmitError {
@@ -51,6 +63,14 @@ pub enum Job {
         submission: Submission,
         /// Where the answer goes.
         reply: oneshot::Sender<SubmitResult>,
+    },
+    /// As `Submit`, answered with the appended event itself, so that the response needs no
+    /// read of the ledger.
+    Record {
+        /// The command, its context and idempotency key.
+        submission: Submission,
+        /// Where the answer goes.
+        reply: oneshot::Sender<RecordResult>,
     },
     /// Decide and append several commands all together, or none of them (`execute_all`).
     SubmitAll {
@@ -133,18 +153,10 @@ pub fn run(mut ledger: Ledger, jobs: mpsc::Receiver<Job>) -> Ledger {
         };
         match job {
             Job::Submit { submission, reply } => {
-                let mut group = vec![(submission, reply)];
-                while group.len() < MAX_GROUP {
-                    match jobs.try_recv() {
-                        Ok(Job::Submit { submission, reply }) => group.push((submission, reply)),
-                        Ok(other) => {
-                            pending = Some(other);
-                            break;
-                        }
-                        Err(_) => break,
-                    }
-                }
-                commit_group(&mut ledger, group);
+                pending = group(&mut ledger, &jobs, (submission, Reply::Seq(reply)));
+            }
+            Job::Record { submission, reply } => {
+                pending = group(&mut ledger, &jobs, (submission, Reply::Event(reply)));
             }
             Job::SubmitAll { items, reply } => {
                 let missing = items.iter().enumerate().find_map(|(index, (command, _))| {
@@ -200,17 +212,67 @@ pub fn run(mut ledger: Ledger, jobs: mpsc::Receiver<Job>) -> Ledger {
     ledger
 }
 
+/// Where a submission's answer goes.
+enum Reply {
+    /// The event's seq only (`Job::Submit`).
+    Seq(oneshot::Sender<SubmitResult>),
+    /// The event itself (`Job::Record`).
+    Event(oneshot::Sender<RecordResult>),
+}
+
+impl Reply {
+    fn send(self, answer: RecordResult) {
+        match self {
+            Reply::Seq(reply) => {
+                let _ = reply.send(answer.map(|recorded| match recorded {
+                    Recorded::Appended(appended) => Outcome::Appended(appended.event.seq),
+                    Recorded::Replayed(seq) => Outcome::Replayed(seq),
+                }));
+            }
+            Reply::Event(reply) => {
+                let _ = reply.send(answer);
+            }
+        }
+    }
+}
+
+/// Takes `first` and every submission already waiting (up to [`MAX_GROUP`]) and commits them
+/// as one group; returns the job that ended the group, if it was of another kind.
+fn group(
+    ledger: &mut Ledger,
+    jobs: &mpsc::Receiver<Job>,
+    first: (Submission, Reply),
+) -> Option<Job> {
+    let mut group = vec![first];
+    let mut pending = None;
+    while group.len() < MAX_GROUP {
+        match jobs.try_recv() {
+            Ok(Job::Submit { submission, reply }) => group.push((submission, Reply::Seq(reply))),
+            Ok(Job::Record { submission, reply }) => {
+                group.push((submission, Reply::Event(reply)));
+            }
+            Ok(other) => {
+                pending = Some(other);
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    commit_group(ledger, group);
+    pending
+}
+
 /// Decides and appends a group of submissions in one transaction and one flush. Submissions
 /// whose idempotency key was already used are answered from the ledger (or from an earlier
 /// submission in the same group) and append nothing.
-fn commit_group(ledger: &mut Ledger, group: Vec<(Submission, oneshot::Sender<SubmitResult>)>) {
+fn commit_group(ledger: &mut Ledger, group: Vec<(Submission, Reply)>) {
     let mut to_append = Vec::with_capacity(group.len());
     let mut replies = Vec::with_capacity(group.len());
     // Where each submission's answer comes from.
     enum Source {
         Own(usize),
         SameKeyAs(usize),
-        Ready(SubmitResult),
+        Ready(RecordResult),
     }
     let mut keys_in_group: HashMap<Vec<u8>, (usize, IdempotencyKey)> = HashMap::new();
     for (submission, reply) in group {
@@ -220,7 +282,7 @@ fn commit_group(ledger: &mut Ledger, group: Vec<(Submission, oneshot::Sender<Sub
         }
         let source = match &submission.idempotency {
             Some(key) => match ledger.idempotent(key) {
-                Ok(Some(seq)) => Source::Ready(Ok(Outcome::Replayed(seq))),
+                Ok(Some(seq)) => Source::Ready(Ok(Recorded::Replayed(seq))),
                 Err(err) => Source::Ready(Err(SubmitError::Store(err))),
                 Ok(None) => match keys_in_group.get(&key.key) {
                     Some((index, first)) if first.request == key.request => {
@@ -254,7 +316,7 @@ fn commit_group(ledger: &mut Ledger, group: Vec<(Submission, oneshot::Sender<Sub
             Source::Own(index) => own_answer(&results, index, false),
             Source::SameKeyAs(index) => own_answer(&results, index, true),
         };
-        let _ = reply.send(answer);
+        reply.send(answer);
     }
 }
 
@@ -276,11 +338,11 @@ fn own_answer(
     results: &Result<Vec<Result<Appended, Rejection>>, StoreError>,
     index: usize,
     replay: bool,
-) -> SubmitResult {
+) -> RecordResult {
     match results {
         Ok(results) => match results.get(index) {
-            Some(Ok(appended)) if replay => Ok(Outcome::Replayed(appended.event.seq)),
-            Some(Ok(appended)) => Ok(Outcome::Appended(appended.event.seq)),
+            Some(Ok(appended)) if replay => Ok(Recorded::Replayed(appended.event.seq)),
+            Some(Ok(appended)) => Ok(Recorded::Appended(Box::new(appended.clone()))),
             Some(Err(rejection)) => Err(SubmitError::Rejected(rejection.clone())),
             None => Err(SubmitError::Store(StoreError::NotRecorded(
                 "the writer lost a command's result".into(),

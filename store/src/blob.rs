@@ -1,8 +1,18 @@
-//! Evidence content: stored once per BLAKE3 content hash, in 1 MiB chunks, streamed in and out so
-//! that a 200 MB file never sits whole in memory. Events hold only the hash, so purging content
+//! Evidence content: stored once per BLAKE3 content hash, streamed in and out so that a file of
+//! any size never sits whole in memory. Events hold only the hash, so purging content
 //! (redaction) leaves every event hash intact.
+//!
+//! Content is kept in a file of its own, `content/<hash in hex>` in the ledger's directory,
+//! written under a temporary name, synced, moved into place and the directory synced (see
+//! `durable::NewFile`): a file under its hash's name is whole, and is checked against the hash
+//! whenever it is read. Outside sled, its bytes never pass through sled's cache or log, so
+//! storing, reading and verifying it take the same small buffer whatever its size. Ledgers
+//! written before kept content in sled, in 1 MiB chunks (`blobs`, indexed by `blob_index`); that
+//! content is still read, verified, exported and purged where it is.
 
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 use wsoa_core::command::AttachEvidence;
 use wsoa_core::event::EvidenceRedacted;
@@ -11,8 +21,25 @@ use wsoa_core::{Command, Digest, EventBody};
 use crate::error::StoreError;
 use crate::ledger::{Appended, Context, Ledger, Reader};
 
-/// The size of one stored chunk of evidence content.
+/// The size of one stored chunk of evidence content (content kept in sled by older ledgers), and
+/// of the buffer content is streamed through.
 pub const BLOB_CHUNK_BYTES: usize = 1 << 20;
+
+/// The folder of the ledger's directory that holds evidence content files.
+pub(crate) const CONTENT_DIR: &str = "content";
+
+/// The file that holds the content with this hash, in the ledger directory `dir`.
+pub(crate) fn content_path(dir: &Path, hash: &Digest) -> PathBuf {
+    dir.join(CONTENT_DIR).join(hash.to_hex())
+}
+
+/// Where the content with a hash is kept.
+pub(crate) enum Stored {
+    /// In its own file (open, and its size).
+    File(File, u64),
+    /// In sled, in this many chunks, of this size in all (a ledger written before content files).
+    Chunks(u64, u32),
+}
 
 /// A file's content hash and size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +90,7 @@ pub(crate) fn chunk_key(hash: &Digest, index: u32) -> [u8; 36] {
     key
 }
 
+#[cfg(any(test, feature = "tamper"))]
 pub(crate) fn index_value(size: u64, chunks: u32) -> [u8; 12] {
     let mut value = [0u8; 12];
     value[..8].copy_from_slice(&size.to_be_bytes());
@@ -112,12 +140,23 @@ impl Ledger {
         content: &mut impl Read,
         expected: crate::BlobInfo,
     ) -> Result<(), StoreError> {
-        // Room for the content and sled's framing of each chunk, before a byte is written: a
-        // chunk sled fails to write part-way stops writes in this process (see `space`).
-        self.check_room(expected.size.saturating_add(expected.size / 16))?;
+        // Room for the content before a byte is written.
+        self.check_room(expected.size.saturating_add(4096))?;
+        let folder = self.dir().join(CONTENT_DIR);
+        if !folder.exists() {
+            std::fs::create_dir_all(&folder).map_err(StoreError::io(format!(
+                "cannot create {}",
+                folder.display()
+            )))?;
+            crate::durable::sync_dir(self.dir())?;
+        }
+        let path = content_path(self.dir(), &expected.hash);
+        let cannot_write = || StoreError::io(format!("cannot write {}", path.display()));
+        let mut file =
+            crate::durable::NewFile::create(&path, crate::durable::Existing::Replace, false)
+                .map_err(cannot_write())?;
         let mut hasher = blake3::Hasher::new();
         let mut buffer = vec![0u8; BLOB_CHUNK_BYTES];
-        let mut chunks = 0u32;
         let mut size = 0u64;
         loop {
             let n =
@@ -126,28 +165,19 @@ impl Ledger {
                 break;
             }
             hasher.update(&buffer[..n]);
-            self.blobs
-                .insert(chunk_key(&expected.hash, chunks), &buffer[..n])
-                .map_err(|err| self.write_failed(err.into()))?;
-            chunks += 1;
+            file.write_all(&buffer[..n]).map_err(cannot_write())?;
             size += n as u64;
         }
         let second = Digest(*hasher.finalize().as_bytes());
         if second != expected.hash || size != expected.size {
-            for index in 0..chunks {
-                self.blobs.remove(chunk_key(&expected.hash, index))?;
-            }
+            // Dropped uncommitted: the temporary file is removed.
             return Err(StoreError::ContentChanged {
                 first: expected.hash,
                 second,
             });
         }
-        // The index entry is written last: content without an index entry is an unfinished
-        // write, invisible to readers and overwritten by the next attempt.
-        self.blob_index
-            .insert(expected.hash.as_bytes(), &index_value(size, chunks))
-            .map_err(|err| self.write_failed(err.into()))?;
-        self.flush()
+        // Synced, moved into place and the folder synced: only now is it stored.
+        file.commit().map_err(cannot_write())
     }
 
     /// Appends an `EvidenceRedacted` event, then purges the content unless another piece of
@@ -173,8 +203,18 @@ impl Ledger {
     }
 
     pub(crate) fn purge_blob(&self, hash: &Digest) -> Result<(), StoreError> {
-        // The index entry goes first, so a crash part-way leaves unreachable chunks, never an
-        // index entry pointing at half a file.
+        let path = content_path(self.dir(), hash);
+        match std::fs::remove_file(&path) {
+            Ok(()) => crate::durable::sync_dir(&self.dir().join(CONTENT_DIR))?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => {
+                return Err(StoreError::io(format!("cannot remove {}", path.display()))(
+                    err,
+                ));
+            }
+        }
+        // Content kept in sled by an older ledger: the index entry goes first, so a crash
+        // part-way leaves unreachable chunks, never an index entry pointing at half a file.
         if let Some((_, chunks)) = self
             .blob_index
             .remove(hash.as_bytes())?
@@ -191,31 +231,103 @@ impl Ledger {
 impl Reader {
     /// Whether content with this hash is stored.
     pub fn has_blob(&self, hash: &Digest) -> Result<bool, StoreError> {
-        Ok(self.blob_index.contains_key(hash.as_bytes())?)
+        Ok(content_path(self.dir(), hash).is_file()
+            || self.blob_index.contains_key(hash.as_bytes())?)
+    }
+
+    /// Where the content with this hash is kept, if it is.
+    pub(crate) fn stored_blob(&self, hash: &Digest) -> Result<Option<Stored>, StoreError> {
+        let path = content_path(self.dir(), hash);
+        match File::open(&path) {
+            Ok(file) => {
+                let size = file
+                    .metadata()
+                    .map_err(StoreError::io(format!("cannot read {}", path.display())))?
+                    .len();
+                return Ok(Some(Stored::File(file, size)));
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => {
+                return Err(StoreError::io(format!("cannot open {}", path.display()))(
+                    err,
+                ));
+            }
+        }
+        Ok(self
+            .blob_index
+            .get(hash.as_bytes())?
+            .and_then(|value| parse_index(&value))
+            .map(|(size, chunks)| Stored::Chunks(size, chunks)))
+    }
+
+    /// The size of the content stored under `hash`, if it is stored.
+    pub(crate) fn blob_size(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
+        Ok(self.stored_blob(hash)?.map(|stored| match stored {
+            Stored::File(_, size) | Stored::Chunks(size, _) => size,
+        }))
+    }
+
+    /// Streams the content stored under `hash` into `out` (when given) and hashes it as it
+    /// goes: `Ok(None)` when it is not stored, or part of it is missing; otherwise its BLAKE3
+    /// hash and size as read, and whether it is intact (not when it was altered).
+    pub(crate) fn stream_blob(
+        &self,
+        hash: &Digest,
+        mut out: Option<&mut dyn Write>,
+    ) -> Result<Option<(Digest, u64, bool)>, StoreError> {
+        let mut hasher = blake3::Hasher::new();
+        let mut written = 0u64;
+        let cannot_write = || StoreError::io("cannot write the evidence out");
+        match self.stored_blob(hash)? {
+            None => return Ok(None),
+            Some(Stored::File(mut file, _)) => {
+                let path = content_path(self.dir(), hash);
+                let mut buffer = vec![0u8; BLOB_CHUNK_BYTES];
+                loop {
+                    let n = read_full(&mut file, &mut buffer)
+                        .map_err(StoreError::io(format!("cannot read {}", path.display())))?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buffer[..n]);
+                    if let Some(out) = out.as_mut() {
+                        out.write_all(&buffer[..n]).map_err(cannot_write())?;
+                    }
+                    written += n as u64;
+                }
+            }
+            Some(Stored::Chunks(size, chunks)) => {
+                for index in 0..chunks {
+                    let Some(chunk) = self.blobs.get(chunk_key(hash, index))? else {
+                        return Ok(None);
+                    };
+                    hasher.update(&chunk);
+                    if let Some(out) = out.as_mut() {
+                        out.write_all(&chunk).map_err(cannot_write())?;
+                    }
+                    written += chunk.len() as u64;
+                }
+                if written != size {
+                    // A size that disagrees with the index: altered, whatever the hash says.
+                    return Ok(Some((
+                        Digest(*hasher.finalize().as_bytes()),
+                        written,
+                        false,
+                    )));
+                }
+            }
+        }
+        let found = Digest(*hasher.finalize().as_bytes());
+        Ok(Some((found, written, found == *hash)))
     }
 
     /// Streams the content stored under `hash` into `out`, checking it against the hash as it
     /// goes. On `BlobAltered` the bytes already written must be discarded.
     pub fn read_blob(&self, hash: &Digest, out: &mut impl Write) -> Result<u64, StoreError> {
-        let (size, chunks) = self
-            .blob_index
-            .get(hash.as_bytes())?
-            .and_then(|value| parse_index(&value))
-            .ok_or(StoreError::BlobMissing(*hash))?;
-        let mut hasher = blake3::Hasher::new();
-        let mut written = 0u64;
-        for index in 0..chunks {
-            let chunk = self
-                .blobs
-                .get(chunk_key(hash, index))?
-                .ok_or(StoreError::BlobMissing(*hash))?;
-            hasher.update(&chunk);
-            out.write_all(&chunk)
-                .map_err(StoreError::io("cannot write the evidence out"))?;
-            written += chunk.len() as u64;
-        }
-        let found = Digest(*hasher.finalize().as_bytes());
-        if found != *hash || written != size {
+        let Some((found, written, intact)) = self.stream_blob(hash, Some(out))? else {
+            return Err(StoreError::BlobMissing(*hash));
+        };
+        if !intact {
             return Err(StoreError::BlobAltered {
                 expected: *hash,
                 found,

@@ -10,7 +10,7 @@ use std::path::Path;
 use wsoa_core::note::Verifier;
 use wsoa_core::{Digest, EventBody, chain_hash, decode_event};
 
-use crate::blob::{BLOB_CHUNK_BYTES, BlobInfo, parse_index};
+use crate::blob::{BLOB_CHUNK_BYTES, BlobInfo};
 use crate::error::StoreError;
 use crate::ledger::{Ledger, Reader};
 use crate::verify::{Content, Failure, Source, VerifyError, VerifyReport, walk};
@@ -113,11 +113,7 @@ impl Reader {
             let stored = stored?;
             if let EventBody::EvidenceAttached(attached) = &stored.event.body {
                 let hash = attached.content_hash;
-                let index = self
-                    .blob_index
-                    .get(hash.as_bytes())?
-                    .and_then(|value| parse_index(&value));
-                if let Some((size, _)) = index
+                if let Some(size) = self.blob_size(&hash)?
                     && written.insert(hash)
                 {
                     record_header(&mut out, TAG_CONTENT, 32 + size)?;

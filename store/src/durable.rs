@@ -149,6 +149,26 @@ pub(crate) fn recover_ledger_dir(
     if !done.is_empty() {
         sync_dir(dir)?;
     }
+    // Evidence content being written when the process died: a temporary `NewFile`, never moved
+    // into place, so no event refers to it (content is stored before its event).
+    let content = dir.join(crate::blob::CONTENT_DIR);
+    if let Ok(entries) = std::fs::read_dir(&content) {
+        let mut removed = false;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".partial") {
+                remove(&entry.path())?;
+                removed = true;
+                done.push(Recovery {
+                    path: entry.path(),
+                    action: "removed evidence content whose writing was interrupted (it was never attached)".into(),
+                });
+            }
+        }
+        if removed {
+            sync_dir(&content)?;
+        }
+    }
     Ok(done)
 }
 

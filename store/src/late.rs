@@ -74,6 +74,24 @@ impl Reader {
         Ok(0)
     }
 
+    /// As [`Reader::index_late`], given the events just appended (`fresh`, in order, with their
+    /// chain hashes): when the index stops right before them, they are indexed as they are,
+    /// without reading them or the position's event back (its hash must be the first's `prev`).
+    pub(crate) fn index_late_with(&self, fresh: &[(&Event, Digest)]) -> Result<(), StoreError> {
+        if let (Some((first, _)), Some((last, last_hash))) = (fresh.first(), fresh.last()) {
+            let position = self.projections.get(POSITION_KEY)?;
+            let mut expected = first.seq.to_be_bytes().to_vec();
+            expected.extend_from_slice(first.prev.as_bytes());
+            let follows = position.as_deref() == Some(expected.as_slice())
+                || first.seq == 0 && position.is_none() && self.late.is_empty();
+            if follows && self.len()? == last.seq + 1 {
+                let keys: Vec<Vec<u8>> = fresh.iter().filter_map(|(e, _)| late_key(e)).collect();
+                return self.write_late(&keys, last.seq + 1, last_hash);
+            }
+        }
+        self.index_late()
+    }
+
     /// Brings the late index up to the head.
     pub(crate) fn index_late(&self) -> Result<(), StoreError> {
         let len = self.len()?;

@@ -9,8 +9,8 @@
 //! | `chain`      | seq, u64 big-endian      | the event's chain hash (32 bytes)            |
 //! | `meta`       | `format`                 | storage format, u16 big-endian               |
 //! | `meta`       | `head`                   | length u64 BE, last chain hash, last recorded_at i64 BE |
-//! | `blob_index` | content hash (32 bytes)  | size u64 BE, chunk count u32 BE              |
-//! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content                     |
+//! | `blob_index` | content hash (32 bytes)  | size u64 BE, chunk count u32 BE (older ledgers' content) |
+//! | `blobs`      | content hash, chunk u32 BE | up to 1 MiB of content (older ledgers; new content is in `content/`, see `blob`) |
 //! | `plan_snapshots` | seq, u64 big-endian  | a kept plan snapshot: derived, never hashed (see `projection`) |
 //! | `subject_index`, `event_subjects`, `projections` | see `subjects` | the subject index: derived, never hashed |
 //! | `late_events` | see `late` | the late-recorded events: derived, never hashed |
@@ -784,7 +784,12 @@ impl Ledger {
             Ok(()) => {
                 self.state = Some(state);
                 if !batch.is_empty() {
-                    self.keep_indexes();
+                    let fresh: Vec<(&Event, Digest)> = results
+                        .iter()
+                        .filter_map(|result| result.as_ref().ok())
+                        .map(|appended| (&appended.event, appended.hash))
+                        .collect();
+                    self.keep_indexes(&fresh);
                 }
                 Ok(results)
             }
@@ -802,6 +807,7 @@ impl Ledger {
     pub(crate) fn append_raw(&mut self, events: &[Vec<u8>]) -> Result<(), StoreError> {
         let mut head = self.head()?;
         let mut batch = Vec::with_capacity(events.len());
+        let mut decoded = Vec::with_capacity(events.len());
         for bytes in events {
             let event = decode_event(bytes).map_err(|source| StoreError::Corrupt {
                 seq: head.len,
@@ -827,10 +833,12 @@ impl Ledger {
                 hash,
                 recorded_at: event.recorded_at,
             };
+            decoded.push((event, hash));
         }
         self.state = None;
         self.write(&batch, &[], head)?;
-        self.keep_indexes();
+        let fresh: Vec<(&Event, Digest)> = decoded.iter().map(|(e, h)| (e, *h)).collect();
+        self.keep_indexes(&fresh);
         Ok(())
     }
 

@@ -421,6 +421,16 @@ impl Reader {
     /// late-recorded events) and builds them
     /// again from the events. Returns how many snapshots were written.
     pub fn rebuild_projections(&self) -> Result<u64, StoreError> {
+        self.rebuild_projections_with_progress(&mut |_| {})
+    }
+
+    /// As [`Reader::rebuild_projections`], calling `progress` with the number of events folded
+    /// so far for the plan snapshots (every 4,096 events, and at the end of the fold; the
+    /// indexes are rebuilt after it).
+    pub fn rebuild_projections_with_progress(
+        &self,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64, StoreError> {
         self.snapshots().clear()?;
         let spacing = self.spacing_for(self.len()?);
         let mut plan = Plan::default();
@@ -439,7 +449,11 @@ impl Reader {
                 self.snapshots().insert(seq_key(stored.event.seq), value)?;
                 written += 1;
             }
+            if (stored.event.seq + 1).is_multiple_of(4096) {
+                progress(stored.event.seq + 1);
+            }
         }
+        progress(self.len()?);
         self.reset_snapshot_record(spacing)?;
         self.rebuild_late_index()?;
         self.rebuild_subject_index()?;

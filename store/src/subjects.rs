@@ -24,7 +24,7 @@ use sled::transaction::ConflictableTransactionError;
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
 use wsoa_core::timeline::{Entry, Matcher, Timeline};
-use wsoa_core::{Digest, EventBody, Subject};
+use wsoa_core::{Digest, Event, EventBody, Subject};
 
 use crate::error::StoreError;
 use crate::ledger::{Ledger, Reader, seq_key};
@@ -91,13 +91,47 @@ impl Reader {
     /// Brings the subject index up to the head, folding the timeline from the nearest kept
     /// plan snapshot before the first event it lacks.
     pub(crate) fn index_subjects(&self) -> Result<(), StoreError> {
-        self.extend_subjects(None).map(|_| ())
+        self.extend_subjects_from(None).map(|_| ())
     }
 
     /// Brings the subject index up to the head, going on from `kept` (a timeline fed the events
     /// before its seq) when the index stops there, from the nearest kept plan snapshot
     /// otherwise. Returns the timeline fed every event, to be kept for the next append.
-    pub(crate) fn extend_subjects(
+    /// As [`Reader::extend_subjects`], given the events just appended (`fresh`, in order, with
+    /// their chain hashes): when the index stops right before them and `kept` is the timeline
+    /// up to there, they are indexed as they are, without reading them or the position's event
+    /// back from the ledger (the position's hash must be the first one's `prev`).
+    pub(crate) fn extend_subjects_with(
+        &self,
+        kept: Option<(Timeline, u64)>,
+        fresh: &[(&Event, Digest)],
+    ) -> Result<(Timeline, u64), StoreError> {
+        if let (Some((mut timeline, next)), Some((first, _)), Some((last, last_hash))) =
+            (kept, fresh.first(), fresh.last())
+        {
+            let position = self.projections.get(POSITION_KEY)?;
+            let follows = first.seq == next
+                && (position.as_deref().and_then(position_from) == Some((next, first.prev))
+                    || next == 0 && position.is_none() && self.subjects.is_empty());
+            if follows && self.len()? == last.seq + 1 {
+                let mut batch: Vec<(u64, Vec<Subject>)> = Vec::with_capacity(fresh.len());
+                for (event, hash) in fresh {
+                    if let EventBody::CorrectionRecorded(correction) = &event.body {
+                        self.recall(&mut timeline, correction.seq, event.seq)?;
+                    }
+                    let entry = timeline.entry(event, *hash);
+                    batch.push((event.seq, entry.about));
+                }
+                self.write_subjects(&batch, last.seq + 1, last_hash)?;
+                timeline.forget();
+                return Ok((timeline, last.seq + 1));
+            }
+            return self.extend_subjects_from(Some((timeline, next)));
+        }
+        self.extend_subjects_from(None)
+    }
+
+    fn extend_subjects_from(
         &self,
         kept: Option<(Timeline, u64)>,
     ) -> Result<(Timeline, u64), StoreError> {
@@ -355,12 +389,15 @@ impl Ledger {
     /// brought up to the head, going on from the timeline kept since the last append. Derived
     /// data: a failure leaves them behind (reads then fold the events), never the append lost.
     /// A replica (which keeps no projections) skips them.
-    pub(crate) fn keep_indexes(&mut self) {
+    ///
+    /// `fresh` are the events just appended with their chain hashes: when the indexes stop right
+    /// before them, they are indexed from memory instead of being read back.
+    pub(crate) fn keep_indexes(&mut self, fresh: &[(&Event, Digest)]) {
         if self.snapshot_every == u64::MAX {
             return;
         }
-        let _ = self.index_late();
+        let _ = self.index_late_with(fresh);
         let kept = self.timeline.take();
-        self.timeline = self.extend_subjects(kept).ok();
+        self.timeline = self.extend_subjects_with(kept, fresh).ok();
     }
 }

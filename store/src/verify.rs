@@ -9,7 +9,6 @@ use wsoa_core::date::format_unix_millis;
 use wsoa_core::note::{Checkpoint, Note, Verifier};
 use wsoa_core::{Date, DecodeError, Digest, EventBody, EvidenceId, chain_hash, decode_event};
 
-use crate::blob::{chunk_key, parse_index};
 use crate::error::StoreError;
 use crate::ledger::{HEAD_KEY, Reader, head_from_bytes, seq_key};
 
@@ -1027,30 +1026,15 @@ impl Source for LedgerSource<'_> {
     }
 
     fn content(&mut self, hash: &Digest) -> Result<Content, VerifyError> {
-        let ledger = self.ledger;
-        let Some((size, chunks)) = ledger
-            .blob_index
-            .get(hash.as_bytes())?
-            .and_then(|value| parse_index(&value))
-        else {
-            return Ok(Content::Absent);
-        };
-        let mut hasher = blake3::Hasher::new();
-        let mut total = 0u64;
-        for index in 0..chunks {
-            match ledger.blobs.get(chunk_key(hash, index))? {
-                Some(chunk) => {
-                    hasher.update(&chunk);
-                    total += chunk.len() as u64;
-                }
-                None => return Ok(Content::Absent),
-            }
-        }
-        let found = Digest(*hasher.finalize().as_bytes());
-        if found != *hash || total != size {
-            return Ok(Content::Altered(found));
-        }
-        Ok(Content::Intact)
+        let streamed = self
+            .ledger
+            .stream_blob(hash, None)
+            .map_err(|err| storage(self.next.saturating_sub(1), err))?;
+        Ok(match streamed {
+            None => Content::Absent,
+            Some((_, _, true)) => Content::Intact,
+            Some((found, _, false)) => Content::Altered(found),
+        })
     }
 
     fn check_chain(&mut self, seq: u64, computed: Digest) -> Result<(), VerifyError> {

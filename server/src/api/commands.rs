@@ -13,7 +13,7 @@ use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::{AppState, context};
 use crate::wire::{CommandRequest, RecordedEvent};
-use crate::writer::{Job, Outcome, SubmitError};
+use crate::writer::{Job, Recorded, SubmitError};
 
 /// The header a retried write carries; a key names one request of one token.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -91,11 +91,17 @@ pub async fn submit(
                 idempotency,
             };
             match state
-                .write(|reply| Job::Submit { submission, reply })
+                .write(|reply| Job::Record { submission, reply })
                 .await?
             {
-                Ok(Outcome::Appended(seq)) => (seq, false),
-                Ok(Outcome::Replayed(seq)) => (seq, true),
+                // The event as the writer sealed it: its bytes are its canonical encoding, so
+                // the response needs no read of the ledger.
+                Ok(Recorded::Appended(appended)) => {
+                    let bytes = wsoa_core::encoding::encode_event(&appended.event);
+                    let body = Json(RecordedEvent::new(&appended.event, &bytes, appended.hash));
+                    return Ok((StatusCode::CREATED, body).into_response());
+                }
+                Ok(Recorded::Replayed(seq)) => (seq, true),
                 Err(SubmitError::Rejected(rejection)) => return Err(rejection.into()),
                 Err(SubmitError::Store(err)) => return Err(err.into()),
             }

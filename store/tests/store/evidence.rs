@@ -474,3 +474,215 @@ fn an_attachment_whose_content_was_never_stored_is_refused() {
     assert_eq!(f.ledger.head().expect("readable"), head);
     assert_eq!(f.ledger.verify().expect("verifies").events, head.len);
 }
+
+#[test]
+fn content_is_kept_in_its_own_file_named_by_its_hash() {
+    let mut f = Fixture::history();
+    let content = generated_bytes(BLOB_CHUNK_BYTES + 17, 7);
+    let attached = f.attach(
+        content.clone(),
+        attachment(
+            None,
+            "survey.csv",
+            "Parent survey",
+            EvidenceKind::Survey,
+            &["W1"],
+        ),
+        on("2020-04-30", "2020-05-01"),
+    );
+    let path = f.ledger.dir().join("content").join(attached.hash.to_hex());
+    assert!(std::fs::read(&path).expect("the content file") == content);
+    // Nothing of it in sled, and no temporary file left beside it.
+    let names: Vec<String> = std::fs::read_dir(path.parent().expect("folder"))
+        .expect("readable")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(
+        names.iter().all(|name| !name.ends_with(".partial")),
+        "{names:?}"
+    );
+    // A content file altered on disk is found by a read and by verification.
+    assert!(raw::alter_blob(&f.ledger, &attached.hash).expect("altered"));
+    assert!(matches!(
+        read_blob(&f.ledger, &attached.hash),
+        Err(StoreError::BlobAltered { .. })
+    ));
+    let err = f
+        .ledger
+        .verify()
+        .expect_err("altered content fails verification");
+    assert!(err.to_string().contains("content"), "{err}");
+}
+
+#[test]
+fn content_an_older_ledger_kept_in_sled_is_still_read_verified_exported_and_purged() {
+    let mut f = Fixture::history();
+    let content = generated_bytes(BLOB_CHUNK_BYTES * 2 + 5, 11);
+    let hash = raw::put_content_in_sled(&f.ledger, &content).expect("stored in sled");
+    assert!(f.ledger.has_blob(&hash).expect("readable"));
+    // Attaching the same content finds it stored: no content file is written.
+    let attached = f.attach(
+        content.clone(),
+        attachment(
+            None,
+            "old.pdf",
+            "An older attachment",
+            EvidenceKind::Dashboard,
+            &["W1"],
+        ),
+        on("2020-04-30", "2020-05-01"),
+    );
+    assert_eq!(attached.hash, hash);
+    assert!(!f.ledger.dir().join("content").join(hash.to_hex()).exists());
+    assert!(read_blob(&f.ledger, &hash).expect("read") == content);
+    let report = f.ledger.verify().expect("verifies");
+    assert_eq!(report.evidence_checked, 4);
+    let mut bundle = Vec::new();
+    let exported = f.ledger.export(&mut bundle).expect("exported");
+    assert_eq!(exported.contents, 4);
+    let id = attached.id.to_string();
+    redact(&mut f, &id, "2020-05-02");
+    assert!(!f.ledger.has_blob(&hash).expect("readable"));
+    assert!(matches!(
+        read_blob(&f.ledger, &hash),
+        Err(StoreError::BlobMissing(_))
+    ));
+    f.ledger.verify().expect("verifies after the redaction");
+}
+
+/// The size of the file the memory test attaches: larger than the memory limit.
+const LARGE: u64 = 96 * 1024 * 1024;
+/// The most memory attaching, reading back, verifying and redacting it may take.
+const MEMORY_LIMIT_KB: u64 = 64 * 1024;
+
+/// Run by `a_file_larger_than_the_memory_limit_...` in a process of its own: attaches, reads
+/// back, verifies and redacts a file of [`LARGE`] bytes, then prints the process's peak
+/// resident memory (VmHWM) from /proc/self/status.
+#[test]
+#[ignore = "run in a child process by the memory test below"]
+fn large_evidence_in_a_child_process() {
+    let Ok(folder) = std::env::var("WSOA_LARGE_EVIDENCE_DIR") else {
+        return;
+    };
+    let folder = std::path::PathBuf::from(folder);
+    let file_path = folder.join("large.bin");
+    {
+        // Written in pieces: the test itself must not hold the file in memory.
+        let mut file = std::fs::File::create(&file_path).expect("creates the file");
+        let piece = generated_bytes(BLOB_CHUNK_BYTES, 5);
+        let mut written = 0;
+        let mut n = 0u8;
+        while written < LARGE {
+            let mut varied = piece.clone();
+            varied[0] = n;
+            n = n.wrapping_add(1);
+            std::io::Write::write_all(&mut file, &varied).expect("writes");
+            written += varied.len() as u64;
+        }
+    }
+    let mut f = Fixture::history_in(tempfile::tempdir_in(&folder).expect("a ledger folder"));
+    let file = std::fs::File::open(&file_path).expect("opens the file");
+    let appended = f
+        .ledger
+        .attach_evidence(
+            file,
+            attachment(
+                None,
+                "large.bin",
+                "A large file",
+                EvidenceKind::Dashboard,
+                &["W1"],
+            ),
+            &on("2020-04-30", "2020-05-01"),
+        )
+        .expect("attached");
+    let EventBody::EvidenceAttached(attached) = &appended.event.body else {
+        panic!("not an attachment");
+    };
+    let mut out = std::fs::File::create(folder.join("back.bin")).expect("creates");
+    let size = f
+        .ledger
+        .read_blob(&attached.content_hash, &mut out)
+        .expect("read back");
+    assert_eq!(size, LARGE);
+    f.ledger.verify().expect("verifies");
+    let id = attached.id.to_string();
+    redact(&mut f, &id, "2020-05-02");
+    assert!(!f.ledger.has_blob(&attached.content_hash).expect("readable"));
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let peak = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .expect("VmHWM");
+    println!("peak-kb {}", peak.trim().trim_end_matches("kB").trim());
+}
+
+#[test]
+fn a_file_larger_than_the_memory_limit_is_attached_read_verified_and_redacted_within_it() {
+    if !std::path::Path::new("/proc/self/status").exists() {
+        return; // Peak memory is read from Linux's accounting.
+    }
+    let folder = tempfile::tempdir().expect("a temporary directory");
+    let output = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args([
+            "--exact",
+            "evidence::large_evidence_in_a_child_process",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("WSOA_LARGE_EVIDENCE_DIR", folder.path())
+        .output()
+        .expect("runs the child");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let peak: u64 = stdout
+        .lines()
+        .find_map(|line| line.split("peak-kb ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the child printed no peak: {stdout}"))
+        .parse()
+        .expect("a number");
+    assert!(
+        peak <= MEMORY_LIMIT_KB,
+        "attaching, reading, verifying and redacting {} MB took {peak} kB at peak, over {MEMORY_LIMIT_KB} kB",
+        LARGE >> 20
+    );
+}
+
+#[test]
+fn a_content_file_left_half_written_by_a_crash_is_removed_on_open_and_reported() {
+    let mut f = Fixture::history();
+    let content = generated_bytes(1000, 3);
+    let attached = f.attach(
+        content.clone(),
+        attachment(None, "kept.csv", "Kept", EvidenceKind::Survey, &["W1"]),
+        on("2020-04-30", "2020-05-01"),
+    );
+    // What a process killed while writing a content file leaves: its temporary name.
+    let folder = f.ledger.dir().join("content");
+    let partial = folder.join(format!(".{}.4242.partial", "ab".repeat(32)));
+    std::fs::write(&partial, b"half a file").expect("written");
+    let f = f.reopen();
+    assert!(!partial.exists(), "the temporary content file is removed");
+    assert!(
+        f.ledger.recovered().iter().any(
+            |recovery| recovery.path == partial && recovery.action.contains("evidence content")
+        ),
+        "{:?}",
+        f.ledger.recovered()
+    );
+    // Content that was stored whole stays.
+    assert!(read_blob(&f.ledger, &attached.hash).expect("read") == content);
+    f.ledger.verify().expect("verifies");
+}

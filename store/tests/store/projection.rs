@@ -511,3 +511,51 @@ fn on_a_full_disk_reads_and_verify_work_without_writing_projections_and_appends_
         full_timeline(&fixture, Point::Now, &matcher)
     );
 }
+
+#[test]
+fn indexes_written_from_the_appended_events_match_a_fresh_fold() {
+    // Appends in groups (as the server's group commit and the demo's batches make them), with
+    // late events and a correction inside a group: the indexes are extended from the events in
+    // memory, and must be exactly what a fold of the ledger gives.
+    let mut fixture = kept();
+    let corrected = fixture.seq_of("action_status_changed");
+    let note = |text: String, occurred: &str| {
+        (
+            Command::AddNote(AddNote {
+                about: reference("1.1"),
+                text,
+                from: None,
+            }),
+            on(occurred, "2022-09-05"),
+        )
+    };
+    for group in 0..3 {
+        let mut items: Vec<_> = (0..5)
+            .map(|n| {
+                note(
+                    format!("Group {group}, note {n}"),
+                    &format!("2022-09-0{}", n + 1),
+                )
+            })
+            .collect();
+        if group == 1 {
+            items.push((
+                Command::RecordCorrection(CorrectionRecorded {
+                    seq: corrected,
+                    reason: "The status was recorded against the wrong action".to_owned(),
+                }),
+                on("2022-09-03", "2022-09-05"),
+            ));
+        }
+        let results = fixture.ledger.execute_each(items).expect("appended");
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+    }
+    let check = fixture.ledger.check_projections().expect("checked");
+    assert!(!check.subject_index_rebuilt, "{check:?}");
+    assert!(!check.late_index_rebuilt, "{check:?}");
+    let matcher = about(&fixture, "1.1");
+    assert_eq!(
+        indexed_timeline(&fixture, Point::Now, &matcher),
+        full_timeline(&fixture, Point::Now, &matcher)
+    );
+}

@@ -197,3 +197,70 @@ fn verify_reports_the_size_on_disk_and_the_canonical_bytes() {
         text.stdout
     );
 }
+
+#[test]
+fn demo_export_import_and_rebuild_draw_bars_only_on_a_terminal_with_text_output() {
+    let sandbox = Sandbox::new();
+    let built = sandbox.run(&["demo", "--events", "5000"]).success();
+    let bundle = sandbox.root().join("copy.bundle");
+    let bundle_text = bundle.display().to_string();
+    let copy = sandbox.root().join("copy").display().to_string();
+    let exported = sandbox.run(&["export", "--out", &bundle_text]).success();
+    let mut import = sandbox.command();
+    import.args(["--data", &copy, "import", &bundle_text]);
+    let imported = crate::harness::run_command(import).success();
+    let rebuilt = sandbox.run(&["projections", "rebuild"]).success();
+    for output in [&exported, &imported, &rebuilt] {
+        assert!(
+            output.stderr.is_empty(),
+            "`{}` wrote to standard error, which is not a terminal here: {:?}",
+            output.command,
+            output.stderr
+        );
+    }
+    assert!(
+        !built.stderr.contains('\r') && !built.stderr.contains('\u{1b}'),
+        "`{}` drew a bar on standard error, which is not a terminal here: {:?}",
+        built.command,
+        built.stderr
+    );
+
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipping the terminal half: /usr/bin/script is not installed");
+        return;
+    }
+    let wsoa = crate::harness::wsoa_binary().display().to_string();
+    let data = sandbox.data().display().to_string();
+    let on_terminal = |line: String| {
+        let typescript = sandbox.root().join("typescript");
+        let mut command = std::process::Command::new(script);
+        command.args(["-qec", &line]).arg(&typescript);
+        crate::harness::run_command(command).success();
+        std::fs::read_to_string(&typescript).expect("script writes the typescript")
+    };
+    let other = sandbox.root().join("other").display().to_string();
+    let drawn = on_terminal(format!(
+        "{wsoa} --data {other} demo --events 5000 >/dev/null"
+    ));
+    assert!(drawn.contains("building the demo"), "{drawn:?}");
+    assert!(drawn.contains("/5,000 events"), "{drawn:?}");
+    let again = sandbox.root().join("again.bundle").display().to_string();
+    let drawn = on_terminal(format!(
+        "{wsoa} --data {data} export --out {again} >/dev/null"
+    ));
+    assert!(drawn.contains("exporting"), "{drawn:?}");
+    let third = sandbox.root().join("third").display().to_string();
+    let drawn = on_terminal(format!("{wsoa} --data {third} import {again} >/dev/null"));
+    assert!(drawn.contains("importing"), "{drawn:?}");
+    assert!(drawn.contains(" left ["), "{drawn:?}");
+    let drawn = on_terminal(format!(
+        "{wsoa} --data {data} projections rebuild >/dev/null"
+    ));
+    assert!(drawn.contains("rebuilding the projections"), "{drawn:?}");
+    // With --format json, nothing but the JSON, even on a terminal.
+    let drawn = on_terminal(format!(
+        "{wsoa} --data {data} --format json projections rebuild"
+    ));
+    assert!(!drawn.contains("rebuilding"), "{drawn:?}");
+}
