@@ -16,6 +16,7 @@
 //! | `/login`, `/logout` | signing in with a token, signing out |
 //! | `/actions/{id}` | one action: its history, evidence and (officers) its forms |
 //! | `/actions/new`, `/visits/new`, `/reviews/new`, `/measures/values/new` | recording forms (officers) |
+//! | `/inspections/new`, `/findings/new`, `/coproduction/new` | inspections, their findings, and what families said (officers) |
 //! | `/timeline`, `/diff`, `/evidence`, `/narrative`, `/verify` | the reading pages |
 //! | `/accessibility`, `/privacy` | the accessibility statement and the privacy notice, open to everyone |
 //! | `/assets/app.css`, `/assets/app.js` | the stylesheet and the progressive enhancement |
@@ -27,6 +28,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod diff;
 pub mod evidence;
+pub mod findings;
 pub mod forms;
 pub mod input;
 pub mod layout;
@@ -110,6 +112,11 @@ pub fn routes() -> Router<AppState> {
         .route("/actions/{id}/status", post(action::change_status))
         .route("/actions/{id}/amend", post(action::amend))
         .route("/actions/{id}/notes", post(action::add_note))
+        .route("/actions/{id}/milestones", post(action::add_milestone))
+        .route(
+            "/actions/{id}/milestones/outcome",
+            post(action::milestone_outcome),
+        )
         .route(
             "/actions/{id}/evidence",
             // The upload limit is enforced while the file streams in (`action::attach`), from
@@ -118,6 +125,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/visits/new", get(forms::visit_page).post(forms::visit))
         .route("/reviews/new", get(forms::review_page).post(forms::review))
+        .route(
+            "/inspections/new",
+            get(findings::inspection_page).post(findings::inspection),
+        )
+        .route(
+            "/findings/new",
+            get(findings::finding_page).post(findings::finding),
+        )
+        .route(
+            "/coproduction/new",
+            get(findings::coproduction_page).post(findings::coproduction),
+        )
         .route(
             "/measures/values/new",
             get(forms::measure_value_page).post(forms::measure_value),

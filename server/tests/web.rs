@@ -30,3 +30,7 @@ mod evidence;
 /// The verification page and the auditors' button.
 #[path = "web/verify.rs"]
 mod verify;
+
+/// Inspections, findings, milestones and "you said, we did" through their forms.
+#[path = "web/findings.rs"]
+mod findings;

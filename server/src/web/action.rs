@@ -16,11 +16,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use wsoa_core::command::{AddNote, AttachEvidence};
-use wsoa_core::event::{ActionAmendedWithDeadline, ActionStatusChanged, EvidenceKind, Rag, Status};
+use wsoa_core::event::{
+    ActionAmendedWithDeadline, ActionStatusChanged, EvidenceKind, MilestoneAdded, MilestoneMet,
+    MilestoneMissed, Rag, Status,
+};
 use wsoa_core::plan::{ActionView, EvidenceView, Plan};
 use wsoa_core::point::Point;
 use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter};
-use wsoa_core::{ActionId, Command, Date, Deadline, Digest, Rejection, SubjectKind, SubjectRef};
+use wsoa_core::{
+    ActionId, Command, Date, Deadline, Digest, MilestoneId, Rejection, SubjectKind, SubjectRef,
+};
 
 use crate::auth::Permission;
 use crate::state::{AppState, context, today};
@@ -60,6 +65,10 @@ pub struct ActionForms {
     pub note: FormState,
     /// Attach evidence.
     pub evidence: FormState,
+    /// Add a milestone.
+    pub milestone: FormState,
+    /// Record a milestone met or missed.
+    pub milestone_outcome: FormState,
 }
 
 impl ActionForms {
@@ -86,11 +95,25 @@ impl ActionForms {
         note.set_date("on", today);
         let mut evidence = FormState::fresh(&[("kind", "document".to_owned())])?;
         evidence.set_date("on", today);
+        let mut milestone = FormState::fresh(&[])?;
+        milestone.set_date("on", today);
+        let first_open = action
+            .milestones
+            .iter()
+            .find(|m| m.met.is_none() && m.missed.is_none())
+            .map_or_else(String::new, |m| m.id.clone());
+        let mut milestone_outcome = FormState::fresh(&[
+            ("milestone", first_open),
+            ("outcome", "met".to_owned()),
+        ])?;
+        milestone_outcome.set_date("on", today);
         Ok(ActionForms {
             status,
             amend,
             note,
             evidence,
+            milestone,
+            milestone_outcome,
         })
     }
 }
@@ -234,6 +257,8 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
                 "status-" => &forms.status.errors,
                 "amend-" => &forms.amend.errors,
                 "note-" => &forms.note.errors,
+                "milestone-" => &forms.milestone.errors,
+                "milestone-outcome-" => &forms.milestone_outcome.errors,
                 _ => &forms.evidence.errors,
             };
             (error_summary_for(errors, prefix))
@@ -259,6 +284,8 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             }))
             (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (" a.link href=(crate::web::timeline::event_href(action.cite.seq)) { "event " (action.cite.seq) } ")" }))
         }
+
+        (milestones_section(action, data.today))
 
         h2.heading-m id="history" { "History" }
         p.body {
@@ -289,6 +316,10 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             (amend_form(user, action, &forms.amend))
             (note_form(user, action, &forms.note))
             (evidence_form(user, action, &forms.evidence))
+            (milestone_form(user, action, &forms.milestone))
+            @if action.milestones.iter().any(|m| m.met.is_none()) {
+                (milestone_outcome_form(user, action, &forms.milestone_outcome))
+            }
         }
     }
 }
@@ -466,6 +497,103 @@ fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup
     }
 }
 
+/// The action's milestones: what is to be in place by when, and whether it was met, missed or
+/// is still due (overdue once its day has passed).
+fn milestones_section(action: &ActionView, today: Date) -> Markup {
+    html! {
+        h2.heading-m id="milestones" { "Milestones" }
+        @if action.milestones.is_empty() {
+            p.body { "No milestones are set for this action." }
+        } @else {
+            div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Milestones of action {}, scrolls sideways", action.id)) {
+                table.table.table--stack data-testid="milestones" role="table" {
+                    caption.visually-hidden { "Milestones of action " (action.id) }
+                    thead role="rowgroup" {
+                        tr role="row" {
+                            th scope="col" role="columnheader" { "Milestone" }
+                            th scope="col" role="columnheader" { "State" }
+                            th scope="col" role="columnheader" { "Due" }
+                        }
+                    }
+                    tbody role="rowgroup" {
+                        @for milestone in &action.milestones {
+                            tr role="row" data-testid=(format!("milestone-{}", milestone.id)) {
+                                td role="cell" { strong { (milestone.id) } " " (milestone.title) }
+                                td role="cell" data-label="State" { (milestone_state(milestone, today)) }
+                                td role="cell" data-label="Due" { (milestone.due.describe(Date::long)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A milestone's state as a tag, with the day and what shows it or why it was missed.
+fn milestone_state(milestone: &wsoa_core::plan::MilestoneView, today: Date) -> Markup {
+    let state = milestone.state(today);
+    let colour = match state {
+        "met" => widgets::Colour::Green,
+        "met late" => widgets::Colour::Blue,
+        "missed" | "overdue" => widgets::Colour::Red,
+        _ => widgets::Colour::Grey,
+    };
+    html! {
+        span data-milestone-state=(state) { (widgets::tag(colour, &widgets::sentence_case(state))) }
+        @if let Some((note, cite)) = &milestone.met {
+            " on " (widgets::date(cite.on))
+            @if let Some(note) = note { br; span.meta { (note) } }
+        }
+        @if let Some((reason, cite)) = &milestone.missed {
+            @if milestone.met.is_none() { " on " (widgets::date(cite.on)) }
+            br; span.meta { "Missed: " (reason) }
+        }
+    }
+}
+
+fn milestone_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
+    html! {
+        h2.heading-m id="add-milestone" { "Add a milestone" }
+        form #milestone-form method="post" action=(format!("/actions/{}/milestones", action.id)) novalidate {
+            (hidden(user, form))
+            (widgets::field(&Field { id: "milestone-id", name: "id", label: "Reference",
+                hint: Some("Short, unique within this action: for example, 3m, 6m, 12m or MS1"),
+                error: form.error("id"), value: form.value("id"), control: Control::Text }))
+            (widgets::field(&Field { id: "milestone-title", name: "title", label: "What is to be in place", hint: None,
+                error: form.error("title"), value: form.value("title"), control: Control::Textarea { rows: 2 } }))
+            (crate::web::forms::deadline_fields("milestone-", form, "Due"))
+            (date_field("milestone-on", form))
+            button.button type="submit" data-testid="submit-milestone" { "Add the milestone" }
+        }
+    }
+}
+
+fn milestone_outcome_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
+    let milestones: Vec<(String, String)> = action
+        .milestones
+        .iter()
+        .filter(|m| m.met.is_none())
+        .map(|m| (m.id.clone(), format!("{}: {}", m.id, m.title)))
+        .collect();
+    html! {
+        h2.heading-m id="milestone-outcome" { "Record a milestone met or missed" }
+        form #milestone-outcome-form method="post" action=(format!("/actions/{}/milestones/outcome", action.id)) novalidate {
+            (hidden(user, form))
+            (widgets::radios(&widgets::Radios { id: "milestone-outcome-milestone", name: "milestone", legend: "Milestone", hint: None,
+                error: form.error("milestone"), value: form.value("milestone"), choices: milestones }))
+            (widgets::radios(&widgets::Radios { id: "milestone-outcome-outcome", name: "outcome", legend: "Was it met?", hint: None,
+                error: form.error("outcome"), value: form.value("outcome"),
+                choices: vec![("met".to_owned(), "Met".to_owned()), ("missed".to_owned(), "Missed".to_owned())] }))
+            (widgets::field(&Field { id: "milestone-outcome-text", name: "text", label: "What shows it was met, or why it was missed",
+                hint: Some("Optional when met; advisers ask why a milestone was missed, so say why"),
+                error: form.error("text"), value: form.value("text"), control: Control::Textarea { rows: 2 } }))
+            (date_field("milestone-outcome-on", form))
+            button.button type="submit" data-testid="submit-milestone-outcome" { "Record it" }
+        }
+    }
+}
+
 fn date_field(id: &str, form: &FormState) -> Markup {
     widgets::date_input(&DateField {
         id,
@@ -494,6 +622,8 @@ async fn refused(
         "status-" => forms.status = form,
         "amend-" => forms.amend = form,
         "note-" => forms.note = form,
+        "milestone-" => forms.milestone = form,
+        "milestone-outcome-" => forms.milestone_outcome = form,
         _ => forms.evidence = form,
     }
     Ok(respond(status, user, &data, &forms, Some(which)))
@@ -924,5 +1054,158 @@ pub async fn attach(
             .await
         }
         Err(err) => Err(err.into()),
+    }
+}
+
+/// `POST /actions/{id}/milestones`: fields `id`, `title`, the deadline (the date input `due`,
+/// or `due_words` as written in the plan), the date input `on`.
+pub async fn add_milestone(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let id = parse_id(&id)?;
+    let mut errors = Errors::default();
+    let milestone: Option<MilestoneId> =
+        input::parsed(&fields, &mut errors, "id", "the milestone's reference");
+    let title = input::required(&fields, &mut errors, "title", "what is to be in place");
+    let due = input::deadline(&fields, &mut errors, true);
+    let on = input::occurred_on(&fields, &mut errors);
+    let (Some(milestone), Some(due), Some(on), true) = (milestone, due, on, errors.is_empty())
+    else {
+        return refused(
+            &state,
+            &user,
+            &id,
+            "milestone-",
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let command = Command::AddMilestone(MilestoneAdded {
+        action: id.clone(),
+        id: milestone.clone(),
+        title,
+        due,
+    });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(recorded(
+            &state,
+            &user,
+            &id,
+            format!("Milestone {milestone} was added to action {id} (event {seq})."),
+        )),
+        Err(refusal_reason) => {
+            refusal(&mut errors, refusal_reason, |rejection| match rejection {
+                Rejection::DuplicateId { .. } => "id",
+                Rejection::InFuture { .. } => "on",
+                Rejection::DateOrder(_) => "due",
+                other => field_named(
+                    other,
+                    &[
+                        ("the milestone's title", "title"),
+                        ("the deadline's words", input::DEADLINE_WORDS),
+                    ],
+                )
+                .unwrap_or("title"),
+            });
+            refused(
+                &state,
+                &user,
+                &id,
+                "milestone-",
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /actions/{id}/milestones/outcome`: fields `milestone`, `outcome` (met or missed),
+/// `text` (what shows it was met, optional; why it was missed, required), the date input `on`.
+pub async fn milestone_outcome(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let id = parse_id(&id)?;
+    let mut errors = Errors::default();
+    let milestone: Option<MilestoneId> =
+        input::parsed(&fields, &mut errors, "milestone", "the milestone");
+    let met = match fields.get("outcome").trim() {
+        "met" => Some(true),
+        "missed" => Some(false),
+        _ => {
+            errors.add("outcome", "Choose whether the milestone was met or missed");
+            None
+        }
+    };
+    let text = fields.optional("text");
+    if met == Some(false) && text.is_none() {
+        errors.add("text", "Enter why the milestone was missed");
+    }
+    let on = input::occurred_on(&fields, &mut errors);
+    let (Some(milestone), Some(met), Some(on), true) = (milestone, met, on, errors.is_empty())
+    else {
+        return refused(
+            &state,
+            &user,
+            &id,
+            "milestone-outcome-",
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let command = if met {
+        Command::MeetMilestone(MilestoneMet {
+            action: id.clone(),
+            id: milestone.clone(),
+            note: text,
+        })
+    } else {
+        Command::MissMilestone(MilestoneMissed {
+            action: id.clone(),
+            id: milestone.clone(),
+            reason: text.unwrap_or_default(),
+        })
+    };
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(recorded(
+            &state,
+            &user,
+            &id,
+            format!(
+                "Milestone {milestone} of action {id} was recorded as {} (event {seq}).",
+                if met { "met" } else { "missed" }
+            ),
+        )),
+        Err(refusal_reason) => {
+            refusal(&mut errors, refusal_reason, |rejection| match rejection {
+                Rejection::InFuture { .. } | Rejection::DateOrder(_) => "on",
+                Rejection::NothingChanged(_) | Rejection::UnknownId { .. } => "milestone",
+                other => field_named(other, &[("the note", "text"), ("the reason", "text")])
+                    .unwrap_or("milestone"),
+            });
+            refused(
+                &state,
+                &user,
+                &id,
+                "milestone-outcome-",
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }
