@@ -17,6 +17,7 @@
 //! | `/actions/{id}` | one action: its history, evidence and (officers) its forms |
 //! | `/actions/new`, `/visits/new`, `/reviews/new`, `/measures/values/new` | recording forms (officers) |
 //! | `/inspections/new`, `/findings/new`, `/coproduction/new` | inspections, their findings, and what families said (officers) |
+//! | `/events/{seq}/correct` | recording that an earlier entry was wrong (officers) |
 //! | `/timeline`, `/diff`, `/evidence`, `/narrative`, `/verify` | the reading pages |
 //! | `/accessibility`, `/privacy` | the accessibility statement and the privacy notice, open to everyone |
 //! | `/assets/app.css`, `/assets/app.js` | the stylesheet and the progressive enhancement |
@@ -25,6 +26,7 @@ pub mod about;
 pub mod action;
 pub mod assets;
 pub mod chart;
+pub mod correct;
 pub mod dashboard;
 pub mod diff;
 pub mod evidence;
@@ -140,6 +142,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/measures/values/new",
             get(forms::measure_value_page).post(forms::measure_value),
+        )
+        .route(
+            "/events/{seq}/correct",
+            get(correct::page).post(correct::correct),
         )
         .route("/timeline", get(timeline::page))
         .route("/diff", get(diff::page))

@@ -34,3 +34,7 @@ mod verify;
 /// Inspections, findings, milestones and "you said, we did" through their forms.
 #[path = "web/findings.rs"]
 mod findings;
+
+/// Breadcrumbs and back links, corrections from the history, the diff's moments.
+#[path = "web/navigation.rs"]
+mod navigation;

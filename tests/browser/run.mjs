@@ -283,11 +283,11 @@ async function scenario(context) {
     await expectHeading(page, 'Written Statement of Action');
     const area = (await page.locator('main .caption').first().innerText()).trim();
     assert.ok(area.length > 0, 'the dashboard names the local area above its heading');
-    // Each area of weakness is a region named by its heading ("Area of weakness W1 ...").
-    const weakness = page.getByRole('region', { name: /^Area of weakness W1\b/ });
+    // Each area of weakness is a region named by its heading ("Area of significant weakness W1 ...").
+    const weakness = page.getByRole('region', { name: /^Area of significant weakness W1\b/ });
     await weakness.waitFor();
     const weaknessHeading = (await weakness.getByRole('heading', { level: 2 }).innerText()).trim();
-    const weaknessTitle = weaknessHeading.replace(/^Area of weakness W1\s*/, '').trim();
+    const weaknessTitle = weaknessHeading.replace(/^Area of significant weakness W1\s*/, '').trim();
     assert.ok(weaknessTitle.length > 0, `weakness W1 has a title: ${weaknessHeading}`);
     const rows = page.locator('[data-testid^="action-row-"]');
     assert.ok((await rows.count()) >= 1, 'the dashboard lists actions');

@@ -243,12 +243,19 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
         .iter()
         .filter_map(|id| data.plan.evidence_item(id))
         .collect();
-    let plan_href = match data.as_of {
-        Some(day) => format!("/?as_of={day}#action-{}", action.id),
-        None => format!("/#action-{}", action.id),
+    // The crumbs keep the past date, if any.
+    let (plan_href, workstream_href) = match data.as_of {
+        Some(day) => (
+            format!("/?as_of={day}"),
+            format!("/?as_of={day}#workstream-{}", action.workstream),
+        ),
+        None => ("/".to_owned(), format!("/#workstream-{}", action.workstream)),
     };
     html! {
-        (widgets::back_link(&plan_href, "Back to the plan"))
+        (widgets::breadcrumbs(&[
+            (&plan_href, "Plan"),
+            (&workstream_href, &format!("Workstream {}", action.workstream)),
+        ], &format!("Action {}", action.id)))
         @if let Some(day) = data.as_of {
             (widgets::past_banner(day, &format!("/actions/{}", action.id), "See this action today"))
         }
@@ -293,7 +300,7 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             "“Happened” is the date given for the change; “Recorded” is when the ledger learned of it. "
             "Entries recorded " (DEFAULT_LATE_AFTER) " days or more after they happened are marked late."
         }
-        (history_table(action, &data.history))
+        (history_table(action, &data.history, user.can(Permission::Record) && data.as_of.is_none()))
 
         h2.heading-m id="evidence" { "Evidence" }
         @if evidence.is_empty() {
@@ -343,7 +350,7 @@ pub fn due(action: &ActionView) -> Markup {
     }
 }
 
-fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
+fn history_table(action: &ActionView, history: &[Entry], can_correct: bool) -> Markup {
     html! {
         div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("History of action {}, scrolls sideways", action.id)) {
             table.table data-testid="history" {
@@ -369,7 +376,10 @@ fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
                                 }
                             }
                             td { (entry.actor) }
-                            td { (detail(action, entry)) }
+                            td {
+                                (detail(action, entry))
+                                @if can_correct { (crate::web::correct::link(entry.seq)) }
+                            }
                         }
                     }
                 }

@@ -109,6 +109,7 @@ fn render(
 ) -> Markup {
     let moments = "visit:last, visit:2, a date such as 2021-11-18 (what had happened by then), known:2021-11-18 (what had been recorded by then), seq:120, or now";
     html! {
+        (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "What changed"))
         (error_summary(errors))
         h1.heading-l { "What changed" }
         p.body { "Compare the plan at two moments, such as the last monitoring visit and now." }

@@ -21,6 +21,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
         .fold(|reader| Ok(reader.plan_at(Point::Now)?.0.evidence))
         .await?;
     let content = html! {
+        (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Evidence"))
         h1.heading-l { "Evidence" }
         p.body {
             "Every file attached as evidence, in the order attached. Only each file's hash is in the ledger's history, so a file's content can be redacted for data protection without breaking verification."

@@ -49,6 +49,7 @@ pub(crate) fn render(
         format!("Error: {}", page.title)
     };
     let content = html! {
+        (widgets::back_link("/", "Back to the plan"))
         (error_summary_for(&form.errors, page.prefix))
         h1.heading-l { (page.title) }
         p.body { (page.intro) }

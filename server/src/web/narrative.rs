@@ -33,6 +33,7 @@ async fn narrative(state: &AppState) -> Result<Option<Narrative>, WebError> {
 pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Response, WebError> {
     let content = match narrative(&state).await? {
         None => html! {
+            (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
             h1.heading-l { "Impact narrative" }
             p.body.inset { "The ledger has no events yet, so there is nothing to narrate." }
         },
@@ -46,6 +47,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
 
 fn render(narrative: &Narrative) -> Markup {
     html! {
+        (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
         span.caption { "Impact narrative" }
         h1.heading-l data-testid="narrative-title" { (narrative.title) }
         p.body {

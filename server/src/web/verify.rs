@@ -106,6 +106,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
 
 fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Markup {
     html! {
+        (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Verification"))
         h1.heading-l { "Verification" }
         p.body {
             "Verification proves that nothing in the ledger was edited, deleted or reordered: every event is re-hashed and re-linked to the one before it, the Merkle tree is recomputed from the events, every piece of evidence is checked against its hash, and every kept signed checkpoint is compared with the tree. "

@@ -679,7 +679,9 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
             r#"href="/actions/1.1" data-testid="back-to-today">See this action today</a>"#
         )
     );
-    assert!(text.contains(r##"<a class="back-link" href="/?as_of=2021-07-01#action-1.1" data-testid="back-link">Back to the plan</a>"##), "{text}");
+    assert!(text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01">Plan</a>"##), "{text}");
+    assert!(text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01#workstream-WS1">Workstream WS1</a>"##), "{text}");
+    assert!(text.contains(r#"<li class="breadcrumbs__list-item" aria-current="page">Action 1.1</li>"#), "{text}");
     // As it was: in progress since June, its later history not yet there, and no forms.
     assert!(text.contains(
         r#"data-testid="action-status"><strong class="tag tag--blue" data-status="in-progress">"#
@@ -703,12 +705,10 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
             .text()
             .contains("Provider withdrew")
     );
-    // Today's page has the back link to today's plan, and the forms.
+    // Today's page has the breadcrumbs to today's plan, and the forms.
     let today_page = officer.get("/actions/1.1").await.text();
-    assert!(
-        today_page
-            .contains(r##"href="/#action-1.1" data-testid="back-link">Back to the plan</a>"##)
-    );
+    assert!(today_page.contains(r##"<a class="breadcrumbs__link" href="/">Plan</a>"##));
+    assert!(today_page.contains(r##"<a class="breadcrumbs__link" href="/#workstream-WS1">Workstream WS1</a>"##));
     assert!(today_page.contains("status-form"));
 
     // An action added after the day is not in that day's plan.
