@@ -119,3 +119,53 @@ async fn a_correction_is_recorded_from_a_row_of_the_history() {
     assert!(shown.contains("The visit was on 18 November, not 18 October"), "{shown}");
     assert_eq!(fixture.len(), before + 1);
 }
+
+#[tokio::test]
+async fn the_diff_offers_the_ledgers_visits_board_reviews_and_a_date() {
+    let fixture = Fixture::with_plan().await;
+    fixture
+        .record(serde_json::json!({"kind": "review_progress", "forum": "SEND Improvement Board", "assessments": [{"workstream": "WS1", "rating": "at-risk"}], "on": "2021-12-02"}))
+        .await;
+    fixture
+        .record(serde_json::json!({"kind": "change_action_status", "id": "1.1", "status": "complete", "rag": "green", "on": "2021-12-10"}))
+        .await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let text = session.get("/diff").await.text();
+    assert_eq!(unlabelled(&text), Vec::<String>::new());
+    for needle in [
+        r#"<select class="select" id="from" name="from">"#,
+        r#"<option value="visit:last" selected>The last monitoring visit (18 November 2021)</option>"#,
+        r#"<option value="visit:1">Monitoring visit 1 on 18 November 2021</option>"#,
+        r#"<option value="seq:12">Board review: SEND Improvement Board, 2 December 2021</option>"#,
+        r#"<option value="now" selected>Now</option>"#,
+        r#"id="from_date-day" name="from_date-day""#,
+        r#"id="to_date-year" name="to_date-year""#,
+    ] {
+        assert!(text.contains(needle), "lacks {needle}: {text}");
+    }
+    assert!(!text.contains("known:2021"), "no command-line syntax in the hints");
+    // From the board review: only what came after it.
+    let text = session.get("/diff?from=seq:12&to=now").await.text();
+    assert!(text.contains("Actions completed or closed (1)"), "{text}");
+    assert!(!text.contains("Reviews ("), "the review itself is before: {text}");
+    // From a date typed in the date input, which wins over the list.
+    let text = session
+        .get("/diff?from=visit:last&from_date-day=1&from_date-month=12&from_date-year=2021&to=now")
+        .await
+        .text();
+    assert!(text.contains("Actions completed or closed (1)"), "{text}");
+    assert!(text.contains(r#"name="from_date-day" value="1""#), "kept: {text}");
+    // A wrong date says which part.
+    let reply = session
+        .get("/diff?from_date-day=31&from_date-month=2&from_date-year=2021&to=now")
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.text().contains(r##"href="#from_date-day""##), "{}", reply.text());
+    // A date chosen from the list but not typed.
+    let reply = session.get("/diff?from=&to=now&from_date-day=").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.text().contains("Choose the earlier moment from the list"), "{}", reply.text());
+    // A point given in an address is kept and offered as given.
+    let text = session.get("/diff?from=seq:5").await.text();
+    assert!(text.contains(r#"<option value="seq:5" selected>As given: seq:5</option>"#), "{text}");
+}

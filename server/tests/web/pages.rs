@@ -416,7 +416,10 @@ async fn the_diff_page_says_what_changed_since_the_last_visit() {
         "{text}"
     );
     assert!(text.contains("Actions completed or closed (1)"), "{text}");
-    assert!(text.contains("(event 12)"));
+    assert!(
+        text.contains(r##"(event <a class="link" href="/timeline?event=12#entry-12">12</a>)"##),
+        "{text}"
+    );
     let bad = session.get("/diff?from=visit:7").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains(r#"id="from-error""#));
