@@ -312,10 +312,18 @@ fn render(
                     (plural(shown.events, "event", "events")) " of the ledger. Deadlines are judged at that day."
                 }
                 None => {
-                    "The plan now, from " (plural(shown.events, "event", "events"))
-                    @if let Some(seq) = shown.last_seq { " (the last is " a.link href=(crate::web::timeline::event_href(seq)) { "event " (seq) } ")" }
-                    ". Deadlines are judged at " (today.long()) "."
+                    "The plan now, with everything recorded so far. Deadlines are judged at " (today.long()) "."
                 }
+            }
+        }
+        // Event numbers are for auditors: behind a details element, in plain words first.
+        details data-testid="point-details" {
+            summary { "Where this comes from" }
+            div {
+                "Every change is kept, in order, in a history that cannot be edited. This page is built from "
+                (plural(shown.events, "entry", "entries")) " of that history"
+                @if let Some(seq) = shown.last_seq { " (the last is " a.link href=(crate::web::timeline::event_href(seq)) { "event " (seq) } ")" }
+                "."
             }
         }
         form #as-of-form.filters method="get" action="/" novalidate {

@@ -84,8 +84,15 @@ pub fn file_cell(item: &EvidenceView) -> Markup {
                     (widgets::tag(widgets::Colour::Purple, "Redacted"))
                     " Redacted on " (cite.on.long()) " by " (cite.by) ": " (reason)
                 }
-                span.meta { (item.file_name) ", " (size(item.size)) "; hash kept in the ledger: " }
-                span.hash { (item.content_hash.short()) }
+                span.meta { (item.file_name) ", " (size(item.size)) }
+                details {
+                    summary { "For auditors: the file's fingerprint" }
+                    div {
+                        "The history keeps the file's BLAKE3 hash, which begins "
+                        span.hash { (item.content_hash.short()) }
+                        ", so the redacted file can still be checked if a copy turns up."
+                    }
+                }
             }
             None => {
                 a href=(format!("/evidence/{}/download", item.id)) download=(item.file_name) data-testid=(format!("download-{}", item.id)) {

@@ -82,6 +82,8 @@ fn render(narrative: &Narrative) -> Markup {
             @if narrative.appendix.is_empty() {
                 p.body { "No event is cited." }
             } @else {
+                details open {
+                summary { "The events, with the start of each one's hash, for auditors" }
                 div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="The events cited, scrolls sideways" {
                     table.table data-testid="appendix" {
                         caption.visually-hidden { "The events cited" }
@@ -101,6 +103,7 @@ fn render(narrative: &Narrative) -> Markup {
                             }
                         }
                     }
+                }
                 }
             }
         }

@@ -231,7 +231,9 @@ async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_ta
     assert!(text.contains("The values of M1 as a table"));
     assert!(text.contains("Last monitoring visit"));
     assert!(text.contains(r#"data-testid="point""#));
-    assert!(text.contains("The plan now, from 12 events"));
+    assert!(text.contains("The plan now, with everything recorded so far."));
+    // The count and the last event are for auditors, behind a details element.
+    assert!(text.contains("This page is built from 12 entries of that history"), "{text}");
 }
 
 #[tokio::test]
