@@ -17,6 +17,7 @@
 //! | `/actions/{id}` | one action: its history, evidence and (officers) its forms |
 //! | `/actions/new`, `/visits/new`, `/reviews/new`, `/measures/values/new` | recording forms (officers) |
 //! | `/inspections/new`, `/findings/new`, `/coproduction/new` | inspections, their findings, and what families said (officers) |
+//! | `/evidence/new` | evidence for any weakness or finding, workstream, action or measure (officers) |
 //! | `/events/{seq}/correct` | recording that an earlier entry was wrong (officers) |
 //! | `/timeline`, `/diff`, `/evidence`, `/narrative`, `/verify` | the reading pages |
 //! | `/accessibility`, `/privacy` | the accessibility statement and the privacy notice, open to everyone |
@@ -150,6 +151,13 @@ pub fn routes() -> Router<AppState> {
         .route("/timeline", get(timeline::page))
         .route("/diff", get(diff::page))
         .route("/evidence", get(evidence::page))
+        .route(
+            "/evidence/new",
+            get(evidence::new_page)
+                // As an action's upload: the limit is enforced while the file streams in.
+                .post(action::attach_chosen)
+                .layer(DefaultBodyLimit::disable()),
+        )
         .route("/evidence/{id}/download", get(evidence::download))
         .route("/narrative", get(narrative::page))
         .route("/narrative.html", get(narrative::download_html))

@@ -869,13 +869,62 @@ pub async fn attach(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
     user.require_record()?;
+    let id = parse_id(&id)?;
+    upload(state, user, multipart, Target::Action(id)).await
+}
+
+/// `POST /evidence/new` (`multipart/form-data`): as an action's upload, with the part
+/// `supports` naming what the evidence supports (`weakness:W1`, `workstream:WS1`,
+/// `action:1.1`, `measure:M1`).
+pub async fn attach_chosen(
+    State(state): State<AppState>,
+    user: Signed,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    user.require_record()?;
+    upload(state, user, multipart, Target::Chosen).await
+}
+
+/// What an upload supports: the action whose page it came from, or what the evidence form's
+/// `supports` field chose.
+enum Target {
+    Action(ActionId),
+    Chosen,
+}
+
+impl Target {
+    /// The form again, with what was typed and the problems.
+    async fn again(
+        &self,
+        state: &AppState,
+        user: &Signed,
+        fields: Fields,
+        errors: Errors,
+        status: StatusCode,
+    ) -> Result<Response, WebError> {
+        match self {
+            Target::Action(id) => {
+                refused(state, user, id, "evidence-", fields, errors, status).await
+            }
+            Target::Chosen => {
+                evidence::form_again(state, user, FormState::again(fields, errors), status).await
+            }
+        }
+    }
+}
+
+async fn upload(
+    state: AppState,
+    user: Signed,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    target: Target,
+) -> Result<Response, WebError> {
     let mut multipart = multipart.map_err(|err| {
         WebError::BadRequest(format!(
-            "The upload could not be read ({}). Submit it from the action's page.",
+            "The upload could not be read ({}). Submit it from the page again.",
             err.body_text()
         ))
     })?;
-    let id = parse_id(&id)?;
     let limit = state.limits().max_upload_bytes;
     let mut fields = Fields::default();
     let mut errors = Errors::default();
@@ -938,17 +987,20 @@ pub async fn attach(
                 widgets::size(limit)
             ),
         );
-        return refused(
-            &state,
-            &user,
-            &id,
-            "evidence-",
-            fields,
-            errors,
-            StatusCode::PAYLOAD_TOO_LARGE,
-        )
-        .await;
+        return target.again(&state, &user, fields, errors, StatusCode::PAYLOAD_TOO_LARGE).await;
     }
+    let supports = match &target {
+        Target::Action(id) => Some(SubjectRef {
+            kind: Some(SubjectKind::Action),
+            id: id.to_string(),
+        }),
+        Target::Chosen => input::parsed::<SubjectRef>(
+            &fields,
+            &mut errors,
+            "supports",
+            "what the evidence supports",
+        ),
+    };
     let title = input::required(&fields, &mut errors, "title", "what the document is");
     // The form always sends a kind; a client that sends none means any document.
     let kind: Option<EvidenceKind> = match fields.optional("kind") {
@@ -969,8 +1021,8 @@ pub async fn attach(
             }
         },
     };
-    let (Some(kind), Some(on), Some((temp, file_name, declared)), true) =
-        (kind, on, file, errors.is_empty())
+    let (Some(supports), Some(kind), Some(on), Some((temp, file_name, declared)), true) =
+        (supports, kind, on, file, errors.is_empty())
     else {
         if !errors.is_empty() && errors.get("file").is_none() {
             // Browsers never send a chosen file again, so say so beside the field.
@@ -979,16 +1031,7 @@ pub async fn attach(
                 "Choose the file again: it is not kept when the form has a problem",
             );
         }
-        return refused(
-            &state,
-            &user,
-            &id,
-            "evidence-",
-            fields,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return target.again(&state, &user, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let media_type = declared
         .filter(|declared| declared != "application/octet-stream" && !declared.trim().is_empty())
@@ -1006,10 +1049,7 @@ pub async fn attach(
         size: 0,
         title,
         kind,
-        supports: vec![SubjectRef {
-            kind: Some(SubjectKind::Action),
-            id: id.to_string(),
-        }],
+        supports: vec![supports],
     };
     let context = context(user.actor(), Some(on))?;
     let appended = state
@@ -1026,19 +1066,27 @@ pub async fn attach(
                 wsoa_core::EventBody::EvidenceAttached(e) => e.id.to_string(),
                 _ => "the evidence".to_owned(),
             };
-            Ok(recorded(
-                &state,
-                &user,
-                &id,
-                format!(
-                    "Evidence {evidence} was attached to action {id} (event {}).",
-                    appended.event.seq
-                ),
-            ))
+            let seq = appended.event.seq;
+            match &target {
+                Target::Action(id) => Ok(recorded(
+                    &state,
+                    &user,
+                    id,
+                    format!("Evidence {evidence} was attached to action {id} (event {seq})."),
+                )),
+                Target::Chosen => {
+                    user.flash(
+                        &state,
+                        format!("Evidence {evidence} was attached (event {seq})."),
+                    );
+                    Ok(Redirect::to(&format!("/evidence#evidence-{evidence}")).into_response())
+                }
+            }
         }
         Err(wsoa_store::StoreError::Rejected(rejection)) => {
             let field = match &rejection {
                 Rejection::InFuture { .. } => "on",
+                Rejection::UnknownId { .. } | Rejection::AmbiguousReference { .. } => "supports",
                 other => field_named(
                     other,
                     &[("the evidence's title", "title"), ("the file name", "file")],
@@ -1052,16 +1100,7 @@ pub async fn attach(
                     "Choose the file again: it is not kept when the form has a problem",
                 );
             }
-            refused(
-                &state,
-                &user,
-                &id,
-                "evidence-",
-                fields,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            target.again(&state, &user, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => Err(err.into()),
     }
