@@ -20,6 +20,7 @@
 //! | `/evidence/new` | evidence for any weakness or finding, workstream, action or measure (officers) |
 //! | `/events/{seq}/correct` | recording that an earlier entry was wrong (officers) |
 //! | `/timeline`, `/diff`, `/evidence`, `/narrative`, `/verify` | the reading pages |
+//! | `/verify/bundle`, `/verify/checkpoint` | the whole ledger as a bundle (auditors), the latest signed checkpoint |
 //! | `/accessibility`, `/privacy` | the accessibility statement and the privacy notice, open to everyone |
 //! | `/assets/app.css`, `/assets/app.js` | the stylesheet and the progressive enhancement |
 
@@ -163,6 +164,8 @@ pub fn routes() -> Router<AppState> {
         .route("/narrative.html", get(narrative::download_html))
         .route("/narrative.md", get(narrative::download_markdown))
         .route("/verify", get(verify::page).post(verify::run))
+        .route("/verify/bundle", get(verify::bundle))
+        .route("/verify/checkpoint", get(verify::checkpoint))
         .route("/accessibility", get(about::accessibility))
         .route("/privacy", get(about::privacy))
         .route("/assets/app.css", get(assets::css))
