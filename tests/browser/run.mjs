@@ -644,6 +644,30 @@ async function scenario(context) {
     await checkAccessibility(page, 'the correction on the timeline');
   });
 
+  await step('attach evidence to a workstream from the evidence page', async () => {
+    await page.goto(at('/evidence'));
+    await page.getByTestId('attach-evidence').click();
+    await page.waitForURL(at('/evidence/new'));
+    await expectHeading(page, 'Attach evidence');
+    const form = page.locator('#evidence-form');
+    const supports = form.getByLabel('What it supports');
+    const workstream = (await supports.locator('option').evaluateAll((options) => options.map((o) => o.value))).find((value) => value.startsWith('workstream:'));
+    assert.ok(workstream, 'the list offers workstreams');
+    // Sent without a title first: the problem beside the field, the file asked for again.
+    await supports.selectOption(workstream);
+    await form.getByLabel('File').setInputFiles(upload.path);
+    await form.getByRole('button', { name: 'Attach the file' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    await checkAccessibility(page, 'evidence form with an error');
+    const again = page.locator('#evidence-form');
+    await again.getByLabel('What it is').fill('Browser test upload: workstream terms of reference');
+    await again.getByLabel('File').setInputFiles(upload.path);
+    await again.getByRole('button', { name: 'Attach the file' }).click();
+    await page.waitForURL((url) => url.pathname === '/evidence');
+    assert.match(await flash(page), /Evidence \S+ was attached/);
+    await checkAccessibility(page, 'evidence after attaching to a workstream');
+  });
+
   await step('what changed: the moments are chosen from the ledger\'s visits and board reviews, or a date', async () => {
     await page.goto(at('/diff'));
     const form = page.locator('#diff-form');
@@ -660,7 +684,7 @@ async function scenario(context) {
     await page.setViewportSize({ width: 320, height: 640 });
     const problems = [];
     try {
-      for (const pathname of ['/', '/?list=all', `/actions/${action}`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/inspections/new', '/findings/new', '/coproduction/new', '/events/1/correct', '/accessibility', '/privacy']) {
+      for (const pathname of ['/', '/?list=all', `/actions/${action}`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/inspections/new', '/findings/new', '/coproduction/new', '/events/1/correct', '/evidence/new', '/accessibility', '/privacy']) {
         await page.goto(at(pathname));
         const found = await page.evaluate(() => {
           const width = document.documentElement.clientWidth;
@@ -736,6 +760,12 @@ async function scenario(context) {
     const result = await page.getByTestId('verification-result').innerText();
     assert.match(result, /Intact/, `the report should say intact: ${result}`);
     await checkAccessibility(page, 'verification after a run');
+  });
+
+  await step('the auditor downloads the whole ledger as a bundle from /verify', async () => {
+    const bundle = await download(page, page.getByTestId('download-bundle'), 'ledger.wsoa');
+    assert.equal(bundle.suggested, 'ledger.wsoa');
+    assert.ok(bundle.bytes.subarray(0, 14).toString('latin1') === 'WSOA-BUNDLE 1\n', 'the download is a bundle');
   });
 
   assert.ok(isAt(page, '/verify'));

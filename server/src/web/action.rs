@@ -102,10 +102,8 @@ impl ActionForms {
             .iter()
             .find(|m| m.met.is_none() && m.missed.is_none())
             .map_or_else(String::new, |m| m.id.clone());
-        let mut milestone_outcome = FormState::fresh(&[
-            ("milestone", first_open),
-            ("outcome", "met".to_owned()),
-        ])?;
+        let mut milestone_outcome =
+            FormState::fresh(&[("milestone", first_open), ("outcome", "met".to_owned())])?;
         milestone_outcome.set_date("on", today);
         Ok(ActionForms {
             status,
@@ -249,7 +247,10 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             format!("/?as_of={day}"),
             format!("/?as_of={day}#workstream-{}", action.workstream),
         ),
-        None => ("/".to_owned(), format!("/#workstream-{}", action.workstream)),
+        None => (
+            "/".to_owned(),
+            format!("/#workstream-{}", action.workstream),
+        ),
     };
     html! {
         (widgets::breadcrumbs(&[
@@ -987,7 +988,9 @@ async fn upload(
                 widgets::size(limit)
             ),
         );
-        return target.again(&state, &user, fields, errors, StatusCode::PAYLOAD_TOO_LARGE).await;
+        return target
+            .again(&state, &user, fields, errors, StatusCode::PAYLOAD_TOO_LARGE)
+            .await;
     }
     let supports = match &target {
         Target::Action(id) => Some(SubjectRef {
@@ -1031,7 +1034,15 @@ async fn upload(
                 "Choose the file again: it is not kept when the form has a problem",
             );
         }
-        return target.again(&state, &user, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return target
+            .again(
+                &state,
+                &user,
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
     };
     let media_type = declared
         .filter(|declared| declared != "application/octet-stream" && !declared.trim().is_empty())
@@ -1100,7 +1111,15 @@ async fn upload(
                     "Choose the file again: it is not kept when the form has a problem",
                 );
             }
-            target.again(&state, &user, fields, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            target
+                .again(
+                    &state,
+                    &user,
+                    fields,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
         }
         Err(err) => Err(err.into()),
     }

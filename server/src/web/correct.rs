@@ -142,7 +142,12 @@ pub async fn correct(
     let seq = parse_seq(&seq)?;
     let corrected = entry(&state, seq).await?;
     let mut errors = Errors::default();
-    let reason = input::required(&fields, &mut errors, "reason", "what was wrong and what is right");
+    let reason = input::required(
+        &fields,
+        &mut errors,
+        "reason",
+        "what was wrong and what is right",
+    );
     let on = input::occurred_on(&fields, &mut errors);
     let again = |errors: Errors| {
         let form = FormState::again(fields.clone(), errors);

@@ -146,7 +146,11 @@ fn moments(
     for visit in visits {
         choices.push((
             format!("visit:{}", visit.number),
-            format!("Monitoring visit {} on {}", visit.number, visit.cite.on.long()),
+            format!(
+                "Monitoring visit {} on {}",
+                visit.number,
+                visit.cite.on.long()
+            ),
         ));
     }
     for review in reviews {

@@ -237,10 +237,7 @@ pub async fn new_page(
 ) -> Result<Response, WebError> {
     user.require_record()?;
     let chosen = Fields::new(query).get("supports").to_owned();
-    let mut form = FormState::fresh(&[
-        ("kind", "document".to_owned()),
-        ("supports", chosen),
-    ])?;
+    let mut form = FormState::fresh(&[("kind", "document".to_owned()), ("supports", chosen)])?;
     form.set_date("on", today()?);
     form_again(&state, &user, form, StatusCode::OK).await
 }

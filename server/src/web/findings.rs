@@ -155,7 +155,10 @@ pub async fn inspection(
     };
     let inspectorates = fields.lines("inspectorates");
     if inspectorates.is_empty() {
-        errors.add("inspectorates", "Enter who inspected, such as Ofsted and CQC");
+        errors.add(
+            "inspectorates",
+            "Enter who inspected, such as Ofsted and CQC",
+        );
     }
     let from = input::date(&fields, &mut errors, "from", "the first day on site");
     let to = input::date(&fields, &mut errors, "to", "the last day on site");

@@ -106,7 +106,13 @@ pub(crate) fn fresh_today() -> Result<FormState, WebError> {
 }
 
 /// A date input whose id is the page's prefix and its name.
-pub(crate) fn date(prefix: &str, form: &FormState, name: &str, legend: &str, hint: Option<&str>) -> Markup {
+pub(crate) fn date(
+    prefix: &str,
+    form: &FormState,
+    name: &str,
+    legend: &str,
+    hint: Option<&str>,
+) -> Markup {
     let id = format!("{prefix}{name}");
     widgets::date_input(&DateField {
         id: &id,

@@ -260,7 +260,10 @@ pub async fn bundle(State(state): State<AppState>, user: Signed) -> Result<Respo
 }
 
 /// `GET /verify/checkpoint`: the latest kept signed checkpoint, as the text of its note.
-pub async fn checkpoint(State(state): State<AppState>, _user: Signed) -> Result<Response, WebError> {
+pub async fn checkpoint(
+    State(state): State<AppState>,
+    _user: Signed,
+) -> Result<Response, WebError> {
     let note = state
         .read(|reader| Ok(reader.checkpoints()?.pop().map(|(_, note)| note)))
         .await?;

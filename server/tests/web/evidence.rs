@@ -207,7 +207,11 @@ async fn evidence_can_support_a_weakness_a_workstream_or_a_measure_chosen_on_its
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.text().contains(r##"href="#evidence-supports""##), "{}", reply.text());
+    assert!(
+        reply.text().contains(r##"href="#evidence-supports""##),
+        "{}",
+        reply.text()
+    );
     assert_eq!(fixture.len(), before);
     for (supports, shown) in [
         ("weakness:W1", "weakness W1"),
@@ -227,7 +231,11 @@ async fn evidence_can_support_a_weakness_a_workstream_or_a_measure_chosen_on_its
             )
             .await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
-        assert!(reply.location().starts_with("/evidence#evidence-E"), "{}", reply.location());
+        assert!(
+            reply.location().starts_with("/evidence#evidence-E"),
+            "{}",
+            reply.location()
+        );
         let list = officer.get(&reply.location()).await.text();
         assert!(list.contains("was attached (event"), "{list}");
         assert!(list.contains(shown), "{shown}: {list}");
@@ -235,6 +243,15 @@ async fn evidence_can_support_a_weakness_a_workstream_or_a_measure_chosen_on_its
     assert_eq!(fixture.len(), before + 3);
     // Only officers and admins.
     let viewer = fixture.sign_in(Role::Viewer).await;
-    assert_eq!(viewer.get("/evidence/new").await.status, StatusCode::FORBIDDEN);
-    assert!(!viewer.get("/evidence").await.text().contains("/evidence/new"));
+    assert_eq!(
+        viewer.get("/evidence/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        !viewer
+            .get("/evidence")
+            .await
+            .text()
+            .contains("/evidence/new")
+    );
 }

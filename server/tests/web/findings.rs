@@ -35,7 +35,11 @@ async fn the_new_forms_are_for_officers_only_and_have_labelled_fields() {
     let viewer = fixture.sign_in(Role::Viewer).await;
     let before = fixture.len();
     for path in ["/inspections/new", "/findings/new", "/coproduction/new"] {
-        assert_eq!(viewer.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            viewer.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
     }
     for (path, fields) in [
         (
@@ -103,8 +107,14 @@ async fn a_2023_inspection_and_its_findings_are_recorded_and_shown_in_the_framew
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = reply.text();
     assert!(text.contains(r##"href="#inspection-outcome""##), "{text}");
-    assert!(text.contains("2016 framework, which gives no overall outcome"), "{text}");
-    assert!(text.contains(r#"value="inconsistent" checked"#), "kept: {text}");
+    assert!(
+        text.contains("2016 framework, which gives no overall outcome"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"value="inconsistent" checked"#),
+        "kept: {text}"
+    );
     // A missing date says which.
     let reply = officer
         .post(
@@ -140,10 +150,15 @@ async fn a_2023_inspection_and_its_findings_are_recorded_and_shown_in_the_framew
     assert_eq!(reply.location(), "/#inspections");
     let plan = officer.get("/").await.text();
     assert!(
-        plan.contains("The 2023 framework, full inspection published on 20 November 2023 was recorded"),
+        plan.contains(
+            "The 2023 framework, full inspection published on 20 November 2023 was recorded"
+        ),
         "{plan}"
     );
-    assert!(plan.contains(r#"data-testid="inspection-I1""#), "the 2016 one");
+    assert!(
+        plan.contains(r#"data-testid="inspection-I1""#),
+        "the 2016 one"
+    );
     assert!(plan.contains(r#"data-testid="inspection-I2""#), "{plan}");
     assert!(
         plan.contains("Inconsistent experiences and outcomes"),
@@ -181,7 +196,11 @@ async fn a_2023_inspection_and_its_findings_are_recorded_and_shown_in_the_framew
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.text().contains(r##"href="#finding-id""##), "{}", reply.text());
+    assert!(
+        reply.text().contains(r##"href="#finding-id""##),
+        "{}",
+        reply.text()
+    );
     let recorded = fixture.len();
     assert_eq!(recorded, before + 1);
 
@@ -206,7 +225,11 @@ async fn a_2023_inspection_and_its_findings_are_recorded_and_shown_in_the_framew
         assert_eq!(reply.location(), format!("/#weakness-{id}"));
     }
     let plan = officer.get("/").await.text();
-    assert!(plan.contains("Area for priority action AP1 was added") || plan.contains("Area for improvement AFI2 was added"), "{plan}");
+    assert!(
+        plan.contains("Area for priority action AP1 was added")
+            || plan.contains("Area for improvement AFI2 was added"),
+        "{plan}"
+    );
     let group = |testid: &str| {
         let start = plan
             .find(&format!(r#"data-testid="{testid}""#))
@@ -216,7 +239,10 @@ async fn a_2023_inspection_and_its_findings_are_recorded_and_shown_in_the_framew
     assert!(group("findings-I2-priority-action").contains("AP1"));
     let improvements = group("findings-I2-improvement");
     assert!(improvements.contains("AFI1") && improvements.contains("AFI2"));
-    assert!(plan.contains("<h4 class=\"heading-s\">Areas for improvement</h4>"), "{plan}");
+    assert!(
+        plan.contains("<h4 class=\"heading-s\">Areas for improvement</h4>"),
+        "{plan}"
+    );
     assert!(group("findings-I1-weakness").contains("W1"));
     assert!(plan.contains("Area for priority action AP1"), "{plan}");
     assert_eq!(fixture.len(), recorded + 3);
@@ -242,7 +268,10 @@ async fn you_said_we_did_is_recorded_and_shown_under_its_weakness() {
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = reply.text();
-    assert!(text.contains("How many responded must be a whole number"), "{text}");
+    assert!(
+        text.contains("How many responded must be a whole number"),
+        "{text}"
+    );
     assert!(text.contains("Enter what they said"), "{text}");
     assert!(text.contains("Set up a panel"), "kept: {text}");
     let reply = officer
@@ -277,11 +306,19 @@ async fn you_said_we_did_is_recorded_and_shown_under_its_weakness() {
         )
         .await
         .text();
-    assert!(plan.contains("What families said about W1 was recorded"), "{plan}");
-    let start = plan.find(r#"data-testid="coproduction-W1""#).expect("shown");
+    assert!(
+        plan.contains("What families said about W1 was recorded"),
+        "{plan}"
+    );
+    let start = plan
+        .find(r#"data-testid="coproduction-W1""#)
+        .expect("shown");
     let section = &plan[start..];
     assert!(section.contains("You said, we did, the difference it made"));
-    assert!(section.contains("Parent survey (212 respondents)"), "{section}");
+    assert!(
+        section.contains("Parent survey (212 respondents)"),
+        "{section}"
+    );
     assert!(section.contains("Plans do not describe my child"));
     assert!(section.contains("Families co-write section A"));
     assert!(section.contains("Not yet known"));
@@ -294,8 +331,15 @@ async fn milestones_are_added_met_and_missed_on_the_action_page() {
     let officer = fixture.sign_in(Role::Officer).await;
     let page = officer.get("/actions/1.1").await.text();
     assert!(page.contains("No milestones are set for this action."));
-    assert!(page.contains(r#"<form id="milestone-form" method="post" action="/actions/1.1/milestones""#));
-    assert!(!page.contains("milestone-outcome-form"), "nothing to record yet");
+    assert!(
+        page.contains(
+            r#"<form id="milestone-form" method="post" action="/actions/1.1/milestones""#
+        )
+    );
+    assert!(
+        !page.contains("milestone-outcome-form"),
+        "nothing to record yet"
+    );
     assert_eq!(unlabelled(&page), Vec::<String>::new());
     let before = fixture.len();
 
@@ -303,11 +347,19 @@ async fn milestones_are_added_met_and_missed_on_the_action_page() {
     let reply = officer
         .post(
             "/actions/1.1/milestones",
-            &[("id", "3m"), ("title", "Framework drafted"), ("on", "2021-06-01")],
+            &[
+                ("id", "3m"),
+                ("title", "Framework drafted"),
+                ("on", "2021-06-01"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.text().contains(r##"href="#milestone-due""##), "{}", reply.text());
+    assert!(
+        reply.text().contains(r##"href="#milestone-due""##),
+        "{}",
+        reply.text()
+    );
     assert_eq!(fixture.len(), before);
 
     let page = officer
@@ -322,7 +374,10 @@ async fn milestones_are_added_met_and_missed_on_the_action_page() {
         )
         .await
         .text();
-    assert!(page.contains("Milestone 3m was added to action 1.1"), "{page}");
+    assert!(
+        page.contains("Milestone 3m was added to action 1.1"),
+        "{page}"
+    );
     assert!(page.contains(r#"data-testid="milestone-3m""#));
     assert!(page.contains(r#"data-milestone-state="overdue""#), "{page}");
     officer
@@ -340,7 +395,12 @@ async fn milestones_are_added_met_and_missed_on_the_action_page() {
     let reply = officer
         .post(
             "/actions/1.1/milestones",
-            &[("id", "3m"), ("title", "Again"), ("due", "2021-09-30"), ("on", "2021-06-01")],
+            &[
+                ("id", "3m"),
+                ("title", "Again"),
+                ("due", "2021-09-30"),
+                ("on", "2021-06-01"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -350,7 +410,11 @@ async fn milestones_are_added_met_and_missed_on_the_action_page() {
     let reply = officer
         .post(
             "/actions/1.1/milestones/outcome",
-            &[("milestone", "3m"), ("outcome", "missed"), ("on", "2021-09-01")],
+            &[
+                ("milestone", "3m"),
+                ("outcome", "missed"),
+                ("on", "2021-09-01"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -367,29 +431,49 @@ async fn milestones_are_added_met_and_missed_on_the_action_page() {
         )
         .await
         .text();
-    assert!(page.contains("Milestone 3m of action 1.1 was recorded as missed"), "{page}");
+    assert!(
+        page.contains("Milestone 3m of action 1.1 was recorded as missed"),
+        "{page}"
+    );
     assert!(page.contains(r#"data-milestone-state="missed""#), "{page}");
     assert!(page.contains("Missed: Consultation ran late"));
     let page = officer
         .post_and_follow(
             "/actions/1.1/milestones/outcome",
-            &[("milestone", "3m"), ("outcome", "met"), ("on", "2021-10-01")],
+            &[
+                ("milestone", "3m"),
+                ("outcome", "met"),
+                ("on", "2021-10-01"),
+            ],
         )
         .await
         .text();
-    assert!(page.contains(r#"data-milestone-state="met late""#), "{page}");
+    assert!(
+        page.contains(r#"data-milestone-state="met late""#),
+        "{page}"
+    );
     // Met twice is refused beside the milestone, nothing recorded.
     let len = fixture.len();
     let reply = officer
         .post(
             "/actions/1.1/milestones/outcome",
-            &[("milestone", "3m"), ("outcome", "met"), ("on", "2021-10-02")],
+            &[
+                ("milestone", "3m"),
+                ("outcome", "met"),
+                ("on", "2021-10-02"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = reply.text();
-    assert!(text.contains(r##"href="#milestone-outcome-milestone""##), "{text}");
+    assert!(
+        text.contains(r##"href="#milestone-outcome-milestone""##),
+        "{text}"
+    );
     assert!(text.contains("was already met"), "{text}");
     assert_eq!(fixture.len(), len);
-    assert!(text.contains("Q3 2021/22"), "the 6m milestone's words: {text}");
+    assert!(
+        text.contains("Q3 2021/22"),
+        "the 6m milestone's words: {text}"
+    );
 }

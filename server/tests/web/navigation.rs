@@ -64,25 +64,46 @@ async fn a_correction_is_recorded_from_a_row_of_the_history() {
     let action = officer.get("/actions/1.1").await.text();
     assert!(action.contains(r#"href="/events/6/correct""#), "{action}");
     // Not in the past-date view, and not for those who only read.
-    assert!(!officer.get("/actions/1.1?as_of=2021-07-01").await.text().contains("/correct"));
+    assert!(
+        !officer
+            .get("/actions/1.1?as_of=2021-07-01")
+            .await
+            .text()
+            .contains("/correct")
+    );
     let viewer = fixture.sign_in(Role::Viewer).await;
     assert!(!viewer.get("/timeline").await.text().contains("/correct"));
-    assert_eq!(viewer.get("/events/11/correct").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        viewer.get("/events/11/correct").await.status,
+        StatusCode::FORBIDDEN
+    );
 
     let page = officer.get("/events/11/correct").await;
     assert_eq!(page.status, StatusCode::OK);
     let text = page.text();
     assert!(text.contains(r#"data-testid="corrected-entry""#));
-    assert!(text.contains("DfE SEND adviser"), "the visit it corrects: {text}");
+    assert!(
+        text.contains("DfE SEND adviser"),
+        "the visit it corrects: {text}"
+    );
     assert!(text.contains(r#"<form id="correct-form" method="post" action="/events/11/correct""#));
     assert_eq!(unlabelled(&text), Vec::<String>::new());
-    assert_eq!(officer.get("/events/99/correct").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(officer.get("/events/x/correct").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        officer.get("/events/99/correct").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        officer.get("/events/x/correct").await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // A blank reason is refused beside the field; nothing is recorded.
     let before = fixture.len();
     let reply = officer
-        .post("/events/11/correct", &[("reason", "  "), ("on", "2021-12-01")])
+        .post(
+            "/events/11/correct",
+            &[("reason", "  "), ("on", "2021-12-01")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = reply.text();
@@ -91,7 +112,10 @@ async fn a_correction_is_recorded_from_a_row_of_the_history() {
     assert_eq!(fixture.len(), before);
     // An event beyond the ledger is no page.
     let reply = officer
-        .post("/events/99/correct", &[("reason", "x"), ("on", "2021-12-01")])
+        .post(
+            "/events/99/correct",
+            &[("reason", "x"), ("on", "2021-12-01")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(fixture.len(), before);
@@ -109,14 +133,25 @@ async fn a_correction_is_recorded_from_a_row_of_the_history() {
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
     let new = before;
-    assert_eq!(reply.location(), format!("/timeline?event={new}#entry-{new}"));
+    assert_eq!(
+        reply.location(),
+        format!("/timeline?event={new}#entry-{new}")
+    );
     let shown = officer.get(&reply.location()).await.text();
     assert!(
-        shown.contains(&format!("The correction of event 11 was recorded as event {new}.")),
+        shown.contains(&format!(
+            "The correction of event 11 was recorded as event {new}."
+        )),
         "{shown}"
     );
-    assert!(shown.contains(&format!(r#"data-testid="entry-{new}""#)), "{shown}");
-    assert!(shown.contains("The visit was on 18 November, not 18 October"), "{shown}");
+    assert!(
+        shown.contains(&format!(r#"data-testid="entry-{new}""#)),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("The visit was on 18 November, not 18 October"),
+        "{shown}"
+    );
     assert_eq!(fixture.len(), before + 1);
 }
 
@@ -143,29 +178,51 @@ async fn the_diff_offers_the_ledgers_visits_board_reviews_and_a_date() {
     ] {
         assert!(text.contains(needle), "lacks {needle}: {text}");
     }
-    assert!(!text.contains("known:2021"), "no command-line syntax in the hints");
+    assert!(
+        !text.contains("known:2021"),
+        "no command-line syntax in the hints"
+    );
     // From the board review: only what came after it.
     let text = session.get("/diff?from=seq:12&to=now").await.text();
     assert!(text.contains("Actions completed or closed (1)"), "{text}");
-    assert!(!text.contains("Reviews ("), "the review itself is before: {text}");
+    assert!(
+        !text.contains("Reviews ("),
+        "the review itself is before: {text}"
+    );
     // From a date typed in the date input, which wins over the list.
     let text = session
         .get("/diff?from=visit:last&from_date-day=1&from_date-month=12&from_date-year=2021&to=now")
         .await
         .text();
     assert!(text.contains("Actions completed or closed (1)"), "{text}");
-    assert!(text.contains(r#"name="from_date-day" value="1""#), "kept: {text}");
+    assert!(
+        text.contains(r#"name="from_date-day" value="1""#),
+        "kept: {text}"
+    );
     // A wrong date says which part.
     let reply = session
         .get("/diff?from_date-day=31&from_date-month=2&from_date-year=2021&to=now")
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(reply.text().contains(r##"href="#from_date-day""##), "{}", reply.text());
+    assert!(
+        reply.text().contains(r##"href="#from_date-day""##),
+        "{}",
+        reply.text()
+    );
     // A date chosen from the list but not typed.
     let reply = session.get("/diff?from=&to=now&from_date-day=").await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(reply.text().contains("Choose the earlier moment from the list"), "{}", reply.text());
+    assert!(
+        reply
+            .text()
+            .contains("Choose the earlier moment from the list"),
+        "{}",
+        reply.text()
+    );
     // A point given in an address is kept and offered as given.
     let text = session.get("/diff?from=seq:5").await.text();
-    assert!(text.contains(r#"<option value="seq:5" selected>As given: seq:5</option>"#), "{text}");
+    assert!(
+        text.contains(r#"<option value="seq:5" selected>As given: seq:5</option>"#),
+        "{text}"
+    );
 }

@@ -233,7 +233,10 @@ async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_ta
     assert!(text.contains(r#"data-testid="point""#));
     assert!(text.contains("The plan now, with everything recorded so far."));
     // The count and the last event are for auditors, behind a details element.
-    assert!(text.contains("This page is built from 12 entries of that history"), "{text}");
+    assert!(
+        text.contains("This page is built from 12 entries of that history"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -684,9 +687,15 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
             r#"href="/actions/1.1" data-testid="back-to-today">See this action today</a>"#
         )
     );
-    assert!(text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01">Plan</a>"##), "{text}");
+    assert!(
+        text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01">Plan</a>"##),
+        "{text}"
+    );
     assert!(text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01#workstream-WS1">Workstream WS1</a>"##), "{text}");
-    assert!(text.contains(r#"<li class="breadcrumbs__list-item" aria-current="page">Action 1.1</li>"#), "{text}");
+    assert!(
+        text.contains(r#"<li class="breadcrumbs__list-item" aria-current="page">Action 1.1</li>"#),
+        "{text}"
+    );
     // As it was: in progress since June, its later history not yet there, and no forms.
     assert!(text.contains(
         r#"data-testid="action-status"><strong class="tag tag--blue" data-status="in-progress">"#
@@ -713,7 +722,11 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
     // Today's page has the breadcrumbs to today's plan, and the forms.
     let today_page = officer.get("/actions/1.1").await.text();
     assert!(today_page.contains(r##"<a class="breadcrumbs__link" href="/">Plan</a>"##));
-    assert!(today_page.contains(r##"<a class="breadcrumbs__link" href="/#workstream-WS1">Workstream WS1</a>"##));
+    assert!(
+        today_page.contains(
+            r##"<a class="breadcrumbs__link" href="/#workstream-WS1">Workstream WS1</a>"##
+        )
+    );
     assert!(today_page.contains("status-form"));
 
     // An action added after the day is not in that day's plan.

@@ -123,10 +123,22 @@ async fn the_verify_page_offers_the_latest_checkpoint_and_to_auditors_the_whole_
     let fixture = Fixture::with_plan().await;
     let viewer = fixture.sign_in(Role::Viewer).await;
     let page = viewer.get("/verify").await.text();
-    assert!(!page.contains("/verify/checkpoint"), "none kept yet: {page}");
-    assert!(!page.contains("/verify/bundle"), "viewers get no bundle link");
-    assert_eq!(viewer.get("/verify/checkpoint").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(viewer.get("/verify/bundle").await.status, StatusCode::FORBIDDEN);
+    assert!(
+        !page.contains("/verify/checkpoint"),
+        "none kept yet: {page}"
+    );
+    assert!(
+        !page.contains("/verify/bundle"),
+        "viewers get no bundle link"
+    );
+    assert_eq!(
+        viewer.get("/verify/checkpoint").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        viewer.get("/verify/bundle").await.status,
+        StatusCode::FORBIDDEN
+    );
 
     let size = fixture.len();
     let origin = fixture.reader.origin().expect("origin");
@@ -155,7 +167,10 @@ async fn the_verify_page_offers_the_latest_checkpoint_and_to_auditors_the_whole_
         .await;
     assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text());
     let page = viewer.get("/verify").await.text();
-    assert!(page.contains(r#"data-testid="download-checkpoint""#), "{page}");
+    assert!(
+        page.contains(r#"data-testid="download-checkpoint""#),
+        "{page}"
+    );
     let download = viewer.get("/verify/checkpoint").await;
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(
