@@ -175,6 +175,12 @@ async function expectHeading(page, name) {
   }
 }
 
+/** Opens one change of the action page (one form at a time) by its link. */
+async function openChange(page, words) {
+  await page.getByTestId('change-links').getByRole('link', { name: words, exact: true }).click();
+  await page.waitForURL((url) => url.searchParams.has('change'));
+}
+
 /** Fills the GOV.UK date input whose fieldset's legend is `legend`. */
 async function fillDate(scope, legend, day, month, year) {
   const group = scope.getByRole('group', { name: legend });
@@ -330,6 +336,7 @@ async function scenario(context) {
 
   const note = `Browser test: blocked while the provider's contract is renegotiated (${randomBytes(4).toString('hex')})`;
   const statusEvent = await step(`change action ${action}'s status to blocked (RAG red) through the form`, async () => {
+    await openChange(page, 'Change the status');
     const form = page.locator('#status-form');
     // Status and RAG are radios, each group named by its legend.
     await form.getByRole('group', { name: 'Status', exact: true }).getByLabel('Blocked', { exact: true }).check();
@@ -363,6 +370,8 @@ async function scenario(context) {
   });
 
   await step('a note sent empty comes back with an error summary that takes focus', async () => {
+    await page.goto(at(`/actions/${action}`));
+    await openChange(page, 'Add a note');
     const form = page.locator('#note-form');
     await form.getByRole('button', { name: 'Add the note' }).click();
     const summary = page.getByTestId('error-summary');
@@ -408,6 +417,7 @@ async function scenario(context) {
   await writeFile(upload.path, upload.bytes);
   const evidence = await step(`upload ${upload.bytes.length} random bytes as evidence for action ${action}`, async () => {
     await page.goto(at(`/actions/${action}`));
+    await openChange(page, 'Attach evidence');
     const form = page.locator('#evidence-form');
     await form.getByLabel('What it is').fill('Browser test upload: provider contract letter');
     await form.getByLabel('File').setInputFiles(upload.path);
@@ -604,6 +614,7 @@ async function scenario(context) {
 
   await step(`add a milestone to action ${action} and record it missed, with why`, async () => {
     await page.goto(at(`/actions/${action}`));
+    await openChange(page, 'Add a milestone');
     const form = page.locator('#milestone-form');
     await form.getByLabel('Reference').fill('BT1');
     await form.getByLabel('What is to be in place').fill('Provider contract signed');
@@ -611,6 +622,7 @@ async function scenario(context) {
     await form.getByRole('button', { name: 'Add the milestone' }).click();
     await page.waitForURL(at(`/actions/${action}`));
     assert.match(await flash(page), /Milestone BT1 was added/);
+    await openChange(page, 'Record a milestone met or missed');
     const outcome = page.locator('#milestone-outcome-form');
     await outcome.getByRole('group', { name: 'Milestone' }).getByLabel(/^BT1:/).check();
     await outcome.getByRole('group', { name: 'Was it met?' }).getByLabel('Missed').check();
@@ -684,7 +696,7 @@ async function scenario(context) {
     await page.setViewportSize({ width: 320, height: 640 });
     const problems = [];
     try {
-      for (const pathname of ['/', '/?list=all', `/actions/${action}`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/inspections/new', '/findings/new', '/coproduction/new', '/events/1/correct', '/evidence/new', '/accessibility', '/privacy']) {
+      for (const pathname of ['/', '/?list=all', `/actions/${action}`, `/actions/${action}?change=status`, `/actions/${action}?change=amend`, `/actions/${action}?change=milestone`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/inspections/new', '/findings/new', '/coproduction/new', '/events/1/correct', '/evidence/new', '/accessibility', '/privacy']) {
         await page.goto(at(pathname));
         const found = await page.evaluate(() => {
           const width = document.documentElement.clientWidth;

@@ -1,7 +1,8 @@
 //! `/actions/{id}`: one action. What it is now (lead, deadline, status, RAG, success criteria),
 //! its full history from the ledger (every status, RAG, owner, deadline and wording change with
 //! who recorded it, when it happened, when it was recorded and why), its evidence, and, for
-//! officers, the forms to change its status, amend it, add a note and attach evidence. With
+//! officers, one change at a time (`?change=`): the forms to change its status, amend it, add a
+//! note, attach evidence, add a milestone and record one met or missed. With
 //! `?as_of=DATE` it shows the action as it was that day, with no forms.
 //!
 //! Each form posts to its own address and, when recorded, redirects back here (303), so the
@@ -72,6 +73,18 @@ pub struct ActionForms {
 }
 
 impl ActionForms {
+    /// The form whose fields' ids start with `prefix`.
+    fn get(&self, prefix: &str) -> &FormState {
+        match prefix {
+            "status-" => &self.status,
+            "amend-" => &self.amend,
+            "note-" => &self.note,
+            "milestone-" => &self.milestone,
+            "milestone-outcome-" => &self.milestone_outcome,
+            _ => &self.evidence,
+        }
+    }
+
     fn fresh(action: &ActionView, today: Date) -> Result<ActionForms, WebError> {
         let mut status = FormState::fresh(&[("status", action.status.as_str().to_owned())])?;
         status.set_date("on", today);
@@ -193,8 +206,25 @@ async fn current_action(state: &AppState, id: &ActionId) -> Result<ActionView, W
         .ok_or_else(|| WebError::NotFound(format!("There is no action {id} in the ledger.")))
 }
 
+/// The changes an officer can record on an action's page, one at a time: the `change` query
+/// value, the form's prefix, and the link's words.
+const CHANGES: [(&str, &str, &str); 6] = [
+    ("status", "status-", "Change the status"),
+    ("amend", "amend-", "Amend the lead, deadline or wording"),
+    ("note", "note-", "Add a note"),
+    ("evidence", "evidence-", "Attach evidence"),
+    ("milestone", "milestone-", "Add a milestone"),
+    (
+        "milestone-outcome",
+        "milestone-outcome-",
+        "Record a milestone met or missed",
+    ),
+];
+
 /// `GET /actions/{id}`, and `?as_of=YYYY-MM-DD` (or the date input's three fields): the
-/// action as it was on that past day, with no forms.
+/// action as it was on that past day, with no forms. For officers, `?change=` opens one form
+/// (`status`, `amend`, `note`, `evidence`, `milestone`, `milestone-outcome`): one change at a
+/// time.
 pub async fn page(
     State(state): State<AppState>,
     user: Signed,
@@ -203,7 +233,12 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let mut errors = Errors::default();
-    let as_of = crate::web::dashboard::past_day(&Fields::new(query), &mut errors, today()?);
+    let query = Fields::new(query);
+    let open = CHANGES
+        .iter()
+        .find(|(name, _, _)| *name == query.get("change"))
+        .map(|(_, prefix, _)| *prefix);
+    let as_of = crate::web::dashboard::past_day(&query, &mut errors, today()?);
     if let Some((_, message)) = errors.iter().next() {
         return Err(WebError::BadRequest(format!(
             "{message}. Choose the date on the plan page."
@@ -211,7 +246,7 @@ pub async fn page(
     }
     let data = load(&state, &id, as_of).await?;
     let forms = ActionForms::fresh(&data.action, data.today)?;
-    Ok(respond(StatusCode::OK, &user, &data, &forms, None))
+    Ok(respond(StatusCode::OK, &user, &data, &forms, open))
 }
 
 fn respond(
@@ -219,21 +254,22 @@ fn respond(
     user: &Signed,
     data: &ActionData,
     forms: &ActionForms,
-    failed: Option<&str>,
+    open: Option<&str>,
 ) -> Response {
     let title = format!("Action {}", data.action.id);
-    let title = if failed.is_some() {
+    let failed = open.is_some_and(|prefix| !forms.get(prefix).errors.is_empty());
+    let title = if failed {
         format!("Error: {title}")
     } else {
         title
     };
     html_response(
         status,
-        layout_page(&title, user, Nav::Plan, render(user, data, forms, failed)),
+        layout_page(&title, user, Nav::Plan, render(user, data, forms, open)),
     )
 }
 
-fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<&str>) -> Markup {
+fn render(user: &Signed, data: &ActionData, forms: &ActionForms, open: Option<&str>) -> Markup {
     let action = &data.action;
     let workstream = data.plan.workstream(&action.workstream);
     let evidence: Vec<&EvidenceView> = action
@@ -260,16 +296,8 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
         @if let Some(day) = data.as_of {
             (widgets::past_banner(day, &format!("/actions/{}", action.id), "See this action today"))
         }
-        @if let Some(prefix) = failed {
-            @let errors = match prefix {
-                "status-" => &forms.status.errors,
-                "amend-" => &forms.amend.errors,
-                "note-" => &forms.note.errors,
-                "milestone-" => &forms.milestone.errors,
-                "milestone-outcome-" => &forms.milestone_outcome.errors,
-                _ => &forms.evidence.errors,
-            };
-            (error_summary_for(errors, prefix))
+        @if let Some(prefix) = open {
+            (error_summary_for(&forms.get(prefix).errors, prefix))
         }
         span.caption { "Action " (action.id) " of workstream " (action.workstream) }
         h1.heading-l data-testid="action-title" { (action.title) }
@@ -291,6 +319,36 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
                 @else { ul.list { @for criterion in &action.success { li { (criterion) } } } }
             }))
             (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (" a.link href=(crate::web::timeline::event_href(action.cite.seq)) { "event " (action.cite.seq) } ")" }))
+        }
+
+        // Nothing is recorded from the past-date view; otherwise one change at a time.
+        @if user.can(Permission::Record) && data.as_of.is_none() {
+            @let open_milestones = action.milestones.iter().any(|m| m.met.is_none());
+            @match open {
+                Some(prefix) if prefix != "milestone-outcome-" || open_milestones => {
+                    div.change data-testid="open-change" {
+                        @match prefix {
+                            "status-" => (status_form(user, action, &forms.status)),
+                            "amend-" => (amend_form(user, action, &forms.amend)),
+                            "note-" => (note_form(user, action, &forms.note)),
+                            "milestone-" => (milestone_form(user, action, &forms.milestone)),
+                            "milestone-outcome-" => (milestone_outcome_form(user, action, &forms.milestone_outcome)),
+                            _ => (evidence_form(user, action, &forms.evidence)),
+                        }
+                        p.body { a.link href=(format!("/actions/{}", action.id)) { "Cancel and go back to the action" } }
+                    }
+                }
+                _ => {
+                    h2.heading-m id="record-a-change" { "Record a change" }
+                    ul.list.list--plain data-testid="change-links" {
+                        @for (name, _, words) in CHANGES {
+                            @if name != "milestone-outcome" || open_milestones {
+                                li { a.link href=(format!("/actions/{}?change={name}", action.id)) { (words) } }
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         (milestones_section(action, data.today))
@@ -317,18 +375,6 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             }
         }
 
-        // Nothing is recorded from the past-date view.
-        @if user.can(Permission::Record) && data.as_of.is_none() {
-            hr.section-break;
-            (status_form(user, action, &forms.status))
-            (amend_form(user, action, &forms.amend))
-            (note_form(user, action, &forms.note))
-            (evidence_form(user, action, &forms.evidence))
-            (milestone_form(user, action, &forms.milestone))
-            @if action.milestones.iter().any(|m| m.met.is_none()) {
-                (milestone_outcome_form(user, action, &forms.milestone_outcome))
-            }
-        }
     }
 }
 

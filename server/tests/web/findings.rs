@@ -331,16 +331,26 @@ async fn milestones_are_added_met_and_missed_on_the_action_page() {
     let officer = fixture.sign_in(Role::Officer).await;
     let page = officer.get("/actions/1.1").await.text();
     assert!(page.contains("No milestones are set for this action."));
+    assert!(page.contains(r#"href="/actions/1.1?change=milestone""#));
+    assert!(
+        !page.contains("change=milestone-outcome"),
+        "nothing to record yet"
+    );
+    let page = officer.get("/actions/1.1?change=milestone").await.text();
     assert!(
         page.contains(
             r#"<form id="milestone-form" method="post" action="/actions/1.1/milestones""#
         )
     );
+    assert_eq!(unlabelled(&page), Vec::<String>::new());
+    let page = officer
+        .get("/actions/1.1?change=milestone-outcome")
+        .await
+        .text();
     assert!(
         !page.contains("milestone-outcome-form"),
         "nothing to record yet"
     );
-    assert_eq!(unlabelled(&page), Vec::<String>::new());
     let before = fixture.len();
 
     // Neither a date nor words: refused beside the deadline.

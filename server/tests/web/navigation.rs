@@ -226,3 +226,42 @@ async fn the_diff_offers_the_ledgers_visits_board_reviews_and_a_date() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_action_page_opens_one_change_at_a_time_and_none_in_the_past() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let page = officer.get("/actions/1.1").await.text();
+    assert!(page.contains(r#"data-testid="change-links""#), "{page}");
+    assert!(
+        !page.contains(r#"method="post" action="/actions/1.1/"#),
+        "no form open: {page}"
+    );
+    let note = officer.get("/actions/1.1?change=note").await.text();
+    assert!(note.contains(r#"<form id="note-form" method="post" action="/actions/1.1/notes""#));
+    assert!(
+        !note.contains("status-form") && !note.contains("evidence-form"),
+        "{note}"
+    );
+    assert!(
+        note.contains(
+            r#"<a class="link" href="/actions/1.1">Cancel and go back to the action</a>"#
+        )
+    );
+    // A note sent empty comes back with that form open and its error summary.
+    let reply = officer.post("/actions/1.1/notes", &[("text", " ")]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = reply.text();
+    assert!(text.contains(r##"href="#note-text""##), "{text}");
+    assert!(text.contains("<title>Error: Action 1.1"), "{text}");
+    assert!(!text.contains(r#"data-testid="change-links""#));
+    // Nothing is recorded from the past.
+    let past = officer
+        .get("/actions/1.1?as_of=2021-07-01&change=status")
+        .await
+        .text();
+    assert!(
+        !past.contains("status-form") && !past.contains("change-links"),
+        "{past}"
+    );
+}

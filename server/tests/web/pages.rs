@@ -727,7 +727,7 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
             r##"<a class="breadcrumbs__link" href="/#workstream-WS1">Workstream WS1</a>"##
         )
     );
-    assert!(today_page.contains("status-form"));
+    assert!(today_page.contains(r#"href="/actions/1.1?change=status""#));
 
     // An action added after the day is not in that day's plan.
     let missing = officer.get("/actions/1.1?as_of=2021-04-01").await;
