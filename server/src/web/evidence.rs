@@ -52,7 +52,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
                                 td { (item.id) }
                                 td { (item.title) br; span.meta { (widgets::sentence_case(&item.kind.label())) } }
                                 td { (supports(&item.supports)) }
-                                td { (widgets::date(item.cite.on)) br; span.meta { "by " (item.cite.by) ", event " (item.cite.seq) } }
+                                td { (widgets::date(item.cite.on)) br; span.meta { "by " (item.cite.by) ", " a.link href=(crate::web::timeline::event_href(item.cite.seq)) { "event " (item.cite.seq) } } }
                                 td { (file_cell(item)) }
                             }
                         }

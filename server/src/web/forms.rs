@@ -401,6 +401,15 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
         @for workstream in &plan.workstreams {
             fieldset.fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
                 legend { "Workstream " (workstream.id) ": " (workstream.title) }
+                p.body-s data-testid=(format!("previous-{}", workstream.id)) {
+                    @match workstream.assessments.last() {
+                        Some(last) => {
+                            "Last rated " (widgets::rating_tag(last.rating)) " by " (last.forum) " on " (widgets::date(last.cite.on))
+                            @if let Some(note) = &last.note { ": " (note) }
+                        }
+                        None => "Not rated before.",
+                    }
+                }
                 (text(p, form, &format!("rating-{}", workstream.id), "Assessment", None, Control::Select(ratings.clone())))
                 (text(p, form, &format!("note-{}", workstream.id), "Why (optional)", None, Control::Textarea { rows: 2 }))
             }

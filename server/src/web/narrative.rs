@@ -91,7 +91,7 @@ fn render(narrative: &Narrative) -> Markup {
                         tbody {
                             @for event in &narrative.appendix {
                                 tr id=(format!("event-{}", event.seq)) {
-                                    td { (event.seq) }
+                                    td { a.link href=(crate::web::timeline::event_href(event.seq)) aria-label=(format!("Event {}", event.seq)) { (event.seq) } }
                                     td { (event.on.long()) }
                                     td {
                                         (event.kind.as_deref().unwrap_or("unknown"))

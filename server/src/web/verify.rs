@@ -186,7 +186,7 @@ fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Marku
                     tbody {
                         @for checkpoint in &facts.recorded {
                             tr {
-                                td { (checkpoint.cite.seq) }
+                                td { a.link href=(crate::web::timeline::event_href(checkpoint.cite.seq)) { (checkpoint.cite.seq) } }
                                 td { (checkpoint.size) }
                                 td { (checkpoint.signers.join(", ")) }
                                 td { code { (checkpoint.root.short()) } }

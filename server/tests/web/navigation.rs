@@ -265,3 +265,70 @@ async fn the_action_page_opens_one_change_at_a_time_and_none_in_the_past() {
         "{past}"
     );
 }
+
+#[tokio::test]
+async fn the_board_review_form_shows_each_workstreams_last_rating() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let form = officer.get("/reviews/new").await.text();
+    assert!(
+        form.contains(r#"<p class="body-s" data-testid="previous-WS1">Not rated before.</p>"#),
+        "{form}"
+    );
+    officer
+        .post_and_follow(
+            "/reviews/new",
+            &[
+                ("forum", "SEND Improvement Board"),
+                ("on", "2022-01-20"),
+                ("rating-WS1", "at-risk"),
+                ("note-WS1", "Audit late"),
+            ],
+        )
+        .await;
+    let form = officer.get("/reviews/new").await.text();
+    let start = form.find(r#"data-testid="previous-WS1""#).expect("shown");
+    let previous = &form[start..start + form[start..].find("</p>").expect("ends")];
+    assert!(previous.contains("Last rated"), "{previous}");
+    assert!(
+        previous.contains(">At risk</strong> by SEND Improvement Board on"),
+        "{previous}"
+    );
+    assert!(
+        previous.contains("20 January 2022</time>: Audit late"),
+        "{previous}"
+    );
+}
+
+#[tokio::test]
+async fn event_numbers_link_to_the_timeline_on_the_evidence_and_narrative_pages() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let reply = officer
+        .post_multipart(
+            "/actions/1.1/evidence",
+            &[
+                ("title", "Minutes"),
+                ("kind", "minutes"),
+                ("on", "2021-09-23"),
+            ],
+            Some(("minutes.txt", b"minutes")),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let list = officer.get("/evidence").await.text();
+    assert!(
+        list.contains(r##"<a class="link" href="/timeline?event=12#entry-12">event 12</a>"##),
+        "{list}"
+    );
+    let narrative = officer.get("/narrative").await.text();
+    let appendix = &narrative[narrative
+        .find(r#"data-testid="appendix""#)
+        .expect("appendix")..];
+    assert!(
+        appendix.contains(
+            r##"<a class="link" href="/timeline?event=1#entry-1" aria-label="Event 1">1</a>"##
+        ),
+        "{appendix}"
+    );
+}
