@@ -115,6 +115,10 @@ async fn a_2023_inspection_and_its_findings_are_recorded_and_shown_in_the_framew
         text.contains(r#"value="inconsistent" checked"#),
         "kept: {text}"
     );
+    assert!(
+        text.contains("choose the 2023 framework, or no outcome"),
+        "no command-line options: {text}"
+    );
     // A missing date says which.
     let reply = officer
         .post(
