@@ -16,7 +16,11 @@
 //! | `/login`, `/logout` | signing in with a token, signing out |
 //! | `/actions/{id}` | one action: its history, evidence and (officers) its forms |
 //! | `/actions/new`, `/visits/new`, `/reviews/new`, `/measures/values/new` | recording forms (officers) |
+//! | `/inspections/new`, `/findings/new`, `/coproduction/new` | inspections, their findings, and what families said (officers) |
+//! | `/evidence/new` | evidence for any weakness or finding, workstream, action or measure (officers) |
+//! | `/events/{seq}/correct` | recording that an earlier entry was wrong (officers) |
 //! | `/timeline`, `/diff`, `/evidence`, `/narrative`, `/verify` | the reading pages |
+//! | `/verify/bundle`, `/verify/checkpoint` | the whole ledger as a bundle (auditors), the latest signed checkpoint |
 //! | `/accessibility`, `/privacy` | the accessibility statement and the privacy notice, open to everyone |
 //! | `/assets/app.css`, `/assets/app.js` | the stylesheet and the progressive enhancement |
 
@@ -24,9 +28,11 @@ pub mod about;
 pub mod action;
 pub mod assets;
 pub mod chart;
+pub mod correct;
 pub mod dashboard;
 pub mod diff;
 pub mod evidence;
+pub mod findings;
 pub mod forms;
 pub mod input;
 pub mod layout;
@@ -110,6 +116,11 @@ pub fn routes() -> Router<AppState> {
         .route("/actions/{id}/status", post(action::change_status))
         .route("/actions/{id}/amend", post(action::amend))
         .route("/actions/{id}/notes", post(action::add_note))
+        .route("/actions/{id}/milestones", post(action::add_milestone))
+        .route(
+            "/actions/{id}/milestones/outcome",
+            post(action::milestone_outcome),
+        )
         .route(
             "/actions/{id}/evidence",
             // The upload limit is enforced while the file streams in (`action::attach`), from
@@ -119,17 +130,42 @@ pub fn routes() -> Router<AppState> {
         .route("/visits/new", get(forms::visit_page).post(forms::visit))
         .route("/reviews/new", get(forms::review_page).post(forms::review))
         .route(
+            "/inspections/new",
+            get(findings::inspection_page).post(findings::inspection),
+        )
+        .route(
+            "/findings/new",
+            get(findings::finding_page).post(findings::finding),
+        )
+        .route(
+            "/coproduction/new",
+            get(findings::coproduction_page).post(findings::coproduction),
+        )
+        .route(
             "/measures/values/new",
             get(forms::measure_value_page).post(forms::measure_value),
+        )
+        .route(
+            "/events/{seq}/correct",
+            get(correct::page).post(correct::correct),
         )
         .route("/timeline", get(timeline::page))
         .route("/diff", get(diff::page))
         .route("/evidence", get(evidence::page))
+        .route(
+            "/evidence/new",
+            get(evidence::new_page)
+                // As an action's upload: the limit is enforced while the file streams in.
+                .post(action::attach_chosen)
+                .layer(DefaultBodyLimit::disable()),
+        )
         .route("/evidence/{id}/download", get(evidence::download))
         .route("/narrative", get(narrative::page))
         .route("/narrative.html", get(narrative::download_html))
         .route("/narrative.md", get(narrative::download_markdown))
         .route("/verify", get(verify::page).post(verify::run))
+        .route("/verify/bundle", get(verify::bundle))
+        .route("/verify/checkpoint", get(verify::checkpoint))
         .route("/accessibility", get(about::accessibility))
         .route("/privacy", get(about::privacy))
         .route("/assets/app.css", get(assets::css))

@@ -30,3 +30,11 @@ mod evidence;
 /// The verification page and the auditors' button.
 #[path = "web/verify.rs"]
 mod verify;
+
+/// Inspections, findings, milestones and "you said, we did" through their forms.
+#[path = "web/findings.rs"]
+mod findings;
+
+/// Breadcrumbs and back links, corrections from the history, the diff's moments.
+#[path = "web/navigation.rs"]
+mod navigation;

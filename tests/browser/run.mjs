@@ -175,6 +175,20 @@ async function expectHeading(page, name) {
   }
 }
 
+/** Opens one change of the action page (one form at a time) by its link. */
+async function openChange(page, words) {
+  await page.getByTestId('change-links').getByRole('link', { name: words, exact: true }).click();
+  await page.waitForURL((url) => url.searchParams.has('change'));
+}
+
+/** Fills the GOV.UK date input whose fieldset's legend is `legend`. */
+async function fillDate(scope, legend, day, month, year) {
+  const group = scope.getByRole('group', { name: legend });
+  await group.getByLabel('Day').fill(String(day));
+  await group.getByLabel('Month').fill(String(month));
+  await group.getByLabel('Year').fill(String(year));
+}
+
 /** The flash message left by the last form (the notification banner). */
 async function flash(page) {
   const banner = page.getByTestId('flash');
@@ -283,11 +297,11 @@ async function scenario(context) {
     await expectHeading(page, 'Written Statement of Action');
     const area = (await page.locator('main .caption').first().innerText()).trim();
     assert.ok(area.length > 0, 'the dashboard names the local area above its heading');
-    // Each area of weakness is a region named by its heading ("Area of weakness W1 ...").
-    const weakness = page.getByRole('region', { name: /^Area of weakness W1\b/ });
+    // Each area of weakness is a region named by its heading ("Area of significant weakness W1 ...").
+    const weakness = page.getByRole('region', { name: /^Area of significant weakness W1\b/ });
     await weakness.waitFor();
     const weaknessHeading = (await weakness.getByRole('heading', { level: 2 }).innerText()).trim();
-    const weaknessTitle = weaknessHeading.replace(/^Area of weakness W1\s*/, '').trim();
+    const weaknessTitle = weaknessHeading.replace(/^Area of significant weakness W1\s*/, '').trim();
     assert.ok(weaknessTitle.length > 0, `weakness W1 has a title: ${weaknessHeading}`);
     const rows = page.locator('[data-testid^="action-row-"]');
     assert.ok((await rows.count()) >= 1, 'the dashboard lists actions');
@@ -322,6 +336,7 @@ async function scenario(context) {
 
   const note = `Browser test: blocked while the provider's contract is renegotiated (${randomBytes(4).toString('hex')})`;
   const statusEvent = await step(`change action ${action}'s status to blocked (RAG red) through the form`, async () => {
+    await openChange(page, 'Change the status');
     const form = page.locator('#status-form');
     // Status and RAG are radios, each group named by its legend.
     await form.getByRole('group', { name: 'Status', exact: true }).getByLabel('Blocked', { exact: true }).check();
@@ -355,6 +370,8 @@ async function scenario(context) {
   });
 
   await step('a note sent empty comes back with an error summary that takes focus', async () => {
+    await page.goto(at(`/actions/${action}`));
+    await openChange(page, 'Add a note');
     const form = page.locator('#note-form');
     await form.getByRole('button', { name: 'Add the note' }).click();
     const summary = page.getByTestId('error-summary');
@@ -400,6 +417,7 @@ async function scenario(context) {
   await writeFile(upload.path, upload.bytes);
   const evidence = await step(`upload ${upload.bytes.length} random bytes as evidence for action ${action}`, async () => {
     await page.goto(at(`/actions/${action}`));
+    await openChange(page, 'Attach evidence');
     const form = page.locator('#evidence-form');
     await form.getByLabel('What it is').fill('Browser test upload: provider contract letter');
     await form.getByLabel('File').setInputFiles(upload.path);
@@ -530,11 +548,155 @@ async function scenario(context) {
     });
   }
 
+  const laterForms = [
+    ['Record an inspection', '/inspections/new'],
+    ['Add a finding of an inspection', '/findings/new'],
+    ['Record what families said (you said, we did)', '/coproduction/new'],
+  ];
+  for (const [link, pathname] of laterForms) {
+    await step(`form page: ${link}`, async () => {
+      await page.goto(at('/'));
+      await page.getByTestId('record-links').getByRole('link', { name: link }).click();
+      await page.waitForURL(at(pathname));
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      assert.equal(await page.getByTestId('back-link').count(), 1, 'a form page has a back link');
+      await checkAccessibility(page, `form "${link}"`);
+    });
+  }
+
+  await step('record a 2023 inspection through its form: the plan shows its outcome in the framework\'s words', async () => {
+    await page.goto(at('/inspections/new'));
+    const form = page.locator('#inspection-form');
+    await form.getByRole('group', { name: 'Framework' }).getByLabel('2023 framework (since January 2023)').check();
+    await form.getByRole('group', { name: 'Kind of inspection' }).getByLabel('Full inspection').check();
+    await form.getByRole('group', { name: 'Outcome' }).getByLabel('Inconsistent experiences and outcomes').check();
+    // The published date missing: one message, the summary first.
+    await fillDate(form, 'First day on site', 2, 10, 2023);
+    await fillDate(form, 'Last day on site', 6, 10, 2023);
+    await form.getByRole('button', { name: 'Record the inspection' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    assert.ok((await page.getByTestId('error-summary').innerText()).includes('Enter the date of the report'));
+    await checkAccessibility(page, 'inspection form with an error');
+    await fillDate(page.locator('#inspection-form'), 'Date the report was published', 20, 11, 2023);
+    await page.locator('#inspection-form').getByRole('button', { name: 'Record the inspection' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    assert.match(await flash(page), /2023 framework, full inspection published on 20 November 2023 was recorded/);
+    const inspections = page.getByTestId('inspections');
+    assert.ok((await inspections.innerText()).includes('Inconsistent experiences and outcomes'), 'the outcome is shown');
+    await checkAccessibility(page, 'plan with a 2023 inspection');
+  });
+
+  await step('add an area for priority action and what families said about it', async () => {
+    await page.goto(at('/findings/new'));
+    const form = page.locator('#finding-form');
+    await form.getByRole('group', { name: 'Type of finding' }).getByLabel('Area for priority action (2023 framework)').check();
+    await form.getByLabel('Reference').fill('AP1');
+    await form.getByLabel('Title', { exact: true }).fill('Timeliness of EHC plans');
+    await form.getByLabel('The finding (optional)').fill('Too few plans are issued within 20 weeks.');
+    await form.getByRole('button', { name: 'Add the finding' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    assert.match(await flash(page), /Area for priority action AP1 was added/);
+    await page.getByRole('region', { name: /^Area for priority action AP1\b/ }).waitFor();
+    await page.goto(at('/coproduction/new'));
+    const voice = page.locator('#coproduction-form');
+    await voice.getByLabel('What it is about').selectOption('AP1');
+    await voice.getByLabel('Whose voice it is').fill('Parent carer forum survey');
+    await voice.getByLabel('How many responded (optional)').fill('212');
+    await voice.getByLabel('You said').fill('We wait too long for plans');
+    await voice.getByLabel('We did').fill('Two more EHC coordinators');
+    await voice.getByRole('button', { name: 'Record it' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    assert.match(await flash(page), /What families said about AP1 was recorded/);
+    const section = page.getByTestId('coproduction-AP1');
+    assert.ok((await section.innerText()).includes('Parent carer forum survey (212 respondents)'));
+    await checkAccessibility(page, 'plan with a finding and the families\' voice');
+  });
+
+  await step(`add a milestone to action ${action} and record it missed, with why`, async () => {
+    await page.goto(at(`/actions/${action}`));
+    await openChange(page, 'Add a milestone');
+    const form = page.locator('#milestone-form');
+    await form.getByLabel('Reference').fill('BT1');
+    await form.getByLabel('What is to be in place').fill('Provider contract signed');
+    await form.getByLabel('Or the deadline as written in the plan').fill('TBC');
+    await form.getByRole('button', { name: 'Add the milestone' }).click();
+    await page.waitForURL(at(`/actions/${action}`));
+    assert.match(await flash(page), /Milestone BT1 was added/);
+    await openChange(page, 'Record a milestone met or missed');
+    const outcome = page.locator('#milestone-outcome-form');
+    await outcome.getByRole('group', { name: 'Milestone' }).getByLabel(/^BT1:/).check();
+    await outcome.getByRole('group', { name: 'Was it met?' }).getByLabel('Missed').check();
+    await outcome.getByRole('button', { name: 'Record it' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    await checkAccessibility(page, 'milestone form with an error');
+    await page.locator('#milestone-outcome-form').getByLabel('What shows it was met, or why it was missed').fill('The provider withdrew');
+    await page.locator('#milestone-outcome-form').getByRole('button', { name: 'Record it' }).click();
+    await page.waitForURL(at(`/actions/${action}`));
+    assert.match(await flash(page), /Milestone BT1 of action .* was recorded as missed/);
+    const state = await page.getByTestId('milestone-BT1').locator('[data-milestone-state]').getAttribute('data-milestone-state');
+    assert.equal(state, 'missed');
+    await checkAccessibility(page, 'action page with a missed milestone');
+  });
+
+  await step('record a correction from a row of the timeline: the new event is shown', async () => {
+    await page.goto(at('/timeline'));
+    const row = page.locator('[data-testid^="entry-"]').first();
+    const seq = (await row.getAttribute('data-testid')).replace(/^entry-/, '');
+    await row.getByRole('link', { name: `Record a correction of event ${seq}` }).click();
+    await page.waitForURL(at(`/events/${seq}/correct`));
+    await expectHeading(page, 'Record a correction');
+    await checkAccessibility(page, 'correction form');
+    await page.getByRole('button', { name: 'Record the correction' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    await checkAccessibility(page, 'correction form with an error');
+    await page.getByLabel('What was wrong, and what is right').fill(`Browser test: event ${seq} named the wrong milestone`);
+    await page.getByRole('button', { name: 'Record the correction' }).click();
+    await page.waitForURL((url) => url.pathname === '/timeline' && url.searchParams.has('event'));
+    assert.match(await flash(page), new RegExp(`The correction of event ${seq} was recorded as event \\d+`));
+    await checkAccessibility(page, 'the correction on the timeline');
+  });
+
+  await step('attach evidence to a workstream from the evidence page', async () => {
+    await page.goto(at('/evidence'));
+    await page.getByTestId('attach-evidence').click();
+    await page.waitForURL(at('/evidence/new'));
+    await expectHeading(page, 'Attach evidence');
+    const form = page.locator('#evidence-form');
+    const supports = form.getByLabel('What it supports');
+    const workstream = (await supports.locator('option').evaluateAll((options) => options.map((o) => o.value))).find((value) => value.startsWith('workstream:'));
+    assert.ok(workstream, 'the list offers workstreams');
+    // Sent without a title first: the problem beside the field, the file asked for again.
+    await supports.selectOption(workstream);
+    await form.getByLabel('File').setInputFiles(upload.path);
+    await form.getByRole('button', { name: 'Attach the file' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    await checkAccessibility(page, 'evidence form with an error');
+    const again = page.locator('#evidence-form');
+    await again.getByLabel('What it is').fill('Browser test upload: workstream terms of reference');
+    await again.getByLabel('File').setInputFiles(upload.path);
+    await again.getByRole('button', { name: 'Attach the file' }).click();
+    await page.waitForURL((url) => url.pathname === '/evidence');
+    assert.match(await flash(page), /Evidence \S+ was attached/);
+    await checkAccessibility(page, 'evidence after attaching to a workstream');
+  });
+
+  await step('what changed: the moments are chosen from the ledger\'s visits and board reviews, or a date', async () => {
+    await page.goto(at('/diff'));
+    const form = page.locator('#diff-form');
+    const options = await form.getByLabel('From', { exact: true }).locator('option').allInnerTexts();
+    assert.ok(options.some((text) => text.startsWith('Monitoring visit 1 on')), `visits are offered: ${options}`);
+    await fillDate(form, 'Or from a date', 1, 1, 2022);
+    await form.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL((url) => url.pathname === '/diff' && url.searchParams.get('from_date-year') === '2022');
+    assert.ok((await page.getByTestId('diff-summary').innerText()).includes('1 January 2022'));
+    await checkAccessibility(page, 'what changed since a date');
+  });
+
   await step('at 320 px wide (WCAG 1.4.10 Reflow), no page scrolls sideways and every scroll region can be reached and is named', async () => {
     await page.setViewportSize({ width: 320, height: 640 });
     const problems = [];
     try {
-      for (const pathname of ['/', '/?list=all', `/actions/${action}`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/accessibility', '/privacy']) {
+      for (const pathname of ['/', '/?list=all', `/actions/${action}`, `/actions/${action}?change=status`, `/actions/${action}?change=amend`, `/actions/${action}?change=milestone`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/inspections/new', '/findings/new', '/coproduction/new', '/events/1/correct', '/evidence/new', '/accessibility', '/privacy']) {
         await page.goto(at(pathname));
         const found = await page.evaluate(() => {
           const width = document.documentElement.clientWidth;
@@ -610,6 +772,12 @@ async function scenario(context) {
     const result = await page.getByTestId('verification-result').innerText();
     assert.match(result, /Intact/, `the report should say intact: ${result}`);
     await checkAccessibility(page, 'verification after a run');
+  });
+
+  await step('the auditor downloads the whole ledger as a bundle from /verify', async () => {
+    const bundle = await download(page, page.getByTestId('download-bundle'), 'ledger.wsoa');
+    assert.equal(bundle.suggested, 'ledger.wsoa');
+    assert.ok(bundle.bytes.subarray(0, 14).toString('latin1') === 'WSOA-BUNDLE 1\n', 'the download is a bundle');
   });
 
   assert.ok(isAt(page, '/verify'));

@@ -237,6 +237,12 @@ pub async fn bundle(
     _headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     caller.require(Permission::Audit)?;
+    Ok(bundle_download(&state))
+}
+
+/// The whole ledger as a bundle file download (`ledger.wsoa`), streamed from the blocking pool;
+/// the API's `/bundle` and the verification page's download.
+pub fn bundle_download(state: &AppState) -> Response {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
     let reader = state.reader().clone();
     tokio::task::spawn_blocking(move || {
@@ -261,5 +267,5 @@ pub async fn bundle(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"ledger.wsoa\""),
     );
-    Ok(response)
+    response
 }

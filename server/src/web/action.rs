@@ -1,7 +1,8 @@
 //! `/actions/{id}`: one action. What it is now (lead, deadline, status, RAG, success criteria),
 //! its full history from the ledger (every status, RAG, owner, deadline and wording change with
 //! who recorded it, when it happened, when it was recorded and why), its evidence, and, for
-//! officers, the forms to change its status, amend it, add a note and attach evidence. With
+//! officers, one change at a time (`?change=`): the forms to change its status, amend it, add a
+//! note, attach evidence, add a milestone and record one met or missed. With
 //! `?as_of=DATE` it shows the action as it was that day, with no forms.
 //!
 //! Each form posts to its own address and, when recorded, redirects back here (303), so the
@@ -16,11 +17,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use wsoa_core::command::{AddNote, AttachEvidence};
-use wsoa_core::event::{ActionAmendedWithDeadline, ActionStatusChanged, EvidenceKind, Rag, Status};
+use wsoa_core::event::{
+    ActionAmendedWithDeadline, ActionStatusChanged, EvidenceKind, MilestoneAdded, MilestoneMet,
+    MilestoneMissed, Rag, Status,
+};
 use wsoa_core::plan::{ActionView, EvidenceView, Plan};
 use wsoa_core::point::Point;
 use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry, Filter};
-use wsoa_core::{ActionId, Command, Date, Deadline, Digest, Rejection, SubjectKind, SubjectRef};
+use wsoa_core::{
+    ActionId, Command, Date, Deadline, Digest, MilestoneId, Rejection, SubjectKind, SubjectRef,
+};
 
 use crate::auth::Permission;
 use crate::state::{AppState, context, today};
@@ -60,9 +66,25 @@ pub struct ActionForms {
     pub note: FormState,
     /// Attach evidence.
     pub evidence: FormState,
+    /// Add a milestone.
+    pub milestone: FormState,
+    /// Record a milestone met or missed.
+    pub milestone_outcome: FormState,
 }
 
 impl ActionForms {
+    /// The form whose fields' ids start with `prefix`.
+    fn get(&self, prefix: &str) -> &FormState {
+        match prefix {
+            "status-" => &self.status,
+            "amend-" => &self.amend,
+            "note-" => &self.note,
+            "milestone-" => &self.milestone,
+            "milestone-outcome-" => &self.milestone_outcome,
+            _ => &self.evidence,
+        }
+    }
+
     fn fresh(action: &ActionView, today: Date) -> Result<ActionForms, WebError> {
         let mut status = FormState::fresh(&[("status", action.status.as_str().to_owned())])?;
         status.set_date("on", today);
@@ -86,11 +108,23 @@ impl ActionForms {
         note.set_date("on", today);
         let mut evidence = FormState::fresh(&[("kind", "document".to_owned())])?;
         evidence.set_date("on", today);
+        let mut milestone = FormState::fresh(&[])?;
+        milestone.set_date("on", today);
+        let first_open = action
+            .milestones
+            .iter()
+            .find(|m| m.met.is_none() && m.missed.is_none())
+            .map_or_else(String::new, |m| m.id.clone());
+        let mut milestone_outcome =
+            FormState::fresh(&[("milestone", first_open), ("outcome", "met".to_owned())])?;
+        milestone_outcome.set_date("on", today);
         Ok(ActionForms {
             status,
             amend,
             note,
             evidence,
+            milestone,
+            milestone_outcome,
         })
     }
 }
@@ -172,8 +206,25 @@ async fn current_action(state: &AppState, id: &ActionId) -> Result<ActionView, W
         .ok_or_else(|| WebError::NotFound(format!("There is no action {id} in the ledger.")))
 }
 
+/// The changes an officer can record on an action's page, one at a time: the `change` query
+/// value, the form's prefix, and the link's words.
+const CHANGES: [(&str, &str, &str); 6] = [
+    ("status", "status-", "Change the status"),
+    ("amend", "amend-", "Amend the lead, deadline or wording"),
+    ("note", "note-", "Add a note"),
+    ("evidence", "evidence-", "Attach evidence"),
+    ("milestone", "milestone-", "Add a milestone"),
+    (
+        "milestone-outcome",
+        "milestone-outcome-",
+        "Record a milestone met or missed",
+    ),
+];
+
 /// `GET /actions/{id}`, and `?as_of=YYYY-MM-DD` (or the date input's three fields): the
-/// action as it was on that past day, with no forms.
+/// action as it was on that past day, with no forms. For officers, `?change=` opens one form
+/// (`status`, `amend`, `note`, `evidence`, `milestone`, `milestone-outcome`): one change at a
+/// time.
 pub async fn page(
     State(state): State<AppState>,
     user: Signed,
@@ -182,7 +233,12 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let id = parse_id(&id)?;
     let mut errors = Errors::default();
-    let as_of = crate::web::dashboard::past_day(&Fields::new(query), &mut errors, today()?);
+    let query = Fields::new(query);
+    let open = CHANGES
+        .iter()
+        .find(|(name, _, _)| *name == query.get("change"))
+        .map(|(_, prefix, _)| *prefix);
+    let as_of = crate::web::dashboard::past_day(&query, &mut errors, today()?);
     if let Some((_, message)) = errors.iter().next() {
         return Err(WebError::BadRequest(format!(
             "{message}. Choose the date on the plan page."
@@ -190,7 +246,7 @@ pub async fn page(
     }
     let data = load(&state, &id, as_of).await?;
     let forms = ActionForms::fresh(&data.action, data.today)?;
-    Ok(respond(StatusCode::OK, &user, &data, &forms, None))
+    Ok(respond(StatusCode::OK, &user, &data, &forms, open))
 }
 
 fn respond(
@@ -198,21 +254,22 @@ fn respond(
     user: &Signed,
     data: &ActionData,
     forms: &ActionForms,
-    failed: Option<&str>,
+    open: Option<&str>,
 ) -> Response {
     let title = format!("Action {}", data.action.id);
-    let title = if failed.is_some() {
+    let failed = open.is_some_and(|prefix| !forms.get(prefix).errors.is_empty());
+    let title = if failed {
         format!("Error: {title}")
     } else {
         title
     };
     html_response(
         status,
-        layout_page(&title, user, Nav::Plan, render(user, data, forms, failed)),
+        layout_page(&title, user, Nav::Plan, render(user, data, forms, open)),
     )
 }
 
-fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<&str>) -> Markup {
+fn render(user: &Signed, data: &ActionData, forms: &ActionForms, open: Option<&str>) -> Markup {
     let action = &data.action;
     let workstream = data.plan.workstream(&action.workstream);
     let evidence: Vec<&EvidenceView> = action
@@ -220,23 +277,27 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
         .iter()
         .filter_map(|id| data.plan.evidence_item(id))
         .collect();
-    let plan_href = match data.as_of {
-        Some(day) => format!("/?as_of={day}#action-{}", action.id),
-        None => format!("/#action-{}", action.id),
+    // The crumbs keep the past date, if any.
+    let (plan_href, workstream_href) = match data.as_of {
+        Some(day) => (
+            format!("/?as_of={day}"),
+            format!("/?as_of={day}#workstream-{}", action.workstream),
+        ),
+        None => (
+            "/".to_owned(),
+            format!("/#workstream-{}", action.workstream),
+        ),
     };
     html! {
-        (widgets::back_link(&plan_href, "Back to the plan"))
+        (widgets::breadcrumbs(&[
+            (&plan_href, "Plan"),
+            (&workstream_href, &format!("Workstream {}", action.workstream)),
+        ], &format!("Action {}", action.id)))
         @if let Some(day) = data.as_of {
             (widgets::past_banner(day, &format!("/actions/{}", action.id), "See this action today"))
         }
-        @if let Some(prefix) = failed {
-            @let errors = match prefix {
-                "status-" => &forms.status.errors,
-                "amend-" => &forms.amend.errors,
-                "note-" => &forms.note.errors,
-                _ => &forms.evidence.errors,
-            };
-            (error_summary_for(errors, prefix))
+        @if let Some(prefix) = open {
+            (error_summary_for(&forms.get(prefix).errors, prefix))
         }
         span.caption { "Action " (action.id) " of workstream " (action.workstream) }
         h1.heading-l data-testid="action-title" { (action.title) }
@@ -260,13 +321,45 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (" a.link href=(crate::web::timeline::event_href(action.cite.seq)) { "event " (action.cite.seq) } ")" }))
         }
 
+        // Nothing is recorded from the past-date view; otherwise one change at a time.
+        @if user.can(Permission::Record) && data.as_of.is_none() {
+            @let open_milestones = action.milestones.iter().any(|m| m.met.is_none());
+            @match open {
+                Some(prefix) if prefix != "milestone-outcome-" || open_milestones => {
+                    div.change data-testid="open-change" {
+                        @match prefix {
+                            "status-" => (status_form(user, action, &forms.status)),
+                            "amend-" => (amend_form(user, action, &forms.amend)),
+                            "note-" => (note_form(user, action, &forms.note)),
+                            "milestone-" => (milestone_form(user, action, &forms.milestone)),
+                            "milestone-outcome-" => (milestone_outcome_form(user, action, &forms.milestone_outcome)),
+                            _ => (evidence_form(user, action, &forms.evidence)),
+                        }
+                        p.body { a.link href=(format!("/actions/{}", action.id)) { "Cancel and go back to the action" } }
+                    }
+                }
+                _ => {
+                    h2.heading-m id="record-a-change" { "Record a change" }
+                    ul.list.list--plain data-testid="change-links" {
+                        @for (name, _, words) in CHANGES {
+                            @if name != "milestone-outcome" || open_milestones {
+                                li { a.link href=(format!("/actions/{}?change={name}", action.id)) { (words) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        (milestones_section(action, data.today))
+
         h2.heading-m id="history" { "History" }
         p.body {
             "Everything the ledger holds about this action, its evidence and the risks to it, oldest first. "
             "“Happened” is the date given for the change; “Recorded” is when the ledger learned of it. "
             "Entries recorded " (DEFAULT_LATE_AFTER) " days or more after they happened are marked late."
         }
-        (history_table(action, &data.history))
+        (history_table(action, &data.history, user.can(Permission::Record) && data.as_of.is_none()))
 
         h2.heading-m id="evidence" { "Evidence" }
         @if evidence.is_empty() {
@@ -282,14 +375,6 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, failed: Option<
             }
         }
 
-        // Nothing is recorded from the past-date view.
-        @if user.can(Permission::Record) && data.as_of.is_none() {
-            hr.section-break;
-            (status_form(user, action, &forms.status))
-            (amend_form(user, action, &forms.amend))
-            (note_form(user, action, &forms.note))
-            (evidence_form(user, action, &forms.evidence))
-        }
     }
 }
 
@@ -312,7 +397,7 @@ pub fn due(action: &ActionView) -> Markup {
     }
 }
 
-fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
+fn history_table(action: &ActionView, history: &[Entry], can_correct: bool) -> Markup {
     html! {
         div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("History of action {}, scrolls sideways", action.id)) {
             table.table data-testid="history" {
@@ -338,7 +423,10 @@ fn history_table(action: &ActionView, history: &[Entry]) -> Markup {
                                 }
                             }
                             td { (entry.actor) }
-                            td { (detail(action, entry)) }
+                            td {
+                                (detail(action, entry))
+                                @if can_correct { (crate::web::correct::link(entry.seq)) }
+                            }
                         }
                     }
                 }
@@ -466,6 +554,103 @@ fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup
     }
 }
 
+/// The action's milestones: what is to be in place by when, and whether it was met, missed or
+/// is still due (overdue once its day has passed).
+fn milestones_section(action: &ActionView, today: Date) -> Markup {
+    html! {
+        h2.heading-m id="milestones" { "Milestones" }
+        @if action.milestones.is_empty() {
+            p.body { "No milestones are set for this action." }
+        } @else {
+            div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Milestones of action {}, scrolls sideways", action.id)) {
+                table.table.table--stack data-testid="milestones" role="table" {
+                    caption.visually-hidden { "Milestones of action " (action.id) }
+                    thead role="rowgroup" {
+                        tr role="row" {
+                            th scope="col" role="columnheader" { "Milestone" }
+                            th scope="col" role="columnheader" { "State" }
+                            th scope="col" role="columnheader" { "Due" }
+                        }
+                    }
+                    tbody role="rowgroup" {
+                        @for milestone in &action.milestones {
+                            tr role="row" data-testid=(format!("milestone-{}", milestone.id)) {
+                                td role="cell" { strong { (milestone.id) } " " (milestone.title) }
+                                td role="cell" data-label="State" { (milestone_state(milestone, today)) }
+                                td role="cell" data-label="Due" { (milestone.due.describe(Date::long)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A milestone's state as a tag, with the day and what shows it or why it was missed.
+fn milestone_state(milestone: &wsoa_core::plan::MilestoneView, today: Date) -> Markup {
+    let state = milestone.state(today);
+    let colour = match state {
+        "met" => widgets::Colour::Green,
+        "met late" => widgets::Colour::Blue,
+        "missed" | "overdue" => widgets::Colour::Red,
+        _ => widgets::Colour::Grey,
+    };
+    html! {
+        span data-milestone-state=(state) { (widgets::tag(colour, &widgets::sentence_case(state))) }
+        @if let Some((note, cite)) = &milestone.met {
+            " on " (widgets::date(cite.on))
+            @if let Some(note) = note { br; span.meta { (note) } }
+        }
+        @if let Some((reason, cite)) = &milestone.missed {
+            @if milestone.met.is_none() { " on " (widgets::date(cite.on)) }
+            br; span.meta { "Missed: " (reason) }
+        }
+    }
+}
+
+fn milestone_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
+    html! {
+        h2.heading-m id="add-milestone" { "Add a milestone" }
+        form #milestone-form method="post" action=(format!("/actions/{}/milestones", action.id)) novalidate {
+            (hidden(user, form))
+            (widgets::field(&Field { id: "milestone-id", name: "id", label: "Reference",
+                hint: Some("Short, unique within this action: for example, 3m, 6m, 12m or MS1"),
+                error: form.error("id"), value: form.value("id"), control: Control::Text }))
+            (widgets::field(&Field { id: "milestone-title", name: "title", label: "What is to be in place", hint: None,
+                error: form.error("title"), value: form.value("title"), control: Control::Textarea { rows: 2 } }))
+            (crate::web::forms::deadline_fields("milestone-", form, "Due"))
+            (date_field("milestone-on", form))
+            button.button type="submit" data-testid="submit-milestone" { "Add the milestone" }
+        }
+    }
+}
+
+fn milestone_outcome_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
+    let milestones: Vec<(String, String)> = action
+        .milestones
+        .iter()
+        .filter(|m| m.met.is_none())
+        .map(|m| (m.id.clone(), format!("{}: {}", m.id, m.title)))
+        .collect();
+    html! {
+        h2.heading-m id="milestone-outcome" { "Record a milestone met or missed" }
+        form #milestone-outcome-form method="post" action=(format!("/actions/{}/milestones/outcome", action.id)) novalidate {
+            (hidden(user, form))
+            (widgets::radios(&widgets::Radios { id: "milestone-outcome-milestone", name: "milestone", legend: "Milestone", hint: None,
+                error: form.error("milestone"), value: form.value("milestone"), choices: milestones }))
+            (widgets::radios(&widgets::Radios { id: "milestone-outcome-outcome", name: "outcome", legend: "Was it met?", hint: None,
+                error: form.error("outcome"), value: form.value("outcome"),
+                choices: vec![("met".to_owned(), "Met".to_owned()), ("missed".to_owned(), "Missed".to_owned())] }))
+            (widgets::field(&Field { id: "milestone-outcome-text", name: "text", label: "What shows it was met, or why it was missed",
+                hint: Some("Optional when met; advisers ask why a milestone was missed, so say why"),
+                error: form.error("text"), value: form.value("text"), control: Control::Textarea { rows: 2 } }))
+            (date_field("milestone-outcome-on", form))
+            button.button type="submit" data-testid="submit-milestone-outcome" { "Record it" }
+        }
+    }
+}
+
 fn date_field(id: &str, form: &FormState) -> Markup {
     widgets::date_input(&DateField {
         id,
@@ -494,6 +679,8 @@ async fn refused(
         "status-" => forms.status = form,
         "amend-" => forms.amend = form,
         "note-" => forms.note = form,
+        "milestone-" => forms.milestone = form,
+        "milestone-outcome-" => forms.milestone_outcome = form,
         _ => forms.evidence = form,
     }
     Ok(respond(status, user, &data, &forms, Some(which)))
@@ -729,13 +916,62 @@ pub async fn attach(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
     user.require_record()?;
+    let id = parse_id(&id)?;
+    upload(state, user, multipart, Target::Action(id)).await
+}
+
+/// `POST /evidence/new` (`multipart/form-data`): as an action's upload, with the part
+/// `supports` naming what the evidence supports (`weakness:W1`, `workstream:WS1`,
+/// `action:1.1`, `measure:M1`).
+pub async fn attach_chosen(
+    State(state): State<AppState>,
+    user: Signed,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    user.require_record()?;
+    upload(state, user, multipart, Target::Chosen).await
+}
+
+/// What an upload supports: the action whose page it came from, or what the evidence form's
+/// `supports` field chose.
+enum Target {
+    Action(ActionId),
+    Chosen,
+}
+
+impl Target {
+    /// The form again, with what was typed and the problems.
+    async fn again(
+        &self,
+        state: &AppState,
+        user: &Signed,
+        fields: Fields,
+        errors: Errors,
+        status: StatusCode,
+    ) -> Result<Response, WebError> {
+        match self {
+            Target::Action(id) => {
+                refused(state, user, id, "evidence-", fields, errors, status).await
+            }
+            Target::Chosen => {
+                evidence::form_again(state, user, FormState::again(fields, errors), status).await
+            }
+        }
+    }
+}
+
+async fn upload(
+    state: AppState,
+    user: Signed,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    target: Target,
+) -> Result<Response, WebError> {
     let mut multipart = multipart.map_err(|err| {
         WebError::BadRequest(format!(
-            "The upload could not be read ({}). Submit it from the action's page.",
+            "The upload could not be read ({}). Submit it from the page again.",
             err.body_text()
         ))
     })?;
-    let id = parse_id(&id)?;
     let limit = state.limits().max_upload_bytes;
     let mut fields = Fields::default();
     let mut errors = Errors::default();
@@ -798,17 +1034,22 @@ pub async fn attach(
                 widgets::size(limit)
             ),
         );
-        return refused(
-            &state,
-            &user,
-            &id,
-            "evidence-",
-            fields,
-            errors,
-            StatusCode::PAYLOAD_TOO_LARGE,
-        )
-        .await;
+        return target
+            .again(&state, &user, fields, errors, StatusCode::PAYLOAD_TOO_LARGE)
+            .await;
     }
+    let supports = match &target {
+        Target::Action(id) => Some(SubjectRef {
+            kind: Some(SubjectKind::Action),
+            id: id.to_string(),
+        }),
+        Target::Chosen => input::parsed::<SubjectRef>(
+            &fields,
+            &mut errors,
+            "supports",
+            "what the evidence supports",
+        ),
+    };
     let title = input::required(&fields, &mut errors, "title", "what the document is");
     // The form always sends a kind; a client that sends none means any document.
     let kind: Option<EvidenceKind> = match fields.optional("kind") {
@@ -829,8 +1070,8 @@ pub async fn attach(
             }
         },
     };
-    let (Some(kind), Some(on), Some((temp, file_name, declared)), true) =
-        (kind, on, file, errors.is_empty())
+    let (Some(supports), Some(kind), Some(on), Some((temp, file_name, declared)), true) =
+        (supports, kind, on, file, errors.is_empty())
     else {
         if !errors.is_empty() && errors.get("file").is_none() {
             // Browsers never send a chosen file again, so say so beside the field.
@@ -839,16 +1080,15 @@ pub async fn attach(
                 "Choose the file again: it is not kept when the form has a problem",
             );
         }
-        return refused(
-            &state,
-            &user,
-            &id,
-            "evidence-",
-            fields,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return target
+            .again(
+                &state,
+                &user,
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
     };
     let media_type = declared
         .filter(|declared| declared != "application/octet-stream" && !declared.trim().is_empty())
@@ -866,10 +1106,7 @@ pub async fn attach(
         size: 0,
         title,
         kind,
-        supports: vec![SubjectRef {
-            kind: Some(SubjectKind::Action),
-            id: id.to_string(),
-        }],
+        supports: vec![supports],
     };
     let context = context(user.actor(), Some(on))?;
     let appended = state
@@ -886,19 +1123,27 @@ pub async fn attach(
                 wsoa_core::EventBody::EvidenceAttached(e) => e.id.to_string(),
                 _ => "the evidence".to_owned(),
             };
-            Ok(recorded(
-                &state,
-                &user,
-                &id,
-                format!(
-                    "Evidence {evidence} was attached to action {id} (event {}).",
-                    appended.event.seq
-                ),
-            ))
+            let seq = appended.event.seq;
+            match &target {
+                Target::Action(id) => Ok(recorded(
+                    &state,
+                    &user,
+                    id,
+                    format!("Evidence {evidence} was attached to action {id} (event {seq})."),
+                )),
+                Target::Chosen => {
+                    user.flash(
+                        &state,
+                        format!("Evidence {evidence} was attached (event {seq})."),
+                    );
+                    Ok(Redirect::to(&format!("/evidence#evidence-{evidence}")).into_response())
+                }
+            }
         }
         Err(wsoa_store::StoreError::Rejected(rejection)) => {
             let field = match &rejection {
                 Rejection::InFuture { .. } => "on",
+                Rejection::UnknownId { .. } | Rejection::AmbiguousReference { .. } => "supports",
                 other => field_named(
                     other,
                     &[("the evidence's title", "title"), ("the file name", "file")],
@@ -912,17 +1157,169 @@ pub async fn attach(
                     "Choose the file again: it is not kept when the form has a problem",
                 );
             }
+            target
+                .again(
+                    &state,
+                    &user,
+                    fields,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `POST /actions/{id}/milestones`: fields `id`, `title`, the deadline (the date input `due`,
+/// or `due_words` as written in the plan), the date input `on`.
+pub async fn add_milestone(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let id = parse_id(&id)?;
+    let mut errors = Errors::default();
+    let milestone: Option<MilestoneId> =
+        input::parsed(&fields, &mut errors, "id", "the milestone's reference");
+    let title = input::required(&fields, &mut errors, "title", "what is to be in place");
+    let due = input::deadline(&fields, &mut errors, true);
+    let on = input::occurred_on(&fields, &mut errors);
+    let (Some(milestone), Some(due), Some(on), true) = (milestone, due, on, errors.is_empty())
+    else {
+        return refused(
+            &state,
+            &user,
+            &id,
+            "milestone-",
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let command = Command::AddMilestone(MilestoneAdded {
+        action: id.clone(),
+        id: milestone.clone(),
+        title,
+        due,
+    });
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(recorded(
+            &state,
+            &user,
+            &id,
+            format!("Milestone {milestone} was added to action {id} (event {seq})."),
+        )),
+        Err(refusal_reason) => {
+            refusal(&mut errors, refusal_reason, |rejection| match rejection {
+                Rejection::DuplicateId { .. } => "id",
+                Rejection::InFuture { .. } => "on",
+                Rejection::DateOrder(_) => "due",
+                other => field_named(
+                    other,
+                    &[
+                        ("the milestone's title", "title"),
+                        ("the deadline's words", input::DEADLINE_WORDS),
+                    ],
+                )
+                .unwrap_or("title"),
+            });
             refused(
                 &state,
                 &user,
                 &id,
-                "evidence-",
+                "milestone-",
                 fields,
                 errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
         }
-        Err(err) => Err(err.into()),
+    }
+}
+
+/// `POST /actions/{id}/milestones/outcome`: fields `milestone`, `outcome` (met or missed),
+/// `text` (what shows it was met, optional; why it was missed, required), the date input `on`.
+pub async fn milestone_outcome(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let fields = input::accept(&user, form)?;
+    let id = parse_id(&id)?;
+    let mut errors = Errors::default();
+    let milestone: Option<MilestoneId> =
+        input::parsed(&fields, &mut errors, "milestone", "the milestone");
+    let met = match fields.get("outcome").trim() {
+        "met" => Some(true),
+        "missed" => Some(false),
+        _ => {
+            errors.add("outcome", "Choose whether the milestone was met or missed");
+            None
+        }
+    };
+    let text = fields.optional("text");
+    if met == Some(false) && text.is_none() {
+        errors.add("text", "Enter why the milestone was missed");
+    }
+    let on = input::occurred_on(&fields, &mut errors);
+    let (Some(milestone), Some(met), Some(on), true) = (milestone, met, on, errors.is_empty())
+    else {
+        return refused(
+            &state,
+            &user,
+            &id,
+            "milestone-outcome-",
+            fields,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let command = if met {
+        Command::MeetMilestone(MilestoneMet {
+            action: id.clone(),
+            id: milestone.clone(),
+            note: text,
+        })
+    } else {
+        Command::MissMilestone(MilestoneMissed {
+            action: id.clone(),
+            id: milestone.clone(),
+            reason: text.unwrap_or_default(),
+        })
+    };
+    match submit(&state, &user, &fields, command, on).await? {
+        Ok(seq) => Ok(recorded(
+            &state,
+            &user,
+            &id,
+            format!(
+                "Milestone {milestone} of action {id} was recorded as {} (event {seq}).",
+                if met { "met" } else { "missed" }
+            ),
+        )),
+        Err(refusal_reason) => {
+            refusal(&mut errors, refusal_reason, |rejection| match rejection {
+                Rejection::InFuture { .. } | Rejection::DateOrder(_) => "on",
+                Rejection::NothingChanged(_) | Rejection::UnknownId { .. } => "milestone",
+                other => field_named(other, &[("the note", "text"), ("the reason", "text")])
+                    .unwrap_or("milestone"),
+            });
+            refused(
+                &state,
+                &user,
+                &id,
+                "milestone-outcome-",
+                fields,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }

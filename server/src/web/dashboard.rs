@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use wsoa_core::Date;
-use wsoa_core::event::{Rag, Status};
+use wsoa_core::event::{FindingKind, InspectionOutcome, Rag, Status};
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
 use wsoa_core::show::{ActionShow, MeasureShow, ShowView, WorkstreamShow, view};
@@ -312,10 +312,18 @@ fn render(
                     (plural(shown.events, "event", "events")) " of the ledger. Deadlines are judged at that day."
                 }
                 None => {
-                    "The plan now, from " (plural(shown.events, "event", "events"))
-                    @if let Some(seq) = shown.last_seq { " (the last is " a.link href=(crate::web::timeline::event_href(seq)) { "event " (seq) } ")" }
-                    ". Deadlines are judged at " (today.long()) "."
+                    "The plan now, with everything recorded so far. Deadlines are judged at " (today.long()) "."
                 }
+            }
+        }
+        // Event numbers are for auditors: behind a details element, in plain words first.
+        details data-testid="point-details" {
+            summary { "Where this comes from" }
+            div {
+                "Every change is kept, in order, in a history that cannot be edited. This page is built from "
+                (plural(shown.events, "entry", "entries")) " of that history"
+                @if let Some(seq) = shown.last_seq { " (the last is " a.link href=(crate::web::timeline::event_href(seq)) { "event " (seq) } ")" }
+                "."
             }
         }
         form #as-of-form.filters method="get" action="/" novalidate {
@@ -347,6 +355,9 @@ fn render(
                 li { a href="/visits/new" { "Record a monitoring visit" } }
                 li { a href="/reviews/new" { "Record a board review" } }
                 li { a href="/measures/values/new" { "Record a measure's value" } }
+                li { a href="/inspections/new" { "Record an inspection" } }
+                li { a href="/findings/new" { "Add a finding of an inspection" } }
+                li { a href="/coproduction/new" { "Record what families said (you said, we did)" } }
             }
         }
         h2.heading-m { "At a glance" }
@@ -384,13 +395,14 @@ fn render(
         }
         // Filtered, the page is the list above; the whole plan otherwise.
         @if !filters.active() || !errors.is_empty() {
+            (inspections_section(plan))
             @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
                 p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
             }
             @for weakness in &shown.weaknesses {
                 section.weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {
                     h2.heading-l id=(format!("weakness-{}-heading", weakness.id)) {
-                        span.caption { "Area of weakness " (weakness.id) }
+                        span.caption { (crate::web::findings::finding_name(weakness.kind.unwrap_or(FindingKind::Weakness))) " " (weakness.id) }
                         // A space, so that the heading's accessible name reads "W1 Strategic ...".
                         " "
                         (weakness.title)
@@ -421,6 +433,7 @@ fn render(
                     @if !weakness.also_measured_by.is_empty() {
                         p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
                     }
+                    (coproduction_section(&weakness.id, &weakness.coproduction))
                 }
             }
             @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
@@ -455,6 +468,97 @@ fn render(
             }
             @if let Some(revisit) = &shown.revisit {
                 p.body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
+            }
+        }
+    }
+}
+
+/// The inspections, each with its framework, kind, dates and (2023) outcome, and its findings
+/// grouped by type, in the framework's words, each linking to its section of the plan.
+fn inspections_section(plan: &Plan) -> Markup {
+    let kinds = [
+        FindingKind::Weakness,
+        FindingKind::PriorityAction,
+        FindingKind::Improvement,
+    ];
+    html! {
+        @if !plan.inspections.is_empty() {
+            section #inspections aria-labelledby="inspections-heading" data-testid="inspections" {
+                h2.heading-l #inspections-heading { "Inspections" }
+                @for inspection in &plan.inspections {
+                    div.inspection id=(format!("inspection-{}", inspection.id)) data-testid=(format!("inspection-{}", inspection.id)) {
+                        h3.heading-m {
+                            span.caption { "Inspection " (inspection.id) }
+                            " "
+                            (widgets::sentence_case(&crate::web::findings::inspection_words(inspection.framework, inspection.kind)))
+                        }
+                        dl.summary-list {
+                            (widgets::row("On site", html! { (widgets::date(inspection.from)) " to " (widgets::date(inspection.to)) }))
+                            (widgets::row("Report published", widgets::date(inspection.published)))
+                            (widgets::row("Inspected by", html! { (inspection.inspectorates.join(" and ")) }))
+                            @if let Some(outcome) = inspection.outcome {
+                                (widgets::row("Outcome", html! {
+                                    span data-testid="inspection-outcome" {
+                                        (widgets::tag(match outcome {
+                                            InspectionOutcome::Positive => widgets::Colour::Green,
+                                            InspectionOutcome::Inconsistent => widgets::Colour::Orange,
+                                            InspectionOutcome::Systemic => widgets::Colour::Red,
+                                        }, &widgets::sentence_case(outcome.describe())))
+                                    }
+                                }))
+                            }
+                        }
+                        @for kind in kinds {
+                            @let found: Vec<_> = plan.weaknesses.iter().filter(|w| w.inspection == inspection.id && w.kind == kind).collect();
+                            @if !found.is_empty() {
+                                h4.heading-s { (plural_finding(kind, found.len())) }
+                                ul.list data-testid=(format!("findings-{}-{}", inspection.id, kind.as_str())) {
+                                    @for weakness in found {
+                                        li { a.link href=(format!("#weakness-{}", weakness.id)) { (weakness.id) } " " (weakness.title) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "Areas for priority action", "Area of significant weakness".
+fn plural_finding(kind: FindingKind, n: usize) -> String {
+    let name = crate::web::findings::finding_name(kind);
+    if n == 1 {
+        name
+    } else {
+        name.replacen("Area ", "Areas ", 1)
+    }
+}
+
+/// "You said, we did, the difference it made" for one weakness or finding.
+fn coproduction_section(about: &str, entries: &[wsoa_core::show::CoproductionShow]) -> Markup {
+    html! {
+        @if !entries.is_empty() {
+            div.coproduction id=(format!("coproduction-{about}")) data-testid=(format!("coproduction-{about}")) {
+                h3.heading-m { "You said, we did, the difference it made" }
+                @for entry in entries {
+                    dl.summary-list {
+                        (widgets::row("Who", html! {
+                            (entry.from)
+                            @if let Some(n) = entry.respondents { " (" (plural(n, "respondent", "respondents")) ")" }
+                            ", " (widgets::date(entry.on))
+                        }))
+                        (widgets::row("You said", html! { (entry.said) }))
+                        (widgets::row("We did", html! { (entry.did) }))
+                        (widgets::row("The difference it made", html! {
+                            @match &entry.difference {
+                                Some(difference) => (difference),
+                                None => "Not yet known",
+                            }
+                        }))
+                    }
+                }
             }
         }
     }

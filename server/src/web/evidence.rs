@@ -2,7 +2,7 @@
 //! redacted evidence is shown as such ("Redacted on DATE by NAME: reason"), without a link.
 //! `/evidence/{id}/download` streams the content from the store, byte for byte as attached.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
@@ -10,9 +10,11 @@ use wsoa_core::plan::EvidenceView;
 use wsoa_core::point::Point;
 use wsoa_core::{EvidenceId, Subject};
 
-use crate::state::AppState;
+use crate::auth::Permission;
+use crate::state::{AppState, today};
+use crate::web::input::{Fields, FormState};
 use crate::web::layout::{Nav, page as layout_page};
-use crate::web::widgets::{self, size};
+use crate::web::widgets::{self, Control, DateField, Field, error_summary_for, size};
 use crate::web::{Signed, WebError, html_response};
 
 /// `GET /evidence`: the list.
@@ -21,9 +23,13 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
         .fold(|reader| Ok(reader.plan_at(Point::Now)?.0.evidence))
         .await?;
     let content = html! {
+        (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Evidence"))
         h1.heading-l { "Evidence" }
         p.body {
             "Every file attached as evidence, in the order attached. Only each file's hash is in the ledger's history, so a file's content can be redacted for data protection without breaking verification."
+        }
+        @if user.can(Permission::Record) {
+            p.body { a.link href="/evidence/new" data-testid="attach-evidence" { "Attach evidence to an area of weakness, a workstream, an action or a measure" } }
         }
         @if evidence.is_empty() {
             p.body.inset { "No evidence has been attached yet." }
@@ -46,7 +52,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
                                 td { (item.id) }
                                 td { (item.title) br; span.meta { (widgets::sentence_case(&item.kind.label())) } }
                                 td { (supports(&item.supports)) }
-                                td { (widgets::date(item.cite.on)) br; span.meta { "by " (item.cite.by) ", event " (item.cite.seq) } }
+                                td { (widgets::date(item.cite.on)) br; span.meta { "by " (item.cite.by) ", " a.link href=(crate::web::timeline::event_href(item.cite.seq)) { "event " (item.cite.seq) } } }
                                 td { (file_cell(item)) }
                             }
                         }
@@ -83,8 +89,15 @@ pub fn file_cell(item: &EvidenceView) -> Markup {
                     (widgets::tag(widgets::Colour::Purple, "Redacted"))
                     " Redacted on " (cite.on.long()) " by " (cite.by) ": " (reason)
                 }
-                span.meta { (item.file_name) ", " (size(item.size)) "; hash kept in the ledger: " }
-                span.hash { (item.content_hash.short()) }
+                span.meta { (item.file_name) ", " (size(item.size)) }
+                details {
+                    summary { "For auditors: the file's fingerprint" }
+                    div {
+                        "The history keeps the file's BLAKE3 hash, which begins "
+                        span.hash { (item.content_hash.short()) }
+                        ", so the redacted file can still be checked if a copy turns up."
+                    }
+                }
             }
             None => {
                 a href=(format!("/evidence/{}/download", item.id)) download=(item.file_name) data-testid=(format!("download-{}", item.id)) {
@@ -136,4 +149,116 @@ pub async fn download(
         item.size,
     )
     .map_err(WebError::Api)
+}
+
+/// What evidence can support, for the form's list: every weakness or finding, workstream,
+/// action and measure, as `kind:id` with its title.
+fn subjects(plan: &wsoa_core::plan::Plan) -> Vec<(String, String)> {
+    let mut choices = vec![(String::new(), "Choose what it supports".to_owned())];
+    choices.extend(plan.weaknesses.iter().map(|w| {
+        (
+            format!("weakness:{}", w.id),
+            format!(
+                "{} {}: {}",
+                crate::web::findings::finding_name(w.kind),
+                w.id,
+                w.title
+            ),
+        )
+    }));
+    choices.extend(plan.workstreams.iter().map(|ws| {
+        (
+            format!("workstream:{}", ws.id),
+            format!("Workstream {}: {}", ws.id, ws.title),
+        )
+    }));
+    choices.extend(plan.actions.iter().map(|a| {
+        (
+            format!("action:{}", a.id),
+            format!("Action {}: {}", a.id, a.title),
+        )
+    }));
+    choices.extend(plan.measures.iter().map(|m| {
+        (
+            format!("measure:{}", m.id),
+            format!("Measure {}: {}", m.id, m.title),
+        )
+    }));
+    choices
+}
+
+fn form_page(user: &Signed, plan: &wsoa_core::plan::Plan, form: &FormState) -> Markup {
+    let field = |name: &str, label: &str, hint: Option<&str>, control: Control| {
+        let id = format!("evidence-{name}");
+        widgets::field(&Field {
+            id: &id,
+            name,
+            label,
+            hint,
+            error: form.error(name),
+            value: form.value(name),
+            control,
+        })
+    };
+    html! {
+        (widgets::back_link("/evidence", "Back to the evidence"))
+        (error_summary_for(&form.errors, "evidence-"))
+        h1.heading-l { "Attach evidence" }
+        p.body { "A document that shows progress on an area of weakness or a finding, a workstream, an action or a measure. The file is kept; the history keeps its fingerprint, so it can be checked later." }
+        form #evidence-form method="post" action="/evidence/new" enctype="multipart/form-data" novalidate {
+            input type="hidden" name="csrf" value=(user.csrf);
+            (field("supports", "What it supports", None, Control::Select(subjects(plan))))
+            (field("title", "What it is", Some("For example, Minutes of the SEND Improvement Board, 23 September 2021"), Control::Text))
+            (field("kind", "Kind of document", None, Control::Select(widgets::choices(wsoa_core::event::EvidenceKind::WORDS))))
+            (widgets::date_input(&DateField {
+                id: "evidence-on",
+                name: "on",
+                legend: "When it happened",
+                hint: Some("The day of the document, for example 23 9 2021. It cannot be in the future."),
+                error: form.error("on"),
+                values: form.date_values("on"),
+            }))
+            (widgets::field(&Field { id: "evidence-file", name: "file", label: "File",
+                hint: Some("Keep personal data about children out of evidence where you can: its content can be redacted later."),
+                error: form.error("file"), value: "", control: Control::File }))
+            div.button-group {
+                button.button type="submit" data-testid="submit-evidence" { "Attach the file" }
+                a.link href="/evidence" { "Cancel" }
+            }
+        }
+    }
+}
+
+/// `GET /evidence/new`, and `?supports=KIND:ID` to start with it chosen.
+pub async fn new_page(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.require_record()?;
+    let chosen = Fields::new(query).get("supports").to_owned();
+    let mut form = FormState::fresh(&[("kind", "document".to_owned()), ("supports", chosen)])?;
+    form.set_date("on", today()?);
+    form_again(&state, &user, form, StatusCode::OK).await
+}
+
+/// The evidence form with what was typed and the problems found.
+pub async fn form_again(
+    state: &AppState,
+    user: &Signed,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let plan = state
+        .fold(|reader| Ok(reader.plan_at(Point::Now)?.0))
+        .await?;
+    let title = if form.errors.is_empty() {
+        "Attach evidence"
+    } else {
+        "Error: Attach evidence"
+    };
+    Ok(html_response(
+        status,
+        layout_page(title, user, Nav::Evidence, form_page(user, &plan, &form)),
+    ))
 }

@@ -26,17 +26,17 @@ use crate::web::widgets::{self, Control, DateField, Field, error_summary_for};
 use crate::web::{Signed, WebError, html_response};
 
 /// A form page: the error summary, the heading, an introduction and the form.
-struct FormPage<'a> {
-    title: &'a str,
-    intro: &'a str,
+pub(crate) struct FormPage<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) intro: &'a str,
     /// The form's id; its fields' ids start with `prefix`.
-    form_id: &'a str,
-    prefix: &'a str,
-    action: &'a str,
-    submit: &'a str,
+    pub(crate) form_id: &'a str,
+    pub(crate) prefix: &'a str,
+    pub(crate) action: &'a str,
+    pub(crate) submit: &'a str,
 }
 
-fn render(
+pub(crate) fn render(
     status: StatusCode,
     user: &Signed,
     page: &FormPage<'_>,
@@ -49,6 +49,7 @@ fn render(
         format!("Error: {}", page.title)
     };
     let content = html! {
+        (widgets::back_link("/", "Back to the plan"))
         (error_summary_for(&form.errors, page.prefix))
         h1.heading-l { (page.title) }
         p.body { (page.intro) }
@@ -66,7 +67,7 @@ fn render(
 }
 
 /// A field whose id is the page's prefix and its name.
-fn text(
+pub(crate) fn text(
     prefix: &str,
     form: &FormState,
     name: &str,
@@ -86,26 +87,32 @@ fn text(
     })
 }
 
-async fn plan(state: &AppState) -> Result<Plan, WebError> {
+pub(crate) async fn plan(state: &AppState) -> Result<Plan, WebError> {
     Ok(state
         .fold(|reader| Ok(reader.plan_at(Point::Now)?.0))
         .await?)
 }
 
-fn done(state: &AppState, user: &Signed, to: &str, message: String) -> Response {
+pub(crate) fn done(state: &AppState, user: &Signed, to: &str, message: String) -> Response {
     user.flash(state, message);
     Redirect::to(to).into_response()
 }
 
 /// A fresh form whose date input `on` starts at today.
-fn fresh_today() -> Result<FormState, WebError> {
+pub(crate) fn fresh_today() -> Result<FormState, WebError> {
     let mut form = FormState::fresh(&[])?;
     form.set_date("on", today()?);
     Ok(form)
 }
 
 /// A date input whose id is the page's prefix and its name.
-fn date(prefix: &str, form: &FormState, name: &str, legend: &str, hint: Option<&str>) -> Markup {
+pub(crate) fn date(
+    prefix: &str,
+    form: &FormState,
+    name: &str,
+    legend: &str,
+    hint: Option<&str>,
+) -> Markup {
     let id = format!("{prefix}{name}");
     widgets::date_input(&DateField {
         id: &id,
@@ -394,6 +401,15 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
         @for workstream in &plan.workstreams {
             fieldset.fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
                 legend { "Workstream " (workstream.id) ": " (workstream.title) }
+                p.body-s data-testid=(format!("previous-{}", workstream.id)) {
+                    @match workstream.assessments.last() {
+                        Some(last) => {
+                            "Last rated " (widgets::rating_tag(last.rating)) " by " (last.forum) " on " (widgets::date(last.cite.on))
+                            @if let Some(note) = &last.note { ": " (note) }
+                        }
+                        None => "Not rated before.",
+                    }
+                }
                 (text(p, form, &format!("rating-{}", workstream.id), "Assessment", None, Control::Select(ratings.clone())))
                 (text(p, form, &format!("note-{}", workstream.id), "Why (optional)", None, Control::Textarea { rows: 2 }))
             }

@@ -622,6 +622,7 @@ pub fn web_message(rejection: &Rejection) -> String {
         }
         other => other.to_string(),
     };
+    let text = without_commands(&text);
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
     while let Some(start) = rest.find(" (") {
@@ -637,6 +638,50 @@ pub fn web_message(rejection: &Rejection) -> String {
     }
     out.push_str(rest);
     capitalise(out.trim())
+}
+
+/// The rules' advice in command-line words, said as the pages say it: options and commands
+/// become the choices and forms of the pages.
+const PAGE_WORDS: [(&str, &str); 5] = [
+    (
+        "give --framework 2023, or leave out --outcome",
+        "choose the 2023 framework, or no outcome",
+    ),
+    (
+        "give --kind monitoring for a 2023 monitoring inspection",
+        "choose a monitoring inspection under the 2023 framework",
+    ),
+    (
+        "record a 2016 monitoring visit with `wsoa visit record`, or give --framework 2023",
+        "record a 2016 monitoring visit on the monitoring visit form, or choose the 2023 framework",
+    ),
+    (
+        "record it first with `wsoa inspection record`",
+        "record it first on the inspection form",
+    ),
+    (
+        "--respondents 0: give the number who responded, or leave it out",
+        "give the number who responded, or leave it blank",
+    ),
+];
+
+fn without_commands(text: &str) -> String {
+    let mut text = text.to_owned();
+    for (cli, page) in PAGE_WORDS {
+        text = text.replace(cli, page);
+    }
+    // "record a correction with `wsoa correct 12 --reason TEXT`": the pages' correction form.
+    const CORRECT: &str = "record a correction with `wsoa correct ";
+    while let Some(start) = text.find(CORRECT) {
+        let after = &text[start + CORRECT.len()..];
+        let Some(end) = after.find('`') else {
+            break;
+        };
+        let seq: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let page = format!("record a correction of event {seq} from its row in the history");
+        text.replace_range(start..start + CORRECT.len() + end + 1, &page);
+    }
+    text
 }
 
 /// Notes a refusal against the field it concerns: `field_for` names the field a rejection is
@@ -775,6 +820,25 @@ mod tests {
         assert_eq!(
             web_message(&kept),
             "Action 1.1 is already complete (since May)"
+        );
+    }
+
+    #[test]
+    fn command_line_advice_is_said_in_the_pages_words() {
+        let met = Rejection::NothingChanged(
+            "milestone 3m of action 1.1 was already met (event 14); if that was wrong, record a correction with `wsoa correct 14 --reason TEXT`".to_owned(),
+        );
+        assert_eq!(
+            web_message(&met),
+            "Milestone 3m of action 1.1 was already met (event 14); if that was wrong, record a correction of event 14 from its row in the history"
+        );
+        let outcome = Rejection::Inconsistent(
+            "inspection I2 was under the 2016 framework, which gives no overall outcome; give --framework 2023, or leave out --outcome".to_owned(),
+        );
+        assert!(
+            !web_message(&outcome).contains("--"),
+            "{}",
+            web_message(&outcome)
         );
     }
 

@@ -105,7 +105,7 @@ fn shell(title: &str, header_extra: Markup, content: Markup) -> Markup {
                             p.phase-banner__content {
                                 strong.tag.phase-banner__tag { "Beta" }
                                 span.phase-banner__text {
-                                    "This is a new service. Every change shown here is an event in a hash-chained ledger."
+                                    "This is a new service. Nothing shown here is ever edited or deleted: every change is kept in a history anyone can check."
                                 }
                             }
                         }

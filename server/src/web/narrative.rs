@@ -33,6 +33,7 @@ async fn narrative(state: &AppState) -> Result<Option<Narrative>, WebError> {
 pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Response, WebError> {
     let content = match narrative(&state).await? {
         None => html! {
+            (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
             h1.heading-l { "Impact narrative" }
             p.body.inset { "The ledger has no events yet, so there is nothing to narrate." }
         },
@@ -46,6 +47,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
 
 fn render(narrative: &Narrative) -> Markup {
     html! {
+        (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
         span.caption { "Impact narrative" }
         h1.heading-l data-testid="narrative-title" { (narrative.title) }
         p.body {
@@ -80,6 +82,8 @@ fn render(narrative: &Narrative) -> Markup {
             @if narrative.appendix.is_empty() {
                 p.body { "No event is cited." }
             } @else {
+                details open {
+                summary { "The events, with the start of each one's hash, for auditors" }
                 div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="The events cited, scrolls sideways" {
                     table.table data-testid="appendix" {
                         caption.visually-hidden { "The events cited" }
@@ -87,7 +91,7 @@ fn render(narrative: &Narrative) -> Markup {
                         tbody {
                             @for event in &narrative.appendix {
                                 tr id=(format!("event-{}", event.seq)) {
-                                    td { (event.seq) }
+                                    td { a.link href=(crate::web::timeline::event_href(event.seq)) aria-label=(format!("Event {}", event.seq)) { (event.seq) } }
                                     td { (event.on.long()) }
                                     td {
                                         (event.kind.as_deref().unwrap_or("unknown"))
@@ -99,6 +103,7 @@ fn render(narrative: &Narrative) -> Markup {
                             }
                         }
                     }
+                }
                 }
             }
         }

@@ -136,7 +136,16 @@ pub async fn page(
     } else {
         "Error: Timeline"
     };
-    let content = render(&fields, &errors, found.as_ref(), page, only, (since, until));
+    let can_record = user.can(crate::auth::Permission::Record);
+    let content = render(
+        &fields,
+        &errors,
+        found.as_ref(),
+        page,
+        only,
+        (since, until),
+        can_record,
+    );
     Ok(html_response(
         status,
         layout_page(title, &user, Nav::Timeline, content),
@@ -216,6 +225,7 @@ fn render(
     page: usize,
     only: Only,
     range: (Option<Date>, Option<Date>),
+    can_record: bool,
 ) -> Markup {
     let late_after = only.late_after;
     let date = |name: &'static str, legend: &'static str| {
@@ -242,6 +252,7 @@ fn render(
             })
         };
     html! {
+        (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Timeline"))
         (error_summary(errors))
         h1.heading-l { "Timeline" }
         p.body { "Every change recorded in the ledger, newest first. “Happened” is the date given for the change; “Recorded” is when the ledger learned of it." }
@@ -322,6 +333,9 @@ fn render(
                                     td {
                                         (entry.sentence)
                                         (action_links(&entry.about))
+                                        @if can_record {
+                                            br; (crate::web::correct::link(entry.seq))
+                                        }
                                     }
                                 }
                             }

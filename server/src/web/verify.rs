@@ -106,6 +106,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
 
 fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Markup {
     html! {
+        (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Verification"))
         h1.heading-l { "Verification" }
         p.body {
             "Verification proves that nothing in the ledger was edited, deleted or reordered: every event is re-hashed and re-linked to the one before it, the Merkle tree is recomputed from the events, every piece of evidence is checked against its hash, and every kept signed checkpoint is compared with the tree. "
@@ -129,6 +130,19 @@ fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Marku
                 input type="hidden" name="csrf" value=(user.csrf);
                 button.button type="submit" data-testid="run-verification" { "Run full verification" }
             }
+        }
+        h2.heading-m id="downloads" { "Check it yourself" }
+        p.body { "Take a copy and check it offline with " code { "wsoa verify FILE" } ", on a computer that does not trust this server." }
+        ul.list data-testid="verify-downloads" {
+            @if user.can(Permission::Audit) {
+                li { a.link href="/verify/bundle" download="ledger.wsoa" data-testid="download-bundle" { "Download the whole ledger as a bundle" } " (every event, the evidence files and the signed checkpoints, in one file)" }
+            }
+            @if facts.kept.is_some() {
+                li { a.link href="/verify/checkpoint" download="checkpoint.txt" data-testid="download-checkpoint" { "Download the latest signed checkpoint" } " (a signed note pinning the history; keep it, and later check any copy against it)" }
+            }
+        }
+        @if !user.can(Permission::Audit) {
+            p.body.secondary { "The whole ledger can be downloaded by auditors and admins." }
         }
         h2.heading-m { "The ledger now" }
         dl.summary-list data-testid="ledger-facts" {
@@ -172,7 +186,7 @@ fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Marku
                     tbody {
                         @for checkpoint in &facts.recorded {
                             tr {
-                                td { (checkpoint.cite.seq) }
+                                td { a.link href=(crate::web::timeline::event_href(checkpoint.cite.seq)) { (checkpoint.cite.seq) } }
                                 td { (checkpoint.size) }
                                 td { (checkpoint.signers.join(", ")) }
                                 td { code { (checkpoint.root.short()) } }
@@ -231,4 +245,42 @@ pub async fn run(
         },
     );
     Ok(Redirect::to("/verify#last-verification").into_response())
+}
+
+/// `GET /verify/bundle` (auditors and admins): the whole ledger as a bundle file, to verify
+/// offline with `wsoa verify FILE`.
+pub async fn bundle(State(state): State<AppState>, user: Signed) -> Result<Response, WebError> {
+    if !user.can(Permission::Audit) {
+        return Err(WebError::Forbidden(format!(
+            "You are signed in as {} with the role {}. Downloading the whole ledger needs an auditor's or an admin's token.",
+            user.name, user.role
+        )));
+    }
+    Ok(crate::api::audit::bundle_download(&state))
+}
+
+/// `GET /verify/checkpoint`: the latest kept signed checkpoint, as the text of its note.
+pub async fn checkpoint(
+    State(state): State<AppState>,
+    _user: Signed,
+) -> Result<Response, WebError> {
+    let note = state
+        .read(|reader| Ok(reader.checkpoints()?.pop().map(|(_, note)| note)))
+        .await?;
+    let Some(note) = note else {
+        return Err(WebError::NotFound(
+            "No signed checkpoint has been kept yet, so there is none to download.".to_owned(),
+        ));
+    };
+    let mut response = note.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"checkpoint.txt\""),
+    );
+    Ok(response)
 }

@@ -441,6 +441,21 @@ pub fn back_link(href: &str, text: &str) -> Markup {
     html! { a.back-link href=(href) data-testid="back-link" { (text) } }
 }
 
+/// GOV.UK breadcrumbs: where a page sits, from the plan down, each level a link (`trail`:
+/// address and words) and the page itself last, marked as the current page.
+pub fn breadcrumbs(trail: &[(&str, &str)], current: &str) -> Markup {
+    html! {
+        nav.breadcrumbs aria-label="Breadcrumb" data-testid="breadcrumbs" {
+            ol.breadcrumbs__list {
+                @for (href, text) in trail {
+                    li.breadcrumbs__list-item { a.breadcrumbs__link href=(href) { (text) } }
+                }
+                li.breadcrumbs__list-item aria-current="page" { (current) }
+            }
+        }
+    }
+}
+
 /// One row of a summary list.
 pub fn row(key: &str, value: Markup) -> Markup {
     html! {

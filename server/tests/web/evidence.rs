@@ -160,3 +160,98 @@ async fn an_upload_over_the_limit_or_without_a_file_is_refused_beside_the_file_f
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(fixture.len(), before);
 }
+
+#[tokio::test]
+async fn evidence_can_support_a_weakness_a_workstream_or_a_measure_chosen_on_its_form() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let list = officer.get("/evidence").await.text();
+    assert!(list.contains(r#"href="/evidence/new""#), "{list}");
+    let form = officer.get("/evidence/new?supports=measure:M1").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let text = form.text();
+    for needle in [
+        r#"<form id="evidence-form" method="post" action="/evidence/new" enctype="multipart/form-data""#,
+        r#"<option value="weakness:W1">Area of significant weakness W1: Quality assurance of EHC plans</option>"#,
+        r#"<option value="workstream:WS1">Workstream WS1: EHC plan quality</option>"#,
+        r#"<option value="action:1.2">Action 1.2: Appoint a QA officer</option>"#,
+        r#"<option value="measure:M1" selected>"#,
+    ] {
+        assert!(text.contains(needle), "lacks {needle}: {text}");
+    }
+    assert_eq!(crate::harness::unlabelled(&text), Vec::<String>::new());
+    let before = fixture.len();
+    // Nothing chosen: refused beside the list, the file asked for again, nothing recorded.
+    let reply = officer
+        .post_multipart(
+            "/evidence/new",
+            &[("title", "Audit"), ("kind", "audit"), ("on", "2021-10-01")],
+            Some(("audit.txt", b"twenty plans audited")),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = reply.text();
+    assert!(text.contains(r##"href="#evidence-supports""##), "{text}");
+    assert!(text.contains("Choose the file again"), "{text}");
+    // Something that is not in the plan.
+    let reply = officer
+        .post_multipart(
+            "/evidence/new",
+            &[
+                ("supports", "workstream:WS9"),
+                ("title", "Audit"),
+                ("kind", "audit"),
+                ("on", "2021-10-01"),
+            ],
+            Some(("audit.txt", b"twenty plans audited")),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.text().contains(r##"href="#evidence-supports""##),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(fixture.len(), before);
+    for (supports, shown) in [
+        ("weakness:W1", "weakness W1"),
+        ("workstream:WS1", "workstream WS1"),
+        ("measure:M1", "measure M1"),
+    ] {
+        let reply = officer
+            .post_multipart(
+                "/evidence/new",
+                &[
+                    ("supports", supports),
+                    ("title", "Audit of twenty plans"),
+                    ("kind", "audit"),
+                    ("on", "2021-10-01"),
+                ],
+                Some(("audit.txt", supports.as_bytes())),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+        assert!(
+            reply.location().starts_with("/evidence#evidence-E"),
+            "{}",
+            reply.location()
+        );
+        let list = officer.get(&reply.location()).await.text();
+        assert!(list.contains("was attached (event"), "{list}");
+        assert!(list.contains(shown), "{shown}: {list}");
+    }
+    assert_eq!(fixture.len(), before + 3);
+    // Only officers and admins.
+    let viewer = fixture.sign_in(Role::Viewer).await;
+    assert_eq!(
+        viewer.get("/evidence/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        !viewer
+            .get("/evidence")
+            .await
+            .text()
+            .contains("/evidence/new")
+    );
+}

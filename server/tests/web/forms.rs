@@ -220,7 +220,25 @@ async fn viewers_and_auditors_see_no_recording_forms_and_cannot_post() {
 async fn officers_see_every_form_with_stable_ids() {
     let fixture = Fixture::with_plan().await;
     let officer = fixture.sign_in(Role::Officer).await;
-    let action = officer.get("/actions/1.1").await.text();
+    // One change at a time: the page links to each form, and `?change=` opens one.
+    let page = officer.get("/actions/1.1").await.text();
+    assert!(!page.contains("<form id=\"status-form\""), "{page}");
+    let mut action = String::new();
+    for change in ["status", "amend", "note", "evidence"] {
+        let link = format!(r#"href="/actions/1.1?change={change}""#);
+        assert!(page.contains(&link), "lacks {link}: {page}");
+        let opened = officer
+            .get(&format!("/actions/1.1?change={change}"))
+            .await
+            .text();
+        assert_eq!(
+            opened.matches("<form id=").count() - opened.matches("<form id=\"sign-out\"").count(),
+            1,
+            "{change}: one form"
+        );
+        assert_eq!(unlabelled(&opened), Vec::<String>::new(), "{change}");
+        action.push_str(&opened);
+    }
     for needle in [
         r#"<form id="status-form" method="post" action="/actions/1.1/status""#,
         r#"<input class="radios__input" type="radio" id="status-status" name="status" value="not-started">"#,
@@ -267,7 +285,7 @@ async fn officers_see_every_form_with_stable_ids() {
 async fn a_status_change_through_the_form_shows_on_the_dashboard_and_in_the_history() {
     let fixture = Fixture::with_plan().await;
     let officer = fixture.sign_in(Role::Officer).await;
-    let page = officer.get("/actions/1.1").await;
+    let page = officer.get("/actions/1.1?change=status").await;
     let nonce = page.hidden("nonce");
     let reply = officer
         .post(
@@ -528,7 +546,9 @@ async fn forms_start_with_today_in_day_month_and_year() {
         ("/actions/new", "action-on"),
         ("/reviews/new", "review-on"),
         ("/measures/values/new", "measure-on"),
-        ("/actions/1.1", "status-on"),
+        ("/actions/1.1?change=status", "status-on"),
+        ("/actions/1.1?change=milestone", "milestone-on"),
+        ("/events/3/correct", "correct-on"),
     ] {
         let text = officer.get(path).await.text();
         for (part, value) in [
@@ -882,8 +902,9 @@ async fn a_deadline_is_a_date_or_as_written_in_the_plan_never_both_or_neither() 
         .event;
     assert_eq!(event.body.kind(), "action_created_with_deadline");
     // The amendment form starts with the words, not a date.
-    assert!(page.contains(r#"id="amend-due_words" name="due_words" value="Autumn term 2021""#));
-    assert!(page.contains(r#"id="amend-due-day" name="due-day" value="""#));
+    let amend = officer.get("/actions/1.3?change=amend").await.text();
+    assert!(amend.contains(r#"id="amend-due_words" name="due_words" value="Autumn term 2021""#));
+    assert!(amend.contains(r#"id="amend-due-day" name="due-day" value="""#));
     let dashboard = officer.get("/").await.text();
     assert!(
         dashboard.contains(
@@ -1005,7 +1026,7 @@ async fn a_percentage_may_be_written_with_its_sign_only_for_a_measure_in_percent
 async fn status_and_rag_are_radios_and_a_choice_is_recorded() {
     let fixture = Fixture::with_plan().await;
     let officer = fixture.sign_in(Role::Officer).await;
-    let page = officer.get("/actions/1.1").await.text();
+    let page = officer.get("/actions/1.1?change=status").await.text();
     assert!(!page.contains(r#"<select class="select" id="status-status""#));
     // The RAG keeps its value unless another is chosen: the first radio says which it is.
     assert!(
@@ -1025,9 +1046,11 @@ async fn status_and_rag_are_radios_and_a_choice_is_recorded() {
         ),
         "{page}"
     );
+    // The form, opened again, starts from the new status.
+    let form = officer.get("/actions/1.1?change=status").await.text();
     assert!(
-        page.contains(r#"id="status-status-4" name="status" value="blocked" checked>"#),
-        "{page}"
+        form.contains(r#"id="status-status-4" name="status" value="blocked" checked>"#),
+        "{form}"
     );
 }
 

@@ -231,7 +231,12 @@ async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_ta
     assert!(text.contains("The values of M1 as a table"));
     assert!(text.contains("Last monitoring visit"));
     assert!(text.contains(r#"data-testid="point""#));
-    assert!(text.contains("The plan now, from 12 events"));
+    assert!(text.contains("The plan now, with everything recorded so far."));
+    // The count and the last event are for auditors, behind a details element.
+    assert!(
+        text.contains("This page is built from 12 entries of that history"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -416,7 +421,10 @@ async fn the_diff_page_says_what_changed_since_the_last_visit() {
         "{text}"
     );
     assert!(text.contains("Actions completed or closed (1)"), "{text}");
-    assert!(text.contains("(event 12)"));
+    assert!(
+        text.contains(r##"(event <a class="link" href="/timeline?event=12#entry-12">12</a>)"##),
+        "{text}"
+    );
     let bad = session.get("/diff?from=visit:7").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains(r#"id="from-error""#));
@@ -679,7 +687,15 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
             r#"href="/actions/1.1" data-testid="back-to-today">See this action today</a>"#
         )
     );
-    assert!(text.contains(r##"<a class="back-link" href="/?as_of=2021-07-01#action-1.1" data-testid="back-link">Back to the plan</a>"##), "{text}");
+    assert!(
+        text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01">Plan</a>"##),
+        "{text}"
+    );
+    assert!(text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01#workstream-WS1">Workstream WS1</a>"##), "{text}");
+    assert!(
+        text.contains(r#"<li class="breadcrumbs__list-item" aria-current="page">Action 1.1</li>"#),
+        "{text}"
+    );
     // As it was: in progress since June, its later history not yet there, and no forms.
     assert!(text.contains(
         r#"data-testid="action-status"><strong class="tag tag--blue" data-status="in-progress">"#
@@ -703,13 +719,15 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
             .text()
             .contains("Provider withdrew")
     );
-    // Today's page has the back link to today's plan, and the forms.
+    // Today's page has the breadcrumbs to today's plan, and the forms.
     let today_page = officer.get("/actions/1.1").await.text();
+    assert!(today_page.contains(r##"<a class="breadcrumbs__link" href="/">Plan</a>"##));
     assert!(
-        today_page
-            .contains(r##"href="/#action-1.1" data-testid="back-link">Back to the plan</a>"##)
+        today_page.contains(
+            r##"<a class="breadcrumbs__link" href="/#workstream-WS1">Workstream WS1</a>"##
+        )
     );
-    assert!(today_page.contains("status-form"));
+    assert!(today_page.contains(r#"href="/actions/1.1?change=status""#));
 
     // An action added after the day is not in that day's plan.
     let missing = officer.get("/actions/1.1?as_of=2021-04-01").await;

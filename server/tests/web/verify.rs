@@ -117,3 +117,83 @@ async fn the_latest_signed_checkpoint_is_shown_with_its_signatures() {
             .contains("The ledger is intact.")
     );
 }
+
+#[tokio::test]
+async fn the_verify_page_offers_the_latest_checkpoint_and_to_auditors_the_whole_bundle() {
+    let fixture = Fixture::with_plan().await;
+    let viewer = fixture.sign_in(Role::Viewer).await;
+    let page = viewer.get("/verify").await.text();
+    assert!(
+        !page.contains("/verify/checkpoint"),
+        "none kept yet: {page}"
+    );
+    assert!(
+        !page.contains("/verify/bundle"),
+        "viewers get no bundle link"
+    );
+    assert_eq!(
+        viewer.get("/verify/checkpoint").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        viewer.get("/verify/bundle").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let size = fixture.len();
+    let origin = fixture.reader.origin().expect("origin");
+    let root = fixture.reader.merkle_root(size).expect("root");
+    let signer = wsoa_core::note::Signer::from_seed("northshire-board", &[7; 32]).expect("signer");
+    let note = wsoa_core::note::Note::sign(
+        &wsoa_core::note::Checkpoint::new(origin, size, root)
+            .to_text()
+            .expect("text"),
+        &signer,
+    )
+    .expect("signs");
+    let kept = fixture
+        .call(
+            axum::http::Method::POST,
+            "/api/v1/checkpoints",
+            &[
+                (
+                    "authorization",
+                    &format!("Bearer {}", fixture.token(Role::Auditor)),
+                ),
+                ("content-type", "text/plain"),
+            ],
+            note.to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{}", kept.text());
+    let page = viewer.get("/verify").await.text();
+    assert!(
+        page.contains(r#"data-testid="download-checkpoint""#),
+        "{page}"
+    );
+    let download = viewer.get("/verify/checkpoint").await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(
+        download.headers["content-disposition"],
+        "attachment; filename=\"checkpoint.txt\""
+    );
+    assert_eq!(download.text(), note.to_string());
+
+    let auditor = fixture.sign_in(Role::Auditor).await;
+    assert!(
+        auditor
+            .get("/verify")
+            .await
+            .text()
+            .contains(r#"data-testid="download-bundle""#)
+    );
+    let bundle = auditor.get("/verify/bundle").await;
+    assert_eq!(bundle.status, StatusCode::OK);
+    assert_eq!(
+        bundle.headers["content-disposition"],
+        "attachment; filename=\"ledger.wsoa\""
+    );
+    let report = wsoa_store::verify_bundle(bundle.body.as_ref(), &[(size, root)])
+        .expect("the downloaded bundle verifies offline against the kept root");
+    assert_eq!(report.events, size);
+}
