@@ -37,6 +37,7 @@ pub mod forms;
 pub mod input;
 pub mod layout;
 pub mod narrative;
+pub mod papers;
 pub mod session;
 pub mod timeline;
 pub mod verify;
@@ -163,6 +164,8 @@ pub fn routes() -> Router<AppState> {
         .route("/narrative", get(narrative::page))
         .route("/narrative.html", get(narrative::download_html))
         .route("/narrative.md", get(narrative::download_markdown))
+        .route("/tracker.xlsx", get(papers::workbook))
+        .route("/tracker.csv", get(papers::csv))
         .route("/verify", get(verify::page).post(verify::run))
         .route("/verify/bundle", get(verify::bundle))
         .route("/verify/checkpoint", get(verify::checkpoint))
