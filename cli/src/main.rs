@@ -5,7 +5,6 @@ mod audit;
 mod bundle;
 mod demo;
 mod diff;
-mod docx;
 mod evidence;
 mod import;
 mod narrative;

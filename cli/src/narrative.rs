@@ -13,7 +13,6 @@ use wsoa_store::Ledger;
 
 use crate::output::{OutputFormat, Printer, write_file};
 
-mod pdf;
 use crate::point::At;
 
 /// How the narrative is written.
@@ -74,13 +73,17 @@ pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<(
         bail!(out.requested.needs_out());
     }
     // Found before the ledger is read, so that a machine without a browser is told at once.
-    let browser = if pdf { Some(pdf::browser()?) } else { None };
+    let browser = if pdf {
+        Some(wsoa_papers::pdf::browser()?)
+    } else {
+        None
+    };
     let ledger = Ledger::open(data)?;
     let (narrative, source) = ledger.narrative_at(args.at.point())?;
     let bytes = if docx {
-        crate::docx::document(&narrative, &source)?
+        wsoa_papers::docx::document(&narrative, &source)?
     } else if let Some(browser) = &browser {
-        pdf::print(browser, &narrative.to_html())?
+        wsoa_papers::pdf::print(browser, &narrative.to_html())?
     } else {
         match style {
             Style::Md => narrative.to_markdown(),

@@ -164,6 +164,8 @@ pub fn routes() -> Router<AppState> {
         .route("/narrative", get(narrative::page))
         .route("/narrative.html", get(narrative::download_html))
         .route("/narrative.md", get(narrative::download_markdown))
+        .route("/narrative.docx", get(narrative::download_word))
+        .route("/narrative.pdf", get(narrative::download_pdf))
         .route("/tracker.xlsx", get(papers::workbook))
         .route("/tracker.csv", get(papers::csv))
         .route("/verify", get(verify::page).post(verify::run))

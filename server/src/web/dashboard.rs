@@ -218,6 +218,7 @@ fn papers_links(as_of: Option<Date>) -> Markup {
         ul.list.list--plain data-testid="papers" {
             li { a href=(format!("/tracker.xlsx{query}")) { "Download the tracker (Excel workbook)" } }
             li { a href=(format!("/tracker.csv{query}")) { "Download the tracker (CSV)" } }
+            li { a href=(format!("/narrative{query}")) { "Read the impact narrative" @if as_of.is_some() { " as it stood that day" } " (Word, PDF and web page downloads)" } }
         }
     }
 }

@@ -7,37 +7,55 @@
 //! embedding core's HTML page: one document outline, one stylesheet, and no second escaping
 //! question (every value goes through `maud` once).
 
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
 use maud::{Markup, html};
-use wsoa_core::narrative::{Claim, Narrative, Section};
+use wsoa_core::Date;
+use wsoa_core::narrative::{Claim, Narrative, Section, Source};
 use wsoa_core::point::Point;
 
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::layout::{Nav, page as layout_page};
+use crate::web::papers::{day_asked, download};
 use crate::web::{Signed, WebError, html_response};
 
-/// Reads the narrative now, or `None` when the ledger has nothing to narrate.
-async fn narrative(state: &AppState) -> Result<Option<Narrative>, WebError> {
+/// Reads the narrative now, or as of a past day (by the dates things happened), or `None` when
+/// the ledger has nothing to narrate by then.
+async fn narrative(
+    state: &AppState,
+    as_of: Option<Date>,
+) -> Result<Option<(Narrative, Source)>, WebError> {
+    let point = as_of.map_or(Point::Now, Point::AsOf);
     Ok(state
-        .fold(|reader| match reader.narrative_at(Point::Now) {
-            Ok((narrative, _)) => Ok(Some(narrative)),
+        .fold(move |reader| match reader.narrative_at(point) {
+            Ok(built) => Ok(Some(built)),
             Err(wsoa_store::StoreError::Query(_)) => Ok(None),
             Err(err) => Err(err.into()),
         })
         .await?)
 }
 
-/// `GET /narrative`.
-pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Response, WebError> {
-    let content = match narrative(&state).await? {
+/// `GET /narrative`, now or as of `?as_of=`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (as_of, _) = day_asked(query)?;
+    let content = match narrative(&state, as_of).await? {
         None => html! {
             (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
             h1.heading-l { "Impact narrative" }
             p.body.inset { "The ledger has no events yet, so there is nothing to narrate." }
         },
-        Some(narrative) => render(&narrative),
+        Some((narrative, _)) => html! {
+            @if let Some(day) = as_of {
+                (crate::web::widgets::past_banner(day, "/narrative", "See the narrative today"))
+            }
+            (render(&narrative, as_of))
+        },
     };
     Ok(html_response(
         StatusCode::OK,
@@ -45,7 +63,20 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
     ))
 }
 
-fn render(narrative: &Narrative) -> Markup {
+/// The downloads of the narrative shown, keeping its past day.
+fn downloads(as_of: Option<Date>) -> Markup {
+    let query = as_of.map_or_else(String::new, |day| format!("?as_of={day}"));
+    html! {
+        ul.list.list--plain data-testid="narrative-downloads" {
+            li { a href=(format!("/narrative.docx{query}")) { "Download as a Word document" } }
+            li { a href=(format!("/narrative.pdf{query}")) { "Download as a PDF" } }
+            li { a href=(format!("/narrative.html{query}")) { "Download as a web page (HTML)" } }
+            li { a href=(format!("/narrative.md{query}")) { "Download as Markdown" } }
+        }
+    }
+}
+
+fn render(narrative: &Narrative, as_of: Option<Date>) -> Markup {
     html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
         span.caption { "Impact narrative" }
@@ -54,10 +85,7 @@ fn render(narrative: &Narrative) -> Markup {
             "Built from the ledger: every statement cites the events it rests on, listed at the end. "
             "Anyone with the ledger can rebuild it and get the same text."
         }
-        ul.list.list--plain data-testid="narrative-downloads" {
-            li { a href="/narrative.html" download="narrative.html" { "Download as a web page (HTML)" } }
-            li { a href="/narrative.md" download="narrative.md" { "Download as Markdown" } }
-        }
+        (downloads(as_of))
         div.narrative {
             (section(&narrative.opening, 2))
             (section(&narrative.visits, 2))
@@ -139,35 +167,31 @@ fn claim(claim: &Claim) -> Markup {
     }
 }
 
-fn download(body: String, content_type: &'static str, file_name: &'static str) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static(file_name),
-    );
-    response
-}
-
-async fn document(state: &AppState) -> Result<Narrative, WebError> {
-    narrative(state).await?.ok_or_else(|| {
+async fn document(
+    state: &AppState,
+    query: Vec<(String, String)>,
+) -> Result<(Narrative, Source, String), WebError> {
+    let (as_of, _) = day_asked(query)?;
+    let (narrative, source) = narrative(state, as_of).await?.ok_or_else(|| {
         WebError::NotFound(
-            "The ledger has no events yet, so there is no narrative to download.".to_owned(),
+            "The ledger has no events by then, so there is no narrative to download.".to_owned(),
         )
-    })
+    })?;
+    let stem = as_of.map_or_else(|| "narrative".to_owned(), |day| format!("narrative-{day}"));
+    Ok((narrative, source, stem))
 }
 
 /// `GET /narrative.html`: the narrative as a self-contained web page, to keep or send.
 pub async fn download_html(
     State(state): State<AppState>,
     _user: Signed,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let narrative = document(&state).await?;
+    let (narrative, _, stem) = document(&state, query).await?;
     let mut response = download(
-        narrative.to_html(),
+        narrative.to_html().into_bytes(),
         "text/html; charset=utf-8",
-        "attachment; filename=\"narrative.html\"",
+        &format!("{stem}.html"),
     );
     // Its own inline stylesheet, and nothing else, may apply if it is opened from here.
     response.headers_mut().insert(
@@ -181,11 +205,53 @@ pub async fn download_html(
 pub async fn download_markdown(
     State(state): State<AppState>,
     _user: Signed,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let narrative = document(&state).await?;
+    let (narrative, _, stem) = document(&state, query).await?;
     Ok(download(
-        narrative.to_markdown(),
+        narrative.to_markdown().into_bytes(),
         "text/markdown; charset=utf-8",
-        "attachment; filename=\"narrative.md\"",
+        &format!("{stem}.md"),
     ))
+}
+
+/// `GET /narrative.docx`: the narrative as the Word document `wsoa narrative --format docx`
+/// writes.
+pub async fn download_word(
+    State(state): State<AppState>,
+    _user: Signed,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (narrative, source, stem) = document(&state, query).await?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        wsoa_papers::docx::document(&narrative, &source).map_err(ApiError::internal)
+    })
+    .await??;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{stem}.docx"),
+    ))
+}
+
+/// `GET /narrative.pdf`: the narrative's HTML printed to PDF by headless Chromium on the server,
+/// as `wsoa narrative --format pdf` does; where the server has no Chromium, a 503 that says to
+/// print the HTML download instead.
+pub async fn download_pdf(
+    State(state): State<AppState>,
+    _user: Signed,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let browser = wsoa_papers::pdf::browser().map_err(|_| {
+        ApiError::unavailable(
+            "This server cannot make PDFs: it has no Chromium browser to print with. Download the narrative as a web page (HTML) and print it to PDF from your browser, or ask the server's operator to install Chromium",
+        )
+    })?;
+    let (narrative, _, stem) = document(&state, query).await?;
+    let html = narrative.to_html();
+    let bytes = tokio::task::spawn_blocking(move || {
+        wsoa_papers::pdf::print(&browser, &html).map_err(ApiError::internal)
+    })
+    .await??;
+    Ok(download(bytes, "application/pdf", &format!("{stem}.pdf")))
 }

@@ -17,7 +17,7 @@ use crate::web::input::{Errors, Fields};
 use crate::web::{Signed, WebError};
 
 /// The day asked for (`None`: now), refusing a day that is not a date or is in the future.
-fn day_asked(query: Vec<(String, String)>) -> Result<(Option<Date>, Date), WebError> {
+pub(crate) fn day_asked(query: Vec<(String, String)>) -> Result<(Option<Date>, Date), WebError> {
     let fields = Fields::new(query);
     let mut errors = Errors::default();
     let clock_today = today()?;
@@ -80,7 +80,8 @@ pub async fn csv(
     ))
 }
 
-fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+/// A file to download, named `file_name`.
+pub(crate) fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

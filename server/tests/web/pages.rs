@@ -1018,3 +1018,61 @@ async fn the_tracker_downloads_as_a_workbook_and_csv_now_and_as_of_a_past_day() 
     let reply = fixture.get_anonymous("/tracker.xlsx").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_narrative_downloads_in_word_and_pdf_now_and_as_of_a_past_day() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+
+    // As of a past day: a banner says so, the downloads keep the day, and what had not happened
+    // by then is not in it (1.2 was completed on 20 August 2021).
+    let page = session.get("/narrative?as_of=2021-07-01").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    assert!(text.contains(r#"data-testid="past-banner""#), "{text}");
+    assert!(
+        text.contains(r#"href="/narrative.docx?as_of=2021-07-01""#),
+        "{text}"
+    );
+    let then = session.get("/narrative.md?as_of=2021-07-01").await;
+    assert_eq!(
+        then.headers["content-disposition"],
+        "attachment; filename=\"narrative-2021-07-01.md\""
+    );
+    let now = session.get("/narrative.md").await.text();
+    assert!(now.contains("QA officer in post"), "{now}");
+    assert!(
+        !then.text().contains("QA officer in post"),
+        "{}",
+        then.text()
+    );
+
+    let word = session.get("/narrative.docx?as_of=2021-07-01").await;
+    assert_eq!(word.status, StatusCode::OK, "{}", word.text());
+    assert_eq!(
+        word.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert_eq!(
+        word.headers["content-disposition"],
+        "attachment; filename=\"narrative-2021-07-01.docx\""
+    );
+    assert!(word.body.starts_with(b"PK\x03\x04"), "a zip package");
+
+    // A PDF where the server has Chromium; where it has none, a 503 that says what to do.
+    let pdf = session.get("/narrative.pdf").await;
+    if wsoa_papers::pdf::browser().is_ok() {
+        assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+        assert_eq!(pdf.headers["content-type"], "application/pdf");
+        assert!(pdf.body.starts_with(b"%PDF-"), "a PDF");
+    } else {
+        assert_eq!(pdf.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(pdf.text().contains("print it to PDF from your browser"));
+    }
+
+    // A future day is refused, and nothing is given to someone signed out.
+    let refused = session.get("/narrative.docx?as_of=2999-01-01").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let reply = fixture.get_anonymous("/narrative.pdf").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+}

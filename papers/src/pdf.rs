@@ -1,6 +1,6 @@
-//! `wsoa narrative --format pdf`: the HTML narrative (one self-contained page, no scripts, A4
-//! print styles) printed to PDF by headless Chromium, the renderer the browser tests use. The
-//! page is written to a private temporary folder with a throwaway browser profile, so that
+//! The impact narrative as PDF (`wsoa narrative --format pdf`, `/narrative.pdf`): its HTML (one
+//! self-contained page, no scripts, A4 print styles) printed to PDF by headless Chromium, the
+//! renderer the browser tests use. The page is written to a private temporary folder with a throwaway browser profile, so that
 //! nothing of a user's own browser is touched and two runs never collide.
 
 use std::path::{Path, PathBuf};
