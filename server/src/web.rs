@@ -152,6 +152,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/timeline", get(timeline::page))
         .route("/diff", get(diff::page))
+        .route("/diff.txt", get(diff::download_text))
         .route("/evidence", get(evidence::page))
         .route(
             "/evidence/new",

@@ -2,6 +2,12 @@
 //! actions added, completed or closed, deadlines moved (with the reasons), status and RAG
 //! movements, new evidence, measure movements, visit feedback, reviews, risks, notes and
 //! corrections, each citing its events.
+//!
+//! However many events lie between the moments, the page stays small: it opens with a count of
+//! each kind of change, shows the first [`SHOWN`] of each, and opens one kind on its own a page
+//! of [`PER_PAGE`] at a time (`section=`, `page=`). `about=` keeps only the changes about one
+//! area of weakness or finding, workstream, action or measure, and what answers it; the whole
+//! comparison downloads as text (`/diff.txt`, with the same query).
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -10,6 +16,7 @@ use maud::{Markup, html};
 use wsoa_core::diff::Diff;
 use wsoa_core::plan::{ReviewView, VisitView};
 use wsoa_core::point::Point;
+use wsoa_core::timeline::Filter;
 
 use crate::state::AppState;
 use crate::web::input::{self, DateInput, Errors, Fields, FormState};
@@ -21,15 +28,27 @@ use crate::web::{Signed, WebError, html_response};
 /// list (`visit:last`, `visit:N`, a board review as `seq:N`, `now`, or any point the command
 /// line takes, as links carry them) or a date typed in the date input `from_date` / `to_date`
 /// (what had happened by then), which wins when filled in.
-pub async fn page(
-    State(state): State<AppState>,
-    user: Signed,
-    Query(query): Query<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let (visits, reviews) = state
+async fn compared(state: &AppState, query: Vec<(String, String)>) -> Result<Compared, WebError> {
+    let (visits, reviews, subjects) = state
         .fold(|reader| {
             let plan = reader.plan_at(Point::Now)?.0;
-            Ok((plan.visits, plan.reviews))
+            let subjects = plan
+                .weaknesses
+                .iter()
+                .map(|w| (w.id.clone(), w.title.clone()))
+                .chain(
+                    plan.workstreams
+                        .iter()
+                        .map(|w| (w.id.clone(), w.title.clone())),
+                )
+                .chain(
+                    plan.measures
+                        .iter()
+                        .map(|m| (m.id.clone(), m.title.clone())),
+                )
+                .map(|(id, title)| (id.clone(), format!("{id}: {title}")))
+                .collect::<Vec<_>>();
+            Ok((plan.visits, plan.reviews, subjects))
         })
         .await?;
     let mut fields = Fields::new(query);
@@ -85,17 +104,21 @@ pub async fn page(
         (None, None)
     };
     let mut changes = None;
+    let about = fields.optional("about");
     if let (Some(from), Some(to)) = (from, to) {
         let outcome = state
             .fold(move |reader| match reader.plans_between(from, to) {
-                Ok(between) => Ok(Ok(between.changes(&from, &to))),
-                Err(wsoa_store::StoreError::Query(message)) => Ok(Err(message)),
+                Ok(between) => Ok(narrowed(&between, from, to, about)),
+                Err(wsoa_store::StoreError::Query(message)) => Ok(Err(Narrowing::Point(message))),
                 Err(err) => Err(err.into()),
             })
             .await?;
         match outcome {
             Ok(found) => changes = Some(found),
-            Err(message) => {
+            Err(Narrowing::About(message)) => {
+                errors.add("about", widgets::sentence_case(&message));
+            }
+            Err(Narrowing::Point(message)) => {
                 let field = if message.contains("--to") && !message.contains("--from") {
                     "to"
                 } else {
@@ -108,21 +131,104 @@ pub async fn page(
             }
         }
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
+    Ok(Compared {
+        fields,
+        errors,
+        visits,
+        reviews,
+        subjects,
+        changes,
+    })
+}
+
+/// What a query asked to compare, and what was found.
+struct Compared {
+    fields: Fields,
+    errors: Errors,
+    visits: Vec<VisitView>,
+    reviews: Vec<ReviewView>,
+    /// The things `about` may name: (value, label), in the plan's order.
+    subjects: Vec<(String, String)>,
+    changes: Option<Diff>,
+}
+
+/// `GET /diff`: the two moments are `from` and `to`, each a moment of the ledger chosen from a
+/// list (`visit:last`, `visit:N`, a board review as `seq:N`, `now`, or any point the command
+/// line takes, as links carry them) or a date typed in the date input `from_date` / `to_date`
+/// (what had happened by then), which wins when filled in.
+pub async fn page(
+    State(state): State<AppState>,
+    user: Signed,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let compared = compared(&state, query).await?;
+    let (status, title) = if compared.errors.is_empty() {
+        (StatusCode::OK, "What changed")
     } else {
-        StatusCode::BAD_REQUEST
+        (StatusCode::BAD_REQUEST, "Error: What changed")
     };
-    let title = if errors.is_empty() {
-        "What changed"
-    } else {
-        "Error: What changed"
-    };
-    let content = render(&fields, &errors, &visits, &reviews, changes.as_ref());
+    let content = render(&compared);
     Ok(html_response(
         status,
         layout_page(title, &user, Nav::Diff, content),
     ))
+}
+
+/// `GET /diff.txt`: the whole comparison the same query shows, as text to keep or send.
+pub async fn download_text(
+    State(state): State<AppState>,
+    _user: Signed,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let compared = compared(&state, query).await?;
+    if let Some((_, message)) = compared.errors.iter().next() {
+        return Err(WebError::BadRequest(message.to_owned()));
+    }
+    let changes = compared.changes.ok_or_else(|| {
+        WebError::BadRequest(
+            "No monitoring visit has been recorded yet: choose the earlier moment on the What changed page".to_owned(),
+        )
+    })?;
+    Ok(crate::web::papers::download(
+        changes.text().into_bytes(),
+        "text/plain; charset=utf-8",
+        "what-changed.txt",
+    ))
+}
+
+/// Why a comparison could not be made: a moment the ledger cannot place, or an `about` that
+/// names nothing.
+enum Narrowing {
+    Point(String),
+    About(String),
+}
+
+/// The changes between two plans, kept to those about one thing (and what answers it) when
+/// `about` names one.
+fn narrowed(
+    between: &wsoa_store::Between,
+    from: Point,
+    to: Point,
+    about: Option<String>,
+) -> Result<Diff, Narrowing> {
+    let changes = between.changes(&from, &to);
+    let Some(about) = about else {
+        return Ok(changes);
+    };
+    let about = about
+        .parse::<wsoa_core::SubjectRef>()
+        .map_err(|err| Narrowing::About(err.to_string()))?;
+    let filter = Filter {
+        about: Some(about),
+        ..Filter::default()
+    };
+    let matcher = filter
+        .compile(&between.after)
+        .map_err(|err| Narrowing::About(err.to_string()))?;
+    Ok(match matcher.subjects() {
+        Some(subjects) => changes.about(subjects),
+        None => changes,
+    })
 }
 
 /// The moments a list offers: the last visit (for `from`) or now (for `to`), each monitoring
@@ -170,13 +276,55 @@ fn moments(
     choices
 }
 
-fn render(
-    fields: &Fields,
-    errors: &Errors,
-    visits: &[VisitView],
-    reviews: &[ReviewView],
-    changes: Option<&Diff>,
-) -> Markup {
+/// The changes of each kind shown on the page of all kinds; the rest open on their own.
+pub const SHOWN: usize = 50;
+/// The changes of one kind on a page of their own.
+pub const PER_PAGE: usize = 100;
+
+/// A kind of change's name in addresses: its heading's words, lower case, joined by dashes.
+fn section_key(heading: &str) -> String {
+    heading
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The page's address with the comparison's own fields and these others.
+fn href(fields: &Fields, path: &str, extra: &[(&str, String)]) -> String {
+    let mut names: Vec<String> = ["from", "to", "about"].map(str::to_owned).into();
+    names.extend(input::part_names("from_date"));
+    names.extend(input::part_names("to_date"));
+    let mut query: Vec<String> = names
+        .iter()
+        .filter_map(|name| {
+            fields
+                .optional(name)
+                .map(|value| format!("{name}={}", crate::web::timeline::encode(&value)))
+        })
+        .collect();
+    query.extend(
+        extra
+            .iter()
+            .map(|(name, value)| format!("{name}={}", crate::web::timeline::encode(value))),
+    );
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+fn render(compared: &Compared) -> Markup {
+    let Compared {
+        fields,
+        errors,
+        visits,
+        reviews,
+        subjects,
+        changes,
+    } = compared;
     let form = FormState::again(fields.clone(), errors.clone());
     let moment = |name: &'static str, label: &'static str, legend: &'static str| {
         let date_name = format!("{name}_date");
@@ -194,6 +342,8 @@ fn render(
             }))
         }
     };
+    let mut about_choices = vec![(String::new(), "Everything".to_owned())];
+    about_choices.extend(subjects.iter().cloned());
     html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "What changed"))
         (error_summary(errors))
@@ -209,6 +359,10 @@ fn render(
         form #diff-form.filters method="get" action="/diff" novalidate {
             (moment("from", "From", "Or from a date"))
             (moment("to", "To", "Or to a date"))
+            (widgets::field(&Field { id: "about", name: "about", label: "About",
+                hint: Some("Only the changes about one area of weakness or finding, workstream or measure, and what answers it"),
+                error: errors.get("about"), value: fields.get("about"),
+                control: Control::Select(about_choices) }))
             button.button.button--secondary type="submit" data-testid="compare" { "Compare" }
         }
         @if changes.is_none() && errors.is_empty() {
@@ -217,25 +371,86 @@ fn render(
             }
         }
         @if let Some(changes) = changes {
-            p.body data-testid="diff-summary" {
-                @if changes.changed {
-                    "From " strong { (changes.from.label) } " to " strong { (changes.to.label) } ": "
-                    (crate::web::dashboard::plural(changes.events as u64, "event", "events")) " in between."
-                } @else {
-                    "Nothing changed between " (changes.from.label) " and " (changes.to.label) "."
+            (found(fields, changes))
+        }
+    }
+}
+
+/// The changes found: a count of each kind, then each kind's first changes, or one kind a page
+/// at a time when `section` names it.
+fn found(fields: &Fields, changes: &Diff) -> Markup {
+    let sections: Vec<(String, &str, &[wsoa_core::diff::Item])> = changes
+        .sections()
+        .into_iter()
+        .filter(|(_, items)| !items.is_empty())
+        .map(|(heading, items)| (section_key(heading), heading, items))
+        .collect();
+    let chosen = fields.optional("section");
+    let one = chosen
+        .as_deref()
+        .and_then(|key| sections.iter().find(|(k, _, _)| k == key));
+    let page = fields
+        .optional("page")
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    html! {
+        p.body data-testid="diff-summary" {
+            @if changes.changed {
+                "From " strong { (changes.from.label) } " to " strong { (changes.to.label) } ": "
+                (crate::web::dashboard::plural(changes.events as u64, "event", "events")) " in between."
+            } @else {
+                "Nothing changed between " (changes.from.label) " and " (changes.to.label) "."
+            }
+        }
+        @if changes.changed {
+            p.body { a.link href=(href(fields, "/diff.txt", &[])) download { "Download the whole comparison as text" } }
+        }
+        @match one {
+            Some((key, heading, items)) => {
+                @let pages = items.len().div_ceil(PER_PAGE).max(1);
+                @let page = page.min(pages);
+                @let start = (page - 1) * PER_PAGE;
+                p.body { a.link href=(href(fields, "/diff", &[])) { "Back to every kind of change" } }
+                h2.heading-m data-testid="diff-section" { (heading) " (" (items.len()) ")" }
+                @if pages > 1 {
+                    p.body { "Changes " (start + 1) " to " ((start + PER_PAGE).min(items.len())) " of " (items.len()) "." }
+                }
+                (list(&items[start..(start + PER_PAGE).min(items.len())]))
+                @if pages > 1 {
+                    nav.button-group aria-label="Pages of these changes" {
+                        @if page > 1 { a.link href=(href(fields, "/diff", &[("section", key.clone()), ("page", (page - 1).to_string())])) rel="prev" { "Previous page" } }
+                        @if page < pages { a.link href=(href(fields, "/diff", &[("section", key.clone()), ("page", (page + 1).to_string())])) rel="next" { "Next page" } }
+                    }
                 }
             }
-            @for (heading, items) in changes.sections() {
-                @if !items.is_empty() {
-                    h2.heading-m { (heading) " (" (items.len()) ")" }
-                    ul.list {
-                        @for item in items {
-                            li {
-                                (item.text) " "
-                                span.cites { "(" (cites(&item.cites)) ")" }
-                            }
+            None => {
+                @if sections.len() > 1 {
+                    ul.list data-testid="diff-counts" {
+                        @for (key, heading, items) in &sections {
+                            li { a.link href=(format!("#{key}")) { (heading) } ": " (items.len()) }
                         }
                     }
+                }
+                @for (key, heading, items) in &sections {
+                    h2.heading-m id=(key) { (heading) " (" (items.len()) ")" }
+                    (list(&items[..items.len().min(SHOWN)]))
+                    @if items.len() > SHOWN {
+                        p.body { a.link href=(href(fields, "/diff", &[("section", key.clone())])) { "Show all " (items.len()) " " (heading.to_lowercase()) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn list(items: &[wsoa_core::diff::Item]) -> Markup {
+    html! {
+        ul.list {
+            @for item in items {
+                li {
+                    (item.text) " "
+                    span.cites { "(" (cites(&item.cites)) ")" }
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! the ledger's visits, board reviews and a date.
 
 use axum::http::StatusCode;
+use serde_json::json;
 use wsoa_core::Role;
 
 use crate::harness::{Fixture, unlabelled};
@@ -331,4 +332,84 @@ async fn event_numbers_link_to_the_timeline_on_the_evidence_and_narrative_pages(
         ),
         "{appendix}"
     );
+}
+
+#[tokio::test]
+async fn a_large_diff_opens_with_counts_shows_the_first_changes_and_pages_the_rest() {
+    let fixture = Fixture::with_plan().await;
+    // A second area of weakness with 120 new actions after the visit of 18 November 2021.
+    fixture
+        .record(json!({"kind": "record_weakness", "id": "W2", "title": "Waiting times", "finding": "Families wait too long.", "on": "2021-12-01"}))
+        .await;
+    fixture
+        .record(json!({"kind": "create_workstream", "id": "WS2", "title": "Waiting lists", "sponsor": "ICB", "weaknesses": ["W2"], "on": "2021-12-01"}))
+        .await;
+    for n in 1..=120 {
+        fixture
+            .record(json!({"kind": "create_action", "id": format!("2.{n}"), "workstream": "WS2", "title": format!("Step {n} of the waiting list plan"), "owner": "ICB lead", "due": "2022-06-30", "on": "2021-12-02"}))
+            .await;
+    }
+    fixture
+        .record(json!({"kind": "change_action_status", "id": "1.1", "status": "complete", "rag": "green", "note": "Framework agreed", "on": "2021-12-03"}))
+        .await;
+    let session = fixture.sign_in(Role::Viewer).await;
+
+    let page = session.get("/diff").await.text();
+    assert!(page.contains(r#"data-testid="diff-counts""#), "{page}");
+    assert!(
+        page.contains(r##"<a class="link" href="#actions-added">Actions added</a>: 120"##),
+        "{page}"
+    );
+    // The first 50 of the 120 actions, then a link to them all.
+    assert!(page.contains("Step 50 of the waiting list plan"), "{page}");
+    assert!(!page.contains("Step 51 of the waiting list plan"), "{page}");
+    assert!(page.contains("Show all 120 actions added"), "{page}");
+
+    // One kind on its own, a hundred at a time.
+    let first = session
+        .get("/diff?from=visit:last&section=actions-added")
+        .await
+        .text();
+    assert!(first.contains("Changes 1 to 100 of 120."), "{first}");
+    assert!(
+        first.contains("Step 100 of the waiting list plan"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("Step 101 of the waiting list plan"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("Framework agreed"),
+        "only that kind: {first}"
+    );
+    let second = session
+        .get("/diff?from=visit:last&section=actions-added&page=2")
+        .await
+        .text();
+    assert!(second.contains("Changes 101 to 120 of 120."), "{second}");
+    assert!(
+        second.contains("Step 120 of the waiting list plan"),
+        "{second}"
+    );
+
+    // About W1 only: the 120 actions of W2 are left out, 1.1's completion stays.
+    let about = session.get("/diff?from=visit:last&about=W1").await.text();
+    assert!(
+        !about.contains("Step 1 of the waiting list plan"),
+        "{about}"
+    );
+    assert!(about.contains("Agree a QA framework"), "{about}");
+    let refused = session.get("/diff?from=visit:last&about=W9").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text().contains("W9"), "{}", refused.text());
+
+    // The whole comparison as text: every one of the 120.
+    let text = session.get("/diff.txt?from=visit:last").await;
+    assert_eq!(text.status, StatusCode::OK);
+    assert_eq!(
+        text.headers["content-disposition"],
+        "attachment; filename=\"what-changed.txt\""
+    );
+    assert!(text.text().contains("Step 120 of the waiting list plan"));
 }
