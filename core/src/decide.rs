@@ -188,7 +188,102 @@ pub enum Rejection {
     },
 }
 
+/// Every code a refusal can carry ([`Rejection::code`]), with what it means: stable, so that a
+/// program using the API can act on a refusal without reading its words.
+pub const REJECTION_CODES: [(&str, &str); 20] = [
+    ("not_opened", "the ledger has not been opened yet"),
+    ("already_opened", "the ledger is already open for an area"),
+    (
+        "duplicate_id",
+        "an id already taken by something of the same kind",
+    ),
+    ("unknown_id", "an id that names nothing of that kind"),
+    (
+        "ambiguous_reference",
+        "an id that names more than one kind of thing",
+    ),
+    ("blank", "a required piece of text is empty"),
+    ("too_long", "a piece of text is longer than is accepted"),
+    (
+        "control_character",
+        "a piece of text holds an invisible or control character",
+    ),
+    (
+        "empty_list",
+        "a list that must name at least one thing is empty",
+    ),
+    (
+        "too_many",
+        "a list is longer than is accepted in one change",
+    ),
+    ("empty_file", "an evidence file with no content"),
+    ("repeated", "the same thing named twice in one list"),
+    ("nothing_changed", "the change would record nothing new"),
+    (
+        "reopen_needs_note",
+        "a completed or withdrawn action reopened without saying why",
+    ),
+    ("date_order", "two dates in the wrong order"),
+    ("in_future", "a date after the day it is recorded"),
+    (
+        "wrong_stage",
+        "a change that does not fit where the plan or a thing stands",
+    ),
+    (
+        "unknown_event",
+        "a correction of an event the ledger does not have",
+    ),
+    (
+        "inconsistent",
+        "values that contradict each other or the plan",
+    ),
+    (
+        "event_too_large",
+        "a change too large to record as one event",
+    ),
+];
+
 impl Rejection {
+    /// The refusal's stable code (one of [`REJECTION_CODES`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::NotOpened => "not_opened",
+            Rejection::AlreadyOpened { .. } => "already_opened",
+            Rejection::DuplicateId { .. } => "duplicate_id",
+            Rejection::UnknownId { .. } => "unknown_id",
+            Rejection::AmbiguousReference { .. } => "ambiguous_reference",
+            Rejection::Blank { .. } => "blank",
+            Rejection::TooLong { .. } => "too_long",
+            Rejection::ControlCharacter { .. } => "control_character",
+            Rejection::EmptyList { .. } => "empty_list",
+            Rejection::TooMany { .. } => "too_many",
+            Rejection::EmptyFile { .. } => "empty_file",
+            Rejection::Repeated { .. } => "repeated",
+            Rejection::NothingChanged(_) => "nothing_changed",
+            Rejection::ReopenNeedsNote { .. } => "reopen_needs_note",
+            Rejection::DateOrder(_) => "date_order",
+            Rejection::InFuture { .. } => "in_future",
+            Rejection::WrongStage(_) => "wrong_stage",
+            Rejection::UnknownEvent { .. } => "unknown_event",
+            Rejection::Inconsistent(_) => "inconsistent",
+            Rejection::EventTooLarge { .. } => "event_too_large",
+        }
+    }
+
+    /// The thing the refusal is about, where it names one: its kind and id (`action 1.1`), or
+    /// the event (`event 12`).
+    pub fn subject(&self) -> Option<String> {
+        match self {
+            Rejection::DuplicateId { kind, id, .. }
+            | Rejection::UnknownId { kind, id, .. }
+            | Rejection::Repeated { kind, id } => Some(format!("{kind} {id}")),
+            Rejection::AmbiguousReference { id, .. } => Some(id.clone()),
+            Rejection::ReopenNeedsNote { id, .. } => Some(format!("action {id}")),
+            Rejection::UnknownEvent { seq, .. } => Some(format!("event {seq}")),
+            _ => None,
+        }
+    }
+
     /// Whether the command conflicts with what exists (a duplicate), rather than breaking a rule;
     /// the server answers these with 409.
     pub fn is_conflict(&self) -> bool {
@@ -2200,4 +2295,76 @@ fn checkpoint(state: &State, note: &str) -> Result<crate::event::CheckpointRecor
         signers: parsed.signatures().iter().map(|s| s.name.clone()).collect(),
         note: note.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_has_one_listed_code_and_no_two_share_one() {
+        let day = Date::new(2024, 1, 1).expect("date");
+        let all = [
+            Rejection::NotOpened,
+            Rejection::AlreadyOpened { area: "A".into() },
+            Rejection::DuplicateId {
+                kind: "action",
+                id: "1.1".into(),
+                seq: 3,
+            },
+            Rejection::UnknownId {
+                kind: "action",
+                id: "9.9".into(),
+                known: String::new(),
+            },
+            Rejection::AmbiguousReference {
+                id: "X1".into(),
+                kinds: String::new(),
+                example: String::new(),
+            },
+            Rejection::Blank { field: "the title" },
+            Rejection::TooLong { field: "the title" },
+            Rejection::ControlCharacter {
+                field: "the title",
+                character: '\u{7}',
+                at: 1,
+            },
+            Rejection::EmptyList { what: "owners" },
+            Rejection::TooMany {
+                what: "owners",
+                count: 101,
+            },
+            Rejection::EmptyFile {
+                file_name: "a.txt".into(),
+            },
+            Rejection::Repeated {
+                kind: "weakness",
+                id: "W1".into(),
+            },
+            Rejection::NothingChanged(String::new()),
+            Rejection::ReopenNeedsNote {
+                id: "1.1".into(),
+                status: "complete".into(),
+            },
+            Rejection::DateOrder(String::new()),
+            Rejection::InFuture {
+                date: day,
+                today: day,
+            },
+            Rejection::WrongStage(String::new()),
+            Rejection::UnknownEvent { seq: 9, len: 2 },
+            Rejection::Inconsistent(String::new()),
+            Rejection::EventTooLarge { bytes: 1 },
+        ];
+        let codes: Vec<&str> = all.iter().map(Rejection::code).collect();
+        let listed: Vec<&str> = REJECTION_CODES.iter().map(|(code, _)| *code).collect();
+        assert_eq!(codes, listed, "each variant once, in the list's order");
+        let mut unique = codes.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+        assert_eq!(all[3].subject().as_deref(), Some("action 9.9"));
+        assert_eq!(all[17].subject().as_deref(), Some("event 9"));
+        assert_eq!(all[5].subject(), None);
+    }
 }

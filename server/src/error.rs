@@ -21,10 +21,21 @@ pub struct ErrorBody {
 /// What went wrong.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
-    /// A stable machine-readable code, such as `rule_violation` or `unauthorized`.
+    /// A stable machine-readable code. A command the rules refuse (409, 404 or 422) carries the
+    /// refusal's own code: `not_opened`, `already_opened`, `duplicate_id`, `unknown_id`,
+    /// `ambiguous_reference`, `blank`, `too_long`, `control_character`, `empty_list`,
+    /// `too_many`, `empty_file`, `repeated`, `nothing_changed`, `reopen_needs_note`,
+    /// `date_order`, `in_future`, `wrong_stage`, `unknown_event`, `inconsistent`,
+    /// `event_too_large`. Other failures: `bad_request`, `unauthorized`, `forbidden`,
+    /// `not_found`, `conflict`, `too_large`, `unsupported_media_type`, `bad_point`,
+    /// `bad_proof_request`, `idempotency_key_reused`, `disk_full`, `read_only`,
+    /// `writes_stopped`, `clock_wrong`, `unavailable`, `internal`.
     pub code: String,
     /// What was wrong and how to fix it, for a person.
     pub message: String,
+    /// The thing a refusal is about, where it names one (`action 1.1`, `event 12`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 
 /// An error a handler returns.
@@ -33,6 +44,7 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    subject: Option<String>,
 }
 
 impl ApiError {
@@ -42,6 +54,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            subject: None,
         }
     }
 
@@ -146,16 +159,23 @@ fn storage_words(err: &StoreError) -> (&'static str, &'static str) {
 }
 
 impl From<Rejection> for ApiError {
+    /// 404 for a refusal naming nothing that exists, 409 for a duplicate, 413 for an event too
+    /// large, 422 for any other rule; the code is the refusal's own.
     fn from(rejection: Rejection) -> ApiError {
-        let message = rejection.to_string();
-        if rejection.is_not_found() {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+        let status = if rejection.is_not_found() {
+            StatusCode::NOT_FOUND
         } else if rejection.is_conflict() {
-            ApiError::new(StatusCode::CONFLICT, "conflict", message)
+            StatusCode::CONFLICT
         } else if matches!(rejection, Rejection::EventTooLarge { .. }) {
-            ApiError::too_large(message)
+            StatusCode::PAYLOAD_TOO_LARGE
         } else {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", message)
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        ApiError {
+            status,
+            code: rejection.code(),
+            message: rejection.to_string(),
+            subject: rejection.subject(),
         }
     }
 }
@@ -218,6 +238,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code.to_owned(),
                 message: self.message,
+                subject: self.subject,
             },
         };
         (self.status, Json(body)).into_response()
@@ -277,6 +298,7 @@ mod tests {
         let rule: ApiError = Rejection::NothingChanged("nothing".into()).into();
         assert_eq!(rule.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(rule.message(), "nothing");
+        assert_eq!(rule.code(), "nothing_changed");
         let large: ApiError = Rejection::EventTooLarge { bytes: 2_000_000 }.into();
         assert_eq!(large.status(), StatusCode::PAYLOAD_TOO_LARGE);
     }

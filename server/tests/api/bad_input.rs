@@ -133,7 +133,7 @@ async fn rule_violations_are_422_duplicates_409_and_unknown_ids_404() {
             .to_string()
             .into_bytes(),
         StatusCode::CONFLICT,
-        "conflict",
+        "duplicate_id",
         "W1",
     )
     .await;
@@ -144,7 +144,7 @@ async fn rule_violations_are_422_duplicates_409_and_unknown_ids_404() {
             .to_string()
             .into_bytes(),
         StatusCode::NOT_FOUND,
-        "not_found",
+        "unknown_id",
         "9.9",
     )
     .await;
@@ -155,7 +155,7 @@ async fn rule_violations_are_422_duplicates_409_and_unknown_ids_404() {
             .to_string()
             .into_bytes(),
         StatusCode::UNPROCESSABLE_ENTITY,
-        "rule_violation",
+        "in_future",
         "future",
     )
     .await;
@@ -523,4 +523,57 @@ async fn a_command_naming_content_never_uploaded_is_404_not_a_failure() {
         )
         .await;
     assert_eq!(note.status, StatusCode::CREATED, "{}", note.text());
+}
+
+#[tokio::test]
+async fn a_refusal_names_its_subject_and_the_openapi_document_lists_every_code() {
+    let fixture = Fixture::with_plan().await;
+    let reply = fixture
+        .call(
+            Method::POST,
+            "/api/v1/commands",
+            Some(fixture.token(Role::Officer)),
+            Some("application/json"),
+            json!({"kind": "change_action_status", "id": "9.9", "status": "complete"})
+                .to_string()
+                .into_bytes(),
+            &[],
+        )
+        .await;
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+    assert_eq!(body["error"]["subject"], "action 9.9", "{body}");
+    // A refusal about no one thing has no subject field at all.
+    let reply = fixture
+        .call(
+            Method::POST,
+            "/api/v1/commands",
+            Some(fixture.token(Role::Officer)),
+            Some("application/json"),
+            json!({"kind": "add_note", "about": "W1", "text": " "})
+                .to_string()
+                .into_bytes(),
+            &[],
+        )
+        .await;
+    let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+    assert_eq!(body["error"]["code"], "blank", "{body}");
+    assert!(body["error"].get("subject").is_none(), "{body}");
+
+    let document = fixture
+        .call(
+            Method::GET,
+            "/api/v1/openapi.json",
+            None,
+            None,
+            Vec::new(),
+            &[],
+        )
+        .await
+        .text();
+    for (code, _) in wsoa_core::decide::REJECTION_CODES {
+        assert!(
+            document.contains(&format!("`{code}`")),
+            "{code} is not listed"
+        );
+    }
 }
