@@ -358,6 +358,11 @@ fn render(
                 li { a href="/inspections/new" { "Record an inspection" } }
                 li { a href="/findings/new" { "Add a finding of an inspection" } }
                 li { a href="/coproduction/new" { "Record what families said (you said, we did)" } }
+                li { a href="/plans/new" { "Start a plan (an Accelerated Progress Plan, a priority action or improvement plan)" } }
+                li { a href="/workstreams/new" { "Add a workstream to a plan" } }
+                li { a href="/plans/review" { "Record a DfE and NHS England monitoring review of a plan" } }
+                li { a href="/measures/amend" { "Change a measure's definition, period or trajectory" } }
+                li { a href="/packs/new" { "Make an evidence pack" } }
             }
         }
         h2.heading-m { "At a glance" }
@@ -396,6 +401,7 @@ fn render(
         // Filtered, the page is the list above; the whole plan otherwise.
         @if !filters.active() || !errors.is_empty() {
             (inspections_section(plan))
+            (crate::web::plans::section(shown, user, as_of))
             @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
                 p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
             }
@@ -428,7 +434,7 @@ fn render(
                     }
                     @if !weakness.measures.is_empty() {
                         h3.heading-m { "Measures of impact" }
-                        @for measure in &weakness.measures { (measure_section(plan, measure, today)) }
+                        @for measure in &weakness.measures { (measure_section(plan, measure, today, user.can(Permission::Record) && as_of.is_none())) }
                     }
                     @if !weakness.also_measured_by.is_empty() {
                         p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
@@ -444,7 +450,7 @@ fn render(
                         h3.heading-m { "Actions of workstreams not recorded at this point" }
                         (actions_table(&shown.other_actions, "Other actions", as_of))
                     }
-                    @for measure in &shown.other_measures { (measure_section(plan, measure, today)) }
+                    @for measure in &shown.other_measures { (measure_section(plan, measure, today, user.can(Permission::Record) && as_of.is_none())) }
                 }
             }
             @if !shown.open_risks.is_empty() {
@@ -737,13 +743,13 @@ fn measure_headline(measure: &MeasureShow, today: Date) -> Markup {
             "Target " (widgets::amount(measure.target.as_str(), unit)) " by " (measure.target_by.long())
             " (" (measure.better.label()) "). "
             @if measure.target_met { (widgets::tag(widgets::Colour::Green, "Target met")) }
-            @else if measure.target_by < today { (widgets::tag(widgets::Colour::Red, "Target missed")) }
+            @else if measure.target_missed || measure.target_by < today { (widgets::tag(widgets::Colour::Red, "Target missed")) }
             @else { (widgets::tag(widgets::Colour::Grey, "Target not yet met")) }
         }
     }
 }
 
-fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
+fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date, record: bool) -> Markup {
     let Some(full) = plan.measure(&measure.id) else {
         return html! {};
     };
@@ -754,6 +760,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
         div.measure id=(format!("measure-{}", measure.id)) {
             h4.heading-s { (measure.id) ": " (measure.title) }
             (measure_headline(measure, today))
+            (crate::web::measures::details(measure))
             (chart::svg(full, &chart_id))
             details {
                 summary { "The values of " (measure.id) " as a table" }
@@ -783,6 +790,30 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
                         }
                     }
                 }
+            }
+            @if !measure.trajectory.is_empty() {
+                details data-testid=(format!("trajectory-{}", measure.id)) {
+                    summary { "The trajectory of " (measure.id) " as a table" }
+                    div {
+                        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Trajectory of {}, scrolls sideways", measure.id)) {
+                            table.table {
+                                caption.visually-hidden { "Trajectory of " (measure.id) }
+                                thead { tr { th scope="col" { "By" } th scope="col" class="num" { "Value expected" } } }
+                                tbody {
+                                    @for point in &measure.trajectory {
+                                        tr {
+                                            td { (widgets::date(point.on)) }
+                                            td.num { (widgets::amount(point.value.as_str(), &measure.unit)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if record {
+                p.body-s { a.link href=(format!("/measures/amend?measure={}", measure.id)) { "Change the definition, period or trajectory of " (measure.id) } }
             }
         }
     }

@@ -46,6 +46,17 @@ impl Fields {
             .map_or("", |(_, value)| value.as_str())
     }
 
+    /// Every non-blank value of a field that may repeat (ticked checkboxes), trimmed, in the
+    /// order sent.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.trim())
+            .filter(|value| !value.is_empty())
+            .collect()
+    }
+
     /// Whether a field was sent at all (blank or not).
     pub fn has(&self, name: &str) -> bool {
         self.0.iter().any(|(key, _)| key == name)
