@@ -54,7 +54,7 @@ pub fn details(measure: &MeasureShow) -> Markup {
                             @match &measure.against_trajectory {
                                 Some(judged) => {
                                     (against_tag(judged.against))
-                                    " the latest value, " (widgets::amount(judged.value.as_str(), unit)) " on " (judged.on.long())
+                                    ": the latest value, " (widgets::amount(judged.value.as_str(), unit)) " on " (judged.on.long())
                                     ", against " (widgets::amount(judged.expected.as_str(), unit)) " expected "
                                     @if judged.expected_on == measure.baseline_on && !measure.trajectory.iter().any(|p| p.on == judged.expected_on) {
                                         "(the baseline, before the trajectory's first point)"

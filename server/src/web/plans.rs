@@ -47,11 +47,19 @@ fn stage_tag(stage: &str) -> Markup {
 /// A plan's heading words: "Accelerated Progress Plan: Accelerated Progress Plan, March 2023"
 /// said once when the title is the kind's name.
 fn heading(plan: &PlanShow) -> String {
-    let kind = widgets::sentence_case(plan.kind);
-    if plan.title.eq_ignore_ascii_case(plan.kind) {
-        kind
+    titled(plan.kind, &plan.title)
+}
+
+/// A plan's kind and title in one: the title alone when it already starts with the kind's name
+/// ("Accelerated Progress Plan: autism assessment waits"), else "Kind: title".
+fn titled(kind: &str, title: &str) -> String {
+    let starts = title
+        .get(..kind.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(kind));
+    if starts {
+        widgets::sentence_case(title)
     } else {
-        format!("{kind}: {}", plan.title)
+        format!("{}: {title}", widgets::sentence_case(kind))
     }
 }
 
@@ -194,15 +202,11 @@ fn checkboxes(
 /// Every plan as choices of a select: "APP1: Accelerated Progress Plan, March 2023".
 fn plan_choices(plan: &Plan) -> Vec<(String, String)> {
     let mut choices = vec![(String::new(), "Choose a plan".to_owned())];
-    choices.extend(plan.plans.iter().map(|p| {
-        let kind = kind_words(p.kind);
-        let label = if p.title.eq_ignore_ascii_case(p.kind.name()) {
-            format!("{}: {kind}", p.id)
-        } else {
-            format!("{}: {kind}, {}", p.id, p.title)
-        };
-        (p.id.clone(), label)
-    }));
+    choices.extend(
+        plan.plans
+            .iter()
+            .map(|p| (p.id.clone(), format!("{} {}", p.id, titled(p.kind.name(), &p.title)))),
+    );
     choices
 }
 
@@ -508,7 +512,7 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
             (widgets::row("Plan", html! {
                 span id=(format!("{p}plan")) data-testid="review-plan" {
                     @match chosen {
-                        Some(current) => { (current.id) " " (kind_words(current.kind)) ": " (current.title) }
+                        Some(current) => { (current.id) " " (titled(current.kind.name(), &current.title)) }
                         None => { (form.value("plan")) }
                     }
                 }

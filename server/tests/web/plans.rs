@@ -192,7 +192,7 @@ async fn a_plan_is_started_stepped_given_workstreams_and_reviewed_and_the_plan_p
     );
     assert!(page.contains(r#"data-testid="plan-APP1""#), "{page}");
     assert!(page.contains(r#"data-testid="plan-WSoA""#), "{page}");
-    assert!(page.contains("Accelerated Progress Plan: Accelerated Progress Plan, January 2022"));
+    assert!(page.contains("<span class=\"caption\">Plan APP1</span> Accelerated Progress Plan, January 2022</h3>"), "{page}");
     assert!(page.contains("Written Statement of Action"));
 
     // A workstream of APP1; one whose id is taken is refused beside the reference.
