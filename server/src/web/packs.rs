@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use wsoa_core::Digest;
-use wsoa_core::event::PackSent;
+use wsoa_core::event::{EventBody, PackSent};
 use wsoa_core::plan::PackView;
 use wsoa_core::point::Point;
 use wsoa_core::{Command, Rejection};
@@ -221,7 +221,19 @@ pub async fn make(
         size: cut.size,
     };
     let on = today()?;
+    let file_hash = cut.file_hash;
     match submit(&state, &user, &fields, Command::RecordPack(sent), on).await? {
+        // The same form sent twice records once: if the ledger has grown since, this file is
+        // not the one recorded, and is not handed out as if it were.
+        Ok(seq) if !records(&state, seq, file_hash).await? => {
+            errors.add(
+                "nonce",
+                format!(
+                    "This form already made a pack, recorded as event {seq}: it is listed on the evidence page. To make another, reload this page."
+                ),
+            );
+            Ok(again(errors))
+        }
         Ok(seq) => {
             user.flash(
                 &state,
@@ -251,6 +263,17 @@ pub async fn make(
             Ok(again(errors))
         }
     }
+}
+
+/// Whether event `seq` records sending a pack file with this hash.
+async fn records(state: &AppState, seq: u64, file_hash: Digest) -> Result<bool, WebError> {
+    Ok(state
+        .read(move |reader| {
+            Ok(reader.event(seq)?.is_some_and(|stored| {
+                matches!(&stored.event.body, EventBody::PackSent(sent) if sent.file_hash == file_hash)
+            }))
+        })
+        .await?)
 }
 
 /// The pack file as a download, streamed from the temporary file on the blocking pool.

@@ -202,11 +202,12 @@ fn checkboxes(
 /// Every plan as choices of a select: "APP1: Accelerated Progress Plan, March 2023".
 fn plan_choices(plan: &Plan) -> Vec<(String, String)> {
     let mut choices = vec![(String::new(), "Choose a plan".to_owned())];
-    choices.extend(
-        plan.plans
-            .iter()
-            .map(|p| (p.id.clone(), format!("{} {}", p.id, titled(p.kind.name(), &p.title)))),
-    );
+    choices.extend(plan.plans.iter().map(|p| {
+        (
+            p.id.clone(),
+            format!("{} {}", p.id, titled(p.kind.name(), &p.title)),
+        )
+    }));
     choices
 }
 

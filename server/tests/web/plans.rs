@@ -192,7 +192,12 @@ async fn a_plan_is_started_stepped_given_workstreams_and_reviewed_and_the_plan_p
     );
     assert!(page.contains(r#"data-testid="plan-APP1""#), "{page}");
     assert!(page.contains(r#"data-testid="plan-WSoA""#), "{page}");
-    assert!(page.contains("<span class=\"caption\">Plan APP1</span> Accelerated Progress Plan, January 2022</h3>"), "{page}");
+    assert!(
+        page.contains(
+            "<span class=\"caption\">Plan APP1</span> Accelerated Progress Plan, January 2022</h3>"
+        ),
+        "{page}"
+    );
     assert!(page.contains("Written Statement of Action"));
 
     // A workstream of APP1; one whose id is taken is refused beside the reference.
@@ -642,6 +647,29 @@ async fn an_evidence_pack_is_made_downloaded_recorded_and_listed() {
     assert!(row.contains(&format!("{before} events")), "{row}");
     assert!(row.contains("<details"), "{row}");
     assert!(row.contains(&pack.file_hash.to_hex()), "{row}");
+    // The same form sent again records nothing more, and hands out no file it did not record
+    // (the ledger has grown since, so a new cut would differ).
+    let nonce = today.hidden("nonce");
+    let again = officer
+        .post(
+            "/packs/new",
+            &[
+                ("nonce", nonce.as_str()),
+                ("for", "APP six-month review"),
+                ("to", "DfE SEND adviser"),
+                ("as_of-day", &d),
+                ("as_of-month", &m),
+                ("as_of-year", &y),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.text().contains("This form already made a pack"),
+        "{}",
+        again.text()
+    );
+    assert_eq!(fixture.len(), before + 1, "nothing more recorded");
 }
 
 /// The value of the text input named `name` on a page.
