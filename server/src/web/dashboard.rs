@@ -427,7 +427,7 @@ fn render(
                         blockquote.inset.body-s { (finding) }
                     }
                     @for workstream in &weakness.workstreams {
-                        (workstream_section(workstream, as_of))
+                        (workstream_section(plan, workstream, as_of))
                     }
                     @if !weakness.also_answered_by.is_empty() {
                         p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
@@ -445,7 +445,7 @@ fn render(
             @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
                 section.weakness {
                     h2.heading-l { "Not under a recorded area of weakness" }
-                    @for workstream in &shown.other_workstreams { (workstream_section(workstream, as_of)) }
+                    @for workstream in &shown.other_workstreams { (workstream_section(plan, workstream, as_of)) }
                     @if !shown.other_actions.is_empty() {
                         h3.heading-m { "Actions of workstreams not recorded at this point" }
                         (actions_table(&shown.other_actions, "Other actions", as_of))
@@ -583,11 +583,20 @@ fn count(id: &str, number: usize, label: &str, class: &str, href: &str) -> Marku
     }
 }
 
-fn workstream_section(workstream: &WorkstreamShow, as_of: Option<Date>) -> Markup {
+/// A workstream with its sponsor, the board's latest view and its actions; once more than one
+/// plan exists, its caption names the plan it belongs to.
+fn workstream_section(plan: &Plan, workstream: &WorkstreamShow, as_of: Option<Date>) -> Markup {
+    let of = plan
+        .has_started_plans()
+        .then(|| plan.plan_of(&workstream.id))
+        .flatten();
     html! {
         section.workstream id=(format!("workstream-{}", workstream.id)) {
             h3.heading-m {
-                span.caption { "Workstream " (workstream.id) }
+                span.caption data-testid=(format!("workstream-caption-{}", workstream.id)) {
+                    "Workstream " (workstream.id)
+                    @if let Some(of) = of { " of plan " (of.id) }
+                }
                 " "
                 (workstream.title)
             }

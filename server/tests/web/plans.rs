@@ -199,6 +199,11 @@ async fn a_plan_is_started_stepped_given_workstreams_and_reviewed_and_the_plan_p
         "{page}"
     );
     assert!(page.contains("Written Statement of Action"));
+    // Once there is more than one plan, each workstream says which it belongs to.
+    assert!(
+        page.contains(r#"data-testid="workstream-caption-WS1">Workstream WS1 of plan WSoA</span>"#),
+        "{page}"
+    );
 
     // A workstream of APP1; one whose id is taken is refused beside the reference.
     let reply = officer
