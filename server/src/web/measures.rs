@@ -19,7 +19,7 @@ use wsoa_core::show::MeasureShow;
 use wsoa_core::{Command, Date, Deadline, Decimal, MeasureId, Rejection};
 
 use crate::state::AppState;
-use crate::web::forms::{FormPage, done, fresh_today, plan, render, text};
+use crate::web::forms::{FormPage, chooser, done, fresh_today, plan, render, text};
 use crate::web::input::{self, Errors, Fields, FormState, field_named, refusal, submit};
 use crate::web::widgets::{self, Colour, Control};
 use crate::web::{Signed, WebError};
@@ -97,12 +97,6 @@ const AMEND: FormPage<'static> = FormPage {
 
 fn amend_body(plan: &Plan, form: &FormState) -> Markup {
     let p = AMEND.prefix;
-    let mut measures = vec![(String::new(), "Choose a measure".to_owned())];
-    measures.extend(
-        plan.measures
-            .iter()
-            .map(|m| (m.id.clone(), format!("{}: {}", m.id, m.title))),
-    );
     let mut periods = vec![(String::new(), "Not given".to_owned())];
     periods.extend(Period::ALL.into_iter().map(|period| {
         (
@@ -113,19 +107,36 @@ fn amend_body(plan: &Plan, form: &FormState) -> Markup {
     let chosen = plan.measure(form.value("measure"));
     let trajectory_hint = match chosen {
         Some(m) => format!(
-            "One point a line: the date, a space, then the value expected by then in {}, for example 31/03/2024 45. The date may also be written as March 2024. Points go from the earliest, none before the baseline ({}).",
+            "One point a line: the date, a space, then the value expected by then in {}, for example 31/03/2024 45. The date may also be written as March 2024. Points go from the earliest, none before the baseline ({}). Left blank, the trajectory recorded stays as it is.",
             if m.unit.trim().is_empty() { "the measure's unit".to_owned() } else { format!("the measure's unit ({})", m.unit.trim()) },
             m.baseline_on.long()
         ),
-        None => "One point a line: the date, a space, then the value expected by then in the measure's unit, for example 31/03/2024 45. The date may also be written as March 2024. Points go from the earliest, none before the baseline.".to_owned(),
+        None => "One point a line: the date, a space, then the value expected by then in the measure's unit, for example 31/03/2024 45. The date may also be written as March 2024. Points go from the earliest, none before the baseline. Left blank, the trajectory recorded stays as it is.".to_owned(),
     };
     html! {
-        (text(p, form, "measure", "Measure", None, Control::Select(measures)))
-        @if let Some(m) = chosen {
-            p.body data-testid="measure-now" {
-                "Baseline " (widgets::amount(m.baseline.as_str(), &m.unit)) " on " (m.baseline_on.long())
-                "; target " (widgets::amount(m.target.as_str(), &m.unit)) " by " (m.target_by.long()) "."
+        input type="hidden" name="measure" value=(form.value("measure"));
+        dl.summary-list {
+            (widgets::row("Measure", html! {
+                span id=(format!("{p}measure")) data-testid="amend-measure" {
+                    @match chosen {
+                        Some(m) => { (m.id) ": " (m.title) }
+                        None => { (form.value("measure")) }
+                    }
+                }
+                " "
+                a.link href="/measures/amend" { "Choose another measure" }
+            }))
+            @if let Some(m) = chosen {
+                (widgets::row("Baseline and target", html! {
+                    span data-testid="measure-now" {
+                        (widgets::amount(m.baseline.as_str(), &m.unit)) " on " (m.baseline_on.long())
+                        "; target " (widgets::amount(m.target.as_str(), &m.unit)) " by " (m.target_by.long())
+                    }
+                }))
             }
+        }
+        @if let Some(message) = form.error("measure") {
+            p.error-message { span.visually-hidden { "Error: " } (message) }
         }
         (text(p, form, "definition", "How it is counted", Some("For example, new EHC plans issued in the period within 20 weeks, excluding exceptions, as a share of all new plans issued"), Control::Textarea { rows: 3 }))
         (text(p, form, "period", "What each value covers", None, Control::Select(periods)))
@@ -151,6 +162,25 @@ fn fill(form: &mut FormState, measure: &MeasureView) {
     form.fields.set("trajectory", lines.join("\n"));
 }
 
+/// The first step: which measure changes (a form sent by GET).
+fn choose_measure(user: &Signed, plan: &Plan, error: Option<&str>) -> Response {
+    let mut measures = vec![(String::new(), "Choose a measure".to_owned())];
+    measures.extend(
+        plan.measures
+            .iter()
+            .map(|m| (m.id.clone(), format!("{}: {}", m.id, m.title))),
+    );
+    chooser(
+        user,
+        &AMEND,
+        "measure",
+        "Which measure",
+        "Its definition, period and trajectory as recorded are shown next, to change",
+        measures,
+        error,
+    )
+}
+
 /// `GET /measures/amend?measure=ID`: the form, filled with what the measure has now.
 pub async fn amend_page(
     State(state): State<AppState>,
@@ -159,11 +189,24 @@ pub async fn amend_page(
 ) -> Result<Response, WebError> {
     user.require_record()?;
     let plan = plan(&state).await?;
+    let asked = Fields::new(query);
+    let Some(wanted) = asked.optional("measure") else {
+        let error = asked
+            .has("measure")
+            .then_some("Choose the measure to change");
+        return Ok(choose_measure(&user, &plan, error));
+    };
+    let Some(measure) = plan.measure(&wanted) else {
+        return Ok(choose_measure(
+            &user,
+            &plan,
+            Some(&format!(
+                "There is no measure {wanted}: choose one of the list"
+            )),
+        ));
+    };
     let mut form = fresh_today()?;
-    let wanted = Fields::new(query).optional("measure");
-    if let Some(measure) = wanted.as_deref().and_then(|id| plan.measure(id)) {
-        fill(&mut form, measure);
-    }
+    fill(&mut form, measure);
     Ok(render(
         StatusCode::OK,
         &user,

@@ -23,7 +23,7 @@ use wsoa_core::{Command, Date, PlanId, Rejection, WeaknessId, WorkstreamId};
 
 use crate::auth::Permission;
 use crate::state::AppState;
-use crate::web::forms::{FormPage, date, done, fresh_today, plan, render, text};
+use crate::web::forms::{FormPage, chooser, date, done, fresh_today, plan, render, text};
 use crate::web::input::{self, Errors, Fields, FormState, field_named, refusal, submit};
 use crate::web::widgets::{self, Checkboxes, Colour, Control, Radios};
 use crate::web::{Signed, WebError};
@@ -544,44 +544,14 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
 
 /// The first step of recording a review: which plan was reviewed (a form sent by GET).
 fn choose_plan(user: &Signed, plan: &Plan, error: Option<&str>) -> Response {
-    let mut errors = Errors::default();
-    if let Some(message) = error {
-        errors.add("plan", message);
-    }
-    let content = html! {
-        (widgets::back_link("/#plans", "Back to the plan"))
-        (widgets::error_summary_for(&errors, "choose-"))
-        h1.heading-l { (REVIEW.title) }
-        p.body { (REVIEW.intro) }
-        form #monitoring-choose-form method="get" action="/plans/review" novalidate {
-            (widgets::field(&widgets::Field {
-                id: "choose-plan",
-                name: "plan",
-                label: "Which plan was reviewed",
-                hint: Some("Its workstreams are shown next, to say which continue to be monitored"),
-                error: errors.get("plan"),
-                value: "",
-                control: Control::Select(plan_choices(plan)),
-            }))
-            div.button-group {
-                button.button type="submit" data-testid="continue" { "Continue" }
-                a.link href="/" { "Cancel" }
-            }
-        }
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let title = if errors.is_empty() {
-        REVIEW.title.to_owned()
-    } else {
-        format!("Error: {}", REVIEW.title)
-    };
-    crate::web::html_response(
-        status,
-        crate::web::layout::page(&title, user, crate::web::layout::Nav::Record, content),
+    chooser(
+        user,
+        &REVIEW,
+        "plan",
+        "Which plan was reviewed",
+        "Its workstreams are shown next, to say which continue to be monitored",
+        plan_choices(plan),
+        error,
     )
 }
 

@@ -293,7 +293,7 @@ async fn a_plan_is_started_stepped_given_workstreams_and_reviewed_and_the_plan_p
     assert!(
         choose
             .text()
-            .contains(r#"id="monitoring-choose-form" method="get""#)
+            .contains(r#"id="monitoring-form-choose" method="get""#)
     );
     assert_eq!(unlabelled(&choose.text()), Vec::<String>::new());
     let unknown = officer.get("/plans/review?plan=XYZ").await;
@@ -506,6 +506,19 @@ async fn a_measures_trajectory_is_set_shown_on_the_chart_and_judged() {
     assert!(page.contains("The trajectory, drawn as steps, expects 40% by 31 December 2021"));
     assert!(page.contains(r#"data-testid="trajectory-M1""#));
 
+    // Without a measure, the page first asks which; an unknown one is refused.
+    let choose = officer.get("/measures/amend").await;
+    assert_eq!(choose.status, StatusCode::OK);
+    let text = choose.text();
+    assert!(
+        text.contains(r#"id="measure-amend-form-choose" method="get""#),
+        "{text}"
+    );
+    assert!(text.contains(r#"<option value="M1">M1: EHC plans issued within 20 weeks</option>"#));
+    assert_eq!(unlabelled(&text), Vec::<String>::new());
+    let unknown = officer.get("/measures/amend?measure=M9").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.text().contains("There is no measure M9"));
     // The form comes back filled with what is recorded; sent unchanged, it records nothing.
     let form = officer.get("/measures/amend?measure=M1").await.text();
     assert!(
