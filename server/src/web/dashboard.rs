@@ -3,7 +3,9 @@
 //! that make the page one list of the matching actions; otherwise each area of weakness with
 //! its workstreams (their sponsor and the board's latest rating) and their actions (status,
 //! RAG, lead, deadline; overdue ones flagged in words and with a bar), and its measures, headed
-//! by the latest value and the target's state, as line charts with their values in a table. A
+//! by the latest value and the target's state, with their definition, period and judgement
+//! against a trajectory (`web::measures`), as line charts with their values in a table. Once a
+//! plan after the WSoA is started, every plan with its workstreams (`web::plans`). A
 //! date input shows the plan as it stood on any past day (`?as_of=`), by the dates things
 //! happened, under a banner, with nothing to record and the date kept on the action pages.
 
