@@ -2,7 +2,7 @@
 //! verifies it, and shows how to explore it.
 
 use std::io::{Cursor, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
@@ -61,6 +61,8 @@ struct Built {
     first_recorded_at: Option<i64>,
     last_recorded_at: i64,
     first_evidence: Option<String>,
+    /// The evidence packs written, in the order sent.
+    packs: Vec<PathBuf>,
 }
 
 /// Builds the demo ledger in `data` (which must not already hold one), verifies it and prints a
@@ -120,6 +122,13 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
             for (name, count) in counts {
                 value[name] = json!(count);
             }
+            value["packs"] = json!(
+                built
+                    .packs
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect::<Vec<_>>()
+            );
             if let Some((first, last)) = period {
                 value["first_recorded_at"] = json!(format_unix_millis(first));
                 value["last_recorded_at"] = json!(format_unix_millis(last));
@@ -168,6 +177,13 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
                 "  The impact narrative for the revisit: {}",
                 narrative_path.display()
             ))?;
+            if let Some(first) = built.packs.first() {
+                out.line(&format!(
+                    "  {} evidence packs sent before reviews, in {}",
+                    built.packs.len(),
+                    first.parent().unwrap_or(data).display()
+                ))?;
+            }
             out.line("")?;
             out.line("Explore it:")?;
             let file = built
@@ -175,7 +191,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
                 .as_deref()
                 .map_or_else(|| "E1.txt".to_owned(), shell_word);
             let latest = built.events.saturating_sub(20);
-            let commands = [
+            let mut commands = vec![
                 (
                     format!("wsoa --data {dir} log"),
                     "the whole history, one event a line",
@@ -205,7 +221,7 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
                     "what changed since the last monitoring visit",
                 ),
                 (
-                    format!("wsoa --data {dir} narrative --style html --out narrative.html"),
+                    format!("wsoa --data {dir} narrative --format html --out narrative.html"),
                     "the impact narrative, rebuilt from the ledger",
                 ),
                 (
@@ -217,6 +233,19 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
                     "a file, checked against its hash",
                 ),
             ];
+            if let Some(pack) = built.packs.first() {
+                commands.push((
+                    format!(
+                        "wsoa --data {dir} verify {}",
+                        shell_word(&pack.display().to_string())
+                    ),
+                    "an evidence pack as sent, and that the ledger records sending it",
+                ));
+                commands.push((
+                    format!("wsoa --data {dir} timeline --kind pack"),
+                    "every evidence pack sent",
+                ));
+            }
             let width = commands
                 .iter()
                 .map(|(c, _)| c.len())
@@ -289,6 +318,11 @@ fn build(
             recorded_at,
         };
         match (command, file) {
+            (Command::RecordPack(order), _) => {
+                flush(ledger, &mut pending, built.events)?;
+                built.events += 1;
+                built.packs.push(send_pack(ledger, &order, &context)?);
+            }
             (Command::AttachEvidence(attach), Some(file)) => {
                 flush(ledger, &mut pending, built.events)?;
                 built.events += 1;
@@ -326,6 +360,28 @@ fn build(
     flush(ledger, &mut pending, built.events)?;
     bar.finish();
     Ok(built)
+}
+
+/// The folder of a demo's `--data` directory that holds the evidence packs its story sent.
+pub const PACKS_DIR: &str = "packs";
+
+/// Cuts the pack a step of the story orders into the `packs` folder beside the ledger's own files
+/// (as `wsoa pack` would), and records that it was sent.
+fn send_pack(
+    ledger: &mut Ledger,
+    order: &wsoa_core::event::PackSent,
+    context: &Context,
+) -> anyhow::Result<PathBuf> {
+    let folder = ledger.dir().join(PACKS_DIR);
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let path = folder.join(&order.file_name);
+    let written = crate::pack::write(ledger, order, &path, context)
+        .with_context(|| format!("the demo's pack {} was refused", order.file_name))?;
+    ledger
+        .execute(&Command::RecordPack(written.sent), context)
+        .with_context(|| format!("the demo's pack {} was not recorded", order.file_name))?;
+    Ok(path)
 }
 
 /// Appends the pending steps in one transaction; `end` is the sequence number after the last.

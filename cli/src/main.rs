@@ -20,7 +20,6 @@ mod remote;
 mod serve;
 mod show;
 mod timeline;
-mod xlsx;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -44,6 +44,27 @@ impl PackArgs {
     pub fn on(&self) -> Option<Date> {
         self.on
     }
+
+    /// The pack asked for: what it is for, to whom, its cut-off and its file's name; what only
+    /// the file can say (the events it holds, their head, the file's hash and size) is left to
+    /// [`write`].
+    pub fn order(&self) -> PackSent {
+        let file_name = self
+            .out
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.out.display().to_string());
+        PackSent {
+            purpose: self.purpose.clone(),
+            to: self.to.clone(),
+            as_of: self.as_of,
+            events: 0,
+            head: Digest::ZERO,
+            file_name,
+            file_hash: Digest::ZERO,
+            size: 0,
+        }
+    }
 }
 
 /// The pack written, and the event that records it (not yet recorded).
@@ -54,41 +75,35 @@ pub struct Written {
     pub contents: u64,
 }
 
-/// Checks the pack against the rules (nothing is written if they refuse it), then writes the
-/// file from `ledger` (the ledger, or a replica of a server's) and hashes it.
+/// Checks the pack `order` against the rules (nothing is written if they refuse it), then writes
+/// the file `out` from `ledger` (the ledger, or a replica of a server's), hashes it, and fills in
+/// what the file holds.
 pub fn write(
     ledger: &mut Ledger,
-    args: &PackArgs,
+    order: &PackSent,
+    out: &Path,
     context: &wsoa_store::Context,
 ) -> anyhow::Result<Written> {
-    let (events, head) = cut(ledger, args.as_of)?;
-    let file_name = args
-        .out
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| args.out.display().to_string());
+    let (events, head) = cut(ledger, order.as_of)?;
     let mut sent = PackSent {
-        purpose: args.purpose.clone(),
-        to: args.to.clone(),
-        as_of: args.as_of,
         events,
         head,
-        file_name,
-        file_hash: Digest::ZERO,
+        // Stands in for the file's size until it is written, so that the rules check the rest.
         size: 1,
+        ..order.clone()
     };
     let when = ledger
         .head()?
         .when(context.occurred_on, context.recorded_at)
         .context("the system clock is outside the years this program supports")?;
     wsoa_core::decide(ledger.state()?, &Command::RecordPack(sent.clone()), when)?;
-    let mut file = BufWriter::new(new_file(&args.out, Existing::Keep, false)?);
+    let mut file = BufWriter::new(new_file(out, Existing::Keep, false)?);
     let report = ledger.export_prefix(&mut file, events)?;
     file.into_inner()
         .map_err(|err| err.into_error())
         .and_then(wsoa_store::NewFile::commit)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    let (file_hash, size) = hash_file(&args.out)?;
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    let (file_hash, size) = hash_file(out)?;
     sent.file_hash = file_hash;
     sent.size = size;
     Ok(Written {
@@ -146,7 +161,7 @@ pub fn run(
     out: &Printer,
 ) -> anyhow::Result<()> {
     let mut ledger = Ledger::open(data)?;
-    let written = write(&mut ledger, args, context)?;
+    let written = write(&mut ledger, &args.order(), &args.out, context)?;
     let recorded = ledger.execute(&Command::RecordPack(written.sent.clone()), context);
     let appended = match recorded {
         Ok(appended) => appended,

@@ -475,7 +475,8 @@ pub fn run(cli: Cli, url: &str, out: &Printer) -> anyhow::Result<ExitCode> {
                 },
                 recorded_at,
             };
-            let written = crate::pack::write(&mut replica.ledger, &args, &context)?;
+            let written =
+                crate::pack::write(&mut replica.ledger, &args.order(), &args.out, &context)?;
             match remote.record(&Command::RecordPack(written.sent.clone()), args.on()) {
                 Ok(appended) => crate::pack::report(&written, &appended, &args.out, out)?,
                 Err(err) => {

@@ -90,7 +90,7 @@ fn workbook(ledger: &Ledger, args: &ShowArgs, path: &Path) -> anyhow::Result<()>
     let last_recorded_at = history.last().map(|entry| entry.recorded_at);
     let today = point.today(last_recorded_at, clock_today()?);
     let plan = timeline.plan();
-    let bytes = crate::xlsx::workbook(plan, &history, today)?;
+    let bytes = wsoa_papers::xlsx::workbook(plan, &history, today)?;
     write_file(path, &bytes, args.force)?;
     writeln!(
         std::io::stdout().lock(),

@@ -34,6 +34,9 @@ pub mod framework2023;
 pub fn in_memory(target_events: Option<u64>) -> crate::memory::MemoryLedger {
     let mut ledger = crate::memory::MemoryLedger::new();
     for (index, step) in story(target_events).enumerate() {
+        if step.pack_order().is_some() {
+            continue;
+        }
         if let Err(rejection) = ledger.record(
             &step.command,
             step.actor,
@@ -62,6 +65,11 @@ pub struct DemoFile {
 
 /// One step of the story: a command with the envelope it is recorded with, and for evidence the
 /// file whose hash and size its `AttachEvidence` carries.
+///
+/// A `RecordPack` step is an order for an evidence pack (see [`DemoStep::pack_order`]): the pack
+/// file is a bundle of the stored ledger, so whoever records the story in a store (`wsoa demo`)
+/// cuts the file and fills in the events it holds, their head and the file's hash and size. A
+/// recorder without a store, as [`in_memory`], leaves such steps out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DemoStep {
     /// What is recorded.
@@ -75,6 +83,17 @@ pub struct DemoStep {
     pub recorded_at: i64,
     /// The evidence file, for `AttachEvidence` steps.
     pub file: Option<DemoFile>,
+}
+
+impl DemoStep {
+    /// The pack this step orders, if it is a `RecordPack` step: what it is for, to whom, its
+    /// cut-off and its file's name, with the facts only the file can give left zero.
+    pub fn pack_order(&self) -> Option<&crate::event::PackSent> {
+        match &self.command {
+            Command::RecordPack(order) => Some(order),
+            _ => None,
+        }
+    }
 }
 
 /// The story; with `target_events` it grows (more workstreams, actions and updates over a longer

@@ -42,6 +42,7 @@ pub mod layout;
 pub mod measures;
 pub mod narrative;
 pub mod packs;
+pub mod papers;
 pub mod plans;
 pub mod session;
 pub mod timeline;
@@ -181,6 +182,8 @@ pub fn routes() -> Router<AppState> {
         .route("/narrative", get(narrative::page))
         .route("/narrative.html", get(narrative::download_html))
         .route("/narrative.md", get(narrative::download_markdown))
+        .route("/tracker.xlsx", get(papers::workbook))
+        .route("/tracker.csv", get(papers::csv))
         .route("/verify", get(verify::page).post(verify::run))
         .route("/verify/bundle", get(verify::bundle))
         .route("/verify/checkpoint", get(verify::checkpoint))

@@ -20,11 +20,11 @@ use crate::event::Rag;
 use crate::event::{
     ActionCreated, CoproductionRecorded, Direction, EvidenceKind, FindingKind, Framework,
     InspectionKind, InspectionOutcome, LedgerOpened, MeasureDefined, MilestoneAdded, MilestoneMet,
-    MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, Period, PlanKind,
-    PlanStarted, PlanStep, Progress, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskLevel,
-    Status, WorkstreamCreated,
+    MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, PackSent, Period,
+    PlanKind, PlanStarted, PlanStep, Progress, Rating, RevisitOutcomeRecorded, RevisitScheduled,
+    RiskLevel, Status, WorkstreamCreated,
 };
-use crate::ids::{InspectionId, MilestoneId, PlanId, SubjectKind as K};
+use crate::ids::{Digest, InspectionId, MilestoneId, PlanId, SubjectKind as K};
 
 use super::DemoStep;
 
@@ -1416,10 +1416,20 @@ fn inspection_2023(s: &mut Script) {
     );
 }
 
+/// A monitoring review: (day, plan, summary, workstreams whose monitoring continues, those whose
+/// monitoring ends).
+type ReviewRow = (
+    Date,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 /// DfE and NHS England reviews of the plans' monitoring: the APP's, which ends once the 2023
 /// inspection has set the next plan, and the priority action plan's first.
 fn monitoring_reviews(s: &mut Script) {
-    let reviews: [(Date, &str, &str, &[&str], &[&str]); 4] = [
+    let reviews: [ReviewRow; 4] = [
         (
             d(2022, 6, 15),
             "APP1",
@@ -1449,6 +1459,30 @@ fn monitoring_reviews(s: &mut Script) {
             &[],
         ),
     ];
+    // The pack sent to the advisers before each review, cut at the end of the working day before.
+    let packs: [(Date, &str); 4] = [
+        (d(2022, 6, 13), "APP six-month review"),
+        (d(2023, 1, 16), "APP twelve-month review"),
+        (d(2024, 12, 9), "APP final review"),
+        (d(2025, 6, 23), "Priority action plan review"),
+    ];
+    for (sent, purpose) in packs {
+        let as_of = super::add_days(sent, -3);
+        s.on(
+            sent,
+            PM,
+            Command::RecordPack(PackSent {
+                purpose: purpose.to_owned(),
+                to: ADVISERS.to_owned(),
+                as_of,
+                events: 0,
+                head: Digest::ZERO,
+                file_name: format!("pack-{as_of}.wsoa"),
+                file_hash: Digest::ZERO,
+                size: 0,
+            }),
+        );
+    }
     for (on, plan, summary, continues, ended) in reviews {
         s.on(
             on,
@@ -1686,7 +1720,10 @@ mod tests {
 
     fn recorded() -> MemoryLedger {
         let mut ledger = MemoryLedger::new();
-        for (index, step) in story().enumerate() {
+        for (index, step) in story()
+            .filter(|step| step.pack_order().is_none())
+            .enumerate()
+        {
             if let Err(rejection) = ledger.record(
                 &step.command,
                 step.actor,

@@ -213,6 +213,17 @@ fn all_actions(shown: &ShowView) -> Vec<&ActionShow> {
 }
 
 /// The plan's address with a query (and the past date, if any).
+/// The board papers of the plan shown (now, or as it stood on the past day), to download.
+fn papers_links(as_of: Option<Date>) -> Markup {
+    let query = as_of.map_or_else(String::new, |day| format!("?as_of={day}"));
+    html! {
+        ul.list.list--plain data-testid="papers" {
+            li { a href=(format!("/tracker.xlsx{query}")) { "Download the tracker (Excel workbook)" } }
+            li { a href=(format!("/tracker.csv{query}")) { "Download the tracker (CSV)" } }
+        }
+    }
+}
+
 fn plan_href(query: &str, as_of: Option<Date>) -> String {
     match (query, as_of) {
         ("", None) => "/".to_owned(),
@@ -349,6 +360,7 @@ fn render(
                 }
             }
         }
+        (papers_links(as_of))
         // Nothing is recorded from the past-date view: its pages show the plan as it was.
         @if user.can(Permission::Record) && as_of.is_none() {
             h2.heading-m { "Record a change" }

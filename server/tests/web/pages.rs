@@ -964,3 +964,57 @@ async fn wide_tables_scroll_in_a_named_region_reached_by_keyboard_and_status_and
         .collect();
     assert_eq!(columns, ["Ref", "Action", "Status", "RAG", "Lead", "Due"]);
 }
+
+#[tokio::test]
+async fn the_tracker_downloads_as_a_workbook_and_csv_now_and_as_of_a_past_day() {
+    let fixture = Fixture::with_plan().await;
+    let session = fixture.sign_in(Role::Viewer).await;
+    let page = session.get("/?as_of=2021-07-01").await.text();
+    assert!(
+        page.contains(r#"href="/tracker.xlsx?as_of=2021-07-01""#),
+        "the plan page offers the papers of the day it shows: {page}"
+    );
+
+    // Now: both actions, 1.2 complete.
+    let now = session.get("/tracker.csv").await;
+    assert_eq!(now.status, StatusCode::OK, "{}", now.text());
+    let text = now.text();
+    assert!(text.starts_with("Ref,"), "{text}");
+    assert!(text.contains("Appoint a QA officer"), "{text}");
+    assert!(text.contains("Complete"), "{text}");
+
+    // As of 1 July 2021: 1.2 was not complete yet, and the file is named after the day.
+    let then = session.get("/tracker.csv?as_of=2021-07-01").await;
+    assert_eq!(then.status, StatusCode::OK);
+    assert_eq!(
+        then.headers["content-disposition"],
+        "attachment; filename=\"tracker-2021-07-01.csv\""
+    );
+    assert!(!then.text().contains("Complete"), "{}", then.text());
+
+    let workbook = session.get("/tracker.xlsx?as_of=2021-07-01").await;
+    assert_eq!(workbook.status, StatusCode::OK);
+    assert_eq!(
+        workbook.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        workbook.headers["content-disposition"],
+        "attachment; filename=\"tracker-2021-07-01.xlsx\""
+    );
+    assert!(workbook.body.starts_with(b"PK\x03\x04"), "a zip package");
+
+    // A day in the future, or not a date, is refused with what to do.
+    for query in ["as_of=2999-01-01", "as_of=31-02-2021"] {
+        let refused = session.get(&format!("/tracker.xlsx?{query}")).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            refused.text().contains("date"),
+            "{query}: {}",
+            refused.text()
+        );
+    }
+    // Signed out, the papers are not given.
+    let reply = fixture.get_anonymous("/tracker.xlsx").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+}

@@ -104,6 +104,44 @@ fn the_2023_demo_holds_both_frameworks_in_one_history() {
         assert!(shown.contains(words), "{words}: {shown}");
     }
 
+    // The plans after the WSoA, each with its stage, and the APP's monitoring ended by review.
+    let plans: Vec<_> = plan["plans"]
+        .as_array()
+        .expect("the plans")
+        .iter()
+        .map(|p| format!("{} {} {}", p["id"], p["kind"], p["stage"]))
+        .collect();
+    assert_eq!(plans.len(), 4, "{plans:?}");
+    assert!(plans[1].starts_with("\"APP1\""), "{plans:?}");
+
+    // The packs sent before the reviews are files beside the ledger, each one the ledger records.
+    let packs = built["packs"].as_array().expect("the packs");
+    assert_eq!(packs.len(), 4, "{built}");
+    for pack in packs {
+        let path = pack.as_str().expect("a path");
+        let said = sandbox.run(&["verify", path]).success().stdout;
+        assert!(said.contains("records sending this pack"), "{said}");
+    }
+    let listed = sandbox
+        .run(&["timeline", "--kind", "pack"])
+        .success()
+        .stdout;
+    assert_eq!(listed.matches("Evidence pack '").count(), 4, "{listed}");
+
+    // A pack altered after it was sent is not the one recorded.
+    let first = packs[0].as_str().expect("a path");
+    let mut bytes = std::fs::read(first).expect("the pack");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let altered = sandbox.data().join("altered.wsoa");
+    std::fs::write(&altered, bytes).expect("written");
+    let refused = sandbox.run(&["verify", &altered.display().to_string()]);
+    assert!(
+        !refused.stdout.contains("records sending this pack"),
+        "{}",
+        refused.stdout
+    );
+
     // The larger story grows the 2016 story only.
     let other = Sandbox::new();
     let refused = other
