@@ -41,25 +41,27 @@ pub fn list(packs: &[PackView], can_make: bool) -> Markup {
                 p.body.inset { "No evidence pack has been recorded as sent yet." }
             } @else {
                 div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Evidence packs sent, scrolls sideways" {
-                    table.table data-testid="packs-table" {
+                    // On a narrow screen each row stacks (see `.table--stack`), each cell saying
+                    // what it is; the roles keep it a table for screen readers.
+                    table.table.table--stack data-testid="packs-table" role="table" {
                         caption.visually-hidden { "Evidence packs sent" }
-                        thead {
-                            tr {
-                                th scope="col" { "For" }
-                                th scope="col" { "Sent to" }
-                                th scope="col" { "Cut-off" }
-                                th scope="col" { "Sent" }
-                                th scope="col" { "File" }
+                        thead role="rowgroup" {
+                            tr role="row" {
+                                th scope="col" role="columnheader" { "For" }
+                                th scope="col" role="columnheader" { "Sent to" }
+                                th scope="col" role="columnheader" { "Cut-off" }
+                                th scope="col" role="columnheader" { "Sent" }
+                                th scope="col" role="columnheader" { "File" }
                             }
                         }
-                        tbody {
+                        tbody role="rowgroup" {
                             @for (i, pack) in packs.iter().enumerate() {
-                                tr data-testid=(format!("pack-row-{}", i + 1)) {
-                                    td { (pack.purpose) }
-                                    td { (pack.to) }
-                                    td { (widgets::date(pack.as_of)) br; span.meta { (crate::web::dashboard::plural(pack.events, "event", "events")) } }
-                                    td { (widgets::date(pack.cite.on)) br; span.meta { "by " (pack.cite.by) } }
-                                    td {
+                                tr role="row" data-testid=(format!("pack-row-{}", i + 1)) {
+                                    td role="cell" { strong { (pack.purpose) } }
+                                    td role="cell" data-label="Sent to" { (pack.to) }
+                                    td role="cell" data-label="Cut-off" { (widgets::date(pack.as_of)) br; span.meta { (crate::web::dashboard::plural(pack.events, "event", "events")) } }
+                                    td role="cell" data-label="Sent" { (widgets::date(pack.cite.on)) br; span.meta { "by " (pack.cite.by) } }
+                                    td role="cell" data-label="File" {
                                         (pack.file_name) br; span.meta { (widgets::size(pack.size)) }
                                         details {
                                             summary { "Its hash" }
