@@ -203,11 +203,16 @@ const NEW_ACTION: FormPage<'static> = FormPage {
 
 fn new_action_body(plan: &Plan, form: &FormState) -> Markup {
     let mut workstreams = vec![(String::new(), "Choose a workstream".to_owned())];
-    workstreams.extend(
-        plan.workstreams
-            .iter()
-            .map(|ws| (ws.id.clone(), format!("{}: {}", ws.id, ws.title))),
-    );
+    // Once more than one plan exists, each workstream says whose it is: an action belongs to its
+    // workstream's plan.
+    let plans = plan.has_started_plans();
+    workstreams.extend(plan.workstreams.iter().map(|ws| {
+        let label = match plan.plan_of(&ws.id).filter(|_| plans) {
+            Some(of) => format!("{}: {} (plan {})", ws.id, ws.title, of.id),
+            None => format!("{}: {}", ws.id, ws.title),
+        };
+        (ws.id.clone(), label)
+    }));
     let p = NEW_ACTION.prefix;
     html! {
         (text(p, form, "workstream", "Workstream", None, Control::Select(workstreams)))

@@ -238,6 +238,13 @@ async fn a_plan_is_started_stepped_given_workstreams_and_reviewed_and_the_plan_p
             .await;
     }
 
+    // A new action's workstreams say which plan each belongs to.
+    let form = officer.get("/actions/new").await.text();
+    assert!(
+        form.contains(r#"<option value="WS5">WS5: Weekly EHC panel (plan APP1)</option>"#),
+        "{form}"
+    );
+
     // Accepting a draft is refused beside the step, in the pages' words.
     let reply = officer
         .post(
