@@ -17,6 +17,9 @@
 //! | `/actions/{id}` | one action: its history, evidence and (officers) its forms |
 //! | `/actions/new`, `/visits/new`, `/reviews/new`, `/measures/values/new` | recording forms (officers) |
 //! | `/inspections/new`, `/findings/new`, `/coproduction/new` | inspections, their findings, and what families said (officers) |
+//! | `/plans/new`, `/plans/step`, `/plans/review`, `/workstreams/new` | the plans after the WSoA: started, submitted, accepted or revised, reviewed by DfE and NHS England, and their workstreams (officers) |
+//! | `/measures/amend` | a measure's definition, period and trajectory (officers) |
+//! | `/packs/new` | an evidence pack made, downloaded and recorded as sent (officers) |
 //! | `/evidence/new` | evidence for any weakness or finding, workstream, action or measure (officers) |
 //! | `/events/{seq}/correct` | recording that an earlier entry was wrong (officers) |
 //! | `/timeline`, `/diff`, `/evidence`, `/narrative`, `/verify` | the reading pages |
@@ -36,8 +39,11 @@ pub mod findings;
 pub mod forms;
 pub mod input;
 pub mod layout;
+pub mod measures;
 pub mod narrative;
+pub mod packs;
 pub mod papers;
+pub mod plans;
 pub mod session;
 pub mod timeline;
 pub mod verify;
@@ -142,6 +148,18 @@ pub fn routes() -> Router<AppState> {
             "/coproduction/new",
             get(findings::coproduction_page).post(findings::coproduction),
         )
+        .route("/plans/new", get(plans::start_page).post(plans::start))
+        .route("/plans/step", get(plans::step_page).post(plans::step))
+        .route("/plans/review", get(plans::review_page).post(plans::review))
+        .route(
+            "/workstreams/new",
+            get(plans::workstream_page).post(plans::workstream),
+        )
+        .route(
+            "/measures/amend",
+            get(measures::amend_page).post(measures::amend),
+        )
+        .route("/packs/new", get(packs::new_page).post(packs::make))
         .route(
             "/measures/values/new",
             get(forms::measure_value_page).post(forms::measure_value),

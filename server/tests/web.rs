@@ -38,3 +38,8 @@ mod findings;
 /// Breadcrumbs and back links, corrections from the history, the diff's moments.
 #[path = "web/navigation.rs"]
 mod navigation;
+
+/// The plans after the WSoA, monitoring reviews, trajectories and evidence packs through their
+/// forms.
+#[path = "web/plans.rs"]
+mod plans;

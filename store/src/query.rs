@@ -263,7 +263,7 @@ impl Reader {
     /// The last event a prefix point (`now`, `seq:N`, `known:DATE`) includes, if any, found by
     /// bisection: `recorded_at` never decreases along the ledger, so the events a "known" point
     /// includes are a prefix.
-    pub(crate) fn last_seq_in(&self, point: Point) -> Result<Option<u64>, StoreError> {
+    pub fn last_seq_in(&self, point: Point) -> Result<Option<u64>, StoreError> {
         let len = self.len()?;
         match point {
             Point::Now => return Ok(len.checked_sub(1)),

@@ -12,7 +12,9 @@
 // summary that takes focus; the officer uploads a file of random bytes as evidence and downloads
 // it byte-identical from /evidence; opens the narrative and downloads it; visits the diff and the
 // recording forms; signs out. An auditor signs in, sees no recording forms, and runs a full
-// verification on /verify, which reports the ledger intact. The skip link is the first thing Tab
+// verification on /verify, which reports the ledger intact. Later plans are started, given a
+// workstream, submitted and reviewed; a measure is given a trajectory; an evidence pack is made
+// and downloaded (the Rust side checks the file verifies and that the ledger records sending it). The skip link is the first thing Tab
 // reaches. Every page gets an axe-core check (WCAG 2.0/2.1/2.2 A and AA): any serious or critical
 // violation fails the run, with the rule, the page and the elements. Screenshots of the dashboard
 // and the action page go to $WSOA_SCREENSHOTS.
@@ -552,6 +554,11 @@ async function scenario(context) {
     ['Record an inspection', '/inspections/new'],
     ['Add a finding of an inspection', '/findings/new'],
     ['Record what families said (you said, we did)', '/coproduction/new'],
+    ['Start a plan (an Accelerated Progress Plan, a priority action or improvement plan)', '/plans/new'],
+    ['Add a workstream to a plan', '/workstreams/new'],
+    ['Record a DfE and NHS England monitoring review of a plan', '/plans/review'],
+    ["Change a measure's definition, period or trajectory", '/measures/amend'],
+    ['Make an evidence pack', '/packs/new'],
   ];
   for (const [link, pathname] of laterForms) {
     await step(`form page: ${link}`, async () => {
@@ -610,6 +617,125 @@ async function scenario(context) {
     const section = page.getByTestId('coproduction-AP1');
     assert.ok((await section.innerText()).includes('Parent carer forum survey (212 respondents)'));
     await checkAccessibility(page, 'plan with a finding and the families\' voice');
+  });
+
+  await step('start a priority action plan answering AP1: the plan page lists every plan', async () => {
+    await page.goto(at('/plans/new'));
+    await expectHeading(page, 'Start a plan');
+    const form = page.locator('#plan-start-form');
+    await form.getByRole('group', { name: 'Kind of plan' }).getByLabel('Priority action plan').check();
+    await form.getByLabel('Reference').fill('PAP1');
+    await form.getByLabel('Title', { exact: true }).fill('Priority action plan: timeliness of EHC plans');
+    // No finding ticked: the problem beside the checkboxes, what was typed kept.
+    await form.getByRole('button', { name: 'Start the plan' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    assert.ok((await page.getByTestId('error-summary').innerText()).includes('Tick at least one finding the plan answers'));
+    await checkAccessibility(page, 'start a plan with an error');
+    const again = page.locator('#plan-start-form');
+    assert.equal(await again.getByLabel('Reference').inputValue(), 'PAP1', 'what was typed is kept');
+    await again.getByRole('group', { name: 'Findings it answers' }).getByLabel(/^AP1:/).check();
+    await again.getByRole('button', { name: 'Start the plan' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    assert.match(await flash(page), /The priority action plan PAP1 was started/);
+    const plans = page.getByTestId('plans');
+    await page.getByTestId('plan-PAP1').waitFor();
+    assert.ok((await plans.innerText()).includes('Written Statement of Action'), 'the WSoA is listed beside it');
+    await checkAccessibility(page, 'plan with its plans');
+  });
+
+  await step('add a workstream to PAP1 and record the plan submitted', async () => {
+    await page.goto(at('/'));
+    await page.getByTestId('plan-links-PAP1').getByRole('link', { name: 'Add a workstream to PAP1' }).click();
+    await page.waitForURL((url) => url.pathname === '/workstreams/new');
+    const form = page.locator('#workstream-form');
+    assert.equal(await form.getByLabel('Plan', { exact: true }).inputValue(), 'PAP1', 'the plan is chosen');
+    await form.getByLabel('Reference').fill('WS20');
+    await form.getByLabel('Title', { exact: true }).fill('EHC plan timeliness recovery');
+    await form.getByLabel('Sponsor').fill('Director of Education');
+    await form.getByRole('group', { name: 'Findings it answers' }).getByLabel(/^AP1:/).check();
+    await checkAccessibility(page, 'workstream form');
+    await form.getByRole('button', { name: 'Add the workstream' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    assert.match(await flash(page), /Workstream WS20 was added to plan PAP1/);
+    await page.goto(at('/'));
+    await page.getByTestId('plan-links-PAP1').getByRole('link', { name: /^Record that PAP1 was submitted/ }).click();
+    await page.waitForURL((url) => url.pathname === '/plans/step');
+    const step = page.locator('#plan-step-form');
+    assert.ok(await step.getByRole('group', { name: 'What happened' }).getByLabel('Submitted').isChecked(), 'the next step is chosen');
+    await checkAccessibility(page, 'plan step form');
+    await step.getByRole('button', { name: 'Record the step' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    assert.match(await flash(page), /Plan PAP1 was recorded as submitted/);
+    assert.ok((await page.getByTestId('plan-stage-PAP1').innerText()).includes('Submitted'));
+  });
+
+  await step('record a monitoring review of PAP1: its workstream\'s monitoring ends', async () => {
+    await page.goto(at('/plans/review'));
+    await expectHeading(page, 'Record a monitoring review');
+    await checkAccessibility(page, 'monitoring review: which plan');
+    await page.getByLabel('Which plan was reviewed').selectOption('PAP1');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((url) => url.pathname === '/plans/review' && url.searchParams.get('plan') === 'PAP1');
+    const form = page.locator('#monitoring-form');
+    await form.getByLabel('Who reviewed').fill('DfE and NHS England advisers');
+    await form.getByLabel('Their conclusion').fill('Timeliness has recovered and is sustained');
+    // Ticked both ways: refused beside the field.
+    await form.getByRole('group', { name: 'Monitoring continues for' }).getByLabel(/^WS20:/).check();
+    await form.getByRole('group', { name: 'Monitoring ends for' }).getByLabel(/^WS20:/).check();
+    await form.getByRole('button', { name: 'Record the review' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    await checkAccessibility(page, 'monitoring review with an error');
+    const again = page.locator('#monitoring-form');
+    await again.getByRole('group', { name: 'Monitoring continues for' }).getByLabel(/^WS20:/).uncheck();
+    await again.getByRole('button', { name: 'Record the review' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    assert.match(await flash(page), /The review of plan PAP1 was recorded .*monitoring ended for 1 workstream/);
+    assert.ok((await page.getByTestId('plan-workstream-WS20').innerText()).includes('Monitoring ended'));
+    assert.ok((await page.getByTestId('plan-review-PAP1').innerText()).includes('Timeliness has recovered'));
+  });
+
+  await step('set M1\'s trajectory: the chart draws it and the latest value is judged against it', async () => {
+    await page.goto(at('/'));
+    await page.getByRole('link', { name: 'Change the definition, period or trajectory of M1' }).click();
+    await page.waitForURL((url) => url.pathname === '/measures/amend' && url.searchParams.get('measure') === 'M1');
+    const form = page.locator('#measure-amend-form');
+    await form.getByLabel('Trajectory').fill('31/03/2022 50\n31/13/2022 65');
+    await form.getByRole('button', { name: 'Save the changes' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    assert.ok((await page.getByTestId('error-summary').innerText()).includes('Line 2'));
+    await checkAccessibility(page, 'trajectory form with an error');
+    const again = page.locator('#measure-amend-form');
+    await again.getByLabel('Trajectory').fill('31/03/2022 50\n30/09/2022 65');
+    await again.getByLabel('What each value covers').selectOption('month');
+    await again.getByRole('button', { name: 'Save the changes' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    assert.match(await flash(page), /Measure M1 was changed/);
+    assert.ok((await page.getByTestId('measure-against-M1').innerText()).includes('Below trajectory'));
+    assert.equal(await page.getByTestId('chart-M1').locator('.chart__trajectory').count(), 1, 'the trajectory is drawn');
+    await checkAccessibility(page, 'plan with a trajectory');
+  });
+
+  await step('make an evidence pack from the evidence page: it downloads and is listed as sent', async () => {
+    await page.goto(at('/evidence'));
+    await page.getByTestId('make-pack').click();
+    await page.waitForURL(at('/packs/new'));
+    await expectHeading(page, 'Make an evidence pack');
+    const form = page.locator('#pack-form');
+    await form.getByRole('button', { name: 'Make and download the pack' }).click();
+    await page.getByTestId('error-summary').waitFor();
+    await checkAccessibility(page, 'pack form with an error');
+    const again = page.locator('#pack-form');
+    await again.getByLabel('What it is for').fill('Priority action plan review');
+    await again.getByLabel('Who it is sent to').fill('DfE SEND adviser');
+    const pack = await download(page, again.getByRole('button', { name: 'Make and download the pack' }), 'pack.wsoa');
+    assert.match(pack.suggested, /^pack-\d{4}-\d{2}-\d{2}\.wsoa$/);
+    assert.equal(pack.bytes.subarray(0, 14).toString('latin1'), 'WSOA-BUNDLE 1\n', 'the pack is a bundle');
+    await page.goto(at('/evidence'));
+    assert.match(await flash(page), /The evidence pack for Priority action plan review was made/);
+    const row = page.getByTestId('pack-row-1');
+    assert.ok((await row.innerText()).includes('DfE SEND adviser'));
+    assert.ok((await row.innerText()).includes(pack.suggested));
+    await checkAccessibility(page, 'evidence with a pack sent');
   });
 
   await step(`add a milestone to action ${action} and record it missed, with why`, async () => {
@@ -696,7 +822,7 @@ async function scenario(context) {
     await page.setViewportSize({ width: 320, height: 640 });
     const problems = [];
     try {
-      for (const pathname of ['/', '/?list=all', `/actions/${action}`, `/actions/${action}?change=status`, `/actions/${action}?change=amend`, `/actions/${action}?change=milestone`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/inspections/new', '/findings/new', '/coproduction/new', '/events/1/correct', '/evidence/new', '/accessibility', '/privacy']) {
+      for (const pathname of ['/', '/?list=all', `/actions/${action}`, `/actions/${action}?change=status`, `/actions/${action}?change=amend`, `/actions/${action}?change=milestone`, '/timeline', '/diff', '/evidence', '/narrative', '/verify', '/actions/new', '/visits/new', '/reviews/new', '/measures/values/new', '/inspections/new', '/findings/new', '/coproduction/new', '/events/1/correct', '/evidence/new', '/plans/new', '/plans/step?plan=PAP1', '/plans/review', '/plans/review?plan=PAP1', '/workstreams/new', '/measures/amend?measure=M1', '/packs/new', '/accessibility', '/privacy']) {
         await page.goto(at(pathname));
         const found = await page.evaluate(() => {
           const width = document.documentElement.clientWidth;

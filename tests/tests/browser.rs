@@ -6,7 +6,9 @@
 //! `wsoa serve --addr 127.0.0.1:0`, waits for `/healthz`, runs the script and expects it to exit
 //! 0. The script signs in, records a status change through the form and finds it on the action
 //! page, the dashboard and the timeline, uploads evidence and downloads it byte-identical, opens
-//! and downloads the narrative, runs a full verification as the auditor, checks every page with
+//! and downloads the narrative, starts a plan after the WSoA and records its review, sets a
+//! measure's trajectory, makes an evidence pack (which must then verify, with the server's ledger
+//! recording that it was sent), runs a full verification as the auditor, checks every page with
 //! axe-core (no serious or critical WCAG 2.2 AA violation), and writes screenshots of the
 //! dashboard and an action page to `target/screenshots/`.
 //!
@@ -327,6 +329,20 @@ fn an_officer_and_an_auditor_use_the_web_pages_in_headless_chromium() {
                 ready.as_secs_f64(),
                 started.elapsed().as_secs_f64(),
                 screenshots.display()
+            );
+            // The evidence pack made on the evidence page verifies offline, and the server's
+            // ledger records sending this very file.
+            let mut verify = sandbox.command();
+            verify
+                .arg("verify")
+                .arg(downloads.join("pack.wsoa"))
+                .args(["--server", &url, "--token", &auditor]);
+            let checked = harness::run_command(verify).success();
+            assert!(
+                checked.stdout.contains("records sending this pack"),
+                "{}\n{}",
+                checked.stdout,
+                checked.stderr
             );
         }
         outcome => {

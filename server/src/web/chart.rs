@@ -60,6 +60,11 @@ pub struct Chart {
     pub dates: (Date, Date),
     /// How many values were recorded (the baseline not counted).
     pub values: usize,
+    /// The trajectory as steps (SVG coordinates): from the baseline, level until each point's
+    /// date, then up or down to its value, and level to the right edge. Empty without one.
+    pub trajectory: Vec<(f64, f64)>,
+    /// The trajectory's points themselves (SVG coordinates), each marked on the steps.
+    pub trajectory_points: Vec<(f64, f64)>,
 }
 
 /// The numbers a chart is drawn from, taken from a measure.
@@ -71,6 +76,8 @@ pub struct Series {
     pub target: (Date, f64),
     /// The values recorded, each with its date, in the order recorded.
     pub values: Vec<(Date, f64)>,
+    /// The values expected on the way to the target, in date order (none without one).
+    pub trajectory: Vec<(Date, f64)>,
 }
 
 impl Series {
@@ -83,6 +90,11 @@ impl Series {
                 .values
                 .iter()
                 .map(|value| (value.cite.on, value.value.approximate()))
+                .collect(),
+            trajectory: measure
+                .trajectory
+                .iter()
+                .map(|point| (point.on, point.value.approximate()))
                 .collect(),
         }
     }
@@ -115,6 +127,7 @@ impl Chart {
             .iter()
             .map(|(date, _)| *date)
             .chain([series.target.0])
+            .chain(series.trajectory.iter().map(|(date, _)| *date))
             .max()
             .unwrap_or(series.target.0);
         let (mut x0, mut x1) = (days(first), days(last));
@@ -128,6 +141,7 @@ impl Chart {
             .iter()
             .map(|(_, value)| *value)
             .chain([series.target.1])
+            .chain(series.trajectory.iter().map(|(_, value)| *value))
             .filter(|value| value.is_finite());
         let (mut low, mut high) = numbers
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -156,8 +170,26 @@ impl Chart {
             let value = if value.is_finite() { value } else { low };
             area.bottom - (value - low) / (high - low) * (area.bottom - area.top)
         };
+        let mut trajectory = Vec::new();
+        if !series.trajectory.is_empty() {
+            let mut level = series.baseline.1;
+            trajectory.push((x(series.baseline.0), y(level)));
+            for (date, value) in &series.trajectory {
+                trajectory.push((x(*date), y(level)));
+                trajectory.push((x(*date), y(*value)));
+                level = *value;
+            }
+            trajectory.push((area.right, y(level)));
+        }
+        let trajectory_points = series
+            .trajectory
+            .iter()
+            .map(|(date, value)| (x(*date), y(*value)))
+            .collect();
         Chart {
             area,
+            trajectory,
+            trajectory_points,
             points: line
                 .iter()
                 .map(|(date, value)| (x(*date), y(*value)))
@@ -191,8 +223,27 @@ pub fn svg(measure: &MeasureView, id: &str) -> Markup {
             )
         },
     );
+    let expected = if measure.trajectory.is_empty() {
+        String::new()
+    } else {
+        let points: Vec<String> = measure
+            .trajectory
+            .iter()
+            .map(|point| {
+                format!(
+                    "{} by {}",
+                    amount(point.value.as_str(), &measure.unit),
+                    point.on.long()
+                )
+            })
+            .collect();
+        format!(
+            " The trajectory, drawn as steps, expects {}.",
+            points.join(", ")
+        )
+    };
     let description = format!(
-        "Line chart of {} values. Baseline {} on {}; target {} by {}. {latest}",
+        "Line chart of {} values. Baseline {} on {}; target {} by {}. {latest}{expected}",
         chart.values,
         amount(measure.baseline.as_str(), &measure.unit),
         measure.baseline_on.long(),
@@ -201,6 +252,12 @@ pub fn svg(measure: &MeasureView, id: &str) -> Markup {
     );
     let polyline: String = chart
         .points
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let steps: String = chart
+        .trajectory
         .iter()
         .map(|(x, y)| format!("{x:.1},{y:.1}"))
         .collect::<Vec<_>>()
@@ -241,6 +298,13 @@ pub fn svg(measure: &MeasureView, id: &str) -> Markup {
             // Dates along the bottom.
             text x=(area.left) y=(HEIGHT - 8.0) font-size="12" fill="#0b0c0c" { (short(chart.dates.0)) }
             text x=(area.right) y=(HEIGHT - 8.0) text-anchor="end" font-size="12" fill="#0b0c0c" { (short(chart.dates.1)) }
+            // The trajectory, as steps, with its points marked.
+            @if !chart.trajectory.is_empty() {
+                polyline.chart__trajectory points=(steps) fill="none" stroke="#4c2c92" stroke-width="2" stroke-dasharray="8 3" {}
+                @for (x, y) in &chart.trajectory_points {
+                    rect.chart__trajectory-point x=(fmt(x - 3.5)) y=(fmt(y - 3.5)) width="7" height="7" fill="#4c2c92" {}
+                }
+            }
             // The values.
             @if chart.values > 0 {
                 polyline.chart__line points=(polyline) fill="none" stroke="#1d70b8" stroke-width="3" stroke-linejoin="round" {}
@@ -257,6 +321,9 @@ pub fn svg(measure: &MeasureView, id: &str) -> Markup {
             li { span.chart-legend__key {} "Values" }
             li { span.chart-legend__key.chart-legend__key--baseline {} "Baseline" }
             li { span.chart-legend__key.chart-legend__key--target {} "Target" }
+            @if !measure.trajectory.is_empty() {
+                li { span.chart-legend__key.chart-legend__key--trajectory {} "Trajectory" }
+            }
         }
     }
 }
@@ -278,6 +345,7 @@ mod tests {
             baseline: (day("2021-03-31"), baseline),
             target: (day("2022-09-30"), target),
             values: values.iter().map(|(d, v)| (day(d), *v)).collect(),
+            trajectory: Vec::new(),
         }
     }
 
@@ -326,6 +394,7 @@ mod tests {
             baseline: (day("2021-03-31"), 1.0),
             target: (day("2021-03-31"), 2.0),
             values: vec![(day("2021-03-31"), 1.5)],
+            trajectory: Vec::new(),
         });
         assert!(
             one_day
@@ -344,6 +413,31 @@ mod tests {
         for y in [falling.baseline_y, falling.target_y] {
             assert!(y >= falling.area.top && y <= falling.area.bottom);
         }
+    }
+
+    #[test]
+    fn a_trajectory_is_drawn_as_steps_inside_the_box() {
+        let mut with = series(30.0, 60.0, &[("2022-03-31", 45.0)]);
+        with.trajectory = vec![(day("2021-12-31"), 40.0), (day("2023-03-31"), 70.0)];
+        let chart = Chart::new(&with);
+        // Baseline, then two corners per point, then the right edge.
+        assert_eq!(chart.trajectory.len(), 1 + 2 * 2 + 1);
+        assert_eq!(chart.trajectory_points.len(), 2);
+        for point in chart.trajectory.iter().chain(&chart.trajectory_points) {
+            assert!(chart.area.contains(*point), "{point:?}");
+        }
+        // Steps: each corner pair shares its x; level runs share their y.
+        assert_eq!(chart.trajectory[1].0, chart.trajectory[2].0);
+        assert_eq!(chart.trajectory[0].1, chart.trajectory[1].1);
+        assert_eq!(chart.trajectory[2].1, chart.trajectory[3].1);
+        // The last point, beyond the target's date and value, widens the box to hold it.
+        assert_eq!(chart.dates.1, day("2023-03-31"));
+        let top = chart.trajectory_points[1].1;
+        assert!(
+            chart.points.iter().all(|(_, y)| *y > top),
+            "70 is the highest"
+        );
+        assert!(Chart::new(&series(30.0, 60.0, &[])).trajectory.is_empty());
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! that make the page one list of the matching actions; otherwise each area of weakness with
 //! its workstreams (their sponsor and the board's latest rating) and their actions (status,
 //! RAG, lead, deadline; overdue ones flagged in words and with a bar), and its measures, headed
-//! by the latest value and the target's state, as line charts with their values in a table. A
+//! by the latest value and the target's state, with their definition, period and judgement
+//! against a trajectory (`web::measures`), as line charts with their values in a table. Once a
+//! plan after the WSoA is started, every plan with its workstreams (`web::plans`). A
 //! date input shows the plan as it stood on any past day (`?as_of=`), by the dates things
 //! happened, under a banner, with nothing to record and the date kept on the action pages.
 
@@ -371,6 +373,11 @@ fn render(
                 li { a href="/inspections/new" { "Record an inspection" } }
                 li { a href="/findings/new" { "Add a finding of an inspection" } }
                 li { a href="/coproduction/new" { "Record what families said (you said, we did)" } }
+                li { a href="/plans/new" { "Start a plan (an Accelerated Progress Plan, a priority action or improvement plan)" } }
+                li { a href="/workstreams/new" { "Add a workstream to a plan" } }
+                li { a href="/plans/review" { "Record a DfE and NHS England monitoring review of a plan" } }
+                li { a href="/measures/amend" { "Change a measure's definition, period or trajectory" } }
+                li { a href="/packs/new" { "Make an evidence pack" } }
             }
         }
         h2.heading-m { "At a glance" }
@@ -409,6 +416,7 @@ fn render(
         // Filtered, the page is the list above; the whole plan otherwise.
         @if !filters.active() || !errors.is_empty() {
             (inspections_section(plan))
+            (crate::web::plans::section(shown, user, as_of))
             @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
                 p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
             }
@@ -434,14 +442,14 @@ fn render(
                         blockquote.inset.body-s { (finding) }
                     }
                     @for workstream in &weakness.workstreams {
-                        (workstream_section(workstream, as_of))
+                        (workstream_section(plan, workstream, as_of))
                     }
                     @if !weakness.also_answered_by.is_empty() {
                         p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
                     }
                     @if !weakness.measures.is_empty() {
                         h3.heading-m { "Measures of impact" }
-                        @for measure in &weakness.measures { (measure_section(plan, measure, today)) }
+                        @for measure in &weakness.measures { (measure_section(plan, measure, today, user.can(Permission::Record) && as_of.is_none())) }
                     }
                     @if !weakness.also_measured_by.is_empty() {
                         p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
@@ -452,12 +460,12 @@ fn render(
             @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
                 section.weakness {
                     h2.heading-l { "Not under a recorded area of weakness" }
-                    @for workstream in &shown.other_workstreams { (workstream_section(workstream, as_of)) }
+                    @for workstream in &shown.other_workstreams { (workstream_section(plan, workstream, as_of)) }
                     @if !shown.other_actions.is_empty() {
                         h3.heading-m { "Actions of workstreams not recorded at this point" }
                         (actions_table(&shown.other_actions, "Other actions", as_of))
                     }
-                    @for measure in &shown.other_measures { (measure_section(plan, measure, today)) }
+                    @for measure in &shown.other_measures { (measure_section(plan, measure, today, user.can(Permission::Record) && as_of.is_none())) }
                 }
             }
             @if !shown.open_risks.is_empty() {
@@ -590,11 +598,20 @@ fn count(id: &str, number: usize, label: &str, class: &str, href: &str) -> Marku
     }
 }
 
-fn workstream_section(workstream: &WorkstreamShow, as_of: Option<Date>) -> Markup {
+/// A workstream with its sponsor, the board's latest view and its actions; once more than one
+/// plan exists, its caption names the plan it belongs to.
+fn workstream_section(plan: &Plan, workstream: &WorkstreamShow, as_of: Option<Date>) -> Markup {
+    let of = plan
+        .has_started_plans()
+        .then(|| plan.plan_of(&workstream.id))
+        .flatten();
     html! {
         section.workstream id=(format!("workstream-{}", workstream.id)) {
             h3.heading-m {
-                span.caption { "Workstream " (workstream.id) }
+                span.caption data-testid=(format!("workstream-caption-{}", workstream.id)) {
+                    "Workstream " (workstream.id)
+                    @if let Some(of) = of { " of plan " (of.id) }
+                }
                 " "
                 (workstream.title)
             }
@@ -750,13 +767,13 @@ fn measure_headline(measure: &MeasureShow, today: Date) -> Markup {
             "Target " (widgets::amount(measure.target.as_str(), unit)) " by " (measure.target_by.long())
             " (" (measure.better.label()) "). "
             @if measure.target_met { (widgets::tag(widgets::Colour::Green, "Target met")) }
-            @else if measure.target_by < today { (widgets::tag(widgets::Colour::Red, "Target missed")) }
+            @else if measure.target_missed || measure.target_by < today { (widgets::tag(widgets::Colour::Red, "Target missed")) }
             @else { (widgets::tag(widgets::Colour::Grey, "Target not yet met")) }
         }
     }
 }
 
-fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
+fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date, record: bool) -> Markup {
     let Some(full) = plan.measure(&measure.id) else {
         return html! {};
     };
@@ -767,6 +784,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
         div.measure id=(format!("measure-{}", measure.id)) {
             h4.heading-s { (measure.id) ": " (measure.title) }
             (measure_headline(measure, today))
+            (crate::web::measures::details(measure))
             (chart::svg(full, &chart_id))
             details {
                 summary { "The values of " (measure.id) " as a table" }
@@ -796,6 +814,30 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date) -> Markup {
                         }
                     }
                 }
+            }
+            @if !measure.trajectory.is_empty() {
+                details data-testid=(format!("trajectory-{}", measure.id)) {
+                    summary { "The trajectory of " (measure.id) " as a table" }
+                    div {
+                        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Trajectory of {}, scrolls sideways", measure.id)) {
+                            table.table {
+                                caption.visually-hidden { "Trajectory of " (measure.id) }
+                                thead { tr { th scope="col" { "By" } th scope="col" class="num" { "Value expected" } } }
+                                tbody {
+                                    @for point in &measure.trajectory {
+                                        tr {
+                                            td { (widgets::date(point.on)) }
+                                            td.num { (widgets::amount(point.value.as_str(), &measure.unit)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if record {
+                p.body-s { a.link href=(format!("/measures/amend?measure={}", measure.id)) { "Change the definition, period or trajectory of " (measure.id) } }
             }
         }
     }

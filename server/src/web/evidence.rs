@@ -1,4 +1,5 @@
-//! `/evidence`: every piece of evidence attached, with what it supports and a download link;
+//! `/evidence`: every piece of evidence attached, with what it supports and a download link
+//! (and, below, the evidence packs sent: `web::packs`);
 //! redacted evidence is shown as such ("Redacted on DATE by NAME: reason"), without a link.
 //! `/evidence/{id}/download` streams the content from the store, byte for byte as attached.
 
@@ -19,8 +20,11 @@ use crate::web::{Signed, WebError, html_response};
 
 /// `GET /evidence`: the list.
 pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Response, WebError> {
-    let evidence = state
-        .fold(|reader| Ok(reader.plan_at(Point::Now)?.0.evidence))
+    let (evidence, packs) = state
+        .fold(|reader| {
+            let plan = reader.plan_at(Point::Now)?.0;
+            Ok((plan.evidence, plan.packs))
+        })
         .await?;
     let content = html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Evidence"))
@@ -60,6 +64,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
                 }
             }
         }
+        (crate::web::packs::list(&packs, user.can(Permission::Record)))
     };
     Ok(html_response(
         StatusCode::OK,

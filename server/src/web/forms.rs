@@ -66,6 +66,53 @@ pub(crate) fn render(
     html_response(status, layout_page(&title, user, Nav::Record, content))
 }
 
+/// The first step of a form about one thing chosen from a list (which plan was reviewed, which
+/// measure changes): a form sent by GET to `page.action` with one select, `name`, so that the
+/// form itself then shows that thing's own fields. `error` is the problem with the choice.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn chooser(
+    user: &Signed,
+    page: &FormPage<'_>,
+    name: &str,
+    label: &str,
+    hint: &str,
+    choices: Vec<(String, String)>,
+    error: Option<&str>,
+) -> Response {
+    let mut errors = Errors::default();
+    if let Some(message) = error {
+        errors.add(name, message);
+    }
+    let id = format!("choose-{name}");
+    let content = html! {
+        (widgets::back_link("/", "Back to the plan"))
+        (error_summary_for(&errors, "choose-"))
+        h1.heading-l { (page.title) }
+        p.body { (page.intro) }
+        form id=(format!("{}-choose", page.form_id)) method="get" action=(page.action) novalidate {
+            (widgets::field(&Field {
+                id: &id,
+                name,
+                label,
+                hint: Some(hint),
+                error: errors.get(name),
+                value: "",
+                control: Control::Select(choices),
+            }))
+            div.button-group {
+                button.button type="submit" data-testid="continue" { "Continue" }
+                a.link href="/" { "Cancel" }
+            }
+        }
+    };
+    let (status, title) = if errors.is_empty() {
+        (StatusCode::OK, page.title.to_owned())
+    } else {
+        (StatusCode::BAD_REQUEST, format!("Error: {}", page.title))
+    };
+    html_response(status, layout_page(&title, user, Nav::Record, content))
+}
+
 /// A field whose id is the page's prefix and its name.
 pub(crate) fn text(
     prefix: &str,
@@ -156,11 +203,16 @@ const NEW_ACTION: FormPage<'static> = FormPage {
 
 fn new_action_body(plan: &Plan, form: &FormState) -> Markup {
     let mut workstreams = vec![(String::new(), "Choose a workstream".to_owned())];
-    workstreams.extend(
-        plan.workstreams
-            .iter()
-            .map(|ws| (ws.id.clone(), format!("{}: {}", ws.id, ws.title))),
-    );
+    // Once more than one plan exists, each workstream says whose it is: an action belongs to its
+    // workstream's plan.
+    let plans = plan.has_started_plans();
+    workstreams.extend(plan.workstreams.iter().map(|ws| {
+        let label = match plan.plan_of(&ws.id).filter(|_| plans) {
+            Some(of) => format!("{}: {} (plan {})", ws.id, ws.title, of.id),
+            None => format!("{}: {}", ws.id, ws.title),
+        };
+        (ws.id.clone(), label)
+    }));
     let p = NEW_ACTION.prefix;
     html! {
         (text(p, form, "workstream", "Workstream", None, Control::Select(workstreams)))

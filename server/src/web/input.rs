@@ -46,6 +46,17 @@ impl Fields {
             .map_or("", |(_, value)| value.as_str())
     }
 
+    /// Every non-blank value of a field that may repeat (ticked checkboxes), trimmed, in the
+    /// order sent.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.trim())
+            .filter(|value| !value.is_empty())
+            .collect()
+    }
+
     /// Whether a field was sent at all (blank or not).
     pub fn has(&self, name: &str) -> bool {
         self.0.iter().any(|(key, _)| key == name)
@@ -665,11 +676,79 @@ const PAGE_WORDS: [(&str, &str); 5] = [
     ),
 ];
 
+/// The plan commands' advice, once each command is marked (see `without_commands`), as the
+/// plan step form says it.
+const PLAN_STEP_WORDS: [(&str, &str); 6] = [
+    (
+        "record the inspectorates' answer with «accept», or revise it with «revise»",
+        "record that it was accepted, or that it was revised",
+    ),
+    (
+        "record the answer with «accept», or revise it with «revise»",
+        "record that it was accepted, or that it was revised",
+    ),
+    (
+        "first record them with «revise»",
+        "first record that it was revised",
+    ),
+    (
+        "record the submission with «submit» first",
+        "record that it was submitted first",
+    ),
+    (
+        "submit it with «submit»",
+        "record that it was submitted first",
+    ),
+    (
+        "start one with «start»",
+        "start one on the form that starts a plan",
+    ),
+];
+
 fn without_commands(text: &str) -> String {
     let mut text = text.to_owned();
     for (cli, page) in PAGE_WORDS {
         text = text.replace(cli, page);
     }
+    // "`wsoa plan accept --plan APP1`": marked «accept», then said as the pages say it.
+    for verb in ["accept", "revise", "submit", "start"] {
+        let command = format!("`wsoa plan {verb}");
+        while let Some(start) = text.find(&command) {
+            let after = start + command.len();
+            let Some(end) = text[after..].find('`') else {
+                break;
+            };
+            text.replace_range(start..after + end + 1, &format!("«{verb}»"));
+        }
+    }
+    for (marked, page) in PLAN_STEP_WORDS {
+        text = text.replace(marked, page);
+    }
+    // A monitoring review's workstreams, ticked on the form.
+    for (option, page) in [
+        ("leave out --ended ", "Monitoring ends for"),
+        ("leave out --continues ", "Monitoring continues for"),
+    ] {
+        if let Some(start) = text.find(option) {
+            let id: String = text[start + option.len()..]
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .collect();
+            text.replace_range(
+                start..start + option.len() + id.len(),
+                &format!("untick {id} under {page}"),
+            );
+        }
+    }
+    text = text
+        .replace(
+            "give --definition, --period or --trajectory DATE=VALUE",
+            "change the definition, the period or the trajectory",
+        )
+        .replace(
+            "so give --as-of today or an earlier day",
+            "so choose today or an earlier day",
+        );
     // "record a correction with `wsoa correct 12 --reason TEXT`": the pages' correction form.
     const CORRECT: &str = "record a correction with `wsoa correct ";
     while let Some(start) = text.find(CORRECT) {
@@ -840,6 +919,32 @@ mod tests {
             "{}",
             web_message(&outcome)
         );
+    }
+
+    #[test]
+    fn the_plans_advice_is_said_in_the_pages_words() {
+        for (rule, page) in [
+            (
+                "version 1 of plan APP1 is already submitted; record the answer with `wsoa plan accept --plan APP1`, or revise it with `wsoa plan revise --plan APP1`",
+                "Version 1 of plan APP1 is already submitted; record that it was accepted, or that it was revised",
+            ),
+            (
+                "version 2 of plan APP1 has not been submitted; record the submission with `wsoa plan submit --plan APP1` first",
+                "Version 2 of plan APP1 has not been submitted; record that it was submitted first",
+            ),
+            (
+                "monitoring of workstream WS5 already ended (event 40); it cannot end again: leave out --ended WS5",
+                "Monitoring of workstream WS5 already ended (event 40); it cannot end again: untick WS5 under Monitoring ends for",
+            ),
+            (
+                "nothing to change for measure M2: give --definition, --period or --trajectory DATE=VALUE",
+                "Nothing to change for measure M2: change the definition, the period or the trajectory",
+            ),
+        ] {
+            let message = web_message(&Rejection::WrongStage(rule.to_owned()));
+            assert_eq!(message, page);
+            assert!(!message.contains("--") && !message.contains('`'));
+        }
     }
 
     #[test]

@@ -402,6 +402,67 @@ pub fn radios(field: &Radios<'_>) -> Markup {
     }
 }
 
+/// GOV.UK checkboxes: any number of a few choices, in a fieldset whose legend asks the
+/// question. The first checkbox has the id `id` (the error summary links to it), the others
+/// `{id}-2` and on; every one is posted under `name`.
+#[derive(Clone, Debug)]
+pub struct Checkboxes<'a> {
+    /// The first checkbox's id; the others' start with it.
+    pub id: &'a str,
+    /// The name they are posted under.
+    pub name: &'a str,
+    /// The question, as the fieldset's legend.
+    pub legend: &'a str,
+    /// A hint under the legend.
+    pub hint: Option<&'a str>,
+    /// The problem with the choice.
+    pub error: Option<&'a str>,
+    /// The values ticked.
+    pub ticked: Vec<&'a str>,
+    /// (value, label) of each checkbox.
+    pub choices: Vec<(String, String)>,
+}
+
+/// Checkboxes (see `Checkboxes`), small, one under the other.
+pub fn checkboxes(field: &Checkboxes<'_>) -> Markup {
+    let hint_id = format!("{}-hint", field.id);
+    let error_id = format!("{}-error", field.id);
+    let mut described = Vec::new();
+    if field.hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    if field.error.is_some() {
+        described.push(error_id.clone());
+    }
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    html! {
+        div.form-group.form-group--error[field.error.is_some()] data-field=(field.name) {
+            fieldset.fieldset aria-describedby=[described.as_deref()] {
+                legend.fieldset__legend { (field.legend) }
+                @if let Some(hint) = field.hint {
+                    div.hint id=(hint_id) { (hint) }
+                }
+                @if let Some(message) = field.error {
+                    p.error-message id=(error_id) {
+                        span.visually-hidden { "Error: " }
+                        (message)
+                    }
+                }
+                div.checkboxes.checkboxes--small data-module="checkboxes" {
+                    @for (index, (value, label)) in field.choices.iter().enumerate() {
+                        @let id = if index == 0 { field.id.to_owned() } else { format!("{}-{}", field.id, index + 1) };
+                        div.checkboxes__item {
+                            input.checkboxes__input type="checkbox" id=(id) name=(field.name) value=(value)
+                                checked[field.ticked.contains(&value.as_str())];
+                            label.label.checkboxes__label for=(id) { (label) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The error summary for a form whose field ids are their names.
 pub fn error_summary(errors: &Errors) -> Markup {
     error_summary_for(errors, "")

@@ -78,3 +78,50 @@ async fn hostile_input_is_escaped_on_the_dashboard_action_page_timeline_and_evid
     );
     assert!(!reply.text().contains(HOSTILE));
 }
+
+#[tokio::test]
+async fn hostile_plans_reviews_definitions_and_packs_are_shown_as_text() {
+    let fixture = Fixture::with_plan().await;
+    for body in [
+        json!({"kind": "start_plan", "id": "APP1", "plan_kind": "app", "title": HOSTILE, "answers": ["W1"], "on": "2022-01-10"}),
+        json!({"kind": "add_workstream", "plan": "APP1", "id": "WS5", "title": HOSTILE, "sponsor": "<b>Sponsor</b>", "weaknesses": ["W1"], "on": "2022-01-12"}),
+        json!({"kind": "review_monitoring", "plan": "APP1", "by": "<b>DfE</b>", "summary": HOSTILE, "ended": ["WS5"], "on": "2022-06-14"}),
+        json!({"kind": "amend_measure", "id": "M1", "definition": HOSTILE, "trajectory": ["2022-03-31=60"], "on": "2022-01-10"}),
+    ] {
+        fixture.record(body).await;
+    }
+    let officer = fixture.sign_in(Role::Officer).await;
+    let reply = officer
+        .post(
+            "/packs/new",
+            &[
+                ("for", HOSTILE),
+                ("to", "<b>Adviser</b>"),
+                ("as_of", &today()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    for path in [
+        "/",
+        "/evidence",
+        "/plans/review?plan=APP1",
+        "/plans/step?plan=APP1",
+        "/workstreams/new?plan=APP1",
+        "/measures/amend?measure=M1",
+    ] {
+        let reply = officer.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        let text = reply.text();
+        assert!(text.contains(ESCAPED), "{path} shows it as text: {text}");
+        assert!(!text.contains(HOSTILE), "{path} carries a live script");
+        assert!(!text.contains("<b>"), "{path}");
+    }
+}
+
+/// Today's date as the server's clock gives it, `YYYY-MM-DD`.
+fn today() -> String {
+    wsoa_server::state::today()
+        .expect("the clock is in range")
+        .to_string()
+}
