@@ -818,7 +818,10 @@ impl Narrative {
         if let Some(corrections) = &self.corrections {
             contents.push(("corrections".to_owned(), corrections.heading.clone()));
         }
-        contents.push(("appendix".to_owned(), "Appendix: the events cited".to_owned()));
+        contents.push((
+            "appendix".to_owned(),
+            "Appendix: the events cited".to_owned(),
+        ));
         contents.push(("verification".to_owned(), "Verification".to_owned()));
         contents
     }
@@ -856,7 +859,8 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
         .iter()
         .filter_map(|w| plan.weakness(&w.id))
         .collect();
-    let scope = match plan.plans.iter().rev().find(|p| !p.implicit) {
+    let current = plan.plans.iter().rev().find(|p| !p.implicit);
+    let scope = match current {
         Some(current) => format!(
             "It reports on the {} {}, which answers {}",
             current.kind.name(),
@@ -871,7 +875,11 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
         } else {
             format!("{scope}, each taken in turn after this summary.")
         },
-        reported.iter().map(|w| &w.cite).collect(),
+        reported
+            .iter()
+            .map(|w| &w.cite)
+            .chain(current.map(|p| &p.cite))
+            .collect(),
     ));
     let mut statuses = [0usize; 5];
     let mut rags = [0usize; 3];
@@ -924,21 +932,37 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
             .count();
         let missed = measures.iter().filter(|m| m.missed).count();
         let no_value = measures.iter().filter(|m| m.latest.is_none()).count();
+        let parts: Vec<String> = [
+            (met, "has met its target", "have met their target"),
+            (
+                on_course,
+                "is on or above its trajectory, its target not yet met",
+                "are on or above their trajectory, their target not yet met",
+            ),
+            (
+                below,
+                "is below its trajectory",
+                "are below their trajectory",
+            ),
+            (no_value, "has no value yet", "have no value yet"),
+            (
+                missed,
+                "has missed its target after its date",
+                "have missed their target after its date",
+            ),
+        ]
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+        .collect();
         claims.push(Claim::plain(&format!(
-            "Of their {}, {met} {} met {} target, {on_course} {} on or above {} trajectory without meeting the target yet, {below} {} below {} trajectory, and {no_value} {} no value yet; {missed} {} missed {} target after its date. Each measure is cited in its finding\u{2019}s table.",
+            "Of their {}: {}. Each measure is cited in its finding\u{2019}s table.",
             count(measures.len(), "measure of impact", "measures of impact"),
-            if met == 1 { "has" } else { "have" },
-            if met == 1 { "its" } else { "their" },
-            if on_course == 1 { "is" } else { "are" },
-            if on_course == 1 { "its" } else { "their" },
-            if below == 1 { "is" } else { "are" },
-            if below == 1 { "its" } else { "their" },
-            if no_value == 1 { "has" } else { "have" },
-            if missed == 1 { "has" } else { "have" },
-            if missed == 1 { "its" } else { "their" },
+            list(&parts)
         )));
     }
-    let flagged: Vec<&WeaknessNarrative> = weaknesses.iter().filter(|w| w.no_impact_shown).collect();
+    let flagged: Vec<&WeaknessNarrative> =
+        weaknesses.iter().filter(|w| w.no_impact_shown).collect();
     if !flagged.is_empty() {
         let ids: Vec<String> = flagged.iter().map(|w| w.id.clone()).collect();
         claims.push(Claim::new(
@@ -959,9 +983,10 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
         .filter(|r| r.closed.is_none())
         .filter(|r| {
             r.about.is_empty()
-                || weaknesses
-                    .iter()
-                    .any(|w| Scope::new(plan, plan.weakness(&w.id).map_or("", |v| v.id.as_str())).covers_risk(r))
+                || weaknesses.iter().any(|w| {
+                    Scope::new(plan, plan.weakness(&w.id).map_or("", |v| v.id.as_str()))
+                        .covers_risk(r)
+                })
         })
         .collect();
     if !open_risks.is_empty() {
@@ -971,9 +996,21 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
             .count();
         claims.push(Claim::new(
             format!(
-                "{} open, {high} of {} rated high; each is given with its mitigation below.",
-                capitalise(&if open_risks.len() == 1 { "one risk to them is".to_owned() } else { format!("{} are", count(open_risks.len(), "risk to them", "risks to them")) }),
-                if open_risks.len() == 1 { "it" } else { "them" }
+                "{} open, {}; each is given with its mitigation below.",
+                capitalise(&if open_risks.len() == 1 {
+                    "one risk to them is".to_owned()
+                } else {
+                    format!(
+                        "{} are",
+                        count(open_risks.len(), "risk to them", "risks to them")
+                    )
+                }),
+                match high {
+                    0 => "none rated high".to_owned(),
+                    n if n == open_risks.len() && n == 1 => "rated high".to_owned(),
+                    n if n == open_risks.len() => "all rated high".to_owned(),
+                    n => format!("{n} rated high"),
+                }
             ),
             open_risks.iter().map(|r| &r.cite).collect(),
         ));
@@ -984,8 +1021,13 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
             let view = plan.weakness(&w.id);
             let mut cites: Vec<&Cite> = view.map(|v| &v.cite).into_iter().collect();
             cites.extend(view.and_then(|v| v.outcome.as_ref().map(|(_, c)| c)));
-            let actions = w.actions.len() + w.workstreams.iter().map(|ws| ws.actions).sum::<usize>();
-            let complete = w.actions.iter().filter(|a| a.status == Status::Complete).count()
+            let actions =
+                w.actions.len() + w.workstreams.iter().map(|ws| ws.actions).sum::<usize>();
+            let complete = w
+                .actions
+                .iter()
+                .filter(|a| a.status == Status::Complete)
+                .count()
                 + w.workstreams.iter().map(|ws| ws.complete).sum::<usize>();
             let overdue = w.actions.iter().filter(|a| a.overdue).count()
                 + w.workstreams.iter().map(|ws| ws.overdue).sum::<usize>();
@@ -1001,7 +1043,9 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
                 on_course: w
                     .measures
                     .iter()
-                    .filter(|m| m.met || matches!(m.against, Some("on trajectory" | "above trajectory")))
+                    .filter(|m| {
+                        m.met || matches!(m.against, Some("on trajectory" | "above trajectory"))
+                    })
                     .count(),
                 missed: w.measures.iter().filter(|m| m.missed).count(),
                 no_impact_shown: w.no_impact_shown,
@@ -1049,12 +1093,7 @@ fn other_findings(
                 .filter(|p| p.answers.iter().any(|a| *a == w.id))
                 .map(|p| format!("the {} {}", p.kind.name(), p.id))
                 .collect();
-            let mut text = format!(
-                "{}, {} ({}",
-                w.id,
-                titled(&w.title),
-                w.kind.name()
-            );
+            let mut text = format!("{}, {} ({}", w.id, titled(&w.title), w.kind.name());
             if !answered.is_empty() {
                 let _ = write!(text, ", answered by {}", list(&answered));
             }
@@ -1062,7 +1101,10 @@ fn other_findings(
             let mut cites = vec![&w.cite];
             let mut parts = Vec::new();
             if let Some((progress, cite)) = &w.outcome {
-                parts.push(format!("judged at the revisit to have made {}", progress_words(*progress)));
+                parts.push(format!(
+                    "judged at the revisit to have made {}",
+                    progress_words(*progress)
+                ));
                 cites.push(cite);
             }
             let actions: Vec<&ActionView> = plan
@@ -1070,11 +1112,14 @@ fn other_findings(
                 .flat_map(|ws| plan.actions_of(&ws.id))
                 .collect();
             if !actions.is_empty() {
-                let complete = actions.iter().filter(|a| a.status == Status::Complete).count();
+                let complete = actions
+                    .iter()
+                    .filter(|a| a.status == Status::Complete)
+                    .count();
                 let overdue = actions.iter().filter(|a| a.overdue(today)).count();
                 parts.push(format!(
-                    "{complete} of {} complete, {overdue} overdue",
-                    count(actions.len(), "action", "actions")
+                    "{complete} of its {} actions complete and {overdue} overdue",
+                    actions.len()
                 ));
             }
             let measures: Vec<&MeasureView> = plan.measures_for(&w.id).collect();
@@ -1090,8 +1135,8 @@ fn other_findings(
                     })
                     .count();
                 parts.push(format!(
-                    "{met} of {} met",
-                    count(measures.len(), "measure", "measures")
+                    "{met} of its {} measures of impact at target",
+                    measures.len()
                 ));
                 cites.extend(measures.iter().map(|m| &m.cite));
             }
@@ -1100,13 +1145,7 @@ fn other_findings(
             Claim::new(text, cites)
         })
         .collect();
-    (!claims.is_empty()).then(|| {
-        Section::new(
-            "Findings of other plans",
-            claims,
-            "",
-        )
-    })
+    (!claims.is_empty()).then(|| Section::new("Findings of other plans", claims, ""))
 }
 
 /// "two areas for priority action", "one area for improvement": an inspection's findings counted
@@ -1527,8 +1566,10 @@ fn weakness_narrative(
             Claim::new(
                 format!(
                     "The inspectors\u{2019} report of {} recorded this finding:",
-                    plan.inspection
-                        .as_ref()
+                    plan.inspections
+                        .iter()
+                        .find(|i| i.id == weakness.inspection)
+                        .or(plan.inspection.as_ref())
                         .map_or_else(|| weakness.cite.on.long(), |i| i.published.long())
                 ),
                 vec![&weakness.cite],
@@ -1613,7 +1654,10 @@ fn weakness_narrative(
 
 /// The area's own judgement of a finding: the worst of its board's latest ratings of the
 /// workstreams that answer it, with the flag when no measure shows impact.
-fn judgement(workstreams: &[&WorkstreamView], flag: Option<Claim>) -> (Option<&'static str>, Section) {
+fn judgement(
+    workstreams: &[&WorkstreamView],
+    flag: Option<Claim>,
+) -> (Option<&'static str>, Section) {
     let latest: Vec<(&WorkstreamView, &crate::plan::AssessmentView)> = workstreams
         .iter()
         .filter_map(|ws| ws.assessments.last().map(|a| (*ws, a)))
@@ -1623,7 +1667,10 @@ fn judgement(workstreams: &[&WorkstreamView], flag: Option<Claim>) -> (Option<&'
         Rating::AtRisk => 1,
         Rating::OffTrack => 2,
     };
-    let worst = latest.iter().map(|(_, a)| a.rating).max_by_key(|r| rank(*r));
+    let worst = latest
+        .iter()
+        .map(|(_, a)| a.rating)
+        .max_by_key(|r| rank(*r));
     let mut claims = Vec::new();
     match worst {
         Some(worst) => {
@@ -1700,7 +1747,12 @@ fn no_impact_flag(plan: &Plan, scope: &Scope<'_>, no_measure: bool, moving: bool
 fn slip_words(action: &ActionView, today: Date) -> String {
     let mut parts = Vec::new();
     let moved = action.original_due.days_until(action.due);
-    if moved > 0 && !action.deadline.as_ref().is_some_and(|d| d.recurrence().is_some()) {
+    if moved > 0
+        && !action
+            .deadline
+            .as_ref()
+            .is_some_and(|d| d.recurrence().is_some())
+    {
         parts.push(format!("moved back {}", plural_days(moved)));
     } else if moved < 0 {
         parts.push(format!("brought forward {}", plural_days(-moved)));
@@ -1715,7 +1767,10 @@ fn slip_words(action: &ActionView, today: Date) -> String {
             parts.push(format!("done {} late", plural_days(late)));
         }
     } else if action.overdue(today) {
-        parts.push(format!("{} overdue", plural_days(action.due.days_until(today))));
+        parts.push(format!(
+            "{} overdue",
+            plural_days(action.due.days_until(today))
+        ));
     }
     if parts.is_empty() {
         "none".to_owned()
@@ -1744,7 +1799,10 @@ fn action_row(plan: &Plan, action: &ActionView, today: Date) -> ActionRow {
         owner: one_line(&action.owner),
         due: action.due,
         original_due: action.original_due,
-        deadline: action.deadline.is_some().then(|| action.due_text(Date::long)),
+        deadline: action
+            .deadline
+            .is_some()
+            .then(|| action.due_text(Date::long)),
         status: action.status,
         rag: action.rag,
         overdue: action.overdue(today),
@@ -2137,15 +2195,6 @@ fn changed(
                     judged.on.long()
                 ),
                 trajectory_cites,
-            ));
-        } else if passed && !met {
-            claims.push(Claim::new(
-                format!(
-                    "Target missed: {} was to be reached by {}.",
-                    target_amount(measure),
-                    measure.target_by.long()
-                ),
-                cites.clone(),
             ));
         }
         // Dips: each value worse than the one before it, named with its date.
@@ -2730,7 +2779,8 @@ pub mod table {
             row.owner.clone(),
             deadline(row),
             row.status.label(),
-            row.rag.map_or("not rated".to_owned(), |r| r.as_str().to_owned()),
+            row.rag
+                .map_or("not rated".to_owned(), |r| r.as_str().to_owned()),
             row.slip.clone(),
             if row.evidence.is_empty() {
                 "none".to_owned()
@@ -2990,7 +3040,13 @@ fn chart(weakness: &str, row: &MeasureRow) -> Markup {
             steps.push(point(*day, value));
             level = value;
         }
-        steps.push(point(chart.target.0.max(chart.trajectory.last().map_or(chart.target.0, |p| p.0)), level));
+        steps.push(point(
+            chart
+                .target
+                .0
+                .max(chart.trajectory.last().map_or(chart.target.0, |p| p.0)),
+            level,
+        ));
     }
     let target_y = y(chart.target.1.approximate());
     let id = format!("chart-{weakness}-{}", row.id);
@@ -3017,7 +3073,11 @@ fn chart(weakness: &str, row: &MeasureRow) -> Markup {
             format!(" Trajectory: {}.", row.trajectory.join("; "))
         }
     );
-    let year = |day: i64| Date::from_days_since_epoch(day).map(|d| d.year().to_string()).unwrap_or_default();
+    let year = |day: i64| {
+        Date::from_days_since_epoch(day)
+            .map(|d| d.year().to_string())
+            .unwrap_or_default()
+    };
     html! {
         figure {
             svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {W} {H}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
@@ -3041,15 +3101,20 @@ fn chart(weakness: &str, row: &MeasureRow) -> Markup {
                 }
             }
             figcaption {
-                "Measure " (row.id) ": values (solid line from the baseline), "
+                "Measure " (row.id) ", " (row.title) ": values (solid line from the baseline), "
                 @if !row.trajectory.is_empty() { "trajectory (dashed steps), " }
-                "target " (row.target) " by " (row.target_by.long()) " (dotted line and ring). " (row.judgement) "."
+                "target " (row.target) " by " (row.target_by.long()) " (dotted line and ring). " (capitalise(&row.judgement)) "."
             }
         }
     }
 }
 
-fn html_table<const N: usize>(caption: &str, headings: [&str; N], rows: Vec<[String; N]>, classes: impl Fn(usize, usize) -> Option<&'static str>) -> Markup {
+fn html_table<const N: usize>(
+    caption: &str,
+    headings: [&str; N],
+    rows: Vec<[String; N]>,
+    classes: impl Fn(usize, usize) -> Option<&'static str>,
+) -> Markup {
     html! {
         table {
             caption { (caption) }
