@@ -192,7 +192,7 @@ pub struct ActionRow {
     pub slip: String,
     /// The evidence attached to it, by id.
     pub evidence: Vec<String>,
-    /// The events the row rests on: its creation, its amendments, its last status change.
+    /// The events the row rests on: its creation, its amendments, its status changes.
     pub cites: Vec<Cite>,
 }
 
@@ -852,7 +852,7 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
             day.long()
         ),
         None => format!(
-            "Judged at {judged}: deadlines, overdue actions and missed targets are judged as at that day, as the plan\u{2019}s pages and the tracker workbook judge them on it."
+            "Judged at {judged}: deadlines, overdue actions and missed targets are judged as at that day."
         ),
     })];
     let reported: Vec<&crate::plan::WeaknessView> = weaknesses
@@ -1782,7 +1782,7 @@ fn slip_words(action: &ActionView, today: Date) -> String {
 fn action_row(plan: &Plan, action: &ActionView, today: Date) -> ActionRow {
     let mut cites = vec![&action.cite];
     cites.extend(action.amendments.iter().map(|a| &a.cite));
-    cites.extend(action.status_changes.last().map(|c| &c.cite));
+    cites.extend(action.status_changes.iter().map(|c| &c.cite));
     let evidence: Vec<String> = plan
         .evidence
         .iter()
@@ -2390,7 +2390,7 @@ fn voices(plan: &Plan, scope: &Scope<'_>, weakness: &str) -> Section {
         )
     }));
     Section::new(
-        "The families\u{2019} voice",
+        "The families\u{2019} voice, and notes from partners and officers",
         claims,
         "No note from families, young people or partners has been recorded about this area.",
     )
