@@ -885,9 +885,13 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
     let mut rags = [0usize; 3];
     let mut overdue = 0;
     let mut actions = 0;
+    let mut seen = BTreeSet::new();
     for weakness in weaknesses {
         for ws in plan.workstreams_for(&weakness.id) {
             for action in plan.actions_of(&ws.id) {
+                if !seen.insert(action.id.as_str()) {
+                    continue;
+                }
                 actions += 1;
                 statuses[status_index(action.status)] += 1;
                 if let Some(rag) = action.rag {
@@ -3660,6 +3664,239 @@ mod tests {
         assert!(markdown.contains("No inspection has been recorded yet."));
         assert!(markdown.contains("No monitoring visit has been recorded yet."));
         assert!(markdown.contains("Built from the first event of the ledger, whose head hash is"));
+    }
+
+    /// The narrative of every event of a ledger, judged at `today`.
+    fn narrative_judged(ledger: &MemoryLedger, today: &str) -> Narrative {
+        let plan = Plan::from_events(ledger.events());
+        let head = ledger.head();
+        let source = Source {
+            folded: head.len,
+            read: head.len,
+            head: head.hash,
+            as_of: None,
+            today: day(today),
+        };
+        Narrative::build(&plan, &[], &source)
+    }
+
+    #[test]
+    fn the_executive_summary_counts_what_the_tables_hold() {
+        let ledger = demo_ledger();
+        let narrative = narrative_of(&ledger);
+        let plan = Plan::from_events(ledger.events());
+        assert_eq!(narrative.summary.rows.len(), plan.weaknesses.len());
+        // A row per finding: a workstream answering two findings counts in both rows.
+        for (row, weakness) in narrative.summary.rows.iter().zip(&plan.weaknesses) {
+            let actions: Vec<&ActionView> = plan
+                .workstreams_for(&weakness.id)
+                .flat_map(|ws| plan.actions_of(&ws.id))
+                .collect();
+            assert_eq!(row.actions, actions.len(), "{}", row.id);
+            let complete = actions
+                .iter()
+                .filter(|a| a.status == Status::Complete)
+                .count();
+            assert_eq!(row.complete, complete, "{}", row.id);
+            assert_eq!(row.measures, plan.measures_for(&weakness.id).count());
+        }
+        // The statement counts each action once.
+        let complete = plan
+            .actions
+            .iter()
+            .filter(|a| a.status == Status::Complete)
+            .count();
+        let first = &narrative.summary.claims[0].text;
+        assert!(
+            first.starts_with(&format!("Judged at {}", narrative.judged_at.long())),
+            "{first}"
+        );
+        let markdown = narrative.to_markdown();
+        assert!(markdown.contains(&format!(
+            "{} actions answer them: {complete} complete",
+            plan.actions.len()
+        )));
+        // The contents list comes before the summary, and names each finding.
+        let contents = markdown.find("## Contents").expect("contents");
+        let summary = markdown.find("## Executive summary").expect("summary");
+        assert!(contents < summary);
+        for weakness in &plan.weaknesses {
+            assert!(markdown[contents..summary].contains(&format!("- {}:", weakness.id)));
+        }
+        // The document ends with the head hash.
+        assert!(
+            markdown.trim_end().ends_with(
+                "Anyone with the ledger can rebuild this document and get the same text."
+            ),
+        );
+        assert!(
+            markdown[markdown.rfind("## Verification").expect("verification")..]
+                .contains(&ledger.head().hash.to_hex())
+        );
+    }
+
+    #[test]
+    fn actions_are_table_rows_with_status_rag_slip_evidence_and_events() {
+        let narrative = narrative_of(&demo_ledger());
+        let w2 = &narrative.weaknesses[1];
+        let row = |id: &str| {
+            w2.actions
+                .iter()
+                .find(|a| a.id == id)
+                .unwrap_or_else(|| panic!("no row {id}"))
+        };
+        let moved = row("2.1");
+        assert_eq!(moved.status, Status::Complete);
+        assert_eq!(moved.rag, Some(Rag::Green));
+        assert_eq!(moved.slip, "moved back 120 days");
+        assert_eq!(
+            table::deadline(moved),
+            "30 April 2022 (was 31 December 2021)"
+        );
+        assert_eq!(row("2.3").slip, "done 52 days late");
+        assert_eq!(row("2.4").evidence, vec!["E5".to_owned()]);
+        for action in &w2.actions {
+            assert!(!action.cites.is_empty(), "{} cites its events", action.id);
+        }
+        let markdown = narrative.to_markdown();
+        assert!(markdown.contains(
+            "| 2\\.1 | Recruit additional educational psychologists and EHC coordinators to clear the backlog of assessments | Head of SEND Services | 30 April 2022 (was 31 December 2021) | complete | green | moved back 120 days | none | 17, 40, 74, 85, 111, 127 |"
+        ), "{markdown}");
+        // Judged later, an open action is overdue, in its row and in what is next.
+        let later = narrative_judged(&demo_ledger(), "2023-03-01");
+        let open = later.weaknesses[1]
+            .actions
+            .iter()
+            .find(|a| a.id == "2.5")
+            .expect("2.5");
+        assert!(open.overdue);
+        assert_eq!(open.slip, "moved back 153 days; 60 days overdue");
+        assert!(
+            later
+                .to_markdown()
+                .contains("overdue as at 1 March 2023, oldest first")
+        );
+    }
+
+    #[test]
+    fn measures_are_judged_in_a_table_with_missed_targets_and_dips() {
+        let before = narrative_judged(&demo_ledger(), "2022-09-30");
+        let m1 = |n: &Narrative| {
+            n.weaknesses[1]
+                .measures
+                .iter()
+                .find(|m| m.id == "M1")
+                .cloned()
+                .expect("M1")
+        };
+        let on_the_day = m1(&before);
+        assert_eq!(
+            on_the_day.latest,
+            Some(("64%".to_owned(), day("2022-09-30")))
+        );
+        assert!(
+            !on_the_day.met && !on_the_day.missed,
+            "not missed on its day"
+        );
+        assert_eq!(on_the_day.judgement, "moving the right way");
+        let after = m1(&narrative_judged(&demo_ledger(), "2022-10-01"));
+        assert!(after.missed);
+        assert_eq!(after.judgement, "target missed: due by 30 September 2022");
+        assert_eq!(after.chart.values.len(), 6);
+        assert_eq!(after.chart.baseline.1.as_str(), "31");
+        let markdown = narrative_of(&demo_ledger()).to_markdown();
+        assert!(markdown.contains(
+            "| M1 EHC plans issued within 20 weeks (excluding exceptions) | 31% (31 March 2021) | none set | 64% (30 September 2022) | no trajectory | 65% by 30 September 2022 | target missed: due by 30 September 2022 |"
+        ));
+        // A dip is named with its date; the values are no longer listed one by one.
+        assert!(markdown.contains(
+            "Measure M1 fell back once: to 39% on 31 December 2021 (from 42% on 30 September 2021)."
+        ));
+        assert!(!markdown.contains("in the order recorded"));
+        let html = narrative_of(&demo_ledger()).to_html();
+        assert!(html.contains("<caption>Measures of impact for W2</caption>"));
+        assert!(html.contains("aria-labelledby=\"chart-W2-M1-title chart-W2-M1-desc\""));
+        assert!(html.contains("<desc id=\"chart-W2-M1-desc\">Baseline 31% on 31 March 2021. Values: 34% on 30 June 2021;"));
+    }
+
+    #[test]
+    fn a_finding_with_no_measure_of_impact_is_flagged() {
+        let narrative = narrative_of(&demo_ledger());
+        let w1 = &narrative.weaknesses[0];
+        assert!(w1.measures.is_empty());
+        assert!(w1.no_impact_shown);
+        assert!(narrative.summary.rows[0].no_impact_shown);
+        let flag = w1.sections[0]
+            .claims
+            .iter()
+            .find(|c| {
+                c.text
+                    .starts_with("Flag: no measure of impact has been defined")
+            })
+            .expect("the flag");
+        assert!(
+            !flag.cites.is_empty(),
+            "the flag cites the completed actions"
+        );
+        assert!(narrative.weaknesses[1..].iter().all(|w| !w.no_impact_shown));
+    }
+
+    #[test]
+    fn a_finding_with_very_many_actions_is_summed_up_per_workstream() {
+        let mut ledger = MemoryLedger::new();
+        let on = day("2021-05-04");
+        let at = 1_620_120_000_000;
+        let mut commands = vec![
+            Command::OpenLedger(LedgerOpened {
+                area: "Northshire local area".to_owned(),
+                partners: vec![],
+            }),
+            Command::RecordInspection(InspectionRecorded {
+                inspectorates: vec!["Ofsted".to_owned()],
+                from: day("2021-03-08"),
+                to: day("2021-03-12"),
+                published: day("2021-04-27"),
+            }),
+            Command::RecordWeakness(WeaknessRecorded {
+                id: WeaknessId::new("W1").expect("valid"),
+                title: "Leadership".to_owned(),
+                finding: None,
+            }),
+            Command::CreateWorkstream(WorkstreamCreated {
+                id: WorkstreamId::new("WS1").expect("valid"),
+                title: "Leadership".to_owned(),
+                sponsor: "Director".to_owned(),
+                weaknesses: vec![WeaknessId::new("W1").expect("valid")],
+            }),
+        ];
+        for n in 0..=MAX_ACTION_ROWS {
+            commands.push(Command::CreateAction(ActionCreated {
+                id: ActionId::new(&format!("1.{n}")).expect("valid"),
+                workstream: WorkstreamId::new("WS1").expect("valid"),
+                title: format!("Action {n}"),
+                owner: "Lead".to_owned(),
+                due: day("2021-09-30"),
+                success: vec![],
+            }));
+        }
+        for command in &commands {
+            ledger.record(command, officer(), on, at).expect("accepted");
+        }
+        let narrative = narrative_judged(&ledger, "2021-10-01");
+        let w1 = &narrative.weaknesses[0];
+        assert!(w1.actions.is_empty());
+        assert_eq!(w1.workstreams.len(), 1);
+        assert_eq!(w1.workstreams[0].actions, MAX_ACTION_ROWS + 1);
+        assert_eq!(w1.workstreams[0].overdue, MAX_ACTION_ROWS + 1);
+        assert_eq!(narrative.summary.rows[0].actions, MAX_ACTION_ROWS + 1);
+        let markdown = narrative.to_markdown();
+        assert!(
+            markdown.contains("| WS1 Leadership | 41 | 0 | 41 | 0 | 0 | 0 |"),
+            "{markdown}"
+        );
+        // What is next names the first ten and counts the rest.
+        assert!(markdown.contains("and 31 more"), "{markdown}");
+        check_well_formed(&narrative.to_html());
     }
 
     #[test]
