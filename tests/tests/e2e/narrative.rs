@@ -157,9 +157,11 @@ fn the_narrative_tells_the_statement_back_and_ends_with_the_verified_head() {
         "{markdown}"
     );
     assert!(!markdown.contains("<script>"), "{markdown}");
+    // The action is a row of its finding's table: complete, green, no slip.
     assert!(
-        markdown
-            .contains("was completed on 1 September 2021, by its deadline of 30 September 2021"),
+        markdown.contains(
+            "| 1\\.1 | Appoint a SEND quality assurance officer | Head of SEND | 30 September 2021 | complete | green | none | none |"
+        ),
         "{markdown}"
     );
     assert!(
