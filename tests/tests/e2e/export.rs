@@ -784,7 +784,7 @@ fn the_narrative_as_a_word_document_has_a_heading_per_weakness_tables_and_the_ve
     let cells: Vec<&str> = paragraphs.iter().map(|(_, text)| text.as_str()).collect();
     for heading in [
         "Ref",
-        "Owner",
+        "Lead",
         "Deadline",
         "Status",
         "RAG",
