@@ -1094,7 +1094,7 @@ fn other_findings(
             let answered: Vec<String> = plan
                 .plans
                 .iter()
-                .filter(|p| p.answers.iter().any(|a| *a == w.id))
+                .filter(|p| p.answers.contains(&w.id))
                 .map(|p| format!("the {} {}", p.kind.name(), p.id))
                 .collect();
             let mut text = format!("{}, {} ({}", w.id, titled(&w.title), w.kind.name());
@@ -1751,12 +1751,13 @@ fn no_impact_flag(plan: &Plan, scope: &Scope<'_>, no_measure: bool, moving: bool
 fn slip_words(action: &ActionView, today: Date) -> String {
     let mut parts = Vec::new();
     let moved = action.original_due.days_until(action.due);
-    if moved > 0
-        && !action
-            .deadline
-            .as_ref()
-            .is_some_and(|d| d.recurrence().is_some())
-    {
+    // Recurring work's next update moves with each update: not a slip.
+    let recurring = action
+        .deadline
+        .as_ref()
+        .and_then(Deadline::recurrence)
+        .is_some();
+    if moved > 0 && !recurring {
         parts.push(format!("moved back {}", plural_days(moved)));
     } else if moved < 0 {
         parts.push(format!("brought forward {}", plural_days(-moved)));
@@ -3871,7 +3872,7 @@ mod tests {
         ];
         for n in 0..=MAX_ACTION_ROWS {
             commands.push(Command::CreateAction(ActionCreated {
-                id: ActionId::new(&format!("1.{n}")).expect("valid"),
+                id: ActionId::new(format!("1.{n}")).expect("valid"),
                 workstream: WorkstreamId::new("WS1").expect("valid"),
                 title: format!("Action {n}"),
                 owner: "Lead".to_owned(),

@@ -1418,8 +1418,11 @@ fn inspection_2023(s: &mut Script) {
 
 /// DfE and NHS England reviews of the plans' monitoring: the APP's, which ends once the 2023
 /// inspection has set the next plan, and the priority action plan's first.
+/// A review: its day, the plan, the summary, the workstreams still monitored, those ended.
+type Review<'a> = (Date, &'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+
 fn monitoring_reviews(s: &mut Script) {
-    let reviews: [(Date, &str, &str, &[&str], &[&str]); 4] = [
+    let reviews: [Review<'_>; 4] = [
         (
             d(2022, 6, 15),
             "APP1",
