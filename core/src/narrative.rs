@@ -160,8 +160,27 @@ pub struct WeaknessNarrative {
     pub measures: Vec<MeasureRow>,
 }
 
-/// The most changes of deadline, lead or wording a weakness tells one by one.
-const MAX_SLIPS: usize = 20;
+/// The most statements of one kind a weakness tells one by one (changes of deadline, notes,
+/// evidence): past it, the latest are told and the earlier counted.
+const MAX_TOLD: usize = 20;
+
+/// The most values of a measure its table row cites and its chart draws: the latest.
+const MAX_VALUES: usize = 60;
+
+/// Keeps the latest `MAX_TOLD` of `claims` (in order, oldest first), saying how many earlier
+/// ones there are and where to find them.
+fn latest_only(claims: &mut Vec<Claim>, what: &str) {
+    if claims.len() > MAX_TOLD {
+        let earlier = claims.len() - MAX_TOLD;
+        claims.drain(..earlier);
+        claims.insert(
+            0,
+            Claim::plain(&format!(
+                "{earlier} earlier {what} are in the ledger\u{2019}s timeline (`wsoa timeline --about` the finding); the latest {MAX_TOLD} follow."
+            )),
+        );
+    }
+}
 
 /// The most actions a weakness lists one a row; past it, they are summed up per workstream.
 pub const MAX_ACTION_ROWS: usize = 40;
@@ -261,8 +280,10 @@ pub struct MeasureRow {
 pub struct MeasureChart {
     /// The baseline and its day.
     pub baseline: (Date, Decimal),
-    /// The values, in date order.
+    /// The values, in date order: the latest `MAX_VALUES`.
     pub values: Vec<(Date, Decimal)>,
+    /// How many earlier values are left out.
+    pub earlier: usize,
     /// The trajectory's steps, in date order.
     pub trajectory: Vec<(Date, Decimal)>,
     /// The target and its day.
@@ -1947,18 +1968,7 @@ fn slipped(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section 
         }
     }
     claims.sort_by_key(|c| c.cites.last().map(|cite| (cite.on, cite.seq)));
-    // Bounded: the latest changes, and how many earlier ones there were.
-    if claims.len() > MAX_SLIPS {
-        let earlier = claims.len() - MAX_SLIPS;
-        claims.drain(..earlier);
-        claims.insert(
-            0,
-            Claim::plain(&format!(
-                "{} earlier changes of deadline, lead or wording are in the ledger\u{2019}s timeline; the latest {MAX_SLIPS} follow.",
-                earlier
-            )),
-        );
-    }
+    latest_only(&mut claims, "changes of deadline, lead or wording");
     Section::new(
         "What slipped, and why",
         claims,
@@ -2025,7 +2035,7 @@ fn measure_row(
     today: Date,
 ) -> MeasureRow {
     let unit = &measure.unit;
-    let (values, latest) = sound_values(measure, corrected);
+    let (_, latest) = sound_values(measure, corrected);
     let met = latest.is_some_and(|v| meets_target(measure, &v.value));
     let missed = measure.target_by < today && !met;
     let against = latest
@@ -2045,8 +2055,10 @@ fn measure_row(
     } else {
         "not moving the right way".to_owned()
     };
+    let dated = dated_values(measure, corrected);
+    let shown = &dated[dated.len().saturating_sub(MAX_VALUES)..];
     let mut cites = vec![&measure.cite];
-    cites.extend(values.iter().map(|v| &v.cite));
+    cites.extend(shown.iter().map(|v| &v.cite));
     cites.extend(measure.amended.iter());
     MeasureRow {
         id: one_line(&measure.id),
@@ -2069,10 +2081,8 @@ fn measure_row(
         judgement,
         chart: MeasureChart {
             baseline: (measure.baseline_on, measure.baseline.clone()),
-            values: dated_values(measure, corrected)
-                .iter()
-                .map(|v| (v.cite.on, v.value.clone()))
-                .collect(),
+            values: shown.iter().map(|v| (v.cite.on, v.value.clone())).collect(),
+            earlier: dated.len() - shown.len(),
             trajectory: measure
                 .trajectory
                 .iter()
@@ -2394,6 +2404,8 @@ fn voices(plan: &Plan, scope: &Scope<'_>, weakness: &str) -> Section {
             vec![&c.cite],
         )
     }));
+    claims.sort_by_key(|c| c.cites.first().map(|cite| (cite.on, cite.seq)));
+    latest_only(&mut claims, "notes and entries");
     Section::new(
         "The families\u{2019} voice, and notes from partners and officers",
         claims,
@@ -2418,7 +2430,7 @@ fn subject_name(plan: &Plan, subject: &Subject) -> String {
 }
 
 fn evidence(plan: &Plan, scope: &Scope<'_>) -> Section {
-    let claims = plan
+    let mut claims: Vec<Claim> = plan
         .evidence
         .iter()
         .filter(|e| scope.evidence.contains(e.id.as_str()))
@@ -2452,6 +2464,7 @@ fn evidence(plan: &Plan, scope: &Scope<'_>) -> Section {
             Claim::new(text, cites)
         })
         .collect();
+    latest_only(&mut claims, "pieces of evidence");
     Section::new(
         "The evidence",
         claims,
@@ -2507,20 +2520,26 @@ fn risk_claim(risk: &RiskView) -> Claim {
 /// The risks to a finding: the open ones with their mitigations, then the closed ones.
 fn risks(plan: &Plan, scope: &Scope<'_>) -> Section {
     let risks: Vec<&RiskView> = plan.risks.iter().filter(|r| scope.covers_risk(r)).collect();
-    let mut claims: Vec<Claim> = risks
-        .iter()
-        .filter(|r| r.closed.is_none())
-        .map(|r| risk_claim(r))
-        .collect();
+    // The open ones, the highest rated first; past `MAX_TOLD`, the rest are counted.
+    let mut open: Vec<&&RiskView> = risks.iter().filter(|r| r.closed.is_none()).collect();
+    open.sort_by_key(|r| std::cmp::Reverse(r.level));
+    let mut claims: Vec<Claim> = open.iter().take(MAX_TOLD).map(|r| risk_claim(r)).collect();
+    if open.len() > MAX_TOLD {
+        claims.push(Claim::plain(&format!(
+            "{} more open risks, rated no higher, are listed by `wsoa show`.",
+            open.len() - MAX_TOLD
+        )));
+    }
     if claims.is_empty() {
         claims.push(Claim::plain("No risk to this area is open."));
     }
-    claims.extend(
-        risks
-            .iter()
-            .filter(|r| r.closed.is_some())
-            .map(|r| risk_claim(r)),
-    );
+    let mut closed: Vec<Claim> = risks
+        .iter()
+        .filter(|r| r.closed.is_some())
+        .map(|r| risk_claim(r))
+        .collect();
+    latest_only(&mut closed, "closed risks");
+    claims.extend(closed);
     Section::new("Open risks and mitigations", claims, "")
 }
 
@@ -3065,10 +3084,14 @@ fn chart(weakness: &str, row: &MeasureRow) -> Markup {
         "Baseline {} on {}. {} Target {} by {}.{}",
         unit(&chart.baseline.1),
         chart.baseline.0.long(),
-        if values.is_empty() {
-            "No value recorded yet.".to_owned()
-        } else {
-            format!("Values: {}.", values.join("; "))
+        match (values.is_empty(), chart.earlier) {
+            (true, _) => "No value recorded yet.".to_owned(),
+            (false, 0) => format!("Values: {}.", values.join("; ")),
+            (false, n) => format!(
+                "The latest {} values: {}. {n} earlier values are left out.",
+                values.len(),
+                values.join("; ")
+            ),
         },
         row.target,
         row.target_by.long(),
