@@ -309,7 +309,8 @@ pub struct SummaryRow {
     pub overdue: usize,
     /// How many measures evidence it.
     pub measures: usize,
-    /// How many of them have met their target or are on or above their trajectory.
+    /// How many of them have met their target, or are on or above their trajectory with their
+    /// target date still to come.
     pub on_course: usize,
     /// How many have missed their target after its date.
     pub missed: usize,
@@ -947,27 +948,35 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
     let measures: Vec<&MeasureRow> = weaknesses.iter().flat_map(|w| &w.measures).collect();
     if !measures.is_empty() {
         let met = measures.iter().filter(|m| m.met).count();
-        let on_course = measures
+        // Each measure in one group: met, missed, or (its date still to come) where it stands.
+        let open: Vec<&&MeasureRow> = measures.iter().filter(|m| !m.met && !m.missed).collect();
+        let on_course = open
             .iter()
-            .filter(|m| !m.met && matches!(m.against, Some("on trajectory" | "above trajectory")))
+            .filter(|m| matches!(m.against, Some("on trajectory" | "above trajectory")))
             .count();
-        let below = measures
+        let below = open
             .iter()
-            .filter(|m| !m.met && m.against == Some("below trajectory"))
+            .filter(|m| m.against == Some("below trajectory"))
             .count();
+        let no_value = open.iter().filter(|m| m.latest.is_none()).count();
+        let untracked = open.len() - on_course - below - no_value;
         let missed = measures.iter().filter(|m| m.missed).count();
-        let no_value = measures.iter().filter(|m| m.latest.is_none()).count();
         let parts: Vec<String> = [
             (met, "has met its target", "have met their target"),
             (
                 on_course,
-                "is on or above its trajectory, its target not yet met",
-                "are on or above their trajectory, their target not yet met",
+                "is on or above its trajectory, its target date still to come",
+                "are on or above their trajectory, their target date still to come",
             ),
             (
                 below,
-                "is below its trajectory",
-                "are below their trajectory",
+                "is below its trajectory, its target date still to come",
+                "are below their trajectory, their target date still to come",
+            ),
+            (
+                untracked,
+                "has no trajectory, its target date still to come",
+                "have no trajectory, their target date still to come",
             ),
             (no_value, "has no value yet", "have no value yet"),
             (
@@ -983,7 +992,7 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
         claims.push(Claim::plain(&format!(
             "Of their {}: {}. Each measure is cited in its finding\u{2019}s table.",
             count(measures.len(), "measure of impact", "measures of impact"),
-            list(&parts)
+            parts.join("; ")
         )));
     }
     let flagged: Vec<&WeaknessNarrative> =
@@ -1069,7 +1078,9 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
                     .measures
                     .iter()
                     .filter(|m| {
-                        m.met || matches!(m.against, Some("on trajectory" | "above trajectory"))
+                        m.met
+                            || (!m.missed
+                                && matches!(m.against, Some("on trajectory" | "above trajectory")))
                     })
                     .count(),
                 missed: w.measures.iter().filter(|m| m.missed).count(),
