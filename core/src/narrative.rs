@@ -3914,11 +3914,35 @@ mod tests {
                 success: vec![],
             }));
         }
+        for n in 0..MAX_TOLD + 5 {
+            commands.push(Command::AddNote(crate::command::AddNote {
+                about: "WS1".parse().expect("a subject"),
+                text: format!("Note {n}"),
+                from: Some("Parent carer forum".to_owned()),
+            }));
+        }
         for command in &commands {
             ledger.record(command, officer(), on, at).expect("accepted");
         }
         let narrative = narrative_judged(&ledger, "2021-10-01");
         let w1 = &narrative.weaknesses[0];
+        // The latest notes are told, the earlier counted.
+        let voice = w1
+            .sections
+            .iter()
+            .find(|s| s.heading.starts_with("The families"))
+            .expect("the families' voice");
+        assert_eq!(voice.claims.len(), MAX_TOLD + 1);
+        assert!(
+            voice.claims[0]
+                .text
+                .starts_with("5 earlier notes and entries")
+        );
+        assert!(
+            voice.claims[1].text.ends_with("\u{201c}Note 5\u{201d}."),
+            "{}",
+            voice.claims[1].text
+        );
         assert!(w1.actions.is_empty());
         assert_eq!(w1.workstreams.len(), 1);
         assert_eq!(w1.workstreams[0].actions, MAX_ACTION_ROWS + 1);
