@@ -322,8 +322,9 @@ fn cites(cites: &[Cite]) -> Run {
 }
 
 fn claim(paragraph: Paragraph, claim: &Claim) -> Paragraph {
+    let words = Run::new().add_text(clean(&claim.text));
     paragraph
-        .add_run(Run::new().add_text(clean(&claim.text)))
+        .add_run(if claim.is_flag() { words.bold() } else { words })
         .add_run(cites(&claim.cites))
 }
 

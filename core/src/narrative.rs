@@ -65,6 +65,12 @@ impl Claim {
         Claim { text, cites }
     }
 
+    /// Whether it flags a finding with no measure of impact moving, for renderers to make it
+    /// stand out.
+    pub fn is_flag(&self) -> bool {
+        self.text.starts_with("Flag: ")
+    }
+
     fn plain(text: &str) -> Claim {
         Claim {
             text: text.to_owned(),
@@ -2716,7 +2722,12 @@ fn md_cites(cites: &[Cite]) -> String {
 }
 
 fn md_claim(claim: &Claim) -> String {
-    format!("{}{}", escape_markdown(&claim.text), md_cites(&claim.cites))
+    let text = escape_markdown(&claim.text);
+    if claim.is_flag() {
+        format!("**{text}**{}", md_cites(&claim.cites))
+    } else {
+        format!("{text}{}", md_cites(&claim.cites))
+    }
 }
 
 fn md_section(out: &mut String, level: &str, section: &Section, bullets: bool) {
@@ -3192,7 +3203,10 @@ fn html_cites(cites: &[Cite]) -> Markup {
 }
 
 fn html_claim(claim: &Claim) -> Markup {
-    html! { (claim.text) (html_cites(&claim.cites)) }
+    html! {
+        @if claim.is_flag() { strong { (claim.text) } } @else { (claim.text) }
+        (html_cites(&claim.cites))
+    }
 }
 
 /// Runs of claims: cited ones (shown as a list, when `bullets`) and plain ones (paragraphs).
