@@ -3972,6 +3972,73 @@ mod tests {
         check_well_formed(&narrative.to_html());
     }
 
+    /// The 2023 demo story (several plans, findings of three types), in a ledger in memory.
+    fn demo_2023() -> MemoryLedger {
+        let mut ledger = MemoryLedger::new();
+        for step in crate::demo::framework2023::story() {
+            ledger
+                .record(
+                    &step.command,
+                    step.actor,
+                    step.occurred_on,
+                    step.recorded_at,
+                )
+                .expect("the story is accepted");
+        }
+        ledger
+    }
+
+    #[test]
+    fn the_findings_of_the_plan_reported_on_are_taken_in_turn_and_the_others_in_a_line() {
+        let narrative = narrative_judged(&demo_2023(), "2025-07-14");
+        let ids: Vec<&str> = narrative.weaknesses.iter().map(|w| w.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["AFI1", "AFI2", "AFI3"],
+            "the improvement plan IP1's findings"
+        );
+        assert!(
+            narrative.summary.claims[1].text.starts_with(
+                "It reports on the improvement plan IP1, which answers three areas for improvement"
+            ),
+            "{}",
+            narrative.summary.claims[1].text
+        );
+        let other = narrative.other_findings.as_ref().expect("other findings");
+        assert_eq!(other.claims.len(), 5, "W1 to W4 and AP1");
+        assert!(other.claims[4].text.starts_with("AP1, \u{2018}Timeliness of EHC needs assessments\u{2019} (area for priority action, answered by the priority action plan PAP1)"), "{}", other.claims[4].text);
+        // Each finding is introduced with its own inspection's report.
+        assert_eq!(
+            narrative.weaknesses[2].introduction.text,
+            "The inspectors\u{2019} report of 12 November 2024 recorded this finding:"
+        );
+        // A measure with a trajectory: judged against it, charted with its steps.
+        let m4 = &narrative.weaknesses[2].measures[0];
+        assert_eq!(m4.against, Some("above trajectory"));
+        assert_eq!(m4.trajectory.len(), 3);
+        assert!(!m4.missed, "its target date is still to come");
+        let html = narrative.to_html();
+        check_well_formed(&html);
+        let chart = &html[html
+            .find("aria-labelledby=\"chart-AFI3-M4-title")
+            .expect("a chart")..];
+        let chart = &chart[..chart.find("</svg>").expect("the chart ends")];
+        assert!(
+            chart.contains("stroke-dasharray=\"6 3\""),
+            "the trajectory's steps: {chart}"
+        );
+        assert!(
+            chart.contains(
+                "Trajectory: 65% by 31 March 2025; 80% by 30 June 2025; 90% by 31 December 2025."
+            ),
+            "{chart}"
+        );
+        // Judged after the target date, the same measure has missed it.
+        let later = narrative_judged(&demo_2023(), "2026-01-01");
+        assert!(later.weaknesses[2].measures[0].missed);
+        assert_eq!(later.summary.rows[2].missed, 1);
+    }
+
     #[test]
     fn numbers_and_escapes() {
         let n = |s: &str| number(&s.parse().expect("decimal"));
