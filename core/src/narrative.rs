@@ -1017,17 +1017,12 @@ fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Su
                 .collect(),
         ));
     }
+    let scopes: Vec<Scope<'_>> = reported.iter().map(|w| Scope::new(plan, &w.id)).collect();
     let open_risks: Vec<&RiskView> = plan
         .risks
         .iter()
         .filter(|r| r.closed.is_none())
-        .filter(|r| {
-            r.about.is_empty()
-                || weaknesses.iter().any(|w| {
-                    Scope::new(plan, plan.weakness(&w.id).map_or("", |v| v.id.as_str()))
-                        .covers_risk(r)
-                })
-        })
+        .filter(|r| r.about.is_empty() || scopes.iter().any(|scope| scope.covers_risk(r)))
         .collect();
     if !open_risks.is_empty() {
         let high = open_risks
