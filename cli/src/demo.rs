@@ -85,7 +85,9 @@ pub fn run(data: &Path, args: &DemoArgs, out: &Printer) -> anyhow::Result<()> {
         .map_err(|err| StoreError::Damaged(format!("the demo ledger does not verify: {err}")))?;
     // The impact narrative, as a self-contained HTML page beside the ledger's database.
     let narrative_path = data.join("narrative.html");
-    let (narrative, _) = ledger.narrative_at(wsoa_core::point::Point::Now)?;
+    // Judged at today, as `wsoa narrative`, `wsoa show` and the workbook judge it.
+    let today = crate::uk_day(crate::now_millis()?)?;
+    let (narrative, _) = ledger.narrative_judged_at(wsoa_core::point::Point::Now, today)?;
     crate::output::write_file(&narrative_path, narrative.to_html().as_bytes(), true)?;
     let seconds = started.elapsed().as_secs_f64();
     let state = ledger.state()?;

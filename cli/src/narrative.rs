@@ -79,7 +79,10 @@ pub fn run(data: &Path, args: &NarrativeArgs, out: &Printer) -> anyhow::Result<(
         None
     };
     let ledger = Ledger::open(data)?;
-    let (narrative, source) = ledger.narrative_at(args.at.point())?;
+    // Judged as `wsoa show` and the tracker workbook judge: now as at today, any other point
+    // as at its own day.
+    let today = crate::uk_day(crate::now_millis()?)?;
+    let (narrative, source) = ledger.narrative_judged_at(args.at.point(), today)?;
     let bytes = if docx {
         wsoa_papers::docx::document(&narrative, &source)?
     } else if let Some(browser) = &browser {

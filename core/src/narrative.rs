@@ -65,12 +65,32 @@ impl Claim {
         Claim { text, cites }
     }
 
+    /// Whether it flags a finding with no measure of impact moving, for renderers to make it
+    /// stand out.
+    pub fn is_flag(&self) -> bool {
+        self.text.starts_with("Flag: ")
+    }
+
     fn plain(text: &str) -> Claim {
         Claim {
             text: text.to_owned(),
             cites: Vec::new(),
         }
     }
+}
+
+/// What a section holds besides its statements, for the renderers that draw tables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Part {
+    /// Statements only.
+    #[default]
+    Plain,
+    /// Statements, then the table of the weakness's actions (`WeaknessNarrative::actions`, or
+    /// `WeaknessNarrative::workstreams` when it has too many actions to list).
+    Actions,
+    /// The table (and charts) of the weakness's measures (`WeaknessNarrative::measures`), then
+    /// the statements that judge them.
+    Measures,
 }
 
 /// A headed part of the document: its statements, never empty.
@@ -80,6 +100,8 @@ pub struct Section {
     pub heading: String,
     /// Its statements, in order.
     pub claims: Vec<Claim>,
+    /// Which table, if any, goes with it.
+    pub part: Part,
 }
 
 impl Section {
@@ -91,7 +113,13 @@ impl Section {
             } else {
                 claims
             },
+            part: Part::Plain,
         }
+    }
+
+    fn with(mut self, part: Part) -> Section {
+        self.part = part;
+        self
     }
 }
 
@@ -111,20 +139,57 @@ pub struct WeaknessNarrative {
     pub id: String,
     /// Its title.
     pub title: String,
+    /// What kind of finding it is, in its framework's words ("area of significant weakness").
+    pub kind: String,
     /// Introduces the finding, or says it was not recorded.
     pub introduction: Claim,
     /// The finding in the inspectors' words, when recorded.
     pub finding: Option<Finding>,
     /// The revisit's judgement, once recorded.
     pub outcome: Option<Claim>,
-    /// What was done, what slipped, what changed, what was said, the evidence, what is open.
+    /// The area's own judgement, in a word ("at risk"), from its board's latest ratings of the
+    /// workstreams that answer it; `None` until a board has rated one.
+    pub judged: Option<&'static str>,
+    /// Whether it is flagged as having no measure of impact moving the right way (none
+    /// defined, or none moving).
+    pub no_impact_shown: bool,
+    /// Its parts, in order: the area's judgement (with the flag), the actions, the measures,
+    /// what the visits and boards said, the families' voice, what slipped, the evidence, open
+    /// risks, what is next.
     pub sections: Vec<Section>,
-    /// Its actions as table rows, in the order created, for renderers that draw tables (the
-    /// Word document); the sections tell the same facts in sentences.
+    /// Its actions as table rows, in the order created; empty when it has more than
+    /// `MAX_ACTION_ROWS`, and then `workstreams` sums them up.
     pub actions: Vec<ActionRow>,
+    /// Its actions summed up per workstream, when there are too many to list one a row.
+    pub workstreams: Vec<WorkstreamRow>,
     /// Its measures as table rows, in the order defined.
     pub measures: Vec<MeasureRow>,
 }
+
+/// The most statements of one kind a weakness tells one by one (changes of deadline, notes,
+/// evidence): past it, the latest are told and the earlier counted.
+const MAX_TOLD: usize = 20;
+
+/// The most values of a measure its table row cites and its chart draws: the latest.
+const MAX_VALUES: usize = 60;
+
+/// Keeps the latest `MAX_TOLD` of `claims` (in order, oldest first), saying how many earlier
+/// ones there are and where to find them.
+fn latest_only(claims: &mut Vec<Claim>, what: &str) {
+    if claims.len() > MAX_TOLD {
+        let earlier = claims.len() - MAX_TOLD;
+        claims.drain(..earlier);
+        claims.insert(
+            0,
+            Claim::plain(&format!(
+                "{earlier} earlier {what} are in the ledger\u{2019}s timeline (`wsoa timeline --about` the finding); the latest {MAX_TOLD} follow."
+            )),
+        );
+    }
+}
+
+/// The most actions a weakness lists one a row; past it, they are summed up per workstream.
+pub const MAX_ACTION_ROWS: usize = 40;
 
 /// One action of an area of weakness, as a table row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,28 +213,126 @@ pub struct ActionRow {
     pub rag: Option<Rag>,
     /// Past its deadline on the day deadlines are judged at, and neither complete nor withdrawn.
     pub overdue: bool,
+    /// How it slipped, in a few words ("moved back 92 days; done 43 days late"), or "none".
+    pub slip: String,
+    /// The evidence attached to it, by id.
+    pub evidence: Vec<String>,
+    /// The events the row rests on: its creation, its amendments, its status changes.
+    pub cites: Vec<Cite>,
+}
+
+/// The actions of one workstream summed up, for a weakness with too many actions to list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkstreamRow {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// How many actions it has.
+    pub actions: usize,
+    /// How many are complete.
+    pub complete: usize,
+    /// How many are overdue on the day deadlines are judged at.
+    pub overdue: usize,
+    /// How many are rated red, amber and green.
+    pub rag: [usize; 3],
+    /// The event that created it.
+    pub cites: Vec<Cite>,
 }
 
 /// One measure of an area of weakness, as a table row, with amounts written as the sentences
-/// write them (`63%`, `1,240 visitors`, `5 or fewer`).
+/// write them (`63%`, `1,240 visitors`, `5 or fewer`), and the figures its chart is drawn from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MeasureRow {
     /// Its id.
     pub id: String,
     /// What is measured.
     pub title: String,
+    /// The unit.
+    pub unit: String,
+    /// Which way is better.
+    pub better: Direction,
     /// The baseline.
     pub baseline: String,
     /// When the baseline was taken.
     pub baseline_on: Date,
+    /// The trajectory's steps, written ("60% by 31 March 2024"), in date order.
+    pub trajectory: Vec<String>,
     /// The latest value that no correction has declared wrong, and its date.
     pub latest: Option<(String, Date)>,
+    /// Where that latest value stands against the trajectory ("below trajectory"), when the
+    /// measure has one.
+    pub against: Option<&'static str>,
     /// The target.
     pub target: String,
     /// When the target should be reached.
     pub target_by: Date,
     /// Whether that latest value meets the target.
     pub met: bool,
+    /// Whether the target's date has passed, on the day judged at, without it being met.
+    pub missed: bool,
+    /// The judgement in a few words: "target met", "target missed", "above trajectory",
+    /// "moving the right way", "no value yet".
+    pub judgement: String,
+    /// The figures the chart is drawn from: the baseline, the values that no correction has
+    /// declared wrong in date order, the trajectory's steps, the target.
+    pub chart: MeasureChart,
+    /// The events the row rests on: its definition, its values, its amendments.
+    pub cites: Vec<Cite>,
+}
+
+/// The figures of a measure's chart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeasureChart {
+    /// The baseline and its day.
+    pub baseline: (Date, Decimal),
+    /// The values, in date order: the latest `MAX_VALUES`.
+    pub values: Vec<(Date, Decimal)>,
+    /// How many earlier values are left out.
+    pub earlier: usize,
+    /// The trajectory's steps, in date order.
+    pub trajectory: Vec<(Date, Decimal)>,
+    /// The target and its day.
+    pub target: (Date, Decimal),
+}
+
+/// One finding reported on, in a row of the executive summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryRow {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The area's own judgement in a word, or "not yet judged".
+    pub judged: String,
+    /// The revisit's judgement, once recorded ("sufficient progress").
+    pub outcome: Option<&'static str>,
+    /// How many actions answer it.
+    pub actions: usize,
+    /// How many of them are complete.
+    pub complete: usize,
+    /// How many are overdue.
+    pub overdue: usize,
+    /// How many measures evidence it.
+    pub measures: usize,
+    /// How many of them have met their target, or are on or above their trajectory with their
+    /// target date still to come.
+    pub on_course: usize,
+    /// How many have missed their target after its date.
+    pub missed: usize,
+    /// Flagged: no measure of impact moving the right way.
+    pub no_impact_shown: bool,
+    /// The events the row rests on: the finding, the outcome.
+    pub cites: Vec<Cite>,
+}
+
+/// The executive summary: a few statements and a row per finding reported on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// The statements, the day judged at first.
+    pub claims: Vec<Claim>,
+    /// A row per finding reported on.
+    pub rows: Vec<SummaryRow>,
 }
 
 /// One cited event, for the appendix.
@@ -194,14 +357,21 @@ pub struct CitedEvent {
 pub struct Narrative {
     /// The document's title.
     pub title: String,
+    /// The day deadlines and targets are judged at.
+    pub judged_at: Date,
+    /// The executive summary.
+    pub summary: Summary,
     /// The area, inspection, statement and revisit.
     pub opening: Section,
     /// The monitoring visits' overall views, and points that concern no one area.
     pub visits: Section,
     /// Risks to the plan as a whole.
     pub plan_risks: Option<Section>,
-    /// One narrative per area of weakness, in the order they were recorded.
+    /// One narrative per finding of the plan reported on (every finding, when no plan has been
+    /// started beside the WSoA), in the order they were recorded.
     pub weaknesses: Vec<WeaknessNarrative>,
+    /// The findings of other plans, a statement each.
+    pub other_findings: Option<Section>,
     /// Corrections of earlier events.
     pub corrections: Option<Section>,
     /// How the document can be rebuilt and checked.
@@ -240,25 +410,6 @@ fn list(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// "it is due by 31 December 2021", "it is due by Autumn term 2021 (31 December 2021)", "it is
-/// recurring work (Termly), its next update due by 31 December 2021", "no deadline has been set
-/// for it yet (TBC), a gap to close".
-fn due_phrase(action: &ActionView) -> String {
-    match &action.deadline {
-        None | Some(Deadline::On(_)) => format!("it is due by {}", action.due.long()),
-        Some(Deadline::Written { .. }) => {
-            format!("it is due by {}", action.due_text(Date::long))
-        }
-        Some(Deadline::Recurring { words, .. }) => format!(
-            "it is recurring work ({words}), its next update due by {}",
-            action.due.long()
-        ),
-        Some(Deadline::NotSet { words }) => {
-            format!("no deadline has been set for it yet ({words}), a gap to close")
-        }
     }
 }
 
@@ -356,16 +507,6 @@ fn rating_words(rating: Rating) -> &'static str {
         Rating::OnTrack => "on track",
         Rating::AtRisk => "at risk",
         Rating::OffTrack => "off track",
-    }
-}
-
-fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::NotStarted => "has not started",
-        Status::InProgress => "is in progress",
-        Status::Complete => "is complete",
-        Status::Blocked => "is blocked",
-        Status::Withdrawn => "has been withdrawn",
     }
 }
 
@@ -600,9 +741,11 @@ impl Narrative {
             .unwrap_or_else(|| "The local area".to_owned());
         let title = format!("Impact narrative: {area}");
 
-        let weaknesses = plan
+        let reported = reported_findings(plan);
+        let weaknesses: Vec<WeaknessNarrative> = plan
             .weaknesses
             .iter()
+            .filter(|w| reported.contains(w.id.as_str()))
             .map(|weakness| {
                 let scope = Scope::new(plan, &weakness.id);
                 weakness_narrative(plan, weakness, &scope, &vocabulary, &corrected, today)
@@ -611,10 +754,13 @@ impl Narrative {
 
         let mut narrative = Narrative {
             title,
+            judged_at: today,
+            summary: summary(plan, &weaknesses, source),
             opening: opening(plan, source),
             visits: visits(plan, &vocabulary),
             plan_risks: plan_risks(plan),
             weaknesses,
+            other_findings: other_findings(plan, &reported, &corrected, today),
             corrections: corrections(plan),
             verification: verification(source),
             appendix: Vec::new(),
@@ -638,14 +784,38 @@ impl Narrative {
                 .chain(&w.outcome)
                 .chain(w.sections.iter().flat_map(|s| &s.claims))
         });
-        let last = self.corrections.iter().flat_map(|s| &s.claims);
-        top.chain(per_weakness).chain(last)
+        let last = self
+            .other_findings
+            .iter()
+            .chain(&self.corrections)
+            .flat_map(|s| &s.claims);
+        self.summary
+            .claims
+            .iter()
+            .chain(top)
+            .chain(per_weakness)
+            .chain(last)
     }
 
-    /// The sequence numbers of every cited event, including the findings.
+    /// The events every table row rests on, row by row: the summary's, then each weakness's
+    /// actions (or workstreams) and measures.
+    pub fn row_cites(&self) -> impl Iterator<Item = &Cite> {
+        let summary = self.summary.rows.iter().flat_map(|r| &r.cites);
+        let per_weakness = self.weaknesses.iter().flat_map(|w| {
+            w.actions
+                .iter()
+                .flat_map(|a| &a.cites)
+                .chain(w.workstreams.iter().flat_map(|ws| &ws.cites))
+                .chain(w.measures.iter().flat_map(|m| &m.cites))
+        });
+        summary.chain(per_weakness)
+    }
+
+    /// The sequence numbers of every cited event, including the findings and the table rows.
     pub fn cited(&self) -> BTreeSet<u64> {
         self.claims()
             .flat_map(|claim| claim.cites.iter().map(|cite| cite.seq))
+            .chain(self.row_cites().map(|cite| cite.seq))
             .chain(
                 self.weaknesses
                     .iter()
@@ -653,6 +823,366 @@ impl Narrative {
             )
             .collect()
     }
+
+    /// The contents list: each top-level heading with the anchor the HTML page gives it.
+    pub fn contents(&self) -> Vec<(String, String)> {
+        let mut contents = vec![
+            ("summary".to_owned(), "Executive summary".to_owned()),
+            ("about".to_owned(), self.opening.heading.clone()),
+            ("visits".to_owned(), self.visits.heading.clone()),
+        ];
+        if let Some(risks) = &self.plan_risks {
+            contents.push(("plan-risks".to_owned(), risks.heading.clone()));
+        }
+        for weakness in &self.weaknesses {
+            contents.push((
+                format!("weakness-{}", weakness.id),
+                format!("{}: {}", weakness.id, weakness.title),
+            ));
+        }
+        if let Some(other) = &self.other_findings {
+            contents.push(("other-findings".to_owned(), other.heading.clone()));
+        }
+        if let Some(corrections) = &self.corrections {
+            contents.push(("corrections".to_owned(), corrections.heading.clone()));
+        }
+        contents.push((
+            "appendix".to_owned(),
+            "Appendix: the events cited".to_owned(),
+        ));
+        contents.push(("verification".to_owned(), "Verification".to_owned()));
+        contents
+    }
+}
+
+/// The ids of the findings the narrative takes in turn: those the plan reported on answers
+/// (the latest started beside the WSoA), or every finding when no plan has been started.
+fn reported_findings(plan: &Plan) -> BTreeSet<&str> {
+    match plan.plans.iter().rev().find(|p| !p.implicit) {
+        Some(current) => current.answers.iter().map(String::as_str).collect(),
+        None => plan.weaknesses.iter().map(|w| w.id.as_str()).collect(),
+    }
+}
+
+/// "sufficient progress", "insufficient progress".
+fn progress_words(progress: Progress) -> &'static str {
+    match progress {
+        Progress::Sufficient => "sufficient progress",
+        Progress::Insufficient => "insufficient progress",
+    }
+}
+
+fn summary(plan: &Plan, weaknesses: &[WeaknessNarrative], source: &Source) -> Summary {
+    let judged = source.today.long();
+    let mut claims = vec![Claim::plain(&match source.as_of {
+        Some(day) => format!(
+            "Judged at {judged}: this narrative describes what had happened by {}, and judges deadlines, overdue actions and missed targets as at that day.",
+            day.long()
+        ),
+        None => format!(
+            "Judged at {judged}: deadlines, overdue actions and missed targets are judged as at that day."
+        ),
+    })];
+    let reported: Vec<&crate::plan::WeaknessView> = weaknesses
+        .iter()
+        .filter_map(|w| plan.weakness(&w.id))
+        .collect();
+    let current = plan.plans.iter().rev().find(|p| !p.implicit);
+    let scope = match current {
+        Some(current) => format!(
+            "It reports on the {} {}, which answers {}",
+            current.kind.name(),
+            current.id,
+            list(&findings_named(&reported))
+        ),
+        None => format!("It reports on {}", list(&findings_named(&reported))),
+    };
+    claims.push(Claim::new(
+        if reported.is_empty() {
+            "No finding has been recorded yet.".to_owned()
+        } else {
+            format!("{scope}, each taken in turn after this summary.")
+        },
+        reported
+            .iter()
+            .map(|w| &w.cite)
+            .chain(current.map(|p| &p.cite))
+            .collect(),
+    ));
+    let mut statuses = [0usize; 5];
+    let mut rags = [0usize; 3];
+    let mut overdue = 0;
+    let mut actions = 0;
+    let mut seen = BTreeSet::new();
+    for weakness in weaknesses {
+        for ws in plan.workstreams_for(&weakness.id) {
+            for action in plan.actions_of(&ws.id) {
+                if !seen.insert(action.id.as_str()) {
+                    continue;
+                }
+                actions += 1;
+                statuses[status_index(action.status)] += 1;
+                if let Some(rag) = action.rag {
+                    rags[rag_index(rag)] += 1;
+                }
+                overdue += usize::from(action.overdue(source.today));
+            }
+        }
+    }
+    if actions > 0 {
+        let parts: Vec<String> = [
+            (statuses[2], "complete"),
+            (statuses[1], "in progress"),
+            (statuses[0], "not started"),
+            (statuses[3], "blocked"),
+            (statuses[4], "withdrawn"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        claims.push(Claim::plain(&format!(
+            "{} answer them: {}; {} overdue as at {judged}. Rated red: {}, amber: {}, green: {}. Each action is cited in its finding\u{2019}s table.",
+            capitalise(&count(actions, "action", "actions")),
+            list(&parts),
+            if overdue == 1 { "one is".to_owned() } else { format!("{} are", if overdue == 0 { "none".to_owned() } else { overdue.to_string() }) },
+            rags[0],
+            rags[1],
+            rags[2]
+        )));
+    }
+    let measures: Vec<&MeasureRow> = weaknesses.iter().flat_map(|w| &w.measures).collect();
+    if !measures.is_empty() {
+        let met = measures.iter().filter(|m| m.met).count();
+        // Each measure in one group: met, missed, or (its date still to come) where it stands.
+        let open: Vec<&&MeasureRow> = measures.iter().filter(|m| !m.met && !m.missed).collect();
+        let on_course = open
+            .iter()
+            .filter(|m| matches!(m.against, Some("on trajectory" | "above trajectory")))
+            .count();
+        let below = open
+            .iter()
+            .filter(|m| m.against == Some("below trajectory"))
+            .count();
+        let no_value = open.iter().filter(|m| m.latest.is_none()).count();
+        let untracked = open.len() - on_course - below - no_value;
+        let missed = measures.iter().filter(|m| m.missed).count();
+        let parts: Vec<String> = [
+            (met, "has met its target", "have met their target"),
+            (
+                on_course,
+                "is on or above its trajectory, its target date still to come",
+                "are on or above their trajectory, their target date still to come",
+            ),
+            (
+                below,
+                "is below its trajectory, its target date still to come",
+                "are below their trajectory, their target date still to come",
+            ),
+            (
+                untracked,
+                "has no trajectory, its target date still to come",
+                "have no trajectory, their target date still to come",
+            ),
+            (no_value, "has no value yet", "have no value yet"),
+            (
+                missed,
+                "has missed its target after its date",
+                "have missed their target after its date",
+            ),
+        ]
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+        .collect();
+        claims.push(Claim::plain(&format!(
+            "Of their {}: {}. Each measure is cited in its finding\u{2019}s table.",
+            count(measures.len(), "measure of impact", "measures of impact"),
+            parts.join("; ")
+        )));
+    }
+    let flagged: Vec<&WeaknessNarrative> =
+        weaknesses.iter().filter(|w| w.no_impact_shown).collect();
+    if !flagged.is_empty() {
+        let ids: Vec<String> = flagged.iter().map(|w| w.id.clone()).collect();
+        claims.push(Claim::new(
+            format!(
+                "Flagged: {} no measure of impact moving the right way ({}), so what was done there does not yet show a difference for children and families.",
+                if flagged.len() == 1 { "one finding has".to_owned() } else { format!("{} have", count(flagged.len(), "finding", "findings")) },
+                list(&ids)
+            ),
+            flagged
+                .iter()
+                .filter_map(|w| plan.weakness(&w.id).map(|v| &v.cite))
+                .collect(),
+        ));
+    }
+    let scopes: Vec<Scope<'_>> = reported.iter().map(|w| Scope::new(plan, &w.id)).collect();
+    let open_risks: Vec<&RiskView> = plan
+        .risks
+        .iter()
+        .filter(|r| r.closed.is_none())
+        .filter(|r| r.about.is_empty() || scopes.iter().any(|scope| scope.covers_risk(r)))
+        .collect();
+    if !open_risks.is_empty() {
+        let high = open_risks
+            .iter()
+            .filter(|r| r.level == crate::event::RiskLevel::High)
+            .count();
+        claims.push(Claim::new(
+            format!(
+                "{} open, {}; each is given with its mitigation below.",
+                capitalise(&if open_risks.len() == 1 {
+                    "one risk to them is".to_owned()
+                } else {
+                    format!(
+                        "{} are",
+                        count(open_risks.len(), "risk to them", "risks to them")
+                    )
+                }),
+                match high {
+                    0 => "none rated high".to_owned(),
+                    n if n == open_risks.len() && n == 1 => "rated high".to_owned(),
+                    n if n == open_risks.len() => "all rated high".to_owned(),
+                    n => format!("{n} rated high"),
+                }
+            ),
+            open_risks.iter().map(|r| &r.cite).collect(),
+        ));
+    }
+    let rows = weaknesses
+        .iter()
+        .map(|w| {
+            let view = plan.weakness(&w.id);
+            let mut cites: Vec<&Cite> = view.map(|v| &v.cite).into_iter().collect();
+            cites.extend(view.and_then(|v| v.outcome.as_ref().map(|(_, c)| c)));
+            let actions =
+                w.actions.len() + w.workstreams.iter().map(|ws| ws.actions).sum::<usize>();
+            let complete = w
+                .actions
+                .iter()
+                .filter(|a| a.status == Status::Complete)
+                .count()
+                + w.workstreams.iter().map(|ws| ws.complete).sum::<usize>();
+            let overdue = w.actions.iter().filter(|a| a.overdue).count()
+                + w.workstreams.iter().map(|ws| ws.overdue).sum::<usize>();
+            SummaryRow {
+                id: w.id.clone(),
+                title: w.title.clone(),
+                judged: w.judged.unwrap_or("not yet judged").to_owned(),
+                outcome: view.and_then(|v| v.outcome.as_ref().map(|(p, _)| progress_words(*p))),
+                actions,
+                complete,
+                overdue,
+                measures: w.measures.len(),
+                on_course: w
+                    .measures
+                    .iter()
+                    .filter(|m| {
+                        m.met
+                            || (!m.missed
+                                && matches!(m.against, Some("on trajectory" | "above trajectory")))
+                    })
+                    .count(),
+                missed: w.measures.iter().filter(|m| m.missed).count(),
+                no_impact_shown: w.no_impact_shown,
+                cites: Claim::new(String::new(), cites).cites,
+            }
+        })
+        .collect();
+    Summary { claims, rows }
+}
+
+fn status_index(status: Status) -> usize {
+    match status {
+        Status::NotStarted => 0,
+        Status::InProgress => 1,
+        Status::Complete => 2,
+        Status::Blocked => 3,
+        Status::Withdrawn => 4,
+    }
+}
+
+fn rag_index(rag: Rag) -> usize {
+    match rag {
+        Rag::Red => 0,
+        Rag::Amber => 1,
+        Rag::Green => 2,
+    }
+}
+
+/// The findings outside the plan reported on, a statement each: its kind, the plan that
+/// answers it, the revisit's judgement, its actions and measures in figures.
+fn other_findings(
+    plan: &Plan,
+    reported: &BTreeSet<&str>,
+    corrected: &BTreeMap<u64, Vec<(u64, String)>>,
+    today: Date,
+) -> Option<Section> {
+    let claims: Vec<Claim> = plan
+        .weaknesses
+        .iter()
+        .filter(|w| !reported.contains(w.id.as_str()))
+        .map(|w| {
+            let answered: Vec<String> = plan
+                .plans
+                .iter()
+                .filter(|p| p.answers.contains(&w.id))
+                .map(|p| format!("the {} {}", p.kind.name(), p.id))
+                .collect();
+            let mut text = format!("{}, {} ({}", w.id, titled(&w.title), w.kind.name());
+            if !answered.is_empty() {
+                let _ = write!(text, ", answered by {}", list(&answered));
+            }
+            text.push_str("): ");
+            let mut cites = vec![&w.cite];
+            let mut parts = Vec::new();
+            if let Some((progress, cite)) = &w.outcome {
+                parts.push(format!(
+                    "judged at the revisit to have made {}",
+                    progress_words(*progress)
+                ));
+                cites.push(cite);
+            }
+            let actions: Vec<&ActionView> = plan
+                .workstreams_for(&w.id)
+                .flat_map(|ws| plan.actions_of(&ws.id))
+                .collect();
+            if !actions.is_empty() {
+                let complete = actions
+                    .iter()
+                    .filter(|a| a.status == Status::Complete)
+                    .count();
+                let overdue = actions.iter().filter(|a| a.overdue(today)).count();
+                parts.push(format!(
+                    "{complete} of its {} actions complete and {overdue} overdue",
+                    actions.len()
+                ));
+            }
+            let measures: Vec<&MeasureView> = plan.measures_for(&w.id).collect();
+            if measures.is_empty() {
+                parts.push("no measure of impact".to_owned());
+            } else {
+                let met = measures
+                    .iter()
+                    .filter(|m| {
+                        sound_values(m, corrected)
+                            .1
+                            .is_some_and(|v| meets_target(m, &v.value))
+                    })
+                    .count();
+                parts.push(format!(
+                    "{met} of its {} measures of impact at target",
+                    measures.len()
+                ));
+                cites.extend(measures.iter().map(|m| &m.cite));
+            }
+            text.push_str(&list(&parts));
+            text.push('.');
+            Claim::new(text, cites)
+        })
+        .collect();
+    (!claims.is_empty()).then(|| Section::new("Findings of other plans", claims, ""))
 }
 
 /// "two areas for priority action", "one area for improvement": an inspection's findings counted
@@ -675,7 +1205,17 @@ fn findings_named(findings: &[&crate::plan::WeaknessView]) -> Vec<String> {
 }
 
 fn opening(plan: &Plan, source: &Source) -> Section {
-    let mut claims = Vec::new();
+    let judged = match source.as_of {
+        Some(day) => format!(
+            "This narrative describes what had happened by {}, and judges deadlines and targets as at that day.",
+            day.long()
+        ),
+        None => format!(
+            "This narrative judges deadlines and targets as at {}.",
+            source.today.long()
+        ),
+    };
+    let mut claims = vec![Claim::plain(&judged)];
     if let Some(area) = &plan.area {
         let partners: Vec<String> = plan.partners.iter().map(|p| one_line(p)).collect();
         let mut text = format!(
@@ -835,17 +1375,6 @@ fn opening(plan: &Plan, source: &Source) -> Section {
         None => claims.push(Claim::plain("No revisit window has been recorded yet.")),
     }
     claims.extend(plan_claims(plan));
-    let judged = match source.as_of {
-        Some(day) => format!(
-            "This narrative describes what had happened by {}, and judges deadlines as at that day.",
-            day.long()
-        ),
-        None => format!(
-            "This narrative judges deadlines as at {}.",
-            source.today.long()
-        ),
-    };
-    claims.push(Claim::plain(&judged));
     for checkpoint in &plan.checkpoints {
         let signers: Vec<String> = checkpoint.signers.iter().map(|s| one_line(s)).collect();
         claims.push(Claim::new(
@@ -1037,6 +1566,9 @@ fn appendix(
             cites.entry(cite.seq).or_insert(cite);
         }
     }
+    for cite in narrative.row_cites() {
+        cites.entry(cite.seq).or_insert(cite);
+    }
     for weakness in &narrative.weaknesses {
         if let Some(finding) = &weakness.finding {
             cites.entry(finding.cite.seq).or_insert(&finding.cite);
@@ -1071,8 +1603,10 @@ fn weakness_narrative(
             Claim::new(
                 format!(
                     "The inspectors\u{2019} report of {} recorded this finding:",
-                    plan.inspection
-                        .as_ref()
+                    plan.inspections
+                        .iter()
+                        .find(|i| i.id == weakness.inspection)
+                        .or(plan.inspection.as_ref())
                         .map_or_else(|| weakness.cite.on.long(), |i| i.published.long())
                 ),
                 vec![&weakness.cite],
@@ -1107,80 +1641,245 @@ fn weakness_narrative(
         .iter()
         .filter(|a| scope.actions.contains(a.id.as_str()))
         .collect();
-
-    let mut sections = vec![
-        done(&workstreams, &actions),
-        slipped(&workstreams, &actions),
-        changed(plan, scope, corrected, today),
-        said(plan, &weakness.id, &workstreams, vocabulary),
-        voices(plan, scope),
-    ];
-    sections.extend(you_said_we_did(plan, &weakness.id));
-    sections.extend([evidence(plan, scope), open(plan, scope, &actions, today)]);
-    let action_rows = actions
-        .iter()
-        .map(|a| ActionRow {
-            id: one_line(&a.id),
-            title: one_line(&a.title),
-            owner: one_line(&a.owner),
-            due: a.due,
-            original_due: a.original_due,
-            deadline: a.deadline.is_some().then(|| a.due_text(Date::long)),
-            status: a.status,
-            rag: a.rag,
-            overdue: a.overdue(today),
-        })
-        .collect();
-    let measure_rows = plan
+    let measures: Vec<&MeasureView> = plan
         .measures
         .iter()
         .filter(|m| scope.measures.contains(m.id.as_str()))
-        .map(|m| {
-            let (_, latest) = sound_values(m, corrected);
-            MeasureRow {
-                id: one_line(&m.id),
-                title: one_line(&m.title),
-                baseline: amount(&m.baseline, &m.unit),
-                baseline_on: m.baseline_on,
-                latest: latest.map(|v| (amount(&v.value, &m.unit), v.cite.on)),
-                target: target_amount(m),
-                target_by: m.target_by,
-                met: latest.is_some_and(|v| meets_target(m, &v.value)),
-            }
-        })
         .collect();
+    let measure_rows: Vec<MeasureRow> = measures
+        .iter()
+        .map(|m| measure_row(m, corrected, today))
+        .collect();
+    let (impact, moving) = changed(plan, &measures, corrected, today);
+    let flag = no_impact_flag(plan, scope, measures.is_empty(), moving);
+    let (judged, judgement) = judgement(&workstreams, flag.clone());
+    let (action_rows, workstream_rows) = if actions.len() > MAX_ACTION_ROWS {
+        (Vec::new(), workstream_rows(&workstreams, &actions, today))
+    } else {
+        (
+            actions.iter().map(|a| action_row(plan, a, today)).collect(),
+            Vec::new(),
+        )
+    };
+    let mut sections = vec![
+        judgement,
+        answered_by(&workstreams, &actions).with(Part::Actions),
+        impact.with(Part::Measures),
+        said(plan, &weakness.id, &workstreams, vocabulary),
+        voices(plan, scope, &weakness.id),
+        slipped(&workstreams, &actions),
+        evidence(plan, scope),
+        risks(plan, scope),
+        next(&actions, &measure_rows, &measures, today),
+    ];
+    sections.retain(|s| !s.claims.is_empty());
     WeaknessNarrative {
         id: one_line(&weakness.id),
         title: one_line(&weakness.title),
+        kind: weakness.kind.name().to_owned(),
         introduction,
         finding,
         outcome,
+        judged,
+        no_impact_shown: flag.is_some(),
         sections,
         actions: action_rows,
+        workstreams: workstream_rows,
         measures: measure_rows,
     }
 }
 
-fn action_name(action: &ActionView) -> String {
-    format!("Action {}, {},", action.id, titled(&action.title))
-}
-
-/// The RAG history of an action, when it has one: "It was rated green on A and amber on B."
-fn rag_history(action: &ActionView) -> Option<String> {
-    let mut steps = Vec::new();
-    let mut last = None;
-    for change in &action.status_changes {
-        if change.rag_to != last {
-            if let Some(rag) = change.rag_to {
-                steps.push(format!("{} on {}", rag.as_str(), change.cite.on.long()));
-            }
-            last = change.rag_to;
+/// The area's own judgement of a finding: the worst of its board's latest ratings of the
+/// workstreams that answer it, with the flag when no measure shows impact.
+fn judgement(
+    workstreams: &[&WorkstreamView],
+    flag: Option<Claim>,
+) -> (Option<&'static str>, Section) {
+    let latest: Vec<(&WorkstreamView, &crate::plan::AssessmentView)> = workstreams
+        .iter()
+        .filter_map(|ws| ws.assessments.last().map(|a| (*ws, a)))
+        .collect();
+    let rank = |rating: Rating| match rating {
+        Rating::OnTrack => 0,
+        Rating::AtRisk => 1,
+        Rating::OffTrack => 2,
+    };
+    let worst = latest
+        .iter()
+        .map(|(_, a)| a.rating)
+        .max_by_key(|r| rank(*r));
+    let mut claims = Vec::new();
+    match worst {
+        Some(worst) => {
+            let each: Vec<String> = latest
+                .iter()
+                .map(|(ws, a)| {
+                    format!(
+                        "workstream {} {} by the {} on {}",
+                        ws.id,
+                        rating_words(a.rating),
+                        one_line(&a.forum),
+                        a.cite.on.long()
+                    )
+                })
+                .collect();
+            claims.push(Claim::new(
+                format!(
+                    "The area judges this finding {}, the worst of its latest board ratings: {}.",
+                    rating_words(worst),
+                    list(&each)
+                ),
+                latest.iter().map(|(_, a)| &a.cite).collect(),
+            ));
         }
+        None => claims.push(Claim::plain(
+            "The area has not yet recorded its own judgement of this finding: no board has rated the workstreams that answer it.",
+        )),
     }
-    (!steps.is_empty()).then(|| format!("It was rated {}.", list(&steps)))
+    claims.extend(flag);
+    (
+        worst.map(rating_words),
+        Section::new("The area\u{2019}s judgement", claims, ""),
+    )
 }
 
-fn done(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section {
+/// The flag of a finding with no measure of impact moving the right way: none defined, or
+/// none moving, whatever the actions completed.
+fn no_impact_flag(plan: &Plan, scope: &Scope<'_>, no_measure: bool, moving: bool) -> Option<Claim> {
+    if moving {
+        return None;
+    }
+    let complete: Vec<&Cite> = plan
+        .actions
+        .iter()
+        .filter(|a| scope.actions.contains(a.id.as_str()) && a.status == Status::Complete)
+        .map(|a| &a.cite)
+        .collect();
+    Some(if no_measure {
+        let done = match complete.len() {
+            0 => String::new(),
+            1 => " 1 action for it is complete but, with no measure moving, completed actions alone do not show that anything has changed for children and families.".to_owned(),
+            n => format!(" {n} actions for it are complete but, with no measure moving, completed actions alone do not show that anything has changed for children and families."),
+        };
+        Claim::new(
+            format!("Flag: no measure of impact has been defined for this finding yet.{done}"),
+            complete,
+        )
+    } else {
+        let done = match complete.len() {
+            0 => String::new(),
+            1 => ", although 1 action for it is complete".to_owned(),
+            n => format!(", although {n} actions for it are complete"),
+        };
+        Claim::new(
+            format!(
+                "Flag: no measure of this area is moving the right way yet{done}: completed actions alone do not show that anything has changed for children and families."
+            ),
+            complete,
+        )
+    })
+}
+
+/// "moved back 92 days; done 43 days late", "12 days overdue", "none".
+fn slip_words(action: &ActionView, today: Date) -> String {
+    let mut parts = Vec::new();
+    let moved = action.original_due.days_until(action.due);
+    // Recurring work's next update moves with each update: not a slip.
+    let recurring = action
+        .deadline
+        .as_ref()
+        .and_then(Deadline::recurrence)
+        .is_some();
+    if moved > 0 && !recurring {
+        parts.push(format!("moved back {}", plural_days(moved)));
+    } else if moved < 0 {
+        parts.push(format!("brought forward {}", plural_days(-moved)));
+    }
+    let judged = action
+        .deadline
+        .as_ref()
+        .is_none_or(|d| matches!(d, Deadline::Written { .. } | Deadline::On(_)));
+    if let Some(done) = action.completed() {
+        let late = action.due.days_until(done.on);
+        if judged && late > 0 {
+            parts.push(format!("done {} late", plural_days(late)));
+        }
+    } else if action.overdue(today) {
+        parts.push(format!(
+            "{} overdue",
+            plural_days(action.due.days_until(today))
+        ));
+    }
+    if parts.is_empty() {
+        "none".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn action_row(plan: &Plan, action: &ActionView, today: Date) -> ActionRow {
+    let mut cites = vec![&action.cite];
+    cites.extend(action.amendments.iter().map(|a| &a.cite));
+    cites.extend(action.status_changes.iter().map(|c| &c.cite));
+    let evidence: Vec<String> = plan
+        .evidence
+        .iter()
+        .filter(|e| {
+            e.supports
+                .iter()
+                .any(|s| matches!(s, Subject::Action(id) if id.as_str() == action.id))
+        })
+        .map(|e| one_line(&e.id))
+        .collect();
+    ActionRow {
+        id: one_line(&action.id),
+        title: one_line(&action.title),
+        owner: one_line(&action.owner),
+        due: action.due,
+        original_due: action.original_due,
+        deadline: action
+            .deadline
+            .is_some()
+            .then(|| action.due_text(Date::long)),
+        status: action.status,
+        rag: action.rag,
+        overdue: action.overdue(today),
+        slip: slip_words(action, today),
+        evidence,
+        cites: Claim::new(String::new(), cites).cites,
+    }
+}
+
+fn workstream_rows(
+    workstreams: &[&WorkstreamView],
+    actions: &[&ActionView],
+    today: Date,
+) -> Vec<WorkstreamRow> {
+    workstreams
+        .iter()
+        .map(|ws| {
+            let own: Vec<&&ActionView> = actions.iter().filter(|a| a.workstream == ws.id).collect();
+            let mut rag = [0; 3];
+            for action in &own {
+                if let Some(r) = action.rag {
+                    rag[rag_index(r)] += 1;
+                }
+            }
+            WorkstreamRow {
+                id: one_line(&ws.id),
+                title: one_line(&ws.title),
+                actions: own.len(),
+                complete: own.iter().filter(|a| a.status == Status::Complete).count(),
+                overdue: own.iter().filter(|a| a.overdue(today)).count(),
+                rag,
+                cites: vec![ws.cite.clone()],
+            }
+        })
+        .collect()
+}
+
+/// The workstreams that answer a finding, and their sponsors; the table of actions follows.
+fn answered_by(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section {
     let mut claims = Vec::new();
     for ws in workstreams {
         // A tracker imported without a sponsor records it as not recorded: a gap, said so.
@@ -1202,85 +1901,11 @@ fn done(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section {
         cites.extend(ws.amendments.iter().map(|(_, cite)| cite));
         claims.push(Claim::new(text, cites));
     }
-    let mut ordered: Vec<&&ActionView> = actions.iter().collect();
-    // Completed first, by completion date; then the rest in the order they were created.
-    ordered.sort_by_key(|a| match a.completed() {
-        Some(cite) => (0, cite.on, cite.seq),
-        None => (1, a.cite.on, a.cite.seq),
-    });
-    for action in ordered {
-        let mut cites: Vec<&Cite> = vec![&action.cite];
-        cites.extend(action.status_changes.iter().map(|c| &c.cite));
-        let lead = format!("led by {}", one_line(&action.owner));
-        let deadline = if action.deadline.is_some() {
-            format!("its deadline of {}", action.due_text(Date::long))
-        } else if action.due == action.original_due {
-            format!("its deadline of {}", action.due.long())
-        } else {
-            format!(
-                "its deadline of {} (originally {})",
-                action.due.long(),
-                action.original_due.long()
-            )
-        };
-        let mut text = match action.completed() {
-            Some(done) => {
-                let lateness = done.on.days_since_epoch() - action.due.days_since_epoch();
-                let judged = action
-                    .deadline
-                    .as_ref()
-                    .is_none_or(|d| matches!(d, Deadline::Written { .. }));
-                let timing = if !judged {
-                    format!(", with {deadline}")
-                } else if lateness > 0 {
-                    format!(", {} after {deadline}", plural_days(lateness))
-                } else {
-                    format!(", by {deadline}")
-                };
-                let started = action
-                    .status_changes
-                    .iter()
-                    .find(|c| c.to == Status::InProgress)
-                    .map(|c| format!(" Work on it started on {}.", c.cite.on.long()))
-                    .unwrap_or_default();
-                format!(
-                    "{} {lead}, was completed on {}{timing}; the completion was recorded by {}.{started}",
-                    action_name(action),
-                    done.on.long(),
-                    one_line(&done.by)
-                )
-            }
-            None if action.status == Status::Withdrawn => {
-                format!("{} {lead}, has been withdrawn.", action_name(action))
-            }
-            None => {
-                let originally = if action.due == action.original_due || action.deadline.is_some() {
-                    String::new()
-                } else {
-                    format!(" (originally {})", action.original_due.long())
-                };
-                format!(
-                    "{} {lead}, {}; {}{originally}.",
-                    action_name(action),
-                    status_words(action.status),
-                    due_phrase(action)
-                )
-            }
-        };
-        if let Some(history) = rag_history(action) {
-            text.push(' ');
-            text.push_str(&history);
-        }
-        if let Some((update, cite)) = action.latest_update() {
-            let _ = write!(
-                text,
-                " The latest update, on {}, said: {}",
-                cite.on.long(),
-                quoted_end(update)
-            );
-            cites.push(cite);
-        }
-        claims.push(Claim::new(text, cites));
+    if actions.len() > MAX_ACTION_ROWS {
+        claims.push(Claim::plain(&format!(
+            "With {} actions, they are summed up per workstream below; `wsoa show` and the tracker workbook list each.",
+            actions.len()
+        )));
     }
     if actions.is_empty() && !workstreams.is_empty() {
         claims.push(Claim::plain(
@@ -1288,7 +1913,7 @@ fn done(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section {
         ));
     }
     Section::new(
-        "What was done",
+        "Actions",
         claims,
         "No workstream or action answers this area yet.",
     )
@@ -1355,6 +1980,7 @@ fn slipped(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Section 
         }
     }
     claims.sort_by_key(|c| c.cites.last().map(|cite| (cite.on, cite.seq)));
+    latest_only(&mut claims, "changes of deadline, lead or wording");
     Section::new(
         "What slipped, and why",
         claims,
@@ -1396,19 +2022,105 @@ fn meets_target(measure: &MeasureView, value: &Decimal) -> bool {
     }
 }
 
-fn changed(
-    plan: &Plan,
-    scope: &Scope<'_>,
+/// Whether `value` is worse than `before`, whichever way is better.
+fn worse(measure: &MeasureView, value: &Decimal, before: &Decimal) -> bool {
+    let order = value.compare(before);
+    match measure.better {
+        Direction::HigherIsBetter => order == std::cmp::Ordering::Less,
+        Direction::LowerIsBetter => order == std::cmp::Ordering::Greater,
+    }
+}
+
+/// The sound values of a measure in date order (then in the order recorded).
+fn dated_values<'a>(
+    measure: &'a MeasureView,
+    corrected: &BTreeMap<u64, Vec<(u64, String)>>,
+) -> Vec<&'a MeasureValue> {
+    let (mut values, _) = sound_values(measure, corrected);
+    values.sort_by_key(|v| (v.cite.on, v.cite.seq));
+    values
+}
+
+fn measure_row(
+    measure: &MeasureView,
     corrected: &BTreeMap<u64, Vec<(u64, String)>>,
     today: Date,
-) -> Section {
+) -> MeasureRow {
+    let unit = &measure.unit;
+    let (_, latest) = sound_values(measure, corrected);
+    let met = latest.is_some_and(|v| meets_target(measure, &v.value));
+    let missed = measure.target_by < today && !met;
+    let against = latest
+        .and_then(|v| measure.judge(&v.value, v.cite.on))
+        .map(|j| j.against.words());
+    let improving = latest.is_some_and(|v| worse(measure, &measure.baseline, &v.value));
+    let judgement = if met {
+        "target met".to_owned()
+    } else if missed {
+        format!("target missed: due by {}", measure.target_by.long())
+    } else if latest.is_none() {
+        "no value yet".to_owned()
+    } else if let Some(against) = against {
+        against.to_owned()
+    } else if improving {
+        "moving the right way".to_owned()
+    } else {
+        "not moving the right way".to_owned()
+    };
+    let dated = dated_values(measure, corrected);
+    let shown = &dated[dated.len().saturating_sub(MAX_VALUES)..];
+    let mut cites = vec![&measure.cite];
+    cites.extend(shown.iter().map(|v| &v.cite));
+    cites.extend(measure.amended.iter());
+    MeasureRow {
+        id: one_line(&measure.id),
+        title: one_line(&measure.title),
+        unit: one_line(unit),
+        better: measure.better,
+        baseline: amount(&measure.baseline, unit),
+        baseline_on: measure.baseline_on,
+        trajectory: measure
+            .trajectory
+            .iter()
+            .map(|p| format!("{} by {}", amount(&p.value, unit), p.on.long()))
+            .collect(),
+        latest: latest.map(|v| (amount(&v.value, unit), v.cite.on)),
+        against,
+        target: target_amount(measure),
+        target_by: measure.target_by,
+        met,
+        missed,
+        judgement,
+        chart: MeasureChart {
+            baseline: (measure.baseline_on, measure.baseline.clone()),
+            values: shown.iter().map(|v| (v.cite.on, v.value.clone())).collect(),
+            earlier: dated.len() - shown.len(),
+            trajectory: measure
+                .trajectory
+                .iter()
+                .map(|p| (p.on, p.value.clone()))
+                .collect(),
+            target: (measure.target_by, measure.target.clone()),
+        },
+        cites: Claim::new(String::new(), cites).cites,
+    }
+}
+
+/// The most dips of one measure named one by one; past it, the latest are named and the
+/// earlier counted.
+const MAX_DIPS: usize = 5;
+
+/// What changed for a weakness's measures, judged against their trajectories, and whether any
+/// is moving the right way.
+fn changed(
+    plan: &Plan,
+    measures: &[&MeasureView],
+    corrected: &BTreeMap<u64, Vec<(u64, String)>>,
+    today: Date,
+) -> (Section, bool) {
     let mut claims = Vec::new();
     let mut moving = false;
-    for measure in plan
-        .measures
-        .iter()
-        .filter(|m| scope.measures.contains(m.id.as_str()))
-    {
+    for measure in measures {
         let unit = &measure.unit;
         let name = capitalise(&one_line(&measure.title));
         let against = format!(
@@ -1416,7 +2128,7 @@ fn changed(
             target_amount(measure),
             measure.target_by.long()
         );
-        let (values, latest) = sound_values(measure, corrected);
+        let (_, latest) = sound_values(measure, corrected);
         let Some(latest) = latest else {
             claims.push(Claim::new(
                 format!(
@@ -1452,11 +2164,7 @@ fn changed(
             )
         };
         let met = meets_target(measure, &latest.value);
-        let improving = matches!(
-            (order, measure.better),
-            (std::cmp::Ordering::Greater, Direction::HigherIsBetter)
-                | (std::cmp::Ordering::Less, Direction::LowerIsBetter)
-        );
+        let improving = worse(measure, &measure.baseline, &latest.value);
         let passed = measure.target_by < today;
         let verdict = if met {
             "the target has been met.".to_owned()
@@ -1474,8 +2182,7 @@ fn changed(
             "it has moved the wrong way, away from the target.".to_owned()
         };
         moving |= improving;
-        let mut cites = vec![&measure.cite];
-        cites.extend(values.iter().map(|v| &v.cite));
+        let cites = vec![&measure.cite, &latest.cite];
         claims.push(Claim::new(
             format!("{name} {movement} {from_to}, {against}: {verdict}"),
             cites.clone(),
@@ -1517,32 +2224,53 @@ fn changed(
                 trajectory_cites,
             ));
         }
-        let series: Vec<String> = values
-            .iter()
-            .map(|v| {
-                let source = v
-                    .source
-                    .as_deref()
-                    .map(|s| format!(", from {}", one_line(s)))
-                    .unwrap_or_default();
-                format!("{} on {}{source}", amount(&v.value, unit), v.cite.on.long())
-            })
+        // Dips: each value worse than the one before it, named with its date.
+        let dated = dated_values(measure, corrected);
+        let dips: Vec<(&MeasureValue, &MeasureValue)> = dated
+            .windows(2)
+            .filter(|pair| worse(measure, &pair[1].value, &pair[0].value))
+            .map(|pair| (pair[0], pair[1]))
             .collect();
-        let series = match series.as_slice() {
-            [rest @ .., last] if !rest.is_empty() => format!("{}; and {last}", rest.join("; ")),
-            _ => series.join(""),
-        };
-        let mut text = format!(
-            "The {} recorded for measure {} {}: {series}.",
-            if values.len() == 1 { "value" } else { "values" },
-            measure.id,
-            if values.len() == 1 {
-                "is"
+        if !dips.is_empty() {
+            let shown = &dips[dips.len().saturating_sub(MAX_DIPS)..];
+            let named: Vec<String> = shown
+                .iter()
+                .map(|(before, dip)| {
+                    format!(
+                        "to {} on {} (from {} on {})",
+                        amount(&dip.value, unit),
+                        dip.cite.on.long(),
+                        amount(&before.value, unit),
+                        before.cite.on.long()
+                    )
+                })
+                .collect();
+            let times = match dips.len() {
+                1 => "once".to_owned(),
+                2 => "twice".to_owned(),
+                n => format!("{} times", count(n, "", "").trim_end()),
+            };
+            let earlier = if dips.len() > shown.len() {
+                format!(", the latest {} being", shown.len())
             } else {
-                "are, in the order recorded"
-            },
-        );
-        let mut value_cites: Vec<&Cite> = values.iter().map(|v| &v.cite).collect();
+                String::new()
+            };
+            let mut dip_cites: Vec<&Cite> = Vec::new();
+            for (before, dip) in shown {
+                dip_cites.push(&before.cite);
+                dip_cites.push(&dip.cite);
+            }
+            claims.push(Claim::new(
+                format!(
+                    "Measure {} fell back {times}{earlier}: {}.",
+                    measure.id,
+                    named.join("; ")
+                ),
+                dip_cites,
+            ));
+        }
+        let mut text = String::new();
+        let mut value_cites: Vec<&Cite> = Vec::new();
         for wrong in measure
             .values
             .iter()
@@ -1563,43 +2291,17 @@ fn changed(
                 }
             }
         }
-        claims.push(Claim::new(text, value_cites));
+        if !text.is_empty() {
+            claims.push(Claim::new(text.trim_start().to_owned(), value_cites));
+        }
     }
-    let complete: Vec<&Cite> = plan
-        .actions
-        .iter()
-        .filter(|a| scope.actions.contains(a.id.as_str()) && a.status == Status::Complete)
-        .map(|a| &a.cite)
-        .collect();
-    if !moving && !claims.is_empty() {
-        let done = match complete.len() {
-            0 => String::new(),
-            1 => ", although 1 action for it is complete".to_owned(),
-            n => format!(", although {n} actions for it are complete"),
-        };
-        claims.push(Claim::new(
-            format!(
-                "No measure of this area is moving the right way yet{done}: completed actions alone do not show that anything has changed for children and families."
-            ),
-            complete,
-        ));
-    } else if claims.is_empty() && !complete.is_empty() {
-        let done = match complete.len() {
-            1 => "1 action for it is complete".to_owned(),
-            n => format!("{n} actions for it are complete"),
-        };
-        claims.push(Claim::new(
-            format!(
-                "No measure of impact has been defined for this area yet. {} but, with no measure moving, completed actions alone do not show that anything has changed for children and families.",
-                capitalise(&done)
-            ),
-            complete,
-        ));
-    }
-    Section::new(
-        "What changed",
-        claims,
-        "No measure of impact has been defined for this area yet.",
+    (
+        Section::new(
+            "Measures of impact",
+            claims,
+            "No measure of impact has been defined for this area yet.",
+        ),
+        moving,
     )
 }
 
@@ -1671,8 +2373,10 @@ fn said(
     Section::new("What the monitoring visits and the board said", claims, "")
 }
 
-fn voices(plan: &Plan, scope: &Scope<'_>) -> Section {
-    let claims = plan
+/// The families' voice: notes from families, young people, partners and officers, and "You
+/// said, we did, the difference it made" entries, in the shape councils report them.
+fn voices(plan: &Plan, scope: &Scope<'_>, weakness: &str) -> Section {
+    let mut claims: Vec<Claim> = plan
         .notes
         .iter()
         .filter(|note| scope.covers(&note.about))
@@ -1692,48 +2396,33 @@ fn voices(plan: &Plan, scope: &Scope<'_>) -> Section {
             )
         })
         .collect();
+    claims.extend(plan.coproduction.iter().filter(|c| c.about == weakness).map(|c| {
+        let respondents = c
+            .respondents
+            .map(|n| format!(" ({n} responded)"))
+            .unwrap_or_default();
+        let difference = match &c.difference {
+            Some(text) => format!(" The difference it made: {}", quoted_end(text)),
+            None => " The difference it made has not yet been recorded.".to_owned(),
+        };
+        Claim::new(
+            format!(
+                "You said, we did, the difference it made: on {}, {}{respondents} said: {} What was done: {}{difference}",
+                c.cite.on.long(),
+                one_line(&c.from),
+                quoted_end(&c.said),
+                quoted_end(&c.did)
+            ),
+            vec![&c.cite],
+        )
+    }));
+    claims.sort_by_key(|c| c.cites.first().map(|cite| (cite.on, cite.seq)));
+    latest_only(&mut claims, "notes and entries");
     Section::new(
-        "What families, young people, partners and officers noted",
+        "The families\u{2019} voice, and notes from partners and officers",
         claims,
         "No note from families, young people or partners has been recorded about this area.",
     )
-}
-
-/// "You said, we did, the difference it made", in the shape councils report the families'
-/// voice; only when such entries are recorded about this area.
-fn you_said_we_did(plan: &Plan, weakness: &str) -> Option<Section> {
-    let claims: Vec<Claim> = plan
-        .coproduction
-        .iter()
-        .filter(|c| c.about == weakness)
-        .map(|c| {
-            let respondents = c
-                .respondents
-                .map(|n| format!(" ({n} responded)"))
-                .unwrap_or_default();
-            let difference = match &c.difference {
-                Some(text) => format!(" The difference it made: {}", quoted_end(text)),
-                None => " The difference it made has not yet been recorded.".to_owned(),
-            };
-            Claim::new(
-                format!(
-                    "On {}, {}{respondents} said: {} What was done: {}{difference}",
-                    c.cite.on.long(),
-                    one_line(&c.from),
-                    quoted_end(&c.said),
-                    quoted_end(&c.did)
-                ),
-                vec![&c.cite],
-            )
-        })
-        .collect();
-    (!claims.is_empty()).then(|| {
-        Section::new(
-            "You said, we did, the difference it made",
-            claims,
-            "No entry has been recorded.",
-        )
-    })
 }
 
 /// "action 1.1 ‘Establish a board’", or just "action 1.1" when it is not in the plan.
@@ -1753,7 +2442,7 @@ fn subject_name(plan: &Plan, subject: &Subject) -> String {
 }
 
 fn evidence(plan: &Plan, scope: &Scope<'_>) -> Section {
-    let claims = plan
+    let mut claims: Vec<Claim> = plan
         .evidence
         .iter()
         .filter(|e| scope.evidence.contains(e.id.as_str()))
@@ -1787,6 +2476,7 @@ fn evidence(plan: &Plan, scope: &Scope<'_>) -> Section {
             Claim::new(text, cites)
         })
         .collect();
+    latest_only(&mut claims, "pieces of evidence");
     Section::new(
         "The evidence",
         claims,
@@ -1839,70 +2529,146 @@ fn risk_claim(risk: &RiskView) -> Claim {
     Claim::new(text, cites)
 }
 
-fn open(plan: &Plan, scope: &Scope<'_>, actions: &[&ActionView], today: Date) -> Section {
+/// The risks to a finding: the open ones with their mitigations, then the closed ones.
+fn risks(plan: &Plan, scope: &Scope<'_>) -> Section {
+    let risks: Vec<&RiskView> = plan.risks.iter().filter(|r| scope.covers_risk(r)).collect();
+    // The open ones, the highest rated first; past `MAX_TOLD`, the rest are counted.
+    let mut open: Vec<&&RiskView> = risks.iter().filter(|r| r.closed.is_none()).collect();
+    open.sort_by_key(|r| std::cmp::Reverse(r.level));
+    let mut claims: Vec<Claim> = open.iter().take(MAX_TOLD).map(|r| risk_claim(r)).collect();
+    if open.len() > MAX_TOLD {
+        claims.push(Claim::plain(&format!(
+            "{} more open risks, rated no higher, are listed by `wsoa show`.",
+            open.len() - MAX_TOLD
+        )));
+    }
+    if claims.is_empty() {
+        claims.push(Claim::plain("No risk to this area is open."));
+    }
+    let mut closed: Vec<Claim> = risks
+        .iter()
+        .filter(|r| r.closed.is_some())
+        .map(|r| risk_claim(r))
+        .collect();
+    latest_only(&mut closed, "closed risks");
+    claims.extend(closed);
+    Section::new("Open risks and mitigations", claims, "")
+}
+
+/// The most actions named in one statement of what is next.
+const MAX_NEXT: usize = 10;
+
+/// "1.1 (due by 31 December 2021), 1.2 (…)", the first `MAX_NEXT`, and how many more.
+fn named_actions(actions: &[&&ActionView], due: impl Fn(&ActionView) -> String) -> String {
+    let mut items: Vec<String> = actions
+        .iter()
+        .take(MAX_NEXT)
+        .map(|a| format!("{} ({})", a.id, due(a)))
+        .collect();
+    if actions.len() > MAX_NEXT {
+        items.push(format!("{} more", actions.len() - MAX_NEXT));
+    }
+    list(&items)
+}
+
+/// What is next for a finding: the overdue actions, the open ones by deadline, and the next
+/// point of each measure's trajectory or its target.
+fn next(
+    actions: &[&ActionView],
+    rows: &[MeasureRow],
+    measures: &[&MeasureView],
+    today: Date,
+) -> Section {
     let mut claims = Vec::new();
-    let open: Vec<&&ActionView> = actions
+    let mut open: Vec<&&ActionView> = actions
         .iter()
         .filter(|a| !matches!(a.status, Status::Complete | Status::Withdrawn))
         .collect();
+    open.sort_by_key(|a| (a.due, a.cite.seq));
     let (overdue, on_time): (Vec<&&ActionView>, Vec<&&ActionView>) =
         open.iter().partition(|a| a.overdue(today));
-    for action in &overdue {
-        let days = action.due.days_until(today);
-        let mut cites = vec![&action.cite];
-        cites.extend(action.amendments.iter().map(|a| &a.cite));
-        cites.extend(action.status_changes.last().map(|c| &c.cite));
-        claims.push(Claim::new(
-            format!(
-                "Action {}, {}, is overdue: it was due by {} and, {} later, it {}.",
-                action.id,
-                titled(&action.title),
-                action.due_text(Date::long),
-                plural_days(days),
-                status_words(action.status)
-            ),
-            cites,
-        ));
-    }
-    if !on_time.is_empty() {
-        let items: Vec<String> = on_time
-            .iter()
-            .map(|a| format!("{} ({})", a.id, short_due(a)))
-            .collect();
+    let cites_of = |list: &[&&ActionView]| -> Vec<Cite> {
         let mut cites: Vec<&Cite> = Vec::new();
-        for action in &on_time {
+        for action in list.iter().take(MAX_NEXT) {
             cites.push(&action.cite);
             cites.extend(action.amendments.iter().map(|a| &a.cite));
             cites.extend(action.status_changes.last().map(|c| &c.cite));
         }
-        claims.push(Claim::new(
-            format!(
-                "{} still open and not yet due: {}.",
+        Claim::new(String::new(), cites).cites
+    };
+    if !overdue.is_empty() {
+        claims.push(Claim {
+            text: format!(
+                "{} overdue as at {}, oldest first: {}.",
+                capitalise(&if overdue.len() == 1 {
+                    "one action is".to_owned()
+                } else {
+                    format!("{} are", count(overdue.len(), "action", "actions"))
+                }),
+                today.long(),
+                named_actions(&overdue, |a| format!(
+                    "due by {}, {} late, {}",
+                    a.due_text(Date::long),
+                    plural_days(a.due.days_until(today)),
+                    a.status.label()
+                ))
+            ),
+            cites: cites_of(&overdue),
+        });
+    }
+    if !on_time.is_empty() {
+        claims.push(Claim {
+            text: format!(
+                "{} still open and not yet due, soonest first: {}.",
                 capitalise(&if on_time.len() == 1 {
                     "one action is".to_owned()
                 } else {
                     format!("{} are", count(on_time.len(), "action", "actions"))
                 }),
-                list(&items)
+                named_actions(&on_time, short_due)
             ),
-            cites,
-        ));
+            cites: cites_of(&on_time),
+        });
     }
-    let risks: Vec<&RiskView> = plan.risks.iter().filter(|r| scope.covers_risk(r)).collect();
-    for risk in risks.iter().filter(|r| r.closed.is_none()) {
-        claims.push(risk_claim(risk));
+    for (measure, row) in measures.iter().zip(rows) {
+        if row.met {
+            continue;
+        }
+        let step = measure.trajectory.iter().find(|p| p.on > today);
+        let text = match step {
+            Some(point) if point.on < measure.target_by => format!(
+                "Measure {} next expects {} by {} on its trajectory, towards its target of {} by {}.",
+                measure.id,
+                amount(&point.value, &measure.unit),
+                point.on.long(),
+                row.target,
+                measure.target_by.long()
+            ),
+            _ if measure.target_by >= today => format!(
+                "Measure {} is to reach its target of {} by {}.",
+                measure.id,
+                row.target,
+                measure.target_by.long()
+            ),
+            _ => format!(
+                "Measure {} missed its target of {} by {}: no later target has been set.",
+                measure.id,
+                row.target,
+                measure.target_by.long()
+            ),
+        };
+        let mut cites = vec![&measure.cite];
+        cites.extend(measure.amended.iter());
+        claims.push(Claim::new(text, cites));
     }
     if claims.is_empty() {
         claims.push(Claim::plain(if actions.is_empty() {
-            "Nothing is recorded as open: there are no actions for this area, and no open risk to it."
+            "Nothing is planned next: no action answers this area yet."
         } else {
-            "Every action for this area is complete or withdrawn, and no risk to it is open."
+            "Every action for this area is complete or withdrawn, and every measure has met its target."
         }));
     }
-    for risk in risks.iter().filter(|r| r.closed.is_some()) {
-        claims.push(risk_claim(risk));
-    }
-    Section::new("What is still open, and at risk", claims, "")
+    Section::new("What is next", claims, "")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1951,13 +2717,22 @@ fn md_cites(cites: &[Cite]) -> String {
 }
 
 fn md_claim(claim: &Claim) -> String {
-    format!("{}{}", escape_markdown(&claim.text), md_cites(&claim.cites))
+    let text = escape_markdown(&claim.text);
+    if claim.is_flag() {
+        format!("**{text}**{}", md_cites(&claim.cites))
+    } else {
+        format!("{text}{}", md_cites(&claim.cites))
+    }
 }
 
 fn md_section(out: &mut String, level: &str, section: &Section, bullets: bool) {
     let _ = writeln!(out, "{level} {}\n", escape_markdown(&section.heading));
+    md_claims(out, &section.claims, bullets);
+}
+
+fn md_claims(out: &mut String, claims: &[Claim], bullets: bool) {
     let mut in_list = false;
-    for claim in &section.claims {
+    for claim in claims {
         let bullet = bullets && !claim.cites.is_empty();
         if in_list && !bullet {
             out.push('\n');
@@ -1974,11 +2749,178 @@ fn md_section(out: &mut String, level: &str, section: &Section, bullets: bool) {
     }
 }
 
+/// The cells of a table row of events: "12, 15".
+fn seqs(cites: &[Cite]) -> String {
+    cites
+        .iter()
+        .map(|c| c.seq.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The column headings and cells of the tables, shared by the renderers.
+pub mod table {
+    use super::{ActionRow, MeasureRow, SummaryRow, WorkstreamRow, seqs};
+    use crate::date::Date;
+
+    /// The summary's columns.
+    pub const SUMMARY: [&str; 8] = [
+        "Finding",
+        "Area\u{2019}s judgement",
+        "Revisit",
+        "Actions complete",
+        "Overdue",
+        "Measures on course",
+        "Targets missed",
+        "Events",
+    ];
+
+    /// A summary row's cells.
+    pub fn summary(row: &SummaryRow) -> [String; 8] {
+        [
+            format!(
+                "{}: {}{}",
+                row.id,
+                row.title,
+                if row.no_impact_shown {
+                    " (flag: no measure of impact moving)"
+                } else {
+                    ""
+                }
+            ),
+            row.judged.clone(),
+            row.outcome.unwrap_or("not yet judged").to_owned(),
+            format!("{} of {}", row.complete, row.actions),
+            row.overdue.to_string(),
+            format!("{} of {}", row.on_course, row.measures),
+            row.missed.to_string(),
+            seqs(&row.cites),
+        ]
+    }
+
+    /// The actions' columns.
+    pub const ACTIONS: [&str; 9] = [
+        "Ref", "Action", "Lead", "Deadline", "Status", "RAG", "Slip", "Evidence", "Events",
+    ];
+
+    /// An action row's deadline: as written, with the original when it moved.
+    pub fn deadline(row: &ActionRow) -> String {
+        let mut text = row.deadline.clone().unwrap_or_else(|| row.due.long());
+        if row.due != row.original_due && row.deadline.is_none() {
+            text.push_str(&format!(" (was {})", row.original_due.long()));
+        }
+        text
+    }
+
+    /// An action row's cells.
+    pub fn action(row: &ActionRow) -> [String; 9] {
+        [
+            row.id.clone(),
+            row.title.clone(),
+            row.owner.clone(),
+            deadline(row),
+            row.status.label(),
+            row.rag
+                .map_or("not rated".to_owned(), |r| r.as_str().to_owned()),
+            row.slip.clone(),
+            if row.evidence.is_empty() {
+                "none".to_owned()
+            } else {
+                row.evidence.join(", ")
+            },
+            seqs(&row.cites),
+        ]
+    }
+
+    /// The columns of the actions summed up per workstream.
+    pub const WORKSTREAMS: [&str; 7] = [
+        "Workstream",
+        "Actions",
+        "Complete",
+        "Overdue",
+        "Red",
+        "Amber",
+        "Green",
+    ];
+
+    /// A workstream row's cells.
+    pub fn workstream(row: &WorkstreamRow) -> [String; 7] {
+        [
+            format!("{} {}", row.id, row.title),
+            row.actions.to_string(),
+            row.complete.to_string(),
+            row.overdue.to_string(),
+            row.rag[0].to_string(),
+            row.rag[1].to_string(),
+            row.rag[2].to_string(),
+        ]
+    }
+
+    /// The measures' columns.
+    pub const MEASURES: [&str; 8] = [
+        "Measure",
+        "Baseline",
+        "Trajectory",
+        "Latest",
+        "Against trajectory",
+        "Target",
+        "Judgement",
+        "Events",
+    ];
+
+    fn dated(value: &str, on: Date) -> String {
+        format!("{value} ({})", on.long())
+    }
+
+    /// A measure row's cells.
+    pub fn measure(row: &MeasureRow) -> [String; 8] {
+        [
+            format!("{} {}", row.id, row.title),
+            dated(&row.baseline, row.baseline_on),
+            if row.trajectory.is_empty() {
+                "none set".to_owned()
+            } else {
+                row.trajectory.join("; ")
+            },
+            row.latest
+                .as_ref()
+                .map_or("none recorded yet".to_owned(), |(v, on)| dated(v, *on)),
+            row.against.unwrap_or("no trajectory").to_owned(),
+            format!("{} by {}", row.target, row.target_by.long()),
+            row.judgement.clone(),
+            seqs(&row.cites),
+        ]
+    }
+}
+
+fn md_table<const N: usize>(out: &mut String, headings: [&str; N], rows: &[[String; N]]) {
+    let _ = writeln!(out, "| {} |", headings.join(" | "));
+    let _ = writeln!(out, "|{}", " --- |".repeat(N));
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| escape_markdown(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+}
+
 impl Narrative {
-    /// The narrative as Markdown, citations as "[events 12, 15]".
+    /// The narrative as Markdown, citations as "[events 12, 15]", tables as pipe tables.
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# {}\n", escape_markdown(&self.title));
+        let _ = writeln!(out, "## Contents\n");
+        for (_, heading) in self.contents() {
+            let _ = writeln!(out, "- {}", escape_markdown(&heading));
+        }
+        out.push('\n');
+        let _ = writeln!(out, "## Executive summary\n");
+        for claim in &self.summary.claims {
+            let _ = writeln!(out, "{}\n", md_claim(claim));
+        }
+        if !self.summary.rows.is_empty() {
+            let rows: Vec<[String; 8]> = self.summary.rows.iter().map(table::summary).collect();
+            md_table(&mut out, table::SUMMARY, &rows);
+        }
         md_section(&mut out, "##", &self.opening, false);
         md_section(&mut out, "##", &self.visits, false);
         if let Some(section) = &self.plan_risks {
@@ -1999,17 +2941,42 @@ impl Narrative {
                 let _ = writeln!(out, "**{}**\n", md_claim(outcome));
             }
             for section in &weakness.sections {
-                md_section(&mut out, "###", section, true);
+                match section.part {
+                    Part::Plain => md_section(&mut out, "###", section, true),
+                    Part::Actions => {
+                        md_section(&mut out, "###", section, true);
+                        if !weakness.actions.is_empty() {
+                            let rows: Vec<[String; 9]> =
+                                weakness.actions.iter().map(table::action).collect();
+                            md_table(&mut out, table::ACTIONS, &rows);
+                        }
+                        if !weakness.workstreams.is_empty() {
+                            let rows: Vec<[String; 7]> =
+                                weakness.workstreams.iter().map(table::workstream).collect();
+                            md_table(&mut out, table::WORKSTREAMS, &rows);
+                        }
+                    }
+                    Part::Measures => {
+                        let _ = writeln!(out, "### {}\n", escape_markdown(&section.heading));
+                        if !weakness.measures.is_empty() {
+                            let rows: Vec<[String; 8]> =
+                                weakness.measures.iter().map(table::measure).collect();
+                            md_table(&mut out, table::MEASURES, &rows);
+                        }
+                        md_claims(&mut out, &section.claims, true);
+                    }
+                }
             }
+        }
+        if let Some(section) = &self.other_findings {
+            md_section(&mut out, "##", section, false);
         }
         if let Some(section) = &self.corrections {
             md_section(&mut out, "##", section, false);
         }
-        let _ = writeln!(out, "## Verification\n");
-        let _ = writeln!(out, "{}\n", escape_markdown(&self.verification));
         let _ = writeln!(out, "## Appendix: the events cited\n");
         if self.appendix.is_empty() {
-            let _ = writeln!(out, "No event is cited.");
+            let _ = writeln!(out, "No event is cited.\n");
         } else {
             let _ = writeln!(out, "| Event | Date | Kind | Recorded by | Hash begins |");
             let _ = writeln!(out, "| ---: | --- | --- | --- | --- |");
@@ -2028,7 +2995,11 @@ impl Narrative {
                     event.hash.map(|h| h.short()).unwrap_or_default()
                 );
             }
+            out.push('\n');
         }
+        // Last, so that the document ends with the head hash it was built from.
+        let _ = writeln!(out, "## Verification\n");
+        let _ = writeln!(out, "{}", escape_markdown(&self.verification));
         out
     }
 }
@@ -2042,21 +3013,173 @@ body { font-family: Georgia, 'Times New Roman', serif; font-size: 11pt; line-hei
 h1 { font-size: 20pt; margin: 0 0 6mm; }
 h2 { font-size: 15pt; margin: 8mm 0 3mm; border-bottom: 1px solid #999; break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 12pt; margin: 5mm 0 2mm; break-after: avoid; page-break-after: avoid; }
-section.weakness { break-before: page; page-break-before: always; }
+section.summary { break-after: page; page-break-after: always; }
+nav.contents ol { columns: 2; font-size: 10pt; }
 blockquote { margin: 3mm 0 3mm 6mm; padding-left: 4mm; border-left: 3px solid #555; font-style: italic; }
 ul { padding-left: 6mm; }
-li, p, tr, blockquote { break-inside: avoid; page-break-inside: avoid; }
+li, p, tr, blockquote, figure { break-inside: avoid; page-break-inside: avoid; }
 .cite { font-size: 9pt; color: #444; white-space: nowrap; }
 .cite a { color: #1d4f91; text-decoration: none; }
 .outcome { font-weight: bold; }
 .verification { border: 1px solid #999; padding: 3mm; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: 9pt; word-break: break-all; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 2mm 0 4mm; }
+caption { text-align: left; font-weight: bold; padding: 1mm 0; caption-side: top; }
 thead { display: table-header-group; }
 th, td { border: 1px solid #bbb; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 td.num { text-align: right; }
+td.rag-red { background: #ff0000; } td.rag-amber { background: #ffc000; } td.rag-green { background: #00b050; }
+td.missed, td.overdue { font-weight: bold; color: #9c0006; }
+figure { margin: 2mm 0 4mm; }
+figure svg { width: 100%; max-width: 160mm; height: auto; }
+figcaption { font-size: 9pt; color: #333; }
 section.appendix { break-before: page; page-break-before: always; }
 @media screen { body { margin: 10mm auto; } }";
+
+/// A measure's chart as inline SVG: the baseline and the values joined by a line, the
+/// trajectory's steps dashed, the target as a dashed line to its date; its title and
+/// description are the text alternative.
+fn chart(weakness: &str, row: &MeasureRow) -> Markup {
+    const W: f64 = 480.0;
+    const H: f64 = 200.0;
+    const LEFT: f64 = 56.0;
+    const RIGHT: f64 = 12.0;
+    const TOP: f64 = 12.0;
+    const BOTTOM: f64 = 28.0;
+    let chart = &row.chart;
+    let mut days: Vec<i64> = vec![
+        chart.baseline.0.days_since_epoch(),
+        chart.target.0.days_since_epoch(),
+    ];
+    days.extend(chart.values.iter().map(|(d, _)| d.days_since_epoch()));
+    days.extend(chart.trajectory.iter().map(|(d, _)| d.days_since_epoch()));
+    let mut levels: Vec<f64> = vec![chart.baseline.1.approximate(), chart.target.1.approximate()];
+    levels.extend(chart.values.iter().map(|(_, v)| v.approximate()));
+    levels.extend(chart.trajectory.iter().map(|(_, v)| v.approximate()));
+    let (first, last) = (
+        days.iter().copied().min().unwrap_or(0),
+        days.iter().copied().max().unwrap_or(0),
+    );
+    let low = levels.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = levels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((high - low) * 0.1).max(1.0);
+    let (low, high) = (low - pad, high + pad);
+    let x = |day: Date| {
+        let span = (last - first).max(1) as f64;
+        LEFT + (day.days_since_epoch() - first) as f64 / span * (W - LEFT - RIGHT)
+    };
+    let y = |value: f64| TOP + (high - value) / (high - low) * (H - TOP - BOTTOM);
+    let point = |day: Date, value: &Decimal| format!("{:.1},{:.1}", x(day), y(value.approximate()));
+    let mut line = vec![point(chart.baseline.0, &chart.baseline.1)];
+    line.extend(chart.values.iter().map(|(d, v)| point(*d, v)));
+    let mut steps = Vec::new();
+    if !chart.trajectory.is_empty() {
+        let mut level = &chart.baseline.1;
+        steps.push(point(chart.baseline.0, level));
+        for (day, value) in &chart.trajectory {
+            steps.push(point(*day, level));
+            steps.push(point(*day, value));
+            level = value;
+        }
+        steps.push(point(
+            chart
+                .target
+                .0
+                .max(chart.trajectory.last().map_or(chart.target.0, |p| p.0)),
+            level,
+        ));
+    }
+    let target_y = y(chart.target.1.approximate());
+    let id = format!("chart-{weakness}-{}", row.id);
+    let unit = |value: &Decimal| amount(value, &row.unit);
+    let values: Vec<String> = chart
+        .values
+        .iter()
+        .map(|(d, v)| format!("{} on {}", unit(v), d.long()))
+        .collect();
+    let description = format!(
+        "Baseline {} on {}. {} Target {} by {}.{}",
+        unit(&chart.baseline.1),
+        chart.baseline.0.long(),
+        match (values.is_empty(), chart.earlier) {
+            (true, _) => "No value recorded yet.".to_owned(),
+            (false, 0) => format!("Values: {}.", values.join("; ")),
+            (false, n) => format!(
+                "The latest {} values: {}. {n} earlier values are left out.",
+                values.len(),
+                values.join("; ")
+            ),
+        },
+        row.target,
+        row.target_by.long(),
+        if row.trajectory.is_empty() {
+            String::new()
+        } else {
+            format!(" Trajectory: {}.", row.trajectory.join("; "))
+        }
+    );
+    let year = |day: i64| {
+        Date::from_days_since_epoch(day)
+            .map(|d| d.year().to_string())
+            .unwrap_or_default()
+    };
+    html! {
+        figure {
+            svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {W} {H}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) {
+                title id=(format!("{id}-title")) { "Chart of measure " (row.id) ": " (row.title) }
+                desc id=(format!("{id}-desc")) { (description) }
+                line x1=(LEFT) y1=(TOP) x2=(LEFT) y2=(H - BOTTOM) stroke="#555" {}
+                line x1=(LEFT) y1=(H - BOTTOM) x2=(W - RIGHT) y2=(H - BOTTOM) stroke="#555" {}
+                text x=(LEFT - 4.0) y=(format!("{:.1}", y(high - pad) + 4.0)) font-size="10" text-anchor="end" { (format!("{:.0}", high - pad)) }
+                text x=(LEFT - 4.0) y=(format!("{:.1}", y(low + pad) + 4.0)) font-size="10" text-anchor="end" { (format!("{:.0}", low + pad)) }
+                text x=(LEFT) y=(H - 10.0) font-size="10" { (year(first)) }
+                text x=(W - RIGHT) y=(H - 10.0) font-size="10" text-anchor="end" { (year(last)) }
+                line x1=(LEFT) y1=(format!("{target_y:.1}")) x2=(format!("{:.1}", x(chart.target.0))) y2=(format!("{target_y:.1}")) stroke="#9c0006" stroke-dasharray="2 3" {}
+                circle cx=(format!("{:.1}", x(chart.target.0))) cy=(format!("{target_y:.1}")) r="4" fill="none" stroke="#9c0006" {}
+                @if !steps.is_empty() {
+                    polyline points=(steps.join(" ")) fill="none" stroke="#666" stroke-dasharray="6 3" {}
+                }
+                polyline points=(line.join(" ")) fill="none" stroke="#1d4f91" stroke-width="2" {}
+                @for p in &line {
+                    @let (cx, cy) = p.split_once(',').unwrap_or(("0", "0"));
+                    circle cx=(cx) cy=(cy) r="2.5" fill="#1d4f91" {}
+                }
+            }
+            figcaption {
+                "Measure " (row.id) ", " (row.title) ": values (solid line from the baseline), "
+                @if !row.trajectory.is_empty() { "trajectory (dashed steps), " }
+                "target " (row.target) " by " (row.target_by.long()) " (dotted line and ring). " (capitalise(&row.judgement)) "."
+            }
+        }
+    }
+}
+
+fn html_table<const N: usize>(
+    caption: &str,
+    headings: [&str; N],
+    rows: Vec<[String; N]>,
+    classes: impl Fn(usize, usize) -> Option<&'static str>,
+) -> Markup {
+    html! {
+        table {
+            caption { (caption) }
+            thead { tr { @for h in headings { th scope="col" { (h) } } } }
+            tbody {
+                @for (r, row) in rows.iter().enumerate() {
+                    tr {
+                        @for (c, cell) in row.iter().enumerate() {
+                            @if c == 0 {
+                                th scope="row" { (cell) }
+                            } @else {
+                                td class=[classes(r, c)] { (cell) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
 
 fn html_cites(cites: &[Cite]) -> Markup {
     html! {
@@ -2075,7 +3198,10 @@ fn html_cites(cites: &[Cite]) -> Markup {
 }
 
 fn html_claim(claim: &Claim) -> Markup {
-    html! { (claim.text) (html_cites(&claim.cites)) }
+    html! {
+        @if claim.is_flag() { strong { (claim.text) } } @else { (claim.text) }
+        (html_cites(&claim.cites))
+    }
 }
 
 /// Runs of claims: cited ones (shown as a list, when `bullets`) and plain ones (paragraphs).
@@ -2106,8 +3232,9 @@ fn html_section(section: &Section, heading: u8, bullets: bool) -> Markup {
 }
 
 impl Narrative {
-    /// The narrative as one self-contained HTML page (inline CSS, no scripts, no external
-    /// resources) that prints on A4, with citations linked to the appendix of cited events.
+    /// The narrative as one self-contained HTML page (inline CSS and SVG charts, no scripts, no
+    /// external resources) that prints on A4, with citations linked to the appendix of cited
+    /// events.
     pub fn to_html(&self) -> String {
         let page = html! {
             (DOCTYPE)
@@ -2120,9 +3247,30 @@ impl Narrative {
                 }
                 body {
                     h1 { (self.title) }
-                    (html_section(&self.opening, 2, false))
-                    (html_section(&self.visits, 2, false))
-                    @if let Some(section) = &self.plan_risks { (html_section(section, 2, false)) }
+                    nav.contents aria-labelledby="contents" {
+                        h2 id="contents" { "Contents" }
+                        ol { @for (anchor, heading) in self.contents() { li { a href=(format!("#{anchor}")) { (heading) } } } }
+                    }
+                    section.summary id="summary" {
+                        h2 { "Executive summary" }
+                        @for claim in &self.summary.claims { p { (html_claim(claim)) } }
+                        @if !self.summary.rows.is_empty() {
+                            (html_table(
+                                "The findings reported on",
+                                table::SUMMARY,
+                                self.summary.rows.iter().map(table::summary).collect(),
+                                |r, c| match c {
+                                    4 if self.summary.rows[r].overdue > 0 => Some("num overdue"),
+                                    6 if self.summary.rows[r].missed > 0 => Some("num missed"),
+                                    3..=6 => Some("num"),
+                                    _ => None,
+                                },
+                            ))
+                        }
+                    }
+                    section id="about" { (html_section(&self.opening, 2, false)) }
+                    section id="visits" { (html_section(&self.visits, 2, false)) }
+                    @if let Some(section) = &self.plan_risks { section id="plan-risks" { (html_section(section, 2, false)) } }
                     @for weakness in &self.weaknesses {
                         section.weakness id=(format!("weakness-{}", weakness.id)) {
                             h2 { (weakness.id) ": " (weakness.title) }
@@ -2133,19 +3281,72 @@ impl Narrative {
                             @if let Some(outcome) = &weakness.outcome {
                                 p.outcome { (html_claim(outcome)) }
                             }
-                            @for section in &weakness.sections { (html_section(section, 3, true)) }
+                            @for section in &weakness.sections {
+                                @match section.part {
+                                    Part::Plain => { (html_section(section, 3, true)) }
+                                    Part::Actions => {
+                                        (html_section(section, 3, true))
+                                        @if !weakness.actions.is_empty() {
+                                            (html_table(
+                                                &format!("Actions answering {}", weakness.id),
+                                                table::ACTIONS,
+                                                weakness.actions.iter().map(table::action).collect(),
+                                                |r, c| {
+                                                    let row = &weakness.actions[r];
+                                                    match c {
+                                                        3 if row.overdue => Some("overdue"),
+                                                        5 => row.rag.map(|rag| match rag {
+                                                            Rag::Red => "rag-red",
+                                                            Rag::Amber => "rag-amber",
+                                                            Rag::Green => "rag-green",
+                                                        }),
+                                                        _ => None,
+                                                    }
+                                                },
+                                            ))
+                                        }
+                                        @if !weakness.workstreams.is_empty() {
+                                            (html_table(
+                                                &format!("Actions answering {}, per workstream", weakness.id),
+                                                table::WORKSTREAMS,
+                                                weakness.workstreams.iter().map(table::workstream).collect(),
+                                                |_, _| Some("num"),
+                                            ))
+                                        }
+                                    }
+                                    Part::Measures => {
+                                        h3 { (section.heading) }
+                                        @if !weakness.measures.is_empty() {
+                                            (html_table(
+                                                &format!("Measures of impact for {}", weakness.id),
+                                                table::MEASURES,
+                                                weakness.measures.iter().map(table::measure).collect(),
+                                                |r, c| (c == 6 && weakness.measures[r].missed).then_some("missed"),
+                                            ))
+                                            @for row in &weakness.measures { (chart(&weakness.id, row)) }
+                                        }
+                                        @for (list, claims) in runs(&section.claims, true) {
+                                            @if list {
+                                                ul { @for claim in claims { li { (html_claim(claim)) } } }
+                                            } @else {
+                                                @for claim in claims { p { (html_claim(claim)) } }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
-                    @if let Some(section) = &self.corrections { (html_section(section, 2, false)) }
-                    h2 { "Verification" }
-                    p.verification { (self.verification) }
-                    section.appendix {
+                    @if let Some(section) = &self.other_findings { section id="other-findings" { (html_section(section, 2, false)) } }
+                    @if let Some(section) = &self.corrections { section id="corrections" { (html_section(section, 2, false)) } }
+                    section.appendix id="appendix" {
                         h2 { "Appendix: the events cited" }
                         @if self.appendix.is_empty() {
                             p { "No event is cited." }
                         } @else {
                             table {
-                                thead { tr { th { "Event" } th { "Date" } th { "Kind" } th { "Recorded by" } th { "Hash begins" } } }
+                                caption { "Every event this document cites" }
+                                thead { tr { th scope="col" { "Event" } th scope="col" { "Date" } th scope="col" { "Kind" } th scope="col" { "Recorded by" } th scope="col" { "Hash begins" } } }
                                 tbody {
                                     @for event in &self.appendix {
                                         tr id=(format!("event-{}", event.seq)) {
@@ -2164,6 +3365,10 @@ impl Narrative {
                                 }
                             }
                         }
+                    }
+                    section id="verification" {
+                        h2 { "Verification" }
+                        p.verification { (self.verification) }
                     }
                 }
             }
@@ -2190,6 +3395,8 @@ impl Narrative {
             "</tr>",
             "</tbody>",
             "</table>",
+            "</figure>",
+            "</nav>",
             "</body>",
         ] {
             text = text.replace(tag, &format!("{tag}\n"));
@@ -2501,6 +3708,330 @@ mod tests {
         assert!(markdown.contains("No inspection has been recorded yet."));
         assert!(markdown.contains("No monitoring visit has been recorded yet."));
         assert!(markdown.contains("Built from the first event of the ledger, whose head hash is"));
+    }
+
+    /// The narrative of every event of a ledger, judged at `today`.
+    fn narrative_judged(ledger: &MemoryLedger, today: &str) -> Narrative {
+        let plan = Plan::from_events(ledger.events());
+        let head = ledger.head();
+        let source = Source {
+            folded: head.len,
+            read: head.len,
+            head: head.hash,
+            as_of: None,
+            today: day(today),
+        };
+        Narrative::build(&plan, &[], &source)
+    }
+
+    #[test]
+    fn the_executive_summary_counts_what_the_tables_hold() {
+        let ledger = demo_ledger();
+        let narrative = narrative_of(&ledger);
+        let plan = Plan::from_events(ledger.events());
+        assert_eq!(narrative.summary.rows.len(), plan.weaknesses.len());
+        // A row per finding: a workstream answering two findings counts in both rows.
+        for (row, weakness) in narrative.summary.rows.iter().zip(&plan.weaknesses) {
+            let actions: Vec<&ActionView> = plan
+                .workstreams_for(&weakness.id)
+                .flat_map(|ws| plan.actions_of(&ws.id))
+                .collect();
+            assert_eq!(row.actions, actions.len(), "{}", row.id);
+            let complete = actions
+                .iter()
+                .filter(|a| a.status == Status::Complete)
+                .count();
+            assert_eq!(row.complete, complete, "{}", row.id);
+            assert_eq!(row.measures, plan.measures_for(&weakness.id).count());
+        }
+        // The statement counts each action once.
+        let complete = plan
+            .actions
+            .iter()
+            .filter(|a| a.status == Status::Complete)
+            .count();
+        let first = &narrative.summary.claims[0].text;
+        assert!(
+            first.starts_with(&format!("Judged at {}", narrative.judged_at.long())),
+            "{first}"
+        );
+        let markdown = narrative.to_markdown();
+        assert!(markdown.contains(&format!(
+            "{} actions answer them: {complete} complete",
+            plan.actions.len()
+        )));
+        // The contents list comes before the summary, and names each finding.
+        let contents = markdown.find("## Contents").expect("contents");
+        let summary = markdown.find("## Executive summary").expect("summary");
+        assert!(contents < summary);
+        for weakness in &plan.weaknesses {
+            assert!(markdown[contents..summary].contains(&format!("- {}:", weakness.id)));
+        }
+        // The document ends with the head hash.
+        assert!(
+            markdown.trim_end().ends_with(
+                "Anyone with the ledger can rebuild this document and get the same text."
+            ),
+        );
+        assert!(
+            markdown[markdown.rfind("## Verification").expect("verification")..]
+                .contains(&ledger.head().hash.to_hex())
+        );
+    }
+
+    #[test]
+    fn actions_are_table_rows_with_status_rag_slip_evidence_and_events() {
+        let narrative = narrative_of(&demo_ledger());
+        let w2 = &narrative.weaknesses[1];
+        let row = |id: &str| {
+            w2.actions
+                .iter()
+                .find(|a| a.id == id)
+                .unwrap_or_else(|| panic!("no row {id}"))
+        };
+        let moved = row("2.1");
+        assert_eq!(moved.status, Status::Complete);
+        assert_eq!(moved.rag, Some(Rag::Green));
+        assert_eq!(moved.slip, "moved back 120 days");
+        assert_eq!(
+            table::deadline(moved),
+            "30 April 2022 (was 31 December 2021)"
+        );
+        assert_eq!(row("2.3").slip, "done 52 days late");
+        assert_eq!(row("2.4").evidence, vec!["E5".to_owned()]);
+        for action in &w2.actions {
+            assert!(!action.cites.is_empty(), "{} cites its events", action.id);
+        }
+        let markdown = narrative.to_markdown();
+        assert!(markdown.contains(
+            "| 2\\.1 | Recruit additional educational psychologists and EHC coordinators to clear the backlog of assessments | Head of SEND Services | 30 April 2022 (was 31 December 2021) | complete | green | moved back 120 days | none | 17, 40, 74, 85, 111, 127 |"
+        ), "{markdown}");
+        // Judged later, an open action is overdue, in its row and in what is next.
+        let later = narrative_judged(&demo_ledger(), "2023-03-01");
+        let open = later.weaknesses[1]
+            .actions
+            .iter()
+            .find(|a| a.id == "2.5")
+            .expect("2.5");
+        assert!(open.overdue);
+        assert_eq!(open.slip, "moved back 153 days; 60 days overdue");
+        assert!(
+            later
+                .to_markdown()
+                .contains("overdue as at 1 March 2023, oldest first")
+        );
+    }
+
+    #[test]
+    fn measures_are_judged_in_a_table_with_missed_targets_and_dips() {
+        let before = narrative_judged(&demo_ledger(), "2022-09-30");
+        let m1 = |n: &Narrative| {
+            n.weaknesses[1]
+                .measures
+                .iter()
+                .find(|m| m.id == "M1")
+                .cloned()
+                .expect("M1")
+        };
+        let on_the_day = m1(&before);
+        assert_eq!(
+            on_the_day.latest,
+            Some(("64%".to_owned(), day("2022-09-30")))
+        );
+        assert!(
+            !on_the_day.met && !on_the_day.missed,
+            "not missed on its day"
+        );
+        assert_eq!(on_the_day.judgement, "moving the right way");
+        let after = m1(&narrative_judged(&demo_ledger(), "2022-10-01"));
+        assert!(after.missed);
+        assert_eq!(after.judgement, "target missed: due by 30 September 2022");
+        assert_eq!(after.chart.values.len(), 6);
+        assert_eq!(after.chart.baseline.1.as_str(), "31");
+        let markdown = narrative_of(&demo_ledger()).to_markdown();
+        assert!(markdown.contains(
+            "| M1 EHC plans issued within 20 weeks (excluding exceptions) | 31% (31 March 2021) | none set | 64% (30 September 2022) | no trajectory | 65% by 30 September 2022 | target missed: due by 30 September 2022 |"
+        ));
+        // A dip is named with its date; the values are no longer listed one by one.
+        assert!(markdown.contains(
+            "Measure M1 fell back once: to 39% on 31 December 2021 (from 42% on 30 September 2021)."
+        ));
+        assert!(!markdown.contains("in the order recorded"));
+        let html = narrative_of(&demo_ledger()).to_html();
+        assert!(html.contains("<caption>Measures of impact for W2</caption>"));
+        assert!(html.contains("aria-labelledby=\"chart-W2-M1-title chart-W2-M1-desc\""));
+        assert!(html.contains("<desc id=\"chart-W2-M1-desc\">Baseline 31% on 31 March 2021. Values: 34% on 30 June 2021;"));
+    }
+
+    #[test]
+    fn a_finding_with_no_measure_of_impact_is_flagged() {
+        let narrative = narrative_of(&demo_ledger());
+        let w1 = &narrative.weaknesses[0];
+        assert!(w1.measures.is_empty());
+        assert!(w1.no_impact_shown);
+        assert!(narrative.summary.rows[0].no_impact_shown);
+        let flag = w1.sections[0]
+            .claims
+            .iter()
+            .find(|c| {
+                c.text
+                    .starts_with("Flag: no measure of impact has been defined")
+            })
+            .expect("the flag");
+        assert!(
+            !flag.cites.is_empty(),
+            "the flag cites the completed actions"
+        );
+        assert!(narrative.weaknesses[1..].iter().all(|w| !w.no_impact_shown));
+    }
+
+    #[test]
+    fn a_finding_with_very_many_actions_is_summed_up_per_workstream() {
+        let mut ledger = MemoryLedger::new();
+        let on = day("2021-05-04");
+        let at = 1_620_120_000_000;
+        let mut commands = vec![
+            Command::OpenLedger(LedgerOpened {
+                area: "Northshire local area".to_owned(),
+                partners: vec![],
+            }),
+            Command::RecordInspection(InspectionRecorded {
+                inspectorates: vec!["Ofsted".to_owned()],
+                from: day("2021-03-08"),
+                to: day("2021-03-12"),
+                published: day("2021-04-27"),
+            }),
+            Command::RecordWeakness(WeaknessRecorded {
+                id: WeaknessId::new("W1").expect("valid"),
+                title: "Leadership".to_owned(),
+                finding: None,
+            }),
+            Command::CreateWorkstream(WorkstreamCreated {
+                id: WorkstreamId::new("WS1").expect("valid"),
+                title: "Leadership".to_owned(),
+                sponsor: "Director".to_owned(),
+                weaknesses: vec![WeaknessId::new("W1").expect("valid")],
+            }),
+        ];
+        for n in 0..=MAX_ACTION_ROWS {
+            commands.push(Command::CreateAction(ActionCreated {
+                id: ActionId::new(format!("1.{n}")).expect("valid"),
+                workstream: WorkstreamId::new("WS1").expect("valid"),
+                title: format!("Action {n}"),
+                owner: "Lead".to_owned(),
+                due: day("2021-09-30"),
+                success: vec![],
+            }));
+        }
+        for n in 0..MAX_TOLD + 5 {
+            commands.push(Command::AddNote(crate::command::AddNote {
+                about: "WS1".parse().expect("a subject"),
+                text: format!("Note {n}"),
+                from: Some("Parent carer forum".to_owned()),
+            }));
+        }
+        for command in &commands {
+            ledger.record(command, officer(), on, at).expect("accepted");
+        }
+        let narrative = narrative_judged(&ledger, "2021-10-01");
+        let w1 = &narrative.weaknesses[0];
+        // The latest notes are told, the earlier counted.
+        let voice = w1
+            .sections
+            .iter()
+            .find(|s| s.heading.starts_with("The families"))
+            .expect("the families' voice");
+        assert_eq!(voice.claims.len(), MAX_TOLD + 1);
+        assert!(
+            voice.claims[0]
+                .text
+                .starts_with("5 earlier notes and entries")
+        );
+        assert!(
+            voice.claims[1].text.ends_with("\u{201c}Note 5\u{201d}."),
+            "{}",
+            voice.claims[1].text
+        );
+        assert!(w1.actions.is_empty());
+        assert_eq!(w1.workstreams.len(), 1);
+        assert_eq!(w1.workstreams[0].actions, MAX_ACTION_ROWS + 1);
+        assert_eq!(w1.workstreams[0].overdue, MAX_ACTION_ROWS + 1);
+        assert_eq!(narrative.summary.rows[0].actions, MAX_ACTION_ROWS + 1);
+        let markdown = narrative.to_markdown();
+        assert!(
+            markdown.contains("| WS1 Leadership | 41 | 0 | 41 | 0 | 0 | 0 |"),
+            "{markdown}"
+        );
+        // What is next names the first ten and counts the rest.
+        assert!(markdown.contains("and 31 more"), "{markdown}");
+        check_well_formed(&narrative.to_html());
+    }
+
+    /// The 2023 demo story (several plans, findings of three types), in a ledger in memory.
+    fn demo_2023() -> MemoryLedger {
+        let mut ledger = MemoryLedger::new();
+        for step in crate::demo::framework2023::story() {
+            ledger
+                .record(
+                    &step.command,
+                    step.actor,
+                    step.occurred_on,
+                    step.recorded_at,
+                )
+                .expect("the story is accepted");
+        }
+        ledger
+    }
+
+    #[test]
+    fn the_findings_of_the_plan_reported_on_are_taken_in_turn_and_the_others_in_a_line() {
+        let narrative = narrative_judged(&demo_2023(), "2025-07-14");
+        let ids: Vec<&str> = narrative.weaknesses.iter().map(|w| w.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["AFI1", "AFI2", "AFI3"],
+            "the improvement plan IP1's findings"
+        );
+        assert!(
+            narrative.summary.claims[1].text.starts_with(
+                "It reports on the improvement plan IP1, which answers three areas for improvement"
+            ),
+            "{}",
+            narrative.summary.claims[1].text
+        );
+        let other = narrative.other_findings.as_ref().expect("other findings");
+        assert_eq!(other.claims.len(), 5, "W1 to W4 and AP1");
+        assert!(other.claims[4].text.starts_with("AP1, \u{2018}Timeliness of EHC needs assessments\u{2019} (area for priority action, answered by the priority action plan PAP1)"), "{}", other.claims[4].text);
+        // Each finding is introduced with its own inspection's report.
+        assert_eq!(
+            narrative.weaknesses[2].introduction.text,
+            "The inspectors\u{2019} report of 12 November 2024 recorded this finding:"
+        );
+        // A measure with a trajectory: judged against it, charted with its steps.
+        let m4 = &narrative.weaknesses[2].measures[0];
+        assert_eq!(m4.against, Some("above trajectory"));
+        assert_eq!(m4.trajectory.len(), 3);
+        assert!(!m4.missed, "its target date is still to come");
+        let html = narrative.to_html();
+        check_well_formed(&html);
+        let chart = &html[html
+            .find("aria-labelledby=\"chart-AFI3-M4-title")
+            .expect("a chart")..];
+        let chart = &chart[..chart.find("</svg>").expect("the chart ends")];
+        assert!(
+            chart.contains("stroke-dasharray=\"6 3\""),
+            "the trajectory's steps: {chart}"
+        );
+        assert!(
+            chart.contains(
+                "Trajectory: 65% by 31 March 2025; 80% by 30 June 2025; 90% by 31 December 2025."
+            ),
+            "{chart}"
+        );
+        // Judged after the target date, the same measure has missed it.
+        let later = narrative_judged(&demo_2023(), "2026-01-01");
+        assert!(later.weaknesses[2].measures[0].missed);
+        assert_eq!(later.summary.rows[2].missed, 1);
     }
 
     #[test]

@@ -554,7 +554,7 @@ mod views {
             "2024-04-03",
         );
         assert!(
-            not_moving.contains("No measure of this area is moving the right way yet"),
+            not_moving.contains("Flag: no measure of this area is moving the right way yet"),
             "{not_moving}"
         );
         let moving = narrative(
@@ -563,7 +563,7 @@ mod views {
         );
         assert!(moving.contains("above trajectory"), "{moving}");
         assert!(
-            !moving.contains("No measure of this area is moving"),
+            !moving.contains("no measure of this area is moving"),
             "{moving}"
         );
     }

@@ -15,7 +15,10 @@ use docx_rs::{
     TableRow, WidthType,
 };
 use wsoa_core::event::Rag;
-use wsoa_core::narrative::{ActionRow, Claim, MeasureRow, Narrative, Section, Source};
+use wsoa_core::narrative::{
+    ActionRow, Claim, MeasureRow, Narrative, Part, Section, Source, SummaryRow, WorkstreamRow,
+    table,
+};
 use wsoa_core::plan::Cite;
 
 /// A4 in twentieths of a point, with 20 mm margins: the page the HTML narrative prints on.
@@ -125,15 +128,36 @@ pub fn document(narrative: &Narrative, source: &Source) -> anyhow::Result<Vec<u8
         );
 
     docx = docx.add_paragraph(styled("Title", &narrative.title));
-    docx = section(docx, &narrative.opening, "Heading1", false);
+    // The contents list: plain paragraphs (a TOC field shows its code in LibreOffice until
+    // updated), one a heading.
+    docx = docx.add_paragraph(styled("Heading1", "Contents").keep_next(true));
+    for (_, heading) in narrative.contents() {
+        docx = docx.add_paragraph(
+            text(&heading).numbering(NumberingId::new(BULLETS), IndentLevel::new(0)),
+        );
+    }
+    // The executive summary, on a page of its own.
+    docx = docx.add_paragraph(styled("Heading1", "Executive summary").page_break_before(true));
+    for item in &narrative.summary.claims {
+        docx = docx.add_paragraph(claim(Paragraph::new(), item));
+    }
+    if !narrative.summary.rows.is_empty() {
+        docx = docx.add_table(summary_table(&narrative.summary.rows));
+    }
+    docx =
+        docx.add_paragraph(styled("Heading1", &narrative.opening.heading).page_break_before(true));
+    for item in &narrative.opening.claims {
+        docx = docx.add_paragraph(claim(Paragraph::new(), item));
+    }
     docx = section(docx, &narrative.visits, "Heading1", false);
     if let Some(risks) = &narrative.plan_risks {
         docx = section(docx, risks, "Heading1", false);
     }
     for weakness in &narrative.weaknesses {
+        // No page break: a finding follows on, its heading kept with what comes next, so that
+        // a short one leaves no half-empty page.
         docx = docx.add_paragraph(
-            styled("Heading1", &format!("{}: {}", weakness.id, weakness.title))
-                .page_break_before(true),
+            styled("Heading1", &format!("{}: {}", weakness.id, weakness.title)).keep_next(true),
         );
         docx = docx.add_paragraph(claim(Paragraph::new(), &weakness.introduction));
         if let Some(finding) = &weakness.finding {
@@ -146,23 +170,37 @@ pub fn document(narrative: &Narrative, source: &Source) -> anyhow::Result<Vec<u8
                     .add_run(cites(&outcome.cites)),
             );
         }
-        docx = docx.add_paragraph(styled("Heading2", "Actions at a glance"));
-        docx = if weakness.actions.is_empty() {
-            docx.add_paragraph(text("No action answers this area yet."))
-        } else {
-            docx.add_table(actions_table(&weakness.actions))
-        };
-        docx = docx.add_paragraph(styled("Heading2", "Measures at a glance"));
-        docx = if weakness.measures.is_empty() {
-            docx.add_paragraph(text(
-                "No measure of impact has been defined for this area yet.",
-            ))
-        } else {
-            docx.add_table(measures_table(&weakness.measures))
-        };
         for part in &weakness.sections {
-            docx = section(docx, part, "Heading2", true);
+            match part.part {
+                Part::Plain => docx = section(docx, part, "Heading2", true),
+                Part::Actions => {
+                    docx = section(docx, part, "Heading2", true);
+                    if !weakness.actions.is_empty() {
+                        docx = docx.add_table(actions_table(&weakness.actions));
+                    }
+                    if !weakness.workstreams.is_empty() {
+                        docx = docx.add_table(workstreams_table(&weakness.workstreams));
+                    }
+                }
+                Part::Measures => {
+                    docx = docx.add_paragraph(styled("Heading2", &part.heading).keep_next(true));
+                    if !weakness.measures.is_empty() {
+                        docx = docx.add_table(measures_table(&weakness.measures));
+                    }
+                    for item in &part.claims {
+                        let mut paragraph = Paragraph::new();
+                        if !item.cites.is_empty() {
+                            paragraph =
+                                paragraph.numbering(NumberingId::new(BULLETS), IndentLevel::new(0));
+                        }
+                        docx = docx.add_paragraph(claim(paragraph, item));
+                    }
+                }
+            }
         }
+    }
+    if let Some(other) = &narrative.other_findings {
+        docx = section(docx, other, "Heading1", false);
     }
     if let Some(corrections) = &narrative.corrections {
         docx = section(docx, corrections, "Heading1", false);
@@ -284,8 +322,9 @@ fn cites(cites: &[Cite]) -> Run {
 }
 
 fn claim(paragraph: Paragraph, claim: &Claim) -> Paragraph {
+    let words = Run::new().add_text(clean(&claim.text));
     paragraph
-        .add_run(Run::new().add_text(clean(&claim.text)))
+        .add_run(if claim.is_flag() { words.bold() } else { words })
         .add_run(cites(&claim.cites))
 }
 
@@ -341,22 +380,41 @@ fn capitalise(word: &str) -> String {
     }
 }
 
-/// Ref, action, owner, deadline (with the original when it moved, and "overdue"), status and
-/// RAG, the RAG cell filled in its colour with the word in it.
+/// A row of plain cells of the given widths, kept on one page.
+fn plain_row<const N: usize>(cells: &[String; N], widths: &[usize; N]) -> TableRow {
+    TableRow::new(
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(words, width)| cell(words, *width))
+            .collect(),
+    )
+    .cant_split()
+}
+
+/// A row per finding reported on: the area's judgement, the revisit's, actions and measures in
+/// figures, the events.
+fn summary_table(rows: &[SummaryRow]) -> Table {
+    const WIDTHS: [usize; 8] = [2_638, 1_100, 1_100, 1_000, 900, 1_000, 900, 1_000];
+    table(
+        &table::SUMMARY,
+        &WIDTHS,
+        rows.iter()
+            .map(|row| plain_row(&table::summary(row), &WIDTHS))
+            .collect(),
+    )
+}
+
+/// Ref, action, lead, deadline (with the original when it moved, and "overdue"), status, RAG
+/// (the cell filled in its colour with the word in it), slip, evidence and events.
 fn actions_table(actions: &[ActionRow]) -> Table {
-    const WIDTHS: [usize; 6] = [800, 3_238, 1_900, 1_700, 1_100, 900];
+    const WIDTHS: [usize; 9] = [600, 2_238, 1_300, 1_400, 900, 800, 1_000, 700, 700];
     let rows = actions
         .iter()
         .map(|action| {
-            let due = action.deadline.clone().unwrap_or_else(|| action.due.long());
-            let mut deadline = Paragraph::new().add_run(Run::new().add_text(due).size(18));
-            if action.due != action.original_due && action.deadline.is_none() {
-                deadline = deadline.add_run(
-                    Run::new()
-                        .add_text(format!(" (was {})", action.original_due.long()))
-                        .size(18),
-                );
-            }
+            let cells = table::action(action);
+            let mut deadline =
+                Paragraph::new().add_run(Run::new().add_text(clean(&cells[3])).size(18));
             if action.overdue {
                 deadline = deadline.add_run(
                     Run::new()
@@ -385,61 +443,47 @@ fn actions_table(actions: &[ActionRow]) -> Table {
                 None => cell("", WIDTHS[5]),
             };
             TableRow::new(vec![
-                cell(&action.id, WIDTHS[0]),
-                cell(&action.title, WIDTHS[1]),
-                cell(&action.owner, WIDTHS[2]),
+                cell(&cells[0], WIDTHS[0]),
+                cell(&cells[1], WIDTHS[1]),
+                cell(&cells[2], WIDTHS[2]),
                 TableCell::new()
                     .width(WIDTHS[3], WidthType::Dxa)
                     .add_paragraph(deadline),
-                cell(&capitalise(&action.status.label()), WIDTHS[4]),
+                cell(&capitalise(&cells[4]), WIDTHS[4]),
                 rag,
+                cell(&cells[6], WIDTHS[6]),
+                cell(&cells[7], WIDTHS[7]),
+                cell(&cells[8], WIDTHS[8]),
             ])
             .cant_split()
         })
         .collect();
+    table(&table::ACTIONS, &WIDTHS, rows)
+}
+
+/// The actions of a finding with too many to list, summed up per workstream.
+fn workstreams_table(rows: &[WorkstreamRow]) -> Table {
+    const WIDTHS: [usize; 7] = [3_638, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000];
     table(
-        &["Ref", "Action", "Owner", "Deadline", "Status", "RAG"],
+        &table::WORKSTREAMS,
         &WIDTHS,
-        rows,
+        rows.iter()
+            .map(|row| plain_row(&table::workstream(row), &WIDTHS))
+            .collect(),
     )
 }
 
-/// Each measure: baseline, latest value (corrected values left out, as the sentences do),
-/// target, and whether it is met.
+/// Each measure: baseline, trajectory, latest value (corrected values left out, as the
+/// sentences do), where it stands against the trajectory, target, judgement, events.
 fn measures_table(measures: &[MeasureRow]) -> Table {
-    const WIDTHS: [usize; 5] = [3_038, 1_700, 1_700, 2_000, 1_200];
-    let rows = measures
-        .iter()
-        .map(|measure| {
-            let latest = match &measure.latest {
-                Some((value, on)) => format!("{value} ({})", on.long()),
-                None => "none recorded yet".to_owned(),
-            };
-            let met = match (&measure.latest, measure.met) {
-                (None, _) => "No data yet",
-                (Some(_), true) => "Yes",
-                (Some(_), false) => "Not yet",
-            };
-            TableRow::new(vec![
-                cell(&format!("{} {}", measure.id, measure.title), WIDTHS[0]),
-                cell(
-                    &format!("{} ({})", measure.baseline, measure.baseline_on.long()),
-                    WIDTHS[1],
-                ),
-                cell(&latest, WIDTHS[2]),
-                cell(
-                    &format!("{} by {}", measure.target, measure.target_by.long()),
-                    WIDTHS[3],
-                ),
-                cell(met, WIDTHS[4]),
-            ])
-            .cant_split()
-        })
-        .collect();
+    const WIDTHS: [usize; 8] = [1_838, 1_100, 1_600, 1_100, 1_000, 1_200, 1_100, 700];
     table(
-        &["Measure", "Baseline", "Latest", "Target", "Target met"],
+        &table::MEASURES,
         &WIDTHS,
-        rows,
+        measures
+            .iter()
+            .map(|row| plain_row(&table::measure(row), &WIDTHS))
+            .collect(),
     )
 }
 

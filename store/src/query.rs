@@ -205,12 +205,32 @@ impl Reader {
         })
     }
 
-    /// The impact narrative at `point` (unresolved), and the ledger prefix it was built from.
+    /// The impact narrative at `point` (unresolved), and the ledger prefix it was built from,
+    /// judging deadlines "now" as at the day the last event was recorded, so that the same
+    /// events always give the same text.
     pub fn narrative_at(&self, point: Point) -> Result<(Narrative, Source), StoreError> {
+        self.narrative_judged(point, None)
+    }
+
+    /// The impact narrative at `point` (unresolved), judged as the plan's pages and the
+    /// tracker workbook judge it: "now" as at `today` (the clock's day), any other point as at
+    /// its own day (`Point::today`).
+    pub fn narrative_judged_at(
+        &self,
+        point: Point,
+        today: Date,
+    ) -> Result<(Narrative, Source), StoreError> {
+        self.narrative_judged(point, Some(today))
+    }
+
+    fn narrative_judged(
+        &self,
+        point: Point,
+        clock: Option<Date>,
+    ) -> Result<(Narrative, Source), StoreError> {
         let mut point = self.resolve_point(point)?;
-        if point == Point::Now {
-            // Judge deadlines as at the day the last event was recorded, so that the same
-            // events always give the same text.
+        let now = point == Point::Now;
+        if now {
             let len = self.len()?;
             if len == 0 {
                 return Err(query(
@@ -253,7 +273,11 @@ impl Reader {
             read,
             head,
             as_of,
-            today: point.today(Some(last_recorded_at), recorded_day),
+            today: match clock {
+                Some(today) if now => today,
+                Some(today) => point.today(Some(last_recorded_at), today),
+                None => point.today(Some(last_recorded_at), recorded_day),
+            },
         };
         Ok((Narrative::build(&plan, &records, &source), source))
     }

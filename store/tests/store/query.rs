@@ -50,3 +50,35 @@ fn the_plan_now_follows_appends_and_a_history_cut_short() {
     assert_eq!(plan.events, len - 5);
     assert_eq!(plan, folded(&fixture));
 }
+
+#[test]
+fn the_narrative_is_judged_now_at_the_day_given_and_at_a_point_at_its_own_day() {
+    let fixture = Fixture::history();
+    let reader = fixture.ledger.reader();
+    let last = fixture.events().last().expect("events").event.recorded_at;
+    let last_day = wsoa_core::date::Date::from_unix_millis(last).expect("a day");
+    // Without a day, "now" is judged at the day the last event was recorded.
+    let (narrative, source) = reader.narrative_at(Point::Now).expect("narrative");
+    assert_eq!(source.today, last_day);
+    assert_eq!(narrative.judged_at, last_day);
+    // With one, "now" is judged at it, as the plan's pages and the workbook are.
+    let today = crate::fixture::date("2030-01-31");
+    let (narrative, source) = reader
+        .narrative_judged_at(Point::Now, today)
+        .expect("narrative");
+    assert_eq!(source.today, today);
+    assert!(
+        narrative.summary.claims[0]
+            .text
+            .starts_with("Judged at 31 January 2030"),
+        "{}",
+        narrative.summary.claims[0].text
+    );
+    // A point in time is judged at its own day, whatever the day given.
+    let day = crate::fixture::date("2021-12-31");
+    let (narrative, source) = reader
+        .narrative_judged_at(Point::AsOf(day), today)
+        .expect("narrative");
+    assert_eq!(source.today, day);
+    assert_eq!(narrative.judged_at, day);
+}

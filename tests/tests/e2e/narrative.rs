@@ -157,9 +157,11 @@ fn the_narrative_tells_the_statement_back_and_ends_with_the_verified_head() {
         "{markdown}"
     );
     assert!(!markdown.contains("<script>"), "{markdown}");
+    // The action is a row of its finding's table: complete, green, no slip.
     assert!(
-        markdown
-            .contains("was completed on 1 September 2021, by its deadline of 30 September 2021"),
+        markdown.contains(
+            "| 1\\.1 | Appoint a SEND quality assurance officer | Head of SEND | 30 September 2021 | complete | green | none | none |"
+        ),
         "{markdown}"
     );
     assert!(
@@ -187,6 +189,21 @@ fn the_narrative_tells_the_statement_back_and_ends_with_the_verified_head() {
     assert!(
         earlier.contains("No value has been recorded since the baseline."),
         "{earlier}"
+    );
+    // A point in time is judged at its own day; now, at the day `wsoa show` judges at.
+    assert!(
+        earlier.contains("Judged at 31 December 2021: "),
+        "{earlier}"
+    );
+    let shown = sandbox.run(&["show", "--out", "plan.txt"]).success().stdout;
+    let today = shown
+        .split("as it stood on ")
+        .nth(1)
+        .and_then(|rest| rest.split(" (").next())
+        .expect("show says the day it judges at");
+    assert!(
+        markdown.contains(&format!("Judged at {today}: ")),
+        "judged at {today}: {markdown}"
     );
 
     // HTML to a file: no script, well formed, and never overwritten without --force.
