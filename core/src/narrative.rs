@@ -3969,18 +3969,7 @@ mod tests {
 
     /// The 2023 demo story (several plans, findings of three types), in a ledger in memory.
     fn demo_2023() -> MemoryLedger {
-        let mut ledger = MemoryLedger::new();
-        for step in crate::demo::framework2023::story() {
-            ledger
-                .record(
-                    &step.command,
-                    step.actor,
-                    step.occurred_on,
-                    step.recorded_at,
-                )
-                .expect("the story is accepted");
-        }
-        ledger
+        crate::demo::framework2023::in_memory()
     }
 
     #[test]

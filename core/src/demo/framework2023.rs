@@ -31,6 +31,26 @@ use super::DemoStep;
 /// The fictional local area of the second story.
 pub const AREA: &str = "Eastbrook local area";
 
+/// The story recorded in memory, as [`super::in_memory`] records the base story: without its
+/// evidence packs, which are files only a store can cut.
+pub fn in_memory() -> crate::memory::MemoryLedger {
+    let mut ledger = crate::memory::MemoryLedger::new();
+    for (index, step) in story()
+        .filter(|step| step.pack_order().is_none())
+        .enumerate()
+    {
+        if let Err(rejection) = ledger.record(
+            &step.command,
+            step.actor,
+            step.occurred_on,
+            step.recorded_at,
+        ) {
+            panic!("step {index} of the 2023 story is refused: {rejection}");
+        }
+    }
+    ledger
+}
+
 /// The story: about 200 events from April 2019 to July 2025. Every step is accepted by
 /// `decide` when applied in order, and it is always the same story.
 pub fn story() -> impl Iterator<Item = DemoStep> {
@@ -1719,21 +1739,7 @@ mod tests {
     use crate::memory::MemoryLedger;
 
     fn recorded() -> MemoryLedger {
-        let mut ledger = MemoryLedger::new();
-        for (index, step) in story()
-            .filter(|step| step.pack_order().is_none())
-            .enumerate()
-        {
-            if let Err(rejection) = ledger.record(
-                &step.command,
-                step.actor,
-                step.occurred_on,
-                step.recorded_at,
-            ) {
-                panic!("step {index} of the 2023 story is refused: {rejection}");
-            }
-        }
-        ledger
+        in_memory()
     }
 
     #[test]
