@@ -197,27 +197,27 @@ fn render(
     html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "What changed"))
         (error_summary(errors))
-        h1.heading-l { "What changed" }
-        p.body { "Compare the plan at two moments, such as the last monitoring visit and now." }
+        h1.govuk-heading-l { "What changed" }
+        p.govuk-body { "Compare the plan at two moments, such as the last monitoring visit and now." }
         @if !visits.is_empty() {
-            ul.list.list--plain data-testid="visit-links" {
+            ul.govuk-list data-testid="visit-links" {
                 @for visit in visits {
-                    li { a href=(format!("/diff?from=visit:{}", visit.number)) { "Since monitoring visit " (visit.number) " on " (visit.cite.on.long()) } }
+                    li { a.govuk-link href=(format!("/diff?from=visit:{}", visit.number)) { "Since monitoring visit " (visit.number) " on " (visit.cite.on.long()) } }
                 }
             }
         }
-        form #diff-form.filters method="get" action="/diff" novalidate {
+        form #diff-form.app-filters method="get" action="/diff" novalidate {
             (moment("from", "From", "Or from a date"))
             (moment("to", "To", "Or to a date"))
-            button.button.button--secondary type="submit" data-testid="compare" { "Compare" }
+            button.govuk-button.govuk-button--secondary type="submit" data-testid="compare" { "Compare" }
         }
         @if changes.is_none() && errors.is_empty() {
-            p.body.inset data-testid="diff-summary" {
+            p.govuk-body.govuk-inset-text data-testid="diff-summary" {
                 "No monitoring visit has been recorded yet, so there is no “since the last visit”: choose the earlier moment above."
             }
         }
         @if let Some(changes) = changes {
-            p.body data-testid="diff-summary" {
+            p.govuk-body data-testid="diff-summary" {
                 @if changes.changed {
                     "From " strong { (changes.from.label) } " to " strong { (changes.to.label) } ": "
                     (crate::web::dashboard::plural(changes.events as u64, "event", "events")) " in between."
@@ -227,12 +227,12 @@ fn render(
             }
             @for (heading, items) in changes.sections() {
                 @if !items.is_empty() {
-                    h2.heading-m { (heading) " (" (items.len()) ")" }
-                    ul.list {
+                    h2.govuk-heading-m { (heading) " (" (items.len()) ")" }
+                    ul.govuk-list.govuk-list--bullet {
                         @for item in items {
                             li {
                                 (item.text) " "
-                                span.cites { "(" (cites(&item.cites)) ")" }
+                                span.app-cites { "(" (cites(&item.cites)) ")" }
                             }
                         }
                     }
@@ -244,7 +244,7 @@ fn render(
 
 /// "event 12", "events 3, 7 and 12", each number a link to its event on the timeline.
 fn cites(seqs: &[u64]) -> Markup {
-    let link = |seq: &u64| html! { a.link href=(crate::web::timeline::event_href(*seq)) { (seq) } };
+    let link = |seq: &u64| html! { a.govuk-link href=(crate::web::timeline::event_href(*seq)) { (seq) } };
     html! {
         @match seqs {
             [] => {}

@@ -51,15 +51,15 @@ pub(crate) fn render(
     let content = html! {
         (widgets::back_link("/", "Back to the plan"))
         (error_summary_for(&form.errors, page.prefix))
-        h1.heading-l { (page.title) }
-        p.body { (page.intro) }
+        h1.govuk-heading-l { (page.title) }
+        p.govuk-body { (page.intro) }
         form id=(page.form_id) method="post" action=(page.action) novalidate {
             input type="hidden" name="csrf" value=(user.csrf);
             input type="hidden" name="nonce" value=(form.value("nonce"));
             (body)
-            div.button-group {
-                button.button type="submit" data-testid="submit" { (page.submit) }
-                a.link href="/" { "Cancel" }
+            div.govuk-button-group {
+                button.govuk-button type="submit" data-testid="submit" { (page.submit) }
+                a.govuk-link href="/" { "Cancel" }
             }
         }
     };
@@ -396,12 +396,12 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
         (text(p, form, "forum", "Board", Some("For example, Northshire SEND Improvement Board"), Control::Text))
         (date(p, form, "on", "Date of the meeting", Some("For example, 23 9 2021. It cannot be in the future.")))
         @if plan.workstreams.is_empty() {
-            p.body.inset { "No workstreams are recorded yet, so there is nothing to assess." }
+            p.govuk-body.govuk-inset-text { "No workstreams are recorded yet, so there is nothing to assess." }
         }
         @for workstream in &plan.workstreams {
-            fieldset.fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
+            fieldset.app-fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
                 legend { "Workstream " (workstream.id) ": " (workstream.title) }
-                p.body-s data-testid=(format!("previous-{}", workstream.id)) {
+                p.govuk-body-s data-testid=(format!("previous-{}", workstream.id)) {
                     @match workstream.assessments.last() {
                         Some(last) => {
                             "Last rated " (widgets::rating_tag(last.rating)) " by " (last.forum) " on " (widgets::date(last.cite.on))
