@@ -283,9 +283,9 @@ impl IntoResponse for WebError {
 /// An error page: the heading, what happened, and a way back.
 pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
     let content = html! {
-        h1.heading-l { (heading) }
-        p.body data-testid="error-message" { (message) }
-        p.body { a.link href="/" { "Go to the plan" } }
+        h1.govuk-heading-l { (heading) }
+        p.govuk-body data-testid="error-message" { (message) }
+        p.govuk-body { a.govuk-link href="/" { "Go to the plan" } }
     };
     html_response(status, layout::bare(heading, content))
 }

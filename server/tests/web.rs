@@ -38,3 +38,8 @@ mod findings;
 /// Breadcrumbs and back links, corrections from the history, the diff's moments.
 #[path = "web/navigation.rs"]
 mod navigation;
+
+/// GOV.UK Frontend and the service's own files: linked, served with their types and caching,
+/// nothing a stylesheet refers to missing, and every class on the pages one of theirs.
+#[path = "web/assets.rs"]
+mod assets;

@@ -228,7 +228,10 @@ mod tests {
     #[test]
     fn the_service_script_imports_the_versioned_govuk_script() {
         let js = std::str::from_utf8(APP_JS.body.bytes()).unwrap();
-        assert!(js.contains(&format!("from \"{}\"", govuk_js_href())), "{js}");
+        assert!(
+            js.contains(&format!("from \"{}\"", govuk_js_href())),
+            "{js}"
+        );
     }
 
     #[test]
@@ -245,7 +248,8 @@ mod tests {
     fn the_policy_allows_the_inline_script_by_its_hash() {
         // The SHA-256 of the script, worked out apart from the code above.
         let expected = "sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw=";
-        let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT));
+        let digest =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(INLINE_SCRIPT));
         assert_eq!(format!("sha256-{digest}"), expected);
         assert!(CONTENT_SECURITY_POLICY.contains(&format!("'{expected}'")));
     }

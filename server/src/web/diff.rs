@@ -244,7 +244,8 @@ fn render(
 
 /// "event 12", "events 3, 7 and 12", each number a link to its event on the timeline.
 fn cites(seqs: &[u64]) -> Markup {
-    let link = |seq: &u64| html! { a.govuk-link href=(crate::web::timeline::event_href(*seq)) { (seq) } };
+    let link =
+        |seq: &u64| html! { a.govuk-link href=(crate::web::timeline::event_href(*seq)) { (seq) } };
     html! {
         @match seqs {
             [] => {}

@@ -138,7 +138,7 @@ fn shell(title: &str, navigation: Markup, account: Markup, content: Markup) -> M
                         (content)
                     }
                 }
-                footer.govuk-footer {
+                footer class="govuk-footer govuk-!-display-none-print" {
                     div.govuk-width-container {
                         div.govuk-footer__meta {
                             div.govuk-footer__meta-item.govuk-footer__meta-item--grow {

@@ -21,12 +21,12 @@ async fn every_page_below_the_plan_has_breadcrumbs_or_a_back_link() {
     ] {
         let text = officer.get(path).await.text();
         assert!(
-            text.contains(r#"<nav class="breadcrumbs" aria-label="Breadcrumb" data-testid="breadcrumbs"><ol class="breadcrumbs__list"><li class="breadcrumbs__list-item"><a class="breadcrumbs__link" href="/">Plan</a></li>"#),
+            text.contains(r#"<nav class="govuk-breadcrumbs" aria-label="Breadcrumb" data-testid="breadcrumbs"><ol class="govuk-breadcrumbs__list"><li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" href="/">Plan</a></li>"#),
             "{path}: {text}"
         );
         assert!(
             text.contains(&format!(
-                r#"<li class="breadcrumbs__list-item" aria-current="page">{current}</li>"#
+                r#"<li class="govuk-breadcrumbs__list-item" aria-current="page">{current}</li>"#
             )),
             "{path}"
         );
@@ -58,7 +58,7 @@ async fn a_correction_is_recorded_from_a_row_of_the_history() {
     // Every row of the timeline and of an action's history links to its correction form.
     let timeline = officer.get("/timeline").await.text();
     assert!(
-        timeline.contains(r#"<a class="link" href="/events/11/correct" data-testid="correct-11">Record a correction<span class="visually-hidden"> of event 11</span></a>"#),
+        timeline.contains(r#"<a class="govuk-link" href="/events/11/correct" data-testid="correct-11">Record a correction<span class="govuk-visually-hidden"> of event 11</span></a>"#),
         "{timeline}"
     );
     let action = officer.get("/actions/1.1").await.text();
@@ -168,7 +168,7 @@ async fn the_diff_offers_the_ledgers_visits_board_reviews_and_a_date() {
     let text = session.get("/diff").await.text();
     assert_eq!(unlabelled(&text), Vec::<String>::new());
     for needle in [
-        r#"<select class="select" id="from" name="from">"#,
+        r#"<select class="govuk-select" id="from" name="from">"#,
         r#"<option value="visit:last" selected>The last monitoring visit (18 November 2021)</option>"#,
         r#"<option value="visit:1">Monitoring visit 1 on 18 November 2021</option>"#,
         r#"<option value="seq:12">Board review: SEND Improvement Board, 2 December 2021</option>"#,
@@ -243,11 +243,9 @@ async fn the_action_page_opens_one_change_at_a_time_and_none_in_the_past() {
         !note.contains("status-form") && !note.contains("evidence-form"),
         "{note}"
     );
-    assert!(
-        note.contains(
-            r#"<a class="link" href="/actions/1.1">Cancel and go back to the action</a>"#
-        )
-    );
+    assert!(note.contains(
+        r#"<a class="govuk-link" href="/actions/1.1">Cancel and go back to the action</a>"#
+    ));
     // A note sent empty comes back with that form open and its error summary.
     let reply = officer.post("/actions/1.1/notes", &[("text", " ")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -272,7 +270,9 @@ async fn the_board_review_form_shows_each_workstreams_last_rating() {
     let officer = fixture.sign_in(Role::Officer).await;
     let form = officer.get("/reviews/new").await.text();
     assert!(
-        form.contains(r#"<p class="body-s" data-testid="previous-WS1">Not rated before.</p>"#),
+        form.contains(
+            r#"<p class="govuk-body-s" data-testid="previous-WS1">Not rated before.</p>"#
+        ),
         "{form}"
     );
     officer
@@ -318,7 +318,7 @@ async fn event_numbers_link_to_the_timeline_on_the_evidence_and_narrative_pages(
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
     let list = officer.get("/evidence").await.text();
     assert!(
-        list.contains(r##"<a class="link" href="/timeline?event=12#entry-12">event 12</a>"##),
+        list.contains(r##"<a class="govuk-link" href="/timeline?event=12#entry-12">event 12</a>"##),
         "{list}"
     );
     let narrative = officer.get("/narrative").await.text();
@@ -327,7 +327,7 @@ async fn event_numbers_link_to_the_timeline_on_the_evidence_and_narrative_pages(
         .expect("appendix")..];
     assert!(
         appendix.contains(
-            r##"<a class="link" href="/timeline?event=1#entry-1" aria-label="Event 1">1</a>"##
+            r##"<a class="govuk-link" href="/timeline?event=1#entry-1" aria-label="Event 1">1</a>"##
         ),
         "{appendix}"
     );
