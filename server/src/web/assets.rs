@@ -227,7 +227,7 @@ mod tests {
 
     #[test]
     fn the_service_script_imports_the_versioned_govuk_script() {
-        let js = std::str::from_utf8(APP_JS.body.bytes()).unwrap();
+        let js = std::str::from_utf8(APP_JS.body.bytes()).expect("UTF-8");
         assert!(
             js.contains(&format!("from \"{}\"", govuk_js_href())),
             "{js}"
@@ -236,7 +236,7 @@ mod tests {
 
     #[test]
     fn the_govuk_stylesheet_refers_to_its_images_by_version() {
-        let css = std::str::from_utf8(GOVUK_CSS.body.bytes()).unwrap();
+        let css = std::str::from_utf8(GOVUK_CSS.body.bytes()).expect("UTF-8");
         for (path, asset) in GOVUK_FILE_ASSETS.iter() {
             let href = asset.href(&format!("{GOVUK_PREFIX}{path}"));
             assert!(css.contains(&format!("url(\"{href}\")")), "{path}");
