@@ -295,7 +295,7 @@ async function scenario(context) {
 
   const plan = await step('the dashboard shows the plan: areas of weakness and their actions', async () => {
     await expectHeading(page, 'Written Statement of Action');
-    const area = (await page.locator('main .caption').first().innerText()).trim();
+    const area = (await page.locator('main .govuk-caption-m').first().innerText()).trim();
     assert.ok(area.length > 0, 'the dashboard names the local area above its heading');
     // Each area of weakness is a region named by its heading ("Area of significant weakness W1 ...").
     const weakness = page.getByRole('region', { name: /^Area of significant weakness W1\b/ });
@@ -521,7 +521,7 @@ async function scenario(context) {
     await form.getByRole('button', { name: 'Record the visit' }).click();
     const summary = page.getByTestId('error-summary');
     await summary.waitFor();
-    assert.equal(await page.locator('.error-message').count(), 1, 'one error message for the date');
+    assert.equal(await page.locator('.govuk-error-message').count(), 1, 'one error message for the date');
     await summary.getByRole('link', { name: /must include a month/ }).click();
     await page.waitForFunction(() => document.activeElement?.id === 'visit-on-month');
     const legendTop = await page.evaluate(() => document.activeElement.closest('fieldset').querySelector('legend').getBoundingClientRect().top);
@@ -737,7 +737,7 @@ async function scenario(context) {
     await page.waitForURL(at('/accessibility'));
     await expectHeading(page, 'Accessibility statement for the WSoA ledger');
     await checkAccessibility(page, 'accessibility statement');
-    await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy notice and cookies' }).click();
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy notice' }).click();
     await page.waitForURL(at('/privacy'));
     await expectHeading(page, 'Privacy notice');
     await checkAccessibility(page, 'privacy notice');
