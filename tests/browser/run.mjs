@@ -377,7 +377,7 @@ async function scenario(context) {
     const summary = page.getByTestId('error-summary');
     await summary.waitFor();
     assert.match(await page.title(), /^Error: /, 'the page title starts with "Error: "');
-    await page.waitForFunction(() => document.activeElement?.dataset?.module === 'error-summary');
+    await page.waitForFunction(() => document.activeElement?.dataset?.module === 'govuk-error-summary');
     // The summary's link leads to the field, with its label in view above it.
     await summary.getByRole('link').first().click();
     await page.waitForFunction(() => document.activeElement?.id === 'note-text');

@@ -406,14 +406,13 @@ fn pages(
     total: usize,
 ) -> Markup {
     let older = page * PAGE < total && page < MAX_PAGE;
-    html! {
-        @if page > 1 || older {
-            nav.govuk-button-group aria-label="Pages of the timeline" {
-                @if page > 1 { a.govuk-link href=(link(fields, range, page - 1, None)) rel="prev" { "Newer events" } }
-                @if older { a.govuk-link href=(link(fields, range, page + 1, None)) rel="next" { "Older events" } }
-            }
-        }
-    }
+    let newer_href = (page > 1).then(|| link(fields, range, page - 1, None));
+    let older_href = older.then(|| link(fields, range, page + 1, None));
+    widgets::pagination(
+        "Pages of the timeline",
+        newer_href.as_deref().map(|href| (href, "Newer events")),
+        older_href.as_deref().map(|href| (href, "Older events")),
+    )
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).

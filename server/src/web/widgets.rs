@@ -463,6 +463,37 @@ pub fn breadcrumbs(trail: &[(&str, &str)], current: &str) -> Markup {
     }
 }
 
+/// GOV.UK pagination with only a previous and a next link (the "block" form): each link's
+/// address and words, in a navigation landmark named `label`. Nothing when neither is given.
+pub fn pagination(label: &str, prev: Option<(&str, &str)>, next: Option<(&str, &str)>) -> Markup {
+    html! {
+        @if prev.is_some() || next.is_some() {
+            nav.govuk-pagination.govuk-pagination--block aria-label=(label) {
+                @if let Some((href, text)) = prev {
+                    div.govuk-pagination__prev {
+                        a.govuk-link.govuk-pagination__link href=(href) rel="prev" {
+                            svg.govuk-pagination__icon.govuk-pagination__icon--prev xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13" {
+                                path d="m6.5938-0.0078125-6.7266 6.7266 6.7441 6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z" {}
+                            }
+                            span.govuk-pagination__link-title.govuk-pagination__link-title--decorated { (text) }
+                        }
+                    }
+                }
+                @if let Some((href, text)) = next {
+                    div.govuk-pagination__next {
+                        a.govuk-link.govuk-pagination__link href=(href) rel="next" {
+                            svg.govuk-pagination__icon.govuk-pagination__icon--next xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13" {
+                                path d="m8.107-0.0078125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z" {}
+                            }
+                            span.govuk-pagination__link-title.govuk-pagination__link-title--decorated { (text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One row of a summary list.
 pub fn row(key: &str, value: Markup) -> Markup {
     html! {

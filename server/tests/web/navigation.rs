@@ -332,3 +332,36 @@ async fn event_numbers_link_to_the_timeline_on_the_evidence_and_narrative_pages(
         "{appendix}"
     );
 }
+
+#[tokio::test]
+async fn the_timeline_pages_with_govuk_pagination() {
+    let fixture = Fixture::with_plan().await;
+    for n in 0..100 {
+        fixture
+            .record(serde_json::json!({"kind": "add_note", "about": "1.1", "text": format!("Note {n}"), "on": "2021-10-01"}))
+            .await;
+    }
+    let session = fixture.sign_in(Role::Viewer).await;
+    let first = session.get("/timeline").await.text();
+    let nav = r#"<nav class="govuk-pagination govuk-pagination--block" aria-label="Pages of the timeline">"#;
+    assert!(first.contains(nav), "{first}");
+    assert!(
+        !first.contains(r#"rel="prev""#),
+        "the newest page has no newer one"
+    );
+    let next = first
+        .split(r#"<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to older events")
+        .replace("&amp;", "&");
+    assert!(first.contains(r#"<span class="govuk-pagination__link-title govuk-pagination__link-title--decorated">Older events</span>"#));
+    let second = session.get(&next).await.text();
+    assert!(second.contains(nav), "{second}");
+    assert!(second.contains(r#"<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="/timeline" rel="prev">"#), "{second}");
+    assert!(second.contains(r#"<span class="govuk-pagination__link-title govuk-pagination__link-title--decorated">Newer events</span>"#));
+    assert!(
+        !second.contains(r#"rel="next""#),
+        "the oldest page has no older one"
+    );
+}
