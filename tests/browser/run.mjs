@@ -692,7 +692,7 @@ async function scenario(context) {
     await checkAccessibility(page, 'what changed since a date');
   });
 
-  await step('at 320 px wide (WCAG 1.4.10 Reflow), no page scrolls sideways and every scroll region can be reached and is named', async () => {
+  await step('at 320 px wide (WCAG 1.4.10 Reflow), no page scrolls sideways, every scroll region can be reached and is named, and date inputs stay on one line', async () => {
     await page.setViewportSize({ width: 320, height: 640 });
     const problems = [];
     try {
@@ -709,6 +709,11 @@ async function scenario(context) {
               .slice(0, 5)
               .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`);
             out.push(`the page is ${document.documentElement.scrollWidth} px wide: ${culprits.join(', ')}`);
+          }
+          // GOV.UK's date input keeps day, month and year on one line, even at 320 px.
+          for (const group of document.querySelectorAll('.govuk-date-input')) {
+            const tops = [...group.querySelectorAll('input')].map((input) => Math.round(input.getBoundingClientRect().top));
+            if (new Set(tops).size > 1) out.push(`the date input #${group.id} does not keep day, month and year side by side (tops ${tops.join(', ')})`);
           }
           for (const region of document.querySelectorAll('[data-scroll-region]')) {
             if (region.scrollWidth > region.clientWidth) {

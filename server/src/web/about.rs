@@ -45,7 +45,7 @@ pub async fn accessibility() -> Response {
             }
             h2.govuk-heading-m { "How accessible this service is" }
             p.govuk-body {
-                "The pages are written to meet the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA, following the GOV.UK Design System's patterns. "
+                "The pages are written to meet the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA, built with GOV.UK Frontend, the GOV.UK Design System's own components. "
                 "The service's automated tests open every main page in a browser at 320 and 1,280 pixels wide and check it with axe-core against WCAG 2.2 A and AA."
             }
             p.govuk-body { "We know of these limitations:" }
