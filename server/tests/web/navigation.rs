@@ -365,3 +365,47 @@ async fn the_timeline_pages_with_govuk_pagination() {
         "the oldest page has no older one"
     );
 }
+
+#[tokio::test]
+async fn an_officer_changes_an_action_from_change_links_in_its_summary_list() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let page = officer.get("/actions/1.1").await.text();
+    for (href, what) in [
+        ("/actions/1.1?change=amend#amend", "the lead"),
+        ("/actions/1.1?change=amend#amend", "the deadline"),
+        ("/actions/1.1?change=status#change-status", "the status"),
+        ("/actions/1.1?change=status#change-status", "the RAG rating"),
+    ] {
+        let link = format!(
+            r#"<dd class="govuk-summary-list__actions"><a class="govuk-link" href="{href}">Change<span class="govuk-visually-hidden"> {what}</span></a></dd>"#
+        );
+        assert!(page.contains(&link), "lacks {link}: {page}");
+    }
+    // Rows without a change say so, as GOV.UK's summary list asks when others have one.
+    assert!(page.contains(r#"<div class="govuk-summary-list__row govuk-summary-list__row--no-actions"><dt class="govuk-summary-list__key">Workstream</dt>"#));
+    // The link opens that one form.
+    let status = officer.get("/actions/1.1?change=status").await.text();
+    assert!(
+        status.contains(r#"<h2 class="govuk-heading-m" id="change-status">"#),
+        "{status}"
+    );
+    assert!(status.contains(r#"id="status-form""#));
+    let amend = officer.get("/actions/1.1?change=amend").await.text();
+    assert!(
+        amend.contains(r#"<h2 class="govuk-heading-m" id="amend">"#),
+        "{amend}"
+    );
+
+    // Nothing to change for a viewer, nor in the past view: a plain summary list.
+    let viewer = fixture.sign_in(Role::Viewer).await;
+    let past = officer.get("/actions/1.1?as_of=2021-07-01").await.text();
+    for text in [viewer.get("/actions/1.1").await.text(), past] {
+        assert!(text.contains(r#"data-testid="action-summary""#));
+        assert!(!text.contains("govuk-summary-list__actions"), "{text}");
+        assert!(
+            !text.contains("govuk-summary-list__row--no-actions"),
+            "{text}"
+        );
+    }
+}
