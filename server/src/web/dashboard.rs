@@ -381,7 +381,7 @@ fn render(
                 (plural(matching.len() as u64, "action matches", "actions match"))
             }
             @if matching.is_empty() {
-                p.govuk-body.govuk-inset-text { "No action matches these filters. " a.govuk-link href=(plan_href("", as_of)) { "Clear the filters" } " to see the whole plan." }
+                p.govuk-inset-text { "No action matches these filters. " a.govuk-link href=(plan_href("", as_of)) { "Clear the filters" } " to see the whole plan." }
             } @else {
                 (actions_table(&matching, "Actions that match the filters", as_of))
             }
@@ -397,7 +397,7 @@ fn render(
         @if !filters.active() || !errors.is_empty() {
             (inspections_section(plan))
             @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
-                p.govuk-body.govuk-inset-text { "No areas of weakness, workstreams or actions are recorded at this point." }
+                p.govuk-inset-text { "No areas of weakness, workstreams or actions are recorded at this point." }
             }
             @for weakness in &shown.weaknesses {
                 section.app-weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {

@@ -212,7 +212,7 @@ fn render(
             button.govuk-button.govuk-button--secondary type="submit" data-testid="compare" { "Compare" }
         }
         @if changes.is_none() && errors.is_empty() {
-            p.govuk-body.govuk-inset-text data-testid="diff-summary" {
+            p.govuk-inset-text data-testid="diff-summary" {
                 "No monitoring visit has been recorded yet, so there is no “since the last visit”: choose the earlier moment above."
             }
         }

@@ -32,7 +32,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
             p.govuk-body { a.govuk-link href="/evidence/new" data-testid="attach-evidence" { "Attach evidence to an area of weakness, a workstream, an action or a measure" } }
         }
         @if evidence.is_empty() {
-            p.govuk-body.govuk-inset-text { "No evidence has been attached yet." }
+            p.govuk-inset-text { "No evidence has been attached yet." }
         } @else {
             div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Evidence, scrolls sideways" {
                 table.govuk-table data-testid="evidence" {

@@ -396,11 +396,11 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
         (text(p, form, "forum", "Board", Some("For example, Northshire SEND Improvement Board"), Control::Text))
         (date(p, form, "on", "Date of the meeting", Some("For example, 23 9 2021. It cannot be in the future.")))
         @if plan.workstreams.is_empty() {
-            p.govuk-body.govuk-inset-text { "No workstreams are recorded yet, so there is nothing to assess." }
+            p.govuk-inset-text { "No workstreams are recorded yet, so there is nothing to assess." }
         }
         @for workstream in &plan.workstreams {
-            fieldset.app-fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
-                legend { "Workstream " (workstream.id) ": " (workstream.title) }
+            fieldset.govuk-fieldset.app-fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
+                legend.govuk-fieldset__legend.govuk-fieldset__legend--s { "Workstream " (workstream.id) ": " (workstream.title) }
                 p.govuk-body-s data-testid=(format!("previous-{}", workstream.id)) {
                     @match workstream.assessments.last() {
                         Some(last) => {

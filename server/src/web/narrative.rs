@@ -35,7 +35,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
         None => html! {
             (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
             h1.govuk-heading-l { "Impact narrative" }
-            p.govuk-body.govuk-inset-text { "The ledger has no events yet, so there is nothing to narrate." }
+            p.govuk-inset-text { "The ledger has no events yet, so there is nothing to narrate." }
         },
         Some(narrative) => render(&narrative),
     };

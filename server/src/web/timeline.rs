@@ -282,7 +282,7 @@ fn render(
         @if let Some(found) = found {
             @let first = (page - 1) * PAGE + 1;
             @if found.entries.is_empty() {
-                p.govuk-body.govuk-inset-text data-testid="timeline-count" {
+                p.govuk-inset-text data-testid="timeline-count" {
                     @if found.total == 0 { "No event matches." } @else { "There are only " (found.total) " matching events; go back a page." }
                 }
             } @else {
