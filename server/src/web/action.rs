@@ -499,7 +499,7 @@ fn status_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
                 hint: Some("What happened, in a sentence or two. Needed when reopening a complete or withdrawn action."),
                 error: form.error("note"), value: form.value("note"), control: Control::Textarea { rows: 3 } }))
             (date_field("status-on", form))
-            button.govuk-button type="submit" data-testid="submit-status" { "Change the status" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-status" { "Change the status" }
         }
     }
 }
@@ -518,7 +518,7 @@ fn amend_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
                 hint: Some("Inspectors ask why deadlines move: say why"),
                 error: form.error("reason"), value: form.value("reason"), control: Control::Textarea { rows: 2 } }))
             (date_field("amend-on", form))
-            button.govuk-button type="submit" data-testid="submit-amend" { "Amend the action" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-amend" { "Amend the action" }
         }
     }
 }
@@ -534,7 +534,7 @@ fn note_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
                 hint: Some("For example, Parent Carer Forum. Leave blank if it is your own."),
                 error: form.error("from"), value: form.value("from"), control: Control::Text }))
             (date_field("note-on", form))
-            button.govuk-button type="submit" data-testid="submit-note" { "Add the note" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-note" { "Add the note" }
         }
     }
 }
@@ -553,7 +553,7 @@ fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup
             (widgets::field(&Field { id: "evidence-file", name: "file", label: "File",
                 hint: Some("Keep personal data about children out of evidence where you can: only the file's hash enters the history, and its content can be redacted later."),
                 error: form.error("file"), value: "", control: Control::File }))
-            button.govuk-button type="submit" data-testid="submit-evidence" { "Attach the file" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-evidence" { "Attach the file" }
         }
     }
 }
@@ -625,7 +625,7 @@ fn milestone_form(user: &Signed, action: &ActionView, form: &FormState) -> Marku
                 error: form.error("title"), value: form.value("title"), control: Control::Textarea { rows: 2 } }))
             (crate::web::forms::deadline_fields("milestone-", form, "Due"))
             (date_field("milestone-on", form))
-            button.govuk-button type="submit" data-testid="submit-milestone" { "Add the milestone" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-milestone" { "Add the milestone" }
         }
     }
 }
@@ -650,7 +650,7 @@ fn milestone_outcome_form(user: &Signed, action: &ActionView, form: &FormState) 
                 hint: Some("Optional when met; advisers ask why a milestone was missed, so say why"),
                 error: form.error("text"), value: form.value("text"), control: Control::Textarea { rows: 2 } }))
             (date_field("milestone-outcome-on", form))
-            button.govuk-button type="submit" data-testid="submit-milestone-outcome" { "Record it" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-milestone-outcome" { "Record it" }
         }
     }
 }

@@ -109,7 +109,7 @@ fn render(status: StatusCode, user: &Signed, entry: &Entry, form: &FormState) ->
                 values: form.date_values("on"),
             }))
             div.govuk-button-group {
-                button.govuk-button type="submit" data-testid="submit-correction" { "Record the correction" }
+                button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-correction" { "Record the correction" }
                 a.govuk-link href=(event_href(entry.seq)) { "Cancel" }
             }
         }

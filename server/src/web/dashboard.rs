@@ -275,7 +275,7 @@ fn filter_form(plan: &Plan, shown: &ShowView, form: &FormState, as_of: Option<Da
                 input type="hidden" name="as_of" value=(day);
             }
             div.govuk-button-group {
-                button.govuk-button.govuk-button--secondary type="submit" data-testid="filter" { "Show the actions" }
+                button.govuk-button.govuk-button--secondary type="submit" data-module="govuk-button" data-testid="filter" { "Show the actions" }
                 a.govuk-link href=(plan_href("", as_of)) { "Clear the filters" }
             }
         }
@@ -341,7 +341,7 @@ fn render(
                 }
             }
             div.govuk-button-group {
-                button.govuk-button.govuk-button--secondary type="submit" data-testid="show-as-of" { "Show the plan on this date" }
+                button.govuk-button.govuk-button--secondary type="submit" data-module="govuk-button" data-testid="show-as-of" { "Show the plan on this date" }
                 @if as_of.is_some() || typed {
                     a.govuk-link href="/" { "Back to the plan now" }
                 }

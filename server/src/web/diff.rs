@@ -209,7 +209,7 @@ fn render(
         form #diff-form.app-filters method="get" action="/diff" novalidate {
             (moment("from", "From", "Or from a date"))
             (moment("to", "To", "Or to a date"))
-            button.govuk-button.govuk-button--secondary type="submit" data-testid="compare" { "Compare" }
+            button.govuk-button.govuk-button--secondary type="submit" data-module="govuk-button" data-testid="compare" { "Compare" }
         }
         @if changes.is_none() && errors.is_empty() {
             p.govuk-inset-text data-testid="diff-summary" {

@@ -222,7 +222,7 @@ fn form_page(user: &Signed, plan: &wsoa_core::plan::Plan, form: &FormState) -> M
                 hint: Some("Keep personal data about children out of evidence where you can: its content can be redacted later."),
                 error: form.error("file"), value: "", control: Control::File }))
             div.govuk-button-group {
-                button.govuk-button type="submit" data-testid="submit-evidence" { "Attach the file" }
+                button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-evidence" { "Attach the file" }
                 a.govuk-link href="/evidence" { "Cancel" }
             }
         }

@@ -58,7 +58,7 @@ pub(crate) fn render(
             input type="hidden" name="nonce" value=(form.value("nonce"));
             (body)
             div.govuk-button-group {
-                button.govuk-button type="submit" data-testid="submit" { (page.submit) }
+                button.govuk-button type="submit" data-module="govuk-button" data-testid="submit" { (page.submit) }
                 a.govuk-link href="/" { "Cancel" }
             }
         }

@@ -408,7 +408,7 @@ fn login_form(
                 value: "",
                 control: Control::Password,
             }))
-            button.govuk-button type="submit" data-testid="sign-in" { "Sign in" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="sign-in" { "Sign in" }
         }
     };
     let title = if errors.is_empty() {

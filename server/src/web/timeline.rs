@@ -275,7 +275,7 @@ fn render(
                 input type="hidden" name="event" value=(seq);
             }
             div.govuk-button-group {
-                button.govuk-button.govuk-button--secondary type="submit" data-testid="filter" { "Filter" }
+                button.govuk-button.govuk-button--secondary type="submit" data-module="govuk-button" data-testid="filter" { "Filter" }
                 a.govuk-link href="/timeline" { "Clear the filters" }
             }
         }

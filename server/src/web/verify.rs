@@ -128,7 +128,7 @@ fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Marku
         @if user.can(Permission::Audit) {
             form #verify-form method="post" action="/verify" {
                 input type="hidden" name="csrf" value=(user.csrf);
-                button.govuk-button type="submit" data-testid="run-verification" { "Run full verification" }
+                button.govuk-button type="submit" data-module="govuk-button" data-testid="run-verification" { "Run full verification" }
             }
         }
         h2.govuk-heading-m id="downloads" { "Check it yourself" }

@@ -271,6 +271,14 @@ async fn every_class_on_the_pages_is_govuk_frontends_or_the_services_own_and_sty
     pages.push(invalid.text());
     let mut seen = std::collections::BTreeSet::new();
     for page in &pages {
+        // Buttons as GOV.UK Frontend's button macro writes them, for its script to start.
+        for button in page.split("<button class=\"govuk-button").skip(1) {
+            let tag = button.split('>').next().unwrap_or("");
+            assert!(
+                tag.contains(r#"data-module="govuk-button""#),
+                "<button class=\"govuk-button{tag}>"
+            );
+        }
         for class in classes(page) {
             seen.insert(class);
         }
