@@ -1,7 +1,8 @@
 //! The web pages: server-rendered HTML for the people who are not command-line users (QA
 //! officers, workstream leads, board members). Signed in with an access token, then a session
-//! cookie; every page is a `maud` template, so every interpolated value is escaped; no
-//! JavaScript is needed (a few lines in `/assets/app.js` only move focus to an error summary).
+//! cookie; every page is a `maud` template, so every interpolated value is escaped, with GOV.UK
+//! Frontend's component markup and styles; no JavaScript is needed (GOV.UK Frontend's script,
+//! started by `/assets/app.js`, only enhances: focus on an error summary, the menu on a phone).
 //!
 //! Architecture invariant: pages are thin. Reads go through `AppState::read` and the same
 //! `wsoa-store` queries as the API; every write is a core `Command` sent through the writer
@@ -25,7 +26,8 @@
 //! | `/timeline`, `/diff`, `/evidence`, `/narrative`, `/verify` | the reading pages |
 //! | `/verify/bundle`, `/verify/checkpoint` | the whole ledger as a bundle (auditors), the latest signed checkpoint |
 //! | `/accessibility`, `/privacy` | the accessibility statement and the privacy notice, open to everyone |
-//! | `/assets/app.css`, `/assets/app.js` | the stylesheet and the progressive enhancement |
+//! | `/assets/app.css`, `/assets/app.js` | the service's own styles, and the script that starts GOV.UK Frontend |
+//! | `/assets/govuk/...` | GOV.UK Frontend, vendored: its stylesheet (built with Arial), script and images |
 
 pub mod about;
 pub mod action;
@@ -194,6 +196,7 @@ pub fn routes() -> Router<AppState> {
         .route("/privacy", get(about::privacy))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/app.js", get(assets::js))
+        .route("/assets/govuk/{*path}", get(assets::govuk))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .layer(axum::middleware::from_fn(session::same_origin))
@@ -201,7 +204,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Headers every page carries: no framing, no sniffing, scripts and styles from this server
-/// only, and no caching of pages that show the ledger to one signed-in person.
+/// only (and GOV.UK Frontend's one inline script, by its hash), and no caching of pages that show the ledger to one signed-in person.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
@@ -209,11 +212,11 @@ async fn security_headers(mut response: Response) -> Response {
             headers.insert(name, HeaderValue::from_static(value));
         }
     };
-    set(
-        headers,
-        "content-security-policy",
-        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(policy) = HeaderValue::from_str(&assets::CONTENT_SECURITY_POLICY)
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     set(headers, "x-content-type-options", "nosniff");
     set(headers, "x-frame-options", "DENY");
     set(headers, "referrer-policy", "same-origin");
@@ -304,9 +307,9 @@ impl IntoResponse for WebError {
 /// An error page: the heading, what happened, and a way back.
 pub fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
     let content = html! {
-        h1.heading-l { (heading) }
-        p.body data-testid="error-message" { (message) }
-        p.body { a.link href="/" { "Go to the plan" } }
+        h1.govuk-heading-l { (heading) }
+        p.govuk-body data-testid="error-message" { (message) }
+        p.govuk-body { a.govuk-link href="/" { "Go to the plan" } }
     };
     html_response(status, layout::bare(heading, content))
 }
@@ -331,7 +334,7 @@ async fn method_not_allowed() -> Response {
 }
 
 /// The page for a path that is no page (outside `/api/v1`, whose own fallback answers JSON).
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     WebError::NotFound(
         "There is no page at this address. Check it, or start from the plan.".to_owned(),
     )

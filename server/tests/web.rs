@@ -39,6 +39,10 @@ mod findings;
 #[path = "web/navigation.rs"]
 mod navigation;
 
+/// GOV.UK Frontend and the service's own files: linked, served with their types and caching,
+/// nothing a stylesheet refers to missing, and every class on the pages one of theirs.
+#[path = "web/assets.rs"]
+mod assets;
 /// The plans after the WSoA, monitoring reviews, trajectories and evidence packs through their
 /// forms.
 #[path = "web/plans.rs"]

@@ -297,7 +297,7 @@ async function scenario(context) {
 
   const plan = await step('the dashboard shows the plan: areas of weakness and their actions', async () => {
     await expectHeading(page, 'Written Statement of Action');
-    const area = (await page.locator('main .caption').first().innerText()).trim();
+    const area = (await page.locator('main .govuk-caption-m').first().innerText()).trim();
     assert.ok(area.length > 0, 'the dashboard names the local area above its heading');
     // Each area of weakness is a region named by its heading ("Area of significant weakness W1 ...").
     const weakness = page.getByRole('region', { name: /^Area of significant weakness W1\b/ });
@@ -379,7 +379,7 @@ async function scenario(context) {
     const summary = page.getByTestId('error-summary');
     await summary.waitFor();
     assert.match(await page.title(), /^Error: /, 'the page title starts with "Error: "');
-    await page.waitForFunction(() => document.activeElement?.dataset?.module === 'error-summary');
+    await page.waitForFunction(() => document.activeElement?.dataset?.module === 'govuk-error-summary');
     // The summary's link leads to the field, with its label in view above it.
     await summary.getByRole('link').first().click();
     await page.waitForFunction(() => document.activeElement?.id === 'note-text');
@@ -523,7 +523,7 @@ async function scenario(context) {
     await form.getByRole('button', { name: 'Record the visit' }).click();
     const summary = page.getByTestId('error-summary');
     await summary.waitFor();
-    assert.equal(await page.locator('.error-message').count(), 1, 'one error message for the date');
+    assert.equal(await page.locator('.govuk-error-message').count(), 1, 'one error message for the date');
     await summary.getByRole('link', { name: /must include a month/ }).click();
     await page.waitForFunction(() => document.activeElement?.id === 'visit-on-month');
     const legendTop = await page.evaluate(() => document.activeElement.closest('fieldset').querySelector('legend').getBoundingClientRect().top);
@@ -818,7 +818,7 @@ async function scenario(context) {
     await checkAccessibility(page, 'what changed since a date');
   });
 
-  await step('at 320 px wide (WCAG 1.4.10 Reflow), no page scrolls sideways and every scroll region can be reached and is named', async () => {
+  await step('at 320 px wide (WCAG 1.4.10 Reflow), no page scrolls sideways, every scroll region can be reached and is named, and date inputs stay on one line', async () => {
     await page.setViewportSize({ width: 320, height: 640 });
     const problems = [];
     try {
@@ -835,6 +835,11 @@ async function scenario(context) {
               .slice(0, 5)
               .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`);
             out.push(`the page is ${document.documentElement.scrollWidth} px wide: ${culprits.join(', ')}`);
+          }
+          // GOV.UK's date input keeps day, month and year on one line, even at 320 px.
+          for (const group of document.querySelectorAll('.govuk-date-input')) {
+            const tops = [...group.querySelectorAll('input')].map((input) => Math.round(input.getBoundingClientRect().top));
+            if (new Set(tops).size > 1) out.push(`the date input #${group.id} does not keep day, month and year side by side (tops ${tops.join(', ')})`);
           }
           for (const region of document.querySelectorAll('[data-scroll-region]')) {
             if (region.scrollWidth > region.clientWidth) {
@@ -863,7 +868,7 @@ async function scenario(context) {
     await page.waitForURL(at('/accessibility'));
     await expectHeading(page, 'Accessibility statement for the WSoA ledger');
     await checkAccessibility(page, 'accessibility statement');
-    await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy notice and cookies' }).click();
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy notice' }).click();
     await page.waitForURL(at('/privacy'));
     await expectHeading(page, 'Privacy notice');
     await checkAccessibility(page, 'privacy notice');

@@ -299,26 +299,30 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, open: Option<&s
         @if let Some(prefix) = open {
             (error_summary_for(&forms.get(prefix).errors, prefix))
         }
-        span.caption { "Action " (action.id) " of workstream " (action.workstream) }
-        h1.heading-l data-testid="action-title" { (action.title) }
-        dl.summary-list data-testid="action-summary" {
-            (widgets::row("Workstream", match workstream {
+        span.govuk-caption-m { "Action " (action.id) " of workstream " (action.workstream) }
+        h1.govuk-heading-l data-testid="action-title" { (action.title) }
+        // Officers see a Change link on what they can change; nothing changes in the past view.
+        @let changes = user.can(Permission::Record) && data.as_of.is_none();
+        @let status_href = format!("/actions/{}?change=status#change-status", action.id);
+        @let amend_href = format!("/actions/{}?change=amend#amend", action.id);
+        dl.govuk-summary-list data-testid="action-summary" {
+            (widgets::change_row("Workstream", match workstream {
                 Some(ws) => html! { (ws.id) ": " (ws.title) },
                 None => html! { (action.workstream) },
-            }))
-            (widgets::row("Lead", html! { span data-testid="action-owner" { (action.owner) } }))
-            (widgets::row("Due", html! {
+            }, None, changes))
+            (widgets::change_row("Lead", html! { span data-testid="action-owner" { (action.owner) } }, changes.then_some((amend_href.as_str(), "the lead")), changes))
+            (widgets::change_row("Due", html! {
                 span data-testid="action-due" { (due(action)) }
                 @if action.due != action.original_due { " (first set for " (action.original_due.long()) ")" }
                 @if action.overdue(data.today) { " " (overdue_tag(action.due.days_until(data.today))) }
-            }))
-            (widgets::row("Status", html! { span data-testid="action-status" { (status_tag(action.status)) } }))
-            (widgets::row("RAG", html! { span data-testid="action-rag" { (rag_tag(action.rag)) } }))
-            (widgets::row("Success criteria", html! {
+            }, changes.then_some((amend_href.as_str(), "the deadline")), changes))
+            (widgets::change_row("Status", html! { span data-testid="action-status" { (status_tag(action.status)) } }, changes.then_some((status_href.as_str(), "the status")), changes))
+            (widgets::change_row("RAG", html! { span data-testid="action-rag" { (rag_tag(action.rag)) } }, changes.then_some((status_href.as_str(), "the RAG rating")), changes))
+            (widgets::change_row("Success criteria", html! {
                 @if action.success.is_empty() { "None recorded" }
-                @else { ul.list { @for criterion in &action.success { li { (criterion) } } } }
-            }))
-            (widgets::row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (" a.link href=(crate::web::timeline::event_href(action.cite.seq)) { "event " (action.cite.seq) } ")" }))
+                @else { ul.govuk-list.govuk-list--bullet { @for criterion in &action.success { li { (criterion) } } } }
+            }, None, changes))
+            (widgets::change_row("Created", html! { (widgets::date(action.cite.on)) " by " (action.cite.by) " (" a.govuk-link href=(crate::web::timeline::event_href(action.cite.seq)) { "event " (action.cite.seq) } ")" }, None, changes))
         }
 
         // Nothing is recorded from the past-date view; otherwise one change at a time.
@@ -326,7 +330,7 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, open: Option<&s
             @let open_milestones = action.milestones.iter().any(|m| m.met.is_none());
             @match open {
                 Some(prefix) if prefix != "milestone-outcome-" || open_milestones => {
-                    div.change data-testid="open-change" {
+                    div.app-change data-testid="open-change" {
                         @match prefix {
                             "status-" => (status_form(user, action, &forms.status)),
                             "amend-" => (amend_form(user, action, &forms.amend)),
@@ -335,15 +339,15 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, open: Option<&s
                             "milestone-outcome-" => (milestone_outcome_form(user, action, &forms.milestone_outcome)),
                             _ => (evidence_form(user, action, &forms.evidence)),
                         }
-                        p.body { a.link href=(format!("/actions/{}", action.id)) { "Cancel and go back to the action" } }
+                        p.govuk-body { a.govuk-link href=(format!("/actions/{}", action.id)) { "Cancel and go back to the action" } }
                     }
                 }
                 _ => {
-                    h2.heading-m id="record-a-change" { "Record a change" }
-                    ul.list.list--plain data-testid="change-links" {
+                    h2.govuk-heading-m id="record-a-change" { "Record a change" }
+                    ul.govuk-list data-testid="change-links" {
                         @for (name, _, words) in CHANGES {
                             @if name != "milestone-outcome" || open_milestones {
-                                li { a.link href=(format!("/actions/{}?change={name}", action.id)) { (words) } }
+                                li { a.govuk-link href=(format!("/actions/{}?change={name}", action.id)) { (words) } }
                             }
                         }
                     }
@@ -353,19 +357,19 @@ fn render(user: &Signed, data: &ActionData, forms: &ActionForms, open: Option<&s
 
         (milestones_section(action, data.today))
 
-        h2.heading-m id="history" { "History" }
-        p.body {
+        h2.govuk-heading-m id="history" { "History" }
+        p.govuk-body {
             "Everything the ledger holds about this action, its evidence and the risks to it, oldest first. "
             "“Happened” is the date given for the change; “Recorded” is when the ledger learned of it. "
             "Entries recorded " (DEFAULT_LATE_AFTER) " days or more after they happened are marked late."
         }
         (history_table(action, &data.history, user.can(Permission::Record) && data.as_of.is_none()))
 
-        h2.heading-m id="evidence" { "Evidence" }
+        h2.govuk-heading-m id="evidence" { "Evidence" }
         @if evidence.is_empty() {
-            p.body { "No evidence supports this action yet." }
+            p.govuk-body { "No evidence supports this action yet." }
         } @else {
-            ul.list.list--plain data-testid="action-evidence" {
+            ul.govuk-list data-testid="action-evidence" {
                 @for item in &evidence {
                     li id=(format!("evidence-{}", item.id)) {
                         strong { (item.id) } " " (item.title) " (" (item.kind.label()) ")"
@@ -399,31 +403,31 @@ pub fn due(action: &ActionView) -> Markup {
 
 fn history_table(action: &ActionView, history: &[Entry], can_correct: bool) -> Markup {
     html! {
-        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("History of action {}, scrolls sideways", action.id)) {
-            table.table data-testid="history" {
-                caption.visually-hidden { "History of action " (action.id) }
-                thead {
-                    tr {
-                        th scope="col" { "Event" }
-                        th scope="col" { "Happened" }
-                        th scope="col" { "Recorded" }
-                        th scope="col" { "By" }
-                        th scope="col" { "What changed" }
+        div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("History of action {}, scrolls sideways", action.id)) {
+            table.govuk-table data-testid="history" {
+                caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "History of action " (action.id) }
+                thead.govuk-table__head {
+                    tr.govuk-table__row {
+                        th.govuk-table__header scope="col" { "Event" }
+                        th.govuk-table__header scope="col" { "Happened" }
+                        th.govuk-table__header scope="col" { "Recorded" }
+                        th.govuk-table__header scope="col" { "By" }
+                        th.govuk-table__header scope="col" { "What changed" }
                     }
                 }
-                tbody {
+                tbody.govuk-table__body {
                     @for entry in history {
-                        tr data-testid=(format!("history-{}", entry.seq)) data-kind=(entry.kind) {
-                            td { a.link href=(crate::web::timeline::event_href(entry.seq)) aria-label=(format!("Event {}", entry.seq)) { (entry.seq) } }
-                            td { (widgets::date(entry.occurred_on)) }
-                            td {
+                        tr.govuk-table__row data-testid=(format!("history-{}", entry.seq)) data-kind=(entry.kind) {
+                            td.govuk-table__cell { a.govuk-link href=(crate::web::timeline::event_href(entry.seq)) aria-label=(format!("Event {}", entry.seq)) { (entry.seq) } }
+                            td.govuk-table__cell { (widgets::date(entry.occurred_on)) }
+                            td.govuk-table__cell {
                                 (widgets::recorded(entry.recorded_at))
                                 @if entry.is_late(DEFAULT_LATE_AFTER) {
                                     br; (widgets::tag(widgets::Colour::Yellow, &format!("Late: {} days after", entry.late_days)))
                                 }
                             }
-                            td { (entry.actor) }
-                            td {
+                            td.govuk-table__cell { (entry.actor) }
+                            td.govuk-table__cell {
                                 (detail(action, entry))
                                 @if can_correct { (crate::web::correct::link(entry.seq)) }
                             }
@@ -448,7 +452,7 @@ fn detail(action: &ActionView, entry: &Entry) -> Markup {
         .find(|amendment| amendment.cite.seq == entry.seq);
     html! {
         @if let Some(change) = status {
-            div.tags {
+            div.app-tags {
                 "Status " (status_tag(change.from)) " to " (status_tag(change.to))
                 @if change.rag_from != change.rag_to {
                     "; RAG " (rag_tag(change.rag_from)) " to " (rag_tag(change.rag_to))
@@ -456,14 +460,14 @@ fn detail(action: &ActionView, entry: &Entry) -> Markup {
             }
         }
         @if let Some(amendment) = amendment {
-            ul.list.list--plain {
+            ul.govuk-list {
                 @if let Some((from, to)) = &amendment.due { li { "Deadline: " (from.long()) " to " strong { (to.long()) } } }
                 @if let Some((from, to)) = &amendment.owner { li { "Lead: " (from) " to " strong { (to) } } }
                 @if let Some((from, to)) = &amendment.title { li { "Wording: “" (from) "” to " strong { "“" (to) "”" } } }
                 li { "Reason: " (amendment.reason) }
             }
         }
-        p.body-s { (entry.sentence) }
+        p.govuk-body-s { (entry.sentence) }
     }
 }
 
@@ -484,7 +488,7 @@ fn status_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
     )];
     rags.extend(widgets::choices(Rag::WORDS));
     html! {
-        h2.heading-m id="change-status" { "Change the status" }
+        h2.govuk-heading-m id="change-status" { "Change the status" }
         form #status-form method="post" action=(format!("/actions/{}/status", action.id)) novalidate {
             (hidden(user, form))
             (widgets::radios(&widgets::Radios { id: "status-status", name: "status", legend: "Status", hint: None,
@@ -495,14 +499,14 @@ fn status_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
                 hint: Some("What happened, in a sentence or two. Needed when reopening a complete or withdrawn action."),
                 error: form.error("note"), value: form.value("note"), control: Control::Textarea { rows: 3 } }))
             (date_field("status-on", form))
-            button.button type="submit" data-testid="submit-status" { "Change the status" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-status" { "Change the status" }
         }
     }
 }
 
 fn amend_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
     html! {
-        h2.heading-m id="amend" { "Amend the lead, deadline or wording" }
+        h2.govuk-heading-m id="amend" { "Amend the lead, deadline or wording" }
         form #amend-form method="post" action=(format!("/actions/{}/amend", action.id)) novalidate {
             (hidden(user, form))
             (widgets::field(&Field { id: "amend-owner", name: "owner", label: "Lead", hint: None,
@@ -514,14 +518,14 @@ fn amend_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
                 hint: Some("Inspectors ask why deadlines move: say why"),
                 error: form.error("reason"), value: form.value("reason"), control: Control::Textarea { rows: 2 } }))
             (date_field("amend-on", form))
-            button.button type="submit" data-testid="submit-amend" { "Amend the action" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-amend" { "Amend the action" }
         }
     }
 }
 
 fn note_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
     html! {
-        h2.heading-m id="add-note" { "Add a note" }
+        h2.govuk-heading-m id="add-note" { "Add a note" }
         form #note-form method="post" action=(format!("/actions/{}/notes", action.id)) novalidate {
             (hidden(user, form))
             (widgets::field(&Field { id: "note-text", name: "text", label: "Note", hint: None,
@@ -530,14 +534,14 @@ fn note_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
                 hint: Some("For example, Parent Carer Forum. Leave blank if it is your own."),
                 error: form.error("from"), value: form.value("from"), control: Control::Text }))
             (date_field("note-on", form))
-            button.button type="submit" data-testid="submit-note" { "Add the note" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-note" { "Add the note" }
         }
     }
 }
 
 fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
     html! {
-        h2.heading-m id="attach" { "Attach evidence" }
+        h2.govuk-heading-m id="attach" { "Attach evidence" }
         form #evidence-form method="post" action=(format!("/actions/{}/evidence", action.id)) enctype="multipart/form-data" novalidate {
             input type="hidden" name="csrf" value=(user.csrf);
             (widgets::field(&Field { id: "evidence-title", name: "title", label: "What it is",
@@ -549,7 +553,7 @@ fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup
             (widgets::field(&Field { id: "evidence-file", name: "file", label: "File",
                 hint: Some("Keep personal data about children out of evidence where you can: only the file's hash enters the history, and its content can be redacted later."),
                 error: form.error("file"), value: "", control: Control::File }))
-            button.button type="submit" data-testid="submit-evidence" { "Attach the file" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-evidence" { "Attach the file" }
         }
     }
 }
@@ -558,26 +562,26 @@ fn evidence_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup
 /// is still due (overdue once its day has passed).
 fn milestones_section(action: &ActionView, today: Date) -> Markup {
     html! {
-        h2.heading-m id="milestones" { "Milestones" }
+        h2.govuk-heading-m id="milestones" { "Milestones" }
         @if action.milestones.is_empty() {
-            p.body { "No milestones are set for this action." }
+            p.govuk-body { "No milestones are set for this action." }
         } @else {
-            div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Milestones of action {}, scrolls sideways", action.id)) {
-                table.table.table--stack data-testid="milestones" role="table" {
-                    caption.visually-hidden { "Milestones of action " (action.id) }
-                    thead role="rowgroup" {
-                        tr role="row" {
-                            th scope="col" role="columnheader" { "Milestone" }
-                            th scope="col" role="columnheader" { "State" }
-                            th scope="col" role="columnheader" { "Due" }
+            div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Milestones of action {}, scrolls sideways", action.id)) {
+                table.govuk-table.app-table--stack data-testid="milestones" role="table" {
+                    caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Milestones of action " (action.id) }
+                    thead.govuk-table__head role="rowgroup" {
+                        tr.govuk-table__row role="row" {
+                            th.govuk-table__header scope="col" role="columnheader" { "Milestone" }
+                            th.govuk-table__header scope="col" role="columnheader" { "State" }
+                            th.govuk-table__header scope="col" role="columnheader" { "Due" }
                         }
                     }
-                    tbody role="rowgroup" {
+                    tbody.govuk-table__body role="rowgroup" {
                         @for milestone in &action.milestones {
-                            tr role="row" data-testid=(format!("milestone-{}", milestone.id)) {
-                                td role="cell" { strong { (milestone.id) } " " (milestone.title) }
-                                td role="cell" data-label="State" { (milestone_state(milestone, today)) }
-                                td role="cell" data-label="Due" { (milestone.due.describe(Date::long)) }
+                            tr.govuk-table__row role="row" data-testid=(format!("milestone-{}", milestone.id)) {
+                                td.govuk-table__cell role="cell" { strong { (milestone.id) } " " (milestone.title) }
+                                td.govuk-table__cell role="cell" data-label="State" { (milestone_state(milestone, today)) }
+                                td.govuk-table__cell role="cell" data-label="Due" { (milestone.due.describe(Date::long)) }
                             }
                         }
                     }
@@ -600,18 +604,18 @@ fn milestone_state(milestone: &wsoa_core::plan::MilestoneView, today: Date) -> M
         span data-milestone-state=(state) { (widgets::tag(colour, &widgets::sentence_case(state))) }
         @if let Some((note, cite)) = &milestone.met {
             " on " (widgets::date(cite.on))
-            @if let Some(note) = note { br; span.meta { (note) } }
+            @if let Some(note) = note { br; span.app-meta { (note) } }
         }
         @if let Some((reason, cite)) = &milestone.missed {
             @if milestone.met.is_none() { " on " (widgets::date(cite.on)) }
-            br; span.meta { "Missed: " (reason) }
+            br; span.app-meta { "Missed: " (reason) }
         }
     }
 }
 
 fn milestone_form(user: &Signed, action: &ActionView, form: &FormState) -> Markup {
     html! {
-        h2.heading-m id="add-milestone" { "Add a milestone" }
+        h2.govuk-heading-m id="add-milestone" { "Add a milestone" }
         form #milestone-form method="post" action=(format!("/actions/{}/milestones", action.id)) novalidate {
             (hidden(user, form))
             (widgets::field(&Field { id: "milestone-id", name: "id", label: "Reference",
@@ -621,7 +625,7 @@ fn milestone_form(user: &Signed, action: &ActionView, form: &FormState) -> Marku
                 error: form.error("title"), value: form.value("title"), control: Control::Textarea { rows: 2 } }))
             (crate::web::forms::deadline_fields("milestone-", form, "Due"))
             (date_field("milestone-on", form))
-            button.button type="submit" data-testid="submit-milestone" { "Add the milestone" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-milestone" { "Add the milestone" }
         }
     }
 }
@@ -634,7 +638,7 @@ fn milestone_outcome_form(user: &Signed, action: &ActionView, form: &FormState) 
         .map(|m| (m.id.clone(), format!("{}: {}", m.id, m.title)))
         .collect();
     html! {
-        h2.heading-m id="milestone-outcome" { "Record a milestone met or missed" }
+        h2.govuk-heading-m id="milestone-outcome" { "Record a milestone met or missed" }
         form #milestone-outcome-form method="post" action=(format!("/actions/{}/milestones/outcome", action.id)) novalidate {
             (hidden(user, form))
             (widgets::radios(&widgets::Radios { id: "milestone-outcome-milestone", name: "milestone", legend: "Milestone", hint: None,
@@ -646,7 +650,7 @@ fn milestone_outcome_form(user: &Signed, action: &ActionView, form: &FormState) 
                 hint: Some("Optional when met; advisers ask why a milestone was missed, so say why"),
                 error: form.error("text"), value: form.value("text"), control: Control::Textarea { rows: 2 } }))
             (date_field("milestone-outcome-on", form))
-            button.button type="submit" data-testid="submit-milestone-outcome" { "Record it" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-milestone-outcome" { "Record it" }
         }
     }
 }

@@ -276,7 +276,7 @@ pub fn svg(measure: &MeasureView, id: &str) -> Markup {
         }
     }
     html! {
-        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {HEIGHT}"))
+        svg.app-chart xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {WIDTH} {HEIGHT}"))
             role="img" aria-labelledby=(format!("{title_id} {desc_id}")) focusable="false"
             data-testid=(format!("chart-{}", measure.id)) {
             title id=(title_id) { (measure.id) ": " (measure.title) }
@@ -317,12 +317,12 @@ pub fn svg(measure: &MeasureView, id: &str) -> Markup {
                 }
             }
         }
-        ul.chart-legend aria-hidden="true" {
-            li { span.chart-legend__key {} "Values" }
-            li { span.chart-legend__key.chart-legend__key--baseline {} "Baseline" }
-            li { span.chart-legend__key.chart-legend__key--target {} "Target" }
+        ul.app-chart-legend aria-hidden="true" {
+            li { span.app-chart-legend__key {} "Values" }
+            li { span.app-chart-legend__key.app-chart-legend__key--baseline {} "Baseline" }
+            li { span.app-chart-legend__key.app-chart-legend__key--target {} "Target" }
             @if !measure.trajectory.is_empty() {
-                li { span.chart-legend__key.chart-legend__key--trajectory {} "Trajectory" }
+                li { span.app-chart-legend__key.app-chart-legend__key--trajectory {} "Trajectory" }
             }
         }
     }

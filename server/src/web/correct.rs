@@ -74,17 +74,17 @@ fn render(status: StatusCode, user: &Signed, entry: &Entry, form: &FormState) ->
     let content = html! {
         (widgets::back_link(&event_href(entry.seq), "Back to the timeline"))
         (error_summary_for(&form.errors, "correct-"))
-        span.caption { "Event " (entry.seq) }
-        h1.heading-l { "Record a correction" }
-        dl.summary-list data-testid="corrected-entry" {
+        span.govuk-caption-m { "Event " (entry.seq) }
+        h1.govuk-heading-l { "Record a correction" }
+        dl.govuk-summary-list data-testid="corrected-entry" {
             (widgets::row("What it says", html! { (entry.sentence) }))
             (widgets::row("Happened", widgets::date(entry.occurred_on)))
             (widgets::row("Recorded", html! { (widgets::recorded(entry.recorded_at)) " by " (entry.actor) }))
         }
-        div.warning-text {
-            span.warning-text__icon aria-hidden="true" { "!" }
-            strong.warning-text__text {
-                span.visually-hidden { "Warning" }
+        div.govuk-warning-text {
+            span.govuk-warning-text__icon aria-hidden="true" { "!" }
+            strong.govuk-warning-text__text {
+                span.govuk-visually-hidden { "Warning" }
                 "Nothing in the history is edited or deleted. The correction is a new entry saying that this one was wrong and what is right; both stay, and everyone sees both."
             }
         }
@@ -108,9 +108,9 @@ fn render(status: StatusCode, user: &Signed, entry: &Entry, form: &FormState) ->
                 error: form.error("on"),
                 values: form.date_values("on"),
             }))
-            div.button-group {
-                button.button type="submit" data-testid="submit-correction" { "Record the correction" }
-                a.link href=(event_href(entry.seq)) { "Cancel" }
+            div.govuk-button-group {
+                button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-correction" { "Record the correction" }
+                a.govuk-link href=(event_href(entry.seq)) { "Cancel" }
             }
         }
     };
@@ -178,8 +178,8 @@ pub async fn correct(
 /// The link from a history row to its correction form, for those who may record.
 pub fn link(seq: u64) -> Markup {
     html! {
-        a.link href=(correct_href(seq)) data-testid=(format!("correct-{seq}")) {
-            "Record a correction" span.visually-hidden { " of event " (seq) }
+        a.govuk-link href=(correct_href(seq)) data-testid=(format!("correct-{seq}")) {
+            "Record a correction" span.govuk-visually-hidden { " of event " (seq) }
         }
     }
 }

@@ -217,10 +217,10 @@ fn all_actions(shown: &ShowView) -> Vec<&ActionShow> {
 fn papers_links(as_of: Option<Date>) -> Markup {
     let query = as_of.map_or_else(String::new, |day| format!("?as_of={day}"));
     html! {
-        ul.list.list--plain data-testid="papers" {
-            li { a href=(format!("/tracker.xlsx{query}")) { "Download the tracker (Excel workbook)" } }
-            li { a href=(format!("/tracker.csv{query}")) { "Download the tracker (CSV)" } }
-            li { a href=(format!("/narrative{query}")) { "Read the impact narrative" @if as_of.is_some() { " as it stood that day" } " (Word, PDF and web page downloads)" } }
+        ul.govuk-list data-testid="papers" {
+            li { a.govuk-link href=(format!("/tracker.xlsx{query}")) { "Download the tracker (Excel workbook)" } }
+            li { a.govuk-link href=(format!("/tracker.csv{query}")) { "Download the tracker (CSV)" } }
+            li { a.govuk-link href=(format!("/narrative{query}")) { "Read the impact narrative" @if as_of.is_some() { " as it stood that day" } " (Word, PDF and web page downloads)" } }
         }
     }
 }
@@ -278,7 +278,7 @@ fn filter_form(plan: &Plan, shown: &ShowView, form: &FormState, as_of: Option<Da
         ),
     ];
     html! {
-        form #plan-filters.filters method="get" action="/" novalidate aria-label="Filter the actions" {
+        form #plan-filters.app-filters method="get" action="/" novalidate aria-label="Filter the actions" {
             (select("status", "Status", statuses))
             (select("rag", "RAG rating", rags))
             (select("lead", "Lead", lead_choices))
@@ -288,9 +288,9 @@ fn filter_form(plan: &Plan, shown: &ShowView, form: &FormState, as_of: Option<Da
             @if let Some(day) = as_of {
                 input type="hidden" name="as_of" value=(day);
             }
-            div.button-group {
-                button.button.button--secondary type="submit" data-testid="filter" { "Show the actions" }
-                a.link href=(plan_href("", as_of)) { "Clear the filters" }
+            div.govuk-button-group {
+                button.govuk-button.govuk-button--secondary type="submit" data-module="govuk-button" data-testid="filter" { "Show the actions" }
+                a.govuk-link href=(plan_href("", as_of)) { "Clear the filters" }
             }
         }
     }
@@ -317,9 +317,9 @@ fn render(
         @if let Some(day) = as_of {
             (widgets::past_banner(day, "/", "See the plan today"))
         }
-        span.caption { (area) }
-        h1.heading-l { "Written Statement of Action" }
-        p.body data-testid="point" {
+        span.govuk-caption-m { (area) }
+        h1.govuk-heading-l { "Written Statement of Action" }
+        p.govuk-body data-testid="point" {
             @match as_of {
                 Some(day) => {
                     "The plan as it stood on " strong { (day.long()) } ", by the dates things happened: "
@@ -331,16 +331,16 @@ fn render(
             }
         }
         // Event numbers are for auditors: behind a details element, in plain words first.
-        details data-testid="point-details" {
-            summary { "Where this comes from" }
-            div {
+        details.govuk-details data-testid="point-details" {
+            summary.govuk-details__summary { span.govuk-details__summary-text { "Where this comes from" } }
+            div.govuk-details__text {
                 "Every change is kept, in order, in a history that cannot be edited. This page is built from "
                 (plural(shown.events, "entry", "entries")) " of that history"
-                @if let Some(seq) = shown.last_seq { " (the last is " a.link href=(crate::web::timeline::event_href(seq)) { "event " (seq) } ")" }
+                @if let Some(seq) = shown.last_seq { " (the last is " a.govuk-link href=(crate::web::timeline::event_href(seq)) { "event " (seq) } ")" }
                 "."
             }
         }
-        form #as-of-form.filters method="get" action="/" novalidate {
+        form #as-of-form.app-filters method="get" action="/" novalidate {
             (widgets::date_input(&DateField {
                 id: "as_of",
                 name: "as_of",
@@ -354,42 +354,42 @@ fn render(
                     input type="hidden" name=(name) value=(value);
                 }
             }
-            div.button-group {
-                button.button.button--secondary type="submit" data-testid="show-as-of" { "Show the plan on this date" }
+            div.govuk-button-group {
+                button.govuk-button.govuk-button--secondary type="submit" data-module="govuk-button" data-testid="show-as-of" { "Show the plan on this date" }
                 @if as_of.is_some() || typed {
-                    a.link href="/" { "Back to the plan now" }
+                    a.govuk-link href="/" { "Back to the plan now" }
                 }
             }
         }
         (papers_links(as_of))
         // Nothing is recorded from the past-date view: its pages show the plan as it was.
         @if user.can(Permission::Record) && as_of.is_none() {
-            h2.heading-m { "Record a change" }
-            ul.list.list--plain data-testid="record-links" {
-                li { a href="/actions/new" { "Add an action" } }
-                li { a href="/visits/new" { "Record a monitoring visit" } }
-                li { a href="/reviews/new" { "Record a board review" } }
-                li { a href="/measures/values/new" { "Record a measure's value" } }
-                li { a href="/inspections/new" { "Record an inspection" } }
-                li { a href="/findings/new" { "Add a finding of an inspection" } }
-                li { a href="/coproduction/new" { "Record what families said (you said, we did)" } }
-                li { a href="/plans/new" { "Start a plan (an Accelerated Progress Plan, a priority action or improvement plan)" } }
-                li { a href="/workstreams/new" { "Add a workstream to a plan" } }
-                li { a href="/plans/review" { "Record a DfE and NHS England monitoring review of a plan" } }
-                li { a href="/measures/amend" { "Change a measure's definition, period or trajectory" } }
-                li { a href="/packs/new" { "Make an evidence pack" } }
+            h2.govuk-heading-m { "Record a change" }
+            ul.govuk-list data-testid="record-links" {
+                li { a.govuk-link href="/actions/new" { "Add an action" } }
+                li { a.govuk-link href="/visits/new" { "Record a monitoring visit" } }
+                li { a.govuk-link href="/reviews/new" { "Record a board review" } }
+                li { a.govuk-link href="/measures/values/new" { "Record a measure's value" } }
+                li { a.govuk-link href="/inspections/new" { "Record an inspection" } }
+                li { a.govuk-link href="/findings/new" { "Add a finding of an inspection" } }
+                li { a.govuk-link href="/coproduction/new" { "Record what families said (you said, we did)" } }
+                li { a.govuk-link href="/plans/new" { "Start a plan (an Accelerated Progress Plan, a priority action or improvement plan)" } }
+                li { a.govuk-link href="/workstreams/new" { "Add a workstream to a plan" } }
+                li { a.govuk-link href="/plans/review" { "Record a DfE and NHS England monitoring review of a plan" } }
+                li { a.govuk-link href="/measures/amend" { "Change a measure's definition, period or trajectory" } }
+                li { a.govuk-link href="/packs/new" { "Make an evidence pack" } }
             }
         }
-        h2.heading-m { "At a glance" }
-        ul.counts data-testid="counts" {
+        h2.govuk-heading-m { "At a glance" }
+        ul.app-counts data-testid="counts" {
             (count("actions", shown.counts.actions, "actions", "", &plan_href("list=all", as_of)))
-            (count("complete", shown.counts.complete, "complete", "count--complete", &plan_href("status=complete", as_of)))
+            (count("complete", shown.counts.complete, "complete", "app-count--complete", &plan_href("status=complete", as_of)))
             (count("in-progress", shown.counts.in_progress, "in progress", "", &plan_href("status=in-progress", as_of)))
-            (count("overdue", shown.counts.overdue, "overdue", "count--overdue", &plan_href("due=overdue", as_of)))
-            (count("blocked", shown.counts.blocked, "blocked", "count--blocked", &plan_href("status=blocked", as_of)))
+            (count("overdue", shown.counts.overdue, "overdue", "app-count--overdue", &plan_href("due=overdue", as_of)))
+            (count("blocked", shown.counts.blocked, "blocked", "app-count--blocked", &plan_href("status=blocked", as_of)))
             (count("not-started", shown.counts.not_started, "not started", "", &plan_href("status=not-started", as_of)))
         }
-        h2.heading-m id="find-actions" { "Find actions" }
+        h2.govuk-heading-m id="find-actions" { "Find actions" }
         (filter_form(plan, shown, form, as_of))
         @if filters.active() && errors.is_empty() {
             @let matching: Vec<ActionShow> = all_actions(shown)
@@ -397,18 +397,18 @@ fn render(
                 .filter(|action| filters.matches(plan, action, today))
                 .cloned()
                 .collect();
-            h2.heading-m id="matching-actions" data-testid="matching" {
+            h2.govuk-heading-m id="matching-actions" data-testid="matching" {
                 (plural(matching.len() as u64, "action matches", "actions match"))
             }
             @if matching.is_empty() {
-                p.body.inset { "No action matches these filters. " a.link href=(plan_href("", as_of)) { "Clear the filters" } " to see the whole plan." }
+                p.govuk-inset-text { "No action matches these filters. " a.govuk-link href=(plan_href("", as_of)) { "Clear the filters" } " to see the whole plan." }
             } @else {
                 (actions_table(&matching, "Actions that match the filters", as_of))
             }
-            p.body { a.link href=(plan_href("", as_of)) { "See the whole plan" } }
+            p.govuk-body { a.govuk-link href=(plan_href("", as_of)) { "See the whole plan" } }
         }
         @if let Some(visit) = &shown.latest_visit {
-            p.body data-testid="latest-visit" {
+            p.govuk-body data-testid="latest-visit" {
                 "Last monitoring visit: " (widgets::date(visit.on)) " by " (visit.by) "."
                 @if let Some(summary) = &visit.summary { " " (summary) }
             }
@@ -418,18 +418,18 @@ fn render(
             (inspections_section(plan))
             (crate::web::plans::section(shown, user, as_of))
             @if shown.weaknesses.is_empty() && plan.workstreams.is_empty() && plan.actions.is_empty() {
-                p.body.inset { "No areas of weakness, workstreams or actions are recorded at this point." }
+                p.govuk-inset-text { "No areas of weakness, workstreams or actions are recorded at this point." }
             }
             @for weakness in &shown.weaknesses {
-                section.weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {
-                    h2.heading-l id=(format!("weakness-{}-heading", weakness.id)) {
-                        span.caption { (crate::web::findings::finding_name(weakness.kind.unwrap_or(FindingKind::Weakness))) " " (weakness.id) }
+                section.app-weakness id=(format!("weakness-{}", weakness.id)) aria-labelledby=(format!("weakness-{}-heading", weakness.id)) {
+                    h2.govuk-heading-l id=(format!("weakness-{}-heading", weakness.id)) {
+                        span.govuk-caption-m { (crate::web::findings::finding_name(weakness.kind.unwrap_or(FindingKind::Weakness))) " " (weakness.id) }
                         // A space, so that the heading's accessible name reads "W1 Strategic ...".
                         " "
                         (weakness.title)
                     }
                     @if let Some(outcome) = &weakness.outcome {
-                        p.body {
+                        p.govuk-body {
                             "Revisit: "
                             @match outcome.progress {
                                 wsoa_core::event::Progress::Sufficient => (widgets::tag(widgets::Colour::Green, "Sufficient progress")),
@@ -439,48 +439,48 @@ fn render(
                         }
                     }
                     @if let Some(finding) = &weakness.finding {
-                        blockquote.inset.body-s { (finding) }
+                        blockquote.govuk-inset-text.govuk-body-s { (finding) }
                     }
                     @for workstream in &weakness.workstreams {
                         (workstream_section(plan, workstream, as_of))
                     }
                     @if !weakness.also_answered_by.is_empty() {
-                        p.meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
+                        p.app-meta { "Also answered by " (weakness.also_answered_by.join(", ")) ", shown under another area." }
                     }
                     @if !weakness.measures.is_empty() {
-                        h3.heading-m { "Measures of impact" }
+                        h3.govuk-heading-m { "Measures of impact" }
                         @for measure in &weakness.measures { (measure_section(plan, measure, today, user.can(Permission::Record) && as_of.is_none())) }
                     }
                     @if !weakness.also_measured_by.is_empty() {
-                        p.meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
+                        p.app-meta { "Also measured by " (weakness.also_measured_by.join(", ")) ", shown under another area." }
                     }
                     (coproduction_section(&weakness.id, &weakness.coproduction))
                 }
             }
             @if !shown.other_workstreams.is_empty() || !shown.other_actions.is_empty() || !shown.other_measures.is_empty() {
-                section.weakness {
-                    h2.heading-l { "Not under a recorded area of weakness" }
+                section.app-weakness {
+                    h2.govuk-heading-l { "Not under a recorded area of weakness" }
                     @for workstream in &shown.other_workstreams { (workstream_section(plan, workstream, as_of)) }
                     @if !shown.other_actions.is_empty() {
-                        h3.heading-m { "Actions of workstreams not recorded at this point" }
+                        h3.govuk-heading-m { "Actions of workstreams not recorded at this point" }
                         (actions_table(&shown.other_actions, "Other actions", as_of))
                     }
                     @for measure in &shown.other_measures { (measure_section(plan, measure, today, user.can(Permission::Record) && as_of.is_none())) }
                 }
             }
             @if !shown.open_risks.is_empty() {
-                h2.heading-l { "Open risks" }
-                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Open risks, scrolls sideways" {
-                    table.table data-testid="risks" {
-                        caption.visually-hidden { "Open risks" }
-                        thead { tr { th scope="col" { "Risk" } th scope="col" { "Level" } th scope="col" { "About" } th scope="col" { "Mitigation" } } }
-                        tbody {
+                h2.govuk-heading-l { "Open risks" }
+                div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Open risks, scrolls sideways" {
+                    table.govuk-table data-testid="risks" {
+                        caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Open risks" }
+                        thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Risk" } th.govuk-table__header scope="col" { "Level" } th.govuk-table__header scope="col" { "About" } th.govuk-table__header scope="col" { "Mitigation" } } }
+                        tbody.govuk-table__body {
                             @for risk in &shown.open_risks {
-                                tr {
-                                    td { strong { (risk.id) } " " (risk.title) }
-                                    td { (risk_tag(risk.level)) }
-                                    td { (risk.about.join(", ")) }
-                                    td { (risk.mitigation.as_deref().unwrap_or("None recorded")) }
+                                tr.govuk-table__row {
+                                    td.govuk-table__cell { strong { (risk.id) } " " (risk.title) }
+                                    td.govuk-table__cell { (risk_tag(risk.level)) }
+                                    td.govuk-table__cell { (risk.about.join(", ")) }
+                                    td.govuk-table__cell { (risk.mitigation.as_deref().unwrap_or("None recorded")) }
                                 }
                             }
                         }
@@ -488,7 +488,7 @@ fn render(
                 }
             }
             @if let Some(revisit) = &shown.revisit {
-                p.body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
+                p.govuk-body { "The revisit is expected between " (widgets::date(revisit.from)) " and " (widgets::date(revisit.to)) "." }
             }
         }
     }
@@ -505,15 +505,15 @@ fn inspections_section(plan: &Plan) -> Markup {
     html! {
         @if !plan.inspections.is_empty() {
             section #inspections aria-labelledby="inspections-heading" data-testid="inspections" {
-                h2.heading-l #inspections-heading { "Inspections" }
+                h2.govuk-heading-l #inspections-heading { "Inspections" }
                 @for inspection in &plan.inspections {
-                    div.inspection id=(format!("inspection-{}", inspection.id)) data-testid=(format!("inspection-{}", inspection.id)) {
-                        h3.heading-m {
-                            span.caption { "Inspection " (inspection.id) }
+                    div.app-inspection id=(format!("inspection-{}", inspection.id)) data-testid=(format!("inspection-{}", inspection.id)) {
+                        h3.govuk-heading-m {
+                            span.govuk-caption-m { "Inspection " (inspection.id) }
                             " "
                             (widgets::sentence_case(&crate::web::findings::inspection_words(inspection.framework, inspection.kind)))
                         }
-                        dl.summary-list {
+                        dl.govuk-summary-list {
                             (widgets::row("On site", html! { (widgets::date(inspection.from)) " to " (widgets::date(inspection.to)) }))
                             (widgets::row("Report published", widgets::date(inspection.published)))
                             (widgets::row("Inspected by", html! { (inspection.inspectorates.join(" and ")) }))
@@ -532,10 +532,10 @@ fn inspections_section(plan: &Plan) -> Markup {
                         @for kind in kinds {
                             @let found: Vec<_> = plan.weaknesses.iter().filter(|w| w.inspection == inspection.id && w.kind == kind).collect();
                             @if !found.is_empty() {
-                                h4.heading-s { (plural_finding(kind, found.len())) }
-                                ul.list data-testid=(format!("findings-{}-{}", inspection.id, kind.as_str())) {
+                                h4.govuk-heading-s { (plural_finding(kind, found.len())) }
+                                ul.govuk-list.govuk-list--bullet data-testid=(format!("findings-{}-{}", inspection.id, kind.as_str())) {
                                     @for weakness in found {
-                                        li { a.link href=(format!("#weakness-{}", weakness.id)) { (weakness.id) } " " (weakness.title) }
+                                        li { a.govuk-link href=(format!("#weakness-{}", weakness.id)) { (weakness.id) } " " (weakness.title) }
                                     }
                                 }
                             }
@@ -561,10 +561,10 @@ fn plural_finding(kind: FindingKind, n: usize) -> String {
 fn coproduction_section(about: &str, entries: &[wsoa_core::show::CoproductionShow]) -> Markup {
     html! {
         @if !entries.is_empty() {
-            div.coproduction id=(format!("coproduction-{about}")) data-testid=(format!("coproduction-{about}")) {
-                h3.heading-m { "You said, we did, the difference it made" }
+            div.app-coproduction id=(format!("coproduction-{about}")) data-testid=(format!("coproduction-{about}")) {
+                h3.govuk-heading-m { "You said, we did, the difference it made" }
                 @for entry in entries {
-                    dl.summary-list {
+                    dl.govuk-summary-list {
                         (widgets::row("Who", html! {
                             (entry.from)
                             @if let Some(n) = entry.respondents { " (" (plural(n, "respondent", "respondents")) ")" }
@@ -588,11 +588,11 @@ fn coproduction_section(about: &str, entries: &[wsoa_core::show::CoproductionSho
 /// A tile: a number and what it counts, linking to the list of those actions.
 fn count(id: &str, number: usize, label: &str, class: &str, href: &str) -> Markup {
     html! {
-        li.count.(class) data-testid=(format!("count-{id}")) {
-            a.count__link href=(href) {
-                span.count__number { (number) }
+        li.app-count.(class) data-testid=(format!("count-{id}")) {
+            a.app-count__link href=(href) {
+                span.app-count__number { (number) }
                 " "
-                span.count__label { (label) }
+                span.app-count__label { (label) }
             }
         }
     }
@@ -606,16 +606,16 @@ fn workstream_section(plan: &Plan, workstream: &WorkstreamShow, as_of: Option<Da
         .then(|| plan.plan_of(&workstream.id))
         .flatten();
     html! {
-        section.workstream id=(format!("workstream-{}", workstream.id)) {
-            h3.heading-m {
-                span.caption data-testid=(format!("workstream-caption-{}", workstream.id)) {
+        section.app-workstream id=(format!("workstream-{}", workstream.id)) {
+            h3.govuk-heading-m {
+                span.govuk-caption-m data-testid=(format!("workstream-caption-{}", workstream.id)) {
                     "Workstream " (workstream.id)
                     @if let Some(of) = of { " of plan " (of.id) }
                 }
                 " "
                 (workstream.title)
             }
-            dl.summary-list {
+            dl.govuk-summary-list {
                 (widgets::row("Sponsor", html! { (workstream.sponsor) }))
                 (widgets::row("Board's latest view", match &workstream.assessment {
                     Some(assessment) => html! {
@@ -626,7 +626,7 @@ fn workstream_section(plan: &Plan, workstream: &WorkstreamShow, as_of: Option<Da
                 }))
             }
             @if workstream.actions.is_empty() {
-                p.body { "No actions yet." }
+                p.govuk-body { "No actions yet." }
             } @else {
                 (actions_table(&workstream.actions, &format!("Actions of workstream {}", workstream.id), as_of))
             }
@@ -647,45 +647,45 @@ pub fn action_href(id: &str, as_of: Option<Date>) -> String {
 /// bar and says "Overdue by N days".
 pub fn actions_table(actions: &[ActionShow], caption: &str, as_of: Option<Date>) -> Markup {
     html! {
-        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("{caption}, scrolls sideways")) {
+        div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("{caption}, scrolls sideways")) {
             // On a narrow screen each row stacks (see `.table--stack`): the roles keep it a table
             // for screen readers whatever its display.
-            table.table.table--stack data-testid="actions" role="table" {
-                caption.visually-hidden { (caption) }
-                thead role="rowgroup" {
-                    tr role="row" {
-                        th scope="col" role="columnheader" { "Ref" }
-                        th scope="col" role="columnheader" { "Action" }
-                        th scope="col" role="columnheader" { "Status" }
-                        th scope="col" role="columnheader" { "RAG" }
-                        th scope="col" role="columnheader" { "Lead" }
-                        th scope="col" role="columnheader" { "Due" }
+            table.govuk-table.app-table--stack data-testid="actions" role="table" {
+                caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { (caption) }
+                thead.govuk-table__head role="rowgroup" {
+                    tr.govuk-table__row role="row" {
+                        th.govuk-table__header scope="col" role="columnheader" { "Ref" }
+                        th.govuk-table__header scope="col" role="columnheader" { "Action" }
+                        th.govuk-table__header scope="col" role="columnheader" { "Status" }
+                        th.govuk-table__header scope="col" role="columnheader" { "RAG" }
+                        th.govuk-table__header scope="col" role="columnheader" { "Lead" }
+                        th.govuk-table__header scope="col" role="columnheader" { "Due" }
                     }
                 }
-                tbody role="rowgroup" {
+                tbody.govuk-table__body role="rowgroup" {
                     @for action in actions {
-                        tr.overdue[action.overdue] role="row" id=(format!("action-{}", action.id)) data-testid=(format!("action-row-{}", action.id)) {
-                            td role="cell" { a href=(action_href(&action.id, as_of)) { (action.id) } }
-                            td role="cell" {
+                        tr.govuk-table__row.app-table__row--overdue[action.overdue] role="row" id=(format!("action-{}", action.id)) data-testid=(format!("action-row-{}", action.id)) {
+                            td.govuk-table__cell role="cell" { a.govuk-link href=(action_href(&action.id, as_of)) { (action.id) } }
+                            td.govuk-table__cell role="cell" {
                                 (action.title)
                                 @if let Some(update) = &action.latest_update {
                                     br;
-                                    span.meta { "Latest: " (update.text) " (" (update.on.long()) ")" }
+                                    span.app-meta { "Latest: " (update.text) " (" (update.on.long()) ")" }
                                 }
                             }
                             // Status and RAG come straight after the title: on a narrow
                             // screen they stay beside it, each cell saying what it is.
-                            td role="cell" data-label="Status" { (status_tag(action.status)) }
-                            td role="cell" data-label="RAG" { (rag_tag(action.rag)) }
-                            td role="cell" data-label="Lead" { (action.owner) }
-                            td role="cell" data-label="Due" {
+                            td.govuk-table__cell role="cell" data-label="Status" { (status_tag(action.status)) }
+                            td.govuk-table__cell role="cell" data-label="RAG" { (rag_tag(action.rag)) }
+                            td.govuk-table__cell role="cell" data-label="Lead" { (action.owner) }
+                            td.govuk-table__cell role="cell" data-label="Due" {
                                 @match &action.deadline {
                                     // As written in the plan, with the day it is judged by.
                                     Some(words) => span data-testid="deadline-words" { (words) },
                                     None => (widgets::date(action.due)),
                                 }
                                 @if action.due != action.original_due {
-                                    br; span.meta { "first set for " (action.original_due.long()) }
+                                    br; span.app-meta { "first set for " (action.original_due.long()) }
                                 }
                                 @if let Some(days) = action.days_overdue {
                                     br; (overdue_tag(days))
@@ -751,7 +751,7 @@ fn change_words(latest: &str, baseline: &str, unit: &str) -> Option<String> {
 fn measure_headline(measure: &MeasureShow, today: Date) -> Markup {
     let unit = &measure.unit;
     html! {
-        p.body data-testid=(format!("measure-headline-{}", measure.id)) {
+        p.govuk-body data-testid=(format!("measure-headline-{}", measure.id)) {
             @match &measure.latest {
                 Some(latest) => {
                     "Latest " strong { (widgets::amount(latest.value.as_str(), unit)) } " on " (widgets::date(latest.on))
@@ -781,32 +781,32 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date, record: bool
     let mut values: Vec<_> = full.values.iter().collect();
     values.sort_by(|a, b| a.cite.on.cmp(&b.cite.on).then(a.cite.seq.cmp(&b.cite.seq)));
     html! {
-        div.measure id=(format!("measure-{}", measure.id)) {
-            h4.heading-s { (measure.id) ": " (measure.title) }
+        div.app-measure id=(format!("measure-{}", measure.id)) {
+            h4.govuk-heading-s { (measure.id) ": " (measure.title) }
             (measure_headline(measure, today))
             (crate::web::measures::details(measure))
             (chart::svg(full, &chart_id))
-            details {
-                summary { "The values of " (measure.id) " as a table" }
-                div {
+            details.govuk-details {
+                summary.govuk-details__summary { span.govuk-details__summary-text { "The values of " (measure.id) " as a table" } }
+                div.govuk-details__text {
                     @if values.is_empty() {
-                        p.body { "No values have been recorded yet." }
+                        p.govuk-body { "No values have been recorded yet." }
                     } @else {
-                        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Values of {}, scrolls sideways", measure.id)) {
-                        table.table {
-                            caption.visually-hidden { "Values of " (measure.id) }
-                            thead { tr { th scope="col" { "Date" } th scope="col" class="num" { "Value" } th scope="col" { "Source" } } }
-                            tbody {
-                                tr {
-                                    td { (widgets::date(measure.baseline_on)) " (baseline)" }
-                                    td.num { (widgets::amount(measure.baseline.as_str(), &measure.unit)) }
-                                    td { }
+                        div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Values of {}, scrolls sideways", measure.id)) {
+                        table.govuk-table {
+                            caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Values of " (measure.id) }
+                            thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Date" } th.govuk-table__header.govuk-table__header--numeric scope="col" { "Value" } th.govuk-table__header scope="col" { "Source" } } }
+                            tbody.govuk-table__body {
+                                tr.govuk-table__row {
+                                    td.govuk-table__cell { (widgets::date(measure.baseline_on)) " (baseline)" }
+                                    td.govuk-table__cell.govuk-table__cell--numeric { (widgets::amount(measure.baseline.as_str(), &measure.unit)) }
+                                    td.govuk-table__cell { }
                                 }
                                 @for value in &values {
-                                    tr {
-                                        td { (widgets::date(value.cite.on)) }
-                                        td.num { (widgets::amount(value.value.as_str(), &measure.unit)) }
-                                        td { (value.source.as_deref().unwrap_or("")) }
+                                    tr.govuk-table__row {
+                                        td.govuk-table__cell { (widgets::date(value.cite.on)) }
+                                        td.govuk-table__cell.govuk-table__cell--numeric { (widgets::amount(value.value.as_str(), &measure.unit)) }
+                                        td.govuk-table__cell { (value.source.as_deref().unwrap_or("")) }
                                     }
                                 }
                             }
@@ -819,15 +819,15 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date, record: bool
                 details data-testid=(format!("trajectory-{}", measure.id)) {
                     summary { "The trajectory of " (measure.id) " as a table" }
                     div {
-                        div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Trajectory of {}, scrolls sideways", measure.id)) {
-                            table.table {
-                                caption.visually-hidden { "Trajectory of " (measure.id) }
+                        div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Trajectory of {}, scrolls sideways", measure.id)) {
+                            table.govuk-table {
+                                caption.govuk-table__caption.govuk-visually-hidden { "Trajectory of " (measure.id) }
                                 thead { tr { th scope="col" { "By" } th scope="col" class="num" { "Value expected" } } }
                                 tbody {
                                     @for point in &measure.trajectory {
                                         tr {
                                             td { (widgets::date(point.on)) }
-                                            td.num { (widgets::amount(point.value.as_str(), &measure.unit)) }
+                                            td.govuk-table__cell.govuk-table__cell--numeric { (widgets::amount(point.value.as_str(), &measure.unit)) }
                                         }
                                     }
                                 }
@@ -837,7 +837,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date, record: bool
                 }
             }
             @if record {
-                p.body-s { a.link href=(format!("/measures/amend?measure={}", measure.id)) { "Change the definition, period or trajectory of " (measure.id) } }
+                p.govuk-body-s { a.govuk-link href=(format!("/measures/amend?measure={}", measure.id)) { "Change the definition, period or trajectory of " (measure.id) } }
             }
         }
     }

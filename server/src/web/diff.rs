@@ -347,26 +347,26 @@ fn render(compared: &Compared) -> Markup {
     html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "What changed"))
         (error_summary(errors))
-        h1.heading-l { "What changed" }
-        p.body { "Compare the plan at two moments, such as the last monitoring visit and now." }
+        h1.govuk-heading-l { "What changed" }
+        p.govuk-body { "Compare the plan at two moments, such as the last monitoring visit and now." }
         @if !visits.is_empty() {
-            ul.list.list--plain data-testid="visit-links" {
+            ul.govuk-list data-testid="visit-links" {
                 @for visit in visits {
-                    li { a href=(format!("/diff?from=visit:{}", visit.number)) { "Since monitoring visit " (visit.number) " on " (visit.cite.on.long()) } }
+                    li { a.govuk-link href=(format!("/diff?from=visit:{}", visit.number)) { "Since monitoring visit " (visit.number) " on " (visit.cite.on.long()) } }
                 }
             }
         }
-        form #diff-form.filters method="get" action="/diff" novalidate {
+        form #diff-form.app-filters method="get" action="/diff" novalidate {
             (moment("from", "From", "Or from a date"))
             (moment("to", "To", "Or to a date"))
             (widgets::field(&Field { id: "about", name: "about", label: "About",
                 hint: Some("Only the changes about one area of weakness or finding, workstream or measure, and what answers it"),
                 error: errors.get("about"), value: fields.get("about"),
                 control: Control::Select(about_choices) }))
-            button.button.button--secondary type="submit" data-testid="compare" { "Compare" }
+            button.govuk-button.govuk-button--secondary data-module="govuk-button" type="submit" data-testid="compare" { "Compare" }
         }
         @if changes.is_none() && errors.is_empty() {
-            p.body.inset data-testid="diff-summary" {
+            p.govuk-inset-text data-testid="diff-summary" {
                 "No monitoring visit has been recorded yet, so there is no “since the last visit”: choose the earlier moment above."
             }
         }
@@ -395,7 +395,7 @@ fn found(fields: &Fields, changes: &Diff) -> Markup {
         .filter(|p| *p >= 1)
         .unwrap_or(1);
     html! {
-        p.body data-testid="diff-summary" {
+        p.govuk-body data-testid="diff-summary" {
             @if changes.changed {
                 "From " strong { (changes.from.label) } " to " strong { (changes.to.label) } ": "
                 (crate::web::dashboard::plural(changes.events as u64, "event", "events")) " in between."
@@ -404,39 +404,39 @@ fn found(fields: &Fields, changes: &Diff) -> Markup {
             }
         }
         @if changes.changed {
-            p.body { a.link href=(href(fields, "/diff.txt", &[])) download { "Download the whole comparison as text" } }
+            p.govuk-body { a.govuk-link href=(href(fields, "/diff.txt", &[])) download { "Download the whole comparison as text" } }
         }
         @match one {
             Some((key, heading, items)) => {
                 @let pages = items.len().div_ceil(PER_PAGE).max(1);
                 @let page = page.min(pages);
                 @let start = (page - 1) * PER_PAGE;
-                p.body { a.link href=(href(fields, "/diff", &[])) { "Back to every kind of change" } }
-                h2.heading-m data-testid="diff-section" { (heading) " (" (items.len()) ")" }
+                p.govuk-body { a.govuk-link href=(href(fields, "/diff", &[])) { "Back to every kind of change" } }
+                h2.govuk-heading-m data-testid="diff-section" { (heading) " (" (items.len()) ")" }
                 @if pages > 1 {
-                    p.body { "Changes " (start + 1) " to " ((start + PER_PAGE).min(items.len())) " of " (items.len()) "." }
+                    p.govuk-body { "Changes " (start + 1) " to " ((start + PER_PAGE).min(items.len())) " of " (items.len()) "." }
                 }
                 (list(&items[start..(start + PER_PAGE).min(items.len())]))
                 @if pages > 1 {
-                    nav.button-group aria-label="Pages of these changes" {
-                        @if page > 1 { a.link href=(href(fields, "/diff", &[("section", key.clone()), ("page", (page - 1).to_string())])) rel="prev" { "Previous page" } }
-                        @if page < pages { a.link href=(href(fields, "/diff", &[("section", key.clone()), ("page", (page + 1).to_string())])) rel="next" { "Next page" } }
+                    nav.govuk-button-group aria-label="Pages of these changes" {
+                        @if page > 1 { a.govuk-link href=(href(fields, "/diff", &[("section", key.clone()), ("page", (page - 1).to_string())])) rel="prev" { "Previous page" } }
+                        @if page < pages { a.govuk-link href=(href(fields, "/diff", &[("section", key.clone()), ("page", (page + 1).to_string())])) rel="next" { "Next page" } }
                     }
                 }
             }
             None => {
                 @if sections.len() > 1 {
-                    ul.list data-testid="diff-counts" {
+                    ul.govuk-list.govuk-list--bullet data-testid="diff-counts" {
                         @for (key, heading, items) in &sections {
-                            li { a.link href=(format!("#{key}")) { (heading) } ": " (items.len()) }
+                            li { a.govuk-link href=(format!("#{key}")) { (heading) } ": " (items.len()) }
                         }
                     }
                 }
                 @for (key, heading, items) in &sections {
-                    h2.heading-m id=(key) { (heading) " (" (items.len()) ")" }
+                    h2.govuk-heading-m id=(key) { (heading) " (" (items.len()) ")" }
                     (list(&items[..items.len().min(SHOWN)]))
                     @if items.len() > SHOWN {
-                        p.body { a.link href=(href(fields, "/diff", &[("section", key.clone())])) { "Show all " (items.len()) " " (heading.to_lowercase()) } }
+                        p.govuk-body { a.govuk-link href=(href(fields, "/diff", &[("section", key.clone())])) { "Show all " (items.len()) " " (heading.to_lowercase()) } }
                     }
                 }
             }
@@ -446,11 +446,11 @@ fn found(fields: &Fields, changes: &Diff) -> Markup {
 
 fn list(items: &[wsoa_core::diff::Item]) -> Markup {
     html! {
-        ul.list {
+        ul.govuk-list.govuk-list--bullet {
             @for item in items {
                 li {
                     (item.text) " "
-                    span.cites { "(" (cites(&item.cites)) ")" }
+                    span.app-cites { "(" (cites(&item.cites)) ")" }
                 }
             }
         }
@@ -459,7 +459,8 @@ fn list(items: &[wsoa_core::diff::Item]) -> Markup {
 
 /// "event 12", "events 3, 7 and 12", each number a link to its event on the timeline.
 fn cites(seqs: &[u64]) -> Markup {
-    let link = |seq: &u64| html! { a.link href=(crate::web::timeline::event_href(*seq)) { (seq) } };
+    let link =
+        |seq: &u64| html! { a.govuk-link href=(crate::web::timeline::event_href(*seq)) { (seq) } };
     html! {
         @match seqs {
             [] => {}

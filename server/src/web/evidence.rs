@@ -28,36 +28,36 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
         .await?;
     let content = html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Evidence"))
-        h1.heading-l { "Evidence" }
-        p.body {
+        h1.govuk-heading-l { "Evidence" }
+        p.govuk-body {
             "Every file attached as evidence, in the order attached. Only each file's hash is in the ledger's history, so a file's content can be redacted for data protection without breaking verification."
         }
         @if user.can(Permission::Record) {
-            p.body { a.link href="/evidence/new" data-testid="attach-evidence" { "Attach evidence to an area of weakness, a workstream, an action or a measure" } }
+            p.govuk-body { a.govuk-link href="/evidence/new" data-testid="attach-evidence" { "Attach evidence to an area of weakness, a workstream, an action or a measure" } }
         }
         @if evidence.is_empty() {
-            p.body.inset { "No evidence has been attached yet." }
+            p.govuk-inset-text { "No evidence has been attached yet." }
         } @else {
-            div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Evidence, scrolls sideways" {
-                table.table data-testid="evidence" {
-                    caption.visually-hidden { "Evidence" }
-                    thead {
-                        tr {
-                            th scope="col" { "Id" }
-                            th scope="col" { "What it is" }
-                            th scope="col" { "Supports" }
-                            th scope="col" { "Attached" }
-                            th scope="col" { "File" }
+            div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Evidence, scrolls sideways" {
+                table.govuk-table data-testid="evidence" {
+                    caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Evidence" }
+                    thead.govuk-table__head {
+                        tr.govuk-table__row {
+                            th.govuk-table__header scope="col" { "Id" }
+                            th.govuk-table__header scope="col" { "What it is" }
+                            th.govuk-table__header scope="col" { "Supports" }
+                            th.govuk-table__header scope="col" { "Attached" }
+                            th.govuk-table__header scope="col" { "File" }
                         }
                     }
-                    tbody {
+                    tbody.govuk-table__body {
                         @for item in &evidence {
-                            tr id=(format!("evidence-{}", item.id)) data-testid=(format!("evidence-row-{}", item.id)) {
-                                td { (item.id) }
-                                td { (item.title) br; span.meta { (widgets::sentence_case(&item.kind.label())) } }
-                                td { (supports(&item.supports)) }
-                                td { (widgets::date(item.cite.on)) br; span.meta { "by " (item.cite.by) ", " a.link href=(crate::web::timeline::event_href(item.cite.seq)) { "event " (item.cite.seq) } } }
-                                td { (file_cell(item)) }
+                            tr.govuk-table__row id=(format!("evidence-{}", item.id)) data-testid=(format!("evidence-row-{}", item.id)) {
+                                td.govuk-table__cell { (item.id) }
+                                td.govuk-table__cell { (item.title) br; span.app-meta { (widgets::sentence_case(&item.kind.label())) } }
+                                td.govuk-table__cell { (supports(&item.supports)) }
+                                td.govuk-table__cell { (widgets::date(item.cite.on)) br; span.app-meta { "by " (item.cite.by) ", " a.govuk-link href=(crate::web::timeline::event_href(item.cite.seq)) { "event " (item.cite.seq) } } }
+                                td.govuk-table__cell { (file_cell(item)) }
                             }
                         }
                     }
@@ -78,7 +78,7 @@ pub fn supports(subjects: &[Subject]) -> Markup {
         @for (i, subject) in subjects.iter().enumerate() {
             @if i > 0 { ", " }
             @match subject {
-                Subject::Action(id) => a href=(format!("/actions/{id}")) { "action " (id) },
+                Subject::Action(id) => a.govuk-link href=(format!("/actions/{id}")) { "action " (id) },
                 other => (other.to_string()),
             }
         }
@@ -90,27 +90,27 @@ pub fn file_cell(item: &EvidenceView) -> Markup {
     html! {
         @match &item.redacted {
             Some((reason, cite)) => {
-                p.body-s data-testid="redacted" {
+                p.govuk-body-s data-testid="redacted" {
                     (widgets::tag(widgets::Colour::Purple, "Redacted"))
                     " Redacted on " (cite.on.long()) " by " (cite.by) ": " (reason)
                 }
-                span.meta { (item.file_name) ", " (size(item.size)) }
-                details {
-                    summary { "For auditors: the file's fingerprint" }
-                    div {
+                span.app-meta { (item.file_name) ", " (size(item.size)) }
+                details.govuk-details {
+                    summary.govuk-details__summary { span.govuk-details__summary-text { "For auditors: the file's fingerprint" } }
+                    div.govuk-details__text {
                         "The history keeps the file's BLAKE3 hash, which begins "
-                        span.hash { (item.content_hash.short()) }
+                        span.app-hash { (item.content_hash.short()) }
                         ", so the redacted file can still be checked if a copy turns up."
                     }
                 }
             }
             None => {
-                a href=(format!("/evidence/{}/download", item.id)) download=(item.file_name) data-testid=(format!("download-{}", item.id)) {
+                a.govuk-link href=(format!("/evidence/{}/download", item.id)) download=(item.file_name) data-testid=(format!("download-{}", item.id)) {
                     "Download " (item.file_name)
-                    span.visually-hidden { " (evidence " (item.id) ")" }
+                    span.govuk-visually-hidden { " (evidence " (item.id) ")" }
                 }
                 br;
-                span.meta { (size(item.size)) ", " (item.media_type) }
+                span.app-meta { (size(item.size)) ", " (item.media_type) }
             }
         }
     }
@@ -208,8 +208,8 @@ fn form_page(user: &Signed, plan: &wsoa_core::plan::Plan, form: &FormState) -> M
     html! {
         (widgets::back_link("/evidence", "Back to the evidence"))
         (error_summary_for(&form.errors, "evidence-"))
-        h1.heading-l { "Attach evidence" }
-        p.body { "A document that shows progress on an area of weakness or a finding, a workstream, an action or a measure. The file is kept; the history keeps its fingerprint, so it can be checked later." }
+        h1.govuk-heading-l { "Attach evidence" }
+        p.govuk-body { "A document that shows progress on an area of weakness or a finding, a workstream, an action or a measure. The file is kept; the history keeps its fingerprint, so it can be checked later." }
         form #evidence-form method="post" action="/evidence/new" enctype="multipart/form-data" novalidate {
             input type="hidden" name="csrf" value=(user.csrf);
             (field("supports", "What it supports", None, Control::Select(subjects(plan))))
@@ -226,9 +226,9 @@ fn form_page(user: &Signed, plan: &wsoa_core::plan::Plan, form: &FormState) -> M
             (widgets::field(&Field { id: "evidence-file", name: "file", label: "File",
                 hint: Some("Keep personal data about children out of evidence where you can: its content can be redacted later."),
                 error: form.error("file"), value: "", control: Control::File }))
-            div.button-group {
-                button.button type="submit" data-testid="submit-evidence" { "Attach the file" }
-                a.link href="/evidence" { "Cancel" }
+            div.govuk-button-group {
+                button.govuk-button type="submit" data-module="govuk-button" data-testid="submit-evidence" { "Attach the file" }
+                a.govuk-link href="/evidence" { "Cancel" }
             }
         }
     }

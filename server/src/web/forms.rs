@@ -51,15 +51,15 @@ pub(crate) fn render(
     let content = html! {
         (widgets::back_link("/", "Back to the plan"))
         (error_summary_for(&form.errors, page.prefix))
-        h1.heading-l { (page.title) }
-        p.body { (page.intro) }
+        h1.govuk-heading-l { (page.title) }
+        p.govuk-body { (page.intro) }
         form id=(page.form_id) method="post" action=(page.action) novalidate {
             input type="hidden" name="csrf" value=(user.csrf);
             input type="hidden" name="nonce" value=(form.value("nonce"));
             (body)
-            div.button-group {
-                button.button type="submit" data-testid="submit" { (page.submit) }
-                a.link href="/" { "Cancel" }
+            div.govuk-button-group {
+                button.govuk-button type="submit" data-module="govuk-button" data-testid="submit" { (page.submit) }
+                a.govuk-link href="/" { "Cancel" }
             }
         }
     };
@@ -87,8 +87,8 @@ pub(crate) fn chooser(
     let content = html! {
         (widgets::back_link("/", "Back to the plan"))
         (error_summary_for(&errors, "choose-"))
-        h1.heading-l { (page.title) }
-        p.body { (page.intro) }
+        h1.govuk-heading-l { (page.title) }
+        p.govuk-body { (page.intro) }
         form id=(format!("{}-choose", page.form_id)) method="get" action=(page.action) novalidate {
             (widgets::field(&Field {
                 id: &id,
@@ -99,9 +99,9 @@ pub(crate) fn chooser(
                 value: "",
                 control: Control::Select(choices),
             }))
-            div.button-group {
-                button.button type="submit" data-testid="continue" { "Continue" }
-                a.link href="/" { "Cancel" }
+            div.govuk-button-group {
+                button.govuk-button data-module="govuk-button" type="submit" data-testid="continue" { "Continue" }
+                a.govuk-link href="/" { "Cancel" }
             }
         }
     };
@@ -448,12 +448,12 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
         (text(p, form, "forum", "Board", Some("For example, Northshire SEND Improvement Board"), Control::Text))
         (date(p, form, "on", "Date of the meeting", Some("For example, 23 9 2021. It cannot be in the future.")))
         @if plan.workstreams.is_empty() {
-            p.body.inset { "No workstreams are recorded yet, so there is nothing to assess." }
+            p.govuk-inset-text { "No workstreams are recorded yet, so there is nothing to assess." }
         }
         @for workstream in &plan.workstreams {
-            fieldset.fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
-                legend { "Workstream " (workstream.id) ": " (workstream.title) }
-                p.body-s data-testid=(format!("previous-{}", workstream.id)) {
+            fieldset.govuk-fieldset.app-fieldset-group data-testid=(format!("assess-{}", workstream.id)) {
+                legend.govuk-fieldset__legend.govuk-fieldset__legend--s { "Workstream " (workstream.id) ": " (workstream.title) }
+                p.govuk-body-s data-testid=(format!("previous-{}", workstream.id)) {
                     @match workstream.assessments.last() {
                         Some(last) => {
                             "Last rated " (widgets::rating_tag(last.rating)) " by " (last.forum) " on " (widgets::date(last.cite.on))

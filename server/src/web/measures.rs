@@ -35,7 +35,7 @@ pub fn details(measure: &MeasureShow) -> Markup {
     let unit = &measure.unit;
     html! {
         @if measure.definition.is_some() || measure.period.is_some() || !measure.trajectory.is_empty() {
-            dl.summary-list data-testid=(format!("measure-details-{}", measure.id)) {
+            dl.govuk-summary-list data-testid=(format!("measure-details-{}", measure.id)) {
                 @if let Some(definition) = &measure.definition {
                     (widgets::row("How it is counted", html! { (definition) }))
                 }
@@ -115,7 +115,7 @@ fn amend_body(plan: &Plan, form: &FormState) -> Markup {
     };
     html! {
         input type="hidden" name="measure" value=(form.value("measure"));
-        dl.summary-list {
+        dl.govuk-summary-list {
             (widgets::row("Measure", html! {
                 span id=(format!("{p}measure")) data-testid="amend-measure" {
                     @match chosen {
@@ -124,7 +124,7 @@ fn amend_body(plan: &Plan, form: &FormState) -> Markup {
                     }
                 }
                 " "
-                a.link href="/measures/amend" { "Choose another measure" }
+                a.govuk-link href="/measures/amend" { "Choose another measure" }
             }))
             @if let Some(m) = chosen {
                 (widgets::row("Baseline and target", html! {
@@ -136,7 +136,7 @@ fn amend_body(plan: &Plan, form: &FormState) -> Markup {
             }
         }
         @if let Some(message) = form.error("measure") {
-            p.error-message { span.visually-hidden { "Error: " } (message) }
+            p.govuk-error-message { span.govuk-visually-hidden { "Error: " } (message) }
         }
         (text(p, form, "definition", "How it is counted", Some("For example, new EHC plans issued in the period within 20 weeks, excluding exceptions, as a share of all new plans issued"), Control::Textarea { rows: 3 }))
         (text(p, form, "period", "What each value covers", None, Control::Select(periods)))

@@ -47,8 +47,8 @@ pub async fn page(
     let content = match narrative(&state, as_of).await? {
         None => html! {
             (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
-            h1.heading-l { "Impact narrative" }
-            p.body.inset { "The ledger has no events yet, so there is nothing to narrate." }
+            h1.govuk-heading-l { "Impact narrative" }
+            p.govuk-inset-text { "The ledger has no events yet, so there is nothing to narrate." }
         },
         Some((narrative, _)) => html! {
             @if let Some(day) = as_of {
@@ -67,11 +67,11 @@ pub async fn page(
 fn downloads(as_of: Option<Date>) -> Markup {
     let query = as_of.map_or_else(String::new, |day| format!("?as_of={day}"));
     html! {
-        ul.list.list--plain data-testid="narrative-downloads" {
-            li { a href=(format!("/narrative.docx{query}")) { "Download as a Word document" } }
-            li { a href=(format!("/narrative.pdf{query}")) { "Download as a PDF" } }
-            li { a href=(format!("/narrative.html{query}")) { "Download as a web page (HTML)" } }
-            li { a href=(format!("/narrative.md{query}")) { "Download as Markdown" } }
+        ul.govuk-list data-testid="narrative-downloads" {
+            li { a.govuk-link href=(format!("/narrative.docx{query}")) { "Download as a Word document" } }
+            li { a.govuk-link href=(format!("/narrative.pdf{query}")) { "Download as a PDF" } }
+            li { a.govuk-link href=(format!("/narrative.html{query}")) { "Download as a web page (HTML)" } }
+            li { a.govuk-link href=(format!("/narrative.md{query}")) { "Download as Markdown" } }
         }
     }
 }
@@ -79,58 +79,60 @@ fn downloads(as_of: Option<Date>) -> Markup {
 fn render(narrative: &Narrative, as_of: Option<Date>) -> Markup {
     html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Impact narrative"))
-        span.caption { "Impact narrative" }
-        h1.heading-l data-testid="narrative-title" { (narrative.title) }
-        p.body {
+        span.govuk-caption-m { "Impact narrative" }
+        h1.govuk-heading-l data-testid="narrative-title" { (narrative.title) }
+        p.govuk-body {
             "Built from the ledger: every statement cites the events it rests on, listed at the end. "
             "Anyone with the ledger can rebuild it and get the same text."
         }
         (downloads(as_of))
-        div.narrative {
+        div.app-narrative {
             (section(&narrative.opening, 2))
             (section(&narrative.visits, 2))
             @if let Some(risks) = &narrative.plan_risks { (section(risks, 2)) }
             @for weakness in &narrative.weaknesses {
                 section id=(format!("weakness-{}", weakness.id)) {
-                    h2.heading-l { (weakness.id) ": " (weakness.title) }
-                    p.body { (claim(&weakness.introduction)) }
+                    h2.govuk-heading-l { (weakness.id) ": " (weakness.title) }
+                    p.govuk-body { (claim(&weakness.introduction)) }
                     @if let Some(finding) = &weakness.finding {
-                        blockquote.inset { (finding.text) }
+                        blockquote.govuk-inset-text { (finding.text) }
                     }
                     @if let Some(outcome) = &weakness.outcome {
-                        p.body { strong { (claim(outcome)) } }
+                        p.govuk-body { strong { (claim(outcome)) } }
                     }
                     @for part in &weakness.sections { (section(part, 3)) }
                 }
             }
             @if let Some(corrections) = &narrative.corrections { (section(corrections, 2)) }
-            h2.heading-m { "Verification" }
-            p.body { (narrative.verification) }
-            h2.heading-m id="appendix" { "Appendix: the events cited" }
+            h2.govuk-heading-m { "Verification" }
+            p.govuk-body { (narrative.verification) }
+            h2.govuk-heading-m id="appendix" { "Appendix: the events cited" }
             @if narrative.appendix.is_empty() {
-                p.body { "No event is cited." }
+                p.govuk-body { "No event is cited." }
             } @else {
-                details open {
-                summary { "The events, with the start of each one's hash, for auditors" }
-                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="The events cited, scrolls sideways" {
-                    table.table data-testid="appendix" {
-                        caption.visually-hidden { "The events cited" }
-                        thead { tr { th scope="col" { "Event" } th scope="col" { "Date" } th scope="col" { "Kind" } th scope="col" { "Recorded by" } th scope="col" { "Hash begins" } } }
-                        tbody {
+                details.govuk-details open {
+                summary.govuk-details__summary { span.govuk-details__summary-text { "The events, with the start of each one's hash, for auditors" } }
+                div.govuk-details__text {
+                div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="The events cited, scrolls sideways" {
+                    table.govuk-table data-testid="appendix" {
+                        caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "The events cited" }
+                        thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Event" } th.govuk-table__header scope="col" { "Date" } th.govuk-table__header scope="col" { "Kind" } th.govuk-table__header scope="col" { "Recorded by" } th.govuk-table__header scope="col" { "Hash begins" } } }
+                        tbody.govuk-table__body {
                             @for event in &narrative.appendix {
-                                tr id=(format!("event-{}", event.seq)) {
-                                    td { a.link href=(crate::web::timeline::event_href(event.seq)) aria-label=(format!("Event {}", event.seq)) { (event.seq) } }
-                                    td { (event.on.long()) }
-                                    td {
+                                tr.govuk-table__row id=(format!("event-{}", event.seq)) {
+                                    td.govuk-table__cell { a.govuk-link href=(crate::web::timeline::event_href(event.seq)) aria-label=(format!("Event {}", event.seq)) { (event.seq) } }
+                                    td.govuk-table__cell { (event.on.long()) }
+                                    td.govuk-table__cell {
                                         (event.kind.as_deref().unwrap_or("unknown"))
                                         @for (seq, _) in &event.corrected_by { " (corrected by event " (seq) ")" }
                                     }
-                                    td { (event.actor) }
-                                    td { code { (event.hash.map(|hash| hash.short()).unwrap_or_default()) } }
+                                    td.govuk-table__cell { (event.actor) }
+                                    td.govuk-table__cell { code { (event.hash.map(|hash| hash.short()).unwrap_or_default()) } }
                                 }
                             }
                         }
                     }
+                }
                 }
                 }
             }
@@ -140,12 +142,12 @@ fn render(narrative: &Narrative, as_of: Option<Date>) -> Markup {
 
 fn section(section: &Section, level: u8) -> Markup {
     html! {
-        @if level == 2 { h2.heading-m { (section.heading) } } @else { h3.heading-s { (section.heading) } }
+        @if level == 2 { h2.govuk-heading-m { (section.heading) } } @else { h3.govuk-heading-s { (section.heading) } }
         @let cited = section.claims.iter().any(|claim| !claim.cites.is_empty());
         @if cited && section.claims.len() > 1 {
-            ul.list { @for item in &section.claims { li { (claim(item)) } } }
+            ul.govuk-list.govuk-list--bullet { @for item in &section.claims { li { (claim(item)) } } }
         } @else {
-            @for item in &section.claims { p.body { (claim(item)) } }
+            @for item in &section.claims { p.govuk-body { (claim(item)) } }
         }
     }
 }
@@ -155,11 +157,11 @@ fn claim(claim: &Claim) -> Markup {
         (claim.text)
         @if !claim.cites.is_empty() {
             " "
-            span.cites {
+            span.app-cites {
                 "(" @if claim.cites.len() == 1 { "event " } @else { "events " }
                 @for (i, cite) in claim.cites.iter().enumerate() {
                     @if i > 0 { ", " }
-                    a href=(format!("#event-{}", cite.seq)) { (cite.seq) }
+                    a.govuk-link href=(format!("#event-{}", cite.seq)) { (cite.seq) }
                 }
                 ")"
             }

@@ -32,19 +32,19 @@ use crate::web::{Signed, WebError};
 pub fn list(packs: &[PackView], can_make: bool) -> Markup {
     html! {
         section #packs aria-labelledby="packs-heading" data-testid="packs" {
-            h2.heading-l #packs-heading { "Evidence packs sent" }
-            p.body { "A pack is the ledger as it was known at the end of its cut-off day, in one file that anyone can verify, sent before a review or a visit. Its hash is kept, so anyone can later prove exactly what was sent." }
+            h2.govuk-heading-l #packs-heading { "Evidence packs sent" }
+            p.govuk-body { "A pack is the ledger as it was known at the end of its cut-off day, in one file that anyone can verify, sent before a review or a visit. Its hash is kept, so anyone can later prove exactly what was sent." }
             @if can_make {
-                p.body { a.link href="/packs/new" data-testid="make-pack" { "Make an evidence pack" } }
+                p.govuk-body { a.govuk-link href="/packs/new" data-testid="make-pack" { "Make an evidence pack" } }
             }
             @if packs.is_empty() {
-                p.body.inset { "No evidence pack has been recorded as sent yet." }
+                p.govuk-inset-text { "No evidence pack has been recorded as sent yet." }
             } @else {
-                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Evidence packs sent, scrolls sideways" {
+                div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Evidence packs sent, scrolls sideways" {
                     // On a narrow screen each row stacks (see `.table--stack`), each cell saying
                     // what it is; the roles keep it a table for screen readers.
-                    table.table.table--stack data-testid="packs-table" role="table" {
-                        caption.visually-hidden { "Evidence packs sent" }
+                    table.govuk-table.app-table--stack data-testid="packs-table" role="table" {
+                        caption.govuk-table__caption.govuk-visually-hidden { "Evidence packs sent" }
                         thead role="rowgroup" {
                             tr role="row" {
                                 th scope="col" role="columnheader" { "For" }
@@ -59,16 +59,16 @@ pub fn list(packs: &[PackView], can_make: bool) -> Markup {
                                 tr role="row" data-testid=(format!("pack-row-{}", i + 1)) {
                                     td role="cell" { strong { (pack.purpose) } }
                                     td role="cell" data-label="Sent to" { (pack.to) }
-                                    td role="cell" data-label="Cut-off" { (widgets::date(pack.as_of)) br; span.meta { (crate::web::dashboard::plural(pack.events, "event", "events")) } }
-                                    td role="cell" data-label="Sent" { (widgets::date(pack.cite.on)) br; span.meta { "by " (pack.cite.by) } }
+                                    td role="cell" data-label="Cut-off" { (widgets::date(pack.as_of)) br; span.app-meta { (crate::web::dashboard::plural(pack.events, "event", "events")) } }
+                                    td role="cell" data-label="Sent" { (widgets::date(pack.cite.on)) br; span.app-meta { "by " (pack.cite.by) } }
                                     td role="cell" data-label="File" {
-                                        (pack.file_name) br; span.meta { (widgets::size(pack.size)) }
+                                        (pack.file_name) br; span.app-meta { (widgets::size(pack.size)) }
                                         details {
                                             summary { "Its hash" }
                                             div {
-                                                "File BLAKE3 " code.hash { (pack.file_hash.to_hex()) } br;
-                                                "Holds events 0 to " (pack.events.saturating_sub(1)) ", the last with chain hash " code.hash { (pack.head.to_hex()) } br;
-                                                "Recorded as " a.link href=(crate::web::timeline::event_href(pack.cite.seq)) { "event " (pack.cite.seq) }
+                                                "File BLAKE3 " code.app-hash { (pack.file_hash.to_hex()) } br;
+                                                "Holds events 0 to " (pack.events.saturating_sub(1)) ", the last with chain hash " code.app-hash { (pack.head.to_hex()) } br;
+                                                "Recorded as " a.govuk-link href=(crate::web::timeline::event_href(pack.cite.seq)) { "event " (pack.cite.seq) }
                                             }
                                         }
                                     }

@@ -72,10 +72,10 @@ pub fn section(shown: &ShowView, user: &Signed, as_of: Option<Date>) -> Markup {
     html! {
         @if !shown.plans.is_empty() {
             section #plans aria-labelledby="plans-heading" data-testid="plans" {
-                h2.heading-l #plans-heading { "Plans" }
-                p.body { "The Written Statement of Action and the plans that followed it, each answering findings of an inspection, with the workstreams DfE and NHS England monitor." }
+                h2.govuk-heading-l #plans-heading { "Plans" }
+                p.govuk-body { "The Written Statement of Action and the plans that followed it, each answering findings of an inspection, with the workstreams DfE and NHS England monitor." }
                 @if record {
-                    p.body { a.link href="/plans/new" data-testid="start-plan" { "Start a plan" } }
+                    p.govuk-body { a.govuk-link href="/plans/new" data-testid="start-plan" { "Start a plan" } }
                 }
                 @for plan in &shown.plans {
                     (plan_card(plan, record))
@@ -93,28 +93,28 @@ fn plan_card(plan: &PlanShow, record: bool) -> Markup {
             .find(|review| review.ended.iter().any(|id| id == ws))
     };
     html! {
-        div.plan id=(format!("plan-{}", plan.id)) data-testid=(format!("plan-{}", plan.id)) {
-            h3.heading-m {
-                span.caption { "Plan " (plan.id) }
+        div id=(format!("plan-{}", plan.id)) data-testid=(format!("plan-{}", plan.id)) {
+            h3.govuk-heading-m {
+                span.govuk-caption-m { "Plan " (plan.id) }
                 " "
                 (heading(plan))
             }
-            dl.summary-list {
+            dl.govuk-summary-list {
                 (widgets::row("Answers", html! {
                     @if plan.answers.is_empty() {
                         "No finding recorded yet"
                     }
                     @for (i, finding) in plan.answers.iter().enumerate() {
                         @if i > 0 { ", " }
-                        a.link href=(format!("#weakness-{finding}")) { (finding) }
+                        a.govuk-link href=(format!("#weakness-{finding}")) { (finding) }
                     }
                 }))
                 (widgets::row("Stage", html! {
                     span data-testid=(format!("plan-stage-{}", plan.id)) {
                         (stage_tag(&plan.stage)) " version " (plan.version)
                     }
-                    @if let Some(on) = plan.submitted { br; span.meta { "Last submitted " (on.long()) } }
-                    @if let Some(on) = plan.accepted { br; span.meta { "Last accepted " (on.long()) } }
+                    @if let Some(on) = plan.submitted { br; span.app-meta { "Last submitted " (on.long()) } }
+                    @if let Some(on) = plan.accepted { br; span.app-meta { "Last accepted " (on.long()) } }
                 }))
                 (widgets::row("Started", widgets::date(plan.started)))
                 (widgets::row("Last review", match plan.reviews.last() {
@@ -126,14 +126,14 @@ fn plan_card(plan: &PlanShow, record: bool) -> Markup {
                     None => html! { "Not yet reviewed by DfE and NHS England" },
                 }))
             }
-            h4.heading-s { "Workstreams of " (plan.id) }
+            h4.govuk-heading-s { "Workstreams of " (plan.id) }
             @if plan.workstreams.is_empty() {
-                p.body { "No workstreams yet." }
+                p.govuk-body { "No workstreams yet." }
             } @else {
-                ul.list data-testid=(format!("plan-workstreams-{}", plan.id)) {
+                ul.govuk-list.govuk-list--bullet data-testid=(format!("plan-workstreams-{}", plan.id)) {
                     @for ws in &plan.workstreams {
                         li data-testid=(format!("plan-workstream-{}", ws.id)) {
-                            a.link href=(format!("#workstream-{}", ws.id)) { (ws.id) } " " (ws.title) ": "
+                            a.govuk-link href=(format!("#workstream-{}", ws.id)) { (ws.id) } " " (ws.title) ": "
                             @match ws.monitoring_ended {
                                 Some(on) => {
                                     (widgets::tag(Colour::Purple, "Monitoring ended"))
@@ -147,10 +147,10 @@ fn plan_card(plan: &PlanShow, record: bool) -> Markup {
                 }
             }
             @if record {
-                ul.list.list--plain data-testid=(format!("plan-links-{}", plan.id)) {
-                    li { a.link href=(format!("/plans/step?plan={}", plan.id)) { "Record that " (plan.id) " was submitted, accepted or revised" } }
-                    li { a.link href=(format!("/plans/review?plan={}", plan.id)) { "Record a monitoring review of " (plan.id) } }
-                    li { a.link href=(format!("/workstreams/new?plan={}", plan.id)) { "Add a workstream to " (plan.id) } }
+                ul.govuk-list data-testid=(format!("plan-links-{}", plan.id)) {
+                    li { a.govuk-link href=(format!("/plans/step?plan={}", plan.id)) { "Record that " (plan.id) " was submitted, accepted or revised" } }
+                    li { a.govuk-link href=(format!("/plans/review?plan={}", plan.id)) { "Record a monitoring review of " (plan.id) } }
+                    li { a.govuk-link href=(format!("/workstreams/new?plan={}", plan.id)) { "Add a workstream to " (plan.id) } }
                 }
             }
         }
@@ -281,7 +281,7 @@ fn start_body(plan: &Plan, form: &FormState) -> Markup {
         (text(p, form, "id", "Reference", Some("As your documents name it: for example, APP1 or PAP1. WSoA is the first Written Statement of Action's own."), Control::Text))
         (text(p, form, "title", "Title", Some("For example, Accelerated Progress Plan, March 2023"), Control::Text))
         @if plan.weaknesses.is_empty() {
-            p.body.inset { "No findings are recorded yet: record the inspection and its findings first." }
+            p.govuk-inset-text { "No findings are recorded yet: record the inspection and its findings first." }
         }
         (checkboxes(p, form, "answers", "Findings it answers", Some("Tick every finding the plan answers"), finding_choices(plan)))
         (date(p, form, "on", "Date it was started", Some("For example, 1 3 2023. It cannot be in the future.")))
@@ -386,7 +386,7 @@ fn step_body(plan: &Plan, form: &FormState) -> Markup {
     html! {
         (text(p, form, "plan", "Plan", None, Control::Select(plan_choices(plan))))
         @if let Some(current) = plan.plan(form.value("plan")) {
-            p.body data-testid="plan-now" {
+            p.govuk-body data-testid="plan-now" {
                 "Plan " (current.id) " is now " (stage_tag(&current.stage)) " version " (current.version) "."
             }
         }
@@ -509,7 +509,7 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
         .unwrap_or_default();
     html! {
         input type="hidden" name="plan" value=(form.value("plan"));
-        dl.summary-list {
+        dl.govuk-summary-list {
             (widgets::row("Plan", html! {
                 span id=(format!("{p}plan")) data-testid="review-plan" {
                     @match chosen {
@@ -518,20 +518,20 @@ fn review_body(plan: &Plan, form: &FormState) -> Markup {
                     }
                 }
                 " "
-                a.link href="/plans/review" { "Choose another plan" }
+                a.govuk-link href="/plans/review" { "Choose another plan" }
             }))
         }
         @if let Some(message) = form.error("plan") {
-            p.error-message { span.visually-hidden { "Error: " } (message) }
+            p.govuk-error-message { span.govuk-visually-hidden { "Error: " } (message) }
         }
         (text(p, form, "by", "Who reviewed", Some("For example, DfE and NHS England advisers"), Control::Text))
         (text(p, form, "summary", "Their conclusion", None, Control::Textarea { rows: 3 }))
         @if let Some(current) = chosen {
             @for (id, cite) in &current.monitoring_ended {
-                p.body-s { "Monitoring of " (id) " already ended on " (cite.on.long()) "." }
+                p.govuk-body-s { "Monitoring of " (id) " already ended on " (cite.on.long()) "." }
             }
             @if workstreams.is_empty() {
-                p.body.inset { "No workstream of " (current.id) " is still monitored." }
+                p.govuk-inset-text { "No workstream of " (current.id) " is still monitored." }
             }
         }
         @if !workstreams.is_empty() {

@@ -395,8 +395,8 @@ fn login_form(
     };
     let content = html! {
         (error_summary(errors))
-        h1.heading-l { "Sign in" }
-        p.body { "Sign in with the access token an administrator gave you. It starts with " code { "wsoa_" } "." }
+        h1.govuk-heading-l { "Sign in" }
+        p.govuk-body { "Sign in with the access token an administrator gave you. It starts with " code { "wsoa_" } "." }
         form #login-form method="post" action="/login" novalidate {
             input type="hidden" name="csrf" value=(csrf);
             (field(&Field {
@@ -408,7 +408,7 @@ fn login_form(
                 value: "",
                 control: Control::Password,
             }))
-            button.button type="submit" data-testid="sign-in" { "Sign in" }
+            button.govuk-button type="submit" data-module="govuk-button" data-testid="sign-in" { "Sign in" }
         }
     };
     let title = if errors.is_empty() {

@@ -254,44 +254,44 @@ fn render(
     html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Timeline"))
         (error_summary(errors))
-        h1.heading-l { "Timeline" }
-        p.body { "Every change recorded in the ledger, newest first. “Happened” is the date given for the change; “Recorded” is when the ledger learned of it." }
-        form #timeline-filters.filters method="get" action="/timeline" novalidate {
+        h1.govuk-heading-l { "Timeline" }
+        p.govuk-body { "Every change recorded in the ledger, newest first. “Happened” is the date given for the change; “Recorded” is when the ledger learned of it." }
+        form #timeline-filters.app-filters method="get" action="/timeline" novalidate {
             (field("about", "About", Some("An id, such as W1, WS2 or 1.1; includes everything under it"), Control::Text))
             (date("since", "Happened on or after"))
             (date("until", "Happened on or before"))
             (field("by", "Recorded by", Some("Part of a name"), Control::Text))
             (field("kind", "Kind of change", None, Control::Select(kinds())))
             (field("late_after", "Flag as late when recorded this many days after", None, Control::Decimal))
-            div.form-group {
-                div.checkboxes.checkboxes--small {
-                    div.checkboxes__item {
-                        input.checkboxes__input #late type="checkbox" name="late" value="only" checked[only.late];
-                        label.label.checkboxes__label for="late" { "Late entries only" }
+            div.govuk-form-group {
+                div.govuk-checkboxes.govuk-checkboxes--small {
+                    div.govuk-checkboxes__item {
+                        input.govuk-checkboxes__input #late type="checkbox" name="late" value="only" checked[only.late];
+                        label.govuk-label.govuk-checkboxes__label for="late" { "Late entries only" }
                     }
                 }
             }
             @if let Some(seq) = only.event {
                 input type="hidden" name="event" value=(seq);
             }
-            div.button-group {
-                button.button.button--secondary type="submit" data-testid="filter" { "Filter" }
-                a.link href="/timeline" { "Clear the filters" }
+            div.govuk-button-group {
+                button.govuk-button.govuk-button--secondary type="submit" data-module="govuk-button" data-testid="filter" { "Filter" }
+                a.govuk-link href="/timeline" { "Clear the filters" }
             }
         }
         @if let Some(found) = found {
             @let first = (page - 1) * PAGE + 1;
             @if found.entries.is_empty() {
-                p.body.inset data-testid="timeline-count" {
+                p.govuk-inset-text data-testid="timeline-count" {
                     @if found.total == 0 { "No event matches." } @else { "There are only " (found.total) " matching events; go back a page." }
                 }
             } @else {
-                p.body data-testid="timeline-count" {
+                p.govuk-body data-testid="timeline-count" {
                     "Showing " (first) " to " (first + found.entries.len() - 1) " of " (found.total)
                     @if only.late { " late entries" } @else { " matching events" }
                     ", newest first."
                 }
-                p.body data-testid="late-count" {
+                p.govuk-body data-testid="late-count" {
                     @match found.late {
                         0 => { "None of them was recorded " (late_after) " days or more after it happened." }
                         1 => { "1 was recorded " (late_after) " days or more after it happened" }
@@ -299,38 +299,38 @@ fn render(
                     }
                     @if found.late > 0 {
                         @if only.late {
-                            ": these are shown. " a.link href=(link(fields, range, 1, Some(false))) { "Show every matching event" }
+                            ": these are shown. " a.govuk-link href=(link(fields, range, 1, Some(false))) { "Show every matching event" }
                         } @else {
-                            ": " a.link href=(link(fields, range, 1, Some(true))) data-testid="late-only" { "show only the late entries" }
+                            ": " a.govuk-link href=(link(fields, range, 1, Some(true))) data-testid="late-only" { "show only the late entries" }
                         }
                         "."
                     }
                 }
-                div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Timeline, scrolls sideways" {
-                    table.table data-testid="timeline" {
-                        caption.visually-hidden { "Timeline" }
-                        thead {
-                            tr {
-                                th scope="col" { "Event" }
-                                th scope="col" { "Happened" }
-                                th scope="col" { "Recorded" }
-                                th scope="col" { "By" }
-                                th scope="col" { "What happened" }
+                div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Timeline, scrolls sideways" {
+                    table.govuk-table data-testid="timeline" {
+                        caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Timeline" }
+                        thead.govuk-table__head {
+                            tr.govuk-table__row {
+                                th.govuk-table__header scope="col" { "Event" }
+                                th.govuk-table__header scope="col" { "Happened" }
+                                th.govuk-table__header scope="col" { "Recorded" }
+                                th.govuk-table__header scope="col" { "By" }
+                                th.govuk-table__header scope="col" { "What happened" }
                             }
                         }
-                        tbody {
+                        tbody.govuk-table__body {
                             @for entry in &found.entries {
-                                tr data-testid=(format!("entry-{}", entry.seq)) data-kind=(entry.kind) {
-                                    td { a.link href=(event_href(entry.seq)) aria-label=(format!("Event {}", entry.seq)) { (entry.seq) } }
-                                    td { (widgets::date(entry.occurred_on)) }
-                                    td {
+                                tr.govuk-table__row data-testid=(format!("entry-{}", entry.seq)) data-kind=(entry.kind) {
+                                    td.govuk-table__cell { a.govuk-link href=(event_href(entry.seq)) aria-label=(format!("Event {}", entry.seq)) { (entry.seq) } }
+                                    td.govuk-table__cell { (widgets::date(entry.occurred_on)) }
+                                    td.govuk-table__cell {
                                         (widgets::recorded(entry.recorded_at))
                                         @if entry.is_late(late_after) {
                                             br; (widgets::tag(widgets::Colour::Yellow, &format!("Late: {} days after", entry.late_days)))
                                         }
                                     }
-                                    td { (entry.actor) }
-                                    td {
+                                    td.govuk-table__cell { (entry.actor) }
+                                    td.govuk-table__cell {
                                         (entry.sentence)
                                         (action_links(&entry.about))
                                         @if can_record {
@@ -352,7 +352,7 @@ fn action_links(about: &[Subject]) -> Markup {
     html! {
         @for subject in about {
             @if let Subject::Action(id) = subject {
-                " " a href=(format!("/actions/{id}")) { "See action " (id) }
+                " " a.govuk-link href=(format!("/actions/{id}")) { "See action " (id) }
             }
         }
     }
@@ -406,14 +406,13 @@ fn pages(
     total: usize,
 ) -> Markup {
     let older = page * PAGE < total && page < MAX_PAGE;
-    html! {
-        @if page > 1 || older {
-            nav.button-group aria-label="Pages of the timeline" {
-                @if page > 1 { a.link href=(link(fields, range, page - 1, None)) rel="prev" { "Newer events" } }
-                @if older { a.link href=(link(fields, range, page + 1, None)) rel="next" { "Older events" } }
-            }
-        }
-    }
+    let newer_href = (page > 1).then(|| link(fields, range, page - 1, None));
+    let older_href = older.then(|| link(fields, range, page + 1, None));
+    widgets::pagination(
+        "Pages of the timeline",
+        newer_href.as_deref().map(|href| (href, "Newer events")),
+        older_href.as_deref().map(|href| (href, "Older events")),
+    )
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).

@@ -107,89 +107,89 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
 fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Markup {
     html! {
         (crate::web::widgets::breadcrumbs(&[("/", "Plan")], "Verification"))
-        h1.heading-l { "Verification" }
-        p.body {
+        h1.govuk-heading-l { "Verification" }
+        p.govuk-body {
             "Verification proves that nothing in the ledger was edited, deleted or reordered: every event is re-hashed and re-linked to the one before it, the Merkle tree is recomputed from the events, every piece of evidence is checked against its hash, and every kept signed checkpoint is compared with the tree. "
             "Anyone can do the same offline with " code { "wsoa verify" } "."
         }
-        h2.heading-m id="last-verification" { "Last full verification" }
+        h2.govuk-heading-m id="last-verification" { "Last full verification" }
         @match last {
             Some(run) => {
                 div data-testid="verification-result" {
-                    p.body {
+                    p.govuk-body {
                         @if run.intact { (tag(Colour::Green, "Intact")) } @else { (tag(Colour::Red, "Failed")) }
                         " Run by " (run.by) " on " (widgets::recorded(run.at)) "."
                     }
-                    p.body data-testid="verification-report" { (run.report) }
+                    p.govuk-body data-testid="verification-report" { (run.report) }
                 }
             }
-            None => p.body data-testid="verification-result" { "No full verification has been run on this server since it started." }
+            None => p.govuk-body data-testid="verification-result" { "No full verification has been run on this server since it started." }
         }
         @if user.can(Permission::Audit) {
             form #verify-form method="post" action="/verify" {
                 input type="hidden" name="csrf" value=(user.csrf);
-                button.button type="submit" data-testid="run-verification" { "Run full verification" }
+                button.govuk-button type="submit" data-module="govuk-button" data-testid="run-verification" { "Run full verification" }
             }
         }
-        h2.heading-m id="downloads" { "Check it yourself" }
-        p.body { "Take a copy and check it offline with " code { "wsoa verify FILE" } ", on a computer that does not trust this server." }
-        ul.list data-testid="verify-downloads" {
+        h2.govuk-heading-m id="downloads" { "Check it yourself" }
+        p.govuk-body { "Take a copy and check it offline with " code { "wsoa verify FILE" } ", on a computer that does not trust this server." }
+        ul.govuk-list.govuk-list--bullet data-testid="verify-downloads" {
             @if user.can(Permission::Audit) {
-                li { a.link href="/verify/bundle" download="ledger.wsoa" data-testid="download-bundle" { "Download the whole ledger as a bundle" } " (every event, the evidence files and the signed checkpoints, in one file)" }
+                li { a.govuk-link href="/verify/bundle" download="ledger.wsoa" data-testid="download-bundle" { "Download the whole ledger as a bundle" } " (every event, the evidence files and the signed checkpoints, in one file)" }
             }
             @if facts.kept.is_some() {
-                li { a.link href="/verify/checkpoint" download="checkpoint.txt" data-testid="download-checkpoint" { "Download the latest signed checkpoint" } " (a signed note pinning the history; keep it, and later check any copy against it)" }
+                li { a.govuk-link href="/verify/checkpoint" download="checkpoint.txt" data-testid="download-checkpoint" { "Download the latest signed checkpoint" } " (a signed note pinning the history; keep it, and later check any copy against it)" }
             }
         }
         @if !user.can(Permission::Audit) {
-            p.body.secondary { "The whole ledger can be downloaded by auditors and admins." }
+            p.govuk-body.app-secondary { "The whole ledger can be downloaded by auditors and admins." }
         }
-        h2.heading-m { "The ledger now" }
-        dl.summary-list data-testid="ledger-facts" {
+        h2.govuk-heading-m { "The ledger now" }
+        dl.govuk-summary-list data-testid="ledger-facts" {
             (widgets::row("Events", html! { (facts.events) }))
-            (widgets::row("Head hash (BLAKE3 chain)", html! { span.hash { (facts.head) } }))
+            (widgets::row("Head hash (BLAKE3 chain)", html! { span.app-hash { (facts.head) } }))
             (widgets::row("Merkle root (RFC 6962, SHA-256)", html! {
-                @match &facts.root { Some(root) => span.hash { (root) }, None => "None: the ledger is empty" }
+                @match &facts.root { Some(root) => span.app-hash { (root) }, None => "None: the ledger is empty" }
             }))
         }
-        h2.heading-m { "Latest signed checkpoint" }
+        h2.govuk-heading-m { "Latest signed checkpoint" }
         @match &facts.kept {
-            None => p.body data-testid="checkpoint" { "No signed checkpoint has been kept yet. An auditor signs one with " code { "wsoa checkpoint --key FILE" } "." }
+            None => p.govuk-body data-testid="checkpoint" { "No signed checkpoint has been kept yet. An auditor signs one with " code { "wsoa checkpoint --key FILE" } "." }
             Some(kept) => {
-                p.body { (facts.kept_count) " kept in all; the latest pins the first " (kept.size) " events." }
-                dl.summary-list data-testid="checkpoint" {
+                p.govuk-body { (facts.kept_count) " kept in all; the latest pins the first " (kept.size) " events." }
+                dl.govuk-summary-list data-testid="checkpoint" {
                     (widgets::row("Ledger", html! { (kept.origin.as_deref().unwrap_or("unreadable")) }))
                     (widgets::row("Events pinned", html! { (kept.size) }))
-                    (widgets::row("Root", html! { span.hash { (kept.root.as_deref().unwrap_or("unreadable")) } }))
+                    (widgets::row("Root", html! { span.app-hash { (kept.root.as_deref().unwrap_or("unreadable")) } }))
                     (widgets::row("Signatures", html! {
                         @if kept.signatures.is_empty() { "None readable" }
                         @else {
-                            ul.list.list--plain {
+                            ul.govuk-list {
                                 @for (name, key) in &kept.signatures { li { (name) " (key " code { (key) } ")" } }
                             }
                         }
                     }))
                 }
-                details {
-                    summary { "The signed note" }
-                    div { pre.note { (kept.note) } }
+                details.govuk-details {
+                    summary.govuk-details__summary { span.govuk-details__summary-text { "The signed note" } }
+                    div.govuk-details__text { pre.app-note { (kept.note) } }
                 }
-                p.body.secondary { "Check the signatures against the signers' public keys with " code { "wsoa verify --key" } "; this page shows who signed, not whether you trust them." }
+                p.govuk-body.app-secondary { "Check the signatures against the signers' public keys with " code { "wsoa verify --key" } "; this page shows who signed, not whether you trust them." }
             }
         }
         @if !facts.recorded.is_empty() {
-            h2.heading-m { "Checkpoints recorded in the ledger" }
-            div.table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Checkpoints recorded in the ledger, scrolls sideways" {
-                table.table {
-                    caption.visually-hidden { "Checkpoints recorded in the ledger" }
-                    thead { tr { th scope="col" { "Event" } th scope="col" { "Events pinned" } th scope="col" { "Signed by" } th scope="col" { "Root begins" } } }
-                    tbody {
+            h2.govuk-heading-m { "Checkpoints recorded in the ledger" }
+            div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Checkpoints recorded in the ledger, scrolls sideways" {
+                table.govuk-table {
+                    caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Checkpoints recorded in the ledger" }
+                    thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Event" } th.govuk-table__header scope="col" { "Events pinned" } th.govuk-table__header scope="col" { "Signed by" } th.govuk-table__header scope="col" { "Root begins" } } }
+                    tbody.govuk-table__body {
                         @for checkpoint in &facts.recorded {
-                            tr {
-                                td { a.link href=(crate::web::timeline::event_href(checkpoint.cite.seq)) { (checkpoint.cite.seq) } }
-                                td { (checkpoint.size) }
-                                td { (checkpoint.signers.join(", ")) }
-                                td { code { (checkpoint.root.short()) } }
+                            tr.govuk-table__row {
+                                td.govuk-table__cell { a.govuk-link href=(crate::web::timeline::event_href(checkpoint.cite.seq)) { (checkpoint.cite.seq) } }
+                                td.govuk-table__cell { (checkpoint.size) }
+                                td.govuk-table__cell { (checkpoint.signers.join(", ")) }
+                                td.govuk-table__cell { code { (checkpoint.root.short()) } }
                             }
                         }
                     }

@@ -33,13 +33,13 @@ pub enum Colour {
 impl Colour {
     fn class(self) -> &'static str {
         match self {
-            Colour::Grey => "tag tag--grey",
-            Colour::Blue => "tag tag--blue",
-            Colour::Green => "tag tag--green",
-            Colour::Red => "tag tag--red",
-            Colour::Orange => "tag tag--orange",
-            Colour::Purple => "tag tag--purple",
-            Colour::Yellow => "tag tag--yellow",
+            Colour::Grey => "govuk-tag govuk-tag--grey",
+            Colour::Blue => "govuk-tag govuk-tag--blue",
+            Colour::Green => "govuk-tag govuk-tag--green",
+            Colour::Red => "govuk-tag govuk-tag--red",
+            Colour::Orange => "govuk-tag govuk-tag--orange",
+            Colour::Purple => "govuk-tag govuk-tag--purple",
+            Colour::Yellow => "govuk-tag govuk-tag--yellow",
         }
     }
 }
@@ -202,47 +202,47 @@ pub fn field(field: &Field<'_>) -> Markup {
     let described = (!described.is_empty()).then(|| described.join(" "));
     let error = field.error.is_some();
     html! {
-        div.form-group.form-group--error[error] data-field=(field.name) {
-            label.label for=(field.id) { (field.label) }
+        div.govuk-form-group.govuk-form-group--error[error] data-field=(field.name) {
+            label.govuk-label for=(field.id) { (field.label) }
             @if let Some(hint) = field.hint {
-                div.hint id=(hint_id) { (hint) }
+                div.govuk-hint id=(hint_id) { (hint) }
             }
             @if let Some(message) = field.error {
-                p.error-message id=(error_id) {
-                    span.visually-hidden { "Error: " }
+                p.govuk-error-message id=(error_id) {
+                    span.govuk-visually-hidden { "Error: " }
                     (message)
                 }
             }
             @match &field.control {
                 Control::Text => {
-                    input.input.input--error[error] type="text" id=(field.id) name=(field.name)
+                    input.govuk-input.govuk-input--error[error] type="text" id=(field.id) name=(field.name)
                         value=(field.value) aria-describedby=[described.as_deref()] spellcheck="true";
                 }
                 Control::Password => {
-                    input.input.input--error[error] type="password" id=(field.id) name=(field.name)
+                    input.govuk-input.govuk-input--error[error] type="password" id=(field.id) name=(field.name)
                         autocomplete="current-password" spellcheck="false" aria-describedby=[described.as_deref()];
                 }
                 Control::Date => {
-                    input.input.input--date.input--error[error] type="date" id=(field.id) name=(field.name)
+                    input.govuk-input.govuk-input--width-10.govuk-input--error[error] type="date" id=(field.id) name=(field.name)
                         value=(field.value) aria-describedby=[described.as_deref()];
                 }
                 Control::Decimal => {
-                    input.input.input--short.input--error[error] type="text" inputmode="decimal" id=(field.id)
+                    input.govuk-input.govuk-input--width-10.govuk-input--error[error] type="text" inputmode="decimal" id=(field.id)
                         name=(field.name) value=(field.value) aria-describedby=[described.as_deref()] spellcheck="false";
                 }
                 Control::Textarea { rows } => {
-                    textarea.textarea.input--error[error] id=(field.id) name=(field.name) rows=(rows)
+                    textarea.govuk-textarea.govuk-textarea--error[error] id=(field.id) name=(field.name) rows=(rows)
                         aria-describedby=[described.as_deref()] { (field.value) }
                 }
                 Control::Select(options) => {
-                    select.select.input--error[error] id=(field.id) name=(field.name) aria-describedby=[described.as_deref()] {
+                    select.govuk-select.govuk-select--error[error] id=(field.id) name=(field.name) aria-describedby=[described.as_deref()] {
                         @for (value, label) in options {
                             option value=(value) selected[value == field.value] { (label) }
                         }
                     }
                 }
                 Control::File => {
-                    input.file-upload.input--error[error] type="file" id=(field.id) name=(field.name)
+                    input.govuk-file-upload.govuk-file-upload--error[error] type="file" id=(field.id) name=(field.name)
                         aria-describedby=[described.as_deref()];
                 }
             }
@@ -255,12 +255,14 @@ pub fn field(field: &Field<'_>) -> Markup {
 pub fn error_summary_for(errors: &Errors, prefix: &str) -> Markup {
     html! {
         @if !errors.is_empty() {
-            div.error-summary data-testid="error-summary" data-module="error-summary" tabindex="-1" {
+            div.govuk-error-summary data-testid="error-summary" data-module="govuk-error-summary" {
                 div role="alert" {
-                    h2.error-summary__title { "There is a problem" }
-                    ul.error-summary__list {
-                        @for (target, message) in errors.links() {
-                            li { a href=(format!("#{prefix}{target}")) { (message) } }
+                    h2.govuk-error-summary__title { "There is a problem" }
+                    div.govuk-error-summary__body {
+                        ul.govuk-list.govuk-error-summary__list {
+                            @for (target, message) in errors.links() {
+                                li { a href=(format!("#{prefix}{target}")) { (message) } }
+                            }
                         }
                     }
                 }
@@ -307,29 +309,29 @@ pub fn date_input(field: &DateField<'_>) -> Markup {
         None => [false; 3],
     };
     let parts = [
-        ("day", "Day", day, "input--width-2", wrong[0]),
-        ("month", "Month", month, "input--width-2", wrong[1]),
-        ("year", "Year", year, "input--width-4", wrong[2]),
+        ("day", "Day", day, "govuk-input--width-2", wrong[0]),
+        ("month", "Month", month, "govuk-input--width-2", wrong[1]),
+        ("year", "Year", year, "govuk-input--width-4", wrong[2]),
     ];
     html! {
-        div.form-group.form-group--error[field.error.is_some()] data-field=(field.name) {
-            fieldset.fieldset role="group" aria-describedby=[described.as_deref()] {
-                legend.fieldset__legend { (field.legend) }
+        div.govuk-form-group.govuk-form-group--error[field.error.is_some()] data-field=(field.name) {
+            fieldset.govuk-fieldset role="group" aria-describedby=[described.as_deref()] {
+                legend.govuk-fieldset__legend { (field.legend) }
                 @if let Some(hint) = field.hint {
-                    div.hint id=(hint_id) { (hint) }
+                    div.govuk-hint id=(hint_id) { (hint) }
                 }
                 @if let Some(message) = field.error {
-                    p.error-message id=(error_id) {
-                        span.visually-hidden { "Error: " }
+                    p.govuk-error-message id=(error_id) {
+                        span.govuk-visually-hidden { "Error: " }
                         (message)
                     }
                 }
-                div.date-input id=(field.id) {
+                div.govuk-date-input id=(field.id) {
                     @for (part, label, value, width, wrong) in parts {
-                        div.date-input__item {
-                            div.form-group {
-                                label.label.date-input__label for=(format!("{}-{part}", field.id)) { (label) }
-                                input.input.date-input__input.(width).input--error[wrong] type="text"
+                        div.govuk-date-input__item {
+                            div.govuk-form-group {
+                                label.govuk-label.govuk-date-input__label for=(format!("{}-{part}", field.id)) { (label) }
+                                input.govuk-input.govuk-date-input__input.(width).govuk-input--error[wrong] type="text"
                                     inputmode="numeric" spellcheck="false"
                                     id=(format!("{}-{part}", field.id)) name=(format!("{}-{part}", field.name))
                                     value=(value);
@@ -375,25 +377,25 @@ pub fn radios(field: &Radios<'_>) -> Markup {
     }
     let described = (!described.is_empty()).then(|| described.join(" "));
     html! {
-        div.form-group.form-group--error[field.error.is_some()] data-field=(field.name) {
-            fieldset.fieldset aria-describedby=[described.as_deref()] {
-                legend.fieldset__legend { (field.legend) }
+        div.govuk-form-group.govuk-form-group--error[field.error.is_some()] data-field=(field.name) {
+            fieldset.govuk-fieldset aria-describedby=[described.as_deref()] {
+                legend.govuk-fieldset__legend { (field.legend) }
                 @if let Some(hint) = field.hint {
-                    div.hint id=(hint_id) { (hint) }
+                    div.govuk-hint id=(hint_id) { (hint) }
                 }
                 @if let Some(message) = field.error {
-                    p.error-message id=(error_id) {
-                        span.visually-hidden { "Error: " }
+                    p.govuk-error-message id=(error_id) {
+                        span.govuk-visually-hidden { "Error: " }
                         (message)
                     }
                 }
-                div.radios.radios--small.radios--inline data-module="radios" {
+                div.govuk-radios.govuk-radios--small.govuk-radios--inline data-module="govuk-radios" {
                     @for (index, (value, label)) in field.choices.iter().enumerate() {
                         @let id = if index == 0 { field.id.to_owned() } else { format!("{}-{}", field.id, index + 1) };
-                        div.radios__item {
-                            input.radios__input type="radio" id=(id) name=(field.name) value=(value)
+                        div.govuk-radios__item {
+                            input.govuk-radios__input type="radio" id=(id) name=(field.name) value=(value)
                                 checked[value == field.value];
-                            label.label.radios__label for=(id) { (label) }
+                            label.govuk-label.govuk-radios__label for=(id) { (label) }
                         }
                     }
                 }
@@ -436,25 +438,25 @@ pub fn checkboxes(field: &Checkboxes<'_>) -> Markup {
     }
     let described = (!described.is_empty()).then(|| described.join(" "));
     html! {
-        div.form-group.form-group--error[field.error.is_some()] data-field=(field.name) {
-            fieldset.fieldset aria-describedby=[described.as_deref()] {
-                legend.fieldset__legend { (field.legend) }
+        div.govuk-form-group.govuk-form-group--error[field.error.is_some()] data-field=(field.name) {
+            fieldset.govuk-fieldset aria-describedby=[described.as_deref()] {
+                legend.govuk-fieldset__legend { (field.legend) }
                 @if let Some(hint) = field.hint {
-                    div.hint id=(hint_id) { (hint) }
+                    div.govuk-hint id=(hint_id) { (hint) }
                 }
                 @if let Some(message) = field.error {
-                    p.error-message id=(error_id) {
-                        span.visually-hidden { "Error: " }
+                    p.govuk-error-message id=(error_id) {
+                        span.govuk-visually-hidden { "Error: " }
                         (message)
                     }
                 }
-                div.checkboxes.checkboxes--small data-module="checkboxes" {
+                div.govuk-checkboxes.govuk-checkboxes--small data-module="govuk-checkboxes" {
                     @for (index, (value, label)) in field.choices.iter().enumerate() {
                         @let id = if index == 0 { field.id.to_owned() } else { format!("{}-{}", field.id, index + 1) };
-                        div.checkboxes__item {
-                            input.checkboxes__input type="checkbox" id=(id) name=(field.name) value=(value)
+                        div.govuk-checkboxes__item {
+                            input.govuk-checkboxes__input type="checkbox" id=(id) name=(field.name) value=(value)
                                 checked[field.ticked.contains(&value.as_str())];
-                            label.label.checkboxes__label for=(id) { (label) }
+                            label.govuk-label.govuk-checkboxes__label for=(id) { (label) }
                         }
                     }
                 }
@@ -472,8 +474,13 @@ pub fn error_summary(errors: &Errors) -> Markup {
 pub fn flash(message: Option<&str>) -> Markup {
     html! {
         @if let Some(message) = message {
-            div.notification-banner.notification-banner--success role="status" data-testid="flash" {
-                p.notification-banner__heading { (message) }
+            div.govuk-notification-banner.govuk-notification-banner--success role="alert" aria-labelledby="flash-title" data-module="govuk-notification-banner" data-testid="flash" {
+                div.govuk-notification-banner__header {
+                    h2.govuk-notification-banner__title id="flash-title" { "Success" }
+                }
+                div.govuk-notification-banner__content {
+                    p.govuk-notification-banner__heading { (message) }
+                }
             }
         }
     }
@@ -483,14 +490,14 @@ pub fn flash(message: Option<&str>) -> Markup {
 /// back to today. GOV.UK's notification banner (an "Important" region, not a success).
 pub fn past_banner(day: Date, today_href: &str, today_text: &str) -> Markup {
     html! {
-        div.notification-banner role="region" aria-labelledby="past-banner-title" data-module="notification-banner" data-testid="past-banner" {
-            div.notification-banner__header {
-                h2.notification-banner__title id="past-banner-title" { "Important" }
+        div.govuk-notification-banner role="region" aria-labelledby="past-banner-title" data-module="govuk-notification-banner" data-testid="past-banner" {
+            div.govuk-notification-banner__header {
+                h2.govuk-notification-banner__title id="past-banner-title" { "Important" }
             }
-            div.notification-banner__content {
-                p.notification-banner__heading {
+            div.govuk-notification-banner__content {
+                p.govuk-notification-banner__heading {
                     "You are looking at the plan as it was on " (date(day)) ". Nothing can be recorded in this view. "
-                    a.notification-banner__link href=(today_href) data-testid="back-to-today" { (today_text) }
+                    a.govuk-notification-banner__link href=(today_href) data-testid="back-to-today" { (today_text) }
                 }
             }
         }
@@ -499,19 +506,50 @@ pub fn past_banner(day: Date, today_href: &str, today_text: &str) -> Markup {
 
 /// A GOV.UK back link.
 pub fn back_link(href: &str, text: &str) -> Markup {
-    html! { a.back-link href=(href) data-testid="back-link" { (text) } }
+    html! { a.govuk-back-link href=(href) data-testid="back-link" { (text) } }
 }
 
 /// GOV.UK breadcrumbs: where a page sits, from the plan down, each level a link (`trail`:
 /// address and words) and the page itself last, marked as the current page.
 pub fn breadcrumbs(trail: &[(&str, &str)], current: &str) -> Markup {
     html! {
-        nav.breadcrumbs aria-label="Breadcrumb" data-testid="breadcrumbs" {
-            ol.breadcrumbs__list {
+        nav.govuk-breadcrumbs aria-label="Breadcrumb" data-testid="breadcrumbs" {
+            ol.govuk-breadcrumbs__list {
                 @for (href, text) in trail {
-                    li.breadcrumbs__list-item { a.breadcrumbs__link href=(href) { (text) } }
+                    li.govuk-breadcrumbs__list-item { a.govuk-breadcrumbs__link href=(href) { (text) } }
                 }
-                li.breadcrumbs__list-item aria-current="page" { (current) }
+                li.govuk-breadcrumbs__list-item aria-current="page" { (current) }
+            }
+        }
+    }
+}
+
+/// GOV.UK pagination with only a previous and a next link (the "block" form): each link's
+/// address and words, in a navigation landmark named `label`. Nothing when neither is given.
+pub fn pagination(label: &str, prev: Option<(&str, &str)>, next: Option<(&str, &str)>) -> Markup {
+    html! {
+        @if prev.is_some() || next.is_some() {
+            nav.govuk-pagination.govuk-pagination--block aria-label=(label) {
+                @if let Some((href, text)) = prev {
+                    div.govuk-pagination__prev {
+                        a.govuk-link.govuk-pagination__link href=(href) rel="prev" {
+                            svg.govuk-pagination__icon.govuk-pagination__icon--prev xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13" {
+                                path d="m6.5938-0.0078125-6.7266 6.7266 6.7441 6.4062 1.377-1.449-4.1856-3.9768h12.896v-2h-12.984l4.2931-4.293-1.414-1.414z" {}
+                            }
+                            span.govuk-pagination__link-title.govuk-pagination__link-title--decorated { (text) }
+                        }
+                    }
+                }
+                @if let Some((href, text)) = next {
+                    div.govuk-pagination__next {
+                        a.govuk-link.govuk-pagination__link href=(href) rel="next" {
+                            svg.govuk-pagination__icon.govuk-pagination__icon--next xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13" {
+                                path d="m8.107-0.0078125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z" {}
+                            }
+                            span.govuk-pagination__link-title.govuk-pagination__link-title--decorated { (text) }
+                        }
+                    }
+                }
             }
         }
     }
@@ -520,9 +558,36 @@ pub fn breadcrumbs(trail: &[(&str, &str)], current: &str) -> Markup {
 /// One row of a summary list.
 pub fn row(key: &str, value: Markup) -> Markup {
     html! {
-        div.summary-list__row {
-            dt.summary-list__key { (key) }
-            dd.summary-list__value { (value) }
+        div.govuk-summary-list__row {
+            dt.govuk-summary-list__key { (key) }
+            dd.govuk-summary-list__value { (value) }
+        }
+    }
+}
+
+/// One row of a summary list that may have Change links (`with_changes`): the row's own link
+/// (`change`: address and what it changes, said to screen readers after "Change"), or none,
+/// marked as a row without one when other rows have theirs.
+pub fn change_row(
+    key: &str,
+    value: Markup,
+    change: Option<(&str, &str)>,
+    with_changes: bool,
+) -> Markup {
+    html! {
+        @match change {
+            None if !with_changes => (row(key, value)),
+            Some((href, what)) => div.govuk-summary-list__row {
+                dt.govuk-summary-list__key { (key) }
+                dd.govuk-summary-list__value { (value) }
+                dd.govuk-summary-list__actions {
+                    a.govuk-link href=(href) { "Change" span.govuk-visually-hidden { " " (what) } }
+                }
+            },
+            None => div.govuk-summary-list__row.govuk-summary-list__row--no-actions {
+                dt.govuk-summary-list__key { (key) }
+                dd.govuk-summary-list__value { (value) }
+            },
         }
     }
 }
@@ -574,7 +639,7 @@ mod tests {
             "escaped: {html}"
         );
         assert!(html.contains("form-group--error"));
-        assert!(html.contains(r#"<label class="label" for="status-on">"#));
+        assert!(html.contains(r#"<label class="govuk-label" for="status-on">"#));
     }
 
     #[test]

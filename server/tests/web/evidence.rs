@@ -41,7 +41,7 @@ async fn evidence_uploaded_through_the_form_downloads_byte_identical() {
 
     let list = officer.get("/evidence").await.text();
     assert!(list.contains(r#"data-testid="evidence-row-E1""#));
-    assert!(list.contains(r#"<a href="/actions/1.1">action 1.1</a>"#));
+    assert!(list.contains(r#"<a class="govuk-link" href="/actions/1.1">action 1.1</a>"#));
     assert!(list.contains("Minutes"));
 
     let download = officer.get("/evidence/E1/download").await;

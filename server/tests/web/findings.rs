@@ -244,7 +244,7 @@ async fn a_2023_inspection_and_its_findings_are_recorded_and_shown_in_the_framew
     let improvements = group("findings-I2-improvement");
     assert!(improvements.contains("AFI1") && improvements.contains("AFI2"));
     assert!(
-        plan.contains("<h4 class=\"heading-s\">Areas for improvement</h4>"),
+        plan.contains("<h4 class=\"govuk-heading-s\">Areas for improvement</h4>"),
         "{plan}"
     );
     assert!(group("findings-I1-weakness").contains("W1"));

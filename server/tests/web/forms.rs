@@ -241,13 +241,13 @@ async fn officers_see_every_form_with_stable_ids() {
     }
     for needle in [
         r#"<form id="status-form" method="post" action="/actions/1.1/status""#,
-        r#"<input class="radios__input" type="radio" id="status-status" name="status" value="not-started">"#,
-        r#"<input class="radios__input" type="radio" id="status-status-2" name="status" value="in-progress" checked>"#,
-        r#"<label class="label radios__label" for="status-status-2">In progress</label>"#,
-        r#"<legend class="fieldset__legend">RAG rating</legend>"#,
+        r#"<input class="govuk-radios__input" type="radio" id="status-status" name="status" value="not-started">"#,
+        r#"<input class="govuk-radios__input" type="radio" id="status-status-2" name="status" value="in-progress" checked>"#,
+        r#"<label class="govuk-label govuk-radios__label" for="status-status-2">In progress</label>"#,
+        r#"<legend class="govuk-fieldset__legend">RAG rating</legend>"#,
         r#"id="status-rag" name="rag""#,
         r#"id="status-note" name="note""#,
-        r#"<div class="date-input" id="status-on">"#,
+        r#"<div class="govuk-date-input" id="status-on">"#,
         r#"id="status-on-day" name="on-day""#,
         r#"id="status-on-month" name="on-month""#,
         r#"id="status-on-year" name="on-year""#,
@@ -304,9 +304,9 @@ async fn a_status_change_through_the_form_shows_on_the_dashboard_and_in_the_hist
     let action = officer.get("/actions/1.1").await.text();
     assert!(action.contains(r#"data-testid="flash""#), "{action}");
     assert!(action.contains("Action 1.1 is now complete (event 12)."));
-    assert!(action.contains(r#"data-testid="action-status"><strong class="tag tag--green" data-status="complete">Complete</strong>"#), "{action}");
+    assert!(action.contains(r#"data-testid="action-status"><strong class="govuk-tag govuk-tag--green" data-status="complete">Complete</strong>"#), "{action}");
     assert!(action.contains(r#"data-testid="history-12""#));
-    assert!(action.contains("Status <strong class=\"tag tag--blue\" data-status=\"in-progress\">In progress</strong> to <strong class=\"tag tag--green\" data-status=\"complete\">Complete</strong>"));
+    assert!(action.contains("Status <strong class=\"govuk-tag govuk-tag--blue\" data-status=\"in-progress\">In progress</strong> to <strong class=\"govuk-tag govuk-tag--green\" data-status=\"complete\">Complete</strong>"));
     assert!(action.contains("Framework agreed by the board"));
     assert!(!action.contains("Overdue by"), "complete is not overdue");
     // The flash is shown once.
@@ -319,11 +319,11 @@ async fn a_status_change_through_the_form_shows_on_the_dashboard_and_in_the_hist
     );
     let dashboard = officer.get("/").await.text();
     assert!(
-        dashboard.contains(r#"data-testid="count-complete"><a class="count__link" href="/?status=complete"><span class="count__number">2</span>"#),
+        dashboard.contains(r#"data-testid="count-complete"><a class="app-count__link" href="/?status=complete"><span class="app-count__number">2</span>"#),
         "{dashboard}"
     );
     assert!(
-        dashboard.contains(r#"data-testid="count-overdue"><a class="count__link" href="/?due=overdue"><span class="count__number">0</span>"#)
+        dashboard.contains(r#"data-testid="count-overdue"><a class="app-count__link" href="/?due=overdue"><span class="app-count__number">0</span>"#)
     );
     // The event carries the session's actor, never anything the form said.
     let event = fixture
@@ -396,14 +396,14 @@ async fn an_invalid_date_comes_back_with_422_the_error_beside_the_field_and_what
         "{text}"
     );
     assert!(
-        text.contains(r#"<div class="form-group form-group--error" data-field="on">"#),
+        text.contains(r#"<div class="govuk-form-group govuk-form-group--error" data-field="on">"#),
         "{text}"
     );
     // One error message for the group, which describes the fieldset.
-    assert!(text.contains(r#"<p class="error-message" id="visit-on-error"><span class="visually-hidden">Error: </span>"#));
-    assert_eq!(text.matches(r#"class="error-message""#).count(), 1);
+    assert!(text.contains(r#"<p class="govuk-error-message" id="visit-on-error"><span class="govuk-visually-hidden">Error: </span>"#));
+    assert_eq!(text.matches(r#"class="govuk-error-message""#).count(), 1);
     assert!(text.contains(
-        r#"<fieldset class="fieldset" role="group" aria-describedby="visit-on-hint visit-on-error">"#
+        r#"<fieldset class="govuk-fieldset" role="group" aria-describedby="visit-on-hint visit-on-error">"#
     ));
     // What was typed is kept (and escaped), each part marked as wrong.
     assert!(
@@ -1027,10 +1027,10 @@ async fn status_and_rag_are_radios_and_a_choice_is_recorded() {
     let fixture = Fixture::with_plan().await;
     let officer = fixture.sign_in(Role::Officer).await;
     let page = officer.get("/actions/1.1?change=status").await.text();
-    assert!(!page.contains(r#"<select class="select" id="status-status""#));
+    assert!(!page.contains(r#"<select class="govuk-select" id="status-status""#));
     // The RAG keeps its value unless another is chosen: the first radio says which it is.
     assert!(
-        page.contains(r#"<input class="radios__input" type="radio" id="status-rag" name="rag" value="" checked><label class="label radios__label" for="status-rag">Keep as it is (amber)</label>"#),
+        page.contains(r#"<input class="govuk-radios__input" type="radio" id="status-rag" name="rag" value="" checked><label class="govuk-label govuk-radios__label" for="status-rag">Keep as it is (amber)</label>"#),
         "{page}"
     );
     let page = officer
@@ -1042,7 +1042,7 @@ async fn status_and_rag_are_radios_and_a_choice_is_recorded() {
         .text();
     assert!(
         page.contains(
-            r#"data-testid="action-rag"><strong class="tag tag--red" data-rag="red">Red</strong>"#
+            r#"data-testid="action-rag"><strong class="govuk-tag govuk-tag--red" data-rag="red">Red</strong>"#
         ),
         "{page}"
     );
@@ -1083,7 +1083,7 @@ async fn a_deadline_not_yet_set_is_shown_as_a_gap_and_a_quarter_with_its_day() {
     }
     let page = officer.get("/actions/1.3").await.text();
     assert!(
-        page.contains(r#"<span data-testid="deadline-words">TBC</span> <strong class="tag tag--yellow">No deadline set</strong>"#),
+        page.contains(r#"<span data-testid="deadline-words">TBC</span> <strong class="govuk-tag govuk-tag--yellow">No deadline set</strong>"#),
         "{page}"
     );
     assert!(

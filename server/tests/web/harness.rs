@@ -403,12 +403,15 @@ pub fn unlabelled(html: &str) -> Vec<String> {
                 .and_then(|rest| rest.split('"').next())
                 .unwrap_or("(no id)");
             // `label`, or `label date-input__label` for the parts of a date input.
-            let labelled = html.split(r#"<label class="label"#).skip(1).any(|rest| {
-                rest.split('>')
-                    .next()
-                    .unwrap_or("")
-                    .contains(&format!(r#" for="{id}""#))
-            });
+            let labelled = html
+                .split(r#"<label class="govuk-label"#)
+                .skip(1)
+                .any(|rest| {
+                    rest.split('>')
+                        .next()
+                        .unwrap_or("")
+                        .contains(&format!(r#" for="{id}""#))
+                });
             if !labelled {
                 missing.push(id.to_owned());
             }

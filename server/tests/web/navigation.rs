@@ -22,12 +22,12 @@ async fn every_page_below_the_plan_has_breadcrumbs_or_a_back_link() {
     ] {
         let text = officer.get(path).await.text();
         assert!(
-            text.contains(r#"<nav class="breadcrumbs" aria-label="Breadcrumb" data-testid="breadcrumbs"><ol class="breadcrumbs__list"><li class="breadcrumbs__list-item"><a class="breadcrumbs__link" href="/">Plan</a></li>"#),
+            text.contains(r#"<nav class="govuk-breadcrumbs" aria-label="Breadcrumb" data-testid="breadcrumbs"><ol class="govuk-breadcrumbs__list"><li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" href="/">Plan</a></li>"#),
             "{path}: {text}"
         );
         assert!(
             text.contains(&format!(
-                r#"<li class="breadcrumbs__list-item" aria-current="page">{current}</li>"#
+                r#"<li class="govuk-breadcrumbs__list-item" aria-current="page">{current}</li>"#
             )),
             "{path}"
         );
@@ -59,7 +59,7 @@ async fn a_correction_is_recorded_from_a_row_of_the_history() {
     // Every row of the timeline and of an action's history links to its correction form.
     let timeline = officer.get("/timeline").await.text();
     assert!(
-        timeline.contains(r#"<a class="link" href="/events/11/correct" data-testid="correct-11">Record a correction<span class="visually-hidden"> of event 11</span></a>"#),
+        timeline.contains(r#"<a class="govuk-link" href="/events/11/correct" data-testid="correct-11">Record a correction<span class="govuk-visually-hidden"> of event 11</span></a>"#),
         "{timeline}"
     );
     let action = officer.get("/actions/1.1").await.text();
@@ -169,7 +169,7 @@ async fn the_diff_offers_the_ledgers_visits_board_reviews_and_a_date() {
     let text = session.get("/diff").await.text();
     assert_eq!(unlabelled(&text), Vec::<String>::new());
     for needle in [
-        r#"<select class="select" id="from" name="from">"#,
+        r#"<select class="govuk-select" id="from" name="from">"#,
         r#"<option value="visit:last" selected>The last monitoring visit (18 November 2021)</option>"#,
         r#"<option value="visit:1">Monitoring visit 1 on 18 November 2021</option>"#,
         r#"<option value="seq:12">Board review: SEND Improvement Board, 2 December 2021</option>"#,
@@ -244,11 +244,9 @@ async fn the_action_page_opens_one_change_at_a_time_and_none_in_the_past() {
         !note.contains("status-form") && !note.contains("evidence-form"),
         "{note}"
     );
-    assert!(
-        note.contains(
-            r#"<a class="link" href="/actions/1.1">Cancel and go back to the action</a>"#
-        )
-    );
+    assert!(note.contains(
+        r#"<a class="govuk-link" href="/actions/1.1">Cancel and go back to the action</a>"#
+    ));
     // A note sent empty comes back with that form open and its error summary.
     let reply = officer.post("/actions/1.1/notes", &[("text", " ")]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -273,7 +271,9 @@ async fn the_board_review_form_shows_each_workstreams_last_rating() {
     let officer = fixture.sign_in(Role::Officer).await;
     let form = officer.get("/reviews/new").await.text();
     assert!(
-        form.contains(r#"<p class="body-s" data-testid="previous-WS1">Not rated before.</p>"#),
+        form.contains(
+            r#"<p class="govuk-body-s" data-testid="previous-WS1">Not rated before.</p>"#
+        ),
         "{form}"
     );
     officer
@@ -319,7 +319,7 @@ async fn event_numbers_link_to_the_timeline_on_the_evidence_and_narrative_pages(
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
     let list = officer.get("/evidence").await.text();
     assert!(
-        list.contains(r##"<a class="link" href="/timeline?event=12#entry-12">event 12</a>"##),
+        list.contains(r##"<a class="govuk-link" href="/timeline?event=12#entry-12">event 12</a>"##),
         "{list}"
     );
     let narrative = officer.get("/narrative").await.text();
@@ -328,7 +328,7 @@ async fn event_numbers_link_to_the_timeline_on_the_evidence_and_narrative_pages(
         .expect("appendix")..];
     assert!(
         appendix.contains(
-            r##"<a class="link" href="/timeline?event=1#entry-1" aria-label="Event 1">1</a>"##
+            r##"<a class="govuk-link" href="/timeline?event=1#entry-1" aria-label="Event 1">1</a>"##
         ),
         "{appendix}"
     );
@@ -357,7 +357,7 @@ async fn a_large_diff_opens_with_counts_shows_the_first_changes_and_pages_the_re
     let page = session.get("/diff").await.text();
     assert!(page.contains(r#"data-testid="diff-counts""#), "{page}");
     assert!(
-        page.contains(r##"<a class="link" href="#actions-added">Actions added</a>: 120"##),
+        page.contains(r##"<a class="govuk-link" href="#actions-added">Actions added</a>: 120"##),
         "{page}"
     );
     // The first 50 of the 120 actions, then a link to them all.
@@ -412,4 +412,81 @@ async fn a_large_diff_opens_with_counts_shows_the_first_changes_and_pages_the_re
         "attachment; filename=\"what-changed.txt\""
     );
     assert!(text.text().contains("Step 120 of the waiting list plan"));
+}
+
+#[tokio::test]
+async fn the_timeline_pages_with_govuk_pagination() {
+    let fixture = Fixture::with_plan().await;
+    for n in 0..100 {
+        fixture
+            .record(serde_json::json!({"kind": "add_note", "about": "1.1", "text": format!("Note {n}"), "on": "2021-10-01"}))
+            .await;
+    }
+    let session = fixture.sign_in(Role::Viewer).await;
+    let first = session.get("/timeline").await.text();
+    let nav = r#"<nav class="govuk-pagination govuk-pagination--block" aria-label="Pages of the timeline">"#;
+    assert!(first.contains(nav), "{first}");
+    assert!(
+        !first.contains(r#"rel="prev""#),
+        "the newest page has no newer one"
+    );
+    let next = first
+        .split(r#"<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to older events")
+        .replace("&amp;", "&");
+    assert!(first.contains(r#"<span class="govuk-pagination__link-title govuk-pagination__link-title--decorated">Older events</span>"#));
+    let second = session.get(&next).await.text();
+    assert!(second.contains(nav), "{second}");
+    assert!(second.contains(r#"<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="/timeline" rel="prev">"#), "{second}");
+    assert!(second.contains(r#"<span class="govuk-pagination__link-title govuk-pagination__link-title--decorated">Newer events</span>"#));
+    assert!(
+        !second.contains(r#"rel="next""#),
+        "the oldest page has no older one"
+    );
+}
+
+#[tokio::test]
+async fn an_officer_changes_an_action_from_change_links_in_its_summary_list() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let page = officer.get("/actions/1.1").await.text();
+    for (href, what) in [
+        ("/actions/1.1?change=amend#amend", "the lead"),
+        ("/actions/1.1?change=amend#amend", "the deadline"),
+        ("/actions/1.1?change=status#change-status", "the status"),
+        ("/actions/1.1?change=status#change-status", "the RAG rating"),
+    ] {
+        let link = format!(
+            r#"<dd class="govuk-summary-list__actions"><a class="govuk-link" href="{href}">Change<span class="govuk-visually-hidden"> {what}</span></a></dd>"#
+        );
+        assert!(page.contains(&link), "lacks {link}: {page}");
+    }
+    // Rows without a change say so, as GOV.UK's summary list asks when others have one.
+    assert!(page.contains(r#"<div class="govuk-summary-list__row govuk-summary-list__row--no-actions"><dt class="govuk-summary-list__key">Workstream</dt>"#));
+    // The link opens that one form.
+    let status = officer.get("/actions/1.1?change=status").await.text();
+    assert!(
+        status.contains(r#"<h2 class="govuk-heading-m" id="change-status">"#),
+        "{status}"
+    );
+    assert!(status.contains(r#"id="status-form""#));
+    let amend = officer.get("/actions/1.1?change=amend").await.text();
+    assert!(
+        amend.contains(r#"<h2 class="govuk-heading-m" id="amend">"#),
+        "{amend}"
+    );
+
+    // Nothing to change for a viewer, nor in the past view: a plain summary list.
+    let viewer = fixture.sign_in(Role::Viewer).await;
+    let past = officer.get("/actions/1.1?as_of=2021-07-01").await.text();
+    for text in [viewer.get("/actions/1.1").await.text(), past] {
+        assert!(text.contains(r#"data-testid="action-summary""#));
+        assert!(!text.contains("govuk-summary-list__actions"), "{text}");
+        assert!(
+            !text.contains("govuk-summary-list__row--no-actions"),
+            "{text}"
+        );
+    }
 }

@@ -62,7 +62,7 @@ async fn signed_out_every_page_redirects_to_the_login_page_and_posts_record_noth
     assert!(
         login
             .text()
-            .contains(r#"<input class="input" type="password" id="token" name="token""#),
+            .contains(r#"<input class="govuk-input" type="password" id="token" name="token""#),
         "{}",
         login.text()
     );
@@ -156,16 +156,20 @@ async fn pages_carry_the_shell_landmarks_and_security_headers() {
     let reply = session.get("/").await;
     let text = reply.text();
     for needle in [
-        r#"<html lang="en-GB">"#,
-        r##"<a class="skip-link" href="#main-content">Skip to main content</a>"##,
-        r#"<main class="main" id="main-content" tabindex="-1">"#,
-        r#"data-testid="phase-banner""#,
-        "Beta",
-        r#"<nav class="header__nav" aria-label="Main">"#,
-        r#"<a class="header__link" href="/" aria-current="page">Plan</a>"#,
-        "<footer",
+        r#"<html lang="en-GB" class="govuk-template">"#,
+        r#"<body class="govuk-template__body"><script>document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script>"#,
+        r##"<a class="govuk-skip-link" href="#main-content" data-module="govuk-skip-link">Skip to main content</a>"##,
+        r#"<main class="govuk-main-wrapper" id="main-content">"#,
+        r#"<div class="govuk-phase-banner" data-testid="phase-banner"><p class="govuk-phase-banner__content"><strong class="govuk-tag govuk-phase-banner__content__tag">Beta</strong>"#,
+        r#"<section class="govuk-service-navigation" aria-label="Service information" data-module="govuk-service-navigation">"#,
+        r#"<nav class="govuk-service-navigation__wrapper" aria-label="Main">"#,
+        r#"<li class="govuk-service-navigation__item govuk-service-navigation__item--active"><a class="govuk-service-navigation__link" href="/" aria-current="page"><strong class="govuk-service-navigation__active-fallback">Plan</strong></a></li>"#,
+        r#"<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" href="/timeline">Timeline</a></li>"#,
+        r#"<footer class="govuk-footer govuk-!-display-none-print">"#,
         "<title>Plan – WSoA ledger</title>",
-        "/assets/app.css?v=",
+        r#"<link rel="stylesheet" href="/assets/govuk/govuk-frontend.min.css?v="#,
+        r#"<link rel="stylesheet" href="/assets/app.css?v="#,
+        r#"<script type="module" src="/assets/app.js?v="#,
     ] {
         assert!(text.contains(needle), "lacks {needle:?}: {text}");
     }
@@ -182,6 +186,14 @@ async fn pages_carry_the_shell_landmarks_and_security_headers() {
     };
     assert!(header("content-type").starts_with("text/html"));
     assert!(header("content-security-policy").contains("default-src 'none'"));
+    // Scripts from this server, and inline only GOV.UK Frontend's one line, by its hash.
+    assert!(
+        header("content-security-policy")
+            .contains("script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"),
+        "{}",
+        header("content-security-policy")
+    );
+    assert!(!header("content-security-policy").contains("unsafe-inline"));
     assert!(header("content-security-policy").contains("frame-ancestors 'none'"));
     assert_eq!(header("x-content-type-options"), "nosniff");
     assert_eq!(header("cache-control"), "no-store");
@@ -200,7 +212,7 @@ async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_ta
     ] {
         // Each tile links to the list of what it counts.
         let marker = format!(
-            r#"data-testid="count-{count}"><a class="count__link" href="{href}"><span class="count__number">{number}</span>"#
+            r#"data-testid="count-{count}"><a class="app-count__link" href="{href}"><span class="app-count__number">{number}</span>"#
         );
         assert!(text.contains(&marker), "{marker}: {text}");
     }
@@ -208,15 +220,19 @@ async fn the_dashboard_shows_counts_tags_overdue_actions_and_a_chart_with_its_ta
     assert!(text.contains(r#"data-status="in-progress">In progress</strong>"#));
     assert!(text.contains(r#"data-rag="amber">Amber</strong>"#));
     assert!(
-        text.contains(r#"<tr class="overdue" role="row" id="action-1.1""#),
+        text.contains(
+            r#"<tr class="govuk-table__row app-table__row--overdue" role="row" id="action-1.1""#
+        ),
         "{text}"
     );
     assert!(text.contains("Overdue by "));
     assert!(
-        !text.contains(r#"<tr class="overdue" id="action-1.2""#),
+        !text.contains(
+            r#"<tr class="govuk-table__row app-table__row--overdue" role="row" id="action-1.2""#
+        ),
         "complete is never overdue"
     );
-    assert!(text.contains(r#"<a href="/actions/1.1">1.1</a>"#));
+    assert!(text.contains(r#"<a class="govuk-link" href="/actions/1.1">1.1</a>"#));
     // The measure: a labelled chart and its values as a table.
     assert!(text.contains(r#"data-testid="chart-M1""#));
     assert!(text.contains(r#"role="img""#));
@@ -264,7 +280,7 @@ async fn the_dashboard_shows_the_plan_as_of_a_past_date_and_refuses_a_date_that_
     let july = session.get("/?as_of=2021-07-01").await.text();
     assert!(july.contains(r#"data-status="in-progress""#));
     assert!(
-        july.contains(r#"data-testid="count-overdue"><a class="count__link" href="/?due=overdue&amp;as_of=2021-07-01"><span class="count__number">0</span>"#),
+        july.contains(r#"data-testid="count-overdue"><a class="app-count__link" href="/?due=overdue&amp;as_of=2021-07-01"><span class="app-count__number">0</span>"#),
         "{july}"
     );
 
@@ -309,8 +325,8 @@ async fn the_action_page_shows_its_full_history_with_both_dates_who_and_why() {
         r#"data-testid="history""#,
         // The status change: from and to as tags, who, both dates.
         r#"data-testid="history-6""#,
-        "Status <strong class=\"tag tag--grey\" data-status=\"not-started\">Not started</strong> to <strong class=\"tag tag--blue\" data-status=\"in-progress\">In progress</strong>",
-        "RAG <strong class=\"tag tag--grey\" data-rag=\"none\">No RAG</strong> to <strong class=\"tag tag--orange\" data-rag=\"amber\">Amber</strong>",
+        "Status <strong class=\"govuk-tag govuk-tag--grey\" data-status=\"not-started\">Not started</strong> to <strong class=\"govuk-tag govuk-tag--blue\" data-status=\"in-progress\">In progress</strong>",
+        "RAG <strong class=\"govuk-tag govuk-tag--grey\" data-rag=\"none\">No RAG</strong> to <strong class=\"govuk-tag govuk-tag--orange\" data-rag=\"amber\">Amber</strong>",
         "officer person",
         r#"<time datetime="2021-06-01">1 June 2021</time>"#,
         " UTC</time>",
@@ -335,7 +351,10 @@ async fn the_action_page_shows_its_full_history_with_both_dates_who_and_why() {
     );
     let nonsense = session.get("/actions/%3Cscript%3E").await;
     assert_eq!(nonsense.status, StatusCode::NOT_FOUND);
-    assert!(!nonsense.text().contains("<script>"));
+    // The only script element opened bare is the page template's own.
+    let text = nonsense.text();
+    assert_eq!(text.matches("<script>").count(), 1, "{text}");
+    assert!(text.contains("<script>document.body.className"), "{text}");
 }
 
 #[tokio::test]
@@ -378,7 +397,7 @@ async fn the_timeline_filters_like_the_cli_and_refuses_bad_filters_beside_the_fi
         "{text}"
     );
     assert!(text.contains(r#"data-testid="entry-7""#));
-    assert!(text.contains(r#"<a href="/actions/1.2">See action 1.2</a>"#));
+    assert!(text.contains(r#"<a class="govuk-link" href="/actions/1.2">See action 1.2</a>"#));
     let since = session
         .get("/timeline?since=2021-08-01&by=officer")
         .await
@@ -422,7 +441,9 @@ async fn the_diff_page_says_what_changed_since_the_last_visit() {
     );
     assert!(text.contains("Actions completed or closed (1)"), "{text}");
     assert!(
-        text.contains(r##"(event <a class="link" href="/timeline?event=12#entry-12">12</a>)"##),
+        text.contains(
+            r##"(event <a class="govuk-link" href="/timeline?event=12#entry-12">12</a>)"##
+        ),
         "{text}"
     );
     let bad = session.get("/diff?from=visit:7").await;
@@ -447,7 +468,7 @@ async fn the_narrative_is_shown_and_downloads_as_html_and_markdown() {
     let session = fixture.sign_in(Role::Viewer).await;
     let page = session.get("/narrative").await.text();
     assert!(
-        page.contains(r##"<a href="#event-"##),
+        page.contains(r##"<a class="govuk-link" href="#event-"##),
         "citations link to the appendix: {page}"
     );
     assert!(page.contains(r#"id="weakness-W1""#));
@@ -573,7 +594,7 @@ async fn the_timeline_takes_day_month_year_counts_late_entries_lists_only_them_a
     assert!(text.contains(r#"data-testid="late-count""#), "{text}");
     assert!(
         text.contains(
-            r#"<a class="link" href="/timeline?event=12#entry-12" aria-label="Event 12">12</a>"#
+            r#"<a class="govuk-link" href="/timeline?event=12#entry-12" aria-label="Event 12">12</a>"#
         ),
         "{text}"
     );
@@ -594,7 +615,8 @@ async fn the_timeline_takes_day_month_year_counts_late_entries_lists_only_them_a
         "{only}"
     );
     assert_eq!(
-        only.matches(r#"<tr data-testid="entry-"#).count(),
+        only.matches(r#"<tr class="govuk-table__row" data-testid="entry-"#)
+            .count(),
         late_rows
     );
     assert_eq!(
@@ -633,13 +655,13 @@ async fn the_timeline_takes_day_month_year_counts_late_entries_lists_only_them_a
         "{action}"
     );
     assert!(
-        action.contains(r#"(<a class="link" href="/timeline?event=4#entry-4">event 4</a>)"#),
+        action.contains(r#"(<a class="govuk-link" href="/timeline?event=4#entry-4">event 4</a>)"#),
         "{action}"
     );
     let plan = session.get("/").await.text();
     assert!(
         plan.contains(
-            r#"(the last is <a class="link" href="/timeline?event=12#entry-12">event 12</a>)"#
+            r#"(the last is <a class="govuk-link" href="/timeline?event=12#entry-12">event 12</a>)"#
         ),
         "{plan}"
     );
@@ -655,7 +677,7 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
         now.contains("Record a change"),
         "officers record from today's plan"
     );
-    assert!(now.contains(r#"<a href="/actions/1.1">1.1</a>"#));
+    assert!(now.contains(r#"<a class="govuk-link" href="/actions/1.1">1.1</a>"#));
 
     let past = officer
         .get("/?as_of-day=1&as_of-month=7&as_of-year=2021")
@@ -668,13 +690,13 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
         "{text}"
     );
     assert!(text.contains(r#"You are looking at the plan as it was on <time datetime="2021-07-01">1 July 2021</time>"#), "{text}");
-    assert!(text.contains(r#"<a class="notification-banner__link" href="/" data-testid="back-to-today">See the plan today</a>"#));
+    assert!(text.contains(r#"<a class="govuk-notification-banner__link" href="/" data-testid="back-to-today">See the plan today</a>"#));
     assert!(!text.contains("Record a change"), "{text}");
     assert!(!text.contains(r#"href="/actions/new""#));
     assert!(text.contains("<title>Plan as it was on 1 July 2021"));
     // Actions open at the same date.
     assert!(
-        text.contains(r#"<a href="/actions/1.1?as_of=2021-07-01">1.1</a>"#),
+        text.contains(r#"<a class="govuk-link" href="/actions/1.1?as_of=2021-07-01">1.1</a>"#),
         "{text}"
     );
 
@@ -688,17 +710,19 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
         )
     );
     assert!(
-        text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01">Plan</a>"##),
+        text.contains(r##"<a class="govuk-breadcrumbs__link" href="/?as_of=2021-07-01">Plan</a>"##),
         "{text}"
     );
-    assert!(text.contains(r##"<a class="breadcrumbs__link" href="/?as_of=2021-07-01#workstream-WS1">Workstream WS1</a>"##), "{text}");
+    assert!(text.contains(r##"<a class="govuk-breadcrumbs__link" href="/?as_of=2021-07-01#workstream-WS1">Workstream WS1</a>"##), "{text}");
     assert!(
-        text.contains(r#"<li class="breadcrumbs__list-item" aria-current="page">Action 1.1</li>"#),
+        text.contains(
+            r#"<li class="govuk-breadcrumbs__list-item" aria-current="page">Action 1.1</li>"#
+        ),
         "{text}"
     );
     // As it was: in progress since June, its later history not yet there, and no forms.
     assert!(text.contains(
-        r#"data-testid="action-status"><strong class="tag tag--blue" data-status="in-progress">"#
+        r#"data-testid="action-status"><strong class="govuk-tag govuk-tag--blue" data-status="in-progress">"#
     ));
     for form in ["status-form", "amend-form", "note-form", "evidence-form"] {
         assert!(!text.contains(form), "no {form} in the past: {text}");
@@ -721,12 +745,10 @@ async fn the_past_date_view_says_so_offers_no_forms_keeps_its_date_and_refuses_t
     );
     // Today's page has the breadcrumbs to today's plan, and the forms.
     let today_page = officer.get("/actions/1.1").await.text();
-    assert!(today_page.contains(r##"<a class="breadcrumbs__link" href="/">Plan</a>"##));
-    assert!(
-        today_page.contains(
-            r##"<a class="breadcrumbs__link" href="/#workstream-WS1">Workstream WS1</a>"##
-        )
-    );
+    assert!(today_page.contains(r##"<a class="govuk-breadcrumbs__link" href="/">Plan</a>"##));
+    assert!(today_page.contains(
+        r##"<a class="govuk-breadcrumbs__link" href="/#workstream-WS1">Workstream WS1</a>"##
+    ));
     assert!(today_page.contains(r#"href="/actions/1.1?change=status""#));
 
     // An action added after the day is not in that day's plan.
@@ -836,7 +858,7 @@ async fn the_plan_filters_its_actions_and_each_tile_lists_what_it_counts() {
     assert_eq!(rows(&past), vec!["1.1"], "{past}");
     assert!(past.contains(r#"href="/?status=blocked&amp;as_of=2021-07-01""#));
     assert!(past.contains(r#"<input type="hidden" name="as_of" value="2021-07-01">"#));
-    assert!(past.contains(r#"<a href="/actions/1.1?as_of=2021-07-01">1.1</a>"#));
+    assert!(past.contains(r#"<a class="govuk-link" href="/actions/1.1?as_of=2021-07-01">1.1</a>"#));
 }
 
 #[tokio::test]
@@ -903,14 +925,12 @@ async fn every_page_links_an_accessibility_statement_and_a_privacy_notice_open_t
         let text = session.get(path).await.text();
         assert!(
             text.contains(
-                r#"<a class="footer__link" href="/accessibility">Accessibility statement</a>"#
+                r#"<a class="govuk-footer__link" href="/accessibility">Accessibility statement</a>"#
             ),
             "{path}: {text}"
         );
         assert!(
-            text.contains(
-                r#"<a class="footer__link" href="/privacy">Privacy notice and cookies</a>"#
-            )
+            text.contains(r#"<a class="govuk-footer__link" href="/privacy">Privacy notice</a>"#)
         );
     }
     // Signed out too: the sign-in page links them, and they open without a session.
@@ -940,25 +960,25 @@ async fn wide_tables_scroll_in_a_named_region_reached_by_keyboard_and_status_and
     let session = fixture.sign_in(Role::Viewer).await;
     for path in ["/", "/actions/1.1", "/timeline", "/evidence", "/narrative"] {
         let text = session.get(path).await.text();
-        for wrapper in text.split(r#"<div class="table-wrapper""#).skip(1) {
+        for wrapper in text.split(r#"<div class="app-table-wrapper""#).skip(1) {
             let tag = wrapper.split('>').next().unwrap_or("");
             assert!(
                 tag.contains(r#"tabindex="0""#)
                     && tag.contains(r#"role="region""#)
                     && tag.contains(r#"aria-label=""#)
                     && tag.contains("data-scroll-region"),
-                "{path}: <div class=\"table-wrapper\"{tag}>"
+                "{path}: <div class=\"app-table-wrapper\"{tag}>"
             );
         }
     }
     let text = session.get("/").await.text();
     let head = text
-        .split(r#"<table class="table table--stack" data-testid="actions" role="table">"#)
+        .split(r#"<table class="govuk-table app-table--stack" data-testid="actions" role="table">"#)
         .nth(1)
         .and_then(|rest| rest.split("</thead>").next())
         .expect("an actions table");
     let columns: Vec<&str> = head
-        .split(r#"<th scope="col" role="columnheader">"#)
+        .split(r#"<th class="govuk-table__header" scope="col" role="columnheader">"#)
         .skip(1)
         .map(|cell| cell.split('<').next().unwrap_or(""))
         .collect();
@@ -1040,12 +1060,10 @@ async fn the_narrative_downloads_in_word_and_pdf_now_and_as_of_a_past_day() {
         "attachment; filename=\"narrative-2021-07-01.md\""
     );
     let now = session.get("/narrative.md").await.text();
-    assert!(now.contains("QA officer in post"), "{now}");
-    assert!(
-        !then.text().contains("QA officer in post"),
-        "{}",
-        then.text()
-    );
+    // 1.2 was completed on 20 August 2021: complete now, not yet on 1 July.
+    let row = "| 1\\.2 | Appoint a QA officer | Head of SEND | 31 August 2021 | complete |";
+    assert!(now.contains(row), "{now}");
+    assert!(!then.text().contains(row), "{}", then.text());
 
     let word = session.get("/narrative.docx?as_of=2021-07-01").await;
     assert_eq!(word.status, StatusCode::OK, "{}", word.text());

@@ -32,7 +32,10 @@ async fn the_forms_are_for_officers_only_and_have_labelled_fields() {
             )),
             "{path}: {text}"
         );
-        assert!(text.contains(r#"class="back-link""#), "{path}: a back link");
+        assert!(
+            text.contains(r#"class="govuk-back-link""#),
+            "{path}: a back link"
+        );
         assert_eq!(unlabelled(&text), Vec::<String>::new(), "{path}");
     }
     let dashboard = officer.get("/").await.text();
@@ -194,7 +197,7 @@ async fn a_plan_is_started_stepped_given_workstreams_and_reviewed_and_the_plan_p
     assert!(page.contains(r#"data-testid="plan-WSoA""#), "{page}");
     assert!(
         page.contains(
-            "<span class=\"caption\">Plan APP1</span> Accelerated Progress Plan, January 2022</h3>"
+            "<span class=\"govuk-caption-m\">Plan APP1</span> Accelerated Progress Plan, January 2022</h3>"
         ),
         "{page}"
     );

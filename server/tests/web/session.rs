@@ -68,7 +68,7 @@ async fn a_bad_or_blank_token_shows_the_problem_next_to_the_field() {
         assert!(text.contains("There is a problem"), "{text}");
         assert!(text.contains(r##"<a href="#token">"##), "{text}");
         assert!(
-            text.contains(r#"<p class="error-message" id="token-error">"#),
+            text.contains(r#"<p class="govuk-error-message" id="token-error">"#),
             "{text}"
         );
         assert!(text.contains(message), "{text}");

@@ -33,7 +33,9 @@ async fn the_verify_page_shows_intact_after_an_auditor_runs_verification() {
         "{page}"
     );
     assert!(
-        page.contains(r#"<strong class="tag tag--green">Intact</strong> Run by auditor person"#),
+        page.contains(
+            r#"<strong class="govuk-tag govuk-tag--green">Intact</strong> Run by auditor person"#
+        ),
         "{page}"
     );
     assert!(page.contains("Verification finished: the ledger is intact."));
