@@ -96,7 +96,7 @@ pub async fn privacy() -> Response {
             p.govuk-body { "The service sets only the cookies it needs to work, so it does not ask for consent. It uses no analytics and nothing from other sites." }
             div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Cookies" {
                 table.govuk-table data-testid="cookies" {
-                    caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Cookies" }
+                    caption.govuk-table__caption.govuk-visually-hidden { "Cookies" }
                     thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Name" } th.govuk-table__header scope="col" { "Purpose" } th.govuk-table__header scope="col" { "Expires" } } }
                     tbody.govuk-table__body {
                         tr.govuk-table__row { td.govuk-table__cell { code { (SESSION_COOKIE) } } td.govuk-table__cell { "Keeps you signed in" } td.govuk-table__cell { "When you sign out or close the browser, or after " (idle_hours) " hours without use" } }

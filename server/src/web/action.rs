@@ -405,7 +405,7 @@ fn history_table(action: &ActionView, history: &[Entry], can_correct: bool) -> M
     html! {
         div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("History of action {}, scrolls sideways", action.id)) {
             table.govuk-table data-testid="history" {
-                caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "History of action " (action.id) }
+                caption.govuk-table__caption.govuk-visually-hidden { "History of action " (action.id) }
                 thead.govuk-table__head {
                     tr.govuk-table__row {
                         th.govuk-table__header scope="col" { "Event" }
@@ -568,7 +568,7 @@ fn milestones_section(action: &ActionView, today: Date) -> Markup {
         } @else {
             div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Milestones of action {}, scrolls sideways", action.id)) {
                 table.govuk-table.app-table--stack data-testid="milestones" role="table" {
-                    caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Milestones of action " (action.id) }
+                    caption.govuk-table__caption.govuk-visually-hidden { "Milestones of action " (action.id) }
                     thead.govuk-table__head role="rowgroup" {
                         tr.govuk-table__row role="row" {
                             th.govuk-table__header scope="col" role="columnheader" { "Milestone" }

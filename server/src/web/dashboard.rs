@@ -472,7 +472,7 @@ fn render(
                 h2.govuk-heading-l { "Open risks" }
                 div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Open risks, scrolls sideways" {
                     table.govuk-table data-testid="risks" {
-                        caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Open risks" }
+                        caption.govuk-table__caption.govuk-visually-hidden { "Open risks" }
                         thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Risk" } th.govuk-table__header scope="col" { "Level" } th.govuk-table__header scope="col" { "About" } th.govuk-table__header scope="col" { "Mitigation" } } }
                         tbody.govuk-table__body {
                             @for risk in &shown.open_risks {
@@ -651,7 +651,7 @@ pub fn actions_table(actions: &[ActionShow], caption: &str, as_of: Option<Date>)
             // On a narrow screen each row stacks (see `.table--stack`): the roles keep it a table
             // for screen readers whatever its display.
             table.govuk-table.app-table--stack data-testid="actions" role="table" {
-                caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { (caption) }
+                caption.govuk-table__caption.govuk-visually-hidden { (caption) }
                 thead.govuk-table__head role="rowgroup" {
                     tr.govuk-table__row role="row" {
                         th.govuk-table__header scope="col" role="columnheader" { "Ref" }
@@ -794,7 +794,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date, record: bool
                     } @else {
                         div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Values of {}, scrolls sideways", measure.id)) {
                         table.govuk-table {
-                            caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Values of " (measure.id) }
+                            caption.govuk-table__caption.govuk-visually-hidden { "Values of " (measure.id) }
                             thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Date" } th.govuk-table__header.govuk-table__header--numeric scope="col" { "Value" } th.govuk-table__header scope="col" { "Source" } } }
                             tbody.govuk-table__body {
                                 tr.govuk-table__row {
@@ -816,17 +816,17 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date, record: bool
                 }
             }
             @if !measure.trajectory.is_empty() {
-                details data-testid=(format!("trajectory-{}", measure.id)) {
-                    summary { "The trajectory of " (measure.id) " as a table" }
-                    div {
+                details.govuk-details data-testid=(format!("trajectory-{}", measure.id)) {
+                    summary.govuk-details__summary { span.govuk-details__summary-text { "The trajectory of " (measure.id) " as a table" } }
+                    div.govuk-details__text {
                         div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("Trajectory of {}, scrolls sideways", measure.id)) {
                             table.govuk-table {
                                 caption.govuk-table__caption.govuk-visually-hidden { "Trajectory of " (measure.id) }
-                                thead { tr { th scope="col" { "By" } th scope="col" class="num" { "Value expected" } } }
-                                tbody {
+                                thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "By" } th.govuk-table__header.govuk-table__header--numeric scope="col" { "Value expected" } } }
+                                tbody.govuk-table__body {
                                     @for point in &measure.trajectory {
-                                        tr {
-                                            td { (widgets::date(point.on)) }
+                                        tr.govuk-table__row {
+                                            td.govuk-table__cell { (widgets::date(point.on)) }
                                             td.govuk-table__cell.govuk-table__cell--numeric { (widgets::amount(point.value.as_str(), &measure.unit)) }
                                         }
                                     }
@@ -837,7 +837,7 @@ fn measure_section(plan: &Plan, measure: &MeasureShow, today: Date, record: bool
                 }
             }
             @if record {
-                p.govuk-body-s { a.govuk-link href=(format!("/measures/amend?measure={}", measure.id)) { "Change the definition, period or trajectory of " (measure.id) } }
+                p.govuk-body { a.govuk-link href=(format!("/measures/amend?measure={}", measure.id)) { "Change the definition, period or trajectory of " (measure.id) } }
             }
         }
     }

@@ -40,7 +40,7 @@ pub async fn page(State(state): State<AppState>, user: Signed) -> Result<Respons
         } @else {
             div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Evidence, scrolls sideways" {
                 table.govuk-table data-testid="evidence" {
-                    caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Evidence" }
+                    caption.govuk-table__caption.govuk-visually-hidden { "Evidence" }
                     thead.govuk-table__head {
                         tr.govuk-table__row {
                             th.govuk-table__header scope="col" { "Id" }

@@ -28,12 +28,16 @@ async fn narrative(
     as_of: Option<Date>,
 ) -> Result<Option<(Narrative, Source)>, WebError> {
     let point = as_of.map_or(Point::Now, Point::AsOf);
+    // Judged as the plan page and the workbook judge: now at today, a past day at that day.
+    let today = crate::state::today()?;
     Ok(state
-        .fold(move |reader| match reader.narrative_at(point) {
-            Ok(built) => Ok(Some(built)),
-            Err(wsoa_store::StoreError::Query(_)) => Ok(None),
-            Err(err) => Err(err.into()),
-        })
+        .fold(
+            move |reader| match reader.narrative_judged_at(point, today) {
+                Ok(built) => Ok(Some(built)),
+                Err(wsoa_store::StoreError::Query(_)) => Ok(None),
+                Err(err) => Err(err.into()),
+            },
+        )
         .await?)
 }
 
@@ -87,6 +91,7 @@ fn render(narrative: &Narrative, as_of: Option<Date>) -> Markup {
         }
         (downloads(as_of))
         div.app-narrative {
+            (summary(narrative))
             (section(&narrative.opening, 2))
             (section(&narrative.visits, 2))
             @if let Some(risks) = &narrative.plan_risks { (section(risks, 2)) }
@@ -100,9 +105,24 @@ fn render(narrative: &Narrative, as_of: Option<Date>) -> Markup {
                     @if let Some(outcome) = &weakness.outcome {
                         p.govuk-body { strong { (claim(outcome)) } }
                     }
+                    @if let Some(judged) = weakness.judged {
+                        p.govuk-body { "The area's own judgement, from its board's latest ratings: " strong { (judged) } }
+                    }
+                    @if weakness.no_impact_shown {
+                        div.govuk-warning-text data-testid=(format!("no-impact-{}", weakness.id)) {
+                            span.govuk-warning-text__icon aria-hidden="true" { "!" }
+                            strong.govuk-warning-text__text {
+                                span.govuk-visually-hidden { "Warning" }
+                                "No measure of impact is moving the right way for this finding: completed actions alone do not show that anything has changed for children and families."
+                            }
+                        }
+                    }
+                    (actions_table(weakness))
+                    (measures_table(weakness))
                     @for part in &weakness.sections { (section(part, 3)) }
                 }
             }
+            @if let Some(others) = &narrative.other_findings { (section(others, 2)) }
             @if let Some(corrections) = &narrative.corrections { (section(corrections, 2)) }
             h2.govuk-heading-m { "Verification" }
             p.govuk-body { (narrative.verification) }
@@ -115,7 +135,7 @@ fn render(narrative: &Narrative, as_of: Option<Date>) -> Markup {
                 div.govuk-details__text {
                 div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="The events cited, scrolls sideways" {
                     table.govuk-table data-testid="appendix" {
-                        caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "The events cited" }
+                        caption.govuk-table__caption.govuk-visually-hidden { "The events cited" }
                         thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Event" } th.govuk-table__header scope="col" { "Date" } th.govuk-table__header scope="col" { "Kind" } th.govuk-table__header scope="col" { "Recorded by" } th.govuk-table__header scope="col" { "Hash begins" } } }
                         tbody.govuk-table__body {
                             @for event in &narrative.appendix {
@@ -134,6 +154,137 @@ fn render(narrative: &Narrative, as_of: Option<Date>) -> Markup {
                     }
                 }
                 }
+                }
+            }
+        }
+    }
+}
+
+/// The executive summary: what the narrative is judged at, its sentences, and a row per finding.
+fn summary(narrative: &Narrative) -> Markup {
+    let summary = &narrative.summary;
+    html! {
+        h2.govuk-heading-m { "Summary" }
+        p.govuk-body data-testid="judged-at" { "Judged at " strong { (narrative.judged_at.long()) } "." }
+        @for item in &summary.claims { p.govuk-body { (claim(item)) } }
+        @if !summary.rows.is_empty() {
+            div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="The findings at a glance, scrolls sideways" {
+                table.govuk-table data-testid="summary-table" {
+                    caption.govuk-table__caption.govuk-table__caption--m { "The findings at a glance" }
+                    thead.govuk-table__head { tr.govuk-table__row {
+                        th.govuk-table__header scope="col" { "Finding" }
+                        th.govuk-table__header scope="col" { "Area's judgement" }
+                        th.govuk-table__header scope="col" { "Revisit" }
+                        th.govuk-table__header.govuk-table__header--numeric scope="col" { "Actions complete" }
+                        th.govuk-table__header.govuk-table__header--numeric scope="col" { "Overdue" }
+                        th.govuk-table__header.govuk-table__header--numeric scope="col" { "Measures on course" }
+                        th.govuk-table__header.govuk-table__header--numeric scope="col" { "Targets missed" }
+                    } }
+                    tbody.govuk-table__body {
+                        @for row in &summary.rows {
+                            tr.govuk-table__row {
+                                th.govuk-table__header scope="row" { a.govuk-link href=(format!("#weakness-{}", row.id)) { (row.id) } " " (row.title) }
+                                td.govuk-table__cell { (row.judged) }
+                                td.govuk-table__cell { (row.outcome.unwrap_or("none yet")) }
+                                td.govuk-table__cell.govuk-table__cell--numeric { (row.complete) " of " (row.actions) }
+                                td.govuk-table__cell.govuk-table__cell--numeric { (row.overdue) }
+                                td.govuk-table__cell.govuk-table__cell--numeric { (row.on_course) " of " (row.measures) }
+                                td.govuk-table__cell.govuk-table__cell--numeric { (row.missed) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A finding's actions, a row each (or a row per workstream, when it has too many to list).
+fn actions_table(weakness: &wsoa_core::narrative::WeaknessNarrative) -> Markup {
+    html! {
+        @if !weakness.actions.is_empty() {
+            div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("The actions of {}, scrolls sideways", weakness.id)) {
+                table.govuk-table data-testid=(format!("actions-{}", weakness.id)) {
+                    caption.govuk-table__caption.govuk-table__caption--m { "Actions" }
+                    thead.govuk-table__head { tr.govuk-table__row {
+                        th.govuk-table__header scope="col" { "Action" }
+                        th.govuk-table__header scope="col" { "Lead" }
+                        th.govuk-table__header scope="col" { "Deadline" }
+                        th.govuk-table__header scope="col" { "Status" }
+                        th.govuk-table__header scope="col" { "RAG" }
+                        th.govuk-table__header scope="col" { "Slip" }
+                        th.govuk-table__header scope="col" { "Evidence" }
+                    } }
+                    tbody.govuk-table__body {
+                        @for row in &weakness.actions {
+                            tr.govuk-table__row {
+                                th.govuk-table__header scope="row" { a.govuk-link href=(format!("/actions/{}", row.id)) { (row.id) } " " (row.title) }
+                                td.govuk-table__cell { (row.owner) }
+                                td.govuk-table__cell {
+                                    (row.deadline.clone().unwrap_or_else(|| row.due.long()))
+                                    @if row.overdue { " " strong.govuk-tag.govuk-tag--red { "Overdue" } }
+                                }
+                                td.govuk-table__cell { (crate::web::widgets::status_tag(row.status)) }
+                                td.govuk-table__cell { (crate::web::widgets::rag_tag(row.rag)) }
+                                td.govuk-table__cell { (row.slip) }
+                                td.govuk-table__cell { @if row.evidence.is_empty() { "none" } @else { (row.evidence.join(", ")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !weakness.workstreams.is_empty() {
+            table.govuk-table data-testid=(format!("workstreams-{}", weakness.id)) {
+                caption.govuk-table__caption.govuk-table__caption--m { "Actions by workstream" }
+                thead.govuk-table__head { tr.govuk-table__row {
+                    th.govuk-table__header scope="col" { "Workstream" }
+                    th.govuk-table__header.govuk-table__header--numeric scope="col" { "Actions" }
+                    th.govuk-table__header.govuk-table__header--numeric scope="col" { "Complete" }
+                    th.govuk-table__header.govuk-table__header--numeric scope="col" { "Overdue" }
+                } }
+                tbody.govuk-table__body {
+                    @for row in &weakness.workstreams {
+                        tr.govuk-table__row {
+                            th.govuk-table__header scope="row" { (row.id) " " (row.title) }
+                            td.govuk-table__cell.govuk-table__cell--numeric { (row.actions) }
+                            td.govuk-table__cell.govuk-table__cell--numeric { (row.complete) }
+                            td.govuk-table__cell.govuk-table__cell--numeric { (row.overdue) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A finding's measures: baseline, trajectory, latest, target and the judgement.
+fn measures_table(weakness: &wsoa_core::narrative::WeaknessNarrative) -> Markup {
+    html! {
+        @if !weakness.measures.is_empty() {
+            div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label=(format!("The measures of {}, scrolls sideways", weakness.id)) {
+                table.govuk-table data-testid=(format!("measures-{}", weakness.id)) {
+                    caption.govuk-table__caption.govuk-table__caption--m { "Measures of impact" }
+                    thead.govuk-table__head { tr.govuk-table__row {
+                        th.govuk-table__header scope="col" { "Measure" }
+                        th.govuk-table__header scope="col" { "Baseline" }
+                        th.govuk-table__header scope="col" { "Trajectory" }
+                        th.govuk-table__header scope="col" { "Latest" }
+                        th.govuk-table__header scope="col" { "Target" }
+                        th.govuk-table__header scope="col" { "Judgement" }
+                    } }
+                    tbody.govuk-table__body {
+                        @for row in &weakness.measures {
+                            tr.govuk-table__row {
+                                th.govuk-table__header scope="row" { (row.id) " " (row.title) " (" (row.unit) ")" }
+                                td.govuk-table__cell { (row.baseline) " on " (row.baseline_on.long()) }
+                                td.govuk-table__cell { @if row.trajectory.is_empty() { "none" } @else { (row.trajectory.join("; ")) } }
+                                td.govuk-table__cell { @match &row.latest { Some((value, on)) => { (value) " on " (on.long()) } None => { "no value yet" } } }
+                                td.govuk-table__cell { (row.target) " by " (row.target_by.long()) }
+                                td.govuk-table__cell { (row.judgement) }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -63,9 +63,9 @@ pub fn list(packs: &[PackView], can_make: bool) -> Markup {
                                     td role="cell" data-label="Sent" { (widgets::date(pack.cite.on)) br; span.app-meta { "by " (pack.cite.by) } }
                                     td role="cell" data-label="File" {
                                         (pack.file_name) br; span.app-meta { (widgets::size(pack.size)) }
-                                        details {
-                                            summary { "Its hash" }
-                                            div {
+                                        details.govuk-details {
+                                            summary.govuk-details__summary { span.govuk-details__summary-text { "Its hash" } }
+                                            div.govuk-details__text {
                                                 "File BLAKE3 " code.app-hash { (pack.file_hash.to_hex()) } br;
                                                 "Holds events 0 to " (pack.events.saturating_sub(1)) ", the last with chain hash " code.app-hash { (pack.head.to_hex()) } br;
                                                 "Recorded as " a.govuk-link href=(crate::web::timeline::event_href(pack.cite.seq)) { "event " (pack.cite.seq) }

@@ -308,7 +308,7 @@ fn render(
                 }
                 div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Timeline, scrolls sideways" {
                     table.govuk-table data-testid="timeline" {
-                        caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Timeline" }
+                        caption.govuk-table__caption.govuk-visually-hidden { "Timeline" }
                         thead.govuk-table__head {
                             tr.govuk-table__row {
                                 th.govuk-table__header scope="col" { "Event" }

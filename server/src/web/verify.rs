@@ -181,7 +181,7 @@ fn render(user: &Signed, facts: &Facts, last: Option<&VerificationRun>) -> Marku
             h2.govuk-heading-m { "Checkpoints recorded in the ledger" }
             div.app-table-wrapper data-scroll-region tabindex="0" role="region" aria-label="Checkpoints recorded in the ledger, scrolls sideways" {
                 table.govuk-table {
-                    caption.govuk-table__caption.govuk-table__caption.govuk-visually-hidden { "Checkpoints recorded in the ledger" }
+                    caption.govuk-table__caption.govuk-visually-hidden { "Checkpoints recorded in the ledger" }
                     thead.govuk-table__head { tr.govuk-table__row { th.govuk-table__header scope="col" { "Event" } th.govuk-table__header scope="col" { "Events pinned" } th.govuk-table__header scope="col" { "Signed by" } th.govuk-table__header scope="col" { "Root begins" } } }
                     tbody.govuk-table__body {
                         @for checkpoint in &facts.recorded {

@@ -472,6 +472,14 @@ async fn the_narrative_is_shown_and_downloads_as_html_and_markdown() {
         "citations link to the appendix: {page}"
     );
     assert!(page.contains(r#"id="weakness-W1""#));
+    // The self-evaluation's parts: the day it is judged at, a row per finding, the tables.
+    for part in ["judged-at", "summary-table", "actions-W1", "measures-W1"] {
+        assert!(
+            page.contains(&format!(r#"data-testid="{part}""#)),
+            "{part}: {page}"
+        );
+    }
+    assert!(page.contains("Appoint a QA officer"), "{page}");
     let html = session.get("/narrative.html").await;
     assert_eq!(html.status, StatusCode::OK);
     assert_eq!(
