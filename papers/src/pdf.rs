@@ -4,7 +4,8 @@
 //! nothing of a user's own browser is touched and two runs never collide.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
@@ -46,14 +47,20 @@ pub fn browser() -> anyhow::Result<PathBuf> {
 
 /// The PDF of the HTML page `html`, printed by `browser`.
 pub fn print(browser: &Path, html: &str) -> anyhow::Result<Vec<u8>> {
+    print_within(browser, html, PRINT_TIMEOUT)
+}
+
+/// As [`print`], stopping the browser if it has not finished within `timeout`.
+pub fn print_within(browser: &Path, html: &str, timeout: Duration) -> anyhow::Result<Vec<u8>> {
     let work = tempfile::Builder::new()
         .prefix("wsoa-pdf-")
         .tempdir()
         .context("cannot make a temporary folder to print the PDF in")?;
     let page = work.path().join("narrative.html");
     let pdf = work.path().join("narrative.pdf");
+    let log = work.path().join("browser.log");
     std::fs::write(&page, html).context("cannot write the page to print")?;
-    let output = Command::new(browser)
+    let child = Command::new(browser)
         .arg("--headless")
         // The page is this program's own: static, script-free HTML from a local file. Chromium
         // refuses to start as root with its sandbox, as CI and containers run it.
@@ -68,20 +75,55 @@ pub fn print(browser: &Path, html: &str) -> anyhow::Result<Vec<u8>> {
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(url(&page))
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::null())
+        // To a file, not a pipe: a pipe nobody reads while waiting could fill and stall it.
+        .stderr(std::fs::File::create(&log).context("cannot make the browser's log file")?)
+        .spawn()
         .with_context(|| format!("cannot start {} to print the PDF", browser.display()))?;
+    let status = finished(child, browser, timeout)?;
+    let said = std::fs::read_to_string(&log).unwrap_or_default();
     let bytes = std::fs::read(&pdf).ok().filter(|b| b.starts_with(b"%PDF-"));
     match bytes {
         Some(bytes) => Ok(bytes),
         None => bail!(
             "{} did not print the PDF (exit {}): {}; write --format html and print that page to PDF from a browser instead",
             browser.display(),
-            output
-                .status
+            status
                 .code()
                 .map_or_else(|| "by a signal".to_owned(), |c| c.to_string()),
-            last_lines(&String::from_utf8_lossy(&output.stderr))
+            last_lines(&said)
         ),
+    }
+}
+
+/// The longest a print may take: a browser that has not printed by then is stopped, so that a
+/// hung browser never holds a caller (or a server's request) for ever.
+pub const PRINT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Waits for the browser to finish, up to `timeout`, and gives how it exited.
+fn finished(
+    mut child: Child,
+    browser: &Path,
+    timeout: Duration,
+) -> anyhow::Result<std::process::ExitStatus> {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child
+            .try_wait()
+            .with_context(|| format!("cannot wait for {}", browser.display()))?
+        {
+            return Ok(status);
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!(
+                "{} had not printed the PDF after {} seconds and was stopped; write --format html and print that page to PDF from a browser instead",
+                browser.display(),
+                timeout.as_secs_f64()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -111,8 +153,38 @@ fn last_lines(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::url;
-    use std::path::Path;
+    use super::{print_within, url};
+    use std::path::{Path, PathBuf};
+    use std::time::Duration;
+
+    /// A stand-in browser: a shell script with this body.
+    fn script(dir: &Path, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join("browser.sh");
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .expect("made runnable");
+        path
+    }
+
+    #[test]
+    fn a_browser_that_hangs_is_stopped_and_one_that_prints_nothing_is_reported() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let hangs = script(dir.path(), "echo started >&2\nexec sleep 600");
+        let err = print_within(&hangs, "<p>x</p>", Duration::from_millis(200))
+            .expect_err("a hung browser is stopped");
+        assert!(err.to_string().contains("was stopped"), "{err}");
+
+        let other = tempfile::tempdir().expect("a folder");
+        let fails = script(other.path(), "echo 'no display' >&2\nexit 3");
+        let err =
+            print_within(&fails, "<p>x</p>", Duration::from_secs(60)).expect_err("nothing printed");
+        let message = err.to_string();
+        assert!(
+            message.contains("exit 3") && message.contains("no display"),
+            "{message}"
+        );
+    }
 
     #[test]
     fn a_path_becomes_a_file_url_with_odd_characters_escaped() {

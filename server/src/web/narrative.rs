@@ -387,6 +387,9 @@ pub async fn download_word(
     ))
 }
 
+/// Held while a PDF is printed.
+static PRINTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// `GET /narrative.pdf`: the narrative's HTML printed to PDF by headless Chromium on the server,
 /// as `wsoa narrative --format pdf` does; where the server has no Chromium, a 503 that says to
 /// print the HTML download instead.
@@ -402,6 +405,12 @@ pub async fn download_pdf(
     })?;
     let (narrative, _, stem) = document(&state, query).await?;
     let html = narrative.to_html();
+    // One browser at a time: each takes hundreds of megabytes, so requests for PDFs queue rather
+    // than start a browser each.
+    let _printing = PRINTING
+        .acquire()
+        .await
+        .map_err(|_| ApiError::unavailable("the server is shutting down"))?;
     let bytes = tokio::task::spawn_blocking(move || {
         wsoa_papers::pdf::print(&browser, &html).map_err(ApiError::internal)
     })
