@@ -225,6 +225,46 @@ fn papers_links(as_of: Option<Date>) -> Markup {
     }
 }
 
+/// A workstream's actions shown on the whole plan before a link to the list of them all, so
+/// that the plan of a large area stays a page a person can read.
+pub const WORKSTREAM_ACTIONS_SHOWN: usize = 25;
+
+/// Actions on a page of a filtered list.
+pub const LIST_PAGE: usize = 100;
+
+/// The page of a filtered list asked for (`page`, from 1; a page that is not a number is the
+/// first).
+fn list_page(form: &FormState) -> usize {
+    form.fields
+        .optional("page")
+        .and_then(|page| page.trim().parse::<usize>().ok())
+        .filter(|page| *page >= 1)
+        .unwrap_or(1)
+}
+
+/// Links to the pages before and after this one of a filtered list, keeping its filters.
+fn list_pages(form: &FormState, as_of: Option<Date>, page: usize, pages: usize) -> Markup {
+    let href = |page: usize| {
+        let mut query: Vec<String> = FILTERS
+            .iter()
+            .filter_map(|name| {
+                form.fields
+                    .optional(name)
+                    .map(|value| format!("{name}={}", crate::web::timeline::encode(&value)))
+            })
+            .collect();
+        query.push(format!("page={page}"));
+        plan_href(&query.join("&"), as_of)
+    };
+    let prev = (page > 1).then(|| href(page - 1));
+    let next = (page < pages).then(|| href(page + 1));
+    widgets::pagination(
+        "Pages of the matching actions",
+        prev.as_deref().map(|href| (href, "Previous page")),
+        next.as_deref().map(|href| (href, "Next page")),
+    )
+}
+
 fn plan_href(query: &str, as_of: Option<Date>) -> String {
     match (query, as_of) {
         ("", None) => "/".to_owned(),
@@ -403,7 +443,15 @@ fn render(
             @if matching.is_empty() {
                 p.govuk-inset-text { "No action matches these filters. " a.govuk-link href=(plan_href("", as_of)) { "Clear the filters" } " to see the whole plan." }
             } @else {
-                (actions_table(&matching, "Actions that match the filters", as_of))
+                @let pages = matching.len().div_ceil(LIST_PAGE);
+                @let page = list_page(form).min(pages);
+                @let start = (page - 1) * LIST_PAGE;
+                @let end = (start + LIST_PAGE).min(matching.len());
+                @if pages > 1 {
+                    p.govuk-body data-testid="list-page" { "Actions " (start + 1) " to " (end) " of " (matching.len()) "." }
+                }
+                (actions_table(&matching[start..end], "Actions that match the filters", as_of))
+                (list_pages(form, as_of, page, pages))
             }
             p.govuk-body { a.govuk-link href=(plan_href("", as_of)) { "See the whole plan" } }
         }
@@ -628,7 +676,16 @@ fn workstream_section(plan: &Plan, workstream: &WorkstreamShow, as_of: Option<Da
             @if workstream.actions.is_empty() {
                 p.govuk-body { "No actions yet." }
             } @else {
-                (actions_table(&workstream.actions, &format!("Actions of workstream {}", workstream.id), as_of))
+                @let shown = workstream.actions.len().min(WORKSTREAM_ACTIONS_SHOWN);
+                (actions_table(&workstream.actions[..shown], &format!("Actions of workstream {}", workstream.id), as_of))
+                @if workstream.actions.len() > shown {
+                    p.govuk-body data-testid=(format!("more-actions-{}", workstream.id)) {
+                        a.govuk-link href=(plan_href(&format!("workstream={}", crate::web::timeline::encode(&workstream.id)), as_of)) {
+                            "See all " (workstream.actions.len()) " actions of workstream " (workstream.id)
+                        }
+                        ", " (LIST_PAGE) " a page"
+                    }
+                }
             }
         }
     }

@@ -417,12 +417,9 @@ fn found(fields: &Fields, changes: &Diff) -> Markup {
                     p.govuk-body { "Changes " (start + 1) " to " ((start + PER_PAGE).min(items.len())) " of " (items.len()) "." }
                 }
                 (list(&items[start..(start + PER_PAGE).min(items.len())]))
-                @if pages > 1 {
-                    nav.govuk-button-group aria-label="Pages of these changes" {
-                        @if page > 1 { a.govuk-link href=(href(fields, "/diff", &[("section", key.clone()), ("page", (page - 1).to_string())])) rel="prev" { "Previous page" } }
-                        @if page < pages { a.govuk-link href=(href(fields, "/diff", &[("section", key.clone()), ("page", (page + 1).to_string())])) rel="next" { "Next page" } }
-                    }
-                }
+                @let prev = (page > 1).then(|| href(fields, "/diff", &[("section", key.clone()), ("page", (page - 1).to_string())]));
+                @let next = (page < pages).then(|| href(fields, "/diff", &[("section", key.clone()), ("page", (page + 1).to_string())]));
+                (widgets::pagination("Pages of these changes", prev.as_deref().map(|h| (h, "Previous page")), next.as_deref().map(|h| (h, "Next page"))))
             }
             None => {
                 @if sections.len() > 1 {

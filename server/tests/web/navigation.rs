@@ -490,3 +490,43 @@ async fn an_officer_changes_an_action_from_change_links_in_its_summary_list() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_large_workstream_shows_its_first_actions_and_its_list_pages_a_hundred_at_a_time() {
+    let fixture = Fixture::with_plan().await;
+    for n in 1..=130 {
+        fixture
+            .record(json!({"kind": "create_action", "id": format!("1.{}", n + 2), "workstream": "WS1", "title": format!("Task number {n} of the QA plan"), "owner": "QA lead", "due": "2022-06-30", "on": "2021-06-02"}))
+            .await;
+    }
+    let session = fixture.sign_in(Role::Viewer).await;
+    let plan = session.get("/").await.text();
+    // 132 actions in WS1: the first 25 on the plan, then a link to them all.
+    assert!(plan.contains("Task number 23 of the QA plan"), "{plan}");
+    assert!(!plan.contains("Task number 24 of the QA plan"), "{plan}");
+    assert!(
+        plan.contains(r#"<a class="govuk-link" href="/?workstream=WS1">See all 132 actions of workstream WS1</a>"#),
+        "{plan}"
+    );
+
+    let first = session.get("/?workstream=WS1").await.text();
+    assert!(first.contains("Actions 1 to 100 of 132."), "{first}");
+    assert!(first.contains("Task number 98 of the QA plan"), "{first}");
+    assert!(!first.contains("Task number 99 of the QA plan"), "{first}");
+    assert!(
+        first.contains(r#"href="/?workstream=WS1&amp;page=2""#),
+        "{first}"
+    );
+    let second = session.get("/?workstream=WS1&page=2").await.text();
+    assert!(second.contains("Actions 101 to 132 of 132."), "{second}");
+    assert!(
+        second.contains("Task number 130 of the QA plan"),
+        "{second}"
+    );
+    assert!(second.contains(r#"rel="prev""#), "{second}");
+    // A page past the last shows the last; one that is not a number, the first.
+    let past = session.get("/?workstream=WS1&page=9").await.text();
+    assert!(past.contains("Actions 101 to 132 of 132."), "{past}");
+    let odd = session.get("/?workstream=WS1&page=x").await.text();
+    assert!(odd.contains("Actions 1 to 100 of 132."), "{odd}");
+}
