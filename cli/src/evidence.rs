@@ -196,7 +196,7 @@ impl EvidenceCommand {
 
 /// The attachment of `file`: its name and media type from the path; the content hash and size
 /// are filled in from the content by whoever stores it (the ledger, or the server).
-fn attach_command(
+pub(crate) fn attach_command(
     file: &std::path::Path,
     title: String,
     kind: EvidenceKind,

@@ -267,11 +267,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Commands::Record(command) => {
             let context = context(cli.actor, command.on())?;
             let appended = if command.creates_ledger() {
-                Ledger::init(&cli.data, &command.into_command(), &context)?.1
+                vec![Ledger::init(&cli.data, &command.into_command(), &context)?.1]
             } else {
                 command.execute(&mut Ledger::open(&cli.data)?, &context)?
             };
-            out.recorded(&appended)?;
+            for appended in &appended {
+                out.recorded(appended)?;
+            }
         }
         Commands::Evidence(command) => {
             let mut ledger = Ledger::open(&cli.data)?;

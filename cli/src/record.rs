@@ -1,6 +1,7 @@
 //! The recording commands: each turns its arguments into one `wsoa_core::Command`, which the
 //! ledger checks and appends. Arguments are parsed once, here, into the core's types.
 
+use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use wsoa_core::command::{
     ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AmendMeasure, DefineMeasure,
@@ -11,16 +12,16 @@ use wsoa_core::event::{
     ActionAmendedWithDeadline, ActionCreatedWithDeadline, ActionStatusChanged, Assessment,
     CoproductionRecorded, CorrectionRecorded, Direction, FindingKind, Framework, InspectionKind,
     InspectionOutcome, InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded,
-    MilestoneAdded, MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded,
+    MilestoneAdded, MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitFeedback,
     Outcome, PlanKind, PlanStarted, PlanStep, Progress, ProgressReviewed, Rag, Rating,
     RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
-    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    VisitPoint, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Command, Date, Deadline, Decimal, InspectionId, MeasureId, MilestoneId, PlanId,
     RiskId, SubjectRef, WeaknessId, WorkstreamId,
 };
-use wsoa_store::{Appended, Context, Ledger, StoreError};
+use wsoa_store::{Appended, Context, Ledger};
 
 /// When a change happened; every recording command takes it.
 #[derive(Args, Debug, Clone)]
@@ -514,7 +515,7 @@ pub enum MeasureCommand {
 pub enum VisitCommand {
     /// Record a monitoring visit's feedback.
     #[command(
-        after_help = "Example:\n  wsoa visit record --by \"DfE and NHS England advisers\" --summary \"The local area is making good progress\" --strength \"Strong co-production with the parent carer forum\" --concern \"EHC plan quality is inconsistent\" --next-step \"Show the impact of the QA framework\" --on 2021-11-18"
+        after_help = "Example:\n  wsoa visit record --by \"DfE and NHS England advisers\" --summary \"The local area is making good progress\" --strength \"[W5] Strong co-production with the parent carer forum\" --concern \"[W2] EHC plan quality is inconsistent\" --next-step \"Show the impact of the QA framework\" --letter visit-letter-2021-11.pdf --on 2021-11-18"
     )]
     Record {
         /// Who visited.
@@ -523,15 +524,22 @@ pub enum VisitCommand {
         /// Their overall view.
         #[arg(long)]
         summary: Option<String>,
-        /// A strength they found (repeat for each).
+        /// A strength they found (repeat for each); "[W2] TEXT" ties it to weakness or finding
+        /// W2, "[AP1, AFI2] TEXT" to two.
         #[arg(long = "strength", value_name = "TEXT")]
-        strengths: Vec<String>,
-        /// A concern they raised (repeat for each).
+        strengths: Vec<VisitPoint>,
+        /// A concern they raised (repeat for each); "[W2] TEXT" ties it to W2.
         #[arg(long = "concern", value_name = "TEXT")]
-        concerns: Vec<String>,
-        /// A next step they asked for (repeat for each).
+        concerns: Vec<VisitPoint>,
+        /// A next step they asked for (repeat for each); "[W2] TEXT" ties it to W2.
         #[arg(long = "next-step", value_name = "TEXT")]
-        next_steps: Vec<String>,
+        next_steps: Vec<VisitPoint>,
+        /// The visit's letter: a file, attached as evidence with the visit in one step.
+        #[arg(long, value_name = "FILE", conflicts_with = "letter_evidence")]
+        letter: Option<std::path::PathBuf>,
+        /// The visit's letter, already attached as evidence.
+        #[arg(long, value_name = "ID")]
+        letter_evidence: Option<wsoa_core::EvidenceId>,
         #[command(flatten)]
         when: When,
     },
@@ -1159,13 +1167,15 @@ impl RecordCommand {
                 strengths,
                 concerns,
                 next_steps,
+                letter_evidence,
                 ..
-            }) => Command::RecordVisit(MonitoringVisitRecorded {
+            }) => Command::RecordVisit(MonitoringVisitFeedback {
                 by,
                 summary,
                 strengths,
                 concerns,
                 next_steps,
+                letter: letter_evidence,
             }),
             R::Review(ReviewCommand::Record {
                 forum, assessments, ..
@@ -1215,7 +1225,78 @@ impl RecordCommand {
     }
 
     /// Checks and appends the command.
-    pub fn execute(self, ledger: &mut Ledger, context: &Context) -> Result<Appended, StoreError> {
-        ledger.execute(&self.into_command(), context)
+    /// The visit letter's file, when one is to be attached with the visit.
+    pub fn letter_file(&self) -> Option<&std::path::Path> {
+        match self {
+            RecordCommand::Visit(VisitCommand::Record {
+                letter: Some(file), ..
+            }) => Some(file),
+            _ => None,
+        }
+    }
+
+    /// Checks the command against the rules and appends what records it: one event, or, for a
+    /// visit with its letter's file, the letter's evidence and the visit in one transaction.
+    pub fn execute(self, ledger: &mut Ledger, context: &Context) -> anyhow::Result<Vec<Appended>> {
+        let Some(file) = self.letter_file().map(std::path::Path::to_owned) else {
+            return Ok(vec![ledger.execute(&self.into_command(), context)?]);
+        };
+        let Command::RecordVisit(visit) = self.into_command() else {
+            unreachable!("only a visit has a letter");
+        };
+        let content = std::fs::File::open(&file)
+            .with_context(|| format!("cannot read the letter {}", file.display()))?;
+        if content.metadata().is_ok_and(|m| m.is_dir()) {
+            anyhow::bail!("{} is a directory; give the letter's file", file.display());
+        }
+        // The letter supports the findings its points concern, or, when none is named, every
+        // weakness and finding recorded.
+        let mut supports: Vec<SubjectRef> = Vec::new();
+        for id in visit
+            .strengths
+            .iter()
+            .chain(&visit.concerns)
+            .chain(&visit.next_steps)
+            .flat_map(|p| &p.about)
+        {
+            let reference = weakness_ref(id);
+            if !supports.contains(&reference) {
+                supports.push(reference);
+            }
+        }
+        if supports.is_empty() {
+            supports = ledger
+                .state()?
+                .weaknesses
+                .keys()
+                .map(weakness_ref)
+                .collect();
+        }
+        let attach = crate::evidence::attach_command(
+            &file,
+            format!("Monitoring visit letter, {}", context.occurred_on.long()),
+            wsoa_core::event::EvidenceKind::Document,
+            supports,
+            None,
+        );
+        Ok(ledger.attach_evidence_then(
+            content,
+            attach,
+            |id| {
+                Command::RecordVisit(MonitoringVisitFeedback {
+                    letter: Some(id),
+                    ..visit
+                })
+            },
+            context,
+        )?)
+    }
+}
+
+/// A reference to a weakness or finding, its kind named.
+fn weakness_ref(id: &WeaknessId) -> SubjectRef {
+    SubjectRef {
+        kind: Some(wsoa_core::SubjectKind::Weakness),
+        id: id.as_str().to_owned(),
     }
 }

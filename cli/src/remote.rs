@@ -443,6 +443,13 @@ pub fn run(cli: Cli, url: &str, out: &Printer) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Commands::Record(command) => {
+            if let Some(file) = command.letter_file() {
+                anyhow::bail!(
+                    "--letter {} cannot be sent to a server with the visit: attach the letter first (`wsoa evidence attach {} --title TITLE --supports ID`) and give its id with --letter-evidence",
+                    file.display(),
+                    file.display()
+                );
+            }
             let on = command.on();
             let appended = remote.record(&command.into_command(), on)?;
             out.recorded(&appended)?;

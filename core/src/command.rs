@@ -12,7 +12,7 @@ use crate::event::{
     ActionStatusChanged, CoproductionRecorded, CorrectionRecorded, EvidenceKind, EvidenceRedacted,
     FindingKind, Framework, InspectionKind, InspectionOutcome, InspectionRecorded, LedgerOpened,
     MeasureDefined, MeasureRecorded, MilestoneAdded, MilestoneMet, MilestoneMissed,
-    MonitoringReviewed, MonitoringVisitRecorded, PlanStarted, PlanStep, ProgressReviewed,
+    MonitoringReviewed, MonitoringVisitFeedback, PlanStarted, PlanStep, ProgressReviewed,
     RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, WeaknessRecorded,
     WorkstreamAmended, WorkstreamCreated,
 };
@@ -63,8 +63,9 @@ pub enum Command {
     DefineMeasure(MeasureDefined),
     /// Record a measure's value.
     RecordMeasure(MeasureRecorded),
-    /// Record a monitoring visit's feedback.
-    RecordVisit(MonitoringVisitRecorded),
+    /// Record a monitoring visit's feedback, each point with the findings it concerns, and its
+    /// letter.
+    RecordVisit(MonitoringVisitFeedback),
     /// Record a board's review of progress.
     ReviewProgress(ProgressReviewed),
     /// Raise a risk.
@@ -213,6 +214,54 @@ pub struct StepPlan {
     pub step: PlanStep,
     /// What was said (required for a revision).
     pub summary: Option<String>,
+}
+
+impl std::str::FromStr for crate::event::VisitPoint {
+    type Err = crate::ids::ParseError;
+
+    /// Reads a point of a visit's feedback as written: `[W2] text` ties it to weakness W2,
+    /// `[AP1, AFI2] text` to two findings, and text without brackets concerns the area as a
+    /// whole.
+    fn from_str(input: &str) -> Result<crate::event::VisitPoint, crate::ids::ParseError> {
+        // Text is kept as written (a point's own spaces are its own); only one space after
+        // the brackets is taken as the separator.
+        let Some(rest) = input.trim_start().strip_prefix('[') else {
+            return Ok(crate::event::VisitPoint::general(input));
+        };
+        let (ids, text) = rest
+            .split_once(']')
+            .ok_or_else(|| crate::ids::ParseError::Id {
+                kind: "weakness or finding",
+                input: input.to_owned(),
+                reason: "the findings a point concerns are closed with ], as in [W2] text"
+                    .to_owned(),
+            })?;
+        // `[] text`: no finding, for a point whose own text begins with a bracket.
+        let about = if ids.trim().is_empty() {
+            Vec::new()
+        } else {
+            ids.split(',')
+                .map(|id| WeaknessId::new(id.trim()))
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        Ok(crate::event::VisitPoint {
+            text: text.strip_prefix(' ').unwrap_or(text).to_owned(),
+            about,
+        })
+    }
+}
+
+impl std::fmt::Display for crate::event::VisitPoint {
+    /// As `FromStr` reads it back.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.about.is_empty() {
+            let ids: Vec<&str> = self.about.iter().map(WeaknessId::as_str).collect();
+            write!(f, "[{}] ", ids.join(", "))?;
+        } else if self.text.trim_start().starts_with('[') {
+            f.write_str("[] ")?;
+        }
+        f.write_str(&self.text)
+    }
 }
 
 /// One point of a trajectory as written (`2024-03-31=45%`): the value may carry a unit, which

@@ -16,13 +16,14 @@ use crate::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionStatusChanged,
     CorrectionRecorded, Event, EventBody, EvidenceAttached, EvidenceRedacted, FindingRecorded,
     Framework, InspectionAdded, InspectionKind, InspectionRecorded, LedgerOpened, MeasureDefined,
-    MeasureRecorded, MonitoringReviewed, MonitoringVisitRecorded, NoteAdded, PlanAccepted,
+    MeasureRecorded, MonitoringReviewed, MonitoringVisitFeedback, NoteAdded, PlanAccepted,
     PlanKind, PlanRevised, PlanStarted, PlanStep, PlanStepRecorded, PlanSubmitted,
     ProgressReviewed, Rag, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel,
     RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use crate::event::{
     Direction, MeasureAmended, MeasureDefinedWithTrajectory, PackSent, Period, TrajectoryPoint,
+    VisitPoint,
 };
 use crate::ids::{
     ActionId, Digest, EvidenceId, InspectionId, MeasureId, MilestoneId, PlanId, RiskId, Subject,
@@ -782,6 +783,7 @@ impl State {
             EventBody::RevisitScheduled(e) => self.revisit = Some((e.from, e.to)),
             EventBody::MeasureRecorded(_)
             | EventBody::MonitoringVisitRecorded(_)
+            | EventBody::MonitoringVisitFeedback(_)
             | EventBody::ProgressReviewed(_)
             | EventBody::RevisitOutcomeRecorded(_)
             | EventBody::NoteAdded(_)
@@ -1336,7 +1338,17 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         }
         Command::RecordVisit(e) => {
             visit(e)?;
-            EventBody::MonitoringVisitRecorded(e.clone())
+            for point in e.strengths.iter().chain(&e.concerns).chain(&e.next_steps) {
+                at_most("the findings a point concerns", &point.about)?;
+                point.about.iter().try_for_each(weakness)?;
+            }
+            if let Some(letter) = &e.letter {
+                state.require(SubjectKind::Evidence, letter.as_str())?;
+            }
+            match e.untied() {
+                Some(plain) => EventBody::MonitoringVisitRecorded(plain),
+                None => EventBody::MonitoringVisitFeedback(e.clone()),
+            }
         }
         Command::ReviewProgress(e) => {
             review(e)?;
@@ -2188,19 +2200,22 @@ fn measure_value(e: &MeasureRecorded) -> Result<(), Rejection> {
     optional_text("the source", e.source.as_ref())
 }
 
-fn visit(e: &MonitoringVisitRecorded) -> Result<(), Rejection> {
+fn visit(e: &MonitoringVisitFeedback) -> Result<(), Rejection> {
     text("who visited (--by)", &e.by)?;
     optional_prose("the summary", e.summary.as_ref())?;
     at_most("the strengths", &e.strengths)?;
     at_most("the concerns", &e.concerns)?;
     at_most("the next steps", &e.next_steps)?;
-    proses("a strength", &e.strengths)?;
-    proses("a concern", &e.concerns)?;
-    proses("a next step", &e.next_steps)?;
+    let texts =
+        |points: &[VisitPoint]| -> Vec<String> { points.iter().map(|p| p.text.clone()).collect() };
+    proses("a strength", &texts(&e.strengths))?;
+    proses("a concern", &texts(&e.concerns))?;
+    proses("a next step", &texts(&e.next_steps))?;
     if e.summary.is_none()
         && e.strengths.is_empty()
         && e.concerns.is_empty()
         && e.next_steps.is_empty()
+        && e.letter.is_none()
     {
         return Err(Rejection::EmptyList {
             what: "the visit records no feedback (add --summary, --strength, --concern or --next-step)",

@@ -19,7 +19,7 @@ use crate::decimal::Decimal;
 use crate::event::{
     ActionAmended, ActionCreated, ActionStatusChanged, Actor, Assessment, CorrectionRecorded,
     Direction, EvidenceKind, InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded,
-    MonitoringVisitRecorded, ProgressReviewed, Rag, Rating, RevisitScheduled, RiskClosed,
+    MonitoringVisitFeedback, ProgressReviewed, Rag, Rating, RevisitScheduled, RiskClosed,
     RiskLevel, RiskUpdated, Role, Status, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use crate::ids::{ActionId, MeasureId, RiskId, SubjectKind, SubjectRef, WeaknessId, WorkstreamId};
@@ -1394,14 +1394,21 @@ fn review(forum: &str, assessments: &[(&str, Rating, Option<&str>)]) -> Command 
     })
 }
 
+/// A visit's feedback; a point written `[W2] text` concerns weakness W2.
 fn visit(summary: &str, strengths: &[&str], concerns: &[&str], next_steps: &[&str]) -> Command {
-    let list = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
-    Command::RecordVisit(MonitoringVisitRecorded {
+    let list = |items: &[&str]| {
+        items
+            .iter()
+            .map(|s| s.parse().expect("the story's visit points are readable"))
+            .collect()
+    };
+    Command::RecordVisit(MonitoringVisitFeedback {
         by: ADVISERS.to_owned(),
         summary: Some(summary.to_owned()),
         strengths: list(strengths),
         concerns: list(concerns),
         next_steps: list(next_steps),
+        letter: None,
     })
 }
 
@@ -1794,19 +1801,19 @@ fn base_story() -> Vec<Planned> {
         visit(
             "Progress continues despite the pressures of the Omicron wave. The area now needs to move from completing actions to showing their impact on children, young people and families. Recorded when the advisers' written feedback arrived on 5 April.",
             &[
-                "The QA framework is agreed and the first multi-agency audit is under way, led by the new QA officer.",
-                "Most health advice for EHC needs assessments is now returned within six weeks.",
-                "The relaunched Local Offer was designed with parents and young people.",
+                "[W3] The QA framework is agreed and the first multi-agency audit is under way, led by the new QA officer.",
+                "[W2] Most health advice for EHC needs assessments is now returned within six weeks.",
+                "[W5] The relaunched Local Offer was designed with parents and young people.",
             ],
             &[
-                "Only half of EHC plans are issued within 20 weeks.",
-                "The additional neurodevelopmental assessment capacity started two months late.",
-                "The performance dashboard is delayed by the new case management system.",
+                "[W2] Only half of EHC plans are issued within 20 weeks.",
+                "[W4] The additional neurodevelopmental assessment capacity started two months late.",
+                "[W3] The performance dashboard is delayed by the new case management system.",
             ],
             &[
-                "Use the audit findings to drive a plan for improving the quality of EHC plans.",
+                "[W2, W3] Use the audit findings to drive a plan for improving the quality of EHC plans.",
                 "Gather evidence of impact, including case studies and families' views, for each area of weakness.",
-                "Report the neurodevelopmental waiting list trajectory at every Board meeting.",
+                "[W4] Report the neurodevelopmental waiting list trajectory at every Board meeting.",
             ],
         ),
     );
@@ -1817,17 +1824,17 @@ fn base_story() -> Vec<Planned> {
         visit(
             "The local area is making good progress with its written statement of action. Leaders know where they need to go further before the revisit.",
             &[
-                "EHC plan timeliness has improved steadily, to 58% within 20 weeks in June 2022.",
-                "The number of children waiting more than 18 weeks for a neurodevelopmental assessment has fallen by a third since December.",
-                "Co-production is now routine: the parent carer forum and the young people's advisory group helped shape the annual review process.",
+                "[W2] EHC plan timeliness has improved steadily, to 58% within 20 weeks in June 2022.",
+                "[W4] The number of children waiting more than 18 weeks for a neurodevelopmental assessment has fallen by a third since December.",
+                "[W5] Co-production is now routine: the parent carer forum and the young people's advisory group helped shape the annual review process.",
             ],
             &[
-                "Audits show that the quality of plans is still too variable, particularly the health and social care sections.",
-                "Parents' confidence is improving but remains low: 38% of spring survey respondents were confident that their child's needs are met.",
+                "[W2, W3] Audits show that the quality of plans is still too variable, particularly the health and social care sections.",
+                "[W5] Parents' confidence is improving but remains low: 38% of spring survey respondents were confident that their child's needs are met.",
             ],
             &[
                 "Prepare an impact narrative for each area of weakness, citing its evidence.",
-                "Complete the section 75 pooled budget agreement.",
+                "[W1] Complete the section 75 pooled budget agreement.",
                 "Keep up the pace of improvement through the transfer of the CCG's functions to the integrated care board.",
             ],
         ),
@@ -3777,7 +3784,15 @@ mod tests {
         for (id, values) in &seen.measure_values {
             assert!((4..=7).contains(values), "measure {id} has {values} values");
         }
-        assert_eq!(count(&seen, "monitoring_visit_recorded"), 3);
+        assert_eq!(
+            count(&seen, "monitoring_visit_recorded") + count(&seen, "monitoring_visit_feedback"),
+            3
+        );
+        assert_eq!(
+            count(&seen, "monitoring_visit_feedback"),
+            2,
+            "points tied to weaknesses"
+        );
         assert!(count(&seen, "progress_reviewed") >= 3);
         assert_eq!(count(&seen, "plan_submitted"), 2);
         assert_eq!(count(&seen, "plan_revised"), 1);

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::event::{Event, Progress, Rag, Status};
 use crate::ids::{Subject, SubjectKind};
-use crate::plan::{ActionView, Cite, MeasureValue, MeasureView, Plan};
+use crate::plan::{ActionView, Cite, MeasureValue, MeasureView, Plan, PointKind};
 use crate::point::Point;
 use crate::timeline::{and_list, because, capitalise, plural, quantity, quote, size, subject_of};
 
@@ -369,15 +369,25 @@ pub fn diff(before: &Plan, after: &Plan, events_between: &[&Event]) -> Diff {
         if let Some(summary) = &visit.summary {
             text.push_str(&format!(": {}", quote(summary)));
         }
-        for (label, list) in [
-            ("Strengths", &visit.strengths),
-            ("Concerns", &visit.concerns),
-            ("Next steps", &visit.next_steps),
+        for (label, kind, list) in [
+            ("Strengths", PointKind::Strength, &visit.strengths),
+            ("Concerns", PointKind::Concern, &visit.concerns),
+            ("Next steps", PointKind::NextStep, &visit.next_steps),
         ] {
             if !list.is_empty() {
-                let quoted: Vec<String> = list.iter().map(|s| quote(s)).collect();
+                let quoted: Vec<String> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| match visit.about(kind, i) {
+                        [] => quote(s),
+                        about => format!("{} (about {})", quote(s), about.join(", ")),
+                    })
+                    .collect();
                 text.push_str(&format!(". {label}: {}", quoted.join("; ")));
             }
+        }
+        if let Some(letter) = &visit.letter {
+            text.push_str(&format!(". Their letter is evidence {letter}"));
         }
         diff.visits.push(Item {
             subject: None,

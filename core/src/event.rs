@@ -158,6 +158,10 @@ pub enum EventBody {
     /// Tag 39: an evidence pack sent before a review or visit: to whom, for what, the point of
     /// the ledger it was cut at, and the pack file's hash and size.
     PackSent(PackSent),
+    /// Tag 40: a monitoring visit's feedback with points tied to the findings they concern, or
+    /// with the visit's letter. A visit with neither is still recorded as
+    /// `MonitoringVisitRecorded`.
+    MonitoringVisitFeedback(MonitoringVisitFeedback),
 }
 
 impl EventBody {
@@ -204,6 +208,7 @@ impl EventBody {
             EventBody::MeasureDefinedWithTrajectory(_) => "measure_defined_with_trajectory",
             EventBody::MeasureAmended(_) => "measure_amended",
             EventBody::PackSent(_) => "pack_sent",
+            EventBody::MonitoringVisitFeedback(_) => "monitoring_visit_feedback",
         }
     }
 }
@@ -990,6 +995,82 @@ pub struct MonitoringVisitRecorded {
     pub concerns: Vec<String>,
     /// What they asked to be done next.
     pub next_steps: Vec<String>,
+}
+
+/// One point of a monitoring visit's feedback (a strength, a concern or a next step) and the
+/// findings it concerns (none: the area as a whole).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitPoint {
+    /// The visitors' words.
+    pub text: String,
+    /// The weaknesses or findings it concerns.
+    pub about: Vec<WeaknessId>,
+}
+
+impl VisitPoint {
+    /// A point that concerns no finding in particular.
+    pub fn general(text: impl Into<String>) -> VisitPoint {
+        VisitPoint {
+            text: text.into(),
+            about: Vec::new(),
+        }
+    }
+}
+
+/// Feedback from a monitoring visit held on `occurred_on`, with each point tied to the findings
+/// it concerns and the visit's letter (tag 40). The fields are `MonitoringVisitRecorded`'s, each
+/// point with its findings, then the letter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitoringVisitFeedback {
+    /// Who visited ("DfE and NHS England advisers").
+    pub by: String,
+    /// Their overall view.
+    pub summary: Option<String>,
+    /// Strengths they found.
+    pub strengths: Vec<VisitPoint>,
+    /// Concerns they raised.
+    pub concerns: Vec<VisitPoint>,
+    /// What they asked to be done next.
+    pub next_steps: Vec<VisitPoint>,
+    /// The visit's letter, attached as evidence.
+    pub letter: Option<EvidenceId>,
+}
+
+impl MonitoringVisitFeedback {
+    /// The same feedback as `MonitoringVisitRecorded` holds it, when no point is tied to a
+    /// finding and there is no letter: such a visit keeps that event's bytes.
+    pub fn untied(&self) -> Option<MonitoringVisitRecorded> {
+        let plain = |points: &[VisitPoint]| -> Option<Vec<String>> {
+            points
+                .iter()
+                .map(|p| p.about.is_empty().then(|| p.text.clone()))
+                .collect()
+        };
+        if self.letter.is_some() {
+            return None;
+        }
+        Some(MonitoringVisitRecorded {
+            by: self.by.clone(),
+            summary: self.summary.clone(),
+            strengths: plain(&self.strengths)?,
+            concerns: plain(&self.concerns)?,
+            next_steps: plain(&self.next_steps)?,
+        })
+    }
+}
+
+impl From<MonitoringVisitRecorded> for MonitoringVisitFeedback {
+    fn from(e: MonitoringVisitRecorded) -> MonitoringVisitFeedback {
+        let points = |texts: Vec<String>| texts.into_iter().map(VisitPoint::general).collect();
+        MonitoringVisitFeedback {
+            by: e.by,
+            summary: e.summary,
+            strengths: points(e.strengths),
+            concerns: points(e.concerns),
+            next_steps: points(e.next_steps),
+            letter: None,
+        }
+    }
 }
 
 /// A board's view of one workstream.

@@ -15,7 +15,9 @@ use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::event::{Direction, Progress, Rag, Rating, Status};
 use crate::ids::{Digest, Subject};
-use crate::plan::{ActionView, Cite, MeasureValue, MeasureView, Plan, RiskView, WorkstreamView};
+use crate::plan::{
+    ActionView, Cite, MeasureValue, MeasureView, Plan, PointKind, RiskView, WorkstreamView,
+};
 
 /// What the narrative needs to know of a folded event besides what the plan cites: its kind
 /// and its chain hash, for the appendix.
@@ -1449,6 +1451,16 @@ fn plan_claims(plan: &Plan) -> Vec<Claim> {
     claims
 }
 
+/// A point of a visit's feedback as "a concern", and what the visitors did with it ("raised this
+/// concern").
+fn point_words(kind: PointKind) -> (&'static str, &'static str) {
+    match kind {
+        PointKind::Strength => ("a strength", "noted this strength"),
+        PointKind::Concern => ("a concern", "raised this concern"),
+        PointKind::NextStep => ("a next step", "asked for this next step"),
+    }
+}
+
 fn visits(plan: &Plan, vocabulary: &Vocabulary) -> Section {
     let mut claims = Vec::new();
     for visit in &plan.visits {
@@ -1472,26 +1484,29 @@ fn visits(plan: &Plan, vocabulary: &Vocabulary) -> Section {
             count(visit.next_steps.len(), "next step", "next steps")
         );
         claims.push(Claim::new(text, vec![&visit.cite]));
-        let points = visit
-            .strengths
-            .iter()
-            .map(|p| ("a strength", p))
-            .chain(visit.concerns.iter().map(|p| ("a concern", p)))
-            .chain(visit.next_steps.iter().map(|p| ("a next step", p)));
-        for (what, point) in points {
-            let relevant = plan
-                .weaknesses
-                .iter()
-                .any(|w| vocabulary.relevant(&w.id, point));
+        for (kind, index, point) in visit.points() {
+            let tied = !visit.about(kind, index).is_empty();
+            let relevant = tied
+                || plan
+                    .weaknesses
+                    .iter()
+                    .any(|w| vocabulary.relevant(&w.id, point));
             if !relevant {
                 claims.push(Claim::new(
                     format!(
-                        "At this visit they also recorded {what} that does not concern one area in particular: {}",
+                        "At this visit they also recorded {} that concerns the area as a whole: {}",
+                        point_words(kind).0,
                         quoted_end(point)
                     ),
                     vec![&visit.cite],
                 ));
             }
+        }
+        if let Some(letter) = &visit.letter {
+            claims.push(Claim::new(
+                format!("Their letter is kept as evidence {letter}."),
+                vec![&visit.cite],
+            ));
         }
     }
     Section::new(
@@ -2314,16 +2329,19 @@ fn said(
     let mut claims = Vec::new();
     for visit in &plan.visits {
         let on = visit.cite.on.long();
-        for (what, points) in [
-            ("noted this strength", &visit.strengths),
-            ("raised this concern", &visit.concerns),
-            ("asked for this next step", &visit.next_steps),
-        ] {
-            for point in points.iter().filter(|p| vocabulary.relevant(weakness, p)) {
+        for (kind, index, point) in visit.points() {
+            let about = visit.about(kind, index);
+            let concerns = if about.is_empty() {
+                vocabulary.relevant(weakness, point)
+            } else {
+                about.iter().any(|id| id == weakness)
+            };
+            if concerns {
                 claims.push(Claim::new(
                     format!(
-                        "At monitoring visit {} on {on}, the visitors {what}: {}",
+                        "At monitoring visit {} on {on}, the visitors {}: {}",
                         visit.number,
+                        point_words(kind).1,
                         quoted_end(point)
                     ),
                     vec![&visit.cite],

@@ -11,8 +11,8 @@ use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::event::{
     Direction, Event, EventBody, EvidenceKind, FindingKind, Framework, InspectionKind,
-    InspectionOutcome, MeasureDefined, Period, PlanKind, PlanStep, Progress, Rag, Rating,
-    RiskLevel, Status, TrajectoryPoint,
+    InspectionOutcome, MeasureDefined, MonitoringVisitFeedback, Period, PlanKind, PlanStep,
+    Progress, Rag, Rating, RiskLevel, Status, TrajectoryPoint,
 };
 use crate::ids::{Digest, PlanId, Subject};
 
@@ -646,8 +646,63 @@ pub struct VisitView {
     pub concerns: Vec<String>,
     /// Next steps.
     pub next_steps: Vec<String>,
+    /// The points the visitors tied to findings; a point not listed concerns the area as a
+    /// whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tied: Vec<TiedPoint>,
+    /// The visit's letter, attached as evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub letter: Option<String>,
     /// The event.
     pub cite: Cite,
+}
+
+/// Which list of a visit's feedback a point is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PointKind {
+    /// A strength.
+    Strength,
+    /// A concern.
+    Concern,
+    /// A next step.
+    NextStep,
+}
+
+/// A point of a visit's feedback tied to the findings it concerns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TiedPoint {
+    /// Which list it is in.
+    pub point: PointKind,
+    /// Its place in that list, from 0.
+    pub index: usize,
+    /// The weaknesses or findings it concerns.
+    pub about: Vec<String>,
+}
+
+impl VisitView {
+    /// The findings a point concerns (empty: the area as a whole).
+    pub fn about(&self, point: PointKind, index: usize) -> &[String] {
+        self.tied
+            .iter()
+            .find(|t| t.point == point && t.index == index)
+            .map_or(&[], |t| t.about.as_slice())
+    }
+
+    /// Every point with its kind, its place in its list and its text.
+    pub fn points(&self) -> impl Iterator<Item = (PointKind, usize, &str)> {
+        [
+            (PointKind::Strength, &self.strengths),
+            (PointKind::Concern, &self.concerns),
+            (PointKind::NextStep, &self.next_steps),
+        ]
+        .into_iter()
+        .flat_map(|(kind, list)| {
+            list.iter()
+                .enumerate()
+                .map(move |(i, text)| (kind, i, text.as_str()))
+        })
+    }
 }
 
 /// A board review.
@@ -1034,6 +1089,40 @@ impl Plan {
         );
     }
 
+    fn visit(&mut self, e: &MonitoringVisitFeedback, cite: Cite) {
+        let texts = |points: &[crate::event::VisitPoint]| -> Vec<String> {
+            points.iter().map(|p| p.text.clone()).collect()
+        };
+        let tied = [
+            (PointKind::Strength, &e.strengths),
+            (PointKind::Concern, &e.concerns),
+            (PointKind::NextStep, &e.next_steps),
+        ]
+        .into_iter()
+        .flat_map(|(point, list)| {
+            list.iter()
+                .enumerate()
+                .filter(|(_, p)| !p.about.is_empty())
+                .map(move |(index, p)| TiedPoint {
+                    point,
+                    index,
+                    about: p.about.iter().map(|id| id.as_str().to_owned()).collect(),
+                })
+        })
+        .collect();
+        self.visits.push(VisitView {
+            number: self.visits.len() + 1,
+            by: e.by.clone(),
+            summary: e.summary.clone(),
+            strengths: texts(&e.strengths),
+            concerns: texts(&e.concerns),
+            next_steps: texts(&e.next_steps),
+            tied,
+            letter: e.letter.as_ref().map(|id| id.as_str().to_owned()),
+            cite,
+        });
+    }
+
     fn measure_defined(
         &mut self,
         e: &MeasureDefined,
@@ -1399,16 +1488,9 @@ impl Plan {
                 }
             }
             EventBody::MonitoringVisitRecorded(e) => {
-                self.visits.push(VisitView {
-                    number: self.visits.len() + 1,
-                    by: e.by.clone(),
-                    summary: e.summary.clone(),
-                    strengths: e.strengths.clone(),
-                    concerns: e.concerns.clone(),
-                    next_steps: e.next_steps.clone(),
-                    cite,
-                });
+                self.visit(&MonitoringVisitFeedback::from(e.clone()), cite);
             }
+            EventBody::MonitoringVisitFeedback(e) => self.visit(e, cite),
             EventBody::ProgressReviewed(e) => {
                 for assessment in &e.assessments {
                     if let Some(&i) = self.index.workstreams.get(assessment.workstream.as_str()) {

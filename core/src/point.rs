@@ -86,7 +86,12 @@ impl Point {
 pub fn visit_seq<'a>(n: Option<usize>, events: impl IntoIterator<Item = &'a Event>) -> Option<u64> {
     let mut visits = events
         .into_iter()
-        .filter(|event| matches!(event.body, EventBody::MonitoringVisitRecorded(_)))
+        .filter(|event| {
+            matches!(
+                event.body,
+                EventBody::MonitoringVisitRecorded(_) | EventBody::MonitoringVisitFeedback(_)
+            )
+        })
         .map(|event| event.seq);
     match n {
         Some(n) => visits.nth(n.checked_sub(1)?),

@@ -19,7 +19,7 @@ use crate::plan::Plan;
 
 /// Every kind of event, in tag order, as `EventBody::kind` names them and `--kind` takes them
 /// (`--kind pack` stands for `pack_sent`).
-pub const KINDS: [&str; 40] = [
+pub const KINDS: [&str; 41] = [
     "ledger_opened",
     "inspection_recorded",
     "weakness_recorded",
@@ -60,6 +60,7 @@ pub const KINDS: [&str; 40] = [
     "measure_defined_with_trajectory",
     "measure_amended",
     "pack_sent",
+    "monitoring_visit_feedback",
 ];
 
 /// How many days after it happened an event may be recorded before it is flagged late, unless
@@ -890,6 +891,40 @@ impl Timeline {
                     vec![],
                 )
             }
+            EventBody::MonitoringVisitFeedback(e) => {
+                let summary = said(e.summary.as_deref());
+                let mut about: Vec<Subject> = Vec::new();
+                for point in e.strengths.iter().chain(&e.concerns).chain(&e.next_steps) {
+                    for id in &point.about {
+                        let subject = Subject::Weakness(id.clone());
+                        if !about.contains(&subject) {
+                            about.push(subject);
+                        }
+                    }
+                }
+                about.sort();
+                let concerning = if about.is_empty() {
+                    String::new()
+                } else {
+                    let ids: Vec<&str> = about.iter().map(Subject::id).collect();
+                    format!("; points about {}", and_list(&ids))
+                };
+                let letter = e
+                    .letter
+                    .as_ref()
+                    .map(|id| format!("; their letter is {}", name(&Subject::Evidence(id.clone()))))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "Monitoring visit by {}: {}, {}, {}{concerning}{letter}{summary}",
+                        e.by,
+                        counted(e.strengths.len(), "strength", "strengths"),
+                        counted(e.concerns.len(), "concern", "concerns"),
+                        counted(e.next_steps.len(), "next step", "next steps"),
+                    ),
+                    about,
+                )
+            }
             EventBody::ProgressReviewed(e) => {
                 let parts: Vec<String> = e
                     .assessments
@@ -1141,6 +1176,7 @@ pub fn parse_kind(input: &str) -> Option<&'static str> {
     let word = input.trim().to_ascii_lowercase().replace(['-', ' '], "_");
     let word = match word.as_str() {
         "pack" | "packs" => "pack_sent".to_owned(),
+        "visit" | "visits" => "monitoring_visit_recorded".to_owned(),
         _ => word,
     };
     KINDS.into_iter().find(|kind| *kind == word)
@@ -1187,7 +1223,11 @@ pub struct Matcher {
 impl Matcher {
     /// Whether the entry passes every condition.
     pub fn matches(&self, entry: &Entry) -> bool {
-        self.kind.is_none_or(|kind| kind == entry.kind)
+        self.kind.is_none_or(|kind| {
+            kind == entry.kind
+                // A visit with points tied to findings is still a monitoring visit.
+                || (kind == "monitoring_visit_recorded" && entry.kind == "monitoring_visit_feedback")
+        })
             && self.since.is_none_or(|since| entry.occurred_on >= since)
             && self.until.is_none_or(|until| entry.occurred_on <= until)
             && self
@@ -1835,15 +1875,31 @@ mod tests {
             0,
         );
         record(
-            Command::RecordVisit(MonitoringVisitRecorded {
-                by: "DfE and NHS England advisers".to_owned(),
-                summary: None,
-                strengths: vec!["Leadership".to_owned(), "Co-production".to_owned()],
-                concerns: vec!["Plan quality".to_owned()],
-                next_steps: vec!["Audit".to_owned(), "Impact".to_owned()],
-            }),
+            Command::RecordVisit(
+                MonitoringVisitRecorded {
+                    by: "DfE and NHS England advisers".to_owned(),
+                    summary: None,
+                    strengths: vec!["Leadership".to_owned(), "Co-production".to_owned()],
+                    concerns: vec!["Plan quality".to_owned()],
+                    next_steps: vec!["Audit".to_owned(), "Impact".to_owned()],
+                }
+                .into(),
+            ),
             officer,
             "Monitoring visit by DfE and NHS England advisers: 2 strengths, 1 concern, 2 next steps",
+            0,
+        );
+        record(
+            Command::RecordVisit(crate::event::MonitoringVisitFeedback {
+                by: "DfE and NHS England advisers".to_owned(),
+                summary: None,
+                strengths: vec![],
+                concerns: vec!["[W1] Plan quality".parse().expect("a point")],
+                next_steps: vec![],
+                letter: Some("E1".parse().expect("id")),
+            }),
+            officer,
+            "1 concern, no next steps; points about W1; their letter is evidence E1",
             0,
         );
         record(
@@ -2282,7 +2338,7 @@ mod tests {
         // An action: its own events, the evidence that supports it (attached and redacted) and
         // the correction of one of its events.
         let action = matching(&entries, &plan, &about("1.1"));
-        assert_eq!(action, vec![11, 13, 14, 15, 16, 28]);
+        assert_eq!(action, vec![11, 13, 14, 15, 16, 29]);
         // Its workstream: also the workstream's own events, its other action's events (none
         // here), its review and the risk that threatens it, and the evidence's redaction.
         let workstream = matching(&entries, &plan, &about("WS1"));
@@ -2327,6 +2383,7 @@ mod tests {
             vec![
                 "weakness_recorded",
                 "measure_defined",
+                "monitoring_visit_feedback",
                 "revisit_outcome_recorded",
                 "coproduction_recorded",
                 "plan_started",

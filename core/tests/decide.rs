@@ -9,10 +9,10 @@ use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, Assessment, CorrectionRecorded, Direction, EvidenceAttached, EvidenceKind,
     EvidenceRedacted, InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded,
-    MonitoringVisitRecorded, NoteAdded, Outcome, PlanAccepted, PlanRevised, PlanSubmitted,
-    Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskClosed,
-    RiskLevel, RiskRaised, RiskUpdated, Status, WeaknessRecorded, WorkstreamAmended,
-    WorkstreamCreated,
+    MonitoringVisitFeedback, MonitoringVisitRecorded, NoteAdded, Outcome, PlanAccepted,
+    PlanRevised, PlanSubmitted, Progress, ProgressReviewed, Rag, Rating, RevisitOutcomeRecorded,
+    RevisitScheduled, RiskClosed, RiskLevel, RiskRaised, RiskUpdated, Status, VisitPoint,
+    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Actor, Command, Date, Decimal, Digest, Event, EventBody, EvidenceId, FORMAT_VERSION,
@@ -308,7 +308,7 @@ fn close_risk(id: &str) -> Command {
     })
 }
 
-fn visit() -> MonitoringVisitRecorded {
+fn visit() -> MonitoringVisitFeedback {
     MonitoringVisitRecorded {
         by: "DfE and NHS England advisers".to_owned(),
         summary: Some("The local area is making good progress".to_owned()),
@@ -316,6 +316,11 @@ fn visit() -> MonitoringVisitRecorded {
         concerns: strings(&["EHCP timeliness"]),
         next_steps: strings(&["Evidence impact"]),
     }
+    .into()
+}
+
+fn points(texts: Vec<String>) -> Vec<VisitPoint> {
+    texts.into_iter().map(VisitPoint::general).collect()
 }
 
 fn review(assessments: &[&str]) -> ProgressReviewed {
@@ -1295,13 +1300,13 @@ fn text_fields() -> Vec<(&'static str, Vec<Command>, Build)> {
         (
             "who visited (--by)",
             plan(),
-            Box::new(|t| Command::RecordVisit(MonitoringVisitRecorded { by: t, ..visit() })),
+            Box::new(|t| Command::RecordVisit(MonitoringVisitFeedback { by: t, ..visit() })),
         ),
         (
             "the summary",
             plan(),
             Box::new(|t| {
-                Command::RecordVisit(MonitoringVisitRecorded {
+                Command::RecordVisit(MonitoringVisitFeedback {
                     summary: Some(t),
                     ..visit()
                 })
@@ -1311,8 +1316,8 @@ fn text_fields() -> Vec<(&'static str, Vec<Command>, Build)> {
             "a strength",
             plan(),
             Box::new(|t| {
-                Command::RecordVisit(MonitoringVisitRecorded {
-                    strengths: vec![t],
+                Command::RecordVisit(MonitoringVisitFeedback {
+                    strengths: vec![VisitPoint::general(t)],
                     ..visit()
                 })
             }),
@@ -1321,8 +1326,8 @@ fn text_fields() -> Vec<(&'static str, Vec<Command>, Build)> {
             "a concern",
             plan(),
             Box::new(|t| {
-                Command::RecordVisit(MonitoringVisitRecorded {
-                    concerns: vec![t],
+                Command::RecordVisit(MonitoringVisitFeedback {
+                    concerns: vec![VisitPoint::general(t)],
                     ..visit()
                 })
             }),
@@ -1331,8 +1336,8 @@ fn text_fields() -> Vec<(&'static str, Vec<Command>, Build)> {
             "a next step",
             plan(),
             Box::new(|t| {
-                Command::RecordVisit(MonitoringVisitRecorded {
-                    next_steps: vec![t],
+                Command::RecordVisit(MonitoringVisitFeedback {
+                    next_steps: vec![VisitPoint::general(t)],
                     ..visit()
                 })
             }),
@@ -1753,8 +1758,8 @@ fn list_fields() -> Vec<(&'static str, Vec<Command>, BuildList)> {
             "the strengths",
             plan(),
             Box::new(move |n| {
-                Command::RecordVisit(MonitoringVisitRecorded {
-                    strengths: names(n),
+                Command::RecordVisit(MonitoringVisitFeedback {
+                    strengths: points(names(n)),
                     ..visit()
                 })
             }),
@@ -1763,8 +1768,8 @@ fn list_fields() -> Vec<(&'static str, Vec<Command>, BuildList)> {
             "the concerns",
             plan(),
             Box::new(move |n| {
-                Command::RecordVisit(MonitoringVisitRecorded {
-                    concerns: names(n),
+                Command::RecordVisit(MonitoringVisitFeedback {
+                    concerns: points(names(n)),
                     ..visit()
                 })
             }),
@@ -1773,8 +1778,8 @@ fn list_fields() -> Vec<(&'static str, Vec<Command>, BuildList)> {
             "the next steps",
             plan(),
             Box::new(move |n| {
-                Command::RecordVisit(MonitoringVisitRecorded {
-                    next_steps: names(n),
+                Command::RecordVisit(MonitoringVisitFeedback {
+                    next_steps: points(names(n)),
                     ..visit()
                 })
             }),
@@ -1889,7 +1894,7 @@ fn lists_that_must_name_something_may_not_be_empty() {
         weaknesses: Some(vec![]),
         ..amend_workstream("WS1")
     };
-    let no_feedback = MonitoringVisitRecorded {
+    let no_feedback = MonitoringVisitFeedback {
         summary: None,
         strengths: vec![],
         concerns: vec![],
@@ -1952,13 +1957,13 @@ fn lists_that_must_name_something_may_not_be_empty() {
 
 #[test]
 fn a_visit_needs_only_one_kind_of_feedback() {
-    let summary_only = MonitoringVisitRecorded {
+    let summary_only = MonitoringVisitFeedback {
         strengths: vec![],
         concerns: vec![],
         next_steps: vec![],
         ..visit()
     };
-    let concern_only = MonitoringVisitRecorded {
+    let concern_only = MonitoringVisitFeedback {
         summary: None,
         strengths: vec![],
         next_steps: vec![],
@@ -1968,9 +1973,87 @@ fn a_visit_needs_only_one_kind_of_feedback() {
         check(
             &plan(),
             Command::RecordVisit(feedback.clone()),
-            accepted(EventBody::MonitoringVisitRecorded(feedback)),
+            accepted(EventBody::MonitoringVisitRecorded(
+                feedback.untied().expect("no point is tied"),
+            )),
         );
     }
+}
+
+#[test]
+fn a_visit_point_tied_to_a_weakness_or_with_a_letter_is_recorded_with_them() {
+    // Given a plan with weaknesses W1 and W2 and evidence E1,
+    // when a visit's concern is tied to W2 and its letter is E1,
+    // then the visit is recorded with its points' findings and its letter (tag 40).
+    let tied = MonitoringVisitFeedback {
+        concerns: vec!["[W2] EHCP timeliness".parse().expect("a point")],
+        letter: Some(eid("E1")),
+        ..visit()
+    };
+    assert_eq!(tied.concerns[0].about, vec![wid("W2")]);
+    assert_eq!(tied.concerns[0].text, "EHCP timeliness");
+    check(
+        &plan(),
+        Command::RecordVisit(tied.clone()),
+        accepted(EventBody::MonitoringVisitFeedback(tied)),
+    );
+    // A letter alone is feedback enough.
+    let letter_only = MonitoringVisitFeedback {
+        summary: None,
+        strengths: vec![],
+        concerns: vec![],
+        next_steps: vec![],
+        letter: Some(eid("E1")),
+        ..visit()
+    };
+    check(
+        &plan(),
+        Command::RecordVisit(letter_only.clone()),
+        accepted(EventBody::MonitoringVisitFeedback(letter_only)),
+    );
+}
+
+#[test]
+fn a_visit_point_concerns_only_recorded_findings_and_its_letter_is_attached_evidence() {
+    // Given a plan with W1 and W2 only, a point tied to W9 is refused, naming it.
+    let stray = MonitoringVisitFeedback {
+        strengths: vec!["[W1, W9] Strong co-production".parse().expect("a point")],
+        ..visit()
+    };
+    check(
+        &plan(),
+        Command::RecordVisit(stray),
+        rejected(
+            Rejection::UnknownId {
+                kind: "weakness",
+                id: "W9".to_owned(),
+                known: "the weakness ids are W1, W2".to_owned(),
+            },
+            &["W9"],
+        ),
+    );
+    // A letter must be evidence already attached.
+    let no_letter = MonitoringVisitFeedback {
+        letter: Some(eid("E7")),
+        ..visit()
+    };
+    check(
+        &plan(),
+        Command::RecordVisit(no_letter),
+        rejected(
+            Rejection::UnknownId {
+                kind: "evidence",
+                id: "E7".to_owned(),
+                known: "the evidence ids are E1".to_owned(),
+            },
+            &["E7"],
+        ),
+    );
+    // A point whose brackets are not closed does not parse.
+    assert!("[W1 Strong co-production".parse::<VisitPoint>().is_err());
+    // Written back as read.
+    let point: VisitPoint = "[W1, W2] Strong".parse().expect("a point");
+    assert_eq!(point.to_string(), "[W1, W2] Strong");
 }
 
 #[test]

@@ -791,9 +791,10 @@ use Ty::{
 const ASSESSMENT: Ty = Struct(&[Id, Enum(3), Opt(&Str)]);
 const OUTCOME: Ty = Struct(&[Id, Enum(2)]);
 const POINT: Ty = Struct(&[D, Dec]);
+const VISIT_POINT: Ty = Struct(&[Str, List(&Id)]);
 
 /// Each EventBody payload's fields, in tag order, as the tables of docs/FORMAT.md give them.
-const PAYLOADS: [&[Ty]; 40] = [
+const PAYLOADS: [&[Ty]; 41] = [
     /* 0 LedgerOpened */ &[Str, List(&Str)],
     /* 1 InspectionRecorded */ &[List(&Str), D, D, D],
     /* 2 WeaknessRecorded */ &[Id, Str, Opt(&Str)],
@@ -848,6 +849,15 @@ const PAYLOADS: [&[Ty]; 40] = [
     ],
     /* 38 MeasureAmended */ &[Id, Opt(&Str), Opt(&Enum(6)), Opt(&List(&POINT))],
     /* 39 PackSent */ &[Str, Str, D, U64, Hash, Str, Hash, U64],
+    /* 40 MonitoringVisitFeedback */
+    &[
+        Str,
+        Opt(&Str),
+        List(&VISIT_POINT),
+        List(&VISIT_POINT),
+        List(&VISIT_POINT),
+        Opt(&Id),
+    ],
 ];
 
 /// What the independent reader saw of an event's envelope.
@@ -1025,7 +1035,7 @@ impl Reader<'_> {
             occurred_on: reader.date()?,
             actor: reader.string()?,
             role: reader.tag(4)?,
-            tag: reader.tag(40)?,
+            tag: reader.tag(41)?,
         };
         if envelope.format != 1 {
             return Err(format!("format {}", envelope.format));
@@ -2162,4 +2172,41 @@ const TRAJECTORY_HEX: [&[&str]; 3] = [
         "6122222222222222222222222222222222222222222222222222222222222222",
         "22fb0010",
     ],
+];
+
+#[test]
+fn a_visit_with_points_tied_to_findings_and_its_letter_has_its_golden_bytes() {
+    use wsoa_core::event::{MonitoringVisitFeedback, VisitPoint};
+    let event = Event {
+        format: 1,
+        seq: 16,
+        prev: Digest([0x77; 32]),
+        recorded_at: 1_712_145_600_000,
+        occurred_on: date("2024-04-03"),
+        actor: actor("a.patel", Role::Officer),
+        body: EventBody::MonitoringVisitFeedback(MonitoringVisitFeedback {
+            by: "DfE adviser".to_owned(),
+            summary: None,
+            strengths: vec![VisitPoint {
+                text: "Plans on time".to_owned(),
+                about: vec![w("AP1")],
+            }],
+            concerns: vec![VisitPoint::general("Slow")],
+            next_steps: vec![],
+            letter: Some(e("E2")),
+        }),
+    };
+    let bytes = encode_event(&event);
+    assert_eq!(hex::encode(&bytes), VISIT_FEEDBACK_HEX.concat());
+    assert_eq!(decode_event(&bytes), Ok(event.clone()));
+    assert!(Reader::event(&bytes).is_ok());
+    assert_eq!(bytes[body_offset(&event)], 40);
+}
+
+/// The canonical bytes of a monitoring visit whose strength concerns AP1, with letter E2.
+const VISIT_FEEDBACK_HEX: [&str; 4] = [
+    "0110777777777777777777777777777777777777777777777777777777777777",
+    "7777fd001ca9471d030000fbe807040307612e706174656c02280b4466452061",
+    "64766973657200010d506c616e73206f6e2074696d6501034150310104536c6f",
+    "77000001024532",
 ];

@@ -30,10 +30,10 @@ use wsoa_core::event::{
     ActionStatusChanged, Assessment, CoproductionRecorded, CorrectionRecorded, Direction,
     EvidenceKind, EvidenceRedacted, FindingKind, Framework, InspectionKind, InspectionOutcome,
     InspectionRecorded, LedgerOpened, MeasureDefined, MeasureRecorded, MilestoneAdded,
-    MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, PackSent,
+    MilestoneMet, MilestoneMissed, MonitoringReviewed, MonitoringVisitFeedback, Outcome, PackSent,
     Period, PlanKind, PlanStarted, PlanStep, Progress, ProgressReviewed, Rag, Rating,
     RevisitOutcomeRecorded, RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status,
-    WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
+    VisitPoint, WeaknessRecorded, WorkstreamAmended, WorkstreamCreated,
 };
 use wsoa_core::{
     ActionId, Command, Date, Deadline, Decimal, Digest, Event, EventBody, EvidenceId, InspectionId,
@@ -174,6 +174,7 @@ text_on_wire!(
     PlanStep,
     Period,
     TrajectoryInput,
+    VisitPoint,
 );
 
 impl OnWire<String> for SubjectRef {
@@ -788,8 +789,10 @@ commands! {
         #[schema(example = "EHC hub report, July 2019")]
         source: Option<String>,
     }
-    /// Record a monitoring visit's feedback (the visit took place on `on`).
-    "record_visit" => RecordVisitRequest for RecordVisit(MonitoringVisitRecorded) {
+    /// Record a monitoring visit's feedback (the visit took place on `on`). A point written
+    /// `[W2] text` concerns weakness W2 (`[AP1, AFI2] text`: two findings); a point without
+    /// brackets concerns the area as a whole.
+    "record_visit" => RecordVisitRequest for RecordVisit(MonitoringVisitFeedback) {
         /// Who visited.
         #[schema(example = "DfE and NHS England advisers")]
         by: String,
@@ -798,16 +801,20 @@ commands! {
         summary: Option<String>,
         /// Strengths they found; none if absent.
         #[serde(default)]
-        #[schema(example = json!(["Strong co-production with the parent carer forum"]))]
+        #[schema(example = json!(["[W5] Strong co-production with the parent carer forum"]))]
         strengths: Vec<String>,
         /// Concerns they raised; none if absent.
         #[serde(default)]
-        #[schema(example = json!(["EHC plan quality is inconsistent"]))]
+        #[schema(example = json!(["[W2] EHC plan quality is inconsistent"]))]
         concerns: Vec<String>,
         /// Next steps they asked for; none if absent.
         #[serde(default)]
         #[schema(example = json!(["Show the impact of the QA framework"]))]
         next_steps: Vec<String>,
+        /// The visit's letter: evidence already attached (attach it first, or upload it with
+        /// the visit from the web page).
+        #[schema(example = "E7")]
+        letter: Option<String>,
     }
     /// Record a board's assessment of workstreams (the board met on `on`).
     "review_progress" => ReviewProgressRequest for ReviewProgress(ProgressReviewed) {

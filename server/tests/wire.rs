@@ -24,7 +24,7 @@ use wsoa_core::event::{
     RevisitScheduled, RiskClosed, RiskLevel, RiskUpdated, Status, WeaknessRecorded,
     WorkstreamAmended, WorkstreamCreated,
 };
-use wsoa_core::event::{PackSent, Period};
+use wsoa_core::event::{MonitoringVisitFeedback, PackSent, Period, VisitPoint};
 use wsoa_core::{
     Command, Date, Deadline, Decimal, Digest, EventBody, Recurrence, SubjectKind, SubjectRef,
     chain_hash,
@@ -233,12 +233,34 @@ fn every_kind_parses_from_its_json_example() {
         (
             json!({"kind": "record_visit", "by": "DfE and NHS England advisers",
                    "strengths": ["Co-production"], "next_steps": ["Show impact"]}),
-            Command::RecordVisit(MonitoringVisitRecorded {
-                by: "DfE and NHS England advisers".to_owned(),
+            Command::RecordVisit(
+                MonitoringVisitRecorded {
+                    by: "DfE and NHS England advisers".to_owned(),
+                    summary: None,
+                    strengths: strings(&["Co-production"]),
+                    concerns: Vec::new(),
+                    next_steps: strings(&["Show impact"]),
+                }
+                .into(),
+            ),
+            None,
+        ),
+        (
+            json!({"kind": "record_visit", "by": "DfE adviser",
+                   "concerns": ["[W2, AP1] Plan quality", "Slow"], "letter": "E7"}),
+            Command::RecordVisit(MonitoringVisitFeedback {
+                by: "DfE adviser".to_owned(),
                 summary: None,
-                strengths: strings(&["Co-production"]),
-                concerns: Vec::new(),
-                next_steps: strings(&["Show impact"]),
+                strengths: Vec::new(),
+                concerns: vec![
+                    VisitPoint {
+                        text: "Plan quality".to_owned(),
+                        about: vec![p("W2"), p("AP1")],
+                    },
+                    VisitPoint::general("Slow"),
+                ],
+                next_steps: Vec::new(),
+                letter: Some(p("E7")),
             }),
             None,
         ),
@@ -842,12 +864,23 @@ fn every_command(parts: &Parts) -> Vec<Command> {
             value: x1,
             source: maybe(f[2], &t4),
         }),
-        Command::RecordVisit(MonitoringVisitRecorded {
+        Command::RecordVisit(MonitoringVisitFeedback {
             by: t0.clone(),
             summary: maybe(f[3], &t1),
-            strengths: vec![t2.clone()],
-            concerns: if f[4] { Vec::new() } else { vec![t3.clone()] },
-            next_steps: vec![t4.clone(), t5.clone()],
+            strengths: vec![VisitPoint {
+                text: t2.clone(),
+                about: vec![p(&i1)],
+            }],
+            concerns: if f[4] {
+                Vec::new()
+            } else {
+                vec![VisitPoint::general(t3.clone())]
+            },
+            next_steps: vec![
+                VisitPoint::general(t4.clone()),
+                VisitPoint::general(t5.clone()),
+            ],
+            letter: if f[4] { Some(p(&i0)) } else { None },
         }),
         Command::ReviewProgress(ProgressReviewed {
             forum: t0.clone(),

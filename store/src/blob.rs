@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use wsoa_core::command::AttachEvidence;
 use wsoa_core::event::EvidenceRedacted;
-use wsoa_core::{Command, Digest, EventBody};
+use wsoa_core::{Command, Digest, EventBody, EvidenceId};
 
 use crate::error::StoreError;
 use crate::ledger::{Appended, Context, Ledger, Reader};
@@ -133,6 +133,51 @@ impl Ledger {
             self.write_blob(&mut content, first)?;
         }
         self.execute(&command, context)
+    }
+
+    /// As [`Ledger::attach_evidence`], then, in the same transaction, the command `then` makes
+    /// of the evidence's id (a monitoring visit whose letter it is). Both are checked against
+    /// the rules before any content is written, and either both are appended or neither is.
+    pub fn attach_evidence_then<R: Read + Seek>(
+        &mut self,
+        mut content: R,
+        mut command: AttachEvidence,
+        then: impl FnOnce(EvidenceId) -> Command,
+        context: &Context,
+    ) -> Result<Vec<Appended>, StoreError> {
+        let first = hash_content(&mut content).map_err(StoreError::io("cannot read the file"))?;
+        command.content_hash = first.hash;
+        command.size = first.size;
+        let id = match &command.id {
+            Some(id) => id.clone(),
+            None => self.state()?.next_evidence_id(),
+        };
+        command.id = Some(id.clone());
+        let attach = Command::AttachEvidence(command);
+        let follow = then(id);
+        // Dry run of both, the second against the state the first leaves, so that a rejection
+        // writes no content.
+        let head = self.head()?;
+        let when = crate::ledger::when(&head, context)?;
+        let mut state = self.state()?.clone();
+        let body = wsoa_core::decide(&state, &attach, when)?;
+        let (sealed, _) = wsoa_core::chain::seal(
+            &head,
+            body,
+            context.actor.clone(),
+            context.occurred_on,
+            context.recorded_at,
+        )?;
+        state.apply(&sealed.event);
+        wsoa_core::decide(&state, &follow, when)?;
+        if !self.has_blob(&first.hash)? {
+            content
+                .seek(SeekFrom::Start(0))
+                .map_err(StoreError::io("cannot read the file again"))?;
+            self.write_blob(&mut content, first)?;
+        }
+        self.execute_all([(attach, context.clone()), (follow, context.clone())])
+            .map_err(|(_, err)| err)
     }
 
     pub(crate) fn write_blob(

@@ -20,7 +20,7 @@ use crate::event::Rag;
 use crate::event::{
     ActionCreated, CoproductionRecorded, Direction, EvidenceKind, FindingKind, Framework,
     InspectionKind, InspectionOutcome, LedgerOpened, MeasureDefined, MilestoneAdded, MilestoneMet,
-    MilestoneMissed, MonitoringReviewed, MonitoringVisitRecorded, Outcome, PackSent, Period,
+    MilestoneMissed, MonitoringReviewed, MonitoringVisitFeedback, Outcome, PackSent, Period,
     PlanKind, PlanStarted, PlanStep, Progress, Rating, RevisitOutcomeRecorded, RevisitScheduled,
     RiskLevel, Status, WorkstreamCreated,
 };
@@ -1099,14 +1099,21 @@ fn deadline(text: &str) -> Deadline {
     Deadline::parse(text).expect("the story's deadlines are readable")
 }
 
+/// A visit's feedback; a point written `[W2] text` concerns weakness W2.
 fn visit(summary: &str, strengths: &[&str], concerns: &[&str], next_steps: &[&str]) -> Command {
-    let list = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
-    Command::RecordVisit(MonitoringVisitRecorded {
+    let list = |items: &[&str]| {
+        items
+            .iter()
+            .map(|s| s.parse().expect("the story's visit points are readable"))
+            .collect()
+    };
+    Command::RecordVisit(MonitoringVisitFeedback {
         by: ADVISERS.to_owned(),
         summary: Some(summary.to_owned()),
         strengths: list(strengths),
         concerns: list(concerns),
         next_steps: list(next_steps),
+        letter: None,
     })
 }
 

@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use wsoa_core::event::{
-    ActionCreatedWithDeadline, Assessment, MeasureRecorded, MonitoringVisitRecorded,
-    ProgressReviewed, Rating,
+    ActionCreatedWithDeadline, Assessment, MeasureRecorded, MonitoringVisitFeedback,
+    ProgressReviewed, Rating, VisitPoint,
 };
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
@@ -328,9 +328,25 @@ const VISIT: FormPage<'static> = FormPage {
     submit: "Record the visit",
 };
 
+/// How to write a visit's points, and tie one to an area of weakness or finding.
+const POINT_HINT: &str = "One a line. To tie a point to an area of weakness or finding, begin it with its number in square brackets, such as [W2] or [AP1, AFI2].";
+
+/// The points of one list of a visit's feedback, one a line; a line that does not read is
+/// named beside its field.
+fn points(fields: &input::Fields, errors: &mut Errors, name: &'static str) -> Vec<VisitPoint> {
+    let mut points = Vec::new();
+    for line in fields.lines(name) {
+        match line.parse::<VisitPoint>() {
+            Ok(point) => points.push(point),
+            Err(err) => errors.add(name, format!("\u{201c}{line}\u{201d} does not read: {err}")),
+        }
+    }
+    points
+}
+
 fn visit_body(form: &FormState) -> Markup {
     let p = VISIT.prefix;
-    let lines = Some("One a line");
+    let lines = Some(POINT_HINT);
     html! {
         (text(p, form, "by", "Who visited", Some("For example, DfE SEND adviser and NHS England SEND adviser"), Control::Text))
         (date(p, form, "on", "Date of the visit", Some("For example, 18 11 2021. It cannot be in the future.")))
@@ -367,9 +383,9 @@ pub async fn visit(
     let on = input::date(&fields, &mut errors, "on", "the date of the visit");
     let summary = fields.optional("summary");
     let (strengths, concerns, next_steps) = (
-        fields.lines("strengths"),
-        fields.lines("concerns"),
-        fields.lines("next_steps"),
+        points(&fields, &mut errors, "strengths"),
+        points(&fields, &mut errors, "concerns"),
+        points(&fields, &mut errors, "next_steps"),
     );
     if summary.is_none() && strengths.is_empty() && concerns.is_empty() && next_steps.is_empty() {
         errors.add(
@@ -390,12 +406,31 @@ pub async fn visit(
     let (Some(on), true) = (on, errors.is_empty()) else {
         return Ok(again(errors));
     };
-    let command = Command::RecordVisit(MonitoringVisitRecorded {
+    // An area that names no finding is refused beside the list whose line named it.
+    let naming = |id: &str| {
+        [
+            ("strengths", &strengths),
+            ("concerns", &concerns),
+            ("next_steps", &next_steps),
+        ]
+        .into_iter()
+        .find(|(_, list)| {
+            list.iter()
+                .any(|p| p.about.iter().any(|a| a.as_str() == id))
+        })
+        .map(|(field, _)| field)
+    };
+    let unknown_field = |rejection: &Rejection| match rejection {
+        Rejection::UnknownId { id, .. } => naming(id),
+        _ => None,
+    };
+    let command = Command::RecordVisit(MonitoringVisitFeedback {
         by,
         summary,
-        strengths,
-        concerns,
-        next_steps,
+        strengths: strengths.clone(),
+        concerns: concerns.clone(),
+        next_steps: next_steps.clone(),
+        letter: None,
     });
     match submit(&state, &user, &fields, command, on).await? {
         Ok(seq) => Ok(done(
@@ -410,6 +445,9 @@ pub async fn visit(
         Err(refused) => {
             refusal(&mut errors, refused, |rejection| match rejection {
                 Rejection::InFuture { .. } => "on",
+                other if unknown_field(other).is_some() => {
+                    unknown_field(other).unwrap_or("summary")
+                }
                 other => field_named(
                     other,
                     &[

@@ -289,13 +289,16 @@ impl Fixture {
             on("2019-09-18", "2019-09-20"),
         );
         f.execute(
-            Command::RecordVisit(MonitoringVisitRecorded {
-                by: "DfE and NHS England advisers".to_owned(),
-                summary: Some("The Local Area is making good progress".to_owned()),
-                strengths: vec!["Strong co-production with the parent carer forum".to_owned()],
-                concerns: vec!["Timeliness of EHC plans remains low".to_owned()],
-                next_steps: vec!["Gather evidence of the impact of the actions".to_owned()],
-            }),
+            Command::RecordVisit(
+                MonitoringVisitRecorded {
+                    by: "DfE and NHS England advisers".to_owned(),
+                    summary: Some("The Local Area is making good progress".to_owned()),
+                    strengths: vec!["Strong co-production with the parent carer forum".to_owned()],
+                    concerns: vec!["Timeliness of EHC plans remains low".to_owned()],
+                    next_steps: vec!["Gather evidence of the impact of the actions".to_owned()],
+                }
+                .into(),
+            ),
             on("2019-11-20", "2019-11-22"),
         );
         f.execute(

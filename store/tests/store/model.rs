@@ -390,13 +390,16 @@ fn feedback() -> BoxedStrategy<Command> {
             texts(&["Show impact"])
         )
             .prop_map(|(by, summary, strengths, concerns, next_steps)| {
-                Command::RecordVisit(MonitoringVisitRecorded {
-                    by,
-                    summary,
-                    strengths,
-                    concerns,
-                    next_steps,
-                })
+                Command::RecordVisit(
+                    MonitoringVisitRecorded {
+                        by,
+                        summary,
+                        strengths,
+                        concerns,
+                        next_steps,
+                    }
+                    .into(),
+                )
             }),
         (
             text(&["SEND Improvement Board"]),
