@@ -732,8 +732,8 @@ fn invalid_events(events: &[(&str, Event)]) -> Vec<(String, Vec<u8>, Option<usiz
             None,
         ),
         (
-            "EventBody tag 40 (tags 0 to 39 are all there are)".into(),
-            spliced(&bytes[revisit], body(revisit), 1, &[40]),
+            "EventBody tag 41 (tags 0 to 40 are all there are)".into(),
+            spliced(&bytes[revisit], body(revisit), 1, &[41]),
             None,
         ),
         (

@@ -98,3 +98,7 @@ mod projections;
 /// (written, recorded, verified offline and against the ledger; a tampered one refused).
 #[path = "e2e/packs.rs"]
 mod packs;
+
+/// Monitoring visits whose points concern findings, with the letter attached in the same step.
+#[path = "e2e/visits.rs"]
+mod visits;
