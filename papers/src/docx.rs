@@ -1,18 +1,19 @@
 //! `wsoa narrative --format docx`: the impact narrative as a Word document, drawn from the same
-//! `Narrative` view the Markdown and HTML renderers use. A title; the opening sections; each
-//! area of weakness under a Heading 1 (so Word's navigation pane lists them) with the finding
-//! quoted, tables of its actions and measures, and its sections under Heading 2; the appendix of
-//! cited events; and, last, the verification statement with the ledger head it was built from.
+//! `Narrative` view the Markdown and HTML renderers use. A title; the contents, a table of
+//! contents field; the opening sections; each area of weakness under a Heading 1 (so Word's
+//! navigation pane and the contents list them) with the finding quoted, tables of its actions
+//! and measures, and its sections under Heading 2; the appendix of cited events; and, last, the
+//! verification statement with the ledger head it was built from.
 //! The bytes go to the caller, which writes the file; the same narrative gives the same bytes.
 
 use std::io::Cursor;
 
 use anyhow::Context as _;
 use docx_rs::{
-    AbstractNumbering, AlignmentType, Docx, Footer, IndentLevel, Level, LevelJc, LevelText,
-    LineSpacing, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph,
-    Run, RunFonts, Shading, ShdType, SpecialIndentType, Start, Style, StyleType, Table, TableCell,
-    TableRow, WidthType,
+    AbstractNumbering, AlignmentType, DocumentChild, Docx, FieldCharType, Footer, Hyperlink,
+    HyperlinkType, IndentLevel, InstrText, Level, LevelJc, LevelText, LineSpacing, NumPages,
+    NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph, Run, RunFonts, Shading,
+    ShdType, SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableRow, WidthType,
 };
 use wsoa_core::event::Rag;
 use wsoa_core::narrative::{
@@ -30,6 +31,11 @@ const TEXT_WIDTH: usize = 9_638;
 
 /// The numbering (list) definition of the bulleted claims; docx-rs already defines number 1.
 const BULLETS: usize = 2;
+
+/// The contents list's field instruction, as Word writes it: headings 1 and 2 (`\o`), each
+/// entry a link to its heading (`\h`), no page numbers in Web view (`\z`), paragraphs' outline
+/// levels too (`\u`).
+const TOC: &str = r#"TOC \o "1-2" \h \z \u"#;
 
 /// The fills of RAG cells: the tracker workbook's red, amber and green, each with black text,
 /// which reads at 5.3:1 or better on all three (white on that green is 2.9:1 and on that red
@@ -77,6 +83,8 @@ pub fn document(narrative: &Narrative, source: &Source) -> anyhow::Result<Vec<u8
         .add_style(heading("Title", "Title", 40, None))
         .add_style(heading("Heading1", "heading 1", 32, Some(0)))
         .add_style(heading("Heading2", "heading 2", 26, Some(1)))
+        .add_style(contents_style(1, None))
+        .add_style(contents_style(2, Some(283)))
         .add_style(
             Style::new("Quote", StyleType::Paragraph)
                 .name("Quote")
@@ -128,36 +136,38 @@ pub fn document(narrative: &Narrative, source: &Source) -> anyhow::Result<Vec<u8
         );
 
     docx = docx.add_paragraph(styled("Title", &narrative.title));
-    // The contents list: plain paragraphs (a TOC field shows its code in LibreOffice until
-    // updated), one a heading.
+    // The contents list goes under this heading (itself not listed) once every heading after it
+    // is written.
     docx = docx.add_paragraph(styled("Heading1", "Contents").keep_next(true));
-    for (_, heading) in narrative.contents() {
-        docx = docx.add_paragraph(
-            text(&heading).numbering(NumberingId::new(BULLETS), IndentLevel::new(0)),
-        );
-    }
+    let contents_at = docx.document.children.len();
+    let mut headings = Headings::default();
     // The executive summary, on a page of its own.
-    docx = docx.add_paragraph(styled("Heading1", "Executive summary").page_break_before(true));
+    docx = docx.add_paragraph(headings.add(1, "Executive summary").page_break_before(true));
     for item in &narrative.summary.claims {
         docx = docx.add_paragraph(claim(Paragraph::new(), item));
     }
     if !narrative.summary.rows.is_empty() {
         docx = docx.add_table(summary_table(&narrative.summary.rows));
     }
-    docx =
-        docx.add_paragraph(styled("Heading1", &narrative.opening.heading).page_break_before(true));
+    docx = docx.add_paragraph(
+        headings
+            .add(1, &narrative.opening.heading)
+            .page_break_before(true),
+    );
     for item in &narrative.opening.claims {
         docx = docx.add_paragraph(claim(Paragraph::new(), item));
     }
-    docx = section(docx, &narrative.visits, "Heading1", false);
+    docx = section(docx, &mut headings, &narrative.visits, 1, false);
     if let Some(risks) = &narrative.plan_risks {
-        docx = section(docx, risks, "Heading1", false);
+        docx = section(docx, &mut headings, risks, 1, false);
     }
     for weakness in &narrative.weaknesses {
         // No page break: a finding follows on, its heading kept with what comes next, so that
         // a short one leaves no half-empty page.
         docx = docx.add_paragraph(
-            styled("Heading1", &format!("{}: {}", weakness.id, weakness.title)).keep_next(true),
+            headings
+                .add(1, &format!("{}: {}", weakness.id, weakness.title))
+                .keep_next(true),
         );
         docx = docx.add_paragraph(claim(Paragraph::new(), &weakness.introduction));
         if let Some(finding) = &weakness.finding {
@@ -172,9 +182,9 @@ pub fn document(narrative: &Narrative, source: &Source) -> anyhow::Result<Vec<u8
         }
         for part in &weakness.sections {
             match part.part {
-                Part::Plain => docx = section(docx, part, "Heading2", true),
+                Part::Plain => docx = section(docx, &mut headings, part, 2, true),
                 Part::Actions => {
-                    docx = section(docx, part, "Heading2", true);
+                    docx = section(docx, &mut headings, part, 2, true);
                     if !weakness.actions.is_empty() {
                         docx = docx.add_table(actions_table(&weakness.actions));
                     }
@@ -183,7 +193,7 @@ pub fn document(narrative: &Narrative, source: &Source) -> anyhow::Result<Vec<u8
                     }
                 }
                 Part::Measures => {
-                    docx = docx.add_paragraph(styled("Heading2", &part.heading).keep_next(true));
+                    docx = docx.add_paragraph(headings.add(2, &part.heading).keep_next(true));
                     if !weakness.measures.is_empty() {
                         docx = docx.add_table(measures_table(&weakness.measures));
                     }
@@ -200,21 +210,30 @@ pub fn document(narrative: &Narrative, source: &Source) -> anyhow::Result<Vec<u8
         }
     }
     if let Some(other) = &narrative.other_findings {
-        docx = section(docx, other, "Heading1", false);
+        docx = section(docx, &mut headings, other, 1, false);
     }
     if let Some(corrections) = &narrative.corrections {
-        docx = section(docx, corrections, "Heading1", false);
+        docx = section(docx, &mut headings, corrections, 1, false);
     }
-    docx = docx
-        .add_paragraph(styled("Heading1", "Appendix: the events cited").page_break_before(true));
+    docx = docx.add_paragraph(
+        headings
+            .add(1, "Appendix: the events cited")
+            .page_break_before(true),
+    );
     docx = if narrative.appendix.is_empty() {
         docx.add_paragraph(text("No event is cited."))
     } else {
         docx.add_table(appendix_table(narrative))
     };
     // Last, as the Markdown and HTML narratives end with it: what the document was built from.
-    docx = docx.add_paragraph(styled("Heading1", "Verification"));
+    docx = docx.add_paragraph(headings.add(1, "Verification"));
     docx = docx.add_paragraph(text(&narrative.verification));
+    docx.document.children.splice(
+        contents_at..contents_at,
+        contents(&headings)
+            .into_iter()
+            .map(|entry| DocumentChild::Paragraph(Box::new(entry))),
+    );
 
     let mut bytes = Cursor::new(Vec::new());
     docx.build()
@@ -292,6 +311,68 @@ fn heading(id: &str, name: &str, size: usize, outline: Option<usize>) -> Style {
     }
 }
 
+/// The style of the contents' entries for headings of `level`, with Word's built-in name
+/// ("toc 1"), which Word applies when it rebuilds the list and LibreOffice reads as its own
+/// "Contents 1".
+fn contents_style(level: usize, indent: Option<i32>) -> Style {
+    Style::new(format!("TOC{level}"), StyleType::Paragraph)
+        .name(format!("toc {level}"))
+        .based_on("Normal")
+        .next("Normal")
+        .line_spacing(LineSpacing::new().after(100))
+        .indent(indent, None, None, None)
+}
+
+/// The headings of the document after the contents, in order, with their levels (1 or 2).
+#[derive(Default)]
+struct Headings(Vec<(usize, String)>);
+
+impl Headings {
+    /// A Heading 1 or 2 paragraph of `words`, listed for the contents and holding the bookmark
+    /// its entry links to.
+    fn add(&mut self, level: usize, words: &str) -> Paragraph {
+        let words = clean(words);
+        self.0.push((level, words.clone()));
+        let id = self.0.len();
+        Paragraph::new()
+            .style(&format!("Heading{level}"))
+            .add_bookmark_start(id, bookmark(id))
+            .add_run(Run::new().add_text(words))
+            .add_bookmark_end(id)
+    }
+}
+
+/// The bookmark of the `id`th heading, named as Word names those a table of contents links to
+/// (`_Toc`, which also hides it from the list of bookmarks).
+fn bookmark(id: usize) -> String {
+    format!("_Toc{id}")
+}
+
+/// The contents list: a table of contents field, as Word writes one, whose result is an entry
+/// per heading (a link to it, in the TOC 1 or TOC 2 style). The field begins in the first entry
+/// and ends in a paragraph after the last. It is not marked dirty: Word and LibreOffice show
+/// these entries on opening, and Word's "Update field" rebuilds them, adding page numbers.
+fn contents(headings: &Headings) -> Vec<Paragraph> {
+    let mut entries = Vec::with_capacity(headings.0.len() + 1);
+    for (index, (level, words)) in headings.0.iter().enumerate() {
+        let mut entry = Paragraph::new().style(&format!("TOC{level}"));
+        if index == 0 {
+            entry = entry
+                .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+                .add_run(Run::new().add_instr_text(InstrText::Unsupported(TOC.to_owned())))
+                .add_run(Run::new().add_field_char(FieldCharType::Separate, false));
+        }
+        entries.push(
+            entry.add_hyperlink(
+                Hyperlink::new(bookmark(index + 1), HyperlinkType::Anchor)
+                    .add_run(Run::new().add_text(words)),
+            ),
+        );
+    }
+    entries.push(Paragraph::new().add_run(Run::new().add_field_char(FieldCharType::End, false)));
+    entries
+}
+
 /// Text as Word can hold it: XML 1.0 has no place for control characters.
 fn clean(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).collect()
@@ -328,10 +409,16 @@ fn claim(paragraph: Paragraph, claim: &Claim) -> Paragraph {
         .add_run(cites(&claim.cites))
 }
 
-/// A headed section: cited claims as bullets when `bullets` (as the Markdown does), the others
-/// as paragraphs.
-fn section(mut docx: Docx, section: &Section, heading: &str, bullets: bool) -> Docx {
-    docx = docx.add_paragraph(styled(heading, &section.heading).keep_next(true));
+/// A section headed at `level`: cited claims as bullets when `bullets` (as the Markdown does),
+/// the others as paragraphs.
+fn section(
+    mut docx: Docx,
+    headings: &mut Headings,
+    section: &Section,
+    level: usize,
+    bullets: bool,
+) -> Docx {
+    docx = docx.add_paragraph(headings.add(level, &section.heading).keep_next(true));
     for item in &section.claims {
         let mut paragraph = Paragraph::new();
         if bullets && !item.cites.is_empty() {
@@ -520,7 +607,149 @@ fn appendix_table(narrative: &Narrative) -> Table {
 
 #[cfg(test)]
 mod tests {
-    use super::repeat_header_rows;
+    use super::{document, repeat_header_rows};
+    use std::io::{Cursor, Read as _};
+    use wsoa_core::date::Date;
+    use wsoa_core::narrative::{EventRecord, Narrative, Source};
+    use wsoa_core::plan::Plan;
+
+    /// The demo story's narrative and the body (`word/document.xml`) of its Word document.
+    fn demo() -> (Narrative, String) {
+        let ledger = wsoa_core::demo::in_memory(None);
+        let records: Vec<EventRecord> = ledger
+            .sealed()
+            .iter()
+            .map(|sealed| EventRecord {
+                seq: sealed.event.seq,
+                kind: sealed.event.body.kind(),
+                hash: sealed.hash,
+            })
+            .collect();
+        let head = ledger.head();
+        let source = Source {
+            folded: head.len,
+            read: head.len,
+            head: head.hash,
+            as_of: None,
+            today: Date::from_unix_millis(head.recorded_at).expect("a real day"),
+        };
+        let narrative = Narrative::build(&Plan::from_events(ledger.events()), &records, &source);
+        let bytes = document(&narrative, &source).expect("a Word document");
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
+        let mut xml = String::new();
+        archive
+            .by_name("word/document.xml")
+            .expect("a body")
+            .read_to_string(&mut xml)
+            .expect("UTF-8");
+        (narrative, xml)
+    }
+
+    /// The paragraphs of `xml`, each as its style and its text (entities left escaped).
+    fn paragraphs(xml: &str) -> Vec<(String, String)> {
+        xml.split("<w:p ")
+            .skip(1)
+            .map(|paragraph| {
+                let paragraph = &paragraph[..paragraph.find("</w:p>").unwrap_or(paragraph.len())];
+                let style = paragraph
+                    .split_once("<w:pStyle w:val=\"")
+                    .and_then(|(_, rest)| rest.split_once('"'))
+                    .map_or("", |(style, _)| style)
+                    .to_owned();
+                let text = paragraph
+                    .split("<w:t xml:space=\"preserve\">")
+                    .skip(1)
+                    .filter_map(|run| run.split_once("</w:t>").map(|(text, _)| text))
+                    .collect();
+                (style, text)
+            })
+            .collect()
+    }
+
+    /// `words` as document.xml holds them.
+    fn escaped(words: &str) -> String {
+        words
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&apos;")
+    }
+
+    #[test]
+    fn the_contents_are_a_table_of_contents_field_whose_result_lists_every_heading() {
+        let (narrative, xml) = demo();
+        let at = |needle: &str, from: usize| {
+            from + xml[from..]
+                .find(needle)
+                .unwrap_or_else(|| panic!("no {needle} after byte {from}"))
+        };
+        let instr = r#"<w:instrText>TOC \o "1-2" \h \z \u</w:instrText>"#;
+        assert_eq!(xml.matches(instr).count(), 1, "one table of contents");
+        assert!(!xml.contains(r#"w:dirty="true""#), "not marked dirty");
+        let contents = at(">Contents</w:t>", 0);
+        let begin = at(r#"<w:fldChar w:fldCharType="begin""#, contents);
+        let instr = at(instr, contents);
+        let separate = at(r#"<w:fldChar w:fldCharType="separate""#, contents);
+        let end = at(r#"<w:fldChar w:fldCharType="end""#, contents);
+        assert!(begin < instr && instr < separate && separate < end);
+        let first = xml[..begin].rfind("<w:p ").expect("in a paragraph");
+        assert!(first > contents, "the field begins in the first entry");
+        assert!(
+            !xml[first..separate].contains("<w:t "),
+            "the entries follow it"
+        );
+        assert_eq!(
+            paragraphs(&xml[end..])[0],
+            ("Heading1".to_owned(), "Executive summary".to_owned()),
+            "the contents end with the field"
+        );
+
+        // The result: an entry per heading after the contents, at its level, in order (the
+        // Markdown's contents, with each finding's sections), each linking to the bookmark
+        // around its heading.
+        let mut expected = Vec::new();
+        for (_, heading) in narrative.contents() {
+            expected.push(("TOC1".to_owned(), escaped(&heading)));
+            let weakness = narrative
+                .weaknesses
+                .iter()
+                .find(|w| heading == format!("{}: {}", w.id, w.title));
+            for part in weakness.iter().flat_map(|w| &w.sections) {
+                expected.push(("TOC2".to_owned(), escaped(&part.heading)));
+            }
+        }
+        assert!(expected.len() > narrative.contents().len() + narrative.weaknesses.len());
+        let mut entries = paragraphs(&xml[first..end]);
+        assert_eq!(
+            entries.pop(),
+            Some((String::new(), String::new())),
+            "the field ends in a paragraph of its own"
+        );
+        assert_eq!(entries, expected);
+        let headings: Vec<(String, String)> = paragraphs(&xml[end..])
+            .into_iter()
+            .filter(|(style, _)| style.starts_with("Heading"))
+            .map(|(style, text)| (style.replace("Heading", "TOC"), text))
+            .collect();
+        assert_eq!(headings, expected, "every Heading 1 and 2 is listed");
+        for (index, (_, text)) in expected.iter().enumerate() {
+            let name = format!("_Toc{}", index + 1);
+            let link = at(&format!(r#"<w:hyperlink w:anchor="{name}""#), first);
+            assert!(link < end, "an entry links to {name}");
+            let mark = format!(
+                r#"<w:bookmarkStart w:id="{}" w:name="{name}" />"#,
+                index + 1
+            );
+            assert_eq!(xml.matches(&mark).count(), 1, "one bookmark {name}");
+            let heading = xml[..at(&mark, end)]
+                .rfind("<w:p ")
+                .expect("in a paragraph");
+            let (style, words) = paragraphs(&xml[heading..]).remove(0);
+            assert!(style.starts_with("Heading"), "{name} marks a heading");
+            assert_eq!(&words, text, "{name} marks its entry's heading");
+        }
+    }
 
     #[test]
     fn the_first_row_of_every_table_and_only_it_repeats_as_a_header() {
