@@ -90,6 +90,20 @@ pub enum Job {
         /// Where the answer goes.
         reply: oneshot::Sender<Result<Appended, StoreError>>,
     },
+    /// Store an uploaded monitoring visit letter and append, in one transaction, its
+    /// `EvidenceAttached` event and the visit whose letter it is.
+    AttachLetter {
+        /// The uploaded letter (a temporary file, removed when dropped).
+        file: File,
+        /// What to attach it as.
+        command: AttachEvidence,
+        /// The visit, its letter filled in with the evidence's id.
+        visit: wsoa_core::event::MonitoringVisitFeedback,
+        /// Who and when.
+        context: Context,
+        /// Where the answer goes: the two events.
+        reply: oneshot::Sender<Result<Vec<Appended>, StoreError>>,
+    },
     /// Redact a piece of evidence: append the event and purge its content.
     Redact {
         /// What to redact and why.
@@ -174,6 +188,21 @@ pub fn run(mut ledger: Ledger, jobs: mpsc::Receiver<Job>) -> Ledger {
                 reply,
             } => {
                 let _ = reply.send(ledger.attach_evidence(file, command, &context));
+            }
+            Job::AttachLetter {
+                file,
+                command,
+                visit,
+                context,
+                reply,
+            } => {
+                let then = |id| {
+                    wsoa_core::Command::RecordVisit(wsoa_core::event::MonitoringVisitFeedback {
+                        letter: Some(id),
+                        ..visit
+                    })
+                };
+                let _ = reply.send(ledger.attach_evidence_then(file, command, then, &context));
             }
             Job::Redact {
                 redaction,

@@ -47,3 +47,6 @@ mod assets;
 /// forms.
 #[path = "web/plans.rs"]
 mod plans;
+/// A monitoring visit's points tied to findings, and its letter uploaded with it.
+#[path = "web/visits.rs"]
+mod visits;

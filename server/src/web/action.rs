@@ -964,12 +964,21 @@ impl Target {
     }
 }
 
-async fn upload(
-    state: AppState,
-    user: Signed,
+/// A multipart form as read: its text fields, the file chosen (spooled to a temporary file,
+/// with its name and declared media type) and whether that file was over the upload limit.
+pub(crate) struct Upload {
+    pub(crate) fields: Fields,
+    pub(crate) file: Option<(std::fs::File, String, Option<String>)>,
+    pub(crate) too_large: bool,
+}
+
+/// Reads a multipart form, streaming its part `file_part` to a temporary file and refusing it past
+/// the server's upload limit.
+pub(crate) async fn read_upload(
+    state: &AppState,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-    target: Target,
-) -> Result<Response, WebError> {
+    file_part: &str,
+) -> Result<Upload, WebError> {
     let mut multipart = multipart.map_err(|err| {
         WebError::BadRequest(format!(
             "The upload could not be read ({}). Submit it from the page again.",
@@ -978,7 +987,6 @@ async fn upload(
     })?;
     let limit = state.limits().max_upload_bytes;
     let mut fields = Fields::default();
-    let mut errors = Errors::default();
     let mut file: Option<(std::fs::File, String, Option<String>)> = None;
     let mut too_large = false;
     let bad = |err: axum::extract::multipart::MultipartError| {
@@ -989,7 +997,7 @@ async fn upload(
     };
     while let Some(mut part) = multipart.next_field().await.map_err(bad)? {
         let name = part.name().unwrap_or("").to_owned();
-        if name == "file" {
+        if name == file_part {
             let file_name = part.file_name().unwrap_or("").to_owned();
             let declared = part.content_type().map(str::to_owned);
             let mut temp = tempfile::tempfile().map_err(crate::error::ApiError::internal)?;
@@ -1029,6 +1037,26 @@ async fn upload(
             fields.set(&name, String::from_utf8_lossy(&text).into_owned());
         }
     }
+    Ok(Upload {
+        fields,
+        file,
+        too_large,
+    })
+}
+
+async fn upload(
+    state: AppState,
+    user: Signed,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    target: Target,
+) -> Result<Response, WebError> {
+    let Upload {
+        fields,
+        file,
+        too_large,
+    } = read_upload(&state, multipart, "file").await?;
+    let limit = state.limits().max_upload_bytes;
+    let mut errors = Errors::default();
     user.check_csrf(Some(fields.get("csrf")))?;
     if too_large {
         errors.add(

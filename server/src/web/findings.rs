@@ -73,6 +73,7 @@ const INSPECTION: FormPage<'static> = FormPage {
     prefix: "inspection-",
     action: "/inspections/new",
     submit: "Record the inspection",
+    upload: false,
 };
 
 fn inspection_body(form: &FormState) -> Markup {
@@ -225,6 +226,7 @@ const FINDING: FormPage<'static> = FormPage {
     prefix: "finding-",
     action: "/findings/new",
     submit: "Add the finding",
+    upload: false,
 };
 
 fn finding_body(plan: &Plan, form: &FormState) -> Markup {
@@ -366,6 +368,7 @@ const COPRODUCTION: FormPage<'static> = FormPage {
     prefix: "coproduction-",
     action: "/coproduction/new",
     submit: "Record it",
+    upload: false,
 };
 
 fn coproduction_body(plan: &Plan, form: &FormState) -> Markup {

@@ -17,10 +17,14 @@ use wsoa_core::event::{
 };
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
-use wsoa_core::{ActionId, Command, MeasureId, Rejection, WorkstreamId};
+use wsoa_core::{
+    ActionId, Command, Date, MeasureId, Rejection, SubjectKind, SubjectRef, WorkstreamId,
+};
 
-use crate::state::{AppState, today};
-use crate::web::input::{self, DEADLINE_WORDS, Errors, FormState, field_named, refusal, submit};
+use crate::state::{AppState, context, today};
+use crate::web::input::{
+    self, DEADLINE_WORDS, Errors, FormState, Refused, field_named, refusal, submit,
+};
 use crate::web::layout::{Nav, page as layout_page};
 use crate::web::widgets::{self, Control, DateField, Field, error_summary_for};
 use crate::web::{Signed, WebError, html_response};
@@ -34,6 +38,8 @@ pub(crate) struct FormPage<'a> {
     pub(crate) prefix: &'a str,
     pub(crate) action: &'a str,
     pub(crate) submit: &'a str,
+    /// Whether the form sends a file (`multipart/form-data`).
+    pub(crate) upload: bool,
 }
 
 pub(crate) fn render(
@@ -53,7 +59,7 @@ pub(crate) fn render(
         (error_summary_for(&form.errors, page.prefix))
         h1.govuk-heading-l { (page.title) }
         p.govuk-body { (page.intro) }
-        form id=(page.form_id) method="post" action=(page.action) novalidate {
+        form id=(page.form_id) method="post" action=(page.action) enctype=[page.upload.then_some("multipart/form-data")] novalidate {
             input type="hidden" name="csrf" value=(user.csrf);
             input type="hidden" name="nonce" value=(form.value("nonce"));
             (body)
@@ -199,6 +205,7 @@ const NEW_ACTION: FormPage<'static> = FormPage {
     prefix: "action-",
     action: "/actions/new",
     submit: "Add the action",
+    upload: false,
 };
 
 fn new_action_body(plan: &Plan, form: &FormState) -> Markup {
@@ -326,6 +333,7 @@ const VISIT: FormPage<'static> = FormPage {
     prefix: "visit-",
     action: "/visits/new",
     submit: "Record the visit",
+    upload: true,
 };
 
 /// How to write a visit's points, and tie one to an area of weakness or finding.
@@ -354,6 +362,79 @@ fn visit_body(form: &FormState) -> Markup {
         (text(p, form, "strengths", "Strengths", lines, Control::Textarea { rows: 4 }))
         (text(p, form, "concerns", "Concerns", lines, Control::Textarea { rows: 4 }))
         (text(p, form, "next_steps", "Next steps", lines, Control::Textarea { rows: 4 }))
+        (text(p, form, "letter", "Their letter (optional)", Some("The visit's feedback letter, kept as evidence with the visit. Choose it again if the form shows a problem."), Control::File))
+    }
+}
+
+/// Stores a visit's letter and records it as evidence with the visit, in one transaction: the
+/// letter supports the findings the visit's points concern, or every finding when none is named.
+/// Answers the visit's event number.
+async fn letter_and_visit(
+    state: &AppState,
+    user: &Signed,
+    (file, file_name, declared): (std::fs::File, String, Option<String>),
+    visit: MonitoringVisitFeedback,
+    on: Date,
+) -> Result<Result<u64, Refused>, WebError> {
+    let mut supports: Vec<SubjectRef> = Vec::new();
+    for id in visit
+        .strengths
+        .iter()
+        .chain(&visit.concerns)
+        .chain(&visit.next_steps)
+        .flat_map(|p| &p.about)
+    {
+        let reference = SubjectRef {
+            kind: Some(SubjectKind::Weakness),
+            id: id.as_str().to_owned(),
+        };
+        if !supports.contains(&reference) {
+            supports.push(reference);
+        }
+    }
+    if supports.is_empty() {
+        supports = state
+            .fold(|reader| Ok(reader.plan_at(wsoa_core::point::Point::Now)?.0.weaknesses))
+            .await?
+            .into_iter()
+            .map(|w| SubjectRef {
+                kind: Some(SubjectKind::Weakness),
+                id: w.id,
+            })
+            .collect();
+    }
+    let media_type = declared
+        .filter(|declared| declared != "application/octet-stream" && !declared.trim().is_empty())
+        .unwrap_or_else(|| {
+            mime_guess::from_path(&file_name)
+                .first_or_octet_stream()
+                .essence_str()
+                .to_owned()
+        });
+    let command = wsoa_core::command::AttachEvidence {
+        id: None,
+        content_hash: wsoa_core::Digest([0; 32]),
+        file_name,
+        media_type,
+        size: 0,
+        title: format!("Monitoring visit letter, {}", on.long()),
+        kind: wsoa_core::event::EvidenceKind::Document,
+        supports,
+    };
+    let context = context(user.actor(), Some(on))?;
+    match state
+        .write(|reply| crate::writer::Job::AttachLetter {
+            file,
+            command,
+            visit,
+            context,
+            reply,
+        })
+        .await?
+    {
+        Ok(appended) => Ok(Ok(appended.last().map_or(0, |a| a.event.seq))),
+        Err(wsoa_store::StoreError::Rejected(rejection)) => Ok(Err(Refused::Rule(rejection))),
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -375,10 +456,51 @@ pub async fn visit_page(user: Signed) -> Result<Response, WebError> {
 pub async fn visit(
     State(state): State<AppState>,
     user: Signed,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    request: axum::extract::Request,
 ) -> Result<Response, WebError> {
-    let fields = input::accept(&user, form)?;
+    use axum::extract::FromRequest as _;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
     let mut errors = Errors::default();
+    let (fields, letter) = if multipart {
+        user.require_record()?;
+        let upload = crate::web::action::read_upload(
+            &state,
+            axum::extract::Multipart::from_request(request, &state).await,
+            "letter",
+        )
+        .await?;
+        user.check_csrf(Some(upload.fields.get("csrf")))?;
+        if upload.too_large {
+            errors.add(
+                "letter",
+                format!(
+                    "The letter is larger than this server's upload limit of {}. Choose a smaller file.",
+                    crate::web::widgets::size(state.limits().max_upload_bytes)
+                ),
+            );
+        }
+        (upload.fields, upload.file)
+    } else {
+        let form = Form::<Vec<(String, String)>>::from_request(request, &state).await;
+        (input::accept(&user, form)?, None)
+    };
+    let letter = match letter {
+        None => None,
+        Some((file, name, declared)) => match crate::api::evidence::base_name(&name) {
+            Ok(name) => Some((file, name, declared)),
+            Err(_) => {
+                errors.add(
+                    "letter",
+                    "The letter has no usable name: rename it, for example visit-letter.pdf, and choose it again",
+                );
+                None
+            }
+        },
+    };
     let by = input::required(&fields, &mut errors, "by", "who visited");
     let on = input::date(&fields, &mut errors, "on", "the date of the visit");
     let summary = fields.optional("summary");
@@ -387,7 +509,12 @@ pub async fn visit(
         points(&fields, &mut errors, "concerns"),
         points(&fields, &mut errors, "next_steps"),
     );
-    if summary.is_none() && strengths.is_empty() && concerns.is_empty() && next_steps.is_empty() {
+    if summary.is_none()
+        && strengths.is_empty()
+        && concerns.is_empty()
+        && next_steps.is_empty()
+        && letter.is_none()
+    {
         errors.add(
             "summary",
             "Enter their overall view, or at least one strength, concern or next step",
@@ -432,7 +559,16 @@ pub async fn visit(
         next_steps: next_steps.clone(),
         letter: None,
     });
-    match submit(&state, &user, &fields, command, on).await? {
+    let recorded = match letter {
+        None => submit(&state, &user, &fields, command, on).await?,
+        Some((file, file_name, declared)) => {
+            let Command::RecordVisit(visit) = command else {
+                unreachable!("the command is a visit");
+            };
+            letter_and_visit(&state, &user, (file, file_name, declared), visit, on).await?
+        }
+    };
+    match recorded {
         Ok(seq) => Ok(done(
             &state,
             &user,
@@ -476,6 +612,7 @@ const REVIEW: FormPage<'static> = FormPage {
     prefix: "review-",
     action: "/reviews/new",
     submit: "Record the review",
+    upload: false,
 };
 
 fn review_body(plan: &Plan, form: &FormState) -> Markup {
@@ -609,6 +746,7 @@ const MEASURE_VALUE: FormPage<'static> = FormPage {
     prefix: "measure-",
     action: "/measures/values/new",
     submit: "Record the value",
+    upload: false,
 };
 
 fn measure_value_body(plan: &Plan, form: &FormState) -> Markup {

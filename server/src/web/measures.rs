@@ -93,6 +93,7 @@ const AMEND: FormPage<'static> = FormPage {
     prefix: "amend-",
     action: "/measures/amend",
     submit: "Save the changes",
+    upload: false,
 };
 
 fn amend_body(plan: &Plan, form: &FormState) -> Markup {

@@ -89,6 +89,7 @@ const PACK: FormPage<'static> = FormPage {
     prefix: "pack-",
     action: "/packs/new",
     submit: "Make and download the pack",
+    upload: false,
 };
 
 fn pack_body(form: &FormState) -> Markup {

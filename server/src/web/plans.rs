@@ -264,6 +264,7 @@ const START: FormPage<'static> = FormPage {
     prefix: "plan-",
     action: "/plans/new",
     submit: "Start the plan",
+    upload: false,
 };
 
 fn start_body(plan: &Plan, form: &FormState) -> Markup {
@@ -374,6 +375,7 @@ const STEP: FormPage<'static> = FormPage {
     prefix: "step-",
     action: "/plans/step",
     submit: "Record the step",
+    upload: false,
 };
 
 fn step_body(plan: &Plan, form: &FormState) -> Markup {
@@ -491,6 +493,7 @@ const REVIEW: FormPage<'static> = FormPage {
     prefix: "monitoring-",
     action: "/plans/review",
     submit: "Record the review",
+    upload: false,
 };
 
 fn review_body(plan: &Plan, form: &FormState) -> Markup {
@@ -678,6 +681,7 @@ const WORKSTREAM: FormPage<'static> = FormPage {
     prefix: "workstream-",
     action: "/workstreams/new",
     submit: "Add the workstream",
+    upload: false,
 };
 
 fn workstream_body(plan: &Plan, form: &FormState) -> Markup {

@@ -195,6 +195,11 @@ impl Fixture {
         Ok(signed)
     }
 
+    /// The ledger's directory.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// How many events the ledger has.
     pub fn len(&self) -> u64 {
         self.reader.len().expect("length")
@@ -267,6 +272,17 @@ impl Session<'_> {
         fields: &[(&str, &str)],
         file: Option<(&str, &[u8])>,
     ) -> Reply {
+        self.post_file(path, fields, "file", file).await
+    }
+
+    /// As `post_multipart`, the file sent as the part `part`.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        part: &str,
+        file: Option<(&str, &[u8])>,
+    ) -> Reply {
         let boundary = "wsoa-web-test-boundary-3c9e";
         let mut body = Vec::new();
         let mut all = vec![("csrf", self.csrf.as_str())];
@@ -280,7 +296,7 @@ impl Session<'_> {
         if let Some((file_name, content)) = file {
             body.extend_from_slice(
                 format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{part}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
                 )
                 .as_bytes(),
             );
