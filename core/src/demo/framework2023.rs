@@ -1203,9 +1203,9 @@ fn history_2016(s: &mut Script) {
         PM,
         visit(
             "First monitoring visit: a good start on leadership and on EHC plans; the autism waiting list is still growing.",
-            &["The SEND Partnership Board has a shared dashboard and uses it.", "EHC coordinators are in post and caseloads are falling."],
-            &["The autism assessment waiting list has grown since the inspection."],
-            &["Set out how the waiting list will be brought down, with a trajectory."],
+            &["[W1] The SEND Partnership Board has a shared dashboard and uses it.", "[W2] EHC coordinators are in post and caseloads are falling."],
+            &["[W3] The autism assessment waiting list has grown since the inspection."],
+            &["[W3] Set out how the waiting list will be brought down, with a trajectory."],
         ),
     );
     s.on(
@@ -1213,9 +1213,9 @@ fn history_2016(s: &mut Script) {
         PM,
         visit(
             "Second monitoring visit, held online: EHC timeliness has recovered after the first lockdown; waiting times and co-production have not moved.",
-            &["New EHC plans within 20 weeks are back above the level before the pandemic."],
-            &["The median wait for an autism assessment is longer than at the inspection.", "Parents say they are consulted late, on decisions already made."],
-            &["Agree with the forum how families will help shape the Local Offer.", "Bring the waiting list to the SEND Partnership Board each month."],
+            &["[W2] New EHC plans within 20 weeks are back above the level before the pandemic."],
+            &["[W3] The median wait for an autism assessment is longer than at the inspection.", "[W4] Parents say they are consulted late, on decisions already made."],
+            &["[W4] Agree with the forum how families will help shape the Local Offer.", "[W3] Bring the waiting list to the SEND Partnership Board each month."],
         ),
     );
     s.on(
@@ -1231,8 +1231,8 @@ fn history_2016(s: &mut Script) {
         PM,
         visit(
             "Third monitoring visit, before the revisit.",
-            &["Joint commissioning is established; the pooled budget for speech and language therapy is in place."],
-            &["Waiting times for autism assessment remain well above the target.", "Families' confidence in being listened to has barely moved."],
+            &["[W1] Joint commissioning is established; the pooled budget for speech and language therapy is in place."],
+            &["[W3] Waiting times for autism assessment remain well above the target.", "[W4] Families' confidence in being listened to has barely moved."],
             &["Show the difference families experience, not only the actions completed."],
         ),
     );
@@ -1330,9 +1330,9 @@ fn revisit_and_app(s: &mut Script) {
         PM,
         visit(
             "First review of the Accelerated Progress Plan.",
-            &["Every family waiting for an assessment now has a named contact."],
-            &["The second provider is not yet at full capacity."],
-            &["Report the waiting list against the trajectory each month."],
+            &["[W3] Every family waiting for an assessment now has a named contact."],
+            &["[W3] The second provider is not yet at full capacity."],
+            &["[W3] Report the waiting list against the trajectory each month."],
         ),
     );
 }
