@@ -202,3 +202,56 @@ fn a_visit_naming_an_unrecorded_finding_writes_nothing_not_even_its_letter() {
         &["E4"],
     );
 }
+
+#[test]
+fn through_a_server_points_are_tied_and_a_letter_file_is_refused_with_the_two_steps() {
+    let sandbox = statement();
+    let officer = crate::serve::token(&sandbox, "Priya Raman (QA)", "officer");
+    let server = crate::serve::Server::start(&sandbox);
+    let remote = |args: &[&str]| {
+        let mut command = sandbox.command();
+        command
+            .args(["--server", &server.url, "--token", &officer])
+            .args(args);
+        crate::harness::run_command(command)
+    };
+    let letter = sandbox.file("letter.txt", b"Dear Director");
+    let refused = remote(&[
+        "visit",
+        "record",
+        "--by",
+        "DfE SEND adviser",
+        "--concern",
+        "[W2] Plans are late",
+        "--letter",
+        letter.to_str().expect("a UTF-8 path"),
+    ])
+    .code_is(2);
+    assert!(
+        refused.stderr.contains("--letter-evidence"),
+        "{}",
+        refused.stderr
+    );
+    let recorded = remote(&[
+        "--format",
+        "json",
+        "visit",
+        "record",
+        "--by",
+        "DfE SEND adviser",
+        "--concern",
+        "[W2] Plans are late",
+        "--on",
+        "2021-11-18",
+    ])
+    .success()
+    .json();
+    assert_eq!(recorded["kind"], "monitoring_visit_feedback", "{recorded}");
+    drop(server);
+    let log = sandbox.log();
+    assert_eq!(log.len(), 5, "only the visit was added: {log:?}");
+    assert_eq!(
+        log[4]["body"]["monitoring_visit_feedback"]["concerns"][0]["about"][0],
+        "W2"
+    );
+}
