@@ -1340,6 +1340,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             visit(e)?;
             for point in e.strengths.iter().chain(&e.concerns).chain(&e.next_steps) {
                 at_most("the findings a point concerns", &point.about)?;
+                unique("weakness", &point.about)?;
                 point.about.iter().try_for_each(weakness)?;
             }
             if let Some(letter) = &e.letter {

@@ -2049,6 +2049,22 @@ fn a_visit_point_concerns_only_recorded_findings_and_its_letter_is_attached_evid
             &["E7"],
         ),
     );
+    // A finding named twice for one point.
+    let twice = MonitoringVisitFeedback {
+        concerns: vec!["[W1, W1] EHCP timeliness".parse().expect("a point")],
+        ..visit()
+    };
+    check(
+        &plan(),
+        Command::RecordVisit(twice),
+        rejected(
+            Rejection::Repeated {
+                kind: "weakness",
+                id: "W1".to_owned(),
+            },
+            &["W1", "named twice"],
+        ),
+    );
     // A point whose brackets are not closed does not parse.
     assert!("[W1 Strong co-production".parse::<VisitPoint>().is_err());
     // Written back as read.
