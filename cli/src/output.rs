@@ -194,7 +194,7 @@ impl Printer {
     /// Reports an appended event: its sequence number and hash, and the id it recorded.
     pub fn recorded(&self, appended: &Appended) -> anyhow::Result<()> {
         let event = &appended.event;
-        let id = wsoa_server::wire::recorded_id(&event.body);
+        let id = wsoa_api::wire::recorded_id(&event.body);
         match self.format {
             Format::Json => {
                 let mut value = json!({

@@ -27,7 +27,11 @@ pub fn log(ledger: &Ledger, args: &LogArgs, out: &Printer) -> anyhow::Result<()>
         let stored = stored?;
         let event = &stored.event;
         match out.format {
-            Format::Json => out.line(&wsoa_server::api::read::log_line(&stored)?)?,
+            Format::Json => out.line(&wsoa_api::log_line(
+                &stored.event,
+                &stored.hash,
+                &stored.bytes,
+            )?)?,
             Format::Text => {
                 let body = serde_json::to_value(&event.body)?;
                 let detail = body

@@ -15,9 +15,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
+use wsoa_api::wire::{CommandRequest, RecordedEvent};
 use wsoa_core::command::AttachEvidence;
 use wsoa_core::{Command, Date, Digest};
-use wsoa_server::wire::{CommandRequest, RecordedEvent};
 use wsoa_store::{Appended, Ledger, StoreError};
 
 use crate::output::{Format, Printer};
@@ -190,7 +190,7 @@ impl Remote {
                 .header("Content-Type", "application/json")
                 .send(body.as_str()),
         )?;
-        let batch: wsoa_server::api::commands::RecordedBatch = response
+        let batch: wsoa_api::RecordedBatch = response
             .body_mut()
             .read_json()
             .context("the server's answer is not a batch of recorded events")?;

@@ -13,7 +13,7 @@ pub mod error;
 pub mod serve;
 pub mod state;
 pub mod web;
-pub mod wire;
+pub use wsoa_api::wire;
 pub mod writer;
 
 pub use api::{ApiDoc, app};

@@ -119,12 +119,7 @@ pub struct CommandBatch {
     pub commands: Vec<serde_json::Value>,
 }
 
-/// The events a batch appended.
-#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct RecordedBatch {
-    /// One per command, in order.
-    pub events: Vec<RecordedEvent>,
-}
+pub use wsoa_api::RecordedBatch;
 
 /// Record several changes all together or not at all (a spreadsheet import): if any command is
 /// refused, nothing is appended and the error names the command by its position (from 0).

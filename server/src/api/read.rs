@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::IntoParams;
-use wsoa_core::date::format_unix_millis;
 use wsoa_core::event::Rag;
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
@@ -599,13 +598,7 @@ pub async fn log(
 
 /// One event of the log as JSON, as `wsoa log --format json` prints it.
 pub fn log_line(stored: &wsoa_store::StoredEvent) -> Result<String, serde_json::Error> {
-    let event = &stored.event;
-    let mut value = serde_json::to_value(event)?;
-    value["hash"] = json!(stored.hash.to_hex());
-    value["leaf_hash"] = json!(wsoa_core::merkle::leaf_hash(&stored.bytes).to_hex());
-    value["bytes"] = json!(hex::encode(&stored.bytes));
-    value["recorded_at_iso"] = json!(format_unix_millis(event.recorded_at));
-    serde_json::to_string(&value)
+    wsoa_api::log_line(&stored.event, &stored.hash, &stored.bytes)
 }
 
 /// A blocking writer that sends what is written, chunk by chunk, to a streamed response body.

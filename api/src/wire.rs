@@ -1459,3 +1459,10 @@ pub fn recorded_id(body: &EventBody) -> Option<String> {
         _ => return None,
     })
 }
+
+/// The events a batch appended (`POST /api/v1/commands/batch`).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RecordedBatch {
+    /// One per command, in order.
+    pub events: Vec<RecordedEvent>,
+}

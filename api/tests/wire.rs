@@ -1,4 +1,4 @@
-//! The JSON wire format of commands and recorded events (`wsoa_server::wire`): every kind's
+//! The JSON wire format of commands and recorded events (`wsoa_api::wire`): every kind's
 //! example body parses to the core command it means; every core command survives the trip to
 //! the wire and back, through JSON text; malformed bodies are refused with messages that name
 //! the field; and a recorded event's bytes decode back to the event, refusing any tampering.
@@ -10,6 +10,9 @@ use std::str::FromStr;
 use proptest::prelude::*;
 use serde_json::json;
 use utoipa::OpenApi;
+use wsoa_api::wire::{
+    AttachEvidenceRequest, CommandRequest, RecordedEvent, WireError, recorded_id,
+};
 use wsoa_core::command::{
     ActionInPlan, AddFinding, AddInspection, AddNote, AddWorkstream, AmendMeasure, AttachEvidence,
     DefineMeasure, RaiseRisk, StepPlan, TrajectoryInput,
@@ -28,9 +31,6 @@ use wsoa_core::event::{MonitoringVisitFeedback, PackSent, Period, VisitPoint};
 use wsoa_core::{
     Command, Date, Deadline, Decimal, Digest, EventBody, Recurrence, SubjectKind, SubjectRef,
     chain_hash,
-};
-use wsoa_server::wire::{
-    AttachEvidenceRequest, CommandRequest, RecordedEvent, WireError, recorded_id,
 };
 
 /// Parses what a test writes by hand, which is always valid.
@@ -1567,7 +1567,7 @@ fn tampered_recorded_events_are_refused() {
         (
             "another role",
             Box::new(|r| RecordedEvent {
-                actor: wsoa_server::wire::RecordedActor {
+                actor: wsoa_api::wire::RecordedActor {
                     role: "admin".to_owned(),
                     ..r.actor.clone()
                 },
