@@ -3,6 +3,8 @@
 //! command answers (`wire`), a batch's answer, a log line, and the body of every error. It
 //! depends on the core alone, so a client need not build the server to speak to it.
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
 pub mod log;
 pub mod wire;

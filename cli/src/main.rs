@@ -214,7 +214,7 @@ fn exit_code_for(err: &anyhow::Error) -> u8 {
             return EXIT_FAILED;
         }
         if let Some(remote) = cause.downcast_ref::<remote::RemoteError>() {
-            return remote.exit_code();
+            return remote::exit_code(remote);
         }
         if let Some(store) = cause.downcast_ref::<StoreError>() {
             return match store {

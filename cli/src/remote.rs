@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
+use wsoa_api::client::Client;
 use wsoa_api::wire::{CommandRequest, RecordedEvent};
 use wsoa_core::command::AttachEvidence;
 use wsoa_core::{Command, Date, Digest};
@@ -24,42 +25,22 @@ use crate::output::{Format, Printer};
 use crate::{Cli, Commands};
 
 /// An error the server answered with: its HTTP status, code and message.
-#[derive(Debug)]
-pub struct RemoteError {
-    /// The HTTP status.
-    pub status: u16,
-    /// The API's error code.
-    pub code: String,
-    /// What was wrong, from the server.
-    pub message: String,
-}
+pub use wsoa_api::client::ClientError as RemoteError;
 
-impl std::fmt::Display for RemoteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for RemoteError {}
-
-impl RemoteError {
-    /// A bad request, a broken rule or a missing permission exits 2 as locally, and so does the
-    /// server's full or read-only disk (507: nothing was recorded; send it again once there is
-    /// room); a server failure, or no server at all (status 0), exits 1.
-    pub fn exit_code(&self) -> u8 {
-        if ((400..500).contains(&self.status) && self.code != "internal") || self.status == 507 {
-            crate::EXIT_INPUT
-        } else {
-            crate::EXIT_FAILED
-        }
+/// A bad request, a broken rule or a missing permission exits 2 as locally, and so does the
+/// server's full or read-only disk (507: nothing was recorded; send it again once there is
+/// room); a server failure, or no server at all (status 0), exits 1.
+pub fn exit_code(err: &RemoteError) -> u8 {
+    if ((400..500).contains(&err.status) && err.code != "internal") || err.status == 507 {
+        crate::EXIT_INPUT
+    } else {
+        crate::EXIT_FAILED
     }
 }
 
 /// A server and the token to use with it.
 pub struct Remote {
-    agent: ureq::Agent,
-    base: String,
-    token: String,
+    client: Client,
 }
 
 /// A temporary local copy of the server's ledger.
@@ -85,91 +66,21 @@ impl Remote {
         let token = token.filter(|token| !token.trim().is_empty()).context(
             "--server needs a token: give --token TOKEN or set WSOA_TOKEN (an admin makes one with `wsoa token create`)",
         )?;
-        let base = url.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            bail!(
-                "--server {url} is not an http:// or https:// address, e.g. http://127.0.0.1:8080"
-            );
-        }
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .new_agent();
-        Ok(Remote {
-            agent,
-            base,
-            token: token.trim().to_owned(),
-        })
+        let client = Client::new(url, &token).map_err(|err| anyhow::anyhow!("--server {err}"))?;
+        Ok(Remote { client })
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.base)
-    }
-
-    fn auth(&self) -> String {
-        format!("Bearer {}", self.token)
-    }
-
-    /// Checks a response: a success is returned; an API error becomes a `RemoteError`.
-    fn check(
-        &self,
-        response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> anyhow::Result<ureq::http::Response<ureq::Body>> {
-        let mut response = response.map_err(|err| RemoteError {
-            status: 0,
-            code: "unreachable".to_owned(),
-            message: format!(
-                "cannot reach the server at {}: {err}; is `wsoa serve` running there?",
-                self.base
-            ),
-        })?;
-        let status = response.status().as_u16();
-        if status < 400 {
-            return Ok(response);
-        }
-        let text = response.body_mut().read_to_string().unwrap_or_default();
-        let parsed: Option<(String, String)> =
-            serde_json::from_str::<Value>(&text).ok().and_then(|value| {
-                Some((
-                    value["error"]["code"].as_str()?.to_owned(),
-                    value["error"]["message"].as_str()?.to_owned(),
-                ))
-            });
-        let (code, message) = parsed.unwrap_or_else(|| {
-            (
-                "unknown".to_owned(),
-                format!("the server answered {status}: {}", text.trim()),
-            )
-        });
-        Err(RemoteError {
-            status,
-            code,
-            message,
-        }
-        .into())
-    }
-
-    fn get(&self, path: &str) -> anyhow::Result<ureq::http::Response<ureq::Body>> {
-        self.check(
-            self.agent
-                .get(self.url(path))
-                .header("Authorization", &self.auth())
-                .call(),
-        )
+    fn get(&self, path: &str) -> anyhow::Result<wsoa_api::client::Response> {
+        Ok(self.client.get(path)?)
     }
 
     /// Records a command; returns the event as the server stored it, after checking its bytes
     /// against its hash.
     pub fn record(&self, command: &Command, on: Option<Date>) -> anyhow::Result<Appended> {
-        let body = serde_json::to_string(&CommandRequest::from(command).with_on(on))?;
-        let response = self.check(
-            self.agent
-                .post(self.url("/commands"))
-                .header("Authorization", &self.auth())
-                .header("Content-Type", "application/json")
-                .send(body.as_str()),
-        )?;
-        appended(response)
+        let recorded = self
+            .client
+            .record(&CommandRequest::from(command).with_on(on))?;
+        checked(&recorded)
     }
 
     /// Records commands all together or none of them (`POST /api/v1/commands/batch`).
@@ -182,18 +93,7 @@ impl Remote {
             .iter()
             .map(|command| CommandRequest::from(command).with_on(on))
             .collect();
-        let body = json!({ "commands": requests }).to_string();
-        let mut response = self.check(
-            self.agent
-                .post(self.url("/commands/batch"))
-                .header("Authorization", &self.auth())
-                .header("Content-Type", "application/json")
-                .send(body.as_str()),
-        )?;
-        let batch: wsoa_api::RecordedBatch = response
-            .body_mut()
-            .read_json()
-            .context("the server's answer is not a batch of recorded events")?;
+        let batch = self.client.record_all(&requests)?;
         batch.events.iter().map(checked).collect()
     }
 
@@ -236,17 +136,16 @@ impl Remote {
         let body = std::io::Cursor::new(head.into_bytes())
             .chain(file)
             .chain(std::io::Cursor::new(tail.into_bytes()));
-        let response = self.check(
-            self.agent
-                .post(self.url("/evidence"))
-                .header("Authorization", &self.auth())
-                .header(
-                    "Content-Type",
-                    &format!("multipart/form-data; boundary={boundary}"),
-                )
-                .send(ureq::SendBody::from_owned_reader(body)),
+        let mut response = self.client.post(
+            "/evidence",
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
         )?;
-        appended(response)
+        let recorded: RecordedEvent = response
+            .body_mut()
+            .read_json()
+            .context("the server's answer is not a recorded event")?;
+        checked(&recorded)
     }
 
     /// Downloads a piece of evidence to `path` (which must not exist), checking it against its
@@ -360,38 +259,21 @@ impl Remote {
 
     /// Keeps a signed checkpoint on the server.
     pub fn keep_checkpoint(&self, note: &str) -> anyhow::Result<()> {
-        self.check(
-            self.agent
-                .post(self.url("/checkpoints"))
-                .header("Authorization", &self.auth())
-                .header("Content-Type", "text/plain")
-                .send(note),
+        self.client.post(
+            "/checkpoints",
+            "text/plain",
+            std::io::Cursor::new(note.to_owned()),
         )?;
         Ok(())
     }
 
     /// A JSON request to the token endpoints.
     fn tokens(&self, method: &str, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
-        let url = self.url(path);
-        let response = match (method, body) {
-            ("POST", Some(body)) => self
-                .agent
-                .post(url)
-                .header("Authorization", &self.auth())
-                .header("Content-Type", "application/json")
-                .send(body.to_string().as_str()),
-            ("DELETE", _) => self
-                .agent
-                .delete(url)
-                .header("Authorization", &self.auth())
-                .call(),
-            _ => self
-                .agent
-                .get(url)
-                .header("Authorization", &self.auth())
-                .call(),
-        };
-        Ok(self.check(response)?.body_mut().read_json()?)
+        Ok(match (method, body) {
+            ("POST", Some(body)) => self.client.post_json(path, &body)?,
+            ("DELETE", _) => self.client.delete_json(path)?,
+            _ => self.client.get_json(path)?,
+        })
     }
 }
 
@@ -414,15 +296,6 @@ fn random_bytes() -> anyhow::Result<[u8; 12]> {
     let mut bytes = [0u8; 12];
     getrandom::fill(&mut bytes).map_err(|err| anyhow::anyhow!("no randomness: {err}"))?;
     Ok(bytes)
-}
-
-/// The appended event in a response, decoded from its bytes and checked against its hash.
-fn appended(mut response: ureq::http::Response<ureq::Body>) -> anyhow::Result<Appended> {
-    let recorded: RecordedEvent = response
-        .body_mut()
-        .read_json()
-        .context("the server's answer is not a recorded event")?;
-    checked(&recorded)
 }
 
 /// A recorded event decoded from its bytes, refused unless they hash to what it claims.
