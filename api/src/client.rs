@@ -213,9 +213,9 @@ mod tests {
 
     #[test]
     fn an_address_that_is_not_http_is_refused_before_anything_is_sent() {
-        let err = Client::new("ftp://example.invalid", "secret")
-            .err()
-            .expect("refused");
+        let Err(err) = Client::new("ftp://example.invalid", "secret") else {
+            panic!("an ftp:// address is refused");
+        };
         assert_eq!(err.code, "bad_address");
         assert!(err.message.contains("http://"), "{}", err.message);
     }
@@ -229,7 +229,9 @@ mod tests {
             .port();
         let client = Client::new(&format!("http://127.0.0.1:{port}/"), "secret").expect("client");
         assert_eq!(client.base(), format!("http://127.0.0.1:{port}"));
-        let err = client.get("/log").err().expect("no server");
+        let Err(err) = client.get("/log") else {
+            panic!("nothing listens on port {port}");
+        };
         assert_eq!((err.status, err.code.as_str()), (0, "unreachable"));
         assert!(
             err.message.contains("cannot reach the server"),
