@@ -41,7 +41,7 @@ pub const MAX_LIST_ITEMS: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
     /// Any command but `OpenLedger` on an empty ledger.
-    #[error("the ledger has not been opened yet: run `wsoa init --area NAME` first")]
+    #[error("the ledger has not been opened yet: open it for its local area first")]
     NotOpened,
     /// `OpenLedger` on a ledger that has events.
     #[error("the ledger is already open for {area}; each ledger holds one local area's statement")]
@@ -143,7 +143,7 @@ pub enum Rejection {
     NothingChanged(String),
     /// A completed or withdrawn action reopened without saying why.
     #[error(
-        "action {id} is {status}; moving it out of {status} needs a note saying why (add --note)"
+        "action {id} is {status}; moving it out of {status} needs a note saying why"
     )]
     ReopenNeedsNote {
         /// The action.
@@ -871,7 +871,7 @@ impl State {
                         return Err(Rejection::UnknownId {
                             kind: "weakness, workstream, action, measure, evidence or risk",
                             id: reference.id.clone(),
-                            known: "check the id, or see `wsoa log` for what exists".to_owned(),
+                            known: "check the id against the ledger's events".to_owned(),
                         });
                     }
                     [kind] => *kind,
@@ -975,7 +975,7 @@ fn at_most<T>(what: &'static str, list: &[T]) -> Result<(), Rejection> {
 /// none of the characters refused in free text, so that it can never carry a terminal code or
 /// a bidirectional override into the history.
 pub fn check_actor_name(name: &str) -> Result<(), Rejection> {
-    text("the actor's name (--actor)", name)
+    text("the actor's name", name)
 }
 
 fn unique<'a, T: Ord + 'a + ToString>(
@@ -1044,7 +1044,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         Command::RecordInspection(e) => {
             if let Some(seq) = state.inspection {
                 return Err(Rejection::WrongStage(format!(
-                    "the inspection is already recorded (event {seq}); if it was wrong, record a correction with `wsoa correct {seq} --reason TEXT`"
+                    "the inspection is already recorded (event {seq}); if it was wrong, record a correction of event {seq}"
                 )));
             }
             inspection(e)?;
@@ -1080,7 +1080,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             text("whose voice it is", &e.from)?;
             if e.respondents == Some(0) {
                 return Err(Rejection::Inconsistent(
-                    "--respondents 0: give the number who responded, or leave it out".to_owned(),
+                    "0 respondents: give the number who responded, or leave it out".to_owned(),
                 ));
             }
             EventBody::CoproductionRecorded(e.clone())
@@ -1103,7 +1103,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             optional_prose("the note", e.note.as_ref())?;
             if let Some(seq) = m.met {
                 return Err(Rejection::NothingChanged(format!(
-                    "milestone {} of action {} was already met (event {seq}); if that was wrong, record a correction with `wsoa correct {seq} --reason TEXT`",
+                    "milestone {} of action {} was already met (event {seq}); if that was wrong, record a correction of event {seq}",
                     e.id, e.action
                 )));
             }
@@ -1115,7 +1115,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             if let Some(seq) = m.met.or(m.missed) {
                 let what = if m.met.is_some() { "met" } else { "missed" };
                 return Err(Rejection::NothingChanged(format!(
-                    "milestone {} of action {} was already recorded as {what} (event {seq}); if that was wrong, record a correction with `wsoa correct {seq} --reason TEXT`",
+                    "milestone {} of action {} was already recorded as {what} (event {seq}); if that was wrong, record a correction of event {seq}",
                     e.id, e.action
                 )));
             }
@@ -1147,7 +1147,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             let current = &state.workstreams[&e.workstream];
             if current.plan.as_ref() != plan_ref.started() {
                 return Err(Rejection::Inconsistent(format!(
-                    "workstream {} belongs to plan {}, not {plan}; an action belongs to its workstream's plan: give --plan {} or a workstream of {plan}",
+                    "workstream {} belongs to plan {}, not {plan}; an action belongs to its workstream's plan: choose plan {} or a workstream of {plan}",
                     e.workstream,
                     plan_name(current.plan.as_ref()),
                     plan_name(current.plan.as_ref()),
@@ -1194,12 +1194,12 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
                 PlanStage::Draft => {}
                 PlanStage::Submitted => {
                     return Err(Rejection::WrongStage(format!(
-                        "version {version} of the statement is already submitted; record the inspectorates' answer with `wsoa plan accept`, or revise it with `wsoa plan revise`"
+                        "version {version} of the statement is already submitted; record that it was accepted, or revise it"
                     )));
                 }
                 PlanStage::Accepted => {
                     return Err(Rejection::WrongStage(format!(
-                        "version {version} of the statement was accepted; to submit changes, first record them with `wsoa plan revise`"
+                        "version {version} of the statement was accepted; to submit changes, first record them as a revision"
                     )));
                 }
             }
@@ -1215,7 +1215,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
                 PlanStage::Submitted => {}
                 PlanStage::Draft => {
                     return Err(Rejection::WrongStage(format!(
-                        "version {version} of the statement has not been submitted; record the submission with `wsoa plan submit` first"
+                        "version {version} of the statement has not been submitted; record its submission first"
                     )));
                 }
                 PlanStage::Accepted => {
@@ -1233,7 +1233,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
             prose("the summary of the revision", summary)?;
             if state.plan_stage == PlanStage::Draft {
                 return Err(Rejection::WrongStage(format!(
-                    "version {} of the statement has not been submitted yet, so there is nothing to revise; submit it with `wsoa plan submit`",
+                    "version {} of the statement has not been submitted yet, so there is nothing to revise; record its submission first",
                     state.plan_version
                 )));
             }
@@ -1402,7 +1402,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         Command::AddNote(e) => {
             let about = state.resolve(&e.about)?;
             prose("the note", &e.text)?;
-            optional_text("whose voice the note is (--from)", e.from.as_ref())?;
+            optional_text("whose voice the note is", e.from.as_ref())?;
             EventBody::NoteAdded(NoteAdded {
                 about,
                 text: e.text.clone(),
@@ -1468,7 +1468,7 @@ fn plan_ref(state: &State, plan: Option<&PlanId>) -> Result<PlanRef, Rejection> 
                 kind: "plan",
                 id: id.to_string(),
                 known: format!(
-                    "the plans are {} (start one with `wsoa plan start ID --kind app --title TEXT --answers FINDING`)",
+                    "the plans are {} (start one first)",
                     known.join(", ")
                 ),
             })
@@ -1514,7 +1514,7 @@ fn start_plan(state: &State, e: &PlanStarted) -> Result<EventBody, Rejection> {
     }
     text("the plan's title", &e.title)?;
     not_empty(
-        "the plan answers no finding (add --answers FINDING)",
+        "the plan answers no finding",
         &e.answers,
     )?;
     at_most("the findings a plan answers", &e.answers)?;
@@ -1583,7 +1583,6 @@ fn step_plan(state: &State, e: &StepPlan, when: When) -> Result<EventBody, Rejec
     let current = &state.plans[&plan];
     let version = current.version;
     let what = format!("version {version} of plan {plan}");
-    let flag = format!("--plan {plan}");
     match e.step {
         PlanStep::Submitted => {
             optional_prose("the summary", e.summary.as_ref())?;
@@ -1591,12 +1590,12 @@ fn step_plan(state: &State, e: &StepPlan, when: When) -> Result<EventBody, Rejec
                 PlanStage::Draft => {}
                 PlanStage::Submitted => {
                     return Err(Rejection::WrongStage(format!(
-                        "{what} is already submitted; record the answer with `wsoa plan accept {flag}`, or revise it with `wsoa plan revise {flag}`"
+                        "{what} is already submitted; record that it was accepted, or revise it"
                     )));
                 }
                 PlanStage::Accepted => {
                     return Err(Rejection::WrongStage(format!(
-                        "{what} was accepted; to submit changes, first record them with `wsoa plan revise {flag}`"
+                        "{what} was accepted; to submit changes, first record them as a revision"
                     )));
                 }
             }
@@ -1607,7 +1606,7 @@ fn step_plan(state: &State, e: &StepPlan, when: When) -> Result<EventBody, Rejec
                 PlanStage::Submitted => {}
                 PlanStage::Draft => {
                     return Err(Rejection::WrongStage(format!(
-                        "{what} has not been submitted; record the submission with `wsoa plan submit {flag}` first"
+                        "{what} has not been submitted; record its submission first"
                     )));
                 }
                 PlanStage::Accepted => {
@@ -1624,7 +1623,7 @@ fn step_plan(state: &State, e: &StepPlan, when: When) -> Result<EventBody, Rejec
             prose("the summary of the revision", summary)?;
             if current.stage == PlanStage::Draft {
                 return Err(Rejection::WrongStage(format!(
-                    "{what} has not been submitted yet, so there is nothing to revise; submit it with `wsoa plan submit {flag}`"
+                    "{what} has not been submitted yet, so there is nothing to revise; record its submission first"
                 )));
             }
         }
@@ -1645,7 +1644,7 @@ fn step_plan(state: &State, e: &StepPlan, when: When) -> Result<EventBody, Rejec
 /// workstreams, and a workstream's monitoring ends once.
 fn review_monitoring(state: &State, e: &MonitoringReviewed) -> Result<EventBody, Rejection> {
     let plan = plan_ref(state, Some(&e.plan))?;
-    text("who reviewed (--by)", &e.by)?;
+    text("who reviewed", &e.by)?;
     prose("the summary", &e.summary)?;
     at_most("the workstreams whose monitoring continues", &e.continues)?;
     at_most("the workstreams whose monitoring ends", &e.ended)?;
@@ -1669,11 +1668,11 @@ fn review_monitoring(state: &State, e: &MonitoringReviewed) -> Result<EventBody,
         if let Some(seq) = state.monitoring_ended.get(id) {
             return Err(Rejection::WrongStage(if ending {
                 format!(
-                    "monitoring of workstream {id} already ended (event {seq}); it cannot end again: leave out --ended {id}"
+                    "monitoring of workstream {id} already ended (event {seq}); it cannot end again: leave workstream {id} out of those whose monitoring ends"
                 )
             } else {
                 format!(
-                    "monitoring of workstream {id} ended (event {seq}), so it cannot continue: leave out --continues {id}"
+                    "monitoring of workstream {id} ended (event {seq}), so it cannot continue: leave workstream {id} out of those whose monitoring continues"
                 )
             }));
         }
@@ -1737,7 +1736,7 @@ fn milestone(
                 .collect();
             Rejection::Inconsistent(if known.is_empty() {
                 format!(
-                    "action {action} has no milestone {id}; add it first with `wsoa milestone add {action} {id} --title TEXT --due DATE`"
+                    "action {action} has no milestone {id}; add milestone {id} to action {action} first"
                 )
             } else {
                 format!(
@@ -1779,18 +1778,18 @@ fn add_inspection(state: &State, e: &AddInspection) -> Result<EventBody, Rejecti
     };
     if e.outcome.is_some() && e.framework == Framework::Y2016 {
         return Err(Rejection::Inconsistent(format!(
-            "inspection {id} was under the 2016 framework, which gives no overall outcome; give --framework 2023, or leave out --outcome"
+            "inspection {id} was under the 2016 framework, which gives no overall outcome; record it under the 2023 framework, or without an outcome"
         )));
     }
     match (e.kind, e.framework) {
         (InspectionKind::Revisit, Framework::Y2023) => {
             return Err(Rejection::Inconsistent(format!(
-                "a revisit follows a written statement of action under the 2016 framework, but inspection {id} is under the 2023 framework; give --kind monitoring for a 2023 monitoring inspection"
+                "a revisit follows a written statement of action under the 2016 framework, but inspection {id} is under the 2023 framework; a 2023 inspection after a plan is a monitoring inspection"
             )));
         }
         (InspectionKind::Monitoring, Framework::Y2016) => {
             return Err(Rejection::Inconsistent(format!(
-                "monitoring inspections belong to the 2023 framework, but inspection {id} is under the 2016 framework; record a 2016 monitoring visit with `wsoa visit record`, or give --framework 2023"
+                "monitoring inspections belong to the 2023 framework, but inspection {id} is under the 2016 framework; record a 2016 monitoring visit as a monitoring visit, or record the inspection under the 2023 framework"
             )));
         }
         _ => {}
@@ -1832,7 +1831,7 @@ fn finding(state: &State, e: &AddFinding) -> Result<FindingRecorded, Rejection> 
             Some((id, _)) => id.clone(),
             None => {
                 return Err(Rejection::Inconsistent(format!(
-                    "no inspection is recorded, so {} cannot be a finding of one: record it first with `wsoa inspection record`",
+                    "no inspection is recorded, so {} cannot be a finding of one: record the inspection first",
                     e.id
                 )));
             }
@@ -1853,9 +1852,9 @@ fn finding(state: &State, e: &AddFinding) -> Result<FindingRecorded, Rejection> 
             framework,
             match framework {
                 Framework::Y2016 =>
-                    "its findings are areas of significant weakness (--type weakness)",
+                    "its findings are areas of significant weakness (type weakness)",
                 Framework::Y2023 => {
-                    "its findings are areas for priority action or for improvement (--type priority-action or --type improvement)"
+                    "its findings are areas for priority action or for improvement (type priority-action or improvement)"
                 }
             }
         )));
@@ -1878,7 +1877,7 @@ fn workstream_fields(e: &WorkstreamCreated) -> Result<(), Rejection> {
     text("the workstream's title", &e.title)?;
     text("the sponsor", &e.sponsor)?;
     not_empty(
-        "the workstream answers no weakness (add --weakness ID)",
+        "the workstream answers no weakness",
         &e.weaknesses,
     )?;
     at_most("the weaknesses a workstream answers", &e.weaknesses)?;
@@ -1903,7 +1902,7 @@ fn amend_workstream(current: &WorkstreamState, e: &WorkstreamAmended) -> Result<
         Ok(())
     } else {
         Err(Rejection::NothingChanged(format!(
-            "the amendment changes nothing in workstream {}: give a new --title, --sponsor or --weakness",
+            "the amendment changes nothing in workstream {}: give a new title, sponsor or weaknesses",
             e.id
         )))
     }
@@ -1959,7 +1958,7 @@ fn amend_action_with_deadline(
         Ok(())
     } else {
         Err(Rejection::NothingChanged(format!(
-            "the amendment changes nothing in action {}: give a new --owner, --due or --title",
+            "the amendment changes nothing in action {}: give a new lead, deadline or title",
             e.id
         )))
     }
@@ -1974,7 +1973,7 @@ fn change_status(current: &ActionState, e: &ActionStatusChanged) -> Result<(), R
             .map(|rag| format!(" with RAG {rag}"))
             .unwrap_or_default();
         return Err(Rejection::NothingChanged(format!(
-            "action {} is already {}{rag}: a status change must change the status or the RAG (to record news only, use `wsoa note add`)",
+            "action {} is already {}{rag}: a status change must change the status or the RAG (to record news only, add a note)",
             e.id,
             current.status.label()
         )));
@@ -2009,7 +2008,7 @@ fn attach(state: &State, e: &AttachEvidence) -> Result<EvidenceAttached, Rejecti
     text("the file name", &e.file_name)?;
     text("the media type", &e.media_type)?;
     not_empty(
-        "the evidence supports nothing (add --supports ID)",
+        "the evidence supports nothing",
         &e.supports,
     )?;
     at_most("the things the evidence supports", &e.supports)?;
@@ -2040,7 +2039,7 @@ fn measure_fields(e: &MeasureDefined) -> Result<(), Rejection> {
     text("the measure's title", &e.title)?;
     text("the unit", &e.unit)?;
     not_empty(
-        "the measure evidences no weakness (add --weakness ID)",
+        "the measure evidences no weakness",
         &e.weaknesses,
     )?;
     at_most("the weaknesses a measure evidences", &e.weaknesses)?;
@@ -2056,13 +2055,13 @@ fn measure_fields(e: &MeasureDefined) -> Result<(), Rejection> {
     match (e.better, order) {
         (Direction::HigherIsBetter, std::cmp::Ordering::Less) => {
             Err(Rejection::Inconsistent(format!(
-                "the target ({}) is below the baseline ({}) but higher values count as better; add --lower-is-better if lower is better",
+                "the target ({}) is below the baseline ({}) but higher values count as better; say that lower is better if it is",
                 e.target, e.baseline
             )))
         }
         (Direction::LowerIsBetter, std::cmp::Ordering::Greater) => {
             Err(Rejection::Inconsistent(format!(
-                "the target ({}) is above the baseline ({}) but lower values count as better; drop --lower-is-better if higher is better",
+                "the target ({}) is above the baseline ({}) but lower values count as better; say that higher is better if it is",
                 e.target, e.baseline
             )))
         }
@@ -2130,7 +2129,7 @@ fn amend_measure(state: &State, e: &AmendMeasure) -> Result<MeasureAmended, Reje
     optional_prose("the definition", e.definition.as_ref())?;
     let points = match &e.trajectory {
         Some(points) => {
-            not_empty("the trajectory (--trajectory DATE=VALUE)", points)?;
+            not_empty("the trajectory", points)?;
             Some(trajectory(
                 &e.id,
                 &current.unit,
@@ -2142,7 +2141,7 @@ fn amend_measure(state: &State, e: &AmendMeasure) -> Result<MeasureAmended, Reje
     };
     if e.definition.is_none() && e.period.is_none() && points.is_none() {
         return Err(Rejection::NothingChanged(format!(
-            "nothing to change for measure {}: give --definition, --period or --trajectory DATE=VALUE",
+            "nothing to change for measure {}: give its definition, period or trajectory",
             e.id
         )));
     }
@@ -2166,19 +2165,19 @@ fn amend_measure(state: &State, e: &AmendMeasure) -> Result<MeasureAmended, Reje
 }
 
 fn pack(state: &State, e: &PackSent, when: When) -> Result<PackSent, Rejection> {
-    text("what the pack is for (--for)", &e.purpose)?;
-    text("who it was sent to (--to)", &e.to)?;
+    text("what the pack is for", &e.purpose)?;
+    text("who it was sent to", &e.to)?;
     text("the pack's file name", &e.file_name)?;
     if e.as_of > when.today {
         return Err(Rejection::DateOrder(format!(
-            "the pack's cut-off ({}) is in the future (today is {}): a pack holds the ledger as it stood, so give --as-of today or an earlier day",
+            "the pack's cut-off ({}) is in the future (today is {}): a pack holds the ledger as it stood, so cut it at today or an earlier day",
             e.as_of.long(),
             when.today.long()
         )));
     }
     if e.as_of > when.occurred_on {
         return Err(Rejection::DateOrder(format!(
-            "the pack's cut-off ({}) is after the day it was sent ({}): give --on the day it was sent, on or after its cut-off",
+            "the pack's cut-off ({}) is after the day it was sent ({}): it is sent on or after its cut-off",
             e.as_of.long(),
             when.occurred_on.long()
         )));
@@ -2202,7 +2201,7 @@ fn measure_value(e: &MeasureRecorded) -> Result<(), Rejection> {
 }
 
 fn visit(e: &MonitoringVisitFeedback) -> Result<(), Rejection> {
-    text("who visited (--by)", &e.by)?;
+    text("who visited", &e.by)?;
     optional_prose("the summary", e.summary.as_ref())?;
     at_most("the strengths", &e.strengths)?;
     at_most("the concerns", &e.concerns)?;
@@ -2219,7 +2218,7 @@ fn visit(e: &MonitoringVisitFeedback) -> Result<(), Rejection> {
         && e.letter.is_none()
     {
         return Err(Rejection::EmptyList {
-            what: "the visit records no feedback (add --summary, --strength, --concern or --next-step)",
+            what: "the visit records no feedback (no overall view, strength, concern, next step or letter)",
         });
     }
     Ok(())
@@ -2228,7 +2227,7 @@ fn visit(e: &MonitoringVisitFeedback) -> Result<(), Rejection> {
 fn review(e: &ProgressReviewed) -> Result<(), Rejection> {
     text("the forum", &e.forum)?;
     not_empty(
-        "the review assesses no workstream (add --assess WORKSTREAM=on-track)",
+        "the review assesses no workstream",
         &e.assessments,
     )?;
     at_most("the assessments", &e.assessments)?;
@@ -2285,7 +2284,7 @@ fn update_risk(current: &RiskState, e: &RiskUpdated) -> Result<(), Rejection> {
         Ok(())
     } else {
         Err(Rejection::NothingChanged(format!(
-            "the update changes nothing in risk {}: give a new --level or --mitigation, or a --note",
+            "the update changes nothing in risk {}: give a new level or mitigation, or a note",
             e.id
         )))
     }

@@ -184,7 +184,7 @@ fn latest_only(claims: &mut Vec<Claim>, what: &str) {
         claims.insert(
             0,
             Claim::plain(&format!(
-                "{earlier} earlier {what} are in the ledger\u{2019}s timeline (`wsoa timeline --about` the finding); the latest {MAX_TOLD} follow."
+                "{earlier} earlier {what} are in the finding\u{2019}s timeline; the latest {MAX_TOLD} follow."
             )),
         );
     }
@@ -1918,7 +1918,7 @@ fn answered_by(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Sect
     }
     if actions.len() > MAX_ACTION_ROWS {
         claims.push(Claim::plain(&format!(
-            "With {} actions, they are summed up per workstream below; `wsoa show` and the tracker workbook list each.",
+            "With {} actions, they are summed up per workstream below; the plan and the tracker workbook list each.",
             actions.len()
         )));
     }
@@ -2556,7 +2556,7 @@ fn risks(plan: &Plan, scope: &Scope<'_>) -> Section {
     let mut claims: Vec<Claim> = open.iter().take(MAX_TOLD).map(|r| risk_claim(r)).collect();
     if open.len() > MAX_TOLD {
         claims.push(Claim::plain(&format!(
-            "{} more open risks, rated no higher, are listed by `wsoa show`.",
+            "{} more open risks, rated no higher, are listed in the plan.",
             open.len() - MAX_TOLD
         )));
     }

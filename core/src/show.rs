@@ -1129,7 +1129,7 @@ fn header(out: &mut Tree, view: &ShowView) {
             2,
             "Corrected",
             &format!(
-                "{} earlier {} (see `wsoa log`)",
+                "{} earlier {} (in the ledger's log)",
                 c.corrections,
                 plural(c.corrections, "event", "events")
             ),

@@ -337,7 +337,7 @@ pub enum FilterError {
         given: String,
     },
     /// `--about` names nothing in the plan.
-    #[error("there is no {what} in the ledger; check the id (`wsoa log` lists every event)")]
+    #[error("there is no {what} in the ledger; check the id against the ledger's events")]
     UnknownSubject {
         /// "action 9.9", or "weakness, workstream, action, measure, evidence or risk '9.9'".
         what: String,
@@ -353,7 +353,7 @@ pub enum FilterError {
         example: String,
     },
     /// `--since` is after `--until`.
-    #[error("--since {} is after --until {}: nothing could match", .since.long(), .until.long())]
+    #[error("the start, {}, is after the end, {}: nothing could match", .since.long(), .until.long())]
     EmptyRange {
         /// The start.
         since: Date,
@@ -1676,7 +1676,7 @@ mod tests {
         .compile(&plan)
         .expect_err("empty range")
         .to_string();
-        assert!(err.contains("after --until"), "{err}");
+        assert!(err.contains("is after the end"), "{err}");
     }
 
     #[test]

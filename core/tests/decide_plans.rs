@@ -239,7 +239,7 @@ fn a_plan_answers_recorded_findings_with_a_new_id() {
     refused(
         &given,
         &start("APP1", PlanKind::App, &[]),
-        &["the plan answers no finding", "--answers"],
+        &["the plan answers no finding", "give at least one"],
     );
     refused(
         &given,
@@ -303,7 +303,7 @@ fn a_workstream_belongs_to_the_latest_plan_started_unless_told_and_answers_its_f
     let unknown = refused(
         &given,
         &in_plan(Some("PAP1"), "WS5", &["W2"]),
-        &["there is no plan PAP1", "WSoA, APP1", "wsoa plan start"],
+        &["there is no plan PAP1", "WSoA, APP1", "start one first"],
     );
     assert!(unknown.is_not_found());
     refused(
@@ -344,7 +344,7 @@ fn an_action_named_with_a_plan_must_be_of_a_workstream_of_that_plan() {
         &action("APP1", "WS1"),
         &[
             "workstream WS1 belongs to plan WSoA, not APP1",
-            "--plan WSoA",
+            "choose plan WSoA",
         ],
     );
     refused(
@@ -384,7 +384,7 @@ fn a_started_plan_is_submitted_accepted_and_revised_on_its_own() {
         &step(Some("APP1"), PlanStep::Accepted, None),
         &[
             "version 1 of plan APP1 has not been submitted",
-            "wsoa plan submit --plan APP1",
+            "record its submission first",
         ],
     );
     // The WSoA keeps its own stage: accepted, so it can be revised, as version 2.

@@ -295,7 +295,7 @@ fn a_trajectory_is_set_later_on_a_measure_that_exists() {
     assert!(
         rejection
             .to_string()
-            .contains("give --definition, --period or --trajectory"),
+            .contains("give its definition, period or trajectory"),
         "{rejection}"
     );
     let rejection = refused(

@@ -1044,7 +1044,7 @@ fn an_unopened_ledger_or_a_future_date_is_refused_before_the_file_is_read() {
     };
     let planned = empty.import(&september(), &options(), "2021-09-30");
     assert_eq!(
-        problems(&planned),
+        ["the ledger has not been opened yet: open it for its local area first"]
         ["the ledger has not been opened yet: run `wsoa init --area NAME` first"]
     );
     let planned = Ledger::opened().import(&september(), &options(), "2022-07-01");
@@ -2045,7 +2045,7 @@ fn a_revised_deadline_that_has_passed_is_recorded_as_the_slip_it_was() {
     assert_eq!(
         problems(&refused),
         [
-            "row 3: action 1.1: deadline June 2021 (30 June 2021) → January 2021 (31 January 2021): the deadline 31 January 2021 is before 31 March 2021, action 1.1's first deadline (event 3): it was recorded after that deadline had passed, so it was agreed by then at the latest; give a deadline on or after 31 March 2021; if event 3's deadline was wrong, record a correction with `wsoa correct 3 --reason TEXT` first"
+            "row 3: action 1.1: deadline June 2021 (30 June 2021) → January 2021 (31 January 2021): the deadline 31 January 2021 is before 31 March 2021, action 1.1's first deadline (event 3): it was recorded after that deadline had passed, so it was agreed by then at the latest; give a deadline on or after 31 March 2021; if event 3's deadline was wrong, record a correction of it first"
         ]
     );
 }

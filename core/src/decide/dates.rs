@@ -160,11 +160,11 @@ impl Dates {
             EventBody::InspectionAdded(e) => {
                 if on < e.to {
                     return Err(Rejection::DateOrder(format!(
-                        "{} is before inspection {}'s last day on site, {}: an inspection is recorded on or after its last day (give --on {} or later)",
+                        "{} is before inspection {}'s last day on site, {}: an inspection is recorded on or after its last day, {} or later",
                         on.long(),
                         e.id,
                         e.to.long(),
-                        e.to
+                        e.to.long()
                     )));
                 }
                 return Ok(());
@@ -193,10 +193,10 @@ impl Dates {
             EventBody::InspectionRecorded(e) => {
                 if on < e.to {
                     return Err(Rejection::DateOrder(format!(
-                        "{} is before the inspection's last day on site, {}: an inspection is recorded on or after its last day (give --on {} or later)",
+                        "{} is before the inspection's last day on site, {}: an inspection is recorded on or after its last day, {} or later",
                         on.long(),
                         e.to.long(),
-                        e.to
+                        e.to.long()
                     )));
                 }
                 return Ok(());
@@ -417,12 +417,11 @@ impl Dates {
         if let Some(first) = self.agreed_earlier.get(id).copied() {
             return if due < first {
                 Err(Rejection::DateOrder(format!(
-                    "the deadline {} is before {}, action {id}'s first deadline (event {}): it was recorded after that deadline had passed, so it was agreed by then at the latest; give a deadline on or after {}; if event {}'s deadline was wrong, record a correction with `wsoa correct {} --reason TEXT` first",
+                    "the deadline {} is before {}, action {id}'s first deadline (event {}): it was recorded after that deadline had passed, so it was agreed by then at the latest; give a deadline on or after {}; if event {}'s deadline was wrong, record a correction of it first",
                     due.long(),
                     first.long(),
                     created.seq,
                     first.long(),
-                    created.seq,
                     created.seq
                 )))
             } else {
@@ -431,12 +430,11 @@ impl Dates {
         }
         if due < created.date {
             return Err(Rejection::DateOrder(format!(
-                "the deadline {} is before action {id} was agreed on {} (event {}): give a deadline on or after {}; if event {}'s date was wrong, record a correction with `wsoa correct {} --reason TEXT` first",
+                "the deadline {} is before action {id} was agreed on {} (event {}): give a deadline on or after {}; if event {}'s date was wrong, record a correction of it first",
                 due.long(),
                 created.date.long(),
                 created.seq,
                 created.date.long(),
-                created.seq,
                 created.seq
             )));
         }
@@ -448,7 +446,7 @@ impl Dates {
 pub fn agreed_deadline(id: &ActionId, on: Date, due: Option<Date>) -> Result<(), Rejection> {
     match due {
         Some(due) if due < on => Err(Rejection::DateOrder(format!(
-            "the deadline {} is before {}, the day action {id} is agreed: an action is not born overdue; give a deadline on or after {}, or the date it was agreed with --on",
+            "the deadline {} is before {}, the day action {id} is agreed: an action is not born overdue; give a deadline on or after {}, or the date it was agreed",
             due.long(),
             on.long(),
             on.long()
@@ -471,7 +469,7 @@ fn created_word(subject: &Subject) -> &'static str {
 /// "1 January 2021 is before action 1.5 was created on 1 July 2021 (event 57): ..."
 fn conflict(on: Date, what: String, seq: u64, bound: Date) -> Rejection {
     Rejection::DateOrder(format!(
-        "{} is before {what} (event {seq}): give a date on or after {} with --on; if event {seq}'s date was wrong, record a correction with `wsoa correct {seq} --reason TEXT` first",
+        "{} is before {what} (event {seq}): give a date on or after {}; if event {seq}'s date was wrong, record a correction of it first",
         on.long(),
         bound.long()
     ))
