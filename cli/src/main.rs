@@ -6,6 +6,7 @@ mod bundle;
 mod demo;
 mod diff;
 mod evidence;
+mod hints;
 mod import;
 mod narrative;
 mod output;
@@ -26,7 +27,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use wsoa_core::{Actor, Date, Role};
 use wsoa_store::{Context, Ledger, StoreError};
 
@@ -181,7 +182,12 @@ enum Commands {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let path = hints::command_path(&matches);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
     wsoa_store::report_recoveries_with(|recovery| {
         let _ = writeln!(std::io::stderr(), "wsoa: recovered {recovery}");
     });
@@ -192,9 +198,25 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let _ = writeln!(std::io::stderr(), "wsoa: error: {err:#}");
+            if let Some(hint) = refusal_code(&err).and_then(|code| hints::for_refusal(&path, code))
+            {
+                let _ = writeln!(std::io::stderr(), "wsoa: hint: {hint}");
+            }
             ExitCode::from(exit_code_for(&err))
         }
     }
+}
+
+/// The code of the rule that refused the command, here or on the server.
+fn refusal_code(err: &anyhow::Error) -> Option<&str> {
+    err.chain().find_map(|cause| {
+        if let Some(StoreError::Rejected(rejection)) = cause.downcast_ref::<StoreError>() {
+            return Some(rejection.code());
+        }
+        cause
+            .downcast_ref::<remote::RemoteError>()
+            .map(|remote| remote.code.as_str())
+    })
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

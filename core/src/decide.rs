@@ -142,9 +142,7 @@ pub enum Rejection {
     #[error("{0}")]
     NothingChanged(String),
     /// A completed or withdrawn action reopened without saying why.
-    #[error(
-        "action {id} is {status}; moving it out of {status} needs a note saying why"
-    )]
+    #[error("action {id} is {status}; moving it out of {status} needs a note saying why")]
     ReopenNeedsNote {
         /// The action.
         id: String,
@@ -1467,10 +1465,7 @@ fn plan_ref(state: &State, plan: Option<&PlanId>) -> Result<PlanRef, Rejection> 
             Err(Rejection::UnknownId {
                 kind: "plan",
                 id: id.to_string(),
-                known: format!(
-                    "the plans are {} (start one first)",
-                    known.join(", ")
-                ),
+                known: format!("the plans are {} (start one first)", known.join(", ")),
             })
         }
     }
@@ -1513,10 +1508,7 @@ fn start_plan(state: &State, e: &PlanStarted) -> Result<EventBody, Rejection> {
         });
     }
     text("the plan's title", &e.title)?;
-    not_empty(
-        "the plan answers no finding",
-        &e.answers,
-    )?;
+    not_empty("the plan answers no finding", &e.answers)?;
     at_most("the findings a plan answers", &e.answers)?;
     unique("finding", &e.answers)?;
     e.answers
@@ -1876,10 +1868,7 @@ fn weakness_fields(e: &WeaknessRecorded) -> Result<(), Rejection> {
 fn workstream_fields(e: &WorkstreamCreated) -> Result<(), Rejection> {
     text("the workstream's title", &e.title)?;
     text("the sponsor", &e.sponsor)?;
-    not_empty(
-        "the workstream answers no weakness",
-        &e.weaknesses,
-    )?;
+    not_empty("the workstream answers no weakness", &e.weaknesses)?;
     at_most("the weaknesses a workstream answers", &e.weaknesses)?;
     unique("weakness", &e.weaknesses)
 }
@@ -2007,10 +1996,7 @@ fn attach(state: &State, e: &AttachEvidence) -> Result<EvidenceAttached, Rejecti
     text("the evidence's title", &e.title)?;
     text("the file name", &e.file_name)?;
     text("the media type", &e.media_type)?;
-    not_empty(
-        "the evidence supports nothing",
-        &e.supports,
-    )?;
+    not_empty("the evidence supports nothing", &e.supports)?;
     at_most("the things the evidence supports", &e.supports)?;
     if e.size == 0 {
         return Err(Rejection::EmptyFile {
@@ -2038,10 +2024,7 @@ fn attach(state: &State, e: &AttachEvidence) -> Result<EvidenceAttached, Rejecti
 fn measure_fields(e: &MeasureDefined) -> Result<(), Rejection> {
     text("the measure's title", &e.title)?;
     text("the unit", &e.unit)?;
-    not_empty(
-        "the measure evidences no weakness",
-        &e.weaknesses,
-    )?;
+    not_empty("the measure evidences no weakness", &e.weaknesses)?;
     at_most("the weaknesses a measure evidences", &e.weaknesses)?;
     unique("weakness", &e.weaknesses)?;
     if e.target_by < e.baseline_on {
@@ -2226,10 +2209,7 @@ fn visit(e: &MonitoringVisitFeedback) -> Result<(), Rejection> {
 
 fn review(e: &ProgressReviewed) -> Result<(), Rejection> {
     text("the forum", &e.forum)?;
-    not_empty(
-        "the review assesses no workstream",
-        &e.assessments,
-    )?;
+    not_empty("the review assesses no workstream", &e.assessments)?;
     at_most("the assessments", &e.assessments)?;
     unique("workstream", e.assessments.iter().map(|a| &a.workstream))?;
     e.assessments

@@ -556,7 +556,10 @@ fn the_inspection_is_recorded_once() {
     check(
         &plan(),
         Command::RecordInspection(inspection()),
-        rejected(again.clone(), &["already recorded", "correction of event 1"]),
+        rejected(
+            again.clone(),
+            &["already recorded", "correction of event 1"],
+        ),
     );
     // Even a second inspection with bad dates is refused for being a second one.
     let mut backwards = inspection();
@@ -1920,11 +1923,7 @@ fn lists_that_must_name_something_may_not_be_empty() {
             Command::AmendWorkstream(no_weaknesses),
             "the workstream would answer no weakness",
         ),
-        (
-            plan(),
-            attach(None, &[]),
-            "the evidence supports nothing",
-        ),
+        (plan(), attach(None, &[]), "the evidence supports nothing"),
         (
             plan(),
             Command::DefineMeasure(measure("M2", &[])),
@@ -4132,9 +4131,9 @@ fn a_milestone_belongs_to_an_action_and_is_met_or_missed_once() {
     // Met or missed only once it exists; met once; not missed after it was met.
     let rejection = on(&state, "2021-11-02", &met("1.1", "3m")).expect_err("no milestone yet");
     assert!(
-        rejection.to_string().contains(
-            "action 1.1 has no milestone 3m; add milestone 3m to action 1.1 first"
-        ),
+        rejection
+            .to_string()
+            .contains("action 1.1 has no milestone 3m; add milestone 3m to action 1.1 first"),
         "{rejection}"
     );
     let state = dated(&story_and(&[

@@ -1044,8 +1044,8 @@ fn an_unopened_ledger_or_a_future_date_is_refused_before_the_file_is_read() {
     };
     let planned = empty.import(&september(), &options(), "2021-09-30");
     assert_eq!(
+        problems(&planned),
         ["the ledger has not been opened yet: open it for its local area first"]
-        ["the ledger has not been opened yet: run `wsoa init --area NAME` first"]
     );
     let planned = Ledger::opened().import(&september(), &options(), "2022-07-01");
     assert_eq!(

@@ -623,9 +623,8 @@ pub async fn submit(
     }
 }
 
-/// A rejection's message for a form: the rules speak to command-line users too, so hints in
-/// parentheses that name command-line options (`(add --note)`) are left out; the field the
-/// message stands beside says what to fill in.
+/// A rejection's message for a form, as the rules word it in the domain's terms (a reopened
+/// action's in the form's own); the field it stands beside says what to fill in.
 pub fn web_message(rejection: &Rejection) -> String {
     let text = match rejection {
         Rejection::ReopenNeedsNote { id, status } => {
@@ -633,134 +632,7 @@ pub fn web_message(rejection: &Rejection) -> String {
         }
         other => other.to_string(),
     };
-    let text = without_commands(&text);
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find(" (") {
-        let Some(length) = rest[start..].find(')') else {
-            break;
-        };
-        let inside = &rest[start..start + length + 1];
-        out.push_str(&rest[..start]);
-        if !(inside.contains("--") || inside.contains("`wsoa")) {
-            out.push_str(inside);
-        }
-        rest = &rest[start + length + 1..];
-    }
-    out.push_str(rest);
-    capitalise(out.trim())
-}
-
-/// The rules' advice in command-line words, said as the pages say it: options and commands
-/// become the choices and forms of the pages.
-const PAGE_WORDS: [(&str, &str); 5] = [
-    (
-        "give --framework 2023, or leave out --outcome",
-        "choose the 2023 framework, or no outcome",
-    ),
-    (
-        "give --kind monitoring for a 2023 monitoring inspection",
-        "choose a monitoring inspection under the 2023 framework",
-    ),
-    (
-        "record a 2016 monitoring visit with `wsoa visit record`, or give --framework 2023",
-        "record a 2016 monitoring visit on the monitoring visit form, or choose the 2023 framework",
-    ),
-    (
-        "record it first with `wsoa inspection record`",
-        "record it first on the inspection form",
-    ),
-    (
-        "--respondents 0: give the number who responded, or leave it out",
-        "give the number who responded, or leave it blank",
-    ),
-];
-
-/// The plan commands' advice, once each command is marked (see `without_commands`), as the
-/// plan step form says it.
-const PLAN_STEP_WORDS: [(&str, &str); 6] = [
-    (
-        "record the inspectorates' answer with «accept», or revise it with «revise»",
-        "record that it was accepted, or that it was revised",
-    ),
-    (
-        "record the answer with «accept», or revise it with «revise»",
-        "record that it was accepted, or that it was revised",
-    ),
-    (
-        "first record them with «revise»",
-        "first record that it was revised",
-    ),
-    (
-        "record the submission with «submit» first",
-        "record that it was submitted first",
-    ),
-    (
-        "submit it with «submit»",
-        "record that it was submitted first",
-    ),
-    (
-        "start one with «start»",
-        "start one on the form that starts a plan",
-    ),
-];
-
-fn without_commands(text: &str) -> String {
-    let mut text = text.to_owned();
-    for (cli, page) in PAGE_WORDS {
-        text = text.replace(cli, page);
-    }
-    // "`wsoa plan accept --plan APP1`": marked «accept», then said as the pages say it.
-    for verb in ["accept", "revise", "submit", "start"] {
-        let command = format!("`wsoa plan {verb}");
-        while let Some(start) = text.find(&command) {
-            let after = start + command.len();
-            let Some(end) = text[after..].find('`') else {
-                break;
-            };
-            text.replace_range(start..after + end + 1, &format!("«{verb}»"));
-        }
-    }
-    for (marked, page) in PLAN_STEP_WORDS {
-        text = text.replace(marked, page);
-    }
-    // A monitoring review's workstreams, ticked on the form.
-    for (option, page) in [
-        ("leave out --ended ", "Monitoring ends for"),
-        ("leave out --continues ", "Monitoring continues for"),
-    ] {
-        if let Some(start) = text.find(option) {
-            let id: String = text[start + option.len()..]
-                .chars()
-                .take_while(|c| !c.is_whitespace())
-                .collect();
-            text.replace_range(
-                start..start + option.len() + id.len(),
-                &format!("untick {id} under {page}"),
-            );
-        }
-    }
-    text = text
-        .replace(
-            "give --definition, --period or --trajectory DATE=VALUE",
-            "change the definition, the period or the trajectory",
-        )
-        .replace(
-            "so give --as-of today or an earlier day",
-            "so choose today or an earlier day",
-        );
-    // "record a correction with `wsoa correct 12 --reason TEXT`": the pages' correction form.
-    const CORRECT: &str = "record a correction with `wsoa correct ";
-    while let Some(start) = text.find(CORRECT) {
-        let after = &text[start + CORRECT.len()..];
-        let Some(end) = after.find('`') else {
-            break;
-        };
-        let seq: String = after.chars().take_while(char::is_ascii_digit).collect();
-        let page = format!("record a correction of event {seq} from its row in the history");
-        text.replace_range(start..start + CORRECT.len() + end + 1, &page);
-    }
-    text
+    capitalise(text.trim())
 }
 
 /// Notes a refusal against the field it concerns: `field_for` names the field a rejection is
@@ -882,7 +754,7 @@ mod tests {
     }
 
     #[test]
-    fn messages_leave_out_command_line_options() {
+    fn a_refusal_is_said_as_the_rules_say_it_and_a_reopened_action_as_the_form_asks() {
         let reopen = Rejection::ReopenNeedsNote {
             id: "1.1".to_owned(),
             status: "complete".to_owned(),
@@ -892,7 +764,7 @@ mod tests {
             "Action 1.1 is complete: to move it out of complete, say why in the update"
         );
         let visit = Rejection::Blank {
-            field: "who visited (--by)",
+            field: "who visited",
         };
         assert_eq!(web_message(&visit), "Who visited must not be empty");
         let kept = Rejection::NothingChanged("action 1.1 is already complete (since May)".into());
@@ -900,51 +772,6 @@ mod tests {
             web_message(&kept),
             "Action 1.1 is already complete (since May)"
         );
-    }
-
-    #[test]
-    fn command_line_advice_is_said_in_the_pages_words() {
-        let met = Rejection::NothingChanged(
-            "milestone 3m of action 1.1 was already met (event 14); if that was wrong, record a correction with `wsoa correct 14 --reason TEXT`".to_owned(),
-        );
-        assert_eq!(
-            web_message(&met),
-            "Milestone 3m of action 1.1 was already met (event 14); if that was wrong, record a correction of event 14 from its row in the history"
-        );
-        let outcome = Rejection::Inconsistent(
-            "inspection I2 was under the 2016 framework, which gives no overall outcome; give --framework 2023, or leave out --outcome".to_owned(),
-        );
-        assert!(
-            !web_message(&outcome).contains("--"),
-            "{}",
-            web_message(&outcome)
-        );
-    }
-
-    #[test]
-    fn the_plans_advice_is_said_in_the_pages_words() {
-        for (rule, page) in [
-            (
-                "version 1 of plan APP1 is already submitted; record the answer with `wsoa plan accept --plan APP1`, or revise it with `wsoa plan revise --plan APP1`",
-                "Version 1 of plan APP1 is already submitted; record that it was accepted, or that it was revised",
-            ),
-            (
-                "version 2 of plan APP1 has not been submitted; record the submission with `wsoa plan submit --plan APP1` first",
-                "Version 2 of plan APP1 has not been submitted; record that it was submitted first",
-            ),
-            (
-                "monitoring of workstream WS5 already ended (event 40); it cannot end again: leave out --ended WS5",
-                "Monitoring of workstream WS5 already ended (event 40); it cannot end again: untick WS5 under Monitoring ends for",
-            ),
-            (
-                "nothing to change for measure M2: give --definition, --period or --trajectory DATE=VALUE",
-                "Nothing to change for measure M2: change the definition, the period or the trajectory",
-            ),
-        ] {
-            let message = web_message(&Rejection::WrongStage(rule.to_owned()));
-            assert_eq!(message, page);
-            assert!(!message.contains("--") && !message.contains('`'));
-        }
     }
 
     #[test]

@@ -115,11 +115,7 @@ pub async fn page(
                     FilterError::UnknownSubject { .. } | FilterError::Ambiguous { .. } => "about",
                     FilterError::EmptyRange { .. } => "since",
                 };
-                let message = err
-                    .to_string()
-                    .replace("--since", "the first day")
-                    .replace("--until", "the last day");
-                errors.add(field, widgets::sentence_case(&message));
+                errors.add(field, widgets::sentence_case(&err.to_string()));
                 None
             }
         }

@@ -116,7 +116,7 @@ async fn a_2023_inspection_and_its_findings_are_recorded_and_shown_in_the_framew
         "kept: {text}"
     );
     assert!(
-        text.contains("choose the 2023 framework, or no outcome"),
+        text.contains("record it under the 2023 framework, or without an outcome"),
         "no command-line options: {text}"
     );
     // A missing date says which.

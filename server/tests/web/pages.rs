@@ -411,7 +411,7 @@ async fn the_timeline_filters_like_the_cli_and_refuses_bad_filters_beside_the_fi
         (
             "since=2021-09-01&until=2021-08-01",
             "since",
-            "is after the last day",
+            "is after the end",
         ),
         ("late_after=soon", "late_after", "whole number"),
     ] {

@@ -258,10 +258,7 @@ async fn a_plan_is_started_stepped_given_workstreams_and_reviewed_and_the_plan_p
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = reply.text();
     assert!(text.contains(r##"href="#step-step""##), "{text}");
-    assert!(
-        text.contains("record that it was submitted first"),
-        "{text}"
-    );
+    assert!(text.contains("record its submission first"), "{text}");
     assert!(
         !text.contains("--plan") && !text.contains("`wsoa"),
         "{text}"
@@ -409,7 +406,7 @@ async fn a_plan_is_started_stepped_given_workstreams_and_reviewed_and_the_plan_p
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = reply.text();
     assert!(
-        text.contains("untick WS5 under Monitoring ends for"),
+        text.contains("leave workstream WS5 out of those whose monitoring ends"),
         "{text}"
     );
     assert!(!text.contains("--ended"), "{text}");
