@@ -558,6 +558,29 @@ async fn a_refusal_names_its_subject_and_the_openapi_document_lists_every_code()
     let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
     assert_eq!(body["error"]["code"], "blank", "{body}");
     assert!(body["error"].get("subject").is_none(), "{body}");
+    // The rules' words reach an API client without the command line's options or commands.
+    for command in [
+        json!({"kind": "record_visit", "by": "DfE"}),
+        json!({"kind": "amend_action", "id": "1.1", "reason": "Nothing"}),
+        json!({"kind": "create_workstream", "id": "WS9", "title": "T", "sponsor": "S", "weaknesses": []}),
+    ] {
+        let reply = fixture
+            .call(
+                Method::POST,
+                "/api/v1/commands",
+                Some(fixture.token(Role::Officer)),
+                Some("application/json"),
+                command.to_string().into_bytes(),
+                &[],
+            )
+            .await;
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+        let message = body["error"]["message"].as_str().expect("a message");
+        assert!(
+            !message.contains("--") && !message.contains("wsoa "),
+            "{command}: {message}"
+        );
+    }
 
     let document = fixture
         .call(

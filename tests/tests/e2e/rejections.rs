@@ -687,7 +687,7 @@ fn hostile_text_long_lists_bad_actor_names_and_empty_evidence_are_refused() {
             ]
             .map(str::to_owned)
             .to_vec(),
-            vec!["the actor's name (--actor) contains an escape character (U+001B) at character 9"],
+            vec!["the actor's name contains an escape character (U+001B) at character 9"],
         ),
         (
             {
