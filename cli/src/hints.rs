@@ -3,9 +3,57 @@
 //! that puts it right, for the command that was run. The API and the web pages word the same
 //! refusal their own way.
 
+/// The command line's hint for an error of the command `path` (`action status`), if one helps:
+/// for the store's own errors by their kind, for a refusal by its code (here or on a server).
+pub fn for_error(err: &anyhow::Error, path: &str) -> Option<String> {
+    use wsoa_store::StoreError;
+    for cause in err.chain() {
+        if let Some(store) = cause.downcast_ref::<StoreError>() {
+            return match store {
+                StoreError::Rejected(rejection) => for_refusal(path, rejection.code()),
+                // As the API names it.
+                StoreError::Query(_) => for_refusal(path, "bad_point"),
+                StoreError::NoLedger { .. } => Some(
+                    "create one with `wsoa init --area NAME`, or point --data (or WSOA_DATA) at an existing one"
+                        .to_owned(),
+                ),
+                StoreError::InUse {
+                    server: Some(url), ..
+                } => Some(format!(
+                    "work through it with --server {url} --token TOKEN (or set WSOA_SERVER and WSOA_TOKEN), or stop `wsoa serve` first"
+                )),
+                StoreError::Corrupt { .. } | StoreError::Damaged(_) | StoreError::ClockBehind { .. } => {
+                    Some("`wsoa verify` gives a full report".to_owned())
+                }
+                StoreError::WritesStopped(_) => {
+                    Some("run the command again, or restart `wsoa serve`".to_owned())
+                }
+                StoreError::TokenExists(name) => {
+                    Some(format!("revoke it first with `wsoa token revoke '{name}'`"))
+                }
+                StoreError::NoSuchToken(_) => Some("`wsoa token list` shows them".to_owned()),
+                StoreError::BadTokenName(_) => {
+                    Some("give it with --name, e.g. --name \"A. Patel (QA)\"".to_owned())
+                }
+                _ => None,
+            };
+        }
+        if let Some(remote) = cause.downcast_ref::<crate::remote::RemoteError>() {
+            return for_refusal(path, &remote.code);
+        }
+    }
+    None
+}
+
 /// The hint for a refusal with `code` of the command `path` (`action status`), if one helps.
 pub fn for_refusal(path: &str, code: &str) -> Option<String> {
     let hint = match (path, code) {
+        ("diff", "bad_point") => {
+            "--from names the earlier moment and --to the later: an event number (seq:N), visit:N or visit:last, a date (what had happened by then), or now"
+        }
+        (_, "bad_point") => {
+            "--at names an event number from 0; --as-of a date; visit:N the N-th monitoring visit"
+        }
         (_, "not_opened") => "open the ledger first: `wsoa init --area NAME`",
         ("action status", "reopen_needs_note") => "say why with --note TEXT",
         ("action status", "nothing_changed") => {

@@ -198,25 +198,12 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let _ = writeln!(std::io::stderr(), "wsoa: error: {err:#}");
-            if let Some(hint) = refusal_code(&err).and_then(|code| hints::for_refusal(&path, code))
-            {
+            if let Some(hint) = hints::for_error(&err, &path) {
                 let _ = writeln!(std::io::stderr(), "wsoa: hint: {hint}");
             }
             ExitCode::from(exit_code_for(&err))
         }
     }
-}
-
-/// The code of the rule that refused the command, here or on the server.
-fn refusal_code(err: &anyhow::Error) -> Option<&str> {
-    err.chain().find_map(|cause| {
-        if let Some(StoreError::Rejected(rejection)) = cause.downcast_ref::<StoreError>() {
-            return Some(rejection.code());
-        }
-        cause
-            .downcast_ref::<remote::RemoteError>()
-            .map(|remote| remote.code.as_str())
-    })
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

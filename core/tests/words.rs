@@ -1,6 +1,6 @@
-//! The core speaks the domain's words: no message, sentence or label written by the rules and
-//! the reading projections names a command-line option, an environment variable or a `wsoa`
-//! command. Each front door words a refusal its own way (the command line adds its options, the
+//! The core and the store speak the domain's words: no message, sentence or label written by
+//! the rules, the reading projections or the store names a command-line option, an environment
+//! variable or a `wsoa` command. Each front door words a refusal its own way (the command line adds its options, the
 //! pages the field beside which to show it, the API the code), so the core's text must suit all
 //! of them. The tracker importer (`tracker`), a command-line import whose messages name its own
 //! options, is the one module left out.
@@ -76,11 +76,15 @@ fn names_the_command_line(literal: &str) -> bool {
 }
 
 #[test]
-fn no_message_of_the_core_names_an_option_a_variable_or_a_command() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+fn no_message_of_the_core_or_the_store_names_an_option_a_variable_or_a_command() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    sources(&root, &mut files);
-    assert!(files.len() > 10, "the core's sources are found: {files:?}");
+    sources(&core.join("src"), &mut files);
+    sources(&core.join("../store/src"), &mut files);
+    assert!(
+        files.len() > 30,
+        "the core's and the store's sources are found: {files:?}"
+    );
     let mut offending = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).expect("readable");
@@ -92,7 +96,7 @@ fn no_message_of_the_core_names_an_option_a_variable_or_a_command() {
     }
     assert!(
         offending.is_empty(),
-        "the core's text names the command line:\n{}",
+        "the core's or the store's text names the command line:\n{}",
         offending.join("\n")
     );
 }

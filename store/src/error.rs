@@ -22,9 +22,9 @@ pub enum StoreError {
         /// The address of the server holding it, when a server does.
         server: Option<String>,
     },
-    /// There is no ledger in the directory; create one with `wsoa init`.
+    /// There is no ledger in the directory.
     #[error(
-        "there is no ledger at {}: create one with `wsoa init --area NAME`, or point --data (or WSOA_DATA) at an existing one",
+        "there is no ledger at {}: create one there, or open an existing one",
         dir.display()
     )]
     NoLedger {
@@ -32,9 +32,9 @@ pub enum StoreError {
         dir: PathBuf,
     },
     /// The storage format record names a format this program does not read: a ledger written
-    /// by a newer program (upgrade `wsoa`), or a damaged record.
+    /// by a newer program, or a damaged record.
     #[error(
-        "the ledger's storage format record says {found}, but this program reads only format {expected}: if a newer wsoa wrote this ledger, use that version; if not, the record has been altered or damaged (every ledger this version writes says {expected})"
+        "the ledger's storage format record says {found}, but this program reads only format {expected}: if a newer version of this program wrote this ledger, use that version; if not, the record has been altered or damaged (every ledger this version writes says {expected})"
     )]
     UnsupportedFormat {
         /// The format recorded on disk.
@@ -42,17 +42,17 @@ pub enum StoreError {
         /// The format this program writes.
         expected: u16,
     },
-    /// A stored event could not be read back; run `wsoa verify` to locate the damage.
-    #[error("event {seq} cannot be read: {source}; run `wsoa verify` for a full report")]
+    /// A stored event could not be read back; verifying the ledger locates the damage.
+    #[error("event {seq} cannot be read: {source}; verify the ledger for a full report")]
     Corrupt {
         /// Which event.
         seq: u64,
         /// Why.
         source: DecodeError,
     },
-    /// The ledger's bookkeeping is inconsistent; run `wsoa verify` to locate the damage. Only
+    /// The ledger's bookkeeping is inconsistent; verifying the ledger locates the damage. Only
     /// for damage found on disk: a failed write, a wrong clock or bad input have their own variants.
-    #[error("the ledger is damaged: {0}; run `wsoa verify` for a full report")]
+    #[error("the ledger is damaged: {0}; verify the ledger for a full report")]
     Damaged(String),
     /// The database cannot be opened, even after removing what an interrupted start or stop
     /// leaves behind: `file` is damaged.
@@ -80,7 +80,7 @@ pub enum StoreError {
     /// An earlier write failed part-way in this process and the database cannot take another
     /// one until it is opened again; nothing more was recorded, and nothing acknowledged is lost.
     #[error(
-        "the ledger takes no more changes in this process: an earlier write failed ({0}) and the database must be opened again before the next one; nothing more was recorded. Free space on the disk (or make it writable), then run the command again, or restart `wsoa serve`"
+        "the ledger takes no more changes in this process: an earlier write failed ({0}) and the database must be opened again before the next one; nothing more was recorded. Free space on the disk (or make it writable), then try again in a new process (or restart the server)"
     )]
     WritesStopped(String),
     /// The clock is outside the years an event can record; set the system clock right.
@@ -99,7 +99,7 @@ pub enum StoreError {
     /// This program failed in a way it never should (a thread that stopped unexpectedly, a value
     /// it could not encode): a fault in the program, not in the ledger or the command.
     #[error(
-        "wsoa failed internally: {0}. The ledger is not damaged by this and nothing acknowledged is lost; please report it with the command that was run"
+        "the program failed internally: {0}. The ledger is not damaged by this and nothing acknowledged is lost; please report it with the command that was run"
     )]
     Internal(String),
     /// A change that was to be written with others was not written, because writing them
@@ -138,12 +138,10 @@ pub enum StoreError {
     #[error("{0}")]
     BadTokenName(String),
     /// An unrevoked token already has this name; names are the actors events are recorded under.
-    #[error(
-        "a token named '{0}' already exists; choose another name, or revoke it first with `wsoa token revoke '{0}'`"
-    )]
+    #[error("a token named '{0}' already exists; choose another name, or revoke that token first")]
     TokenExists(String),
     /// No unrevoked token has this name or id.
-    #[error("no active token is named '{0}' or has that id; `wsoa token list` shows them")]
+    #[error("no active token is named '{0}' or has that id")]
     NoSuchToken(String),
     /// The same idempotency key was used before for a different request.
     #[error(
@@ -161,7 +159,7 @@ pub enum StoreError {
     /// The caller's clock is far behind the last event's time: the clock is wrong, or the last
     /// event's time is impossible. Nothing is appended rather than copy that time.
     #[error(
-        "the last event was recorded at {}, more than 31 days after this machine's clock ({}): nothing was recorded, because the new event would have to copy that time. Correct the clock; if it is right, the ledger's last event has an impossible time: run `wsoa verify`", wsoa_core::date::format_unix_millis(*last), wsoa_core::date::format_unix_millis(*clock)
+        "the last event was recorded at {}, more than 31 days after this machine's clock ({}): nothing was recorded, because the new event would have to copy that time. Correct the clock; if it is right, the ledger's last event has an impossible time: verify the ledger", wsoa_core::date::format_unix_millis(*last), wsoa_core::date::format_unix_millis(*clock)
     )]
     ClockBehind {
         /// The last event's `recorded_at`.
@@ -210,11 +208,11 @@ fn storage_fault(source: &std::io::Error) -> Option<fn(String) -> StoreError> {
 fn in_use_message(dir: &std::path::Path, server: Option<&str>) -> String {
     match server {
         Some(url) => format!(
-            "the ledger at {} is held by a running `wsoa serve` at {url}; work through it with --server {url} --token TOKEN (or set WSOA_SERVER and WSOA_TOKEN), or stop the server first",
+            "the ledger at {} is held by the server running at {url}; work through that server, or stop it first",
             dir.display()
         ),
         None => format!(
-            "the ledger at {} is in use by another process (a running `wsoa serve`, or another command); wait for it to finish and try again",
+            "the ledger at {} is in use by another process (a server, or another command); wait for it to finish and try again",
             dir.display()
         ),
     }

@@ -46,7 +46,7 @@ impl Reader {
                 let len = self.len()?;
                 if seq >= len {
                     return Err(query(format!(
-                        "there is no event {seq}: the ledger has {len} events; give --at a number from 0 to {}",
+                        "there is no event {seq}: the ledger has {len} events, numbered from 0 to {}",
                         len.saturating_sub(1)
                     )));
                 }
@@ -123,7 +123,7 @@ impl Reader {
             && a > b
         {
             return Err(query(format!(
-                "--from {asked_from} is after --to {asked_to}: give the earlier point first"
+                "the first moment, {asked_from}, is after the second, {asked_to}: give the earlier one first"
             )));
         }
         if is_prefix(from) && is_prefix(to) {
@@ -179,7 +179,7 @@ impl Reader {
         let (before_end, after_end) = (self.last_seq_in(from)?, self.last_seq_in(to)?);
         if before_end > after_end {
             return Err(query(format!(
-                "--from {asked_from} (event {}) is after --to {asked_to} (event {}): give the earlier point first",
+                "the first moment, {asked_from} (event {}), is after the second, {asked_to} (event {}): give the earlier one first",
                 before_end.map_or("none".to_owned(), |s| s.to_string()),
                 after_end.map_or("none".to_owned(), |s| s.to_string()),
             )));

@@ -175,7 +175,7 @@ impl Reader {
         let about = match self.about.get(seq_key(seq))? {
             Some(json) => serde_json::from_slice(&json).map_err(|err| {
                 StoreError::Damaged(format!(
-                    "the subject index's entry for event {seq} cannot be read ({err}): rebuild it with `wsoa projections rebuild`"
+                    "the subject index's entry for event {seq} cannot be read ({err}): rebuild the kept projections from the events"
                 ))
             })?,
             None => return Ok(()),

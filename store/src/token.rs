@@ -48,7 +48,8 @@ pub fn token_hash(secret: &str) -> Digest {
 pub fn check_token_name(name: &str) -> Result<(), StoreError> {
     if name.trim().is_empty() {
         return Err(StoreError::BadTokenName(
-            "a token needs a name: the person or service that will use it, e.g. --name \"A. Patel (QA)\"".into(),
+            "a token needs a name: the person or service that will use it, e.g. \"A. Patel (QA)\""
+                .into(),
         ));
     }
     if name.trim() != name {

@@ -118,7 +118,7 @@ impl fmt::Display for VerifyReport {
                 if signed {
                     "its signature verifies with a key you trust"
                 } else {
-                    "its signatures were not checked (give --trust VKEY to check them)"
+                    "its signatures were not checked (no key to trust was given)"
                 }
             )?,
             (n, signed) => write!(
@@ -128,7 +128,7 @@ impl fmt::Display for VerifyReport {
                 if signed {
                     "each verifies with a key you trust"
                 } else {
-                    "their signatures were not checked (give --trust VKEY to check them)"
+                    "their signatures were not checked (no key to trust was given)"
                 }
             )?,
         }
@@ -530,7 +530,7 @@ fn read_kept(
             bad(
                 checkpoint.size,
                 format!(
-                    "its signatures do not verify with the keys you trust ({err}): the checkpoint has been altered, or give --trust for the key that signed it"
+                    "its signatures do not verify with the keys you trust ({err}): the checkpoint has been altered, or the key that signed it is not among those trusted"
                 ),
             )
         })?;
@@ -563,7 +563,7 @@ fn kept_root(size: u64, pinned: Digest, computed: Digest) -> Result<(), VerifyEr
         failure: Failure::KeptCheckpoint {
             size,
             why: format!(
-                "it says the first {size} events have root {pinned}, but they give {computed}: the history up to it has been rewritten, reordered or replaced, or the checkpoint altered (with --trust, a signature that verifies tells the history was rewritten)"
+                "it says the first {size} events have root {pinned}, but they give {computed}: the history up to it has been rewritten, reordered or replaced, or the checkpoint altered (a signature that verifies with a trusted key tells the history was rewritten)"
             ),
         },
     })

@@ -107,10 +107,25 @@ async fn compared(state: &AppState, query: Vec<(String, String)>) -> Result<Comp
     let about = fields.optional("about");
     if let (Some(from), Some(to)) = (from, to) {
         let outcome = state
-            .fold(move |reader| match reader.plans_between(from, to) {
-                Ok(between) => Ok(narrowed(&between, from, to, about)),
-                Err(wsoa_store::StoreError::Query(message)) => Ok(Err(Narrowing::Point(message))),
-                Err(err) => Err(err.into()),
+            .fold(move |reader| {
+                // Each moment resolved on its own first, so a refusal stands beside the field
+                // that named it; the order of the two is the earlier field's.
+                for (field, point) in [("from", from), ("to", to)] {
+                    match reader.resolve_point(point) {
+                        Ok(_) => {}
+                        Err(wsoa_store::StoreError::Query(message)) => {
+                            return Ok(Err(Narrowing::Point(field, message)));
+                        }
+                        Err(err) => return Err(err.into()),
+                    }
+                }
+                match reader.plans_between(from, to) {
+                    Ok(between) => Ok(narrowed(&between, from, to, about)),
+                    Err(wsoa_store::StoreError::Query(message)) => {
+                        Ok(Err(Narrowing::Point("from", message)))
+                    }
+                    Err(err) => Err(err.into()),
+                }
             })
             .await?;
         match outcome {
@@ -118,15 +133,7 @@ async fn compared(state: &AppState, query: Vec<(String, String)>) -> Result<Comp
             Err(Narrowing::About(message)) => {
                 errors.add("about", widgets::sentence_case(&message));
             }
-            Err(Narrowing::Point(message)) => {
-                let field = if message.contains("--to") && !message.contains("--from") {
-                    "to"
-                } else {
-                    "from"
-                };
-                let message = message
-                    .replace("--from", "the earlier moment")
-                    .replace("--to", "the later moment");
+            Err(Narrowing::Point(field, message)) => {
                 errors.add(field, widgets::sentence_case(&message));
             }
         }
@@ -199,7 +206,8 @@ pub async fn download_text(
 /// Why a comparison could not be made: a moment the ledger cannot place, or an `about` that
 /// names nothing.
 enum Narrowing {
-    Point(String),
+    /// A moment that names nothing, or the two out of order: the field and the message.
+    Point(&'static str, String),
     About(String),
 }
 

@@ -405,7 +405,10 @@ fn bad_timeline_and_diff_input_exits_2_and_says_why() {
     sandbox.refuses(
         &before,
         &["diff", "--from", "seq:5", "--to", "seq:2"],
-        &["give the earlier point first"],
+        &[
+            "give the earlier one first",
+            "--from names the earlier moment",
+        ],
     );
     sandbox.refuses(
         &before,
