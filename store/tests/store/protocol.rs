@@ -371,7 +371,7 @@ fn opening_a_directory_without_a_ledger_is_no_ledger() {
     ));
     assert!(!missing.exists(), "open creates nothing");
     let err = Ledger::open(dir.path()).err().expect("no ledger");
-    assert!(err.to_string().contains("wsoa init"), "{err}");
+    assert!(err.to_string().contains("create one there"), "{err}");
 }
 
 #[test]
@@ -472,7 +472,8 @@ fn a_ledger_held_by_a_server_names_it_unless_that_server_is_gone() {
             };
             assert_eq!(server.as_deref(), Some("http://127.0.0.1:8080"));
             assert!(
-                err.to_string().contains("--server http://127.0.0.1:8080"),
+                err.to_string()
+                    .contains("held by the server running at http://127.0.0.1:8080"),
                 "{err}"
             );
         }

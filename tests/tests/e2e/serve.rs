@@ -561,7 +561,7 @@ fn the_first_start_without_tokens_says_how_to_make_one() {
 
     // The server holds the ledger: a local command is refused and told where the server is.
     let refused = sandbox.run(&["show"]).code_is(2);
-    let held = format!("held by a running `wsoa serve` at {}", server.url);
+    let held = format!("held by the server running at {}", server.url);
     assert!(
         refused.stderr.contains(&held) && refused.stderr.contains("--server"),
         "`{}` should say {held:?} and name --server, but said: {}",
