@@ -21,6 +21,8 @@ pub struct ClientError {
     pub message: String,
     /// The thing a refusal is about, where the server named one (`action 1.1`).
     pub subject: Option<String>,
+    /// The part of the command a refusal concerns, where the server named one.
+    pub field: Option<String>,
 }
 
 impl std::fmt::Display for ClientError {
@@ -39,6 +41,7 @@ impl ClientError {
             code: "unknown".to_owned(),
             message: format!("the server's answer is not {what}: {err}"),
             subject: None,
+            field: None,
         }
     }
 }
@@ -62,6 +65,7 @@ impl Client {
                     "{url} is not an http:// or https:// address, e.g. http://127.0.0.1:8080"
                 ),
                 subject: None,
+                field: None,
             });
         }
         let agent = ureq::Agent::config_builder()
@@ -98,6 +102,7 @@ impl Client {
                 self.base
             ),
             subject: None,
+            field: None,
         })?;
         let status = response.status().as_u16();
         if status < 400 {
@@ -110,12 +115,14 @@ impl Client {
                 code: body.error.code,
                 message: body.error.message,
                 subject: body.error.subject,
+                field: body.error.field,
             },
             Err(_) => ClientError {
                 status,
                 code: "unknown".to_owned(),
                 message: format!("the server answered {status}: {}", text.trim()),
                 subject: None,
+                field: None,
             },
         })
     }

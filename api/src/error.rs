@@ -1,4 +1,4 @@
-//! The body of every error the API answers: `{"error": {"code", "message", "subject"}}`.
+//! The body of every error the API answers: `{"error": {"code", "message", "subject", "field"}}`.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -28,4 +28,8 @@ pub struct ErrorDetail {
     /// The thing a refusal is about, where it names one (`action 1.1`, `event 12`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// The part of the command a refusal concerns, in the rules' words (`who visited`, `the
+    /// strengths`), where it concerns one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }

@@ -283,6 +283,18 @@ impl Rejection {
         }
     }
 
+    /// The part of the command the refusal concerns, in the rules' words (`who visited`, `the
+    /// strengths`), where it concerns one: a front door shows the refusal beside it.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Rejection::Blank { field }
+            | Rejection::TooLong { field }
+            | Rejection::ControlCharacter { field, .. } => Some(field),
+            Rejection::EmptyList { what } | Rejection::TooMany { what, .. } => Some(what),
+            _ => None,
+        }
+    }
+
     /// Whether the command conflicts with what exists (a duplicate), rather than breaking a rule;
     /// the server answers these with 409.
     pub fn is_conflict(&self) -> bool {

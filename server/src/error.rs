@@ -1,4 +1,5 @@
 //! `ApiError`: every failure a handler can return, as JSON `{ "error": { "code", "message" } }`
+//! (with `subject` and `field` where a refusal names them)
 //! with the status that tells a client what to do. Rule violations and bad input are 4xx with
 //! a message that says what to fix; a failure of the machine is a 500 whose detail goes to the
 //! log, never to the client.
@@ -18,6 +19,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     subject: Option<String>,
+    field: Option<&'static str>,
 }
 
 impl ApiError {
@@ -28,6 +30,7 @@ impl ApiError {
             code,
             message: message.into(),
             subject: None,
+            field: None,
         }
     }
 
@@ -149,6 +152,7 @@ impl From<Rejection> for ApiError {
             code: rejection.code(),
             message: rejection.to_string(),
             subject: rejection.subject(),
+            field: rejection.field(),
         }
     }
 }
@@ -212,6 +216,7 @@ impl IntoResponse for ApiError {
                 code: self.code.to_owned(),
                 message: self.message,
                 subject: self.subject,
+                field: self.field.map(str::to_owned),
             },
         };
         (self.status, Json(body)).into_response()

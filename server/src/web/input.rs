@@ -656,12 +656,7 @@ pub fn refusal(
 
 /// The field a text rule's words name (`the reason` → `reason`), by the table given.
 pub fn field_named(rejection: &Rejection, table: &[(&str, &'static str)]) -> Option<&'static str> {
-    let words = match rejection {
-        Rejection::Blank { field }
-        | Rejection::TooLong { field }
-        | Rejection::ControlCharacter { field, .. } => *field,
-        _ => return None,
-    };
+    let words = rejection.field()?;
     table
         .iter()
         .find(|(prefix, _)| words.starts_with(prefix))

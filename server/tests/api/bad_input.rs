@@ -558,6 +558,15 @@ async fn a_refusal_names_its_subject_and_the_openapi_document_lists_every_code()
     let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
     assert_eq!(body["error"]["code"], "blank", "{body}");
     assert!(body["error"].get("subject").is_none(), "{body}");
+    // It names the part of the command that was blank, in the rules' words.
+    assert!(
+        body["error"]["field"]
+            .as_str()
+            .is_some_and(|field| body["error"]["message"]
+                .as_str()
+                .is_some_and(|message| message.starts_with(field))),
+        "{body}"
+    );
     // The rules' words reach an API client without the command line's options or commands.
     for command in [
         json!({"kind": "record_visit", "by": "DfE"}),
