@@ -841,390 +841,27 @@ impl RecordCommand {
         use RecordCommand as R;
         match self {
             R::Init { area, partners, .. } => Command::OpenLedger(LedgerOpened { area, partners }),
-            R::Inspection(InspectionCommand::Record {
-                framework: None,
-                kind: None,
-                outcome: None,
-                id: None,
-                from,
-                to,
-                published,
-                inspectorates,
-                ..
-            }) => Command::RecordInspection(InspectionRecorded {
-                inspectorates,
-                from,
-                to,
-                published,
-            }),
-            R::Inspection(InspectionCommand::Record {
-                framework,
-                kind,
-                outcome,
-                id,
-                from,
-                to,
-                published,
-                inspectorates,
-                ..
-            }) => Command::AddInspection(AddInspection {
-                id,
-                framework: framework.unwrap_or(Framework::Y2016),
-                kind: kind.unwrap_or(InspectionKind::Full),
-                outcome,
-                inspectorates,
-                from,
-                to,
-                published,
-            }),
-            R::Coproduction(CoproductionCommand::Add {
-                about,
-                said,
-                did,
-                difference,
-                from,
-                respondents,
-                ..
-            }) => Command::RecordCoproduction(CoproductionRecorded {
-                about,
-                said,
-                did,
-                difference,
-                from,
-                respondents,
-            }),
-            R::Milestone(MilestoneCommand::Add {
-                action,
-                id,
-                title,
-                due,
-                ..
-            }) => Command::AddMilestone(MilestoneAdded {
-                action,
-                id,
-                title,
-                due,
-            }),
-            R::Milestone(MilestoneCommand::Met {
-                action, id, note, ..
-            }) => Command::MeetMilestone(MilestoneMet { action, id, note }),
-            R::Milestone(MilestoneCommand::Missed {
-                action, id, reason, ..
-            }) => Command::MissMilestone(MilestoneMissed { action, id, reason }),
-            R::Finding(FindingCommand::Add {
-                id,
-                kind,
-                title,
-                finding,
-                inspection,
-                ..
-            }) => Command::RecordFinding(AddFinding {
-                id,
-                inspection,
-                kind,
-                title,
-                finding,
-            }),
-            R::Weakness(WeaknessCommand::Add {
-                id, title, finding, ..
-            }) => Command::RecordWeakness(WeaknessRecorded { id, title, finding }),
-            R::Plan(PlanCommand::Start {
-                id,
-                kind,
-                title,
-                answers,
-                ..
-            }) => Command::StartPlan(PlanStarted {
-                id,
-                kind,
-                title,
-                answers,
-            }),
-            R::Monitoring(MonitoringCommand::Review {
-                by,
-                plan,
-                summary,
-                continues,
-                ended,
-                ..
-            }) => Command::ReviewMonitoring(MonitoringReviewed {
-                plan,
-                by,
-                summary,
-                continues,
-                ended,
-            }),
-            R::Plan(PlanCommand::Submit {
-                plan: None,
-                summary,
-                ..
-            }) => Command::SubmitPlan { summary },
-            R::Plan(PlanCommand::Accept {
-                plan: None,
-                summary,
-                ..
-            }) => Command::AcceptPlan { summary },
-            R::Plan(PlanCommand::Revise {
-                plan: None,
-                summary,
-                ..
-            }) => Command::RevisePlan { summary },
-            R::Plan(PlanCommand::Submit { plan, summary, .. }) => Command::StepPlan(StepPlan {
-                plan,
-                step: PlanStep::Submitted,
-                summary,
-            }),
-            R::Plan(PlanCommand::Accept { plan, summary, .. }) => Command::StepPlan(StepPlan {
-                plan,
-                step: PlanStep::Accepted,
-                summary,
-            }),
-            R::Plan(PlanCommand::Revise { plan, summary, .. }) => Command::StepPlan(StepPlan {
-                plan,
-                step: PlanStep::Revised,
-                summary: Some(summary),
-            }),
-            R::Workstream(WorkstreamCommand::Add {
-                id,
-                title,
-                sponsor,
-                weaknesses,
-                plan: Some(plan),
-                ..
-            }) => Command::AddWorkstream(AddWorkstream {
-                plan: Some(plan),
-                id,
-                title,
-                sponsor,
-                weaknesses,
-            }),
-            R::Workstream(WorkstreamCommand::Add {
-                id,
-                title,
-                sponsor,
-                weaknesses,
-                plan: None,
-                ..
-            }) => Command::CreateWorkstream(WorkstreamCreated {
-                id,
-                title,
-                sponsor,
-                weaknesses,
-            }),
-            R::Workstream(WorkstreamCommand::Amend {
-                id,
-                title,
-                sponsor,
-                weaknesses,
-                reason,
-                ..
-            }) => Command::AmendWorkstream(WorkstreamAmended {
-                id,
-                title,
-                sponsor,
-                weaknesses: some_if_any(weaknesses),
-                reason,
-            }),
-            R::Action(ActionCommand::Add {
-                id,
-                workstream,
-                title,
-                owner,
-                due,
-                success,
-                plan: Some(plan),
-                ..
-            }) => Command::CreateActionInPlan(ActionInPlan {
-                plan,
-                id,
-                workstream,
-                title,
-                owner,
-                due,
-                success,
-            }),
-            R::Action(ActionCommand::Add {
-                id,
-                workstream,
-                title,
-                owner,
-                due,
-                success,
-                plan: None,
-                ..
-            }) => Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
-                id,
-                workstream,
-                title,
-                owner,
-                due,
-                success,
-            }),
-            R::Action(ActionCommand::Amend {
-                id,
-                owner,
-                due,
-                title,
-                reason,
-                ..
-            }) => Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
-                id,
-                title,
-                owner,
-                due,
-                reason,
-            }),
-            R::Action(ActionCommand::Status {
-                id,
-                status,
-                rag,
-                note,
-                ..
-            }) => Command::ChangeActionStatus(ActionStatusChanged {
-                id,
-                status,
-                rag,
-                note,
-            }),
-            R::Measure(MeasureCommand::Add {
-                id,
-                title,
-                unit,
-                baseline,
-                baseline_on,
-                target,
-                target_by,
-                lower_is_better,
-                weaknesses,
-                definition,
-                period,
-                trajectory,
-                ..
-            }) if definition.is_some() || period.is_some() || !trajectory.is_empty() => {
-                Command::DefineMeasureWithTrajectory(DefineMeasure {
-                    id,
-                    title,
-                    unit,
-                    baseline,
-                    baseline_on,
-                    target,
-                    target_by,
-                    better: if lower_is_better {
-                        Direction::LowerIsBetter
-                    } else {
-                        Direction::HigherIsBetter
-                    },
-                    weaknesses,
-                    definition,
-                    period,
-                    trajectory,
-                })
-            }
-            R::Measure(MeasureCommand::Amend {
-                id,
-                definition,
-                period,
-                trajectory,
-                ..
-            }) => Command::AmendMeasure(AmendMeasure {
-                id,
-                definition,
-                period,
-                trajectory: (!trajectory.is_empty()).then_some(trajectory),
-            }),
-            R::Measure(MeasureCommand::Add {
-                id,
-                title,
-                unit,
-                baseline,
-                baseline_on,
-                target,
-                target_by,
-                lower_is_better,
-                weaknesses,
-                ..
-            }) => Command::DefineMeasure(MeasureDefined {
-                id,
-                title,
-                unit,
-                baseline,
-                baseline_on,
-                target,
-                target_by,
-                better: if lower_is_better {
-                    Direction::LowerIsBetter
-                } else {
-                    Direction::HigherIsBetter
-                },
-                weaknesses,
-            }),
-            R::Measure(MeasureCommand::Record {
-                id, value, source, ..
-            }) => Command::RecordMeasure(MeasureRecorded { id, value, source }),
-            R::Visit(VisitCommand::Record {
-                by,
-                summary,
-                strengths,
-                concerns,
-                next_steps,
-                letter_evidence,
-                ..
-            }) => Command::RecordVisit(MonitoringVisitFeedback {
-                by,
-                summary,
-                strengths,
-                concerns,
-                next_steps,
-                letter: letter_evidence,
-            }),
-            R::Review(ReviewCommand::Record {
-                forum, assessments, ..
-            }) => Command::ReviewProgress(ProgressReviewed { forum, assessments }),
-            R::Risk(RiskCommand::Raise {
-                id,
-                title,
-                level,
-                about,
-                mitigation,
-                ..
-            }) => Command::RaiseRisk(RaiseRisk {
-                id,
-                title,
-                level,
-                about,
-                mitigation,
-            }),
-            R::Risk(RiskCommand::Update {
-                id,
-                level,
-                mitigation,
-                note,
-                ..
-            }) => Command::UpdateRisk(RiskUpdated {
-                id,
-                level,
-                mitigation,
-                note,
-            }),
-            R::Risk(RiskCommand::Close { id, reason, .. }) => {
-                Command::CloseRisk(RiskClosed { id, reason })
-            }
-            R::Revisit(RevisitCommand::Schedule { from, to, .. }) => {
-                Command::ScheduleRevisit(RevisitScheduled { from, to })
-            }
-            R::Revisit(RevisitCommand::Outcome { outcomes, .. }) => {
-                Command::RecordRevisitOutcome(RevisitOutcomeRecorded { outcomes })
-            }
-            R::Note(NoteCommand::Add {
-                about, text, from, ..
-            }) => Command::AddNote(AddNote { about, text, from }),
+            R::Inspection(command) => command.into_command(),
+            R::Coproduction(command) => command.into_command(),
+            R::Milestone(command) => command.into_command(),
+            R::Finding(command) => command.into_command(),
+            R::Weakness(command) => command.into_command(),
+            R::Plan(command) => command.into_command(),
+            R::Monitoring(command) => command.into_command(),
+            R::Workstream(command) => command.into_command(),
+            R::Action(command) => command.into_command(),
+            R::Measure(command) => command.into_command(),
+            R::Visit(command) => command.into_command(),
+            R::Review(command) => command.into_command(),
+            R::Risk(command) => command.into_command(),
+            R::Revisit(command) => command.into_command(),
+            R::Note(command) => command.into_command(),
             R::Correct { seq, reason, .. } => {
                 Command::RecordCorrection(CorrectionRecorded { seq, reason })
             }
         }
     }
 
-    /// Checks and appends the command.
     /// The visit letter's file, when one is to be attached with the visit.
     pub fn letter_file(&self) -> Option<&std::path::Path> {
         match self {
@@ -1290,6 +927,501 @@ impl RecordCommand {
             },
             context,
         )?)
+    }
+}
+
+impl InspectionCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            InspectionCommand::Record {
+                framework: None,
+                kind: None,
+                outcome: None,
+                id: None,
+                from,
+                to,
+                published,
+                inspectorates,
+                ..
+            } => Command::RecordInspection(InspectionRecorded {
+                inspectorates,
+                from,
+                to,
+                published,
+            }),
+            InspectionCommand::Record {
+                framework,
+                kind,
+                outcome,
+                id,
+                from,
+                to,
+                published,
+                inspectorates,
+                ..
+            } => Command::AddInspection(AddInspection {
+                id,
+                framework: framework.unwrap_or(Framework::Y2016),
+                kind: kind.unwrap_or(InspectionKind::Full),
+                outcome,
+                inspectorates,
+                from,
+                to,
+                published,
+            }),
+        }
+    }
+}
+
+impl CoproductionCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            CoproductionCommand::Add {
+                about,
+                said,
+                did,
+                difference,
+                from,
+                respondents,
+                ..
+            } => Command::RecordCoproduction(CoproductionRecorded {
+                about,
+                said,
+                did,
+                difference,
+                from,
+                respondents,
+            }),
+        }
+    }
+}
+
+impl MilestoneCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            MilestoneCommand::Add {
+                action,
+                id,
+                title,
+                due,
+                ..
+            } => Command::AddMilestone(MilestoneAdded {
+                action,
+                id,
+                title,
+                due,
+            }),
+            MilestoneCommand::Met {
+                action, id, note, ..
+            } => Command::MeetMilestone(MilestoneMet { action, id, note }),
+            MilestoneCommand::Missed {
+                action, id, reason, ..
+            } => Command::MissMilestone(MilestoneMissed { action, id, reason }),
+        }
+    }
+}
+
+impl FindingCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            FindingCommand::Add {
+                id,
+                kind,
+                title,
+                finding,
+                inspection,
+                ..
+            } => Command::RecordFinding(AddFinding {
+                id,
+                inspection,
+                kind,
+                title,
+                finding,
+            }),
+        }
+    }
+}
+
+impl WeaknessCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            WeaknessCommand::Add {
+                id, title, finding, ..
+            } => Command::RecordWeakness(WeaknessRecorded { id, title, finding }),
+        }
+    }
+}
+
+impl PlanCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            PlanCommand::Start {
+                id,
+                kind,
+                title,
+                answers,
+                ..
+            } => Command::StartPlan(PlanStarted {
+                id,
+                kind,
+                title,
+                answers,
+            }),
+            PlanCommand::Submit {
+                plan: None,
+                summary,
+                ..
+            } => Command::SubmitPlan { summary },
+            PlanCommand::Accept {
+                plan: None,
+                summary,
+                ..
+            } => Command::AcceptPlan { summary },
+            PlanCommand::Revise {
+                plan: None,
+                summary,
+                ..
+            } => Command::RevisePlan { summary },
+            PlanCommand::Submit { plan, summary, .. } => Command::StepPlan(StepPlan {
+                plan,
+                step: PlanStep::Submitted,
+                summary,
+            }),
+            PlanCommand::Accept { plan, summary, .. } => Command::StepPlan(StepPlan {
+                plan,
+                step: PlanStep::Accepted,
+                summary,
+            }),
+            PlanCommand::Revise { plan, summary, .. } => Command::StepPlan(StepPlan {
+                plan,
+                step: PlanStep::Revised,
+                summary: Some(summary),
+            }),
+        }
+    }
+}
+
+impl MonitoringCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            MonitoringCommand::Review {
+                by,
+                plan,
+                summary,
+                continues,
+                ended,
+                ..
+            } => Command::ReviewMonitoring(MonitoringReviewed {
+                plan,
+                by,
+                summary,
+                continues,
+                ended,
+            }),
+        }
+    }
+}
+
+impl WorkstreamCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            WorkstreamCommand::Add {
+                id,
+                title,
+                sponsor,
+                weaknesses,
+                plan: Some(plan),
+                ..
+            } => Command::AddWorkstream(AddWorkstream {
+                plan: Some(plan),
+                id,
+                title,
+                sponsor,
+                weaknesses,
+            }),
+            WorkstreamCommand::Add {
+                id,
+                title,
+                sponsor,
+                weaknesses,
+                plan: None,
+                ..
+            } => Command::CreateWorkstream(WorkstreamCreated {
+                id,
+                title,
+                sponsor,
+                weaknesses,
+            }),
+            WorkstreamCommand::Amend {
+                id,
+                title,
+                sponsor,
+                weaknesses,
+                reason,
+                ..
+            } => Command::AmendWorkstream(WorkstreamAmended {
+                id,
+                title,
+                sponsor,
+                weaknesses: some_if_any(weaknesses),
+                reason,
+            }),
+        }
+    }
+}
+
+impl ActionCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            ActionCommand::Add {
+                id,
+                workstream,
+                title,
+                owner,
+                due,
+                success,
+                plan: Some(plan),
+                ..
+            } => Command::CreateActionInPlan(ActionInPlan {
+                plan,
+                id,
+                workstream,
+                title,
+                owner,
+                due,
+                success,
+            }),
+            ActionCommand::Add {
+                id,
+                workstream,
+                title,
+                owner,
+                due,
+                success,
+                plan: None,
+                ..
+            } => Command::CreateActionWithDeadline(ActionCreatedWithDeadline {
+                id,
+                workstream,
+                title,
+                owner,
+                due,
+                success,
+            }),
+            ActionCommand::Amend {
+                id,
+                owner,
+                due,
+                title,
+                reason,
+                ..
+            } => Command::AmendActionWithDeadline(ActionAmendedWithDeadline {
+                id,
+                title,
+                owner,
+                due,
+                reason,
+            }),
+            ActionCommand::Status {
+                id,
+                status,
+                rag,
+                note,
+                ..
+            } => Command::ChangeActionStatus(ActionStatusChanged {
+                id,
+                status,
+                rag,
+                note,
+            }),
+        }
+    }
+}
+
+impl MeasureCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            MeasureCommand::Add {
+                id,
+                title,
+                unit,
+                baseline,
+                baseline_on,
+                target,
+                target_by,
+                lower_is_better,
+                weaknesses,
+                definition,
+                period,
+                trajectory,
+                ..
+            } if definition.is_some() || period.is_some() || !trajectory.is_empty() => {
+                Command::DefineMeasureWithTrajectory(DefineMeasure {
+                    id,
+                    title,
+                    unit,
+                    baseline,
+                    baseline_on,
+                    target,
+                    target_by,
+                    better: if lower_is_better {
+                        Direction::LowerIsBetter
+                    } else {
+                        Direction::HigherIsBetter
+                    },
+                    weaknesses,
+                    definition,
+                    period,
+                    trajectory,
+                })
+            }
+            MeasureCommand::Amend {
+                id,
+                definition,
+                period,
+                trajectory,
+                ..
+            } => Command::AmendMeasure(AmendMeasure {
+                id,
+                definition,
+                period,
+                trajectory: (!trajectory.is_empty()).then_some(trajectory),
+            }),
+            MeasureCommand::Add {
+                id,
+                title,
+                unit,
+                baseline,
+                baseline_on,
+                target,
+                target_by,
+                lower_is_better,
+                weaknesses,
+                ..
+            } => Command::DefineMeasure(MeasureDefined {
+                id,
+                title,
+                unit,
+                baseline,
+                baseline_on,
+                target,
+                target_by,
+                better: if lower_is_better {
+                    Direction::LowerIsBetter
+                } else {
+                    Direction::HigherIsBetter
+                },
+                weaknesses,
+            }),
+            MeasureCommand::Record {
+                id, value, source, ..
+            } => Command::RecordMeasure(MeasureRecorded { id, value, source }),
+        }
+    }
+}
+
+impl VisitCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            VisitCommand::Record {
+                by,
+                summary,
+                strengths,
+                concerns,
+                next_steps,
+                letter_evidence,
+                ..
+            } => Command::RecordVisit(MonitoringVisitFeedback {
+                by,
+                summary,
+                strengths,
+                concerns,
+                next_steps,
+                letter: letter_evidence,
+            }),
+        }
+    }
+}
+
+impl ReviewCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            ReviewCommand::Record {
+                forum, assessments, ..
+            } => Command::ReviewProgress(ProgressReviewed { forum, assessments }),
+        }
+    }
+}
+
+impl RiskCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            RiskCommand::Raise {
+                id,
+                title,
+                level,
+                about,
+                mitigation,
+                ..
+            } => Command::RaiseRisk(RaiseRisk {
+                id,
+                title,
+                level,
+                about,
+                mitigation,
+            }),
+            RiskCommand::Update {
+                id,
+                level,
+                mitigation,
+                note,
+                ..
+            } => Command::UpdateRisk(RiskUpdated {
+                id,
+                level,
+                mitigation,
+                note,
+            }),
+            RiskCommand::Close { id, reason, .. } => Command::CloseRisk(RiskClosed { id, reason }),
+        }
+    }
+}
+
+impl RevisitCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            RevisitCommand::Schedule { from, to, .. } => {
+                Command::ScheduleRevisit(RevisitScheduled { from, to })
+            }
+            RevisitCommand::Outcome { outcomes, .. } => {
+                Command::RecordRevisitOutcome(RevisitOutcomeRecorded { outcomes })
+            }
+        }
+    }
+}
+
+impl NoteCommand {
+    /// The core command these arguments ask for.
+    fn into_command(self) -> Command {
+        match self {
+            NoteCommand::Add {
+                about, text, from, ..
+            } => Command::AddNote(AddNote { about, text, from }),
+        }
     }
 }
 
