@@ -10,9 +10,12 @@ use crate::date::Date;
 use crate::deadline::Deadline;
 use crate::decimal::Decimal;
 use crate::event::{
-    Direction, Event, EventBody, EvidenceKind, FindingKind, Framework, InspectionKind,
-    InspectionOutcome, MeasureDefined, MonitoringVisitFeedback, Period, PlanKind, PlanStep,
-    Progress, Rag, Rating, RiskLevel, Status, TrajectoryPoint,
+    ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
+    ActionStatusChanged, Direction, Event, EventBody, EvidenceAttached, EvidenceKind, FindingKind,
+    Framework, InspectionKind, InspectionOutcome, MeasureAmended, MeasureDefined, MeasureRecorded,
+    MilestoneAdded, MonitoringReviewed, MonitoringVisitFeedback, NoteAdded, Period, PlanKind,
+    PlanStep, Progress, ProgressReviewed, Rag, Rating, RiskLevel, RiskRaised, RiskUpdated, Status,
+    TrajectoryPoint, WorkstreamAmended, WorkstreamCreated, WorkstreamCreatedInPlan,
 };
 use crate::ids::{Digest, PlanId, Subject};
 
@@ -1201,168 +1204,17 @@ impl Plan {
             EventBody::PlanStepRecorded(e) => {
                 self.plan_step(e.plan.as_str(), e.step, e.version, &cite);
             }
-            EventBody::MonitoringReviewed(e) => {
-                if let Some(plan) = self.plan_mut(e.plan.as_str(), &cite) {
-                    for ws in &e.ended {
-                        if !plan
-                            .monitoring_ended
-                            .iter()
-                            .any(|(id, _)| id == ws.as_str())
-                        {
-                            plan.monitoring_ended.push((ws.to_string(), cite.clone()));
-                        }
-                    }
-                    plan.reviews.push(MonitoringReviewView {
-                        by: e.by.clone(),
-                        summary: e.summary.clone(),
-                        continues: e.continues.iter().map(ToString::to_string).collect(),
-                        ended: e.ended.iter().map(ToString::to_string).collect(),
-                        cite,
-                    });
-                }
-            }
-            EventBody::WorkstreamCreatedInPlan(e) => {
-                if let Some(plan) = self.plan_mut(e.plan.as_str(), &cite) {
-                    plan.workstreams.push(e.id.to_string());
-                }
-                let view = WorkstreamView {
-                    id: e.id.to_string(),
-                    title: e.title.clone(),
-                    sponsor: e.sponsor.clone(),
-                    weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
-                    assessments: Vec::new(),
-                    amendments: Vec::new(),
-                    plan: Some(e.plan.to_string()),
-                    cite,
-                };
-                push(
-                    &mut self.workstreams,
-                    &mut self.index.workstreams,
-                    view.id.clone(),
-                    view,
-                );
-            }
-            EventBody::WorkstreamCreated(e) => {
-                self.wsoa(&cite).workstreams.push(e.id.to_string());
-                let view = WorkstreamView {
-                    id: e.id.to_string(),
-                    title: e.title.clone(),
-                    sponsor: e.sponsor.clone(),
-                    weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
-                    assessments: Vec::new(),
-                    amendments: Vec::new(),
-                    plan: None,
-                    cite,
-                };
-                push(
-                    &mut self.workstreams,
-                    &mut self.index.workstreams,
-                    view.id.clone(),
-                    view,
-                );
-            }
-            EventBody::WorkstreamAmended(e) => {
-                if let Some(&i) = self.index.workstreams.get(e.id.as_str()) {
-                    let ws = &mut self.workstreams[i];
-                    if let Some(title) = &e.title {
-                        ws.title.clone_from(title);
-                    }
-                    if let Some(sponsor) = &e.sponsor {
-                        ws.sponsor.clone_from(sponsor);
-                    }
-                    if let Some(list) = &e.weaknesses {
-                        ws.weaknesses = list.iter().map(ToString::to_string).collect();
-                    }
-                    ws.amendments.push((e.reason.clone(), cite));
-                }
-            }
-            EventBody::ActionCreated(e) => {
-                self.add_action(
-                    ActionHead {
-                        id: e.id.to_string(),
-                        workstream: e.workstream.to_string(),
-                        title: e.title.clone(),
-                        owner: e.owner.clone(),
-                        success: e.success.clone(),
-                    },
-                    e.due,
-                    None,
-                    cite,
-                );
-            }
-            EventBody::ActionAmended(e) => {
-                if let Some(&i) = self.index.actions.get(e.id.as_str()) {
-                    let action = &mut self.actions[i];
-                    let amendment = Amendment {
-                        owner: changed(&action.owner, e.owner.as_ref()),
-                        due: e
-                            .due
-                            .filter(|due| *due != action.due)
-                            .map(|due| (action.due, due)),
-                        deadline: e
-                            .due
-                            .filter(|_| action.deadline.is_some())
-                            .map(|due| (action.due_text(Date::long), due.long())),
-                        title: changed(&action.title, e.title.as_ref()),
-                        reason: e.reason.clone(),
-                        cite,
-                    };
-                    if let Some(owner) = &e.owner {
-                        action.owner.clone_from(owner);
-                    }
-                    if let Some(due) = e.due {
-                        action.due = due;
-                        action.deadline = None;
-                    }
-                    if let Some(title) = &e.title {
-                        action.title.clone_from(title);
-                    }
-                    action.amendments.push(amendment);
-                }
-            }
+            EventBody::MonitoringReviewed(e) => self.on_monitoring_reviewed(e, cite),
+            EventBody::WorkstreamCreatedInPlan(e) => self.on_workstream_created_in_plan(e, cite),
+            EventBody::WorkstreamCreated(e) => self.on_workstream_created(e, cite),
+            EventBody::WorkstreamAmended(e) => self.on_workstream_amended(e, cite),
+            EventBody::ActionCreated(e) => self.on_action_created(e, cite),
+            EventBody::ActionAmended(e) => self.on_action_amended(e, cite),
             EventBody::ActionCreatedWithDeadline(e) => {
-                let due = judged_by(&e.due, cite.on);
-                self.add_action(
-                    ActionHead {
-                        id: e.id.to_string(),
-                        workstream: e.workstream.to_string(),
-                        title: e.title.clone(),
-                        owner: e.owner.clone(),
-                        success: e.success.clone(),
-                    },
-                    due,
-                    Some(e.due.clone()),
-                    cite,
-                );
+                self.on_action_created_with_deadline(e, cite)
             }
             EventBody::ActionAmendedWithDeadline(e) => {
-                if let Some(&i) = self.index.actions.get(e.id.as_str()) {
-                    let next = e.due.as_ref().map(|due| judged_by(due, cite.on));
-                    let action = &mut self.actions[i];
-                    let (before, old_due) = (action.due_text(Date::long), action.due);
-                    let owner = changed(&action.owner, e.owner.as_ref());
-                    let title = changed(&action.title, e.title.as_ref());
-                    if let Some(owner) = &e.owner {
-                        action.owner.clone_from(owner);
-                    }
-                    if let Some(title) = &e.title {
-                        action.title.clone_from(title);
-                    }
-                    if let (Some(due), Some(next)) = (&e.due, next) {
-                        action.due = next;
-                        action.deadline = Some(due.clone());
-                    }
-                    let after = action.due_text(Date::long);
-                    let dated = e.due.as_ref().and_then(Deadline::date).is_some();
-                    action.amendments.push(Amendment {
-                        owner,
-                        due: (dated && action.due != old_due).then_some((old_due, action.due)),
-                        deadline: (e.due.is_some() && before != after).then_some((before, after)),
-                        title,
-                        reason: e.reason.clone(),
-                        cite,
-                    });
-                }
+                self.on_action_amended_with_deadline(e, cite)
             }
             EventBody::CoproductionRecorded(e) => self.coproduction.push(CoproductionView {
                 about: e.about.to_string(),
@@ -1373,18 +1225,7 @@ impl Plan {
                 respondents: e.respondents,
                 cite,
             }),
-            EventBody::MilestoneAdded(e) => {
-                if let Some(&i) = self.index.actions.get(e.action.as_str()) {
-                    self.actions[i].milestones.push(MilestoneView {
-                        id: e.id.to_string(),
-                        title: e.title.clone(),
-                        due: e.due.clone(),
-                        met: None,
-                        missed: None,
-                        cite,
-                    });
-                }
-            }
+            EventBody::MilestoneAdded(e) => self.on_milestone_added(e, cite),
             EventBody::MilestoneMet(e) => {
                 if let Some(m) = self.milestone_mut(e.action.as_str(), e.id.as_str()) {
                     m.met = Some((e.note.clone(), cite));
@@ -1395,50 +1236,8 @@ impl Plan {
                     m.missed = Some((e.reason.clone(), cite));
                 }
             }
-            EventBody::ActionStatusChanged(e) => {
-                if let Some(&i) = self.index.actions.get(e.id.as_str()) {
-                    let action = &mut self.actions[i];
-                    action.updated_on(cite.on);
-                    let rag_to = e.rag.or(action.rag);
-                    action.status_changes.push(StatusChange {
-                        from: action.status,
-                        to: e.status,
-                        rag_from: action.rag,
-                        rag_to,
-                        note: e.note.clone(),
-                        cite,
-                    });
-                    action.status = e.status;
-                    action.rag = rag_to;
-                }
-            }
-            EventBody::EvidenceAttached(e) => {
-                for subject in &e.supports {
-                    if let Subject::Action(id) = subject
-                        && let Some(&i) = self.index.actions.get(id.as_str())
-                    {
-                        self.actions[i].evidence.push(e.id.to_string());
-                    }
-                }
-                let view = EvidenceView {
-                    id: e.id.to_string(),
-                    title: e.title.clone(),
-                    kind: e.kind,
-                    file_name: e.file_name.clone(),
-                    media_type: e.media_type.clone(),
-                    size: e.size,
-                    content_hash: e.content_hash,
-                    supports: e.supports.clone(),
-                    redacted: None,
-                    cite,
-                };
-                push(
-                    &mut self.evidence,
-                    &mut self.index.evidence,
-                    view.id.clone(),
-                    view,
-                );
-            }
+            EventBody::ActionStatusChanged(e) => self.on_action_status_changed(e, cite),
+            EventBody::EvidenceAttached(e) => self.on_evidence_attached(e, cite),
             EventBody::EvidenceRedacted(e) => {
                 if let Some(&i) = self.index.evidence.get(e.id.as_str()) {
                     self.evidence[i].redacted = Some((e.reason.clone(), cite));
@@ -1452,21 +1251,7 @@ impl Plan {
                 &e.trajectory,
                 cite,
             ),
-            EventBody::MeasureAmended(e) => {
-                if let Some(&i) = self.index.measures.get(e.id.as_str()) {
-                    let measure = &mut self.measures[i];
-                    if e.definition.is_some() {
-                        measure.definition.clone_from(&e.definition);
-                    }
-                    if e.period.is_some() {
-                        measure.period = e.period;
-                    }
-                    if let Some(trajectory) = &e.trajectory {
-                        measure.trajectory.clone_from(trajectory);
-                    }
-                    measure.amended.push(cite);
-                }
-            }
+            EventBody::MeasureAmended(e) => self.on_measure_amended(e, cite),
             EventBody::PackSent(e) => self.packs.push(PackView {
                 purpose: e.purpose.clone(),
                 to: e.to.clone(),
@@ -1478,70 +1263,14 @@ impl Plan {
                 size: e.size,
                 cite,
             }),
-            EventBody::MeasureRecorded(e) => {
-                if let Some(&i) = self.index.measures.get(e.id.as_str()) {
-                    self.measures[i].values.push(MeasureValue {
-                        value: e.value.clone(),
-                        source: e.source.clone(),
-                        cite,
-                    });
-                }
-            }
+            EventBody::MeasureRecorded(e) => self.on_measure_recorded(e, cite),
             EventBody::MonitoringVisitRecorded(e) => {
                 self.visit(&MonitoringVisitFeedback::from(e.clone()), cite);
             }
             EventBody::MonitoringVisitFeedback(e) => self.visit(e, cite),
-            EventBody::ProgressReviewed(e) => {
-                for assessment in &e.assessments {
-                    if let Some(&i) = self.index.workstreams.get(assessment.workstream.as_str()) {
-                        self.workstreams[i].assessments.push(AssessmentView {
-                            rating: assessment.rating,
-                            forum: e.forum.clone(),
-                            note: assessment.note.clone(),
-                            cite: cite.clone(),
-                        });
-                    }
-                }
-                self.reviews.push(ReviewView {
-                    forum: e.forum.clone(),
-                    assessments: e
-                        .assessments
-                        .iter()
-                        .map(|a| (a.workstream.to_string(), a.rating, a.note.clone()))
-                        .collect(),
-                    cite,
-                });
-            }
-            EventBody::RiskRaised(e) => {
-                let view = RiskView {
-                    id: e.id.to_string(),
-                    title: e.title.clone(),
-                    level: e.level,
-                    about: e.about.clone(),
-                    mitigation: e.mitigation.clone(),
-                    updates: Vec::new(),
-                    closed: None,
-                    cite,
-                };
-                push(
-                    &mut self.risks,
-                    &mut self.index.risks,
-                    view.id.clone(),
-                    view,
-                );
-            }
-            EventBody::RiskUpdated(e) => {
-                if let Some(&i) = self.index.risks.get(e.id.as_str()) {
-                    let risk = &mut self.risks[i];
-                    if let Some(level) = e.level {
-                        risk.level = level;
-                    }
-                    if e.mitigation.is_some() {
-                        risk.mitigation.clone_from(&e.mitigation);
-                    }
-                    risk.updates.push((e.note.clone(), cite));
-                }
-            }
+            EventBody::ProgressReviewed(e) => self.on_progress_reviewed(e, cite),
+            EventBody::RiskRaised(e) => self.on_risk_raised(e, cite),
+            EventBody::RiskUpdated(e) => self.on_risk_updated(e, cite),
             EventBody::RiskClosed(e) => {
                 if let Some(&i) = self.index.risks.get(e.id.as_str()) {
                     self.risks[i].closed = Some((e.reason.clone(), cite));
@@ -1555,22 +1284,7 @@ impl Plan {
                     }
                 }
             }
-            EventBody::NoteAdded(e) => {
-                if let Subject::Action(id) = &e.about
-                    && let Some(&i) = self.index.actions.get(id.as_str())
-                {
-                    self.actions[i].updated_on(cite.on);
-                    self.actions[i]
-                        .notes
-                        .push((e.text.clone(), e.from.clone(), cite.clone()));
-                }
-                self.notes.push(NoteView {
-                    about: e.about.clone(),
-                    text: e.text.clone(),
-                    from: e.from.clone(),
-                    cite,
-                });
-            }
+            EventBody::NoteAdded(e) => self.on_note_added(e, cite),
             EventBody::CheckpointRecorded(e) => self.checkpoints.push(CheckpointView {
                 size: e.size,
                 root: e.root,
@@ -1583,6 +1297,350 @@ impl Plan {
                 cite,
             }),
         }
+    }
+
+    /// Folds `MonitoringReviewed`.
+    fn on_monitoring_reviewed(&mut self, e: &MonitoringReviewed, cite: Cite) {
+        if let Some(plan) = self.plan_mut(e.plan.as_str(), &cite) {
+            for ws in &e.ended {
+                if !plan
+                    .monitoring_ended
+                    .iter()
+                    .any(|(id, _)| id == ws.as_str())
+                {
+                    plan.monitoring_ended.push((ws.to_string(), cite.clone()));
+                }
+            }
+            plan.reviews.push(MonitoringReviewView {
+                by: e.by.clone(),
+                summary: e.summary.clone(),
+                continues: e.continues.iter().map(ToString::to_string).collect(),
+                ended: e.ended.iter().map(ToString::to_string).collect(),
+                cite,
+            });
+        }
+    }
+
+    /// Folds `WorkstreamCreatedInPlan`.
+    fn on_workstream_created_in_plan(&mut self, e: &WorkstreamCreatedInPlan, cite: Cite) {
+        if let Some(plan) = self.plan_mut(e.plan.as_str(), &cite) {
+            plan.workstreams.push(e.id.to_string());
+        }
+        let view = WorkstreamView {
+            id: e.id.to_string(),
+            title: e.title.clone(),
+            sponsor: e.sponsor.clone(),
+            weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
+            assessments: Vec::new(),
+            amendments: Vec::new(),
+            plan: Some(e.plan.to_string()),
+            cite,
+        };
+        push(
+            &mut self.workstreams,
+            &mut self.index.workstreams,
+            view.id.clone(),
+            view,
+        );
+    }
+
+    /// Folds `WorkstreamCreated`.
+    fn on_workstream_created(&mut self, e: &WorkstreamCreated, cite: Cite) {
+        self.wsoa(&cite).workstreams.push(e.id.to_string());
+        let view = WorkstreamView {
+            id: e.id.to_string(),
+            title: e.title.clone(),
+            sponsor: e.sponsor.clone(),
+            weaknesses: e.weaknesses.iter().map(ToString::to_string).collect(),
+            assessments: Vec::new(),
+            amendments: Vec::new(),
+            plan: None,
+            cite,
+        };
+        push(
+            &mut self.workstreams,
+            &mut self.index.workstreams,
+            view.id.clone(),
+            view,
+        );
+    }
+
+    /// Folds `WorkstreamAmended`.
+    fn on_workstream_amended(&mut self, e: &WorkstreamAmended, cite: Cite) {
+        if let Some(&i) = self.index.workstreams.get(e.id.as_str()) {
+            let ws = &mut self.workstreams[i];
+            if let Some(title) = &e.title {
+                ws.title.clone_from(title);
+            }
+            if let Some(sponsor) = &e.sponsor {
+                ws.sponsor.clone_from(sponsor);
+            }
+            if let Some(list) = &e.weaknesses {
+                ws.weaknesses = list.iter().map(ToString::to_string).collect();
+            }
+            ws.amendments.push((e.reason.clone(), cite));
+        }
+    }
+
+    /// Folds `ActionCreated`.
+    fn on_action_created(&mut self, e: &ActionCreated, cite: Cite) {
+        self.add_action(
+            ActionHead {
+                id: e.id.to_string(),
+                workstream: e.workstream.to_string(),
+                title: e.title.clone(),
+                owner: e.owner.clone(),
+                success: e.success.clone(),
+            },
+            e.due,
+            None,
+            cite,
+        );
+    }
+
+    /// Folds `ActionAmended`.
+    fn on_action_amended(&mut self, e: &ActionAmended, cite: Cite) {
+        if let Some(&i) = self.index.actions.get(e.id.as_str()) {
+            let action = &mut self.actions[i];
+            let amendment = Amendment {
+                owner: changed(&action.owner, e.owner.as_ref()),
+                due: e
+                    .due
+                    .filter(|due| *due != action.due)
+                    .map(|due| (action.due, due)),
+                deadline: e
+                    .due
+                    .filter(|_| action.deadline.is_some())
+                    .map(|due| (action.due_text(Date::long), due.long())),
+                title: changed(&action.title, e.title.as_ref()),
+                reason: e.reason.clone(),
+                cite,
+            };
+            if let Some(owner) = &e.owner {
+                action.owner.clone_from(owner);
+            }
+            if let Some(due) = e.due {
+                action.due = due;
+                action.deadline = None;
+            }
+            if let Some(title) = &e.title {
+                action.title.clone_from(title);
+            }
+            action.amendments.push(amendment);
+        }
+    }
+
+    /// Folds `ActionCreatedWithDeadline`.
+    fn on_action_created_with_deadline(&mut self, e: &ActionCreatedWithDeadline, cite: Cite) {
+        let due = judged_by(&e.due, cite.on);
+        self.add_action(
+            ActionHead {
+                id: e.id.to_string(),
+                workstream: e.workstream.to_string(),
+                title: e.title.clone(),
+                owner: e.owner.clone(),
+                success: e.success.clone(),
+            },
+            due,
+            Some(e.due.clone()),
+            cite,
+        );
+    }
+
+    /// Folds `ActionAmendedWithDeadline`.
+    fn on_action_amended_with_deadline(&mut self, e: &ActionAmendedWithDeadline, cite: Cite) {
+        if let Some(&i) = self.index.actions.get(e.id.as_str()) {
+            let next = e.due.as_ref().map(|due| judged_by(due, cite.on));
+            let action = &mut self.actions[i];
+            let (before, old_due) = (action.due_text(Date::long), action.due);
+            let owner = changed(&action.owner, e.owner.as_ref());
+            let title = changed(&action.title, e.title.as_ref());
+            if let Some(owner) = &e.owner {
+                action.owner.clone_from(owner);
+            }
+            if let Some(title) = &e.title {
+                action.title.clone_from(title);
+            }
+            if let (Some(due), Some(next)) = (&e.due, next) {
+                action.due = next;
+                action.deadline = Some(due.clone());
+            }
+            let after = action.due_text(Date::long);
+            let dated = e.due.as_ref().and_then(Deadline::date).is_some();
+            action.amendments.push(Amendment {
+                owner,
+                due: (dated && action.due != old_due).then_some((old_due, action.due)),
+                deadline: (e.due.is_some() && before != after).then_some((before, after)),
+                title,
+                reason: e.reason.clone(),
+                cite,
+            });
+        }
+    }
+
+    /// Folds `MilestoneAdded`.
+    fn on_milestone_added(&mut self, e: &MilestoneAdded, cite: Cite) {
+        if let Some(&i) = self.index.actions.get(e.action.as_str()) {
+            self.actions[i].milestones.push(MilestoneView {
+                id: e.id.to_string(),
+                title: e.title.clone(),
+                due: e.due.clone(),
+                met: None,
+                missed: None,
+                cite,
+            });
+        }
+    }
+
+    /// Folds `ActionStatusChanged`.
+    fn on_action_status_changed(&mut self, e: &ActionStatusChanged, cite: Cite) {
+        if let Some(&i) = self.index.actions.get(e.id.as_str()) {
+            let action = &mut self.actions[i];
+            action.updated_on(cite.on);
+            let rag_to = e.rag.or(action.rag);
+            action.status_changes.push(StatusChange {
+                from: action.status,
+                to: e.status,
+                rag_from: action.rag,
+                rag_to,
+                note: e.note.clone(),
+                cite,
+            });
+            action.status = e.status;
+            action.rag = rag_to;
+        }
+    }
+
+    /// Folds `EvidenceAttached`.
+    fn on_evidence_attached(&mut self, e: &EvidenceAttached, cite: Cite) {
+        for subject in &e.supports {
+            if let Subject::Action(id) = subject
+                && let Some(&i) = self.index.actions.get(id.as_str())
+            {
+                self.actions[i].evidence.push(e.id.to_string());
+            }
+        }
+        let view = EvidenceView {
+            id: e.id.to_string(),
+            title: e.title.clone(),
+            kind: e.kind,
+            file_name: e.file_name.clone(),
+            media_type: e.media_type.clone(),
+            size: e.size,
+            content_hash: e.content_hash,
+            supports: e.supports.clone(),
+            redacted: None,
+            cite,
+        };
+        push(
+            &mut self.evidence,
+            &mut self.index.evidence,
+            view.id.clone(),
+            view,
+        );
+    }
+
+    /// Folds `MeasureAmended`.
+    fn on_measure_amended(&mut self, e: &MeasureAmended, cite: Cite) {
+        if let Some(&i) = self.index.measures.get(e.id.as_str()) {
+            let measure = &mut self.measures[i];
+            if e.definition.is_some() {
+                measure.definition.clone_from(&e.definition);
+            }
+            if e.period.is_some() {
+                measure.period = e.period;
+            }
+            if let Some(trajectory) = &e.trajectory {
+                measure.trajectory.clone_from(trajectory);
+            }
+            measure.amended.push(cite);
+        }
+    }
+
+    /// Folds `MeasureRecorded`.
+    fn on_measure_recorded(&mut self, e: &MeasureRecorded, cite: Cite) {
+        if let Some(&i) = self.index.measures.get(e.id.as_str()) {
+            self.measures[i].values.push(MeasureValue {
+                value: e.value.clone(),
+                source: e.source.clone(),
+                cite,
+            });
+        }
+    }
+
+    /// Folds `ProgressReviewed`.
+    fn on_progress_reviewed(&mut self, e: &ProgressReviewed, cite: Cite) {
+        for assessment in &e.assessments {
+            if let Some(&i) = self.index.workstreams.get(assessment.workstream.as_str()) {
+                self.workstreams[i].assessments.push(AssessmentView {
+                    rating: assessment.rating,
+                    forum: e.forum.clone(),
+                    note: assessment.note.clone(),
+                    cite: cite.clone(),
+                });
+            }
+        }
+        self.reviews.push(ReviewView {
+            forum: e.forum.clone(),
+            assessments: e
+                .assessments
+                .iter()
+                .map(|a| (a.workstream.to_string(), a.rating, a.note.clone()))
+                .collect(),
+            cite,
+        });
+    }
+
+    /// Folds `RiskRaised`.
+    fn on_risk_raised(&mut self, e: &RiskRaised, cite: Cite) {
+        let view = RiskView {
+            id: e.id.to_string(),
+            title: e.title.clone(),
+            level: e.level,
+            about: e.about.clone(),
+            mitigation: e.mitigation.clone(),
+            updates: Vec::new(),
+            closed: None,
+            cite,
+        };
+        push(
+            &mut self.risks,
+            &mut self.index.risks,
+            view.id.clone(),
+            view,
+        );
+    }
+
+    /// Folds `RiskUpdated`.
+    fn on_risk_updated(&mut self, e: &RiskUpdated, cite: Cite) {
+        if let Some(&i) = self.index.risks.get(e.id.as_str()) {
+            let risk = &mut self.risks[i];
+            if let Some(level) = e.level {
+                risk.level = level;
+            }
+            if e.mitigation.is_some() {
+                risk.mitigation.clone_from(&e.mitigation);
+            }
+            risk.updates.push((e.note.clone(), cite));
+        }
+    }
+
+    /// Folds `NoteAdded`.
+    fn on_note_added(&mut self, e: &NoteAdded, cite: Cite) {
+        if let Subject::Action(id) = &e.about
+            && let Some(&i) = self.index.actions.get(id.as_str())
+        {
+            self.actions[i].updated_on(cite.on);
+            self.actions[i]
+                .notes
+                .push((e.text.clone(), e.from.clone(), cite.clone()));
+        }
+        self.notes.push(NoteView {
+            about: e.about.clone(),
+            text: e.text.clone(),
+            from: e.from.clone(),
+            cite,
+        });
     }
 
     fn statement_step(
