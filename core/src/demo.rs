@@ -1413,11 +1413,23 @@ fn visit(summary: &str, strengths: &[&str], concerns: &[&str], next_steps: &[&st
 }
 
 fn base_story() -> Vec<Planned> {
-    use Rating::{AtRisk, OffTrack, OnTrack};
-    use SubjectKind as K;
     let mut s = Script::default();
+    opening(&mut s);
+    writing_the_statement(&mut s);
+    delivery(&mut s);
+    a_mistyped_value_corrected(&mut s);
+    board_reviews(&mut s);
+    monitoring_visits(&mut s);
+    the_icb_takes_over(&mut s);
+    risks(&mut s);
+    voices(&mut s);
+    evidence_attached(&mut s);
+    the_revisit_scheduled(&mut s);
+    s.into_steps()
+}
 
-    // The report is published; the programme manager opens the ledger the next day.
+/// The story: the report is published; the programme manager opens the ledger the next day.
+fn opening(s: &mut Script) {
     let opened = d(2021, 4, 28);
     s.on(
         opened,
@@ -1454,8 +1466,11 @@ fn base_story() -> Vec<Planned> {
             }),
         );
     }
+}
 
-    // Writing the statement.
+/// The story: writing the statement.
+fn writing_the_statement(s: &mut Script) {
+    use SubjectKind as K;
     for (id, title, sponsor, weaknesses) in WORKSTREAMS {
         s.on(
             d(2021, 6, 10),
@@ -1550,8 +1565,10 @@ fn base_story() -> Vec<Planned> {
             summary: Some("Letter from Ofsted and CQC of 28 October 2021: the revised written statement of action is fit for purpose.".to_owned()),
         },
     );
+}
 
-    // Delivery: status changes, slipped deadlines and measure values.
+/// The story: delivery: status changes, slipped deadlines and measure values.
+fn delivery(s: &mut Script) {
     for &(id, occurred, recorded, actor, status, rag, text) in UPDATES {
         let occurred = ymd(occurred);
         let recorded = recorded.map_or(occurred, ymd);
@@ -1592,7 +1609,10 @@ fn base_story() -> Vec<Planned> {
             measure_value(id, decimal(value), &source),
         );
     }
-    // The June 2022 Local Offer figure is typed with its digits transposed, then corrected.
+}
+
+/// The story: the June 2022 Local Offer figure is typed with its digits transposed, then corrected.
+fn a_mistyped_value_corrected(s: &mut Script) {
     s.late(
         d(2022, 6, 30),
         d(2022, 7, 21),
@@ -1623,8 +1643,11 @@ fn base_story() -> Vec<Planned> {
             "Local Offer web analytics, June 2022 (corrected entry)",
         ),
     );
+}
 
-    // The SEND Improvement Board's reviews.
+/// The story: the SEND Improvement Board's reviews.
+fn board_reviews(s: &mut Script) {
+    use Rating::{AtRisk, OffTrack, OnTrack};
     s.on(
         d(2021, 9, 23),
         BOARD,
@@ -1769,8 +1792,10 @@ fn base_story() -> Vec<Planned> {
             ],
         ),
     );
+}
 
-    // Monitoring visits by DfE and NHS England advisers.
+/// The story: monitoring visits by DfE and NHS England advisers.
+fn monitoring_visits(s: &mut Script) {
     s.late(
         d(2021, 11, 17),
         d(2021, 11, 19),
@@ -1839,8 +1864,10 @@ fn base_story() -> Vec<Planned> {
             ],
         ),
     );
+}
 
-    // The CCG's functions pass to the new integrated care board.
+/// The story: the CCG's functions pass to the new integrated care board.
+fn the_icb_takes_over(s: &mut Script) {
     s.on(
         d(2022, 7, 1),
         PM,
@@ -1852,8 +1879,11 @@ fn base_story() -> Vec<Planned> {
             reason: "On 1 July 2022 NHS Northshire CCG's functions passed to the new integrated care board; the sponsor's role moved with them.".to_owned(),
         }),
     );
+}
 
-    // Risks.
+/// The story: risks.
+fn risks(s: &mut Script) {
+    use SubjectKind as K;
     s.on(
         d(2021, 10, 14),
         HEAD,
@@ -1914,8 +1944,11 @@ fn base_story() -> Vec<Planned> {
             mitigation: Some("Named ICB executive sponsor confirmed before 1 July; the DCO post transfers unchanged.".to_owned()),
         }),
     );
+}
 
-    // Voices: the parent carer forum, young people, SENDIASS; and officers' notes.
+/// The story: voices: the parent carer forum, young people, SENDIASS; and officers' notes.
+fn voices(s: &mut Script) {
+    use SubjectKind as K;
     s.on(
         d(2021, 11, 25),
         COPRO,
@@ -1986,8 +2019,11 @@ fn base_story() -> Vec<Planned> {
             Some("Northshire SENDIASS"),
         ),
     );
+}
 
-    // Evidence.
+/// The story: evidence.
+fn evidence_attached(s: &mut Script) {
+    use SubjectKind as K;
     s.attach(
         d(2021, 8, 26),
         d(2021, 8, 26),
@@ -2127,8 +2163,10 @@ fn base_story() -> Vec<Planned> {
             waiting_list(),
         ),
     );
+}
 
-    // The revisit is scheduled; its outcome is still to come.
+/// The story: the revisit is scheduled; its outcome is still to come.
+fn the_revisit_scheduled(s: &mut Script) {
     s.on(
         d(2022, 9, 29),
         HEAD,
@@ -2137,8 +2175,6 @@ fn base_story() -> Vec<Planned> {
             to: d(2022, 12, 16),
         }),
     );
-
-    s.into_steps()
 }
 
 // ---------------------------------------------------------------------------------------------
