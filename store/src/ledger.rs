@@ -663,7 +663,7 @@ impl Ledger {
         &mut self,
         items: impl IntoIterator<Item = Submission>,
     ) -> Result<Vec<Result<Appended, Rejection>>, StoreError> {
-        self.decide_and_append(items, false)
+        self.decide_and_append(items, Refusals::SkipEach)
     }
 
     /// Checks every command and appends them all in one transaction, or, if any is rejected,
@@ -678,7 +678,7 @@ impl Ledger {
             idempotency: None,
         });
         let results = self
-            .decide_and_append(submissions, true)
+            .decide_and_append(submissions, Refusals::StopAll)
             .map_err(|err| (0, err))?;
         let mut appended = Vec::with_capacity(results.len());
         for (index, result) in results.into_iter().enumerate() {
@@ -717,7 +717,7 @@ impl Ledger {
     fn decide_and_append(
         &mut self,
         items: impl IntoIterator<Item = Submission>,
-        all_or_nothing: bool,
+        refusals: Refusals,
     ) -> Result<Vec<Result<Appended, Rejection>>, StoreError> {
         let mut head = self.checked_head()?;
         self.state()?;
@@ -775,7 +775,7 @@ impl Ledger {
                 }
             }
         }
-        if failed && all_or_nothing {
+        if failed && refusals == Refusals::StopAll {
             // The working state has absorbed events that will not be written: rebuild it.
             self.state = None;
             return Ok(results);
@@ -957,6 +957,15 @@ pub(crate) fn when(head: &Head, context: &Context) -> Result<When, StoreError> {
     }
     head.when(context.occurred_on, context.recorded_at)
         .ok_or(StoreError::ClockOutOfRange(context.recorded_at))
+}
+
+/// What a refused command does to the others appended with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusals {
+    /// It appends nothing and the others go ahead (`execute_each`, `submit_each`).
+    SkipEach,
+    /// Nothing is appended at all (`execute_all`).
+    StopAll,
 }
 
 #[cfg(test)]
