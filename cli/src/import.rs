@@ -1,6 +1,6 @@
 //! `wsoa import tracker FILE`: reads a council's spreadsheet tracker (XLSX, XLSM, XLSB, XLS and
 //! ODS through calamine; CSV through the csv crate) into rows of cells, has
-//! `wsoa_core::tracker` plan the events that make the ledger match it, prints the plan with every
+//! `wsoa_tracker` plan the events that make the ledger match it, prints the plan with every
 //! problem row by row, and records it all or nothing. The reading of headings, dates and words,
 //! and every rule, live in the core; this file only reads the file and prints.
 
@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use wsoa_core::decide::When;
 use wsoa_core::plan::Plan;
 use wsoa_core::text::terminal_line;
-use wsoa_core::tracker::{self, Cell, ColumnMap, ImportOptions, ImportPlan, Sheet};
 use wsoa_core::{Date, State};
 use wsoa_store::{Appended, Ledger};
+use wsoa_tracker::{self as tracker, Cell, ColumnMap, ImportOptions, ImportPlan, Sheet};
 
 use crate::output::{Format, Printer};
 

@@ -25,7 +25,6 @@ pub mod point;
 pub mod show;
 pub mod text;
 pub mod timeline;
-pub mod tracker;
 
 pub use chain::{CHAIN_CONTEXT, chain_hash, content_hash};
 pub use command::Command;

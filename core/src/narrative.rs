@@ -1898,7 +1898,7 @@ fn answered_by(workstreams: &[&WorkstreamView], actions: &[&ActionView]) -> Sect
     let mut claims = Vec::new();
     for ws in workstreams {
         // A tracker imported without a sponsor records it as not recorded: a gap, said so.
-        let text = if crate::tracker::sponsor_recorded(&ws.sponsor) {
+        let text = if crate::plan::sponsor_recorded(&ws.sponsor) {
             format!(
                 "Workstream {}, {}, answers this area; its senior accountable sponsor is {}.",
                 ws.id,

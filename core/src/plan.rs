@@ -19,6 +19,22 @@ use crate::event::{
 };
 use crate::ids::{Digest, PlanId, Subject};
 
+/// The sponsor of a workstream whose tracker names none, as recorded: the plan and the
+/// narrative show it as a gap (see [`sponsor_recorded`]).
+pub const SPONSOR_NOT_RECORDED: &str = "Not recorded";
+
+/// Whether a workstream's sponsor is known: false for [`SPONSOR_NOT_RECORDED`], however it is
+/// spaced or capitalised.
+pub fn sponsor_recorded(sponsor: &str) -> bool {
+    let squash = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    squash(sponsor) != squash(SPONSOR_NOT_RECORDED)
+}
+
 /// Who recorded something and when: the event it rests on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cite {

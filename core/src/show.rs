@@ -1648,8 +1648,24 @@ fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 
 /// The columns of the CSV tracker, in order: the tracker's one list of columns, which the
-/// workbook's Tracker sheet and the importer share.
-pub const CSV_COLUMNS: [&str; 14] = crate::tracker::TRACKER_HEADINGS;
+/// workbook's Tracker sheet and the importer (`wsoa-tracker`, which pairs each with the field it
+/// reads it as) share.
+pub const CSV_COLUMNS: [&str; 14] = [
+    "Ref",
+    "Area of weakness",
+    "Workstream",
+    "Sponsor",
+    "Action",
+    "Lead",
+    "Deadline",
+    "Original deadline",
+    "Status",
+    "RAG",
+    "Overdue",
+    "Success criteria",
+    "Latest update",
+    "Evidence",
+];
 
 /// The plan as a council's action tracker: a header row, then one row per action in the order
 /// the actions were created. Dates are ISO 8601; lists are joined with "; ". A cell that a

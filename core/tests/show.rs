@@ -409,7 +409,7 @@ fn csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted_and_read_back() {
         );
     }
     // The tracker importer reads each cell back to the text that was recorded.
-    let read = |cell: &str| wsoa_core::tracker::Cell::Text(cell.to_owned()).text();
+    let read = |cell: &str| wsoa_tracker::Cell::Text(cell.to_owned()).text();
     assert_eq!(read(&row[column("Action")]), title);
     assert_eq!(read(&row[column("Lead")]), owner);
     assert_eq!(read(&row[column("Success criteria")]), success.join("; "));

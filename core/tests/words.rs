@@ -2,8 +2,8 @@
 //! the rules, the reading projections or the store names a command-line option, an environment
 //! variable or a `wsoa` command. Each front door words a refusal its own way (the command line adds its options, the
 //! pages the field beside which to show it, the API the code), so the core's text must suit all
-//! of them. The tracker importer (`tracker`), a command-line import whose messages name its own
-//! options, is the one module left out.
+//! of them. (The tracker importer, a command-line import whose messages name its own options,
+//! is a crate of its own, `wsoa-tracker`.)
 
 use std::path::{Path, PathBuf};
 
@@ -11,12 +11,8 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("core/src is readable") {
         let path = entry.expect("an entry").path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|name| name != "tracker") {
-                sources(&path, out);
-            }
-        } else if path.extension().is_some_and(|ext| ext == "rs")
-            && path.file_name().is_some_and(|name| name != "tracker.rs")
-        {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
             out.push(path);
         }
     }

@@ -25,7 +25,7 @@ use wsoa_core::timeline::{DEFAULT_LATE_AFTER, Entry};
 /// sponsor, which an import needs to create a workstream), so that an exported workbook can be
 /// imported back; the header is one plain row at the top for the same reason. Cells hold what
 /// the CSV's do: "W1 Title" names, lists joined with "; ", the latest update after its date.
-pub const TRACKER_COLUMNS: [&str; 14] = wsoa_core::tracker::TRACKER_HEADINGS;
+pub const TRACKER_COLUMNS: [&str; 14] = wsoa_core::show::CSV_COLUMNS;
 
 /// The width of each tracker column, in characters.
 const TRACKER_WIDTHS: [f64; 14] = [

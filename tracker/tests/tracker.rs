@@ -1,4 +1,4 @@
-//! Given/when/then tests of `wsoa_core::tracker`: spreadsheets laid out as councils lay them out
+//! Given/when/then tests of `wsoa_tracker`: spreadsheets laid out as councils lay them out
 //! (title rows, two-row headings, blank and totals rows, section headings, every way of writing a
 //! date, a status and a RAG), the commands an import plans against the ledger, the second import
 //! that plans nothing, next month's file that plans only the changes, and every problem message,
@@ -13,11 +13,11 @@ use wsoa_core::event::{
 };
 use wsoa_core::memory::MemoryLedger;
 use wsoa_core::plan::Plan;
-use wsoa_core::tracker::{
-    Cell, ColumnMap, Field, ImportOptions, ImportPlan, Sheet, excel_serial_date, plan_import,
-};
 use wsoa_core::{
     ActionId, Actor, Command, Date, Role, SubjectKind, SubjectRef, WeaknessId, WorkstreamId,
+};
+use wsoa_tracker::{
+    Cell, ColumnMap, Field, ImportOptions, ImportPlan, Sheet, excel_serial_date, plan_import,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1307,7 +1307,7 @@ fn a_councils_tracker_imports_with_no_options() {
     let plan = ledger.plan();
     assert_eq!(
         plan.workstream("WS1").map(|ws| ws.sponsor.as_str()),
-        Some(wsoa_core::tracker::SPONSOR_NOT_RECORDED)
+        Some(wsoa_tracker::SPONSOR_NOT_RECORDED)
     );
     assert_eq!(plan.action("1.3").map(|a| a.due), Some(date("2021-12-31")));
     // The same file again records nothing, and its words are no problem.
@@ -2059,7 +2059,7 @@ mod generated {
 
     use super::{Ledger, options, problems, sheet};
     use wsoa_core::Command;
-    use wsoa_core::tracker::{ImportOptions, ImportPlan, Sheet};
+    use wsoa_tracker::{ImportOptions, ImportPlan, Sheet};
 
     const HEADINGS: [&str; 12] = [
         "Ref",

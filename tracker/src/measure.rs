@@ -10,13 +10,13 @@
 
 use std::str::FromStr;
 
-use crate::command::Command;
-use crate::date::Date;
-use crate::deadline::Deadline;
-use crate::decide::When;
-use crate::decimal::Decimal;
-use crate::event::{Direction, MeasureDefined, MeasureRecorded};
-use crate::ids::{MeasureId, ParseError, WeaknessId};
+use wsoa_core::command::Command;
+use wsoa_core::date::Date;
+use wsoa_core::deadline::Deadline;
+use wsoa_core::decide::When;
+use wsoa_core::decimal::Decimal;
+use wsoa_core::event::{Direction, MeasureDefined, MeasureRecorded};
+use wsoa_core::ids::{MeasureId, ParseError, WeaknessId};
 
 use super::{Field, Finding, Named, Planner, parse_date_parts, same_text, short};
 

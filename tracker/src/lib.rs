@@ -3,7 +3,7 @@
 //! (dates as Excel serial numbers or as text, status and RAG words as councils write them), and
 //! planning the commands that make the ledger match the spreadsheet, given what it already holds.
 //!
-//! Pure, like the rest of the core: the CLI reads the file into a [`Sheet`]; [`plan_import`]
+//! Pure, like the core it builds on: the CLI reads the file into a [`Sheet`]; [`plan_import`]
 //! returns an [`ImportPlan`]: the commands in order (each with the row it comes from and a line
 //! for people), every problem row by row, and notices (skipped rows, ignored columns). A plan
 //! with problems must record nothing. Because the plan is a difference between the spreadsheet
@@ -14,30 +14,25 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::command::{AddNote, Command};
-use crate::date::{Date, MONTH_NAMES};
-use crate::deadline::Deadline;
-use crate::decide::{State, When, decide};
-use crate::event::{
+use wsoa_core::command::{AddNote, Command};
+use wsoa_core::date::{Date, MONTH_NAMES};
+use wsoa_core::deadline::Deadline;
+use wsoa_core::decide::{State, When, decide};
+use wsoa_core::event::{
     ActionAmended, ActionAmendedWithDeadline, ActionCreated, ActionCreatedWithDeadline,
     ActionStatusChanged, Actor, Event, FORMAT_VERSION, Rag, Role, Status, WeaknessRecorded,
     WorkstreamAmended, WorkstreamCreated,
 };
-use crate::ids::{ActionId, Digest, ParseError, SubjectKind, SubjectRef, WeaknessId, WorkstreamId};
-use crate::plan::Plan;
+use wsoa_core::ids::{
+    ActionId, Digest, ParseError, SubjectKind, SubjectRef, WeaknessId, WorkstreamId,
+};
+use wsoa_core::plan::Plan;
 
 mod measure;
 
 use measure::{MeasureRow, is_measure_reference, labelled_value};
 
-/// The sponsor of a workstream whose tracker names none, as recorded: the plan and the
-/// narrative show it as a gap (see [`sponsor_recorded`]).
-pub const SPONSOR_NOT_RECORDED: &str = "Not recorded";
-
-/// Whether a workstream's sponsor is known: false for [`SPONSOR_NOT_RECORDED`].
-pub fn sponsor_recorded(sponsor: &str) -> bool {
-    !same_text(sponsor, SPONSOR_NOT_RECORDED)
-}
+pub use wsoa_core::plan::{SPONSOR_NOT_RECORDED, sponsor_recorded};
 
 /// How many rows from the top are searched for the row of headings.
 pub const HEADER_SEARCH_ROWS: usize = 50;
@@ -64,7 +59,7 @@ impl Cell {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(text) => {
-                crate::text::csv_cell_back(text.replace("\r\n", "\n").trim()).to_owned()
+                wsoa_core::text::csv_cell_back(text.replace("\r\n", "\n").trim()).to_owned()
             }
             Cell::Number(number) => format_number(*number),
             Cell::Date(date) => date.to_string(),
@@ -276,7 +271,7 @@ fn read_deadline_cell(cell: &Cell) -> Due {
         Cell::Empty => Due::Blank,
         Cell::Date(date) => Due::Deadline(Deadline::On(*date)),
         Cell::Number(number) => serial(*number).map_or_else(
-            || Due::Unreadable(cell.text(), crate::deadline::FORMS.to_owned()),
+            || Due::Unreadable(cell.text(), wsoa_core::deadline::FORMS.to_owned()),
             |date| Due::Deadline(Deadline::On(date)),
         ),
         Cell::Text(_) => {
@@ -320,7 +315,7 @@ fn describe_deadline(deadline: &Deadline) -> String {
 }
 
 /// An action's deadline as the ledger holds it.
-fn current_deadline(action: &crate::plan::ActionView) -> Deadline {
+fn current_deadline(action: &wsoa_core::plan::ActionView) -> Deadline {
     action.deadline.clone().unwrap_or(Deadline::On(action.due))
 }
 
@@ -485,35 +480,39 @@ pub fn parse_rag(input: &str) -> Result<RagCell, bool> {
     }
 }
 
-/// The columns of the tracker the ledger writes (`wsoa show --format csv` and the workbook's
-/// Tracker sheet), in order, each with the field an import reads it as (`None`: worked out from
-/// the others, not read back). One list, so that what is exported imports back.
-pub const TRACKER_COLUMNS: [(&str, Option<Field>); 14] = [
-    ("Ref", Some(Field::Ref)),
-    ("Area of weakness", Some(Field::Weakness)),
-    ("Workstream", Some(Field::Workstream)),
-    ("Sponsor", Some(Field::Sponsor)),
-    ("Action", Some(Field::Action)),
-    ("Lead", Some(Field::Owner)),
-    ("Deadline", Some(Field::Due)),
-    ("Original deadline", None),
-    ("Status", Some(Field::Status)),
-    ("RAG", Some(Field::Rag)),
-    ("Overdue", None),
-    ("Success criteria", Some(Field::Success)),
-    ("Latest update", Some(Field::Update)),
-    ("Evidence", None),
+/// The field an import reads each column of the tracker the ledger writes as, in the order of
+/// [`TRACKER_HEADINGS`] (`None`: worked out from the others, not read back).
+const COLUMN_FIELDS: [Option<Field>; 14] = [
+    Some(Field::Ref),
+    Some(Field::Weakness),
+    Some(Field::Workstream),
+    Some(Field::Sponsor),
+    Some(Field::Action),
+    Some(Field::Owner),
+    Some(Field::Due),
+    None,
+    Some(Field::Status),
+    Some(Field::Rag),
+    None,
+    Some(Field::Success),
+    Some(Field::Update),
+    None,
 ];
 
-/// The headings of `TRACKER_COLUMNS`, in order.
-pub const TRACKER_HEADINGS: [&str; 14] = {
-    let mut names = [""; 14];
+/// The headings of the tracker the ledger writes (`wsoa show --format csv` and the workbook's
+/// Tracker sheet), in order: the core's one list.
+pub const TRACKER_HEADINGS: [&str; 14] = wsoa_core::show::CSV_COLUMNS;
+
+/// The columns of the tracker the ledger writes, each with the field an import reads it as. One
+/// list, so that what is exported imports back.
+pub const TRACKER_COLUMNS: [(&str, Option<Field>); 14] = {
+    let mut columns = [("", None); 14];
     let mut i = 0;
-    while i < names.len() {
-        names[i] = TRACKER_COLUMNS[i].0;
+    while i < columns.len() {
+        columns[i] = (TRACKER_HEADINGS[i], COLUMN_FIELDS[i]);
         i += 1;
     }
-    names
+    columns
 };
 
 /// What a column of the tracker holds.
@@ -2170,13 +2169,13 @@ pub fn plan_import(
     let mut result = ImportPlan::default();
     if state.area.is_none() {
         result.problems.push(Finding::whole_file(
-            crate::decide::Rejection::NotOpened.to_string(),
+            wsoa_core::decide::Rejection::NotOpened.to_string(),
         ));
         return result;
     }
     if when.occurred_on > when.today {
         result.problems.push(Finding::whole_file(
-            crate::decide::Rejection::InFuture {
+            wsoa_core::decide::Rejection::InFuture {
                 date: when.occurred_on,
                 today: when.today,
             }
@@ -2618,7 +2617,7 @@ impl<'a> Planner<'a> {
 
     /// Plans the amendment of a workstream the file renames, gives a new sponsor or more
     /// weaknesses (never fewer: another file may hold the rest).
-    fn changed_workstream(&mut self, id: &str, current: &crate::plan::WorkstreamView) {
+    fn changed_workstream(&mut self, id: &str, current: &wsoa_core::plan::WorkstreamView) {
         let Some(facts) = self.facts.get(id) else {
             return;
         };
@@ -2796,7 +2795,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn changed_action(&mut self, row: &ActionRow, current: &crate::plan::ActionView) {
+    fn changed_action(&mut self, row: &ActionRow, current: &wsoa_core::plan::ActionView) {
         let layout = self.layout;
         let mut changes = Vec::new();
         let title = row
