@@ -916,17 +916,18 @@ impl RecordCommand {
             supports,
             None,
         );
-        Ok(ledger.attach_evidence_then(
-            content,
-            attach,
-            |id| {
-                Command::RecordVisit(MonitoringVisitFeedback {
-                    letter: Some(id),
-                    ..visit
-                })
-            },
-            context,
-        )?)
+        let then = |id| {
+            Command::RecordVisit(MonitoringVisitFeedback {
+                letter: Some(id),
+                ..visit
+            })
+        };
+        match ledger.attach_evidence_then(content, attach, then, None, context)? {
+            wsoa_store::AttachedThen::Appended(appended) => Ok(appended),
+            wsoa_store::AttachedThen::Replayed(seq) => {
+                anyhow::bail!("the visit was recorded already, as event {seq}")
+            }
+        }
     }
 }
 

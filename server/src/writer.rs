@@ -99,10 +99,12 @@ pub enum Job {
         command: AttachEvidence,
         /// The visit, its letter filled in with the evidence's id.
         visit: wsoa_core::event::MonitoringVisitFeedback,
+        /// The form's idempotency key, remembered with the visit.
+        idempotency: Option<wsoa_store::IdempotencyKey>,
         /// Who and when.
         context: Context,
-        /// Where the answer goes: the two events.
-        reply: oneshot::Sender<Result<Vec<Appended>, StoreError>>,
+        /// Where the answer goes: the two events, or the visit recorded earlier with the key.
+        reply: oneshot::Sender<Result<wsoa_store::AttachedThen, StoreError>>,
     },
     /// Redact a piece of evidence: append the event and purge its content.
     Redact {
@@ -193,6 +195,7 @@ pub fn run(mut ledger: Ledger, jobs: mpsc::Receiver<Job>) -> Ledger {
                 file,
                 command,
                 visit,
+                idempotency,
                 context,
                 reply,
             } => {
@@ -202,7 +205,13 @@ pub fn run(mut ledger: Ledger, jobs: mpsc::Receiver<Job>) -> Ledger {
                         ..visit
                     })
                 };
-                let _ = reply.send(ledger.attach_evidence_then(file, command, then, &context));
+                let _ = reply.send(ledger.attach_evidence_then(
+                    file,
+                    command,
+                    then,
+                    idempotency,
+                    &context,
+                ));
             }
             Job::Redact {
                 redaction,

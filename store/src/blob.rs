@@ -19,7 +19,7 @@ use wsoa_core::event::EvidenceRedacted;
 use wsoa_core::{Command, Digest, EventBody, EvidenceId};
 
 use crate::error::StoreError;
-use crate::ledger::{Appended, Context, Ledger, Reader};
+use crate::ledger::{Appended, Context, IdempotencyKey, Ledger, Reader, Refusals, Submission};
 
 /// The size of one stored chunk of evidence content (content kept in sled by older ledgers), and
 /// of the buffer content is streamed through.
@@ -104,6 +104,15 @@ pub(crate) fn parse_index(value: &[u8]) -> Option<(u64, u32)> {
     Some((size, chunks))
 }
 
+/// What [`Ledger::attach_evidence_then`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttachedThen {
+    /// The evidence and the command's event, appended now.
+    Appended(Vec<Appended>),
+    /// Appended earlier under the same idempotency key, as this event; nothing was appended now.
+    Replayed(u64),
+}
+
 impl Ledger {
     /// Stores `content` and appends the `EvidenceAttached` event that records it. The command's
     /// `content_hash` and `size` are computed here from the content itself.
@@ -138,13 +147,23 @@ impl Ledger {
     /// As [`Ledger::attach_evidence`], then, in the same transaction, the command `then` makes
     /// of the evidence's id (a monitoring visit whose letter it is). Both are checked against
     /// the rules before any content is written, and either both are appended or neither is.
+    ///
+    /// With an idempotency key, the second command's event is remembered under it in the same
+    /// transaction; a retry with the same key and request appends nothing and answers
+    /// [`AttachedThen::Replayed`] with that event.
     pub fn attach_evidence_then<R: Read + Seek>(
         &mut self,
         mut content: R,
         mut command: AttachEvidence,
         then: impl FnOnce(EvidenceId) -> Command,
+        idempotency: Option<IdempotencyKey>,
         context: &Context,
-    ) -> Result<Vec<Appended>, StoreError> {
+    ) -> Result<AttachedThen, StoreError> {
+        if let Some(key) = &idempotency
+            && let Some(seq) = self.idempotent(key)?
+        {
+            return Ok(AttachedThen::Replayed(seq));
+        }
         let first = hash_content(&mut content).map_err(StoreError::io("cannot read the file"))?;
         command.content_hash = first.hash;
         command.size = first.size;
@@ -176,8 +195,23 @@ impl Ledger {
                 .map_err(StoreError::io("cannot read the file again"))?;
             self.write_blob(&mut content, first)?;
         }
-        self.execute_all([(attach, context.clone()), (follow, context.clone())])
-            .map_err(|(_, err)| err)
+        let submissions = [
+            Submission {
+                command: attach,
+                context: context.clone(),
+                idempotency: None,
+            },
+            Submission {
+                command: follow,
+                context: context.clone(),
+                idempotency,
+            },
+        ];
+        let mut appended = Vec::with_capacity(2);
+        for result in self.decide_and_append(submissions, Refusals::StopAll)? {
+            appended.push(result?);
+        }
+        Ok(AttachedThen::Appended(appended))
     }
 
     pub(crate) fn write_blob(

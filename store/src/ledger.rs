@@ -714,7 +714,7 @@ impl Ledger {
         Ok(head)
     }
 
-    fn decide_and_append(
+    pub(crate) fn decide_and_append(
         &mut self,
         items: impl IntoIterator<Item = Submission>,
         refusals: Refusals,
@@ -961,7 +961,7 @@ pub(crate) fn when(head: &Head, context: &Context) -> Result<When, StoreError> {
 
 /// What a refused command does to the others appended with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Refusals {
+pub(crate) enum Refusals {
     /// It appends nothing and the others go ahead (`execute_each`, `submit_each`).
     SkipEach,
     /// Nothing is appended at all (`execute_all`).

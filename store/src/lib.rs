@@ -22,7 +22,7 @@ mod token;
 mod tree;
 mod verify;
 
-pub use blob::{BLOB_CHUNK_BYTES, BlobInfo, hash_content};
+pub use blob::{AttachedThen, BLOB_CHUNK_BYTES, BlobInfo, hash_content};
 pub use bundle::{
     BUNDLE_MAGIC, ExportReport, bundle_origin, verify_bundle, verify_bundle_trusting,
 };

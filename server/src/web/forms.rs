@@ -372,6 +372,7 @@ fn visit_body(form: &FormState) -> Markup {
 async fn letter_and_visit(
     state: &AppState,
     user: &Signed,
+    fields: &input::Fields,
     (file, file_name, declared): (std::fs::File, String, Option<String>),
     visit: MonitoringVisitFeedback,
     on: Date,
@@ -422,17 +423,23 @@ async fn letter_and_visit(
         supports,
     };
     let context = context(user.actor(), Some(on))?;
+    let idempotency = input::form_key(user, fields);
     match state
         .write(|reply| crate::writer::Job::AttachLetter {
             file,
             command,
             visit,
+            idempotency,
             context,
             reply,
         })
         .await?
     {
-        Ok(appended) => Ok(Ok(appended.last().map_or(0, |a| a.event.seq))),
+        Ok(wsoa_store::AttachedThen::Appended(appended)) => {
+            Ok(Ok(appended.last().map_or(0, |a| a.event.seq)))
+        }
+        Ok(wsoa_store::AttachedThen::Replayed(seq)) => Ok(Ok(seq)),
+        Err(wsoa_store::StoreError::IdempotencyKeyReused) => Ok(Err(Refused::FormReused)),
         Err(wsoa_store::StoreError::Rejected(rejection)) => Ok(Err(Refused::Rule(rejection))),
         Err(err) => Err(err.into()),
     }
@@ -565,7 +572,15 @@ pub async fn visit(
             let Command::RecordVisit(visit) = command else {
                 unreachable!("the command is a visit");
             };
-            letter_and_visit(&state, &user, (file, file_name, declared), visit, on).await?
+            letter_and_visit(
+                &state,
+                &user,
+                &fields,
+                (file, file_name, declared),
+                visit,
+                on,
+            )
+            .await?
         }
     };
     match recorded {

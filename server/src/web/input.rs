@@ -581,6 +581,24 @@ pub enum Refused {
     FormReused,
 }
 
+/// The idempotency key of a form sent with its nonce: a resubmission of the same form (a double
+/// click, a refresh) finds what the first recorded instead of recording it again.
+pub fn form_key(user: &Signed, fields: &Fields) -> Option<IdempotencyKey> {
+    let nonce = fields.get("nonce").trim();
+    (!nonce.is_empty() && nonce.len() <= 128).then(|| {
+        // Scoped by the actor's name and a fixed prefix, so a form's nonce never meets an API
+        // client's Idempotency-Key.
+        let mut key = b"web\0".to_vec();
+        key.extend_from_slice(user.name.as_bytes());
+        key.push(0);
+        key.extend_from_slice(nonce.as_bytes());
+        IdempotencyKey {
+            key,
+            request: fields.digest(),
+        }
+    })
+}
+
 /// Sends a command through the writer with the session's actor, as `POST /api/v1/commands`
 /// does. The form's nonce (a hidden field, new for each form shown) is its idempotency key, so
 /// that a double click or a resubmitted page records once. Returns the event's sequence number.
@@ -592,19 +610,7 @@ pub async fn submit(
     on: Date,
 ) -> Result<Result<u64, Refused>, WebError> {
     let context = context(user.actor(), Some(on))?;
-    let nonce = fields.get("nonce").trim();
-    let idempotency = (!nonce.is_empty() && nonce.len() <= 128).then(|| {
-        // Scoped by the actor's name and a fixed prefix, so a form's nonce never meets an API
-        // client's Idempotency-Key.
-        let mut key = b"web\0".to_vec();
-        key.extend_from_slice(user.name.as_bytes());
-        key.push(0);
-        key.extend_from_slice(nonce.as_bytes());
-        IdempotencyKey {
-            key,
-            request: fields.digest(),
-        }
-    });
+    let idempotency = form_key(user, fields);
     let submission = Submission {
         command,
         context,

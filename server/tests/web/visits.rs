@@ -109,3 +109,58 @@ async fn a_point_naming_an_unrecorded_finding_comes_back_beside_its_field_and_ke
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.text().contains("closed with ]"), "{}", reply.text());
 }
+
+#[tokio::test]
+async fn a_visit_form_with_its_letter_sent_twice_records_once() {
+    let fixture = Fixture::with_plan().await;
+    let officer = fixture.sign_in(Role::Officer).await;
+    let form = officer.get("/visits/new").await;
+    let nonce = form.hidden("nonce");
+    assert!(!nonce.is_empty(), "the form carries a nonce");
+    let before = fixture.len();
+    let fields = [
+        ("nonce", nonce.as_str()),
+        ("by", "DfE SEND adviser"),
+        ("on-day", "1"),
+        ("on-month", "12"),
+        ("on-year", "2021"),
+        ("concerns", "[W1] The QA framework is not yet agreed"),
+    ];
+    let letter: &[u8] = b"Dear Director";
+    for _ in 0..2 {
+        let reply = officer
+            .post_file(
+                "/visits/new",
+                &fields,
+                "letter",
+                Some(("letter.txt", letter)),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    }
+    assert_eq!(fixture.len(), before + 2, "the letter and the visit, once");
+    // The same nonce with something else typed is refused, and records nothing.
+    let changed = [
+        ("nonce", nonce.as_str()),
+        ("by", "Someone else"),
+        ("on-day", "1"),
+        ("on-month", "12"),
+        ("on-year", "2021"),
+        ("concerns", "Another concern"),
+    ];
+    let reply = officer
+        .post_file(
+            "/visits/new",
+            &changed,
+            "letter",
+            Some(("letter.txt", letter)),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text()
+    );
+    assert_eq!(fixture.len(), before + 2);
+}
