@@ -532,6 +532,27 @@ async function scenario(context) {
     await checkAccessibility(page, 'a form with a date error');
   });
 
+  await step('a visit with a point tied to a weakness and its letter is recorded in one step', async () => {
+    await page.goto(at('/visits/new'));
+    const form = page.locator('#visit-form');
+    await form.getByLabel('Who visited').fill('DfE SEND adviser (browser test)');
+    await form.getByLabel('Concerns').fill('[W2] Browser test: plans are still late');
+    await form.getByLabel('Their letter (optional)').setInputFiles({
+      name: 'browser-visit-letter.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Dear Director, thank you for welcoming us.'),
+    });
+    await form.getByRole('button', { name: 'Record the visit' }).click();
+    await page.waitForURL((url) => url.pathname === '/diff');
+    assert.ok((await page.textContent('body')).includes('was recorded'), 'the visit is recorded');
+    await page.goto(at('/evidence'));
+    assert.ok((await page.textContent('body')).includes('Monitoring visit letter'), 'its letter is kept as evidence');
+    await page.goto(at('/narrative'));
+    const narrative = await page.textContent('body');
+    assert.ok(narrative.includes('Browser test: plans are still late'), 'the point is in the narrative');
+    await checkAccessibility(page, 'the narrative after a visit with its letter');
+  });
+
   for (const [link, pathname] of [
     ['Add an action', '/actions/new'],
     ['Record a monitoring visit', '/visits/new'],
