@@ -12,6 +12,7 @@ pub mod connections;
 pub mod error;
 pub mod serve;
 pub mod state;
+pub mod upload;
 pub mod web;
 pub use wsoa_api::wire;
 pub mod writer;

@@ -1,8 +1,6 @@
 //! Evidence over HTTP: upload (streamed multipart, bounded by the server's upload limit),
 //! the list, and download of the content, checked against its hash as it streams out.
 
-use std::io::Write as _;
-
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
@@ -240,31 +238,21 @@ pub async fn upload(
             "file" => {
                 let file_name = base_name(field.file_name().unwrap_or(""))?;
                 let declared = field.content_type().map(str::to_owned);
-                let mut temp = tempfile::tempfile().map_err(|err| {
-                    ApiError::io("cannot keep the upload in a temporary file", err)
-                })?;
-                let mut written = 0u64;
-                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                    written += chunk.len() as u64;
-                    if written > limit {
+                let temp = match crate::upload::spool(&mut field, limit).await {
+                    Ok(crate::upload::Spooled::File { file, .. }) => file,
+                    Ok(crate::upload::Spooled::TooLarge) => {
                         return Err(ApiError::too_large(format!(
                             "the file is larger than this server's upload limit of {limit} bytes; ask its operator to raise --max-upload-bytes"
                         )));
                     }
-                    temp =
-                        tokio::task::spawn_blocking(move || temp.write_all(&chunk).map(|()| temp))
-                            .await?
-                            .map_err(|err| {
-                                ApiError::io("cannot keep the upload in a temporary file", err)
-                            })?;
-                }
-                // The writer hashes the content from the start.
-                let temp = tokio::task::spawn_blocking(move || {
-                    use std::io::Seek as _;
-                    temp.rewind().map(|()| temp)
-                })
-                .await?
-                .map_err(ApiError::internal)?;
+                    Err(crate::upload::SpoolError::Read(err)) => return Err(multipart_error(err)),
+                    Err(crate::upload::SpoolError::Io(err)) => {
+                        return Err(ApiError::io(
+                            "cannot keep the upload in a temporary file",
+                            err,
+                        ));
+                    }
+                };
                 file = Some((temp, file_name, declared));
             }
             "title" | "kind" | "id" | "media_type" | "on" | "supports" => {

@@ -9,8 +9,6 @@
 //! page shows the new state at once; when refused, the page comes back (422) with the problem
 //! next to the field and what was typed kept.
 
-use std::io::Write as _;
-
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -1000,28 +998,18 @@ pub(crate) async fn read_upload(
         if name == file_part {
             let file_name = part.file_name().unwrap_or("").to_owned();
             let declared = part.content_type().map(str::to_owned);
-            let mut temp = tempfile::tempfile().map_err(crate::error::ApiError::internal)?;
-            let mut written = 0u64;
-            while let Some(chunk) = part.chunk().await.map_err(bad)? {
-                written += chunk.len() as u64;
-                if written > limit {
+            let (temp, written) = match crate::upload::spool(&mut part, limit).await {
+                Ok(crate::upload::Spooled::File { file, size }) => (file, size),
+                Ok(crate::upload::Spooled::TooLarge) => {
                     too_large = true;
                     break;
                 }
-                temp = tokio::task::spawn_blocking(move || temp.write_all(&chunk).map(|()| temp))
-                    .await?
-                    .map_err(crate::error::ApiError::internal)?;
-            }
-            if too_large {
-                break;
-            }
+                Err(crate::upload::SpoolError::Read(err)) => return Err(bad(err)),
+                Err(crate::upload::SpoolError::Io(err)) => {
+                    return Err(crate::error::ApiError::internal(err).into());
+                }
+            };
             if !file_name.trim().is_empty() || written > 0 {
-                let temp = tokio::task::spawn_blocking(move || {
-                    use std::io::Seek as _;
-                    temp.rewind().map(|()| temp)
-                })
-                .await?
-                .map_err(crate::error::ApiError::internal)?;
                 file = Some((temp, file_name, declared));
             }
         } else {
