@@ -313,6 +313,67 @@ impl Rejection {
     }
 }
 
+/// The WSoA's version submitted to the inspectorates.
+fn submit_statement(state: &State, summary: &Option<String>) -> Result<EventBody, Rejection> {
+    optional_prose("the summary", summary.as_ref())?;
+    let version = state.plan_version;
+    match state.plan_stage {
+        PlanStage::Draft => {}
+        PlanStage::Submitted => {
+            return Err(Rejection::WrongStage(format!(
+                "version {version} of the statement is already submitted; record that it was accepted, or revise it"
+            )));
+        }
+        PlanStage::Accepted => {
+            return Err(Rejection::WrongStage(format!(
+                "version {version} of the statement was accepted; to submit changes, first record them as a revision"
+            )));
+        }
+    }
+    Ok(EventBody::PlanSubmitted(PlanSubmitted {
+        version,
+        summary: summary.clone(),
+    }))
+}
+
+/// The inspectorates' acceptance of the submitted version.
+fn accept_statement(state: &State, summary: &Option<String>) -> Result<EventBody, Rejection> {
+    optional_prose("the summary", summary.as_ref())?;
+    let version = state.plan_version;
+    match state.plan_stage {
+        PlanStage::Submitted => {}
+        PlanStage::Draft => {
+            return Err(Rejection::WrongStage(format!(
+                "version {version} of the statement has not been submitted; record its submission first"
+            )));
+        }
+        PlanStage::Accepted => {
+            return Err(Rejection::WrongStage(format!(
+                "version {version} of the statement is already accepted"
+            )));
+        }
+    }
+    Ok(EventBody::PlanAccepted(PlanAccepted {
+        version,
+        summary: summary.clone(),
+    }))
+}
+
+/// A revision of the WSoA after it was submitted.
+fn revise_statement(state: &State, summary: &str) -> Result<EventBody, Rejection> {
+    prose("the summary of the revision", summary)?;
+    if state.plan_stage == PlanStage::Draft {
+        return Err(Rejection::WrongStage(format!(
+            "version {} of the statement has not been submitted yet, so there is nothing to revise; record its submission first",
+            state.plan_version
+        )));
+    }
+    Ok(EventBody::PlanRevised(PlanRevised {
+        version: state.plan_version + 1,
+        summary: summary.to_owned(),
+    }))
+}
+
 fn describe_len(len: u64) -> String {
     match len {
         0 => "the ledger has no events".to_owned(),
@@ -1197,61 +1258,9 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         Command::CreateWorkstream(e) if state.latest_plan.is_some() => {
             add_workstream(state, &AddWorkstream::of_default_plan(e))?
         }
-        Command::SubmitPlan { summary } => {
-            optional_prose("the summary", summary.as_ref())?;
-            let version = state.plan_version;
-            match state.plan_stage {
-                PlanStage::Draft => {}
-                PlanStage::Submitted => {
-                    return Err(Rejection::WrongStage(format!(
-                        "version {version} of the statement is already submitted; record that it was accepted, or revise it"
-                    )));
-                }
-                PlanStage::Accepted => {
-                    return Err(Rejection::WrongStage(format!(
-                        "version {version} of the statement was accepted; to submit changes, first record them as a revision"
-                    )));
-                }
-            }
-            EventBody::PlanSubmitted(PlanSubmitted {
-                version,
-                summary: summary.clone(),
-            })
-        }
-        Command::AcceptPlan { summary } => {
-            optional_prose("the summary", summary.as_ref())?;
-            let version = state.plan_version;
-            match state.plan_stage {
-                PlanStage::Submitted => {}
-                PlanStage::Draft => {
-                    return Err(Rejection::WrongStage(format!(
-                        "version {version} of the statement has not been submitted; record its submission first"
-                    )));
-                }
-                PlanStage::Accepted => {
-                    return Err(Rejection::WrongStage(format!(
-                        "version {version} of the statement is already accepted"
-                    )));
-                }
-            }
-            EventBody::PlanAccepted(PlanAccepted {
-                version,
-                summary: summary.clone(),
-            })
-        }
-        Command::RevisePlan { summary } => {
-            prose("the summary of the revision", summary)?;
-            if state.plan_stage == PlanStage::Draft {
-                return Err(Rejection::WrongStage(format!(
-                    "version {} of the statement has not been submitted yet, so there is nothing to revise; record its submission first",
-                    state.plan_version
-                )));
-            }
-            EventBody::PlanRevised(PlanRevised {
-                version: state.plan_version + 1,
-                summary: summary.clone(),
-            })
-        }
+        Command::SubmitPlan { summary } => submit_statement(state, summary)?,
+        Command::AcceptPlan { summary } => accept_statement(state, summary)?,
+        Command::RevisePlan { summary } => revise_statement(state, summary)?,
         Command::CreateWorkstream(e) => {
             fresh(
                 SubjectKind::Workstream,
