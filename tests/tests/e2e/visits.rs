@@ -232,6 +232,16 @@ fn through_a_server_points_are_tied_and_a_letter_file_is_refused_with_the_two_st
         "{}",
         refused.stderr
     );
+    // A refusal through the server is followed by the command line's own hint, as locally.
+    let empty = remote(&["visit", "record", "--by", "DfE SEND adviser"]).code_is(2);
+    assert!(
+        empty.stderr.contains("the visit records no feedback")
+            && empty.stderr.contains(
+                "wsoa: hint: add --summary, --strength, --concern, --next-step or --letter"
+            ),
+        "{}",
+        empty.stderr
+    );
     let recorded = remote(&[
         "--format",
         "json",
