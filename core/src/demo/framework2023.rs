@@ -7,8 +7,8 @@
 //! "Eastbrook local area" is fictional; its people, numbers and letters are invented.
 
 use super::{
-    Planned, Script, Story, action_id, d, decimal, evidence, measure_id, measure_value, note,
-    reference, review, risk_id, status_change, weakness_id, workstream_id,
+    ADVISERS, Planned, Script, Story, action_id, d, decimal, evidence, measure_id, measure_value,
+    note, reference, review, risk_id, status_change, visit, weakness_id, workstream_id,
 };
 use crate::command::{
     AddFinding, AddInspection, AddWorkstream, AmendMeasure, Command, DefineMeasure, RaiseRisk,
@@ -20,9 +20,9 @@ use crate::event::Rag;
 use crate::event::{
     ActionCreated, CoproductionRecorded, Direction, EvidenceKind, FindingKind, Framework,
     InspectionKind, InspectionOutcome, LedgerOpened, MeasureDefined, MilestoneAdded, MilestoneMet,
-    MilestoneMissed, MonitoringReviewed, MonitoringVisitFeedback, Outcome, PackSent, Period,
-    PlanKind, PlanStarted, PlanStep, Progress, Rating, RevisitOutcomeRecorded, RevisitScheduled,
-    RiskLevel, Status, WorkstreamCreated,
+    MilestoneMissed, MonitoringReviewed, Outcome, PackSent, Period, PlanKind, PlanStarted,
+    PlanStep, Progress, Rating, RevisitOutcomeRecorded, RevisitScheduled, RiskLevel, Status,
+    WorkstreamCreated,
 };
 use crate::ids::{Digest, InspectionId, MilestoneId, PlanId, SubjectKind as K};
 
@@ -63,7 +63,6 @@ const ICB: &str = "Dr Femi Adeyemi (Designated Clinical Officer)";
 const BI: &str = "Lucy Harcourt (SEND Performance Analyst)";
 const COPRO: &str = "Martin Oyelaran (Engagement and Co-production Manager)";
 const FORUM: &str = "Eastbrook Parent Carer Forum";
-const ADVISERS: &str = "DfE SEND adviser and NHS England SEND adviser";
 const BOARD: &str = "Eastbrook SEND Partnership Board";
 
 /// Board reviews: (day, each workstream's rating with a note).
@@ -1097,24 +1096,6 @@ fn milestone_id(id: &str) -> MilestoneId {
 
 fn deadline(text: &str) -> Deadline {
     Deadline::parse(text).expect("the story's deadlines are readable")
-}
-
-/// A visit's feedback; a point written `[W2] text` concerns weakness W2.
-fn visit(summary: &str, strengths: &[&str], concerns: &[&str], next_steps: &[&str]) -> Command {
-    let list = |items: &[&str]| {
-        items
-            .iter()
-            .map(|s| s.parse().expect("the story's visit points are readable"))
-            .collect()
-    };
-    Command::RecordVisit(MonitoringVisitFeedback {
-        by: ADVISERS.to_owned(),
-        summary: Some(summary.to_owned()),
-        strengths: list(strengths),
-        concerns: list(concerns),
-        next_steps: list(next_steps),
-        letter: None,
-    })
 }
 
 fn script() -> Vec<Planned> {
