@@ -203,14 +203,7 @@ pub(crate) fn attach_command(
     supports: Vec<SubjectRef>,
     id: Option<EvidenceId>,
 ) -> AttachEvidence {
-    let file_name = file
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file.display().to_string());
-    let media_type = mime_guess::from_path(file)
-        .first_or_octet_stream()
-        .essence_str()
-        .to_owned();
+    let (file_name, media_type) = name_and_media_type(file);
     AttachEvidence {
         id,
         content_hash: Digest::ZERO,
@@ -221,4 +214,17 @@ pub(crate) fn attach_command(
         kind,
         supports,
     }
+}
+
+/// A file's name as it is attached, and its media type guessed from that name.
+pub(crate) fn name_and_media_type(file: &std::path::Path) -> (String, String) {
+    let file_name = file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let media_type = mime_guess::from_path(file)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_owned();
+    (file_name, media_type)
 }

@@ -886,35 +886,14 @@ impl RecordCommand {
         if content.metadata().is_ok_and(|m| m.is_dir()) {
             anyhow::bail!("{} is a directory; give the letter's file", file.display());
         }
-        // The letter supports the findings its points concern, or, when none is named, every
-        // weakness and finding recorded.
-        let mut supports: Vec<SubjectRef> = Vec::new();
-        for id in visit
-            .strengths
-            .iter()
-            .chain(&visit.concerns)
-            .chain(&visit.next_steps)
-            .flat_map(|p| &p.about)
-        {
-            let reference = weakness_ref(id);
-            if !supports.contains(&reference) {
-                supports.push(reference);
-            }
-        }
-        if supports.is_empty() {
-            supports = ledger
-                .state()?
-                .weaknesses
-                .keys()
-                .map(weakness_ref)
-                .collect();
-        }
-        let attach = crate::evidence::attach_command(
-            &file,
-            format!("Monitoring visit letter, {}", context.occurred_on.long()),
-            wsoa_core::event::EvidenceKind::Document,
-            supports,
-            None,
+        let (file_name, media_type) = crate::evidence::name_and_media_type(&file);
+        let state = ledger.state()?;
+        let attach = wsoa_core::command::AttachEvidence::visit_letter(
+            &visit,
+            context.occurred_on,
+            file_name,
+            media_type,
+            || state.weaknesses.keys().cloned().collect(),
         );
         let then = |id| {
             Command::RecordVisit(MonitoringVisitFeedback {
@@ -1423,13 +1402,5 @@ impl NoteCommand {
                 about, text, from, ..
             } => Command::AddNote(AddNote { about, text, from }),
         }
-    }
-}
-
-/// A reference to a weakness or finding, its kind named.
-fn weakness_ref(id: &WeaknessId) -> SubjectRef {
-    SubjectRef {
-        kind: Some(wsoa_core::SubjectKind::Weakness),
-        id: id.as_str().to_owned(),
     }
 }

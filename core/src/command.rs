@@ -465,6 +465,40 @@ pub struct AttachEvidence {
     pub supports: Vec<SubjectRef>,
 }
 
+impl AttachEvidence {
+    /// A monitoring visit's letter, attached with the visit on `on` (its content hash and size
+    /// are filled in by whoever stores it): it supports the findings the visit's points name,
+    /// or, when they name none, those `every_finding` gives.
+    pub fn visit_letter(
+        visit: &MonitoringVisitFeedback,
+        on: Date,
+        file_name: String,
+        media_type: String,
+        every_finding: impl FnOnce() -> Vec<WeaknessId>,
+    ) -> AttachEvidence {
+        let mut findings = visit.findings();
+        if findings.is_empty() {
+            findings = every_finding();
+        }
+        AttachEvidence {
+            id: None,
+            content_hash: Digest::ZERO,
+            file_name,
+            media_type,
+            size: 0,
+            title: format!("Monitoring visit letter, {}", on.long()),
+            kind: EvidenceKind::Document,
+            supports: findings
+                .iter()
+                .map(|id| SubjectRef {
+                    kind: Some(crate::ids::SubjectKind::Weakness),
+                    id: id.as_str().to_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Raise a risk about things in the plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RaiseRisk {

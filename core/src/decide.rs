@@ -1357,7 +1357,7 @@ pub fn decide(state: &State, command: &Command, when: When) -> Result<EventBody,
         }
         Command::RecordVisit(e) => {
             visit(e)?;
-            for point in e.strengths.iter().chain(&e.concerns).chain(&e.next_steps) {
+            for point in e.points() {
                 at_most("the findings a point concerns", &point.about)?;
                 unique("weakness", &point.about)?;
                 point.about.iter().try_for_each(weakness)?;

@@ -1037,6 +1037,25 @@ pub struct MonitoringVisitFeedback {
 }
 
 impl MonitoringVisitFeedback {
+    /// Every point: the strengths, then the concerns, then the next steps.
+    pub fn points(&self) -> impl Iterator<Item = &VisitPoint> {
+        self.strengths
+            .iter()
+            .chain(&self.concerns)
+            .chain(&self.next_steps)
+    }
+
+    /// The findings the points name, each once, in the order first named.
+    pub fn findings(&self) -> Vec<WeaknessId> {
+        let mut findings: Vec<WeaknessId> = Vec::new();
+        for id in self.points().flat_map(|point| &point.about) {
+            if !findings.contains(id) {
+                findings.push(id.clone());
+            }
+        }
+        findings
+    }
+
     /// The same feedback as `MonitoringVisitRecorded` holds it, when no point is tied to a
     /// finding and there is no letter: such a visit keeps that event's bytes.
     pub fn untied(&self) -> Option<MonitoringVisitRecorded> {

@@ -780,15 +780,7 @@ impl Timeline {
         let plan = &self.plan;
         let name = |subject: &Subject| plan.describe(subject);
         let summary = said(e.summary.as_deref());
-        let mut about: Vec<Subject> = Vec::new();
-        for point in e.strengths.iter().chain(&e.concerns).chain(&e.next_steps) {
-            for id in &point.about {
-                let subject = Subject::Weakness(id.clone());
-                if !about.contains(&subject) {
-                    about.push(subject);
-                }
-            }
-        }
+        let mut about: Vec<Subject> = e.findings().into_iter().map(Subject::Weakness).collect();
         about.sort();
         let concerning = if about.is_empty() {
             String::new()

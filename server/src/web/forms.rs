@@ -17,9 +17,7 @@ use wsoa_core::event::{
 };
 use wsoa_core::plan::Plan;
 use wsoa_core::point::Point;
-use wsoa_core::{
-    ActionId, Command, Date, MeasureId, Rejection, SubjectKind, SubjectRef, WorkstreamId,
-};
+use wsoa_core::{ActionId, Command, Date, MeasureId, Rejection, WorkstreamId};
 
 use crate::state::{AppState, context, today};
 use crate::web::input::{
@@ -377,51 +375,21 @@ async fn letter_and_visit(
     visit: MonitoringVisitFeedback,
     on: Date,
 ) -> Result<Result<u64, Refused>, WebError> {
-    let mut supports: Vec<SubjectRef> = Vec::new();
-    for id in visit
-        .strengths
-        .iter()
-        .chain(&visit.concerns)
-        .chain(&visit.next_steps)
-        .flat_map(|p| &p.about)
-    {
-        let reference = SubjectRef {
-            kind: Some(SubjectKind::Weakness),
-            id: id.as_str().to_owned(),
-        };
-        if !supports.contains(&reference) {
-            supports.push(reference);
-        }
-    }
-    if supports.is_empty() {
-        supports = state
+    let every_finding = if visit.findings().is_empty() {
+        state
             .fold(|reader| Ok(reader.plan_at(wsoa_core::point::Point::Now)?.0.weaknesses))
             .await?
             .into_iter()
-            .map(|w| SubjectRef {
-                kind: Some(SubjectKind::Weakness),
-                id: w.id,
-            })
-            .collect();
-    }
-    let media_type = declared
-        .filter(|declared| declared != "application/octet-stream" && !declared.trim().is_empty())
-        .unwrap_or_else(|| {
-            mime_guess::from_path(&file_name)
-                .first_or_octet_stream()
-                .essence_str()
-                .to_owned()
-        });
-    let command = wsoa_core::command::AttachEvidence {
-        id: None,
-        content_hash: wsoa_core::Digest([0; 32]),
-        file_name,
-        media_type,
-        size: 0,
-        title: format!("Monitoring visit letter, {}", on.long()),
-        kind: wsoa_core::event::EvidenceKind::Document,
-        supports,
+            .filter_map(|w| w.id.parse().ok())
+            .collect()
+    } else {
+        Vec::new()
     };
+    let media_type = crate::upload::media_type(declared, &file_name);
+    let command =
+        wsoa_core::command::AttachEvidence::visit_letter(&visit, on, file_name, media_type, || {
+            every_finding
+        });
     let context = context(user.actor(), Some(on))?;
     let idempotency = input::form_key(user, fields);
     match state
