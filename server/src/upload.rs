@@ -19,6 +19,19 @@ pub enum Spooled {
     TooLarge,
 }
 
+/// An uploaded file's media type: as the browser declared it, unless it declared none or only
+/// `application/octet-stream`, then as guessed from the file's name.
+pub fn media_type(declared: Option<String>, file_name: &str) -> String {
+    declared
+        .filter(|declared| declared != "application/octet-stream" && !declared.trim().is_empty())
+        .unwrap_or_else(|| {
+            mime_guess::from_path(file_name)
+                .first_or_octet_stream()
+                .essence_str()
+                .to_owned()
+        })
+}
+
 /// Why a part could not be kept.
 #[derive(Debug)]
 pub enum SpoolError {

@@ -104,6 +104,14 @@ pub(crate) fn parse_index(value: &[u8]) -> Option<(u64, u32)> {
     Some((size, chunks))
 }
 
+/// Hashes the content to attach and fills in the attachment's hash and size from it.
+fn hashed(content: &mut impl Read, command: &mut AttachEvidence) -> Result<BlobInfo, StoreError> {
+    let info = hash_content(content).map_err(StoreError::io("cannot read the file"))?;
+    command.content_hash = info.hash;
+    command.size = info.size;
+    Ok(info)
+}
+
 /// What [`Ledger::attach_evidence_then`] did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AttachedThen {
@@ -126,21 +134,14 @@ impl Ledger {
         mut command: AttachEvidence,
         context: &Context,
     ) -> Result<Appended, StoreError> {
-        let first = hash_content(&mut content).map_err(StoreError::io("cannot read the file"))?;
-        command.content_hash = first.hash;
-        command.size = first.size;
+        let first = hashed(&mut content, &mut command)?;
         let command = Command::AttachEvidence(command);
         // Dry run: decide against the current state without writing, so that a rejection
         // writes no content. The append below decides again, against the same state.
         let when = crate::ledger::when(&self.head()?, context)?;
         wsoa_core::decide::check_actor_name(&context.actor.name)?;
         wsoa_core::decide(self.state()?, &command, when)?;
-        if !self.has_blob(&first.hash)? {
-            content
-                .seek(SeekFrom::Start(0))
-                .map_err(StoreError::io("cannot read the file again"))?;
-            self.write_blob(&mut content, first)?;
-        }
+        self.keep_content(&mut content, first)?;
         self.execute(&command, context)
     }
 
@@ -164,9 +165,7 @@ impl Ledger {
         {
             return Ok(AttachedThen::Replayed(seq));
         }
-        let first = hash_content(&mut content).map_err(StoreError::io("cannot read the file"))?;
-        command.content_hash = first.hash;
-        command.size = first.size;
+        let first = hashed(&mut content, &mut command)?;
         let id = match &command.id {
             Some(id) => id.clone(),
             None => self.state()?.next_evidence_id(),
@@ -189,12 +188,7 @@ impl Ledger {
         )?;
         state.apply(&sealed.event);
         wsoa_core::decide(&state, &follow, when)?;
-        if !self.has_blob(&first.hash)? {
-            content
-                .seek(SeekFrom::Start(0))
-                .map_err(StoreError::io("cannot read the file again"))?;
-            self.write_blob(&mut content, first)?;
-        }
+        self.keep_content(&mut content, first)?;
         let submissions = [
             Submission {
                 command: attach,
@@ -212,6 +206,22 @@ impl Ledger {
             appended.push(result?);
         }
         Ok(AttachedThen::Appended(appended))
+    }
+
+    /// Stores content already hashed as `first`, read again from its start, unless content with
+    /// that hash is kept already.
+    fn keep_content<R: Read + Seek>(
+        &self,
+        content: &mut R,
+        first: BlobInfo,
+    ) -> Result<(), StoreError> {
+        if !self.has_blob(&first.hash)? {
+            content
+                .seek(SeekFrom::Start(0))
+                .map_err(StoreError::io("cannot read the file again"))?;
+            self.write_blob(content, first)?;
+        }
+        Ok(())
     }
 
     pub(crate) fn write_blob(

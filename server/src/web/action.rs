@@ -1110,14 +1110,7 @@ async fn upload(
             )
             .await;
     };
-    let media_type = declared
-        .filter(|declared| declared != "application/octet-stream" && !declared.trim().is_empty())
-        .unwrap_or_else(|| {
-            mime_guess::from_path(&file_name)
-                .first_or_octet_stream()
-                .essence_str()
-                .to_owned()
-        });
+    let media_type = crate::upload::media_type(declared, &file_name);
     let command = AttachEvidence {
         id: None,
         content_hash: Digest([0; 32]),
