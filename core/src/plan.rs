@@ -430,6 +430,29 @@ impl ActionView {
             .max_by_key(|(_, cite)| cite.seq)
     }
 
+    /// Forgets the history no reader of the plan as it stands reads ([`Detail::Current`]): of
+    /// its status changes, all but the latest, the latest with a note and the latest to
+    /// complete (what [`ActionView::latest_update`] and [`ActionView::completed`] read); of its
+    /// notes, all but the latest; every amendment.
+    fn forget_history(&mut self) {
+        let changes = &self.status_changes;
+        let keep = [
+            changes.len().checked_sub(1),
+            changes.iter().rposition(|change| change.note.is_some()),
+            changes
+                .iter()
+                .rposition(|change| change.to == Status::Complete),
+        ];
+        let mut i = 0;
+        self.status_changes.retain(|_| {
+            i += 1;
+            keep.contains(&Some(i - 1))
+        });
+        let notes = self.notes.len();
+        self.notes.drain(..notes.saturating_sub(1));
+        self.amendments.clear();
+    }
+
     /// When it was (last) completed, if it is complete.
     pub fn completed(&self) -> Option<&Cite> {
         if self.status != Status::Complete {
@@ -756,6 +779,21 @@ pub struct RiskView {
     pub cite: Cite,
 }
 
+impl RiskView {
+    /// Forgets the history no reader of the plan as it stands reads ([`Detail::Current`]):
+    /// every update but the latest with a note (by its date, then its event).
+    fn forget_history(&mut self) {
+        let latest = self
+            .updates
+            .iter()
+            .filter(|(note, _)| note.is_some())
+            .map(|(_, cite)| (cite.on, cite.seq))
+            .max();
+        self.updates
+            .retain(|(note, cite)| note.is_some() && Some((cite.on, cite.seq)) == latest);
+    }
+}
+
 /// A note about something in the plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteView {
@@ -845,8 +883,36 @@ pub struct Plan {
     /// an area of significant weakness, a workstream or a step).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<PlanView>,
+    /// How much history it keeps as it folds (written only when it is not the whole).
+    #[serde(default, skip_serializing_if = "Detail::is_full")]
+    detail: Detail,
     #[serde(skip)]
     index: Index,
+}
+
+/// How much of each thing's history a plan keeps as it folds.
+///
+/// A plan with every status change, amendment, note and risk update grows with the ledger's
+/// history; the plan as it stands grows only with the things in it. Readers of the plan as it
+/// stands (`show`, the dashboard, the tracker's downloads, the timeline's names) read the same
+/// from either; readers of history (the narrative, an action's changes) need the whole, and a
+/// diff needs the whole only from its first point on (see [`Plan::keeping_history`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Detail {
+    /// Every change as it was folded.
+    #[default]
+    Full,
+    /// Only what describes the plan as it stands: of each action, its latest status change,
+    /// its latest with a note and its latest to complete, and its latest note; of each risk,
+    /// its latest update with a note; no amendments of actions and no list of notes.
+    Current,
+}
+
+impl Detail {
+    fn is_full(&self) -> bool {
+        *self == Detail::Full
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -986,6 +1052,35 @@ impl Plan {
             plan.apply(event);
         }
         plan
+    }
+
+    /// An empty plan that keeps only what describes it as it stands ([`Detail::Current`]).
+    pub fn current() -> Plan {
+        Plan {
+            detail: Detail::Current,
+            ..Plan::default()
+        }
+    }
+
+    /// The fold of `events` keeping only what describes the plan as it stands.
+    pub fn current_from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Plan {
+        let mut plan = Plan::current();
+        for event in events {
+            plan.apply(event);
+        }
+        plan
+    }
+
+    /// How much history this plan keeps.
+    pub fn detail(&self) -> Detail {
+        self.detail
+    }
+
+    /// This plan, keeping every change folded from here on: a diff from this point reads only
+    /// the changes after it, so a plan of [`Detail::Current`] is where such a fold can start.
+    pub fn keeping_history(mut self) -> Plan {
+        self.detail = Detail::Full;
+        self
     }
 
     /// The plan with its lookup by id rebuilt. The lookup is not serialised, so a plan read back
@@ -1443,6 +1538,9 @@ impl Plan {
                 action.title.clone_from(title);
             }
             action.amendments.push(amendment);
+            if self.detail == Detail::Current {
+                action.forget_history();
+            }
         }
     }
 
@@ -1491,6 +1589,9 @@ impl Plan {
                 reason: e.reason.clone(),
                 cite,
             });
+            if self.detail == Detail::Current {
+                action.forget_history();
+            }
         }
     }
 
@@ -1524,6 +1625,9 @@ impl Plan {
             });
             action.status = e.status;
             action.rag = rag_to;
+            if self.detail == Detail::Current {
+                action.forget_history();
+            }
         }
     }
 
@@ -1638,6 +1742,9 @@ impl Plan {
                 risk.mitigation.clone_from(&e.mitigation);
             }
             risk.updates.push((e.note.clone(), cite));
+            if self.detail == Detail::Current {
+                risk.forget_history();
+            }
         }
     }
 
@@ -1650,13 +1757,18 @@ impl Plan {
             self.actions[i]
                 .notes
                 .push((e.text.clone(), e.from.clone(), cite.clone()));
+            if self.detail == Detail::Current {
+                self.actions[i].forget_history();
+            }
         }
-        self.notes.push(NoteView {
-            about: e.about.clone(),
-            text: e.text.clone(),
-            from: e.from.clone(),
-            cite,
-        });
+        if self.detail == Detail::Full {
+            self.notes.push(NoteView {
+                about: e.about.clone(),
+                text: e.text.clone(),
+                from: e.from.clone(),
+                cite,
+            });
+        }
     }
 
     fn statement_step(
