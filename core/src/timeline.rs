@@ -202,20 +202,30 @@ struct Brief {
     about: Vec<Subject>,
 }
 
-/// The fold that produces entries: feed it events in ledger order.
-#[derive(Clone, Debug, Default)]
+/// The fold that produces entries: feed it events in ledger order. Its sentences name things
+/// as they stand, so its plan keeps no history ([`crate::plan::Detail::Current`]).
+#[derive(Clone, Debug)]
 pub struct Timeline {
     plan: Plan,
     briefs: Vec<Brief>,
 }
 
+impl Default for Timeline {
+    fn default() -> Timeline {
+        Timeline::new()
+    }
+}
+
 impl Timeline {
     /// An empty timeline.
     pub fn new() -> Timeline {
-        Timeline::default()
+        Timeline {
+            plan: Plan::current(),
+            briefs: Vec::new(),
+        }
     }
 
-    /// The plan after every event fed so far.
+    /// The plan as it stands after every event fed so far.
     pub fn plan(&self) -> &Plan {
         &self.plan
     }

@@ -157,7 +157,7 @@ impl Reader {
         let known = self.last_seq_in(Point::Known(day))?;
         let (mut plan, mut last_recorded_at) = match known {
             Some(seq) => self.plan_through(seq)?,
-            None => (Plan::default(), None),
+            None => (Plan::current(), None),
         };
         let after = known.map_or(0, |seq| seq + 1);
         let mut seqs = BTreeSet::new();

@@ -3,7 +3,12 @@
 //!
 //! | tree             | key                          | value                                          |
 //! |------------------|------------------------------|------------------------------------------------|
-//! | `plan_snapshots` | seq, u64 big-endian          | format u16 BE, chain hash of event seq (32 bytes), its `recorded_at` i64 BE, the plan after events 0..=seq as JSON |
+//! | `plan_snapshots` | seq, u64 big-endian          | format u16 BE, chain hash of event seq (32 bytes), its `recorded_at` i64 BE, the plan as it stands after events 0..=seq as zstd-compressed JSON |
+//!
+//! A snapshot holds the plan as it stands ([`Detail::Current`]): each action's latest changes,
+//! not its whole history, so that it grows with the things in the plan rather than with the
+//! ledger. Readers of history (the narrative, an action's page) fold it for themselves; a diff
+//! starts from the snapshot at its first point and keeps history from there on.
 //!
 //! A snapshot is kept after every `K` events (at seq `K·m − 1`), `K` being [`SNAPSHOT_EVERY`]
 //! until the ledger holds more than [`MAX_SNAPSHOTS`] × `K` events and doubling each time the
@@ -22,7 +27,7 @@
 //! (by the events' own dates) start from the plan as known at the end of the day (see `late`).
 
 use sled::Tree;
-use wsoa_core::plan::Plan;
+use wsoa_core::plan::{Detail, Plan};
 use wsoa_core::{Digest, Event};
 
 use crate::error::StoreError;
@@ -41,8 +46,13 @@ pub const SNAPSHOT_EVERY: u64 = 1024;
 pub const MAX_SNAPSHOTS: u64 = 16;
 
 /// The layout of a kept snapshot's value. A snapshot of another version is ignored and rebuilt
-/// (2: plans started after the WSoA, monitoring reviews, measures' trajectories, packs sent).
-const SNAPSHOT_FORMAT: u16 = 2;
+/// (2: plans started after the WSoA, monitoring reviews, measures' trajectories, packs sent;
+/// 3: the plan as it stands, compressed).
+const SNAPSHOT_FORMAT: u16 = 3;
+
+/// The zstd level snapshots are compressed at: most of the gain of higher levels at a fraction
+/// of their time, since a snapshot is written on the append path's heels.
+const SNAPSHOT_LEVEL: i32 = 3;
 
 /// The name of the tree of kept plan snapshots.
 pub(crate) const SNAPSHOT_TREE: &str = "plan_snapshots";
@@ -60,19 +70,21 @@ pub(crate) struct Snapshot {
     pub hash: Digest,
     /// That event's `recorded_at`.
     pub recorded_at: i64,
-    /// The plan after events 0..=seq.
+    /// The plan as it stands after events 0..=seq.
     pub plan: Plan,
 }
 
 fn encode(seq: u64, hash: &Digest, recorded_at: i64, plan: &Plan) -> Result<Vec<u8>, StoreError> {
-    let json = serde_json::to_vec(plan).map_err(|err| {
+    let cannot = |err: &dyn std::fmt::Display| {
         StoreError::Internal(format!("cannot write the plan snapshot at {seq}: {err}"))
-    })?;
-    let mut value = Vec::with_capacity(42 + json.len());
+    };
+    let json = serde_json::to_vec(plan).map_err(|err| cannot(&err))?;
+    let packed = zstd::bulk::compress(&json, SNAPSHOT_LEVEL).map_err(|err| cannot(&err))?;
+    let mut value = Vec::with_capacity(42 + packed.len());
     value.extend_from_slice(&SNAPSHOT_FORMAT.to_be_bytes());
     value.extend_from_slice(hash.as_bytes());
     value.extend_from_slice(&recorded_at.to_be_bytes());
-    value.extend_from_slice(&json);
+    value.extend_from_slice(&packed);
     Ok(value)
 }
 
@@ -83,8 +95,9 @@ fn decode(seq: u64, value: &[u8]) -> Option<Snapshot> {
     }
     let hash = Digest(value[2..34].try_into().ok()?);
     let recorded_at = i64::from_be_bytes(value[34..42].try_into().ok()?);
-    let plan: Plan = serde_json::from_slice(&value[42..]).ok()?;
-    if plan.last_seq != Some(seq) || plan.events != seq + 1 {
+    let json = zstd::stream::decode_all(&value[42..]).ok()?;
+    let plan: Plan = serde_json::from_slice(&json).ok()?;
+    if plan.last_seq != Some(seq) || plan.events != seq + 1 || plan.detail() != Detail::Current {
         return None;
     }
     Some(Snapshot {
@@ -263,13 +276,13 @@ impl Reader {
         }
     }
 
-    /// The plan after events 0..=`to` (which must exist), and when event `to` was recorded:
+    /// The plan as it stands after events 0..=`to` (which must exist), and when event `to` was recorded:
     /// the nearest kept snapshot plus the events after it. Snapshots missing on the way are
     /// written.
     pub(crate) fn plan_through(&self, to: u64) -> Result<(Plan, Option<i64>), StoreError> {
         let (mut plan, mut last_recorded_at, from) = match self.snapshot_at_or_below(to)? {
             Some(snapshot) => (snapshot.plan, Some(snapshot.recorded_at), snapshot.seq + 1),
-            None => (Plan::default(), None, 0),
+            None => (Plan::current(), None, 0),
         };
         let spacing = self.spacing_for(self.len()?);
         for stored in self.events(from, Some(to)) {
@@ -387,7 +400,7 @@ impl Reader {
             self.snapshots().remove(&key)?;
         }
         let spacing = self.spacing_for(len);
-        let mut plan = Plan::default();
+        let mut plan = Plan::current();
         for stored in self.events(0, None) {
             let stored = stored?;
             plan.apply(&stored.event);
@@ -433,7 +446,7 @@ impl Reader {
     ) -> Result<u64, StoreError> {
         self.snapshots().clear()?;
         let spacing = self.spacing_for(self.len()?);
-        let mut plan = Plan::default();
+        let mut plan = Plan::current();
         let mut written = 0;
         for stored in self.events(0, None) {
             let stored = stored?;

@@ -78,7 +78,8 @@ impl Reader {
         Ok(())
     }
 
-    /// The plan at `point` (already resolved), and when its last event was recorded.
+    /// The plan as it stands at `point` (already resolved; [`wsoa_core::plan::Detail::Current`]:
+    /// each thing's latest changes, not its history), and when its last event was recorded.
     ///
     /// The plan now is kept between calls (shared by every clone of this `Reader`) and brought
     /// up to date by folding only the events appended since, so a server answering many reads
@@ -93,7 +94,7 @@ impl Reader {
             Point::Known(_) => {
                 return match self.last_seq_in(point)? {
                     Some(seq) => self.plan_through(seq),
-                    None => Ok((Plan::default(), None)),
+                    None => Ok((Plan::current(), None)),
                 };
             }
             Point::AsOf(day) => {
@@ -103,7 +104,7 @@ impl Reader {
             }
             _ => {}
         }
-        let mut plan = Plan::default();
+        let mut plan = Plan::current();
         let mut last_recorded_at = None;
         self.for_each_at(point, |stored| {
             plan.apply(&stored.event);
@@ -129,7 +130,7 @@ impl Reader {
         if is_prefix(from) && is_prefix(to) {
             return self.prefixes_between(asked_from, asked_to, from, to);
         }
-        let (mut before, mut after) = (Plan::default(), Plan::default());
+        let (mut before, mut after) = (Plan::current(), Plan::default());
         let mut between: Vec<Event> = Vec::new();
         let (mut from_open, mut to_open) = (true, true);
         for stored in self.events(0, None) {
@@ -186,9 +187,11 @@ impl Reader {
         }
         let before = match before_end {
             Some(seq) => self.plan_through(seq)?.0,
-            None => Plan::default(),
+            None => Plan::current(),
         };
-        let mut after = before.clone();
+        // The diff reads only the changes after the first point: the later plan keeps every
+        // change from there on.
+        let mut after = before.clone().keeping_history();
         let mut events = Vec::new();
         let start = before_end.map_or(0, |seq| seq + 1);
         if let Some(end) = after_end.filter(|end| *end >= start) {
@@ -324,13 +327,13 @@ impl Reader {
             .plan_cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut now = cache.clone().unwrap_or_default();
+        let mut now = cache.clone().unwrap_or_else(PlanNow::empty);
         // The kept plan is used only if the event it ends with is still the ledger's (a history
         // cut short or rewritten behind the ledger's back is folded again from the start).
         if let Some(last) = now.next.checked_sub(1) {
             let still = self.event(last)?.map(|stored| stored.hash);
             if still != now.last_hash {
-                now = PlanNow::default();
+                now = PlanNow::empty();
             }
         }
         // A first read (or one after a cut) starts from the newest kept snapshot, not event 0.
@@ -356,14 +359,25 @@ impl Reader {
     }
 }
 
-/// The plan after the first `next` events, kept by `Reader::plan_at(Point::Now)`.
-#[derive(Clone, Default)]
+/// The plan as it stands after the first `next` events, kept by `Reader::plan_at(Point::Now)`.
+#[derive(Clone)]
 pub(crate) struct PlanNow {
     plan: Plan,
     last_recorded_at: Option<i64>,
     /// The chain hash of event `next - 1`, to tell that it is still there.
     last_hash: Option<Digest>,
     next: u64,
+}
+
+impl PlanNow {
+    fn empty() -> PlanNow {
+        PlanNow {
+            plan: Plan::current(),
+            last_recorded_at: None,
+            last_hash: None,
+            next: 0,
+        }
+    }
 }
 
 /// The plan at two points and the events between them.

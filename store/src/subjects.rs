@@ -141,7 +141,7 @@ impl Reader {
             Some((timeline, next)) if next == start => timeline,
             _ => Timeline::resume(match start.checked_sub(1) {
                 Some(last) => self.plan_through(last)?.0,
-                None => Plan::default(),
+                None => Plan::current(),
             }),
         };
         if start < len {
@@ -311,7 +311,7 @@ impl Reader {
                 }
                 _ => Timeline::resume(match seq.checked_sub(1) {
                     Some(before) => self.plan_through(before)?.0,
-                    None => Plan::default(),
+                    None => Plan::current(),
                 }),
             };
             let Some(stored) = self.event(seq)? else {

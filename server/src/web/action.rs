@@ -169,6 +169,21 @@ pub async fn load(
                 history.push(entry);
                 Ok::<(), crate::error::ApiError>(())
             })?;
+            // The plan as it stands keeps no action's history: its status changes and
+            // amendments come from folding the action's own events (they depend on nothing
+            // else), read by the subject index, so the page costs what the action holds.
+            let mut own = Plan::default();
+            for entry in &history {
+                if let Some(stored) = reader.event(entry.seq)? {
+                    own.apply(&stored.event);
+                }
+            }
+            let mut action = action;
+            if let Some(whole) = own.action(id.as_str()) {
+                action.status_changes.clone_from(&whole.status_changes);
+                action.amendments.clone_from(&whole.amendments);
+                action.notes.clone_from(&whole.notes);
+            }
             Ok(Some(ActionData {
                 plan,
                 action,

@@ -1005,8 +1005,14 @@ fn prefix_points(events: &[Event]) -> Vec<Point> {
     points
 }
 
-/// The plan at `point` folded from event 0, as every read did before snapshots were kept.
+/// The plan as it stands at `point` folded from event 0, as every read did before snapshots
+/// were kept.
 fn folded_at(events: &[Event], point: Point) -> Plan {
+    Plan::current_from_events(point.select(events))
+}
+
+/// The plan with its whole history at `point`, folded from event 0.
+fn whole_at(events: &[Event], point: Point) -> Plan {
     Plan::from_events(point.select(events))
 }
 
@@ -1059,34 +1065,44 @@ fn run_projections(steps: &[Step], every: u64) -> Result<(), TestCaseError> {
         }
         for (i, from) in points.iter().enumerate().step_by(3) {
             for to in points.iter().skip(i).step_by(4) {
-                let expected_before = folded_at(&events, *from);
-                let expected_after = folded_at(&events, *to);
+                let expected_before = whole_at(&events, *from);
+                let expected_after = whole_at(&events, *to);
                 match store.plans_between(*from, *to) {
                     Ok(between) => {
+                        let before_seqs: Vec<u64> =
+                            from.select(&events).iter().map(|event| event.seq).collect();
+                        let expected_events: Vec<&Event> = to
+                            .select(&events)
+                            .into_iter()
+                            .filter(|event| !before_seqs.contains(&event.seq))
+                            .collect();
+                        let expected_between: Vec<u64> =
+                            expected_events.iter().map(|event| event.seq).collect();
+                        let got: Vec<u64> = between.events.iter().map(|event| event.seq).collect();
+                        prop_assert_eq!(got, expected_between, "between {} and {}", from, to);
+                        // The plans may keep less history than whole folds; what they say
+                        // about the two moments and the changes between is the same.
                         prop_assert_eq!(
                             &between.before,
-                            &expected_before,
+                            &folded_at(&events, *from),
                             "before, {} to {}",
                             from,
                             to
                         );
-                        prop_assert_eq!(
-                            &between.after,
+                        let mut expected = wsoa_core::diff::diff(
+                            &expected_before,
                             &expected_after,
-                            "after, {} to {}",
+                            &expected_events,
+                        );
+                        expected.from = wsoa_core::diff::Moment::new(from, &expected_before);
+                        expected.to = wsoa_core::diff::Moment::new(to, &expected_after);
+                        prop_assert_eq!(
+                            between.changes(from, to),
+                            expected,
+                            "the changes from {} to {}",
                             from,
                             to
                         );
-                        let before_seqs: Vec<u64> =
-                            from.select(&events).iter().map(|event| event.seq).collect();
-                        let expected_between: Vec<u64> = to
-                            .select(&events)
-                            .iter()
-                            .map(|event| event.seq)
-                            .filter(|seq| !before_seqs.contains(seq))
-                            .collect();
-                        let got: Vec<u64> = between.events.iter().map(|event| event.seq).collect();
-                        prop_assert_eq!(got, expected_between, "between {} and {}", from, to);
                     }
                     Err(err) => {
                         // Only a later point given first is refused.

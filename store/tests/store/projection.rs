@@ -37,9 +37,9 @@ fn events(fixture: &Fixture) -> Vec<Event> {
         .collect()
 }
 
-/// The plan after events 0..=seq, folded from event 0.
+/// The plan as it stands after events 0..=seq, folded from event 0.
 fn folded(fixture: &Fixture, seq: u64) -> Plan {
-    Plan::from_events(events(fixture).iter().take(seq as usize + 1))
+    Plan::current_from_events(events(fixture).iter().take(seq as usize + 1))
 }
 
 fn note(fixture: &mut Fixture, text: &str) {
@@ -58,11 +58,13 @@ fn doctored(fixture: &Fixture, seq: u64) -> Vec<u8> {
     let bytes = raw::plan_snapshot_bytes(&fixture.ledger, seq)
         .expect("readable")
         .expect("kept");
-    let (header, json) = bytes.split_at(42);
-    let mut plan: serde_json::Value = serde_json::from_slice(json).expect("JSON");
+    let (header, packed) = bytes.split_at(42);
+    let json = zstd::stream::decode_all(packed).expect("zstd");
+    let mut plan: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
     plan["area"] = serde_json::Value::from("Somewhere else");
     let mut value = header.to_vec();
-    value.extend(serde_json::to_vec(&plan).expect("JSON"));
+    let json = serde_json::to_vec(&plan).expect("JSON");
+    value.extend(zstd::stream::encode_all(json.as_slice(), 3).expect("zstd"));
     value
 }
 
@@ -397,7 +399,7 @@ fn as_of_a_day_is_the_plan_as_known_then_plus_the_late_events_whatever_the_index
         .map(|day| {
             let selected = Point::AsOf(*day).select(&events);
             (
-                Plan::from_events(selected.iter().copied()),
+                Plan::current_from_events(selected.iter().copied()),
                 selected.last().map(|event| event.recorded_at),
             )
         })
@@ -450,7 +452,7 @@ fn a_replica_keeps_no_snapshots_and_reads_the_same() {
     let (plan, _) = replica.plan_at(Point::Seq(seq)).expect("plan");
     assert_eq!(
         plan,
-        Plan::from_events(events.iter().take(seq as usize + 1))
+        Plan::current_from_events(events.iter().take(seq as usize + 1))
     );
     assert!(replica.snapshot_seqs().expect("listed").is_empty());
     // Turned on, they are kept as in any ledger.
@@ -487,7 +489,10 @@ fn on_a_full_disk_reads_and_verify_work_without_writing_projections_and_appends_
     );
     let day = date("2020-01-15");
     let (plan, _) = fixture.ledger.plan_at(Point::AsOf(day)).expect("plan");
-    assert_eq!(plan, Plan::from_events(Point::AsOf(day).select(&events)));
+    assert_eq!(
+        plan,
+        Plan::current_from_events(Point::AsOf(day).select(&events))
+    );
     let (plan, _) = fixture.ledger.plan_at(Point::Seq(len - 2)).expect("plan");
     assert_eq!(plan, folded(&fixture, len - 2));
     assert!(fixture.ledger.snapshot_seqs().expect("listed").is_empty());

@@ -8,9 +8,9 @@ use wsoa_core::{Command, EventBody};
 
 use crate::fixture::{Fixture, on, reference};
 
-/// The plan folded from event 0, without the kept one.
+/// The plan as it stands folded from event 0, without the kept one.
 fn folded(fixture: &Fixture) -> Plan {
-    let mut plan = Plan::default();
+    let mut plan = Plan::current();
     for stored in fixture.events() {
         plan.apply(&stored.event);
     }
