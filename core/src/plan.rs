@@ -923,6 +923,8 @@ struct Index {
     measures: BTreeMap<String, usize>,
     evidence: BTreeMap<String, usize>,
     risks: BTreeMap<String, usize>,
+    /// Each workstream's actions, by position, in the order created.
+    actions_by_workstream: BTreeMap<String, Vec<usize>>,
 }
 
 impl Plan {
@@ -1097,7 +1099,15 @@ impl Plan {
             measures: positions(self.measures.iter().map(|m| m.id.as_str())),
             evidence: positions(self.evidence.iter().map(|e| e.id.as_str())),
             risks: positions(self.risks.iter().map(|r| r.id.as_str())),
+            actions_by_workstream: BTreeMap::new(),
         };
+        for (i, action) in self.actions.iter().enumerate() {
+            self.index
+                .actions_by_workstream
+                .entry(action.workstream.clone())
+                .or_default()
+                .push(i);
+        }
         self
     }
 
@@ -1146,9 +1156,12 @@ impl Plan {
 
     /// The actions of a workstream.
     pub fn actions_of<'a>(&'a self, workstream: &'a str) -> impl Iterator<Item = &'a ActionView> {
-        self.actions
-            .iter()
-            .filter(move |a| a.workstream == workstream)
+        self.index
+            .actions_by_workstream
+            .get(workstream)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.actions[i])
     }
 
     /// The measures that evidence a weakness.
@@ -1195,12 +1208,37 @@ impl Plan {
             milestones: Vec::new(),
             cite,
         };
+        let workstream = view.workstream.clone();
+        let replaced = self
+            .index
+            .actions
+            .get(&view.id)
+            .map(|&i| (i, self.actions[i].workstream.clone()));
         push(
             &mut self.actions,
             &mut self.index.actions,
             view.id.clone(),
             view,
         );
+        let by_workstream = &mut self.index.actions_by_workstream;
+        match replaced {
+            None => by_workstream
+                .entry(workstream)
+                .or_default()
+                .push(self.actions.len() - 1),
+            Some((_, was)) if was == workstream => {}
+            Some((i, was)) => {
+                if let Some(list) = by_workstream.get_mut(&was) {
+                    list.retain(|&j| j != i);
+                    if list.is_empty() {
+                        by_workstream.remove(&was);
+                    }
+                }
+                let list = by_workstream.entry(workstream).or_default();
+                let at = list.partition_point(|&j| j < i);
+                list.insert(at, i);
+            }
+        }
     }
 
     fn visit(&mut self, e: &MonitoringVisitFeedback, cite: Cite) {

@@ -1555,7 +1555,7 @@ impl Tree {
     /// One line; any control or invisible formatting character in it (from text recorded
     /// before such characters were refused) is shown as its code point.
     fn line(&mut self, indent: usize, text: &str) {
-        self.out.push_str(&" ".repeat(indent));
+        self.out.extend(std::iter::repeat_n(' ', indent));
         self.out.push_str(&crate::text::terminal_line(text));
         self.out.push('\n');
     }
@@ -1606,34 +1606,27 @@ impl Tree {
 fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.lines() {
-        // Each word with the number of spaces before it.
-        let mut words: Vec<(usize, String)> = Vec::new();
-        let (mut gap, mut word) = (0, String::new());
-        for ch in paragraph.chars() {
-            if ch.is_whitespace() {
-                if !word.is_empty() {
-                    words.push((gap, std::mem::take(&mut word)));
-                    gap = 0;
-                }
-                gap += 1;
-            } else {
-                word.push(ch);
-            }
-        }
-        if !word.is_empty() {
-            words.push((gap, word));
-        }
         let mut line = String::new();
-        for (gap, word) in words {
+        // The characters in `line`, and the whitespace characters before the next word.
+        let (mut len, mut gap) = (0, 0);
+        for word in paragraph.split(char::is_whitespace) {
+            if word.is_empty() {
+                gap += 1;
+                continue;
+            }
             let width = if lines.is_empty() { first } else { rest };
-            let len = line.chars().count();
-            if len > 0 && len + gap + word.chars().count() > width {
+            let word_len = word.chars().count();
+            if len > 0 && len + gap + word_len > width {
                 lines.push(std::mem::take(&mut line));
+                len = 0;
             }
-            if !line.is_empty() {
-                line.push_str(&" ".repeat(gap));
+            if len > 0 {
+                line.extend(std::iter::repeat_n(' ', gap));
+                len += gap;
             }
-            line.push_str(&word);
+            line.push_str(word);
+            len += word_len;
+            gap = 1;
         }
         lines.push(line);
     }
@@ -1870,5 +1863,26 @@ impl<T> Page<T> {
             pages: total.div_ceil(per_page).max(1),
             items,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_keeps_words_whole_and_spaces_between_them() {
+        assert_eq!(wrap("one two three", 8, 8), ["one two", "three"]);
+        assert_eq!(wrap("one  two", 20, 20), ["one  two"]);
+        assert_eq!(wrap("  led", 20, 20), ["led"]);
+        assert_eq!(
+            wrap("a unbreakableword b", 5, 5),
+            ["a", "unbreakableword", "b"]
+        );
+        assert_eq!(wrap("first line\nsecond", 20, 20), ["first line", "second"]);
+        assert_eq!(wrap("", 20, 20), [""]);
+        assert_eq!(wrap("ab cd ef", 5, 2), ["ab cd", "ef"]);
+        // Widths count characters, not bytes.
+        assert_eq!(wrap("été été", 7, 7), ["été été"]);
     }
 }

@@ -108,7 +108,12 @@ fn is_format(c: char) -> bool {
 /// (or forged) cannot move the cursor, recolour the terminal, reorder what is shown or forge a
 /// line. Tabs are kept.
 pub fn terminal_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c != '\t' && refused(c, false)) {
+    // Printable ASCII and tabs, the common case, are checked a byte at a time.
+    if text
+        .bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+        || !text.chars().any(|c| c != '\t' && refused(c, false))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);

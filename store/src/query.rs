@@ -327,26 +327,28 @@ impl Reader {
             .plan_cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut now = cache.clone().unwrap_or_else(PlanNow::empty);
+        let now = cache.get_or_insert_with(PlanNow::empty);
         // The kept plan is used only if the event it ends with is still the ledger's (a history
         // cut short or rewritten behind the ledger's back is folded again from the start).
         if let Some(last) = now.next.checked_sub(1) {
             let still = self.event(last)?.map(|stored| stored.hash);
             if still != now.last_hash {
-                now = PlanNow::empty();
+                *now = PlanNow::empty();
             }
         }
         // A first read (or one after a cut) starts from the newest kept snapshot, not event 0.
         if now.next == 0
             && let Some(snapshot) = self.snapshot_at_or_below(u64::MAX)?
         {
-            now = PlanNow {
+            *now = PlanNow {
                 next: snapshot.seq + 1,
                 last_hash: Some(snapshot.hash),
                 last_recorded_at: Some(snapshot.recorded_at),
                 plan: snapshot.plan,
             };
         }
+        // Folded in place: a read that fails half way leaves the plan at the last event it
+        // folded, and the next read goes on from there.
         for stored in self.events(now.next, None) {
             let stored = stored?;
             now.plan.apply(&stored.event);
@@ -354,8 +356,7 @@ impl Reader {
             now.last_hash = Some(stored.hash);
             now.next = stored.event.seq + 1;
         }
-        *cache = Some(now.clone());
-        Ok((now.plan, now.last_recorded_at))
+        Ok((now.plan.clone(), now.last_recorded_at))
     }
 }
 
